@@ -1,0 +1,1 @@
+"""Models of the accreditation module; filled by its issue."""

@@ -1,0 +1,1 @@
+"""Models of the distribution module; filled by its issue."""

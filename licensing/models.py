@@ -1,0 +1,1 @@
+"""Models of the licensing module; filled by its issue."""

@@ -1,0 +1,244 @@
+"""Writes to the registers: one transaction each, every change recorded with who, when and why.
+
+The row history itself is kept by pghistory triggers (append-only event tables); these functions
+set its context (the acting account and, for the operator, the reason) and keep derived fields
+(protection term, search text) in step.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+import pghistory
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from registers import access
+from registers.models import (
+    AUTHOR_ROLES,
+    EmbodiedWork,
+    Party,
+    Share,
+    Work,
+    WorkContributor,
+    WorkKind,
+    WorkTitle,
+)
+from registers.models.works import HUNDRED, RELATED_RIGHTS_KINDS
+from registers.search import build_search_text
+from registers.term import AuthorFacts, Protection, related_rights_protection, work_protection
+from udp import identifiers
+
+
+@contextlib.contextmanager
+def audited(by: Any, reason: str = "", *, obj: Any = None) -> Iterator[None]:
+    """Run a write in one transaction with its history context; the operator must give a reason."""
+    if obj is not None and access.requires_reason(by, obj) and not reason.strip():
+        raise ValidationError({"reason": _("The operator must give a reason for every change.")})
+    with transaction.atomic(), pghistory.context(user=getattr(by, "pk", None), reason=reason.strip() or None):
+        yield
+
+
+@dataclass
+class ContributorInput:
+    party: Party
+    role: str
+    shares: dict[str, Decimal] = field(default_factory=dict)
+    credited_as: str = ""
+
+
+def validate_shares(contributors: Sequence[ContributorInput]) -> None:
+    """Every right type that has shares sums to exactly 100 %; no share is zero, negative or above 100."""
+    totals: dict[str, Decimal] = defaultdict(Decimal)
+    errors: list[str] = []
+    seen: set[tuple[int, str]] = set()
+    for c in contributors:
+        key = (c.party.pk, c.role)
+        if key in seen:
+            errors.append(_("%(name)s is listed twice with the role %(role)s.") % {"name": c.party, "role": c.role})
+        seen.add(key)
+        for right_type, percent in c.shares.items():
+            if percent is None:
+                continue
+            if not Decimal("0") < percent <= HUNDRED:
+                errors.append(_("A share must be above 0 and at most 100 % (got %(p)s).") % {"p": percent})
+            totals[right_type] += percent
+    for right_type, total in sorted(totals.items()):
+        if total != HUNDRED:
+            errors.append(
+                _("Shares for %(right)s sum to %(total)s %%, not 100 %%.") % {"right": right_type, "total": total}
+            )
+    if errors:
+        raise ValidationError(errors)
+
+
+def compute_protection(work: Work) -> Protection:
+    if work.kind in RELATED_RIGHTS_KINDS:
+        return related_rights_protection(published_on=work.disclosed_on, made_in_year=work.creation_year)
+    authors = [
+        AuthorFacts(death_date=c.party.death_date, rehabilitated_on=c.party.rehabilitated_on)
+        for c in work.contributors.select_related("party")
+        if c.role in AUTHOR_ROLES and c.party.is_person
+    ]
+    return work_protection(
+        authors=authors, disclosed_on=work.disclosed_on, anonymous=work.anonymous, pseudonymous=work.pseudonymous
+    )
+
+
+def _search_parts(work: Work) -> list[str]:
+    parts = [work.title, *work.titles.values_list("title", flat=True)]
+    for c in work.contributors.select_related("party").prefetch_related("party__pseudonyms"):
+        parts += [c.party.name_kk, c.party.name_ru, c.party.name_lat, c.credited_as]
+        parts += [p.name for p in c.party.pseudonyms.all()]
+    return parts
+
+
+def refresh_derived(works: Iterable[Work]) -> None:
+    """Recompute the stored protection term and search text of ``works``."""
+    for work in works:
+        protection = compute_protection(work)
+        Work.objects.filter(pk=work.pk).update(
+            protection_ends_on=protection.ends_on,
+            protection_basis=protection.basis,
+            search_text=build_search_text(_search_parts(work)),
+        )
+        work.protection_ends_on, work.protection_basis = protection.ends_on, protection.basis
+
+
+def _clean_identifiers(fields: dict[str, Any]) -> dict[str, Any]:
+    validators = {
+        "iswc": identifiers.validate_iswc,
+        "isrc": identifiers.validate_isrc,
+        "isan": identifiers.validate_isan,
+    }
+    errors = {}
+    for name, validate in validators.items():
+        if name in fields:
+            value = (fields[name] or "").strip()
+            if not value:
+                fields[name] = None
+                continue
+            try:
+                fields[name] = validate(value)
+            except ValidationError as exc:
+                errors[name] = exc
+    if errors:
+        raise ValidationError(errors)
+    return fields
+
+
+def _replace_contributors(work: Work, contributors: Sequence[ContributorInput]) -> None:
+    validate_shares(contributors)
+    work.contributors.all().delete()
+    for seq, c in enumerate(contributors):
+        contributor = WorkContributor.objects.create(
+            work=work, party=c.party, role=c.role, credited_as=c.credited_as, sequence=seq
+        )
+        Share.objects.bulk_create(
+            Share(work=work, contributor=contributor, right_type=rt, percent=p)
+            for rt, p in c.shares.items()
+            if p is not None
+        )
+
+
+def register_work(
+    *,
+    by: Any,
+    kind: str = WorkKind.MUSICAL,
+    title: str,
+    contributors: Sequence[ContributorInput],
+    alternate_titles: Iterable[str] = (),
+    embodied_works: Iterable[Work] = (),
+    reason: str = "",
+    **fields: Any,
+) -> Work:
+    """Enter a work (or object of related rights) in the register with its contributors and shares."""
+    fields = _clean_identifiers(dict(fields))
+    if not title.strip():
+        raise ValidationError({"title": _("A work needs a title.")})
+    with audited(by, reason):
+        work = Work(kind=kind, title=title.strip(), **fields)
+        if getattr(by, "is_authenticated", False):
+            work.submitted_by = by
+            if getattr(by, "is_cmo_staff", False):
+                work.registered_by_cmo_id = by.cmo_id
+            work.public = bool(getattr(by, "is_approved", False))
+        work.full_clean(exclude=["search_text", "submitted_by", "registered_by_cmo"])
+        work.save()
+        for alt in dict.fromkeys(t.strip() for t in alternate_titles if t.strip() and t.strip() != work.title):
+            WorkTitle.objects.create(work=work, title=alt)
+        for embodied in embodied_works:
+            EmbodiedWork.objects.create(recording=work, work=embodied)
+        _replace_contributors(work, contributors)
+        refresh_derived([work])
+    return work
+
+
+def update_work(
+    work: Work,
+    *,
+    by: Any,
+    reason: str = "",
+    contributors: Sequence[ContributorInput] | None = None,
+    alternate_titles: Iterable[str] | None = None,
+    **fields: Any,
+) -> Work:
+    fields = _clean_identifiers(dict(fields))
+    with audited(by, reason, obj=work):
+        for name, value in fields.items():
+            setattr(work, name, value)
+        work.full_clean(exclude=["search_text", "submitted_by", "registered_by_cmo"])
+        work.save()
+        if alternate_titles is not None:
+            work.titles.all().delete()
+            for alt in dict.fromkeys(t.strip() for t in alternate_titles if t.strip() and t.strip() != work.title):
+                WorkTitle.objects.create(work=work, title=alt)
+        if contributors is not None:
+            _replace_contributors(work, contributors)
+        refresh_derived([work])
+    return work
+
+
+def create_party(*, by: Any, reason: str = "", **fields: Any) -> Party:
+    with audited(by, reason):
+        party = Party(**fields)
+        if getattr(by, "is_cmo_staff", False) and party.registered_by_cmo_id is None:
+            party.registered_by_cmo_id = by.cmo_id
+        party.full_clean()
+        party.save()
+    return party
+
+
+def update_party(party: Party, *, by: Any, reason: str = "", **fields: Any) -> Party:
+    with audited(by, reason, obj=party):
+        for name, value in fields.items():
+            setattr(party, name, value)
+        party.full_clean()
+        party.save()
+        if {"death_date", "rehabilitated_on", "name_kk", "name_ru", "name_lat"} & fields.keys():
+            refresh_derived(Work.objects.filter(contributors__party=party).distinct())
+    return party
+
+
+def reveal_confidential(party: Party, *, by: Any, reason: str) -> Any:
+    """Record an official's reason for seeing a party's confidential data, and allow it."""
+    from udp.accounts.models import ConfidentialAccess
+
+    if not (getattr(by, "is_regulator", False) or getattr(by, "is_operator", False)):
+        raise PermissionError("only officials reveal confidential data")
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why you need to see this person's confidential data.")})
+    return ConfidentialAccess.objects.create(user=by, party=party, reason=reason.strip())
+
+
+def today() -> dt.date:
+    from django.utils import timezone
+
+    return timezone.localdate()

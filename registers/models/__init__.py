@@ -1,0 +1,52 @@
+"""The statutory registers of Art. 45-1.2: works, authors and rightsholders, CMOs, users, contracts."""
+
+from registers.models.contracts import Contract, ContractKind, ContractStatus, Mandate
+from registers.models.imports import ImportBatch, ImportFormat, ImportPolicy, ImportStatus
+from registers.models.orgs import CMO, CMOArea, CMOBranch, CMORepresentative, Licensee, LicenseeLocation
+from registers.models.parties import BankAccount, IPIName, Party, PartyKind, Pseudonym, Succession
+from registers.models.reference import Area, UserCategory
+from registers.models.works import (
+    AUTHOR_ROLES,
+    EmbodiedWork,
+    RightType,
+    Role,
+    Share,
+    Work,
+    WorkContributor,
+    WorkKind,
+    WorkTitle,
+)
+
+__all__ = [
+    "AUTHOR_ROLES",
+    "Area",
+    "BankAccount",
+    "CMO",
+    "CMOArea",
+    "CMOBranch",
+    "CMORepresentative",
+    "Contract",
+    "ContractKind",
+    "ContractStatus",
+    "EmbodiedWork",
+    "IPIName",
+    "ImportBatch",
+    "ImportFormat",
+    "ImportPolicy",
+    "ImportStatus",
+    "Licensee",
+    "LicenseeLocation",
+    "Mandate",
+    "Party",
+    "PartyKind",
+    "Pseudonym",
+    "RightType",
+    "Role",
+    "Share",
+    "Succession",
+    "UserCategory",
+    "Work",
+    "WorkContributor",
+    "WorkKind",
+    "WorkTitle",
+]

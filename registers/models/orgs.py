@@ -1,0 +1,112 @@
+"""The register of CMOs (Art. 45-1.2 (3)) and the register of users (Art. 45-1.2 (4))."""
+
+from __future__ import annotations
+
+import pghistory
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
+class CMO(models.Model):
+    """A collective management organisation: a legal entity in the register of holders, plus its charter."""
+
+    party = models.OneToOneField("registers.Party", on_delete=models.PROTECT, related_name="cmo")
+    short_name = models.CharField(_("short name"), max_length=60, unique=True)
+    is_foreign = models.BooleanField(_("foreign society"), default=False)
+    country = models.CharField(_("country (ISO code)"), max_length=2, default="KZ")
+    cisac_code = models.CharField(_("CISAC society code"), max_length=3, blank=True)
+    website = models.URLField(_("website"), blank=True)
+    public_email = models.EmailField(_("public e-mail"), blank=True)
+    public_phone = models.CharField(_("public phone"), max_length=40, blank=True)
+    legal_address = models.TextField(_("legal address"), blank=True)
+    charter = models.FileField(_("charter"), upload_to="cmo/charters/", blank=True)
+    charter_date = models.DateField(_("charter date"), null=True, blank=True)
+    areas = models.ManyToManyField("registers.Area", through="CMOArea", related_name="cmos", blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["short_name"]
+        verbose_name = _("collective management organisation")
+        verbose_name_plural = _("collective management organisations")
+
+    def __str__(self) -> str:
+        return self.short_name
+
+
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
+class CMOArea(models.Model):
+    """An area of collective management a CMO works in, by its charter."""
+
+    cmo = models.ForeignKey(CMO, on_delete=models.CASCADE, related_name="area_links")
+    area = models.ForeignKey("registers.Area", on_delete=models.PROTECT, related_name="cmo_links")
+    since = models.DateField(_("since"), null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["cmo", "area"], name="cmo_area_unique")]
+
+
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
+class CMORepresentative(models.Model):
+    """A representative of a CMO (Art. 46.1 (7)): published on its public page."""
+
+    cmo = models.ForeignKey(CMO, on_delete=models.CASCADE, related_name="representatives")
+    name = models.CharField(_("name"), max_length=300)
+    position = models.CharField(_("position"), max_length=200, blank=True)
+    region = models.CharField(_("region"), max_length=200, blank=True)
+    public_phone = models.CharField(_("public phone"), max_length=40, blank=True)
+    public_email = models.EmailField(_("public e-mail"), blank=True)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
+class CMOBranch(models.Model):
+    cmo = models.ForeignKey(CMO, on_delete=models.CASCADE, related_name="branches")
+    city = models.CharField(_("city"), max_length=200)
+    address = models.CharField(_("office address"), max_length=300, blank=True)
+    head = models.CharField(_("head of branch"), max_length=300, blank=True)
+    public_phone = models.CharField(_("public phone"), max_length=40, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.cmo} — {self.city}"
+
+
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
+class Licensee(models.Model):
+    """An entry in the register of users: a person or entity that uses works, with a category."""
+
+    party = models.OneToOneField("registers.Party", on_delete=models.PROTECT, related_name="licensee")
+    category = models.ForeignKey("registers.UserCategory", on_delete=models.PROTECT, related_name="licensees")
+    trade_name = models.CharField(_("trade name"), max_length=300, blank=True)
+    verified = models.BooleanField(_("verified"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self) -> str:
+        return self.trade_name or self.party.name
+
+
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
+class LicenseeLocation(models.Model):
+    """A place where a user uses works: a venue, a station, a shop; its city is public."""
+
+    licensee = models.ForeignKey(Licensee, on_delete=models.CASCADE, related_name="locations")
+    name = models.CharField(_("name"), max_length=300)
+    category = models.ForeignKey(
+        "registers.UserCategory", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    city = models.CharField(_("city"), max_length=200)
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    area_m2 = models.PositiveIntegerField(_("area, m²"), null=True, blank=True)
+
+    class Meta:
+        constraints = [models.CheckConstraint(name="location_area_positive", condition=Q(area_m2__isnull=True) | Q(area_m2__gt=0))]
+
+    def __str__(self) -> str:
+        return f"{self.name}, {self.city}"

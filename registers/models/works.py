@@ -1,0 +1,266 @@
+"""The register of works and objects of related rights (Art. 45-1.2 (1))."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pghistory
+import pgtrigger
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVector, SearchVectorField
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class WorkKind(models.TextChoices):
+    MUSICAL = "musical", _("Musical work")
+    RECORDING = "recording", _("Sound recording (phonogram)")
+    PERFORMANCE = "performance", _("Performance")
+    AUDIOVISUAL = "audiovisual", _("Audiovisual work")
+    LITERARY = "literary", _("Literary work")
+    FINE_ART = "fine_art", _("Work of fine art")
+
+
+#: Objects of related rights (their holders are performers and producers, Art. 42).
+RELATED_RIGHTS_KINDS = frozenset({WorkKind.RECORDING, WorkKind.PERFORMANCE})
+
+
+class Role(models.TextChoices):
+    """Contributor roles: the CISAC writer and publisher designation codes, plus related-rights roles."""
+
+    COMPOSER_AUTHOR = "CA", _("Composer and author")
+    COMPOSER = "C", _("Composer")
+    AUTHOR = "A", _("Author (lyricist)")
+    ARRANGER = "AR", _("Arranger")
+    ADAPTER = "AD", _("Adapter")
+    TRANSLATOR = "TR", _("Translator")
+    SUB_ARRANGER = "SA", _("Sub-arranger")
+    SUB_AUTHOR = "SR", _("Sub-author")
+    PUBLISHER = "E", _("Original publisher")
+    SUB_PUBLISHER = "SE", _("Sub-publisher")
+    ADMINISTRATOR = "AM", _("Administrator")
+    INCOME_PARTICIPANT = "PA", _("Income participant")
+    ACQUIRER = "AQ", _("Acquirer")
+    SUBSTITUTED_PUBLISHER = "ES", _("Substituted publisher")
+    PERFORMER = "PER", _("Performer")
+    PRODUCER = "PRD", _("Phonogram or audiovisual producer")
+    DIRECTOR = "DIR", _("Director")
+    ARTIST = "ART", _("Artist (fine art)")
+
+
+#: Roles that make a natural person an author for the term of protection (Art. 28).
+AUTHOR_ROLES = frozenset({"CA", "C", "A", "AR", "AD", "TR", "SA", "SR", "DIR", "ART"})
+PUBLISHER_ROLES = frozenset({"E", "SE", "AM", "PA", "AQ", "ES"})
+
+
+class RightType(models.TextChoices):
+    PERFORMING = "PR", _("Performing and communication")
+    MECHANICAL = "MR", _("Mechanical (reproduction)")
+    SYNC = "SR", _("Synchronisation")
+    RELATED = "RR", _("Related rights (performers and producers)")
+    RESALE = "RS", _("Resale")
+
+
+class WorkQuerySet(models.QuerySet["Work"]):
+    def public(self) -> WorkQuerySet:
+        return self.filter(public=True)
+
+
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent(), exclude=["search_text", "search"])
+class Work(models.Model):
+    kind = models.CharField(_("kind"), max_length=12, choices=WorkKind.choices, default=WorkKind.MUSICAL)
+    title = models.CharField(_("title"), max_length=500)
+    language = models.CharField(_("language"), max_length=3, blank=True)
+    iswc = models.CharField(_("ISWC"), max_length=11, null=True, blank=True, unique=True)
+    isrc = models.CharField(_("ISRC"), max_length=12, null=True, blank=True, unique=True)
+    isan = models.CharField(_("ISAN"), max_length=26, null=True, blank=True, unique=True)
+    creation_year = models.PositiveSmallIntegerField(_("year of creation"), null=True, blank=True)
+    disclosed_on = models.DateField(
+        _("lawfully disclosed on"), null=True, blank=True, help_text=_("First lawful publication or disclosure.")
+    )
+    anonymous = models.BooleanField(_("published anonymously"), default=False)
+    pseudonymous = models.BooleanField(
+        _("published under a pseudonym"),
+        default=False,
+        help_text=_("Only while the author's identity is not disclosed (Art. 28.4)."),
+    )
+    duration = models.DurationField(_("duration"), null=True, blank=True)
+    protection_ends_on = models.DateField(_("protected until"), null=True, blank=True)
+    protection_basis = models.CharField(_("term basis"), max_length=40, blank=True)
+    public = models.BooleanField(_("shown in the public register"), default=True)
+    submitter_ref = models.CharField(_("submitter's work number"), max_length=40, blank=True)
+    submitted_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="submitted_works"
+    )
+    registered_by_cmo = models.ForeignKey(
+        "registers.CMO", null=True, blank=True, on_delete=models.PROTECT, related_name="registered_works"
+    )
+    embodied_works = models.ManyToManyField(
+        "self", through="EmbodiedWork", symmetrical=False, related_name="recordings", blank=True
+    )
+    search_text = models.TextField(editable=False, default="")
+    search = models.GeneratedField(
+        expression=SearchVector("search_text", config="simple"),
+        output_field=SearchVectorField(),
+        db_persist=True,
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = WorkQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("work")
+        verbose_name_plural = _("works")
+        indexes = [GinIndex(fields=["search"], name="work_search_gin")]
+        constraints = [
+            models.CheckConstraint(name="work_iswc_format", condition=Q(iswc__isnull=True) | Q(iswc__regex=r"^T\d{10}$")),
+            models.CheckConstraint(
+                name="work_isrc_format", condition=Q(isrc__isnull=True) | Q(isrc__regex=r"^[A-Z]{2}[A-Z0-9]{3}\d{7}$")
+            ),
+            models.CheckConstraint(
+                name="work_iswc_only_musical", condition=Q(iswc__isnull=True) | Q(kind="musical")
+            ),
+            models.CheckConstraint(
+                name="work_isrc_only_recordings",
+                condition=Q(isrc__isnull=True) | Q(kind__in=["recording", "performance"]),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def in_public_domain(self) -> bool:
+        return self.protection_ends_on is not None and self.protection_ends_on < timezone.localdate()
+
+    def public_domain_on(self, day: dt.date) -> bool:
+        return self.protection_ends_on is not None and self.protection_ends_on < day
+
+
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
+class WorkTitle(models.Model):
+    class Kind(models.TextChoices):
+        ALTERNATE = "AT", _("Alternate title")
+        TRANSLATED = "TT", _("Translated title")
+        TRANSLITERATED = "TL", _("Transliterated title")
+        FORMAL = "FT", _("Formal title")
+        ORIGINAL = "OT", _("Original title")
+
+    work = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="titles")
+    title = models.CharField(_("title"), max_length=500)
+    kind = models.CharField(_("kind"), max_length=2, choices=Kind.choices, default=Kind.ALTERNATE)
+    language = models.CharField(_("language"), max_length=3, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["work", "title"], name="work_title_unique")]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
+class WorkContributor(models.Model):
+    work = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="contributors")
+    party = models.ForeignKey("registers.Party", on_delete=models.PROTECT, related_name="contributions")
+    role = models.CharField(_("role"), max_length=3, choices=Role.choices)
+    credited_as = models.CharField(_("credited as"), max_length=300, blank=True)
+    sequence = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["sequence", "id"]
+        constraints = [models.UniqueConstraint(fields=["work", "party", "role"], name="contributor_unique_role")]
+
+    def __str__(self) -> str:
+        return f"{self.party} ({self.role})"
+
+    @property
+    def is_author(self) -> bool:
+        return self.role in AUTHOR_ROLES
+
+
+SHARES_SUM_TO_100 = pgtrigger.Trigger(
+    name="shares_sum_to_100",
+    operation=pgtrigger.Insert | pgtrigger.Update | pgtrigger.Delete,
+    when=pgtrigger.After,
+    timing=pgtrigger.Deferred,
+    func="""
+    DECLARE
+        w_id bigint;
+        r_type varchar;
+        total numeric;
+        mismatched integer;
+    BEGIN
+        IF TG_OP = 'DELETE' THEN
+            w_id := OLD.work_id; r_type := OLD.right_type;
+        ELSE
+            w_id := NEW.work_id; r_type := NEW.right_type;
+            SELECT count(*) INTO mismatched FROM registers_workcontributor c
+             WHERE c.id = NEW.contributor_id AND c.work_id <> NEW.work_id;
+            IF mismatched > 0 THEN
+                RAISE EXCEPTION 'share % belongs to another work than its contributor', NEW.id
+                    USING ERRCODE = 'check_violation';
+            END IF;
+        END IF;
+        SELECT sum(percent) INTO total FROM registers_share WHERE work_id = w_id AND right_type = r_type;
+        IF total IS NOT NULL AND total <> 100 THEN
+            RAISE EXCEPTION 'shares of work % for right type % sum to %, not 100', w_id, r_type, total
+                USING ERRCODE = 'check_violation', CONSTRAINT = 'shares_sum_to_100';
+        END IF;
+        IF TG_OP = 'UPDATE' AND (OLD.work_id <> NEW.work_id OR OLD.right_type <> NEW.right_type) THEN
+            SELECT sum(percent) INTO total FROM registers_share
+             WHERE work_id = OLD.work_id AND right_type = OLD.right_type;
+            IF total IS NOT NULL AND total <> 100 THEN
+                RAISE EXCEPTION 'shares of work % for right type % sum to %, not 100', OLD.work_id, OLD.right_type, total
+                    USING ERRCODE = 'check_violation', CONSTRAINT = 'shares_sum_to_100';
+            END IF;
+        END IF;
+        RETURN NULL;
+    END;
+    """,
+)
+
+
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
+class Share(models.Model):
+    """A contributor's percentage of one right type in a work.
+
+    For every work and right type the shares sum to exactly 100 %: checked by
+    :func:`registers.actions.validate_shares` and, at commit, by a deferred constraint trigger.
+    """
+
+    work = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="shares")
+    contributor = models.ForeignKey(WorkContributor, on_delete=models.CASCADE, related_name="shares")
+    right_type = models.CharField(_("right type"), max_length=2, choices=RightType.choices)
+    percent = models.DecimalField(_("share, %"), max_digits=5, decimal_places=2)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["contributor", "right_type"], name="share_unique_per_right"),
+            models.CheckConstraint(name="share_percent_range", condition=Q(percent__gt=0, percent__lte=100)),
+        ]
+        indexes = [models.Index(fields=["work", "right_type"])]
+        triggers = [SHARES_SUM_TO_100]
+
+    def __str__(self) -> str:
+        return f"{self.contributor} {self.right_type} {self.percent} %"
+
+
+HUNDRED = Decimal("100.00")
+
+
+@pghistory.track(pghistory.InsertEvent(), pghistory.DeleteEvent())
+class EmbodiedWork(models.Model):
+    """A recording (or performance, or audiovisual work) embodies a musical or literary work."""
+
+    recording = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="embodied_links")
+    work = models.ForeignKey(Work, on_delete=models.PROTECT, related_name="recording_links")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["recording", "work"], name="embodied_work_unique"),
+            models.CheckConstraint(name="embodied_work_not_self", condition=~Q(recording=models.F("work"))),
+        ]

@@ -1,0 +1,1 @@
+"""Models of the reporting module; filled by its issue."""

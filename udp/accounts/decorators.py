@@ -1,0 +1,39 @@
+"""View decorators that admit one kind of actor (approved accounts only)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+
+from udp.accounts.models import Moderation
+
+
+def role_required(*checks: str) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
+    """Admit approved accounts for which one of the ``User.is_*`` properties named in ``checks`` holds."""
+
+    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @login_required
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if request.user.moderation != Moderation.APPROVED:
+                return redirect("account_pending")
+            if not any(getattr(request.user, check) for check in checks):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
+holder_required = role_required("is_holder")
+cmo_required = role_required("is_cmo_staff")
+licensee_required = role_required("is_licensee")
+regulator_required = role_required("is_regulator")
+operator_required = role_required("is_operator")

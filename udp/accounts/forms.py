@@ -1,0 +1,114 @@
+"""Self sign-up for rightsholders (persons and entities) and music users.
+
+The form creates the account and its register entry (a :class:`registers.models.Party`, and for a
+music user a :class:`registers.models.Licensee`), both unverified: they stay out of the public
+registers until the operator has checked the form and approved the account.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from allauth.account.forms import SignupForm as AllauthSignupForm
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from registers.models import Licensee, Party, PartyKind, UserCategory
+from udp import identifiers
+from udp.accounts.models import Moderation, Role
+
+
+class AccountType:
+    HOLDER_PERSON = "holder_person"
+    HOLDER_ENTITY = "holder_entity"
+    LICENSEE = "licensee"
+
+    CHOICES = [
+        (HOLDER_PERSON, _("Rightsholder — natural person (author, performer, heir)")),
+        (HOLDER_ENTITY, _("Rightsholder — legal entity (publisher, phonogram producer)")),
+        (LICENSEE, _("Music user (radio, TV, venue, shop, digital service)")),
+    ]
+
+
+class SignupForm(AllauthSignupForm):
+    account_type = forms.ChoiceField(label=_("I am"), choices=AccountType.CHOICES, widget=forms.RadioSelect)
+    full_name = forms.CharField(label=_("Contact person (full name)"), max_length=200)
+    name_kk = forms.CharField(label=_("Name in Kazakh"), max_length=300, required=False)
+    name_ru = forms.CharField(label=_("Name in Russian"), max_length=300, required=False)
+    name_lat = forms.CharField(label=_("Name in Latin script"), max_length=300, required=False)
+    iin = forms.CharField(label=_("IIN (natural persons)"), max_length=14, required=False)
+    bin = forms.CharField(label=_("BIN (legal entities)"), max_length=14, required=False)
+    phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
+    category = forms.ModelChoiceField(
+        label=_("User category (music users)"), queryset=UserCategory.objects.all(), required=False
+    )
+    trade_name = forms.CharField(label=_("Trade name (music users)"), max_length=300, required=False)
+
+    field_order = [
+        "account_type", "email", "password1", "password2", "full_name", "name_kk", "name_ru", "name_lat",
+        "iin", "bin", "phone", "category", "trade_name",
+    ]  # fmt: skip
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        kind = data.get("account_type")
+        if not (data.get("name_kk") or data.get("name_ru") or data.get("name_lat")):
+            self.add_error("name_ru", _("Give the name in at least one script."))
+        if kind == AccountType.HOLDER_PERSON or (kind == AccountType.LICENSEE and not data.get("bin")):
+            self._clean_id("iin", identifiers.validate_iin, Party, data)
+        if kind == AccountType.HOLDER_ENTITY or (kind == AccountType.LICENSEE and data.get("bin")):
+            self._clean_id("bin", identifiers.validate_bin, Party, data)
+        if kind == AccountType.LICENSEE and not data.get("category"):
+            self.add_error("category", _("Choose the category that describes how you use music."))
+        return data
+
+    def _clean_id(self, name: str, validate: Any, model: Any, data: dict[str, Any]) -> None:
+        value = data.get(name, "")
+        if not value:
+            self.add_error(name, _("This field is required."))
+            return
+        try:
+            data[name] = validate(value)
+        except ValidationError as exc:
+            self.add_error(name, exc)
+            return
+        if model.objects.filter(**{name: data[name]}).exists():
+            self.add_error(
+                name,
+                _("This number is already in the register. If it is yours, contact the operator to claim the entry."),
+            )
+
+    def save(self, request: HttpRequest) -> Any:
+        data = self.cleaned_data
+        with transaction.atomic():
+            user = super().save(request)
+            is_person = data["account_type"] == AccountType.HOLDER_PERSON or (
+                data["account_type"] == AccountType.LICENSEE and not data.get("bin")
+            )
+            party = Party.objects.create(
+                kind=PartyKind.PERSON if is_person else PartyKind.ENTITY,
+                name_kk=data.get("name_kk", ""),
+                name_ru=data.get("name_ru", ""),
+                name_lat=data.get("name_lat", ""),
+                iin=data.get("iin") or None if is_person else None,
+                bin=None if is_person else data.get("bin") or None,
+                email=user.email,
+                phone=data.get("phone", ""),
+                verified=False,
+            )
+            user.full_name = data["full_name"]
+            user.phone = data.get("phone", "")
+            user.moderation = Moderation.PENDING
+            if data["account_type"] == AccountType.LICENSEE:
+                user.role = Role.LICENSEE
+                user.licensee = Licensee.objects.create(
+                    party=party, category=data["category"], trade_name=data.get("trade_name", ""), verified=False
+                )
+            else:
+                user.role = Role.HOLDER
+                user.party = party
+            user.save()
+        return user

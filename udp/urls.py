@@ -28,6 +28,7 @@ urlpatterns = [
     path("space/", include("registers.urls.space")),
     path("regulator/", include("registers.urls.regulator")),
     path("operator/", include("registers.urls.operator")),
+    path("imports/", include("registers.urls.imports")),
     path("api/", include("registers.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),

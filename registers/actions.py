@@ -242,3 +242,159 @@ def today() -> dt.date:
     from django.utils import timezone
 
     return timezone.localdate()
+
+
+# --- Related rows of a party, a CMO's public data, a user's locations (portal and dashboard pages) ---
+
+
+@dataclass
+class SuccessionInput:
+    successor: Party
+    share: Decimal
+    kind: str = "heir"
+
+
+@dataclass
+class BankInput:
+    iban: str
+    bank_name: str = ""
+    bic: str = ""
+
+
+def update_party_details(
+    party: Party,
+    *,
+    by: Any,
+    reason: str = "",
+    fields: dict[str, Any] | None = None,
+    pseudonyms: Iterable[str] | None = None,
+    ipi_name_numbers: Iterable[str] | None = None,
+    bank: BankInput | None = None,
+    successions: Sequence[SuccessionInput] | None = None,
+) -> Party:
+    """Update a party's own fields and replace its pseudonyms, IPI names, primary bank account and heirs."""
+    from registers.models import BankAccount, IPIName, Pseudonym, Succession
+
+    with audited(by, reason, obj=party):
+        update_party(party, by=by, reason=reason, **(fields or {}))
+        if pseudonyms is not None:
+            names = list(dict.fromkeys(n.strip() for n in pseudonyms if n.strip()))
+            party.pseudonyms.exclude(name__in=names).delete()
+            for name in names:
+                Pseudonym.objects.get_or_create(party=party, name=name)
+        if ipi_name_numbers is not None:
+            numbers = [identifiers.validate_ipi_name_number(n) for n in ipi_name_numbers if n.strip()]
+            taken = IPIName.objects.filter(name_number__in=numbers).exclude(party=party)
+            if taken.exists():
+                raise ValidationError(
+                    {"ipi_names": _("IPI name number %(n)s belongs to another entry.") % {"n": taken[0].name_number}}
+                )
+            party.ipi_names.exclude(name_number__in=numbers).delete()
+            for number in dict.fromkeys(numbers):
+                IPIName.objects.get_or_create(party=party, name_number=number)
+        if bank is not None:
+            _replace_primary_bank_account(party, bank, BankAccount)
+        if successions is not None:
+            Succession.objects.filter(predecessor=party).delete()
+            for s in successions:
+                if s.successor.pk == party.pk:
+                    raise ValidationError({"successions": _("A party cannot be its own heir or successor.")})
+                succession = Succession(predecessor=party, successor=s.successor, share=s.share, kind=s.kind)
+                succession.full_clean()
+                succession.save()
+    return party
+
+
+def _replace_primary_bank_account(party: Party, bank: BankInput, model: Any) -> None:
+    if not bank.iban.strip():
+        party.bank_accounts.all().delete()
+        return
+    account = party.bank_accounts.filter(is_primary=True).first() or model(party=party, is_primary=True)
+    account.iban, account.bank_name, account.bic = bank.iban, bank.bank_name.strip(), bank.bic.strip().upper()
+    account.full_clean(exclude=["party"])
+    party.bank_accounts.exclude(pk=account.pk).filter(iban=account.iban).delete()
+    account.save()
+
+
+def update_cmo_public_data(
+    cmo: Any,
+    *,
+    by: Any,
+    reason: str = "",
+    fields: dict[str, Any],
+    representatives: Sequence[dict[str, Any]] | None = None,
+    branches: Sequence[dict[str, Any]] | None = None,
+) -> Any:
+    """A CMO's contacts, representatives and branches. Its areas come from accreditation, not from here."""
+    editable = {"website", "public_email", "public_phone", "legal_address"}
+    if fields.keys() - editable:
+        raise ValueError(f"not editable by the CMO: {sorted(fields.keys() - editable)}")
+    with audited(by, reason, obj=cmo):
+        for name, value in fields.items():
+            setattr(cmo, name, value)
+        cmo.full_clean()
+        cmo.save()
+        if representatives is not None:
+            cmo.representatives.all().delete()
+            for row in representatives:
+                cmo.representatives.create(**row)
+        if branches is not None:
+            cmo.branches.all().delete()
+            for row in branches:
+                cmo.branches.create(**row)
+    return cmo
+
+
+def save_licensee_location(licensee: Any, *, by: Any, location: Any = None, reason: str = "", **fields: Any) -> Any:
+    """Add a place where a user uses works, or change one of its places."""
+    from registers.models import LicenseeLocation
+
+    with audited(by, reason, obj=licensee):
+        if location is None:
+            location = LicenseeLocation(licensee=licensee)
+        elif location.licensee_id != licensee.pk:
+            raise PermissionError("the location belongs to another user")
+        for name, value in fields.items():
+            setattr(location, name, value)
+        location.full_clean()
+        location.save()
+    return location
+
+
+def remove_licensee_location(location: Any, *, by: Any, reason: str = "") -> None:
+    with audited(by, reason, obj=location.licensee):
+        location.delete()
+
+
+def register_cmo(
+    *, by: Any, reason: str = "", short_name: str, party_fields: dict[str, Any], areas: Iterable[Any] = (), **fields: Any
+) -> Any:
+    """The operator enters a CMO in the register: its legal entity (BIN) and its charter data."""
+    from registers.models import CMO, PartyKind
+
+    if not getattr(by, "is_operator", False):
+        raise PermissionError("only the operator registers CMOs")
+    with audited(by, reason):
+        party = Party(kind=PartyKind.ENTITY, **party_fields)
+        party.full_clean()
+        party.save()
+        cmo = CMO(party=party, short_name=short_name.strip(), **fields)
+        cmo.full_clean(exclude=["party"])
+        cmo.save()
+        for area in areas:
+            cmo.area_links.create(area=area)
+    return cmo
+
+
+def update_cmo(cmo: Any, *, by: Any, reason: str = "", areas: Iterable[Any] | None = None, **fields: Any) -> Any:
+    with audited(by, reason, obj=cmo):
+        for name, value in fields.items():
+            setattr(cmo, name, value)
+        cmo.full_clean(exclude=["party"])
+        cmo.save()
+        if areas is not None:
+            wanted = {a.pk for a in areas}
+            cmo.area_links.exclude(area_id__in=wanted).delete()
+            for area_id in wanted - set(cmo.area_links.values_list("area_id", flat=True)):
+                cmo.area_links.create(area_id=area_id)
+    return cmo

@@ -174,6 +174,8 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(env.str("DJANGO_STATIC_ROOT", default=str(DATA_DIR / "static")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+WHITENOISE_USE_FINDERS = DEBUG
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env.str("DJANGO_MEDIA_ROOT", default=str(DATA_DIR / "media")))
 STORAGES = {
@@ -218,6 +220,12 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "WorkKindEnum": "registers.models.works.WorkKind",
+        "PartyKindEnum": "registers.models.parties.PartyKind",
+        "ContractKindEnum": "registers.models.contracts.ContractKind",
+        "WorkTitleKindEnum": "registers.models.works.WorkTitle.Kind",
+    },
 }
 
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")

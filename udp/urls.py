@@ -27,6 +27,7 @@ urlpatterns = [
     path("cmo/", include("registers.urls.cmo")),
     path("space/", include("registers.urls.space")),
     path("regulator/", include("registers.urls.regulator")),
+    path("operator/cmos/", include("registers.urls.operator_cmos")),
     path("operator/", include("registers.urls.operator")),
     path("imports/", include("registers.urls.imports")),
     path("history/", include("registers.urls.history")),

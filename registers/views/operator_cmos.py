@@ -1,0 +1,131 @@
+"""The operator keeps the register of CMOs: enters a CMO with its legal entity and charter, edits it."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext_lazy as _
+
+from registers import access, actions
+from registers.models import CMO, Area
+from udp import identifiers
+from udp.accounts.decorators import operator_required
+
+
+class CMOForm(forms.Form):
+    short_name = forms.CharField(label=_("Short name"), max_length=60)
+    name_kk = forms.CharField(label=_("Legal name in Kazakh"), max_length=300, required=False)
+    name_ru = forms.CharField(label=_("Legal name in Russian"), max_length=300, required=False)
+    name_lat = forms.CharField(label=_("Legal name in Latin script"), max_length=300, required=False)
+    bin = forms.CharField(label=_("BIN"), max_length=14, required=False, help_text=_("Required for Kazakh CMOs."))
+    is_foreign = forms.BooleanField(label=_("Foreign society"), required=False)
+    country = forms.CharField(label=_("Country (ISO code)"), max_length=2, initial="KZ")
+    cisac_code = forms.CharField(label=_("CISAC society code"), max_length=3, required=False)
+    website = forms.URLField(label=_("Website"), required=False)
+    public_email = forms.EmailField(label=_("Public e-mail"), required=False)
+    public_phone = forms.CharField(label=_("Public phone"), max_length=40, required=False)
+    legal_address = forms.CharField(label=_("Legal address"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    charter = forms.FileField(label=_("Charter"), required=False)
+    charter_date = forms.DateField(label=_("Charter date"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    areas = forms.ModelMultipleChoiceField(
+        label=_("Areas of collective management (Art. 43.3)"),
+        queryset=Area.objects.filter(in_force=True),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    reason = forms.CharField(label=_("Reason for the change"), widget=forms.Textarea(attrs={"rows": 2}))
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("bin"):
+            try:
+                data["bin"] = identifiers.validate_bin(data["bin"])
+            except ValidationError as exc:
+                self.add_error("bin", exc)
+        elif not data.get("is_foreign"):
+            self.add_error("bin", _("A Kazakh CMO is a legal entity with a BIN."))
+        if data.get("country"):
+            data["country"] = data["country"].upper()
+        return data
+
+
+CMO_FIELDS = ("is_foreign", "country", "cisac_code", "website", "public_email", "public_phone", "legal_address", "charter_date")
+
+
+@operator_required
+def cmo_list(request: HttpRequest) -> HttpResponse:
+    cmos = CMO.objects.select_related("party").prefetch_related("areas").order_by("short_name")
+    return render(request, "registers/operator_cmos/list.html", {"cmos": cmos})
+
+
+@operator_required
+def cmo_create(request: HttpRequest) -> HttpResponse:
+    form = CMOForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            cmo = actions.register_cmo(
+                by=request.user,
+                reason=data["reason"],
+                short_name=data["short_name"],
+                party_fields={k: data[k] for k in ("name_kk", "name_ru", "name_lat")} | {"bin": data["bin"] or None},
+                areas=data["areas"],
+                **{k: data[k] for k in CMO_FIELDS},
+                **({"charter": data["charter"]} if data.get("charter") else {}),
+            )
+        except ValidationError as exc:
+            _attach(form, exc)
+        else:
+            messages.success(request, _("The CMO is entered in the register."))
+            return redirect("operator_cmos:edit", pk=cmo.pk)
+    return render(request, "registers/operator_cmos/form.html", {"form": form, "cmo": None})
+
+
+@operator_required
+def cmo_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    cmo = access.get_cmo_for_user(request.user, pk, write=True)
+    initial = {k: getattr(cmo, k) for k in CMO_FIELDS} | {
+        "short_name": cmo.short_name,
+        "name_kk": cmo.party.name_kk,
+        "name_ru": cmo.party.name_ru,
+        "name_lat": cmo.party.name_lat,
+        "bin": cmo.party.bin,
+        "areas": list(cmo.areas.all()),
+    }
+    form = CMOForm(request.POST or None, request.FILES or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            actions.update_party(
+                cmo.party,
+                by=request.user,
+                reason=data["reason"],
+                **{k: data[k] for k in ("name_kk", "name_ru", "name_lat")},
+                bin=data["bin"] or None,
+            )
+            actions.update_cmo(
+                cmo,
+                by=request.user,
+                reason=data["reason"],
+                areas=data["areas"],
+                short_name=data["short_name"],
+                **{k: data[k] for k in CMO_FIELDS},
+                **({"charter": data["charter"]} if data.get("charter") else {}),
+            )
+        except ValidationError as exc:
+            _attach(form, exc)
+        else:
+            messages.success(request, _("The change is recorded."))
+            return redirect("operator_cmos:edit", pk=cmo.pk)
+    return render(request, "registers/operator_cmos/form.html", {"form": form, "cmo": cmo})
+
+
+def _attach(form: forms.Form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)

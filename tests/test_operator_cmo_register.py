@@ -1,0 +1,68 @@
+"""The operator keeps the register of CMOs (Art. 45-1.2 (3))."""
+
+import pytest
+from django.urls import reverse
+
+from registers.models import CMO, Area
+from tests import factories as f
+
+
+def _login(client, user):
+    client.force_login(user)
+    return client
+
+
+@pytest.mark.statute("A45-1.2-cmos")
+def test_the_operator_enters_a_cmo_with_its_bin_areas_and_charter_date(client, personas):
+    bin_ = f.make_bin()
+    response = _login(client, personas.operator).post(
+        reverse("operator_cmos:create"),
+        {
+            "short_name": "AVTOR",
+            "name_ru": "ОЮЛ Автор",
+            "name_lat": "Avtor Society",
+            "bin": bin_,
+            "country": "kz",
+            "charter_date": "2024-02-01",
+            "areas": [Area.objects.get(item=1).pk, Area.objects.get(item=7).pk],
+            "reason": "application of 2026-11-20",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    cmo = CMO.objects.get(short_name="AVTOR")
+    assert cmo.party.bin == bin_
+    assert cmo.country == "KZ"
+    assert sorted(cmo.areas.values_list("item", flat=True)) == [1, 7]
+    assert str(cmo.charter_date) == "2024-02-01"
+
+
+def test_a_kazakh_cmo_without_a_valid_bin_is_refused_with_the_reason(client, personas):
+    response = _login(client, personas.operator).post(
+        reverse("operator_cmos:create"),
+        {"short_name": "BAD", "name_ru": "Плохая", "bin": "123456789012", "country": "KZ", "reason": "x"},
+    )
+    assert response.status_code == 200
+    assert "BIN" in response.content.decode()
+    assert not CMO.objects.filter(short_name="BAD").exists()
+
+
+def test_an_edit_without_a_reason_is_refused(client, personas):
+    url = reverse("operator_cmos:edit", args=[personas.cmo.pk])
+    response = _login(client, personas.operator).post(
+        url, {"short_name": "KAZ2", "name_ru": "ОКУП KAZ", "bin": personas.cmo.party.bin, "country": "KZ"}
+    )
+    assert response.status_code == 200
+    personas.cmo.refresh_from_db()
+    assert personas.cmo.short_name == "KAZ"
+
+
+@pytest.mark.parametrize("who", ["holder", "cmo_admin", "other_cmo_staff", "licensee", "regulator"])
+def test_only_the_operator_keeps_the_cmo_register(client, personas, who):
+    response = _login(client, getattr(personas, who)).get(reverse("operator_cmos:create"))
+    assert response.status_code == 403
+
+
+def test_an_anonymous_visitor_is_sent_to_log_in(client, personas):
+    response = client.get(reverse("operator_cmos:list"))
+    assert response.status_code == 302
+    assert "/accounts/login/" in response["Location"]

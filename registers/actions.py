@@ -68,7 +68,7 @@ def validate_shares(contributors: Sequence[ContributorInput]) -> None:
             if percent is None:
                 continue
             if not Decimal("0") < percent <= HUNDRED:
-                errors.append(_("A share must be above 0 and at most 100 % (got %(p)s).") % {"p": percent})
+                errors.append(_("A share must be above 0 and at most 100 %% (got %(p)s).") % {"p": percent})
             totals[right_type] += percent
     for right_type, total in sorted(totals.items()):
         if total != HUNDRED:

@@ -56,13 +56,6 @@ def _ends(year: int) -> dt.date:
     return dt.date(year + TERM_YEARS, 12, 31)
 
 
-def _add_years(day: dt.date, years: int) -> dt.date:
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year + years, day=28)
-
-
 def work_protection(
     *,
     authors: Iterable[AuthorFacts],
@@ -70,7 +63,12 @@ def work_protection(
     anonymous: bool = False,
     pseudonymous: bool = False,
 ) -> Protection:
-    """Protection of a work of authorship, from its authors' facts and its disclosure (Art. 28)."""
+    """Protection of a work of authorship, from its authors' facts and its disclosure (Art. 28).
+
+    The thirty years of Art. 28.6 are a period "provided for in this Article", so by Art. 28.8 they
+    too run from 1 January after the death: a release on any day up to 31 December of (death year
+    + 30) is a release within them.
+    """
     if anonymous or pseudonymous:
         if disclosed_on is None:
             return Protection(None, Basis.UNKNOWN)
@@ -92,7 +90,8 @@ def work_protection(
     if (
         disclosed_on is not None
         and last_death is not None
-        and last_death < disclosed_on <= _add_years(last_death, POSTHUMOUS_RELEASE_WINDOW_YEARS)
+        and last_death < disclosed_on
+        and disclosed_on.year <= last_death.year + POSTHUMOUS_RELEASE_WINDOW_YEARS
         and _ends(disclosed_on.year) > ends_on
     ):
         return Protection(_ends(disclosed_on.year), Basis.POSTHUMOUS_RELEASE)
@@ -100,8 +99,11 @@ def work_protection(
 
 
 def related_rights_protection(*, published_on: dt.date | None, made_in_year: int | None) -> Protection:
-    """Protection of a performance or phonogram: 70 years from publication, else from recording (Art. 42)."""
-    if published_on is not None:
+    """Protection of a performance or phonogram: 70 years from publication, else from recording (Art. 42).
+
+    A publication counts only if it falls within the 70 years after the recording (Art. 42.2).
+    """
+    if published_on is not None and (made_in_year is None or published_on.year <= made_in_year + TERM_YEARS):
         return Protection(_ends(published_on.year), Basis.RELATED)
     if made_in_year is not None:
         return Protection(_ends(made_in_year), Basis.RELATED)

@@ -78,3 +78,12 @@ def mandate_to(party: Party, cmo: CMO, *, area_item: int) -> Mandate:
         area = Area.objects.get(item=area_item)
         contract.areas.add(area)
         return Mandate.objects.create(contract=contract, holder=party, cmo=cmo, area=area, valid_from=contract.valid_from)
+
+
+def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
+    """Transactional tests (live server, Celery worker threads) flush the database afterwards;
+    serialized rollback puts back the reference data the migrations loaded (areas, categories)."""
+    for item in items:
+        names = getattr(item, "fixturenames", ())
+        if ("transactional_db" in names or "live_server" in names) and not item.get_closest_marker("django_db"):
+            item.add_marker(pytest.mark.django_db(transaction=True, serialized_rollback=True))

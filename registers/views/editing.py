@@ -1,0 +1,249 @@
+"""Pages that enter and correct works and parties in the registers.
+
+Objects are loaded only through :mod:`registers.access` (404 for missing and forbidden alike) and
+written only through :mod:`registers.actions`. The operator must give a reason for every change.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.forms import BaseForm
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from registers import access, actions
+from registers.actions import BankInput, ContributorInput, SuccessionInput
+from registers.forms import (
+    SHARE_FIELDS,
+    ContributorFormSet,
+    PartyForm,
+    SuccessionFormSet,
+    WorkForm,
+    lines,
+    name_fields_for,
+)
+from registers.models import Party, PartyKind, Work
+from udp.accounts.decorators import role_required
+from udp.accounts.roles import home_url_for
+
+editor_required = role_required("is_holder", "is_cmo_staff", "is_operator")
+party_creator_required = role_required("is_cmo_staff", "is_operator")
+
+
+# --- Lookup ------------------------------------------------------------------------------------
+
+
+@editor_required
+def party_lookup(request: HttpRequest) -> JsonResponse:
+    """Public names and IPI name numbers of parties the user may pick as co-authors; nothing confidential."""
+    query = request.GET.get("q", "").strip()
+    if len(query) < 2:
+        return JsonResponse({"results": []})
+    parties = access.parties_visible_to(request.user).search(query).prefetch_related("ipi_names")[:15]
+    results = [
+        {
+            "id": p.pk,
+            "name": p.name,
+            "names": [n for n in (p.name_kk, p.name_ru, p.name_lat) if n],
+            "ipi": [i.name_number for i in p.ipi_names.all()],
+            "kind": p.kind,
+        }
+        for p in parties
+    ]
+    return JsonResponse({"results": results})
+
+
+# --- Works -------------------------------------------------------------------------------------
+
+
+def _allowed_parties(user: Any, work: Work | None) -> QuerySet[Party]:
+    """Who may be picked as a contributor: parties the user sees, plus the work's current contributors."""
+    visible = access.parties_visible_to(user)
+    if work is None:
+        return visible
+    return Party.objects.filter(Q(pk__in=visible.values("pk")) | Q(contributions__work=work)).distinct()
+
+
+def _work_initial(work: Work) -> dict[str, Any]:
+    initial = {name: getattr(work, name) for name in ("kind", "title", "iswc", "isrc", "isan", "language")}
+    initial.update(
+        creation_year=work.creation_year,
+        disclosed_on=work.disclosed_on,
+        anonymous=work.anonymous,
+        pseudonymous=work.pseudonymous,
+        alternate_titles="\n".join(work.titles.values_list("title", flat=True)),
+    )
+    return initial
+
+
+def _contributor_initial(work: Work) -> list[dict[str, Any]]:
+    rows = []
+    for c in work.contributors.select_related("party").prefetch_related("shares"):
+        row: dict[str, Any] = {"party": c.party_id, "party_label": c.party.name, "role": c.role}
+        by_type = {s.right_type: s.percent for s in c.shares.all()}
+        for name, right_type in SHARE_FIELDS:
+            row[name] = by_type.get(right_type, "")
+        rows.append(row)
+    return rows
+
+
+def _holder_first_row(user: Any) -> list[dict[str, Any]]:
+    if user.is_holder and user.party_id:
+        return [{"party": user.party_id, "party_label": user.party.name, "role": "CA", "pr": "100", "mr": "100", "sr": ""}]
+    return []
+
+
+def _build_contributors(user: Any, formset: Any, reason: str) -> list[ContributorInput]:
+    """Turn filled rows into contributor inputs, creating a bare party for each new co-author's name."""
+    contributors = []
+    for form in formset.filled_forms():
+        data = form.cleaned_data
+        party = data.get("party_obj")
+        if party is None:
+            party = actions.create_party(
+                by=user, reason=reason, kind=PartyKind.PERSON, verified=False, **name_fields_for(data["new_name"])
+            )
+        contributors.append(ContributorInput(party=party, role=data["role"], shares=form.shares()))
+    return contributors
+
+
+def _apply_errors(form: BaseForm, formset: Any, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        formset._non_form_errors = formset.error_class(exc.messages, error_class="nonform")
+
+
+def _save_work(request: HttpRequest, form: WorkForm, formset: Any, work: Work | None) -> Work | None:
+    data, reason = form.cleaned_data, form.cleaned_data.get("reason", "")
+    try:
+        with transaction.atomic():
+            contributors = _build_contributors(request.user, formset, reason)
+            common = {"by": request.user, "reason": reason, "title": data["title"], **form.work_fields()}
+            alternates = lines(data["alternate_titles"])
+            if work is None:
+                return actions.register_work(contributors=contributors, alternate_titles=alternates, **common)
+            return actions.update_work(work, contributors=contributors, alternate_titles=alternates, **common)
+    except ValidationError as exc:
+        _apply_errors(form, formset, exc)
+        return None
+
+
+def _work_page(request: HttpRequest, work: Work | None) -> HttpResponse:
+    reason_required = access.requires_reason(request.user, work or Work())
+    allowed = _allowed_parties(request.user, work)
+    if request.method == "POST":
+        form = WorkForm(request.POST, reason_required=reason_required)
+        formset = ContributorFormSet(request.POST, prefix="c", allowed_parties=allowed)
+        if form.is_valid() and formset.is_valid():
+            saved = _save_work(request, form, formset, work)
+            if saved is not None:
+                messages.success(request, _("The work is saved in the register."))
+                return redirect("edit:work", pk=saved.pk)
+    else:
+        initial = _work_initial(work) if work else {}
+        rows = _contributor_initial(work) if work else _holder_first_row(request.user)
+        form = WorkForm(initial=initial, reason_required=reason_required)
+        formset = ContributorFormSet(initial=rows, prefix="c", allowed_parties=allowed)
+    context = {"form": form, "formset": formset, "work": work, "back_url": home_url_for(request.user)}
+    return render(request, "registers/editing/work_form.html", context)
+
+
+@editor_required
+def work_create(request: HttpRequest) -> HttpResponse:
+    return _work_page(request, None)
+
+
+@editor_required
+def work_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    return _work_page(request, access.get_work_for_user(request.user, pk, write=True))
+
+
+# --- Parties -----------------------------------------------------------------------------------
+
+
+def _party_initial(party: Party) -> dict[str, Any]:
+    initial = {name: getattr(party, name) for name in PartyForm.PARTY_FIELDS}
+    initial["pseudonyms"] = "\n".join(party.pseudonyms.values_list("name", flat=True))
+    initial["ipi_names"] = "\n".join(party.ipi_names.values_list("name_number", flat=True))
+    bank = party.bank_accounts.filter(is_primary=True).first()
+    if bank:
+        initial.update(iban=bank.iban, bank_name=bank.bank_name, bic=bank.bic)
+    return initial
+
+
+def _succession_initial(party: Party) -> list[dict[str, Any]]:
+    return [
+        {"successor": s.successor_id, "successor_label": s.successor.name, "share": s.share, "kind": s.kind}
+        for s in party.successions.select_related("successor")
+    ]
+
+
+def _successions(formset: Any) -> list[SuccessionInput]:
+    return [
+        SuccessionInput(successor=f.cleaned_data["successor_obj"], share=f.cleaned_data["share"], kind=f.cleaned_data["kind"])
+        for f in formset.forms
+        if f.cleaned_data.get("successor_obj")
+    ]
+
+
+def _save_party(request: HttpRequest, form: PartyForm, formset: Any, party: Party | None) -> Party | None:
+    data, reason = form.cleaned_data, form.cleaned_data.get("reason", "")
+    fields = form.party_fields()
+    try:
+        with transaction.atomic():
+            if party is None:
+                party = actions.create_party(by=request.user, reason=reason, **fields)
+                fields = {}
+            return actions.update_party_details(
+                party,
+                by=request.user,
+                reason=reason,
+                fields=fields,
+                pseudonyms=lines(data["pseudonyms"]),
+                ipi_name_numbers=data["ipi_names"],
+                bank=BankInput(iban=data["iban"], bank_name=data["bank_name"], bic=data["bic"]),
+                successions=_successions(formset),
+            )
+    except ValidationError as exc:
+        _apply_errors(form, formset, exc)
+        return None
+
+
+def _party_page(request: HttpRequest, party: Party | None) -> HttpResponse:
+    reason_required = access.requires_reason(request.user, party or Party())
+    allowed = access.parties_visible_to(request.user)
+    if party is not None:
+        allowed = Party.objects.filter(Q(pk__in=allowed.values("pk")) | Q(inherited_from__predecessor=party)).distinct()
+    if request.method == "POST":
+        form = PartyForm(request.POST, reason_required=reason_required, party=party)
+        formset = SuccessionFormSet(request.POST, prefix="h", allowed_parties=allowed)
+        if form.is_valid() and formset.is_valid():
+            saved = _save_party(request, form, formset, party)
+            if saved is not None:
+                messages.success(request, _("The entry is saved in the register."))
+                return redirect("edit:party", pk=saved.pk)
+    else:
+        form = PartyForm(initial=_party_initial(party) if party else {}, reason_required=reason_required, party=party)
+        formset = SuccessionFormSet(
+            initial=_succession_initial(party) if party else [], prefix="h", allowed_parties=allowed
+        )
+    context = {"form": form, "formset": formset, "party": party, "back_url": home_url_for(request.user)}
+    return render(request, "registers/editing/party_form.html", context)
+
+
+@party_creator_required
+def party_create(request: HttpRequest) -> HttpResponse:
+    return _party_page(request, None)
+
+
+@editor_required
+def party_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    return _party_page(request, access.get_party_for_user(request.user, pk, write=True))

@@ -1,4 +1,13 @@
 from django.urls import path
 
+from registers.views import imports as views
+
 app_name = "imports"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.batch_list, name="list"),
+    path("new/", views.upload, name="upload"),
+    path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/ack/", views.ack, name="ack"),
+    path("template.<str:fmt>", views.template, name="template"),
+    path("export.<str:fmt>", views.export, name="export"),
+]

@@ -1,0 +1,356 @@
+"""Read a CWR 2.1 or 2.2 file into works: HDR, GRH, NWR/REV transactions and their detail records,
+GRT and TRL, with every bad line named by number, record type and reason.
+
+Shares: CWR gives each interested party's ownership share per right type in five digits (``05000``
+is 50.00 %). For each right type, the shares of all SPU/OPU/SWR/OWR records of a transaction must
+sum to 100 % (or be all zero: that right is not claimed). When they sum to more because a
+sub-publisher or administrator repeats its original publisher's share (a collection share), those
+derived publishers are kept without a share if that makes the rest sum to 100 %; otherwise the
+transaction is bad and the reason names the total.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from registers.cwr import records
+from registers.importing.rows import ContributorRow, ParsedFile, Problem, RecordingRow, WorkRow
+from udp import identifiers
+
+HUNDRED = Decimal("100.00")
+RIGHTS = (("PR", "pr_share"), ("MR", "mr_share"), ("SR", "sr_share"))
+WRITER_CODES = frozenset({"CA", "C", "A", "AR", "AD", "TR", "SA", "SR", "PA"})
+PUBLISHER_CODES = frozenset({"E", "SE", "AM", "PA", "AQ", "ES"})
+DERIVED_PUBLISHERS = frozenset({"SE", "AM", "ES", "PA"})
+WORK_TRANSACTIONS = frozenset({"NWR", "REV"})
+
+
+def decode(data: bytes) -> str:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("latin-1")
+
+
+class _Reader:
+    def __init__(self, text: str) -> None:
+        self.lines = text.splitlines()
+        self.result = ParsedFile(lines_total=len(self.lines))
+        self.work: WorkRow | None = None
+        self.group_type = ""
+        self.group_id = 0
+        self.group_records = 0
+        self.group_transactions = 0
+        self.groups = 0
+        self.transactions = 0
+        self.seen_trailer = False
+        self.file_records = 0
+
+    # -- problems -------------------------------------------------------------------------------
+    def error(self, line: int, record: str, reason: str, field: str = "") -> None:
+        target = self.work.problems if self.work is not None else self.result.problems
+        target.append(Problem(line, record, reason, field))
+
+    def note(self, line: int, record: str, reason: str) -> None:
+        target = self.work.problems if self.work is not None else self.result.problems
+        target.append(Problem(line, record, reason, level="note"))
+
+    # -- the file -------------------------------------------------------------------------------
+    def read(self) -> ParsedFile:
+        if not self.lines or not self.lines[0].startswith("HDR"):
+            self.result.problems.append(Problem(1, self.lines[0][:3] if self.lines else "", _("A CWR file starts with an HDR record.")))
+        for number, line in enumerate(self.lines, start=1):
+            if not line.strip():
+                continue
+            self.file_records += 1
+            self.record(number, line)
+        self.close_work()
+        if not self.seen_trailer:
+            self.result.problems.append(Problem(len(self.lines), "TRL", _("The file ends without a TRL record.")))
+        return self.result
+
+    def record(self, number: int, line: str) -> None:
+        kind = line[:3]
+        if kind not in records.KNOWN_RECORDS:
+            if self.work is not None:
+                self.group_records += 1
+            self.error(number, kind, _("Unknown record type “%(kind)s”.") % {"kind": kind})
+            return
+        if kind in records.SKIPPED_RECORDS:
+            if self.work is not None:
+                self.group_records += 1
+            self.note(number, kind, _("%(kind)s records are not kept by the register; skipped.") % {"kind": kind})
+            return
+        if not self.length_ok(number, kind, line):
+            if kind in WORK_TRANSACTIONS:
+                self.start_work(number, kind, {"title": "", "transaction_seq": line[3:11]})
+            elif self.work is not None:
+                self.group_records += 1
+            return
+        fields = records.parse(line, kind)
+        handler = getattr(self, f"on_{kind.lower()}", None)
+        if handler is None:
+            self.error(number, kind, _("%(kind)s records are not expected in a registration file.") % {"kind": kind})
+            return
+        handler(number, fields)
+
+    def length_ok(self, number: int, kind: str, line: str) -> bool:
+        low, high = records.MIN_LENGTH.get(kind, 0), records.MAX_LENGTH.get(kind, 10_000)
+        if low <= len(line) <= high:
+            return True
+        self.error(
+            number,
+            kind,
+            _("The record is %(n)s characters long; a %(kind)s record has %(low)s to %(high)s.")
+            % {"n": len(line), "kind": kind, "low": low, "high": high},
+        )
+        return False
+
+    # -- envelope records -----------------------------------------------------------------------
+    def on_hdr(self, number: int, f: dict[str, str]) -> None:
+        self.result.header = f
+
+    def on_grh(self, number: int, f: dict[str, str]) -> None:
+        self.close_work()
+        self.group_type = f["transaction_type"]
+        self.group_id = int(f["group_id"]) if f["group_id"].isdigit() else 0
+        self.group_records, self.group_transactions = 1, 0
+        self.groups += 1
+        if self.group_type not in WORK_TRANSACTIONS:
+            self.note(number, "GRH", _("Groups of %(t)s transactions are not imported.") % {"t": self.group_type})
+
+    def on_grt(self, number: int, f: dict[str, str]) -> None:
+        self.close_work()
+        self.group_records += 1
+        self.check_count(number, "GRT", "transaction_count", f["transaction_count"], self.group_transactions)
+        self.check_count(number, "GRT", "record_count", f["record_count"], self.group_records)
+
+    def on_trl(self, number: int, f: dict[str, str]) -> None:
+        self.close_work()
+        self.seen_trailer = True
+        self.check_count(number, "TRL", "group_count", f["group_count"], self.groups)
+        self.check_count(number, "TRL", "transaction_count", f["transaction_count"], self.transactions)
+        self.check_count(number, "TRL", "record_count", f["record_count"], self.file_records)
+
+    def check_count(self, number: int, kind: str, field: str, given: str, counted: int) -> None:
+        if not given.isdigit() or int(given) != counted:
+            self.result.problems.append(
+                Problem(number, kind, _("The file says %(given)s here, but %(counted)s were counted.") % {"given": given, "counted": counted}, field)
+            )
+
+    # -- transactions ---------------------------------------------------------------------------
+    def start_work(self, number: int, kind: str, f: dict[str, str]) -> WorkRow:
+        self.close_work()
+        self.transactions += 1
+        self.group_transactions += 1
+        self.group_records += 1
+        seq = f.get("transaction_seq", "")
+        self.work = WorkRow(
+            line=number,
+            record=kind,
+            title=f.get("title", ""),
+            revision=kind == "REV",
+            group_id=self.group_id,
+            transaction_seq=int(seq) if seq.isdigit() else 0,
+            transaction_type=kind,
+        )
+        if self.group_type != kind:
+            self.error(number, kind, _("A %(kind)s transaction outside a %(kind)s group.") % {"kind": kind})
+        return self.work
+
+    def close_work(self) -> None:
+        if self.work is not None:
+            if not self.work.bad:
+                settle_shares(self.work)
+            self.result.works.append(self.work)
+            self.work = None
+
+    def detail(self, number: int, kind: str, f: dict[str, str]) -> WorkRow | None:
+        if self.work is None:
+            self.result.problems.append(Problem(number, kind, _("A %(kind)s record outside a work transaction.") % {"kind": kind}))
+            return None
+        self.group_records += 1
+        seq = f.get("transaction_seq", "")
+        if seq.isdigit() and int(seq) != self.work.transaction_seq:
+            self.error(number, kind, _("The transaction sequence number differs from its NWR/REV record."), "transaction_seq")
+        return self.work
+
+    def on_nwr(self, number: int, f: dict[str, str]) -> None:
+        kind = f["record_type"]
+        work = self.start_work(number, kind, f)
+        work.ref = f["submitter_work_number"]
+        work.language = f["language"].lower()
+        if not work.title:
+            work.error(number, kind, _("A work needs a title."), "title")
+        if f["iswc"]:
+            try:
+                work.iswc = identifiers.validate_iswc(f["iswc"])
+            except ValidationError as exc:
+                work.error(number, kind, " ".join(exc.messages), "iswc")
+        work.duration = parse_duration(f["duration"])
+        if not work.ref:
+            work.error(number, kind, _("The submitter's work number is missing."), "submitter_work_number")
+
+    on_rev = on_nwr
+
+    def on_spu(self, number: int, f: dict[str, str], record: str = "SPU") -> None:
+        work = self.detail(number, record, f)
+        if work is None:
+            return
+        role = f["publisher_type"]
+        if role not in PUBLISHER_CODES:
+            work.error(number, record, _("Unknown publisher type “%(code)s”.") % {"code": role}, "publisher_type")
+            return
+        contributor = ContributorRow(
+            line=number, record=record, role=role, name=f["name"], person=False, file_key=f["ip_number"],
+            unknown=f["unknown"] == "Y" or (record == "OPU" and not f["name"]),
+        )
+        self.identifiers(work, number, record, contributor, f)
+        self.shares(work, number, record, contributor, f)
+        work.contributors.append(contributor)
+
+    def on_opu(self, number: int, f: dict[str, str]) -> None:
+        self.on_spu(number, f, "OPU")
+
+    def on_swr(self, number: int, f: dict[str, str], record: str = "SWR") -> None:
+        work = self.detail(number, record, f)
+        if work is None:
+            return
+        role = f["designation"] or ("CA" if record == "OWR" else "")
+        if role not in WRITER_CODES:
+            work.error(number, record, _("Unknown writer designation “%(code)s”.") % {"code": role}, "designation")
+            return
+        name = " ".join(part for part in (f["first_name"], f["last_name"]) if part)
+        contributor = ContributorRow(
+            line=number, record=record, role=role, name=name, person=True, file_key=f["ip_number"],
+            unknown=f["unknown"] == "Y" or not name,
+        )
+        self.identifiers(work, number, record, contributor, f)
+        self.shares(work, number, record, contributor, f)
+        work.contributors.append(contributor)
+
+    def on_owr(self, number: int, f: dict[str, str]) -> None:
+        self.on_swr(number, f, "OWR")
+
+    def identifiers(self, work: WorkRow, number: int, record: str, c: ContributorRow, f: dict[str, str]) -> None:
+        ipi = f["ipi_name_number"]
+        if ipi and ipi.strip("0"):
+            try:
+                c.ipi_name_number = identifiers.validate_ipi_name_number(ipi)
+            except ValidationError as exc:
+                work.error(number, record, " ".join(exc.messages), "ipi_name_number")
+        base = f["ipi_base_number"]
+        if base:
+            try:
+                c.ipi_base_number = identifiers.validate_ipi_base_number(base)
+            except ValidationError as exc:
+                work.error(number, record, " ".join(exc.messages), "ipi_base_number")
+
+    def shares(self, work: WorkRow, number: int, record: str, c: ContributorRow, f: dict[str, str]) -> None:
+        for right, name in RIGHTS:
+            try:
+                percent = records.parse_share(f[name])
+            except ValueError:
+                work.error(number, record, _("A share has five digits (05000 is 50.00 %%), not “%(v)s”.") % {"v": f[name]}, name)
+                continue
+            if percent > HUNDRED:
+                work.error(number, record, _("A share above 100 %% (%(p)s).") % {"p": percent}, name)
+            elif percent:
+                c.shares[right] = percent
+
+    def on_spt(self, number: int, f: dict[str, str]) -> None:
+        self.detail(number, "SPT", f)  # territory collection shares: the register keeps ownership only
+
+    on_swt = on_spt
+
+    def on_pwr(self, number: int, f: dict[str, str]) -> None:
+        self.detail(number, "PWR", f)  # writer-publisher links: implied by the contributors of the work
+
+    def on_alt(self, number: int, f: dict[str, str]) -> None:
+        work = self.detail(number, "ALT", f)
+        if work is None:
+            return
+        if not f["title"]:
+            work.error(number, "ALT", _("An alternate title is empty."), "title")
+        elif f["title"] not in work.alternate_titles:
+            work.alternate_titles.append(f["title"])
+
+    def on_per(self, number: int, f: dict[str, str]) -> None:
+        work = self.detail(number, "PER", f)
+        if work is None:
+            return
+        name = " ".join(part for part in (f["first_name"], f["last_name"]) if part)
+        work.performers.append(name)
+        work.note(number, "PER", _("Performer “%(name)s” noted; performers are registered on their own entries, not from CWR.") % {"name": name})
+
+    def on_rec(self, number: int, f: dict[str, str]) -> None:
+        work = self.detail(number, "REC", f)
+        if work is None:
+            return
+        if not f["isrc"]:
+            work.note(number, "REC", _("A recording without an ISRC is not registered."))
+            return
+        try:
+            isrc = identifiers.validate_isrc(f["isrc"])
+        except ValidationError as exc:
+            work.error(number, "REC", " ".join(exc.messages), "isrc")
+            return
+        work.recordings.append(
+            RecordingRow(
+                line=number,
+                isrc=isrc,
+                title=f.get("recording_title", ""),
+                released_on=parse_date(f["first_release_date"]),
+                duration=parse_duration(f["first_release_duration"]),
+            )
+        )
+
+
+def parse_date(text: str) -> dt.date | None:
+    if not text.strip("0 "):
+        return None
+    try:
+        return dt.datetime.strptime(text, "%Y%m%d").date()
+    except ValueError:
+        return None
+
+
+def parse_duration(text: str) -> dt.timedelta | None:
+    if not text.isdigit() or not int(text) or len(text) != 6:
+        return None
+    return dt.timedelta(hours=int(text[:2]), minutes=int(text[2:4]), seconds=int(text[4:]))
+
+
+def settle_shares(work: WorkRow) -> None:
+    """Make each right type's ownership shares sum to exactly 100 %, or name why they cannot."""
+    totals: dict[str, Decimal] = defaultdict(Decimal)
+    for c in work.contributors:
+        for right, percent in c.shares.items():
+            totals[right] += percent
+    for right, total in totals.items():
+        if total == HUNDRED:
+            continue
+        derived = [c for c in work.contributors if c.role in DERIVED_PUBLISHERS and not c.person and right in c.shares]
+        rest = total - sum((c.shares[right] for c in derived), Decimal())
+        if derived and rest == HUNDRED:
+            for c in derived:
+                del c.shares[right]
+                work.note(c.line, c.record, _("%(right)s: this %(role)s repeats its publisher's share (a collection share); kept without an ownership share.") % {"right": right, "role": c.role})
+            continue
+        work.error(
+            work.line,
+            work.record,
+            _("%(right)s ownership shares of the SPU/OPU/SWR/OWR records sum to %(total)s %%, not 100 %%.")
+            % {"right": right, "total": total},
+            "shares",
+        )
+
+
+def read(data: bytes) -> ParsedFile:
+    return _Reader(decode(data)).read()
+

@@ -1,0 +1,189 @@
+"""Works into a CWR 2.1 registration file: HDR, one GRH/GRT group of NWR transactions (SPU, SWR,
+PWR, ALT, REC) and TRL, with the group and file counts right.
+
+Names are written in the Latin script when the register has it. The register keeps ownership shares,
+so SPU/SWR carry them directly; PWR links every writer to the work's first original publisher.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
+
+from registers.cwr.records import format_record, format_share
+from registers.models import Work, WorkContributor
+from registers.models.works import PUBLISHER_ROLES
+
+WRITER_ROLES_CWR = frozenset({"CA", "C", "A", "AR", "AD", "TR", "SA", "SR"})
+RECORD = tuple[str, dict[str, Any]]
+#: Record lengths in CWR 2.1 (our layouts run to the longer 2.2 records).
+CWR21_LENGTH = {"HDR": 101, "NWR": 260, "SPU": 183, "SWR": 180, "PWR": 110, "ALT": 83, "REC": 266, "ACK": 159, "MSG": 185, "GRT": 37}
+
+
+@dataclass
+class Envelope:
+    """HDR … GRH, transactions, GRT … TRL, with the record counts kept as transactions are added."""
+
+    sender_name: str
+    transaction_type: str
+    now: dt.datetime = field(default_factory=timezone.localtime)
+    body: list[str] = field(default_factory=list)
+    transactions: int = 0
+
+    def add_transaction(self, seq: int, records: list[RECORD]) -> None:
+        for record_seq, (record_type, values) in enumerate(records):
+            line = format_record(record_type, {**values, "transaction_seq": seq, "record_seq": record_seq})
+            self.body.append(line[: CWR21_LENGTH.get(record_type)])
+        self.transactions += 1
+
+    def render(self) -> str:
+        non_ascii = any(not line.isascii() for line in self.body)
+        header = format_record(
+            "HDR",
+            {
+                "sender_type": "AA",
+                "sender_id": "000000000",
+                "sender_name": self.sender_name,
+                "edi_version": "01.10",
+                "creation_date": self.now.strftime("%Y%m%d"),
+                "creation_time": self.now.strftime("%H%M%S"),
+                "transmission_date": self.now.strftime("%Y%m%d"),
+                "character_set": "UTF-8" if non_ascii else "",
+            },
+        )[:101]
+        group_header = format_record(
+            "GRH", {"transaction_type": self.transaction_type, "group_id": 1, "version": "02.10", "batch_request": 0}
+        )
+        group_records = len(self.body) + 2
+        group_trailer = format_record(
+            "GRT", {"group_id": 1, "transaction_count": self.transactions, "record_count": group_records}
+        )[:37]
+        trailer = format_record(
+            "TRL", {"group_count": 1, "transaction_count": self.transactions, "record_count": group_records + 2}
+        )
+        return "\r\n".join([header, group_header, *self.body, group_trailer, trailer]) + "\r\n"
+
+
+def works_for_export(works: QuerySet[Work]) -> QuerySet[Work]:
+    contributors = WorkContributor.objects.select_related("party").prefetch_related("shares", "party__ipi_names")
+    return works.order_by("pk").prefetch_related(
+        Prefetch("contributors", queryset=contributors), "titles", "recordings"
+    )
+
+
+def latin_name(contributor: WorkContributor) -> str:
+    party = contributor.party
+    return party.name_lat or contributor.credited_as or party.name
+
+
+def split_name(name: str) -> tuple[str, str]:
+    """(last name, first names): CWR has separate fields; the register keeps one name."""
+    parts = name.split()
+    return (parts[-1], " ".join(parts[:-1])) if parts else ("", "")
+
+
+def ipi(contributor: WorkContributor) -> str:
+    names = list(contributor.party.ipi_names.all())
+    return names[0].name_number if names else ""
+
+
+def shares(contributor: WorkContributor) -> dict[str, Any]:
+    by_right = {s.right_type: s.percent for s in contributor.shares.all()}
+    return {"pr_share": format_share(by_right.get("PR")), "mr_share": format_share(by_right.get("MR")), "sr_share": format_share(by_right.get("SR"))}
+
+
+def work_records(work: Work) -> list[RECORD]:
+    records: list[RECORD] = [
+        (
+            "NWR",
+            {
+                "title": work.title,
+                "language": work.language[:2].upper(),
+                "submitter_work_number": work.submitter_ref or f"UDP{work.pk}",
+                "iswc": work.iswc or "",
+                "copyright_date": "00000000",
+                "distribution_category": "POP",
+                "duration": duration(work.duration),
+                "recorded": "Y" if work.recordings.all() else "U",
+                "version_type": "ORI",
+            },
+        )
+    ]
+    contributors = list(work.contributors.all())
+    publishers = [c for c in contributors if c.role in PUBLISHER_ROLES]
+    writers = [c for c in contributors if c.role in WRITER_ROLES_CWR]
+    for n, c in enumerate(publishers, start=1):
+        records.append(
+            (
+                "SPU",
+                {
+                    "publisher_seq": n,
+                    "ip_number": f"P{c.party_id:08d}",
+                    "name": latin_name(c),
+                    "publisher_type": c.role,
+                    "ipi_name_number": ipi(c),
+                    "ipi_base_number": c.party.ipi_base_number.replace("-", ""),
+                    **shares(c),
+                },
+            )
+        )
+    for c in writers:
+        last, first = split_name(latin_name(c))
+        records.append(
+            (
+                "SWR",
+                {
+                    "ip_number": f"W{c.party_id:08d}",
+                    "last_name": last,
+                    "first_name": first,
+                    "designation": c.role,
+                    "ipi_name_number": ipi(c),
+                    "ipi_base_number": c.party.ipi_base_number.replace("-", ""),
+                    **shares(c),
+                },
+            )
+        )
+        original = next((p for p in publishers if p.role == "E"), None)
+        if original is not None:
+            records.append(
+                (
+                    "PWR",
+                    {
+                        "publisher_ip_number": f"P{original.party_id:08d}",
+                        "publisher_name": latin_name(original),
+                        "writer_ip_number": f"W{c.party_id:08d}",
+                    },
+                )
+            )
+    records += [("ALT", {"title": t.title, "title_type": t.kind}) for t in work.titles.all()]
+    for recording in work.recordings.all():
+        records.append(
+            (
+                "REC",
+                {
+                    "first_release_date": recording.disclosed_on.strftime("%Y%m%d") if recording.disclosed_on else "00000000",
+                    "first_release_duration": duration(recording.duration),
+                    "isrc": recording.isrc or "",
+                },
+            )
+        )
+    return records
+
+
+def duration(value: dt.timedelta | None) -> str:
+    if not value:
+        return "000000"
+    seconds = int(value.total_seconds())
+    return f"{seconds // 3600:02d}{seconds % 3600 // 60:02d}{seconds % 60:02d}"
+
+
+def write_works(works: Iterable[Work], *, sender_name: str = "UDP KAZAKHSTAN") -> str:
+    envelope = Envelope(sender_name=sender_name, transaction_type="NWR")
+    for seq, work in enumerate(works):
+        envelope.add_transaction(seq, work_records(work))
+    return envelope.render()

@@ -101,10 +101,14 @@ def activate_totp(user: User) -> Authenticator:
 
 
 def totp_code() -> str:
-    from allauth.mfa.totp.internal.auth import hotp_value, yield_counters
+    return totp_code_for(TOTP_SECRET)
 
-    counter = next(iter(yield_counters(0)))
-    return f"{hotp_value(TOTP_SECRET, counter):06d}"
+
+def totp_code_for(secret: str) -> str:
+    """The code an authenticator app shows now for ``secret``."""
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value, yield_hotp_counters_from_time
+
+    return format_hotp_value(hotp_value(secret, next(iter(yield_hotp_counters_from_time()))))
 
 
 def make_licensee(**fields: Any) -> Licensee:

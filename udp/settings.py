@@ -133,7 +133,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home"
-LOGOUT_REDIRECT_URL = "public:index"
+LOGOUT_REDIRECT_URL = "public:home"
 
 # django-allauth: e-mail is the login; e-mail must be confirmed; failed logins are throttled.
 ACCOUNT_LOGIN_METHODS = {"email"}

@@ -1,4 +1,8 @@
 from django.urls import path
 
+from registers.views import history as views
+
 app_name = "history"
-urlpatterns: list = []
+urlpatterns = [
+    path("<str:kind>/<int:pk>/", views.object_history, name="object"),
+]

@@ -16,7 +16,7 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from registers.models import Licensee, Party, PartyKind, UserCategory
+from registers.models import CMO, Licensee, Party, PartyKind, UserCategory
 from udp import identifiers
 from udp.accounts.models import Moderation, Role
 
@@ -39,24 +39,45 @@ class SignupForm(AllauthSignupForm):
     name_kk = forms.CharField(label=_("Name in Kazakh"), max_length=300, required=False)
     name_ru = forms.CharField(label=_("Name in Russian"), max_length=300, required=False)
     name_lat = forms.CharField(label=_("Name in Latin script"), max_length=300, required=False)
-    iin = forms.CharField(label=_("IIN (natural persons)"), max_length=14, required=False)
-    bin = forms.CharField(label=_("BIN (legal entities)"), max_length=14, required=False)
+    iin = forms.CharField(
+        label=_("IIN (natural persons)"),
+        max_length=14,
+        required=False,
+        help_text=_("12 digits. Kept confidential: only you, your CMO and officials see it."),
+    )
+    bin = forms.CharField(label=_("BIN (legal entities)"), max_length=14, required=False, help_text=_("12 digits."))
     phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
     category = forms.ModelChoiceField(
         label=_("User category (music users)"), queryset=UserCategory.objects.all(), required=False
     )
     trade_name = forms.CharField(label=_("Trade name (music users)"), max_length=300, required=False)
 
+    #: Which kinds of account each register field applies to (the sign-up page hides the others).
+    SHOW_FOR = {
+        "iin": (AccountType.HOLDER_PERSON, AccountType.LICENSEE),
+        "bin": (AccountType.HOLDER_ENTITY, AccountType.LICENSEE),
+        "category": (AccountType.LICENSEE,),
+        "trade_name": (AccountType.LICENSEE,),
+    }
+    REGISTER_FIELDS = ("full_name", "name_kk", "name_ru", "name_lat", "iin", "bin", "phone", "category", "trade_name")
+
     field_order = [
         "account_type", "email", "password1", "password2", "full_name", "name_kk", "name_ru", "name_lat",
         "iin", "bin", "phone", "category", "trade_name",
     ]  # fmt: skip
+
+    def register_rows(self) -> list[tuple[forms.BoundField, str]]:
+        """The register fields with the account kinds they apply to, for the sign-up template."""
+        return [(self[name], " ".join(self.SHOW_FOR.get(name, ()))) for name in self.REGISTER_FIELDS]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
         kind = data.get("account_type")
         if not (data.get("name_kk") or data.get("name_ru") or data.get("name_lat")):
             self.add_error("name_ru", _("Give the name in at least one script."))
+        if kind == AccountType.LICENSEE and not (data.get("iin") or data.get("bin")):
+            self.add_error("bin", _("Give the BIN of your organisation, or your IIN if you are an individual."))
+            return data
         if kind == AccountType.HOLDER_PERSON or (kind == AccountType.LICENSEE and not data.get("bin")):
             self._clean_id("iin", identifiers.validate_iin, Party, data)
         if kind == AccountType.HOLDER_ENTITY or (kind == AccountType.LICENSEE and data.get("bin")):
@@ -68,7 +89,11 @@ class SignupForm(AllauthSignupForm):
     def _clean_id(self, name: str, validate: Any, model: Any, data: dict[str, Any]) -> None:
         value = data.get(name, "")
         if not value:
-            self.add_error(name, _("This field is required."))
+            message = {
+                "iin": _("A natural person registers with their IIN."),
+                "bin": _("A legal entity registers with its BIN."),
+            }[name]
+            self.add_error(name, message)
             return
         try:
             data[name] = validate(value)
@@ -112,3 +137,34 @@ class SignupForm(AllauthSignupForm):
                 user.party = party
             user.save()
         return user
+
+
+class RejectForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for rejection"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Sent to the applicant: say what is wrong with the form, so they can fix it."),
+    )
+
+
+class StaffAccountForm(forms.Form):
+    """The operator opens an account for CMO staff, the authorized body or the operator."""
+
+    email = forms.EmailField(label=_("E-mail"))
+    full_name = forms.CharField(label=_("Full name"), max_length=200)
+    phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
+    role = forms.ChoiceField(
+        label=_("Role"),
+        choices=[(r.value, r.label) for r in (Role.CMO_ADMIN, Role.CMO_STAFF, Role.REGULATOR, Role.OPERATOR)],
+    )
+    cmo = forms.ModelChoiceField(
+        label=_("CMO (for CMO administrators and staff)"), queryset=CMO.objects.all(), required=False
+    )
+
+
+class RevealForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why do you need to see this person's confidential data?"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Your reason is recorded with your name and the time, and shown to the operator."),
+    )

@@ -1,0 +1,148 @@
+"""Self sign-up of rightsholders and music users: form → confirmation e-mail → pending → approval."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from allauth.account.models import EmailAddress
+from django.core import mail
+from django.test import Client
+from django.urls import reverse
+from django.utils import translation
+
+from registers.models import Licensee, Party, UserCategory
+from tests import factories as f
+from udp.accounts.models import Moderation, Role, User
+
+
+@pytest.fixture(autouse=True)
+def english(settings):
+    """Assertions read the English source strings, whatever translations are compiled."""
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
+
+
+SIGNUP_URL = "/accounts/signup/"
+NEW_PASSWORD = "Dombra-and-kobyz-2026"
+
+
+def person_form(email: str = "aigerim@example.kz", **overrides: str) -> dict[str, str]:
+    data = {
+        "account_type": "holder_person",
+        "email": email,
+        "password1": NEW_PASSWORD,
+        "password2": NEW_PASSWORD,
+        "full_name": "Айгерим Нурланова",
+        "name_kk": "Әйгерім Нұрланқызы",
+        "name_ru": "Айгерим Нурланова",
+        "name_lat": "Aigerim Nurlanova",
+        "iin": f.make_iin(),
+        "phone": "+7 701 000 00 00",
+    }
+    data.update(overrides)
+    return data
+
+
+def confirmation_link(message: mail.EmailMessage) -> str:
+    match = re.search(r"https?://[^/\s]+(/accounts/confirm-email/[^\s]+/)", message.body)
+    assert match, message.body
+    return match.group(1)
+
+
+def test_the_signup_page_is_drawn_in_the_platform_layout_with_the_custom_form(db, client: Client):
+    response = client.get(SIGNUP_URL)
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'class="site-header"' in html  # our base.html, not allauth's bare layout
+    for name in ("account_type", "name_kk", "name_ru", "name_lat", "iin", "bin", "category", "trade_name"):
+        assert f'name="{name}"' in html
+    assert 'type="radio"' in html and 'data-show-for="holder_entity licensee"' in html
+
+
+def test_the_login_and_password_reset_pages_use_the_platform_layout(db, client: Client):
+    for url in ("/accounts/login/", "/accounts/password/reset/"):
+        html = client.get(url).content.decode()
+        assert 'class="site-header"' in html, url
+
+
+@pytest.mark.statute("A2.21-2")
+def test_a_holder_signs_up_confirms_waits_for_approval_and_then_reaches_the_portal(
+    personas, client: Client, django_capture_on_commit_callbacks
+):
+    response = client.post(SIGNUP_URL, person_form())
+    assert response.status_code == 302, response.context["form"].errors if response.context else response
+    user = User.objects.get(email="aigerim@example.kz")
+    assert (user.role, user.moderation) == (Role.HOLDER, Moderation.PENDING)
+    assert user.party.name_kk == "Әйгерім Нұрланқызы" and not user.party.verified
+    assert len(mail.outbox) == 1
+
+    link = confirmation_link(mail.outbox[0])
+    assert client.get(link).status_code == 200  # a page with a button: confirming takes a POST
+    response = client.post(link)
+    assert EmailAddress.objects.get(user=user).verified
+    assert response.status_code == 302 and response.url == reverse("account_pending")
+    assert client.get("/portal/").url == reverse("account_pending")
+    assert "being reviewed" in client.get(reverse("account_pending")).content.decode()
+
+    operator = Client()
+    operator.force_login(personas.operator)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = operator.post(reverse("operator:approve", args=[user.pk]))
+    assert response.status_code == 302
+    user.refresh_from_db()
+    assert user.moderation == Moderation.APPROVED and user.party.verified
+    assert mail.outbox[-1].to == ["aigerim@example.kz"] and "approved" in mail.outbox[-1].subject
+
+    assert client.get("/home/").url == "/portal/"
+    assert client.get("/portal/").status_code == 200
+    fresh = Client()
+    response = fresh.post("/accounts/login/", {"login": "aigerim@example.kz", "password": NEW_PASSWORD})
+    assert response.status_code == 302 and response.url == "/portal/"
+
+
+def test_a_music_user_signs_up_with_a_bin_and_a_category(db, client: Client):
+    bin_ = f.make_bin()
+    data = person_form(
+        "radio@example.kz", account_type="licensee", iin="", bin=bin_, category=str(UserCategory.objects.get(code="radio").pk),
+        trade_name="Радио Шалқар", name_kk="", name_lat="", name_ru="ТОО Радио Шалкар",
+    )  # fmt: skip
+
+    response = client.post(SIGNUP_URL, data)
+
+    assert response.status_code == 302
+    user = User.objects.get(email="radio@example.kz")
+    assert user.role == Role.LICENSEE and user.party is None
+    licensee = Licensee.objects.get(pk=user.licensee_id)
+    assert licensee.party.bin == bin_ and licensee.trade_name == "Радио Шалқар" and not licensee.verified
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field", "message"),
+    [
+        ({"iin": ""}, "iin", "A natural person registers with their IIN."),
+        ({"iin": "123456789012"}, "iin", None),
+        ({"account_type": "holder_entity", "iin": ""}, "bin", "A legal entity registers with its BIN."),
+        ({"account_type": "licensee", "iin": ""}, "bin", "Give the BIN of your organisation"),
+        ({"account_type": "licensee"}, "category", "Choose the category"),
+        ({"name_kk": "", "name_ru": "", "name_lat": ""}, "name_ru", "at least one script"),
+    ],
+)
+def test_the_signup_form_says_what_is_missing(db, client: Client, overrides, field, message):
+    response = client.post(SIGNUP_URL, person_form(**overrides))
+
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert field in errors
+    if message:
+        assert any(message in e for e in errors[field])
+    assert not User.objects.filter(email="aigerim@example.kz").exists()
+    assert not Party.objects.filter(name_lat="Aigerim Nurlanova").exists()
+
+
+def test_an_iin_already_in_the_register_cannot_be_claimed_by_sign_up(personas, client: Client):
+    response = client.post(SIGNUP_URL, person_form(iin=personas.holder_party.iin))
+
+    assert "already in the register" in str(response.context["form"].errors["iin"])

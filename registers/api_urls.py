@@ -1,8 +1,18 @@
 from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
+from registers import api
+
 router = DefaultRouter()
+router.register("works", api.WorkViewSet, basename="work")
+router.register("holders", api.HolderViewSet, basename="holder")
+router.register("cmos", api.CMOViewSet, basename="cmo")
+router.register("users", api.LicenseeViewSet, basename="licensee")
+router.register("contracts", api.ContractViewSet, basename="contract")
+router.register("areas", api.AreaViewSet, basename="area")
+router.register("user-categories", api.UserCategoryViewSet, basename="user-category")
 
 urlpatterns = [
+    path("auth/token/", api.ObtainTokenView.as_view(), name="api-token"),
     path("", include(router.urls)),
 ]

@@ -80,10 +80,21 @@ def mandate_to(party: Party, cmo: CMO, *, area_item: int) -> Mandate:
         return Mandate.objects.create(contract=contract, holder=party, cmo=cmo, area=area, valid_from=contract.valid_from)
 
 
-def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
-    """Transactional tests (live server, Celery worker threads) flush the database afterwards;
-    serialized rollback puts back the reference data the migrations loaded (areas, categories)."""
-    for item in items:
-        names = getattr(item, "fixturenames", ())
-        if ("transactional_db" in names or "live_server" in names) and not item.get_closest_marker("django_db"):
-            item.add_marker(pytest.mark.django_db(transaction=True, serialized_rollback=True))
+
+@pytest.fixture(autouse=True)
+def _reference_data(request: Any) -> None:
+    """Transactional tests (live server, Celery worker threads) flush every table when they end,
+    including the reference data the migrations loaded (areas, user categories): put it back."""
+    names = set(request.fixturenames)
+    if names & {"transactional_db", "live_server"}:
+        request.getfixturevalue("transactional_db")
+    elif "db" in names or request.node.get_closest_marker("django_db"):
+        request.getfixturevalue("db")
+    else:
+        return
+    if not Area.objects.exists():
+        import importlib
+
+        from django.apps import apps
+
+        importlib.import_module("registers.migrations.0002_reference_data").load(apps, None)

@@ -1,6 +1,142 @@
+"""The public registers (Art. 45-1.2, Art. 46.1 (4)): open to anyone, no account needed.
+
+These pages never show a confidential field, whoever looks: IIN, addresses, e-mail, phone, bank
+details and a living person's birth date stay in the accounts and the API's privileged answers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Prefetch, prefetch_related_objects
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
+
+from registers import access
+from registers import public_selectors as selectors
+from registers.filters import HolderFilter, LicenseeFilter, WorkFilter
+from registers.models import CMO, RightType, Work, WorkContributor
+from udp.core.pagination import fetch_window, page_number
+from udp.identifiers import format_iswc
+
+PAGE_SIZE = 25
 
 
 def home(request: HttpRequest) -> HttpResponse:
     return render(request, "registers/public/index.html")
+
+
+def works(request: HttpRequest) -> HttpResponse:
+    search = WorkFilter(request.GET or None, queryset=access.works_visible_to(request.user))
+    window = None
+    if request.GET:
+        queryset = search.qs.only(*selectors.WORK_LIST_FIELDS)
+        if not queryset.ordered:
+            queryset = queryset.order_by("id")
+        window = fetch_window(queryset, page_number(request.GET.get("page")), PAGE_SIZE)
+        prefetch_related_objects(window.items, selectors.list_contributors())
+    return render(request, "registers/public/works.html", {"search": search, "window": window})
+
+
+@dataclass
+class ContributorRow:
+    contributor: WorkContributor
+    shares: list[Decimal | None]
+
+
+def _contributor_rows(work: Work) -> tuple[list[str], list[ContributorRow]]:
+    contributors = list(work.contributors.all())
+    present = {share.right_type for c in contributors for share in c.shares.all()}
+    right_types = [rt for rt in RightType.values if rt in present]
+    rows = []
+    for contributor in contributors:
+        by_type = {share.right_type: share.percent for share in contributor.shares.all()}
+        rows.append(ContributorRow(contributor, [by_type.get(rt) for rt in right_types]))
+    return [RightType(rt).label for rt in right_types], rows
+
+
+def work(request: HttpRequest, pk: int) -> HttpResponse:
+    visible = access.works_visible_to(request.user)
+    item = access.get_work_for_user(request.user, pk)
+    prefetch_related_objects(
+        [item],
+        "titles",
+        Prefetch(
+            "contributors",
+            queryset=WorkContributor.objects.select_related("party").prefetch_related("shares"),
+        ),
+    )
+    right_types, rows = _contributor_rows(item)
+    return render(
+        request,
+        "registers/public/work.html",
+        {
+            "work": item,
+            "iswc": format_iswc(item.iswc) if item.iswc else "",
+            "right_types": right_types,
+            "rows": rows,
+            "recordings": selectors.visible_related(item.recordings.all(), visible),
+            "embodied": selectors.visible_related(item.embodied_works.all(), visible),
+            "who_to_pay": selectors.who_to_pay(item),
+        },
+    )
+
+
+def holders(request: HttpRequest) -> HttpResponse:
+    search = HolderFilter(request.GET or None, queryset=access.parties_visible_to(request.user))
+    window = None
+    if request.GET:
+        queryset = search.qs.only(
+            "id", "kind", "name_kk", "name_ru", "name_lat", "death_date", "isni"
+        ).order_by("name_ru", "name_lat", "id")
+        window = fetch_window(queryset, page_number(request.GET.get("page")), PAGE_SIZE)
+        prefetch_related_objects(window.items, "pseudonyms")
+    cmos = CMO.objects.only("id", "short_name")
+    return render(
+        request, "registers/public/holders.html", {"search": search, "window": window, "cmos": cmos}
+    )
+
+
+def holder(request: HttpRequest, pk: int) -> HttpResponse:
+    party = access.get_party_for_user(request.user, pk)
+    works_of = selectors.public_works_of(party).only(*selectors.WORK_LIST_FIELDS).order_by("title", "id")
+    window = fetch_window(works_of, page_number(request.GET.get("page")), 50)
+    return render(
+        request,
+        "registers/public/holder.html",
+        {
+            "party": party,
+            "pseudonyms": party.pseudonyms.all(),
+            "ipi_names": party.ipi_names.all(),
+            "mandates": selectors.managing_cmos_of(party),
+            "window": window,
+        },
+    )
+
+
+def cmos(request: HttpRequest) -> HttpResponse:
+    rows = CMO.objects.select_related("party").prefetch_related("areas")
+    return render(request, "registers/public/cmos.html", {"cmos": rows})
+
+
+def cmo(request: HttpRequest, pk: int) -> HttpResponse:
+    item = get_object_or_404(
+        CMO.objects.select_related("party").prefetch_related("areas", "representatives", "branches"), pk=pk
+    )
+    return render(request, "registers/public/cmo.html", {"cmo": item})
+
+
+def users(request: HttpRequest) -> HttpResponse:
+    visible = access.licensees_visible_to(request.user).select_related("party", "category")
+    search = LicenseeFilter(request.GET or None, queryset=visible)
+    queryset = search.qs.order_by("trade_name", "party__name_ru", "id")
+    window = fetch_window(queryset, page_number(request.GET.get("page")), PAGE_SIZE)
+    prefetch_related_objects(window.items, "locations")
+    return render(request, "registers/public/users.html", {"search": search, "window": window})
+
+
+def user(request: HttpRequest, pk: int) -> HttpResponse:
+    licensee = access.get_licensee_for_user(request.user, pk)
+    locations = licensee.locations.select_related("category").order_by("city", "name")
+    return render(request, "registers/public/user.html", {"licensee": licensee, "locations": locations})

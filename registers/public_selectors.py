@@ -1,0 +1,142 @@
+"""Reads behind the public registers and the API: who manages what, and the answer to "who do I pay?".
+
+Only public facts come out of here; permission checks stay in :mod:`registers.access`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from registers.models import CMO, Area, Mandate, Party, Work, WorkContributor
+from registers.models.contracts import MandateStatus
+
+#: The right types an area of collective management (item of Art. 43.3) manages, in order of relevance.
+AREA_RIGHT_TYPES: dict[int, tuple[str, ...]] = {
+    1: ("PR",),
+    2: ("SR", "PR"),
+    3: ("RS",),
+    4: ("MR", "RR"),
+    5: ("RR",),
+    7: ("MR",),
+}
+
+
+def active_mandates(day: dt.date | None = None) -> QuerySet[Mandate]:
+    """Mandates in force on ``day`` (today by default)."""
+    day = day or timezone.localdate()
+    return Mandate.objects.filter(status=MandateStatus.ACTIVE, valid_from__lte=day).filter(
+        Q(ends_on__isnull=True) | Q(ends_on__gt=day)
+    )
+
+
+def cmo_by_key(key: str) -> CMO | None:
+    """A CMO by its id or short name (case-insensitive)."""
+    key = (key or "").strip()
+    if not key:
+        return None
+    if key.isdigit():
+        return CMO.objects.filter(pk=int(key)).first()
+    return CMO.objects.filter(short_name__iexact=key).first()
+
+
+def parties_managed_by(queryset: QuerySet[Party], cmo: CMO | None) -> QuerySet[Party]:
+    """Parties with a mandate in force to ``cmo`` (none when no such CMO)."""
+    if cmo is None:
+        return queryset.none()
+    return queryset.filter(Exists(active_mandates().filter(holder=OuterRef("pk"), cmo=cmo)))
+
+
+def works_managed_by(queryset: QuerySet[Work], cmo: CMO | None) -> QuerySet[Work]:
+    """Works with a contributor who has a mandate in force to ``cmo``."""
+    if cmo is None:
+        return queryset.none()
+    mandated = active_mandates().filter(cmo=cmo).values("holder_id")
+    return queryset.filter(Exists(WorkContributor.objects.filter(work=OuterRef("pk"), party_id__in=mandated)))
+
+
+def list_contributors() -> Prefetch:
+    """Contributors of a page of works, with only the columns a list shows."""
+    return Prefetch(
+        "contributors",
+        queryset=WorkContributor.objects.select_related("party").only(
+            "id", "work_id", "role", "credited_as", "sequence",
+            "party__id", "party__name_kk", "party__name_ru", "party__name_lat", "party__verified",
+        ),
+    )  # fmt: skip
+
+
+#: Columns a list of works shows.
+WORK_LIST_FIELDS = ("id", "kind", "title", "iswc", "isrc", "isan", "protection_ends_on")
+
+
+@dataclass
+class CMOCoverage:
+    cmo: CMO
+    shares: dict[str, Decimal] = field(default_factory=dict)
+    holders: list[Party] = field(default_factory=list)
+
+
+@dataclass
+class AreaManagement:
+    area: Area
+    cmos: list[CMOCoverage]
+
+
+def who_to_pay(work: Work, day: dt.date | None = None) -> list[AreaManagement]:
+    """Per area of collective management, the CMOs managing the contributors there, with the share covered.
+
+    The share is the sum of the mandated contributors' shares in the right types of the area.
+    """
+    contributors = list(work.contributors.select_related("party").prefetch_related("shares"))
+    by_party: dict[int, list[WorkContributor]] = defaultdict(list)
+    for contributor in contributors:
+        by_party[contributor.party_id].append(contributor)
+    mandates = (
+        active_mandates(day)
+        .filter(holder_id__in=by_party.keys())
+        .select_related("cmo__party", "area", "holder")
+        .order_by("area__item", "cmo__short_name")
+    )
+    areas: dict[int, AreaManagement] = {}
+    coverage: dict[tuple[int, int], CMOCoverage] = {}
+    for mandate in mandates:
+        management = areas.setdefault(mandate.area_id, AreaManagement(area=mandate.area, cmos=[]))
+        key = (mandate.area_id, mandate.cmo_id)
+        if key not in coverage:
+            coverage[key] = CMOCoverage(cmo=mandate.cmo)
+            management.cmos.append(coverage[key])
+        covered = coverage[key]
+        covered.holders.append(mandate.holder)
+        right_types = AREA_RIGHT_TYPES.get(mandate.area.item, ())
+        for contributor in by_party[mandate.holder_id]:
+            for share in contributor.shares.all():
+                if share.right_type in right_types:
+                    covered.shares[share.right_type] = (
+                        covered.shares.get(share.right_type, Decimal("0")) + share.percent
+                    )
+    return list(areas.values())
+
+
+def managing_cmos_of(party: Party, day: dt.date | None = None) -> list[Mandate]:
+    """A party's mandates in force, one per area, with the CMO and the area."""
+    return list(
+        active_mandates(day).filter(holder=party).select_related("cmo__party", "area").order_by("area__item")
+    )
+
+
+def public_works_of(party: Party) -> QuerySet[Work]:
+    return Work.objects.public().filter(
+        Exists(WorkContributor.objects.filter(work=OuterRef("pk"), party=party))
+    )
+
+
+def visible_related(queryset: QuerySet[Work], visible: QuerySet[Work]) -> list[Any]:
+    """Recordings or embodied works, only those the reader may see."""
+    return list(queryset.filter(pk__in=visible.values("pk")).only("id", "kind", "title", "iswc", "isrc"))

@@ -1,0 +1,389 @@
+"""API shapes of the registers.
+
+Public and privileged reads are separate serializers: the confidential fields of a party (IIN,
+address, e-mail, phone, a living person's birth date, bank accounts) exist only in
+:class:`HolderPrivateSerializer`, which the API uses only when ``access.can_see_confidential`` says so.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from registers import public_selectors as selectors
+from registers.models import (
+    CMO,
+    Area,
+    BankAccount,
+    CMOBranch,
+    CMORepresentative,
+    Contract,
+    ContractKind,
+    IPIName,
+    Licensee,
+    LicenseeLocation,
+    Party,
+    Role,
+    UserCategory,
+    Work,
+    WorkContributor,
+    WorkKind,
+    WorkTitle,
+)
+from udp.identifiers import format_iswc
+
+# --- reference data ---------------------------------------------------------------------------
+
+
+class AreaSerializer(serializers.ModelSerializer[Area]):
+    name = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = Area
+        fields = ["id", "item", "code", "name", "name_kk", "name_ru", "name_en", "in_force"]
+
+
+class UserCategorySerializer(serializers.ModelSerializer[UserCategory]):
+    name = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = UserCategory
+        fields = ["code", "name", "name_kk", "name_ru", "name_en"]
+
+
+class CMORefSerializer(serializers.ModelSerializer[CMO]):
+    class Meta:
+        model = CMO
+        fields = ["id", "short_name"]
+
+
+# --- holders ----------------------------------------------------------------------------------
+
+
+class IPINameSerializer(serializers.ModelSerializer[IPIName]):
+    class Meta:
+        model = IPIName
+        fields = ["name_number", "name_type", "name"]
+
+
+class MandateRefSerializer(serializers.Serializer[Any]):
+    area = serializers.IntegerField(source="area.item", help_text="Item of Art. 43.3.")
+    area_name = serializers.CharField(source="area.name")
+    cmo = CMORefSerializer()
+    valid_from = serializers.DateField()
+
+
+class HolderPublicSerializer(serializers.ModelSerializer[Party]):
+    """What anyone may read about an author or rightsholder."""
+
+    name = serializers.CharField(read_only=True)
+    birth_date = serializers.DateField(
+        source="public_birth_date", read_only=True, help_text="Only once the person has died."
+    )
+    pseudonyms = serializers.SlugRelatedField(many=True, read_only=True, slug_field="name")
+    ipi_names = IPINameSerializer(many=True, read_only=True)
+    managing_cmos = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Party
+        fields = [
+            "id", "kind", "name", "name_kk", "name_ru", "name_lat", "bin", "ipi_base_number", "isni",
+            "citizenship", "birth_date", "death_date", "pseudonyms", "ipi_names", "managing_cmos",
+        ]  # fmt: skip
+
+    @extend_schema_field(MandateRefSerializer(many=True))
+    def get_managing_cmos(self, party: Party) -> list[dict[str, Any]]:
+        mandates = getattr(party, "mandates_in_force", None)
+        if mandates is None:
+            mandates = selectors.managing_cmos_of(party)
+        return MandateRefSerializer(mandates, many=True).data  # type: ignore[return-value]
+
+
+class BankAccountSerializer(serializers.ModelSerializer[BankAccount]):
+    class Meta:
+        model = BankAccount
+        fields = ["iban", "bank_name", "bic", "is_primary"]
+
+
+class HolderPrivateSerializer(HolderPublicSerializer):
+    """Adds the confidential fields: for the party itself, its CMO and the operator only."""
+
+    birth_date = serializers.DateField(read_only=True)  # type: ignore[assignment]
+    bank_accounts = BankAccountSerializer(many=True, read_only=True)
+
+    class Meta(HolderPublicSerializer.Meta):
+        fields = [
+            *HolderPublicSerializer.Meta.fields,
+            "iin", "resident", "address", "email", "phone", "bank_accounts", "verified",
+        ]  # fmt: skip
+
+
+class HolderUpdateSerializer(serializers.Serializer[Any]):
+    name_kk = serializers.CharField(required=False, allow_blank=True, max_length=300)
+    name_ru = serializers.CharField(required=False, allow_blank=True, max_length=300)
+    name_lat = serializers.CharField(required=False, allow_blank=True, max_length=300)
+    ipi_base_number = serializers.CharField(required=False, allow_blank=True, max_length=13)
+    isni = serializers.CharField(required=False, allow_blank=True, max_length=19)
+    citizenship = serializers.CharField(required=False, allow_blank=True, max_length=2)
+    resident = serializers.BooleanField(required=False, allow_null=True)
+    address = serializers.CharField(required=False, allow_blank=True)
+    email = serializers.EmailField(required=False, allow_blank=True)
+    phone = serializers.CharField(required=False, allow_blank=True, max_length=40)
+    reason = serializers.CharField(
+        required=False, allow_blank=True, write_only=True, help_text="Why: required from the operator."
+    )
+
+
+# --- works ------------------------------------------------------------------------------------
+
+
+class ContributorListSerializer(serializers.ModelSerializer[WorkContributor]):
+    name = serializers.SerializerMethodField()
+    holder = serializers.SerializerMethodField()
+
+    class Meta:
+        model = WorkContributor
+        fields = ["name", "role", "holder"]
+
+    def get_name(self, contributor: WorkContributor) -> str:
+        return contributor.credited_as or contributor.party.name
+
+    @extend_schema_field(OpenApiTypes.INT)
+    def get_holder(self, contributor: WorkContributor) -> int | None:
+        """The holder's id in the register, when the holder is verified (public)."""
+        return contributor.party_id if contributor.party.verified else None
+
+
+class ContributorDetailSerializer(ContributorListSerializer):
+    shares = serializers.SerializerMethodField()
+
+    class Meta(ContributorListSerializer.Meta):
+        fields = [*ContributorListSerializer.Meta.fields, "shares"]
+
+    @extend_schema_field(
+        serializers.DictField(child=serializers.DecimalField(max_digits=5, decimal_places=2))
+    )
+    def get_shares(self, contributor: WorkContributor) -> dict[str, str]:
+        return {s.right_type: str(s.percent) for s in contributor.shares.all()}
+
+
+class WorkListSerializer(serializers.ModelSerializer[Work]):
+    iswc_formatted = serializers.SerializerMethodField()
+    contributors = ContributorListSerializer(many=True, read_only=True)
+    in_public_domain = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = Work
+        fields = [
+            "id", "kind", "title", "iswc", "iswc_formatted", "isrc", "isan", "contributors",
+            "protection_ends_on", "in_public_domain",
+        ]  # fmt: skip
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def get_iswc_formatted(self, work: Work) -> str | None:
+        return format_iswc(work.iswc) if work.iswc else None
+
+
+class WorkRefSerializer(serializers.ModelSerializer[Work]):
+    class Meta:
+        model = Work
+        fields = ["id", "kind", "title", "iswc", "isrc"]
+
+
+class WorkTitleSerializer(serializers.ModelSerializer[WorkTitle]):
+    class Meta:
+        model = WorkTitle
+        fields = ["title", "kind", "language"]
+
+
+class CMOCoverageSerializer(serializers.Serializer[Any]):
+    cmo = CMORefSerializer()
+    shares = serializers.DictField(
+        child=serializers.DecimalField(max_digits=5, decimal_places=2),
+        help_text="Share of the work covered, per right type of the area.",
+    )
+
+
+class AreaManagementSerializer(serializers.Serializer[Any]):
+    area = serializers.IntegerField(source="area.item")
+    area_name = serializers.CharField(source="area.name")
+    cmos = CMOCoverageSerializer(many=True)
+
+
+class WorkDetailSerializer(WorkListSerializer):
+    titles = WorkTitleSerializer(many=True, read_only=True)
+    contributors = ContributorDetailSerializer(many=True, read_only=True)  # type: ignore[assignment]
+    recordings = serializers.SerializerMethodField(help_text="Recordings embodying this work.")
+    embodied_works = serializers.SerializerMethodField(help_text="Works this recording embodies.")
+    who_to_pay = serializers.SerializerMethodField(
+        help_text="Per area, the CMOs managing the contributors' rights (mandates in force)."
+    )
+
+    class Meta(WorkListSerializer.Meta):
+        fields = [
+            *WorkListSerializer.Meta.fields,
+            "language", "creation_year", "disclosed_on", "anonymous", "pseudonymous", "protection_basis",
+            "public", "titles", "recordings", "embodied_works", "who_to_pay",
+        ]  # fmt: skip
+
+    def _visible(self) -> Any:
+        return self.context["visible_works"]
+
+    @extend_schema_field(WorkRefSerializer(many=True))
+    def get_recordings(self, work: Work) -> Any:
+        return WorkRefSerializer(
+            selectors.visible_related(work.recordings.all(), self._visible()), many=True
+        ).data
+
+    @extend_schema_field(WorkRefSerializer(many=True))
+    def get_embodied_works(self, work: Work) -> Any:
+        return WorkRefSerializer(
+            selectors.visible_related(work.embodied_works.all(), self._visible()), many=True
+        ).data
+
+    @extend_schema_field(AreaManagementSerializer(many=True))
+    def get_who_to_pay(self, work: Work) -> Any:
+        return AreaManagementSerializer(selectors.who_to_pay(work), many=True).data
+
+
+class ContributorInputSerializer(serializers.Serializer[Any]):
+    party = serializers.IntegerField(help_text="Id of the holder in the register.")
+    role = serializers.ChoiceField(choices=Role.choices)
+    credited_as = serializers.CharField(required=False, allow_blank=True, max_length=300, default="")
+    shares = serializers.DictField(
+        child=serializers.DecimalField(
+            max_digits=5, decimal_places=2, min_value=Decimal("0.01"), max_value=Decimal("100")
+        ),
+        required=False,
+        default=dict,
+        help_text='Percent per right type, e.g. {"PR": "50.00", "MR": "50.00"}.',
+    )
+
+
+class WorkWriteSerializer(serializers.Serializer[Any]):
+    kind = serializers.ChoiceField(choices=WorkKind.choices, required=False)
+    title = serializers.CharField(max_length=500)
+    language = serializers.CharField(required=False, allow_blank=True, max_length=3)
+    iswc = serializers.CharField(required=False, allow_blank=True, allow_null=True, max_length=20)
+    isrc = serializers.CharField(required=False, allow_blank=True, allow_null=True, max_length=20)
+    isan = serializers.CharField(required=False, allow_blank=True, allow_null=True, max_length=40)
+    creation_year = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=9999)
+    disclosed_on = serializers.DateField(required=False, allow_null=True)
+    anonymous = serializers.BooleanField(required=False)
+    pseudonymous = serializers.BooleanField(required=False)
+    alternate_titles = serializers.ListField(child=serializers.CharField(max_length=500), required=False)
+    contributors = ContributorInputSerializer(many=True, required=False)
+    embodied_works = serializers.ListField(
+        child=serializers.IntegerField(),
+        required=False,
+        help_text="Ids of works a recording embodies (on create).",
+    )
+    reason = serializers.CharField(
+        required=False, allow_blank=True, write_only=True, help_text="Why: required from the operator."
+    )
+
+
+# --- CMOs, users, contracts -------------------------------------------------------------------
+
+
+class CMORepresentativeSerializer(serializers.ModelSerializer[CMORepresentative]):
+    class Meta:
+        model = CMORepresentative
+        fields = ["name", "position", "region", "public_phone", "public_email"]
+
+
+class CMOBranchSerializer(serializers.ModelSerializer[CMOBranch]):
+    class Meta:
+        model = CMOBranch
+        fields = ["city", "address", "head", "public_phone"]
+
+
+class CMOSerializer(serializers.ModelSerializer[CMO]):
+    legal_name = serializers.CharField(source="party.name", read_only=True)
+    bin = serializers.CharField(source="party.bin", read_only=True, allow_null=True)
+    areas = AreaSerializer(many=True, read_only=True)
+    representatives = CMORepresentativeSerializer(many=True, read_only=True)
+    branches = CMOBranchSerializer(many=True, read_only=True)
+    charter = serializers.FileField(read_only=True, use_url=True, allow_null=True)
+
+    class Meta:
+        model = CMO
+        fields = [
+            "id", "short_name", "legal_name", "bin", "is_foreign", "country", "cisac_code", "website",
+            "public_email", "public_phone", "legal_address", "charter", "charter_date", "areas",
+            "representatives", "branches",
+        ]  # fmt: skip
+
+
+class LicenseeLocationSerializer(serializers.ModelSerializer[LicenseeLocation]):
+    category = serializers.SlugRelatedField(slug_field="code", read_only=True)
+
+    class Meta:
+        model = LicenseeLocation
+        fields = ["name", "city", "category"]
+
+
+class LicenseeSerializer(serializers.ModelSerializer[Licensee]):
+    """An entry in the register of users: name, category and its locations' cities (no street addresses)."""
+
+    name = serializers.CharField(source="party.name", read_only=True)
+    bin = serializers.CharField(source="party.bin", read_only=True, allow_null=True)
+    category = UserCategorySerializer(read_only=True)
+    locations = LicenseeLocationSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Licensee
+        fields = ["id", "name", "trade_name", "bin", "category", "locations"]
+
+
+class ContractSerializer(serializers.ModelSerializer[Contract]):
+    """The public facts of an entry in the register of contracts."""
+
+    cmo = CMORefSerializer(read_only=True)
+    counterparty = serializers.SerializerMethodField()
+    areas = serializers.SlugRelatedField(many=True, read_only=True, slug_field="item")
+    location = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Contract
+        fields = [
+            "number", "kind", "status", "cmo", "counterparty", "concluded_on", "valid_from", "valid_until",
+            "areas", "location",
+        ]  # fmt: skip
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def get_counterparty(self, contract: Contract) -> str | None:
+        """The public name of the other side: a verified holder, a user, or a CMO."""
+        if contract.kind == ContractKind.MANDATE and contract.holder is not None:
+            return contract.holder.name if contract.holder.verified else None
+        if contract.licensee is not None:
+            return str(contract.licensee)
+        if contract.counterparty_cmo is not None:
+            return contract.counterparty_cmo.short_name
+        return None
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def get_location(self, contract: Contract) -> str | None:
+        return contract.location if contract.kind == ContractKind.LICENCE else None
+
+
+# --- tokens -----------------------------------------------------------------------------------
+
+
+class TokenRequestSerializer(serializers.Serializer[Any]):
+    email = serializers.EmailField()
+    password = serializers.CharField(style={"input_type": "password"}, trim_whitespace=False)
+    code = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        help_text=str(_("TOTP code: required for CMO, regulator and operator accounts.")),
+    )
+
+
+class TokenSerializer(serializers.Serializer[Any]):
+    token = serializers.CharField()

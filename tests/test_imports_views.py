@@ -133,7 +133,7 @@ def test_the_export_holds_only_the_works_the_user_may_edit(personas: Any) -> Non
     assert "Mine" in cwr and "Not mine" not in cwr
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_an_upload_is_imported_by_a_celery_worker(personas: Any) -> None:
     from celery.contrib.testing.worker import start_worker
 

@@ -26,7 +26,7 @@ LAUNCH_ARGS = [
     "--disable-sync", "--no-first-run",
 ]  # fmt: skip
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture

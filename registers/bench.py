@@ -1,0 +1,286 @@
+"""The search benchmark: title queries through the running web stack, timed at the client.
+
+Queries are drawn from the titles in the register (whole words, one- and two-word prefixes, Latin
+transliterations of Cyrillic titles) plus ISWC lookups. A pool of client threads sends them to
+``/api/works/?q=`` over keep-alive connections; the result is one dictionary of figures.
+Only loopback servers are allowed: this is a tool for a developer's or a CI machine.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import http.client
+import itertools
+import json
+import math
+import os
+import random
+import re
+import secrets
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.parse
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.db import connection
+
+from registers.search import transliterate
+from udp.identifiers import format_iswc
+
+LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
+SEARCH_PATH = "/api/works/"
+_WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
+
+
+def count_works() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM registers_work")
+        return int(cursor.fetchone()[0])
+
+
+def _sample_rows(rng: random.Random, size: int) -> list[tuple[str, str | None]]:
+    """Titles and ISWCs of about ``size`` random public works (ids drawn at random, cheap on big tables)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT min(id), max(id) FROM registers_work")
+        low, high = cursor.fetchone()
+        if low is None:
+            return []
+        ids = [rng.randint(low, high) for _ in range(size * 3)]
+        cursor.execute(
+            "SELECT title, iswc FROM registers_work WHERE id = ANY(%s) AND public ORDER BY id LIMIT %s", [ids, size]
+        )
+        rows = cursor.fetchall()
+        if len(rows) < size // 4:  # sparse ids (small or thinned register): take what there is
+            cursor.execute("SELECT title, iswc FROM registers_work WHERE public ORDER BY random() LIMIT %s", [size])
+            rows = cursor.fetchall()
+    return [(title, iswc) for title, iswc in rows]
+
+
+def _prefix(rng: random.Random, word: str) -> str:
+    return word[: rng.randint(min(3, len(word)), len(word))]
+
+
+def query_from_title(rng: random.Random, title: str) -> str | None:
+    words = [w for w in _WORD.findall(title.lower()) if len(w) > 1]
+    if not words:
+        return None
+    if rng.random() < 0.3 and re.search(r"[а-яёәғқңөұүһі]", title.lower()):
+        words = [transliterate(w) for w in words]
+    roll = rng.random()
+    if roll < 0.35:
+        return rng.choice(words)
+    if roll < 0.7:
+        return _prefix(rng, rng.choice(words))
+    if len(words) >= 2:
+        i = rng.randrange(len(words) - 1)
+        return f"{words[i]} {_prefix(rng, words[i + 1])}"
+    return words[0]
+
+
+def sample_queries(count: int, *, seed: int = 7, iswc_share: float = 0.05) -> list[str]:
+    """``count`` realistic queries: words and prefixes of real titles in any script, and a few ISWCs."""
+    rng = random.Random(seed)
+    rows = _sample_rows(rng, max(50, min(count, 5000)))
+    if not rows:
+        return []
+    iswcs = [iswc for _, iswc in rows if iswc]
+    queries: list[str] = []
+    while len(queries) < count:
+        if iswcs and rng.random() < iswc_share:
+            iswc = rng.choice(iswcs)
+            queries.append(format_iswc(iswc) if rng.random() < 0.5 else iswc)
+            continue
+        query = query_from_title(rng, rng.choice(rows)[0])
+        if query:
+            queries.append(query)
+    return queries
+
+
+def percentile(sorted_values: list[float], p: float) -> float:
+    """Nearest-rank percentile of an ascending list."""
+    if not sorted_values:
+        return 0.0
+    rank = max(1, min(len(sorted_values), math.ceil(p / 100 * len(sorted_values))))
+    return sorted_values[rank - 1]
+
+
+@dataclass
+class Outcome:
+    latencies_ms: list[float] = field(default_factory=list)
+    errors: int = 0
+    error_samples: list[str] = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def record(self, ms: float, error: str | None) -> None:
+        with self.lock:
+            self.latencies_ms.append(ms)
+            if error:
+                self.errors += 1
+                if len(self.error_samples) < 5:
+                    self.error_samples.append(error)
+
+
+def _client(host: str, port: int, queries: list[str], ticket: Iterator[int], deadline: float, out: Outcome) -> None:
+    conn = http.client.HTTPConnection(host, port, timeout=30)
+    try:
+        while time.monotonic() < deadline:
+            i = next(ticket)
+            if i >= len(queries):
+                return
+            path = f"{SEARCH_PATH}?{urllib.parse.urlencode({'q': queries[i]})}"
+            began = time.perf_counter()
+            error: str | None = None
+            try:
+                conn.request("GET", path, headers={"Accept": "application/json", "Host": host})
+                response = conn.getresponse()
+                response.read()
+                if response.status != 200:
+                    error = f"{response.status} {path}"
+            except (OSError, http.client.HTTPException) as exc:
+                error = f"{type(exc).__name__}: {exc}"
+                conn.close()
+                conn = http.client.HTTPConnection(host, port, timeout=30)
+            out.record((time.perf_counter() - began) * 1000, error)
+    finally:
+        conn.close()
+
+
+def run_load(host: str, port: int, queries: list[str], *, clients: int, seconds: float) -> tuple[Outcome, float]:
+    out = Outcome()
+    ticket = itertools.count()
+    began = time.monotonic()
+    deadline = began + seconds
+    threads = [
+        threading.Thread(target=_client, args=(host, port, queries, ticket, deadline, out), daemon=True)
+        for _ in range(clients)
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return out, time.monotonic() - began
+
+
+def check_loopback(url: str) -> tuple[str, int]:
+    parts = urllib.parse.urlsplit(url)
+    if parts.scheme != "http" or parts.hostname not in LOOPBACK:
+        raise ValueError("the benchmark only targets http servers on a loopback address (127.0.0.1, localhost, ::1)")
+    return parts.hostname, parts.port or 80
+
+
+def database_url() -> str:
+    """The URL of the database this process uses (the test database too), for the server we start."""
+    db = settings.DATABASES["default"]
+    user = urllib.parse.quote(db.get("USER") or "")
+    password = urllib.parse.quote(db.get("PASSWORD") or "")
+    auth = f"{user}:{password}@" if password else (f"{user}@" if user else "")
+    host = db.get("HOST") or "127.0.0.1"
+    if host.startswith("/"):
+        return f"postgres://{auth}/{db['NAME']}?host={urllib.parse.quote(host)}&port={db.get('PORT') or 5432}"
+    return f"postgres://{auth}{host}:{db.get('PORT') or 5432}/{db['NAME']}"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def wait_healthy(host: str, port: int, *, timeout: float = 60.0, proc: subprocess.Popen[bytes] | None = None) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc is not None and proc.poll() is not None:
+            raise RuntimeError(f"the server exited with code {proc.returncode}")
+        with contextlib.suppress(OSError, http.client.HTTPException):
+            conn = http.client.HTTPConnection(host, port, timeout=5)
+            conn.request("GET", "/healthz", headers={"Host": host})
+            if conn.getresponse().status == 200:
+                conn.close()
+                return
+        time.sleep(0.2)
+    raise RuntimeError("the server did not answer /healthz in time")
+
+
+@contextlib.contextmanager
+def gunicorn(*, workers: int, threads: int) -> Iterator[tuple[str, int]]:
+    """Run ``gunicorn udp.wsgi`` on a free loopback port against this database, production settings."""
+    port = free_port()
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "udp.settings",
+        "DJANGO_DEBUG": "0",
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(40),
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+        "DJANGO_SECURE_SSL_REDIRECT": "0",
+        "DATABASE_URL": database_url(),
+    }
+    cmd = [
+        sys.executable, "-m", "gunicorn", "udp.wsgi",
+        "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
+        "--worker-class", "gthread", "--threads", str(threads),
+        "--keep-alive", "30", "--log-level", "warning",
+    ]  # fmt: skip
+    proc = subprocess.Popen(cmd, cwd=Path(settings.BASE_DIR), env=env)
+    try:
+        wait_healthy("127.0.0.1", port, proc=proc)
+        yield "127.0.0.1", port
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+def bench_search(
+    *,
+    url: str | None = None,
+    queries: int = 2000,
+    seconds: float = 60.0,
+    clients: int = 8,
+    warmup: int = 100,
+    workers: int = 4,
+    threads: int = 2,
+    seed: int = 7,
+) -> dict[str, Any]:
+    works = count_works()
+    sample = sample_queries(queries + warmup, seed=seed)
+    if not sample:
+        raise RuntimeError("the register holds no works: load some first (seed_synthetic or --ensure-works)")
+    warm, timed = sample[:warmup], sample[warmup:]
+    server = contextlib.nullcontext(check_loopback(url)) if url else gunicorn(workers=workers, threads=threads)
+    with server as (host, port):
+        if url:
+            wait_healthy(host, port, timeout=10)
+        run_load(host, port, warm, clients=clients, seconds=seconds)
+        out, elapsed = run_load(host, port, timed, clients=clients, seconds=seconds)
+    lat = sorted(out.latencies_ms)
+    result: dict[str, Any] = {
+        "bench": "search",
+        "queries": len(lat),
+        "errors": out.errors,
+        "p50_ms": round(percentile(lat, 50), 2),
+        "p95_ms": round(percentile(lat, 95), 2),
+        "p99_ms": round(percentile(lat, 99), 2),
+        "max_ms": round(lat[-1], 2) if lat else 0.0,
+        "rps": round(len(lat) / elapsed, 1) if elapsed else 0.0,
+        "works": works,
+        "clients": clients,
+        "duration_s": round(elapsed, 2),
+        "server": url or f"gunicorn gthread {workers}x{threads}",
+    }
+    if out.error_samples:
+        result["error_samples"] = out.error_samples
+    return result
+
+
+def as_json_line(result: dict[str, Any]) -> str:
+    return json.dumps(result, ensure_ascii=False, separators=(", ", ": "))

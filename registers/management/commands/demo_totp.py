@@ -1,0 +1,17 @@
+"""Print the current TOTP code of the demo accounts: ``manage.py demo_totp``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand
+
+from registers.demo import demo_totp_code
+
+
+class Command(BaseCommand):
+    help = "Print the current six-digit code for the demo TOTP secret (demo accounts only)."
+    requires_system_checks: list[str] = []
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        self.stdout.write(demo_totp_code())

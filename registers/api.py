@@ -13,6 +13,8 @@ from allauth.mfa.totp.internal.auth import TOTP
 from django.contrib.auth import authenticate
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema, extend_schema_view
 from rest_framework import exceptions, mixins, permissions, viewsets
@@ -86,10 +88,13 @@ class WorkViewSet(
     permission_classes = [CanRegisterWorks]
 
     def get_queryset(self) -> QuerySet[Work]:
-        works = access.works_visible_to(self.request.user)
-        if self.action == "list":
-            return works.only(*selectors.WORK_LIST_FIELDS).prefetch_related(selectors.list_contributors())
-        return works
+        return access.works_visible_to(self.request.user)
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        rows = self.paginate_queryset(selectors.work_list_rows(self.filter_queryset(self.get_queryset())))
+        today, language = timezone.localdate(), get_language() or "ru"
+        items = [selectors.work_list_item(row, today=today, language=language[:2]) for row in rows]
+        return self.get_paginated_response(items)
 
     def filter_queryset(self, queryset: QuerySet[Work]) -> QuerySet[Work]:
         queryset = super().filter_queryset(queryset)

@@ -140,3 +140,60 @@ def public_works_of(party: Party) -> QuerySet[Work]:
 def visible_related(queryset: QuerySet[Work], visible: QuerySet[Work]) -> list[Any]:
     """Recordings or embodied works, only those the reader may see."""
     return list(queryset.filter(pk__in=visible.values("pk")).only("id", "kind", "title", "iswc", "isrc"))
+
+
+def work_list_rows(works: QuerySet[Work]) -> QuerySet[Any]:
+    """A list of works as plain rows, contributors gathered by the same query (one round trip a page).
+
+    The works list is the busiest read of the platform (public search over millions of works), so
+    it skips model instances: each row is the list columns plus a JSON array of contributors.
+    """
+    from django.contrib.postgres.expressions import ArraySubquery
+    from django.db.models import F, OuterRef
+    from django.db.models.functions import JSONObject
+
+    contributors = (
+        WorkContributor.objects.filter(work=OuterRef("pk"))
+        .order_by("sequence", "id")
+        .values(
+            json=JSONObject(
+                party=F("party_id"),
+                role=F("role"),
+                credited_as=F("credited_as"),
+                name_kk=F("party__name_kk"),
+                name_ru=F("party__name_ru"),
+                name_lat=F("party__name_lat"),
+                verified=F("party__verified"),
+            )
+        )
+    )
+    return works.values(*WORK_LIST_FIELDS).annotate(contributor_rows=ArraySubquery(contributors))
+
+
+def work_list_item(row: dict[str, Any], *, today: Any, language: str) -> dict[str, Any]:
+    """One row of :func:`work_list_rows` in the shape of ``WorkListSerializer``."""
+    from udp.identifiers import format_iswc
+
+    order = {"kk": ("name_kk", "name_ru", "name_lat"), "en": ("name_lat", "name_ru", "name_kk")}.get(
+        language, ("name_ru", "name_kk", "name_lat")
+    )
+    ends = row["protection_ends_on"]
+    return {
+        "id": row["id"],
+        "kind": row["kind"],
+        "title": row["title"],
+        "iswc": row["iswc"],
+        "iswc_formatted": format_iswc(row["iswc"]) if row["iswc"] else None,
+        "isrc": row["isrc"],
+        "isan": row["isan"],
+        "contributors": [
+            {
+                "name": c["credited_as"] or next((c[k] for k in order if c[k]), ""),
+                "role": c["role"],
+                "holder": c["party"] if c["verified"] else None,
+            }
+            for c in row["contributor_rows"]
+        ],
+        "protection_ends_on": ends.isoformat() if ends else None,
+        "in_public_domain": ends is not None and ends < today,
+    }

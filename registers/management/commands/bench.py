@@ -11,7 +11,6 @@ from registers import bench
 
 class Command(BaseCommand):
     help = "Benchmark title search through the web stack (gunicorn, or a loopback --url) and print the figures."
-    requires_system_checks: list[str] = []
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("which", choices=["search"])

@@ -11,7 +11,6 @@ from registers.demo import demo_totp_code
 
 class Command(BaseCommand):
     help = "Print the current six-digit code for the demo TOTP secret (demo accounts only)."
-    requires_system_checks: list[str] = []
 
     def handle(self, *args: Any, **options: Any) -> None:
         self.stdout.write(demo_totp_code())

@@ -12,7 +12,6 @@ from registers.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET, LOGINS, seed_demo
 
 class Command(BaseCommand):
     help = "Create a small coherent demo world with one login for every kind of actor."
-    requires_system_checks: list[str] = []
 
     def handle(self, *args: Any, **options: Any) -> None:
         began = time.monotonic()

@@ -10,7 +10,6 @@ from registers.synthetic import load_synthetic
 
 
 class Command(BaseCommand):
-    requires_system_checks: list[str] = []
     help = "Load synthetic holders and works through COPY (for benchmarks; never on a production register)."
 
     def add_arguments(self, parser: CommandParser) -> None:

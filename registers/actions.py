@@ -8,7 +8,6 @@ set its context (the acting account and, for the operator, the reason) and keep 
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -236,12 +235,6 @@ def reveal_confidential(party: Party, *, by: Any, reason: str) -> Any:
     if not reason.strip():
         raise ValidationError({"reason": _("Say why you need to see this person's confidential data.")})
     return ConfidentialAccess.objects.create(user=by, party=party, reason=reason.strip())
-
-
-def today() -> dt.date:
-    from django.utils import timezone
-
-    return timezone.localdate()
 
 
 # --- Related rows of a party, a CMO's public data, a user's locations (portal and dashboard pages) ---

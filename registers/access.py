@@ -80,7 +80,9 @@ def works_visible_to(user: Any) -> QuerySet[Work]:
     if _is(user, "is_operator") or _is(user, "is_regulator"):
         return Work.objects.all()
     if getattr(user, "is_authenticated", False):
-        return Work.objects.filter(Q(public=True) | Q(pk__in=works_editable_by(user).values("pk")) | Q(submitted_by=user))
+        return Work.objects.filter(
+            Q(public=True) | Q(pk__in=works_editable_by(user).values("pk")) | Q(submitted_by=user)
+        )
     return Work.objects.filter(public=True)
 
 

@@ -61,7 +61,9 @@ def validate_shares(contributors: Sequence[ContributorInput]) -> None:
     for c in contributors:
         key = (c.party.pk, c.role)
         if key in seen:
-            errors.append(_("%(name)s is listed twice with the role %(role)s.") % {"name": c.party, "role": c.role})
+            errors.append(
+                _("%(name)s is listed twice with the role %(role)s.") % {"name": c.party, "role": c.role}
+            )
         seen.add(key)
         for right_type, percent in c.shares.items():
             if percent is None:
@@ -72,7 +74,8 @@ def validate_shares(contributors: Sequence[ContributorInput]) -> None:
     for right_type, total in sorted(totals.items()):
         if total != HUNDRED:
             errors.append(
-                _("Shares for %(right)s sum to %(total)s %%, not 100 %%.") % {"right": right_type, "total": total}
+                _("Shares for %(right)s sum to %(total)s %%, not 100 %%.")
+                % {"right": right_type, "total": total}
             )
     if errors:
         raise ValidationError(errors)
@@ -87,7 +90,10 @@ def compute_protection(work: Work) -> Protection:
         if c.role in AUTHOR_ROLES and c.party.is_person
     ]
     return work_protection(
-        authors=authors, disclosed_on=work.disclosed_on, anonymous=work.anonymous, pseudonymous=work.pseudonymous
+        authors=authors,
+        disclosed_on=work.disclosed_on,
+        anonymous=work.anonymous,
+        pseudonymous=work.pseudonymous,
     )
 
 
@@ -171,7 +177,9 @@ def register_work(
             work.public = bool(getattr(by, "is_approved", False))
         work.full_clean(exclude=["search_text", "submitted_by", "registered_by_cmo"])
         work.save()
-        for alt in dict.fromkeys(t.strip() for t in alternate_titles if t.strip() and t.strip() != work.title):
+        for alt in dict.fromkeys(
+            t.strip() for t in alternate_titles if t.strip() and t.strip() != work.title
+        ):
             WorkTitle.objects.create(work=work, title=alt)
         for embodied in embodied_works:
             EmbodiedWork.objects.create(recording=work, work=embodied)
@@ -197,7 +205,9 @@ def update_work(
         work.save()
         if alternate_titles is not None:
             work.titles.all().delete()
-            for alt in dict.fromkeys(t.strip() for t in alternate_titles if t.strip() and t.strip() != work.title):
+            for alt in dict.fromkeys(
+                t.strip() for t in alternate_titles if t.strip() and t.strip() != work.title
+            ):
                 WorkTitle.objects.create(work=work, title=alt)
         if contributors is not None:
             _replace_contributors(work, contributors)
@@ -280,7 +290,10 @@ def update_party_details(
             taken = IPIName.objects.filter(name_number__in=numbers).exclude(party=party)
             if taken.exists():
                 raise ValidationError(
-                    {"ipi_names": _("IPI name number %(n)s belongs to another entry.") % {"n": taken[0].name_number}}
+                    {
+                        "ipi_names": _("IPI name number %(n)s belongs to another entry.")
+                        % {"n": taken[0].name_number}
+                    }
                 )
             party.ipi_names.exclude(name_number__in=numbers).delete()
             for number in dict.fromkeys(numbers):
@@ -338,7 +351,9 @@ def update_cmo_public_data(
     return cmo
 
 
-def save_licensee_location(licensee: Any, *, by: Any, location: Any = None, reason: str = "", **fields: Any) -> Any:
+def save_licensee_location(
+    licensee: Any, *, by: Any, location: Any = None, reason: str = "", **fields: Any
+) -> Any:
     """Add a place where a user uses works, or change one of its places."""
     from registers.models import LicenseeLocation
 
@@ -360,7 +375,13 @@ def remove_licensee_location(location: Any, *, by: Any, reason: str = "") -> Non
 
 
 def register_cmo(
-    *, by: Any, reason: str = "", short_name: str, party_fields: dict[str, Any], areas: Iterable[Any] = (), **fields: Any
+    *,
+    by: Any,
+    reason: str = "",
+    short_name: str,
+    party_fields: dict[str, Any],
+    areas: Iterable[Any] = (),
+    **fields: Any,
 ) -> Any:
     """The operator enters a CMO in the register: its legal entity (BIN) and its charter data."""
     from registers.models import CMO, PartyKind
@@ -379,7 +400,9 @@ def register_cmo(
     return cmo
 
 
-def update_cmo(cmo: Any, *, by: Any, reason: str = "", areas: Iterable[Any] | None = None, **fields: Any) -> Any:
+def update_cmo(
+    cmo: Any, *, by: Any, reason: str = "", areas: Iterable[Any] | None = None, **fields: Any
+) -> Any:
     with audited(by, reason, obj=cmo):
         for name, value in fields.items():
             setattr(cmo, name, value)

@@ -54,11 +54,14 @@ def _sample_rows(rng: random.Random, size: int) -> list[tuple[str, str | None]]:
             return []
         ids = [rng.randint(low, high) for _ in range(size * 3)]
         cursor.execute(
-            "SELECT title, iswc FROM registers_work WHERE id = ANY(%s) AND public ORDER BY id LIMIT %s", [ids, size]
+            "SELECT title, iswc FROM registers_work WHERE id = ANY(%s) AND public ORDER BY id LIMIT %s",
+            [ids, size],
         )
         rows = cursor.fetchall()
         if len(rows) < size // 4:  # sparse ids (small or thinned register): take what there is
-            cursor.execute("SELECT title, iswc FROM registers_work WHERE public ORDER BY random() LIMIT %s", [size])
+            cursor.execute(
+                "SELECT title, iswc FROM registers_work WHERE public ORDER BY random() LIMIT %s", [size]
+            )
             rows = cursor.fetchall()
     return [(title, iswc) for title, iswc in rows]
 
@@ -127,7 +130,9 @@ class Outcome:
                     self.error_samples.append(error)
 
 
-def _client(host: str, port: int, queries: list[str], ticket: Iterator[int], deadline: float, out: Outcome) -> None:
+def _client(
+    host: str, port: int, queries: list[str], ticket: Iterator[int], deadline: float, out: Outcome
+) -> None:
     conn = http.client.HTTPConnection(host, port, timeout=30)
     try:
         while time.monotonic() < deadline:
@@ -152,7 +157,9 @@ def _client(host: str, port: int, queries: list[str], ticket: Iterator[int], dea
         conn.close()
 
 
-def run_load(host: str, port: int, queries: list[str], *, clients: int, seconds: float) -> tuple[Outcome, float]:
+def run_load(
+    host: str, port: int, queries: list[str], *, clients: int, seconds: float
+) -> tuple[Outcome, float]:
     out = Outcome()
     ticket = itertools.count()
     began = time.monotonic()
@@ -171,7 +178,9 @@ def run_load(host: str, port: int, queries: list[str], *, clients: int, seconds:
 def check_loopback(url: str) -> tuple[str, int]:
     parts = urllib.parse.urlsplit(url)
     if parts.scheme != "http" or parts.hostname not in LOOPBACK:
-        raise ValueError("the benchmark only targets http servers on a loopback address (127.0.0.1, localhost, ::1)")
+        raise ValueError(
+            "the benchmark only targets http servers on a loopback address (127.0.0.1, localhost, ::1)"
+        )
     return parts.hostname, parts.port or 80
 
 
@@ -193,7 +202,9 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def wait_healthy(host: str, port: int, *, timeout: float = 60.0, proc: subprocess.Popen[bytes] | None = None) -> None:
+def wait_healthy(
+    host: str, port: int, *, timeout: float = 60.0, proc: subprocess.Popen[bytes] | None = None
+) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc is not None and proc.poll() is not None:
@@ -256,7 +267,9 @@ def bench_search(
     if not sample:
         raise RuntimeError("the register holds no works: load some first (seed_synthetic or --ensure-works)")
     warm, timed = sample[:warmup], sample[warmup:]
-    server = contextlib.nullcontext(check_loopback(url)) if url else gunicorn(workers=workers, threads=threads)
+    server = (
+        contextlib.nullcontext(check_loopback(url)) if url else gunicorn(workers=workers, threads=threads)
+    )
     with server as (host, port):
         if url:
             wait_healthy(host, port, timeout=10)

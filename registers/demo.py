@@ -108,10 +108,22 @@ FOREIGN_CMOS = (
 )  # fmt: skip
 
 FOREIGN_NAMES = {
-    "FR": (("Camille", "Lucas", "Chloé", "Hugo", "Léa", "Louis"), ("Martin", "Bernard", "Dubois", "Lefèvre", "Moreau")),
-    "DE": (("Anna", "Lukas", "Lena", "Jonas", "Marie", "Felix"), ("Müller", "Schmidt", "Schneider", "Fischer", "Weber")),
-    "GB": (("Oliver", "Amelia", "Harry", "Isla", "George", "Emily"), ("Smith", "Jones", "Taylor", "Brown", "Davies")),
-    "US": (("James", "Olivia", "Ethan", "Ava", "Mason", "Sophia"), ("Johnson", "Miller", "Davis", "Garcia", "Wilson")),
+    "FR": (
+        ("Camille", "Lucas", "Chloé", "Hugo", "Léa", "Louis"),
+        ("Martin", "Bernard", "Dubois", "Lefèvre", "Moreau"),
+    ),
+    "DE": (
+        ("Anna", "Lukas", "Lena", "Jonas", "Marie", "Felix"),
+        ("Müller", "Schmidt", "Schneider", "Fischer", "Weber"),
+    ),
+    "GB": (
+        ("Oliver", "Amelia", "Harry", "Isla", "George", "Emily"),
+        ("Smith", "Jones", "Taylor", "Brown", "Davies"),
+    ),
+    "US": (
+        ("James", "Olivia", "Ethan", "Ava", "Mason", "Sophia"),
+        ("Johnson", "Miller", "Davis", "Garcia", "Wilson"),
+    ),
 }
 FOREIGN_TITLE_WORDS = {
     "FR": "amour nuit soleil chanson rêve ville lumière cœur étoile mer printemps liberté".split(),
@@ -207,7 +219,9 @@ def make_bin(rng: random.Random) -> str:
 
 def make_kz_iban(rng: random.Random) -> str:
     """A Kazakh IBAN with a real bank code and check digits computed by ISO 7064 mod 97-10."""
-    bban = rng.choice(("601", "722", "998", "826", "914")) + "".join(rng.choice("0123456789") for _ in range(13))
+    bban = rng.choice(("601", "722", "998", "826", "914")) + "".join(
+        rng.choice("0123456789") for _ in range(13)
+    )
     check = std_iban.calc_check_digits(f"KZ00{bban}")
     return identifiers.validate_kz_iban(f"KZ{check}{bban}")
 
@@ -246,7 +260,9 @@ class DemoWorld:
         party = Party(**fields)
         party.full_clean()
         party.save()
-        IPIName.objects.create(party=party, name_number=number, name=(party.name_lat or party.name_ru).upper())
+        IPIName.objects.create(
+            party=party, name_number=number, name=(party.name_lat or party.name_ru).upper()
+        )
         for name in pseudonyms:
             Pseudonym.objects.create(party=party, name=name)
             IPIName.objects.create(
@@ -296,12 +312,12 @@ class DemoWorld:
         heads = [person_names(self.rng) for _ in range(5)]
         if cmo.representatives.exists():
             return
-        for (city_kk, city_ru, _), (kk, ru, _lat) in zip(cities[:2], heads[:2], strict=True):
+        for (_city_kk, city_ru, _), (_kk, ru, _lat) in zip(cities[:2], heads[:2], strict=True):
             CMORepresentative.objects.create(
                 cmo=cmo, name=ru, position="Өкіл / Представитель", region=city_ru,
                 public_phone="+7 727 000 00 00", public_email=f"{transliterate(city_ru).lower()}@{cmo.short_name.lower()}.demo.udp.kz",
             )  # fmt: skip
-        for (city_kk, city_ru, _), (kk, ru, _lat) in zip(cities, heads[2:], strict=True):
+        for (_city_kk, city_ru, _), (_kk, ru, _lat) in zip(cities, heads[2:], strict=True):
             CMOBranch.objects.create(cmo=cmo, city=city_ru, address=f"{city_ru}, ул. Абая, 10", head=ru)
         self.summary.add("CMO offices", 5)
 
@@ -313,11 +329,19 @@ class DemoWorld:
             male = not ru.split()[-1].endswith("а")
             birth = dt.date(self.rng.randint(1940, 2002), self.rng.randint(1, 12), self.rng.randint(1, 28))
             dead = self.rng.random() < 0.08
-            death = dt.date(self.rng.randint(1975, 2015), self.rng.randint(1, 12), self.rng.randint(1, 28)) if dead else None
+            death = (
+                dt.date(self.rng.randint(1975, 2015), self.rng.randint(1, 12), self.rng.randint(1, 28))
+                if dead
+                else None
+            )
             if death and death < birth:
                 birth = death.replace(year=death.year - 60)
-            pseudonym = (f"{ru.split()[0]} {self.vocab.word('kk').capitalize()}",) if self.rng.random() < 0.1 else ()
-            self.kz_holders.append(self._person(i, kk, ru, lat, birth, male, death=death, pseudonyms=pseudonym))
+            pseudonym = (
+                (f"{ru.split()[0]} {self.vocab.word('kk').capitalize()}",) if self.rng.random() < 0.1 else ()
+            )
+            self.kz_holders.append(
+                self._person(i, kk, ru, lat, birth, male, death=death, pseudonyms=pseudonym)
+            )
         for i, (kk, ru, lat, born, died, titles) in enumerate(HISTORICAL):
             party = self.party(
                 80_000 + i, kind=PartyKind.PERSON, name_kk=kk, name_ru=ru, name_lat=lat,
@@ -329,7 +353,9 @@ class DemoWorld:
             given, family = FOREIGN_NAMES[country]
             name = f"{self.rng.choice(given)} {self.rng.choice(family)}"
             self.foreign_holders.append(
-                self.party(60_000 + i, kind=PartyKind.PERSON, name_lat=name, citizenship=country, resident=False)
+                self.party(
+                    60_000 + i, kind=PartyKind.PERSON, name_lat=name, citizenship=country, resident=False
+                )
             )
         for i, (kk, ru, lat) in enumerate(PUBLISHERS + LABELS):
             party = self.party(
@@ -380,12 +406,18 @@ class DemoWorld:
         for spec in FOREIGN_CMOS:
             foreign = self.cmos[spec.short_name]
             on = dt.date(self.rng.randint(2000, 2020), self.rng.randint(1, 12), 1)
-            exists = Contract.objects.filter(kind=ContractKind.RECIPROCAL, cmo=kazak, counterparty_cmo=foreign)
+            exists = Contract.objects.filter(
+                kind=ContractKind.RECIPROCAL, cmo=kazak, counterparty_cmo=foreign
+            )
             if not exists.exists():
                 self._contract(ContractKind.RECIPROCAL, kazak, [self.areas[1]], on, counterparty_cmo=foreign)
 
     def mandate(self, holder: Party, cmo: CMO, items: list[int], on: dt.date) -> None:
-        items = [i for i in items if not Mandate.objects.filter(holder=holder, area__item=i, status="active").exists()]
+        items = [
+            i
+            for i in items
+            if not Mandate.objects.filter(holder=holder, area__item=i, status="active").exists()
+        ]
         if not items:
             return
         areas = [self.areas[i] for i in items]
@@ -472,7 +504,10 @@ class DemoWorld:
         for plan, work in zip(new, works, strict=True):
             for _pid, _role, rights in plan["contributors"]:
                 contributor = next(it)
-                shares += [Share(work=work, contributor=contributor, right_type=rt, percent=p) for rt, p in rights.items()]
+                shares += [
+                    Share(work=work, contributor=contributor, right_type=rt, percent=p)
+                    for rt, p in rights.items()
+                ]
             links += [EmbodiedWork(recording=work, work=by_code[code]) for code in plan["embodies"]]
         Share.objects.bulk_create(shares)
         EmbodiedWork.objects.bulk_create(links)
@@ -482,7 +517,9 @@ class DemoWorld:
         """Protection term and search text, with the same functions the register actions use."""
         people = [parties[pid] for pid, _, _ in plan["contributors"]]
         if work.kind == WorkKind.RECORDING:
-            protection = related_rights_protection(published_on=work.disclosed_on, made_in_year=work.creation_year)
+            protection = related_rights_protection(
+                published_on=work.disclosed_on, made_in_year=work.creation_year
+            )
         else:
             authors = [
                 AuthorFacts(death_date=p.death_date, rehabilitated_on=p.rehabilitated_on)
@@ -496,7 +533,9 @@ class DemoWorld:
             parts += [p.name_kk, p.name_ru, p.name_lat, *(ps.name for ps in p.pseudonyms.all())]
         work.search_text = build_search_text(parts)
 
-    def _writer_shares(self, writers: list[Party], publisher: Party | None) -> list[tuple[int, str, dict[str, Decimal]]]:
+    def _writer_shares(
+        self, writers: list[Party], publisher: Party | None
+    ) -> list[tuple[int, str, dict[str, Decimal]]]:
         roles = {1: ["CA"], 2: ["C", "A"], 3: ["C", "A", "AR"]}[len(writers)]
         pr = split(Decimal(50 if publisher else 100), len(writers))
         mr = split(Decimal(100), len(writers))
@@ -513,7 +552,9 @@ class DemoWorld:
         kazak = self.cmos["KazAK"]
         serial = 0
 
-        def plan(kind: str, title: str, lang: str, contributors: list[Any], year: int, **extra: Any) -> dict[str, Any]:
+        def plan(
+            kind: str, title: str, lang: str, contributors: list[Any], year: int, **extra: Any
+        ) -> dict[str, Any]:
             nonlocal serial
             serial += 1
             code = identifiers.iswc_with_check(f"{ISWC_BASE + serial:09d}") if kind == "musical" else None
@@ -584,12 +625,20 @@ class DemoWorld:
             user = User.objects.filter(email=email).first()
             if user is None:
                 user = User.objects.create_user(
-                    email, DEMO_PASSWORD, role=role, full_name=full_name, moderation=Moderation.APPROVED, **fields
+                    email,
+                    DEMO_PASSWORD,
+                    role=role,
+                    full_name=full_name,
+                    moderation=Moderation.APPROVED,
+                    **fields,
                 )
                 self.summary.add("logins")
             if not EmailAddress.objects.filter(user=user, email=email).exists():
                 EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
-            if user.needs_mfa and not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
+            if (
+                user.needs_mfa
+                and not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+            ):
                 from allauth.mfa.totp.internal.auth import TOTP
 
                 TOTP.activate(user, DEMO_TOTP_SECRET)

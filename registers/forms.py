@@ -47,7 +47,9 @@ class PercentField(forms.Field):
 
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("required", False)
-        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "decimal", "size": 6, "class": "percent"}))
+        kwargs.setdefault(
+            "widget", forms.TextInput(attrs={"inputmode": "decimal", "size": 6, "class": "percent"})
+        )
         super().__init__(**kwargs)
 
     def to_python(self, value: Any) -> Decimal | None:
@@ -94,11 +96,17 @@ class WorkForm(ReasonFormMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("One per line: translations, transliterations, other names of the work."),
     )
-    iswc = forms.CharField(label=_("ISWC"), required=False, max_length=20, help_text=_("Musical works, e.g. T-034.524.680-1."))
-    isrc = forms.CharField(label=_("ISRC"), required=False, max_length=20, help_text=_("Recordings, e.g. KZA012500001."))
+    iswc = forms.CharField(
+        label=_("ISWC"), required=False, max_length=20, help_text=_("Musical works, e.g. T-034.524.680-1.")
+    )
+    isrc = forms.CharField(
+        label=_("ISRC"), required=False, max_length=20, help_text=_("Recordings, e.g. KZA012500001.")
+    )
     isan = forms.CharField(label=_("ISAN"), required=False, max_length=40, help_text=_("Audiovisual works."))
     language = forms.CharField(label=_("Language (ISO code, e.g. kk, ru, en)"), required=False, max_length=3)
-    creation_year = forms.IntegerField(label=_("Year of creation"), required=False, min_value=1000, max_value=2100)
+    creation_year = forms.IntegerField(
+        label=_("Year of creation"), required=False, min_value=1000, max_value=2100
+    )
     disclosed_on = forms.DateField(
         label=_("Date of lawful disclosure"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
@@ -111,7 +119,17 @@ class WorkForm(ReasonFormMixin, forms.Form):
 
     def work_fields(self) -> dict[str, Any]:
         data = self.cleaned_data
-        names = ("kind", "iswc", "isrc", "isan", "language", "creation_year", "disclosed_on", "anonymous", "pseudonymous")
+        names = (
+            "kind",
+            "iswc",
+            "isrc",
+            "isan",
+            "language",
+            "creation_year",
+            "disclosed_on",
+            "anonymous",
+            "pseudonymous",
+        )
         return {name: data[name] for name in names}
 
     def clean(self) -> dict[str, Any]:
@@ -138,7 +156,10 @@ class ContributorForm(forms.Form):
         widget=forms.TextInput(attrs={"class": "party-search", "autocomplete": "off", "type": "search"}),
     )
     new_name = forms.CharField(
-        label=_("or a new co-author's name"), required=False, max_length=300, widget=forms.TextInput(attrs={"class": "new-name"})
+        label=_("or a new co-author's name"),
+        required=False,
+        max_length=300,
+        widget=forms.TextInput(attrs={"class": "new-name"}),
     )
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices, initial=Role.COMPOSER_AUTHOR)
     pr = PercentField(label=_("Performing, %"))
@@ -168,7 +189,11 @@ class ContributorForm(forms.Form):
         return data
 
     def shares(self) -> dict[str, Decimal]:
-        return {rt: self.cleaned_data[name] for name, rt in SHARE_FIELDS if self.cleaned_data.get(name) is not None}
+        return {
+            rt: self.cleaned_data[name]
+            for name, rt in SHARE_FIELDS
+            if self.cleaned_data.get(name) is not None
+        }
 
 
 class BaseContributorFormSet(forms.BaseFormSet):  # type: ignore[type-arg]
@@ -190,8 +215,12 @@ class BaseContributorFormSet(forms.BaseFormSet):  # type: ignore[type-arg]
             raise ValidationError(_("A work needs at least one contributor."))
         placeholders = []
         for i, form in enumerate(filled):
-            party = form.cleaned_data.get("party_obj") or Party(pk=-(i + 1), name_lat=form.cleaned_data["new_name"])
-            placeholders.append(ContributorInput(party=party, role=form.cleaned_data["role"], shares=form.shares()))
+            party = form.cleaned_data.get("party_obj") or Party(
+                pk=-(i + 1), name_lat=form.cleaned_data["new_name"]
+            )
+            placeholders.append(
+                ContributorInput(party=party, role=form.cleaned_data["role"], shares=form.shares())
+            )
         validate_shares(placeholders)
 
 
@@ -207,21 +236,35 @@ class PartyForm(ReasonFormMixin, forms.Form):
     name_ru = forms.CharField(label=_("Name in Russian"), required=False, max_length=300)
     name_lat = forms.CharField(label=_("Name in Latin script"), required=False, max_length=300)
     pseudonyms = forms.CharField(
-        label=_("Pseudonyms"), required=False, widget=forms.Textarea(attrs={"rows": 2}), help_text=_("One per line.")
+        label=_("Pseudonyms"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("One per line."),
     )
     iin = forms.CharField(label=_("IIN (natural persons)"), required=False, max_length=14)
     bin = forms.CharField(label=_("BIN (legal entities)"), required=False, max_length=14)
     ipi_names = forms.CharField(
-        label=_("IPI name numbers"), required=False, widget=forms.Textarea(attrs={"rows": 2}), help_text=_("One per line, 11 digits.")
+        label=_("IPI name numbers"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("One per line, 11 digits."),
     )
     ipi_base_number = forms.CharField(label=_("IPI base number"), required=False, max_length=16)
     isni = forms.CharField(label=_("ISNI"), required=False, max_length=24)
-    birth_date = forms.DateField(label=_("Date of birth"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    death_date = forms.DateField(label=_("Date of death"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    rehabilitated_on = forms.DateField(
-        label=_("Date of posthumous rehabilitation"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    birth_date = forms.DateField(
+        label=_("Date of birth"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
-    citizenship = forms.CharField(label=_("Citizenship (ISO country code, e.g. KZ)"), required=False, max_length=2)
+    death_date = forms.DateField(
+        label=_("Date of death"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    rehabilitated_on = forms.DateField(
+        label=_("Date of posthumous rehabilitation"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    citizenship = forms.CharField(
+        label=_("Citizenship (ISO country code, e.g. KZ)"), required=False, max_length=2
+    )
     resident = forms.NullBooleanField(label=_("Resident of Kazakhstan"), required=False)
     address = forms.CharField(label=_("Address"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     email = forms.EmailField(label=_("Contact e-mail"), required=False)
@@ -235,19 +278,44 @@ class PartyForm(ReasonFormMixin, forms.Form):
         "death_date", "rehabilitated_on", "citizenship", "resident", "address", "email", "phone",
     )  # fmt: skip
 
-    def __init__(self, *args: Any, reason_required: bool = False, party: Party | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, reason_required: bool = False, party: Party | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.party = party
         self.add_reason(reason_required)
 
     GROUPS = (
-        (_("Names and identifiers"), ("kind", "name_kk", "name_ru", "name_lat", "pseudonyms", "iin", "bin", "ipi_names", "ipi_base_number", "isni")),
-        (_("Life and residence"), ("birth_date", "death_date", "rehabilitated_on", "citizenship", "resident")),
-        (_("Contacts and payment details (confidential)"), ("address", "email", "phone", "iban", "bank_name", "bic")),
+        (
+            _("Names and identifiers"),
+            (
+                "kind",
+                "name_kk",
+                "name_ru",
+                "name_lat",
+                "pseudonyms",
+                "iin",
+                "bin",
+                "ipi_names",
+                "ipi_base_number",
+                "isni",
+            ),
+        ),
+        (
+            _("Life and residence"),
+            ("birth_date", "death_date", "rehabilitated_on", "citizenship", "resident"),
+        ),
+        (
+            _("Contacts and payment details (confidential)"),
+            ("address", "email", "phone", "iban", "bank_name", "bic"),
+        ),
     )
 
     def groups(self) -> list[tuple[str, list[Any]]]:
-        return [(str(legend), [self[name] for name in names if name in self.fields]) for legend, names in self.GROUPS]
+        return [
+            (str(legend), [self[name] for name in names if name in self.fields])
+            for legend, names in self.GROUPS
+        ]
 
     def clean_iin(self) -> str | None:
         return self._identifier("iin", identifiers.validate_iin)
@@ -312,11 +380,17 @@ class PartyForm(ReasonFormMixin, forms.Form):
 
     def party_fields(self) -> dict[str, Any]:
         data = self.cleaned_data
-        return {name: data.get(name) if data.get(name) is not None else _empty(name) for name in self.PARTY_FIELDS}
+        return {
+            name: data.get(name) if data.get(name) is not None else _empty(name) for name in self.PARTY_FIELDS
+        }
 
 
 def _empty(name: str) -> Any:
-    return None if name in {"iin", "bin", "isni", "birth_date", "death_date", "rehabilitated_on", "resident"} else ""
+    return (
+        None
+        if name in {"iin", "bin", "isni", "birth_date", "death_date", "rehabilitated_on", "resident"}
+        else ""
+    )
 
 
 class SuccessionForm(forms.Form):
@@ -359,7 +433,9 @@ class CMOPublicForm(ReasonFormMixin, forms.Form):
     website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
     public_email = forms.EmailField(label=_("Public e-mail"), required=False)
     public_phone = forms.CharField(label=_("Public phone"), required=False, max_length=40)
-    legal_address = forms.CharField(label=_("Legal address"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    legal_address = forms.CharField(
+        label=_("Legal address"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
     def __init__(self, *args: Any, reason_required: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

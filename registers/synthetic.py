@@ -295,7 +295,9 @@ class SyntheticLoader:
                     t = time.monotonic()
                     self.log("building the search index…")
                     cursor.execute("SET maintenance_work_mem = '1GB'")
-                    cursor.execute("CREATE INDEX IF NOT EXISTS work_search_gin ON registers_work USING gin (search)")
+                    cursor.execute(
+                        "CREATE INDEX IF NOT EXISTS work_search_gin ON registers_work USING gin (search)"
+                    )
                     result.timings["index"] = time.monotonic() - t
                 cursor.execute("SET session_replication_role = origin")
             t = time.monotonic()

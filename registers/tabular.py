@@ -71,10 +71,26 @@ SHARE_COLUMNS = {"pr_share": "PR", "mr_share": "MR", "sr_share": "SR", "rr_share
 ENTITY_ROLES = PUBLISHER_ROLES | {"PRD"}
 ROW = "ROW"
 EXAMPLE = [
-    {"work_ref": "W-001", "kind": "musical", "title": "Менің Қазақстаным", "alternate_titles": "Meniñ Qazaqstanym|My Kazakhstan",
-     "iswc": "", "language": "kk", "creation_year": "1956", "contributor_name": "Шәмші Қалдаяқов", "role": "C",
-     "pr_share": "50", "mr_share": "50"},
-    {"work_ref": "W-001", "contributor_name": "Жұмекен Нәжімеденов", "role": "A", "pr_share": "50", "mr_share": "50"},
+    {
+        "work_ref": "W-001",
+        "kind": "musical",
+        "title": "Менің Қазақстаным",
+        "alternate_titles": "Meniñ Qazaqstanym|My Kazakhstan",
+        "iswc": "",
+        "language": "kk",
+        "creation_year": "1956",
+        "contributor_name": "Шәмші Қалдаяқов",
+        "role": "C",
+        "pr_share": "50",
+        "mr_share": "50",
+    },
+    {
+        "work_ref": "W-001",
+        "contributor_name": "Жұмекен Нәжімеденов",
+        "role": "A",
+        "pr_share": "50",
+        "mr_share": "50",
+    },
 ]
 
 
@@ -124,13 +140,17 @@ def read_rows(numbered: Iterable[tuple[int, list[str]]]) -> ParsedFile:
     names = [h.strip().lower() for h in header]
     missing = [c for c in REQUIRED if c not in names]
     if missing:
-        parsed.problems.append(Problem(1, ROW, _("Columns missing from the header: %(c)s.") % {"c": ", ".join(missing)}))
+        parsed.problems.append(
+            Problem(1, ROW, _("Columns missing from the header: %(c)s.") % {"c": ", ".join(missing)})
+        )
         return parsed
     works: dict[str, WorkRow] = {}
     lines = 1
     for line, values in numbered:
         lines = line
-        row = {name: (values[i].strip() if i < len(values) and values[i] else "") for i, name in enumerate(names)}
+        row = {
+            name: (values[i].strip() if i < len(values) and values[i] else "") for i, name in enumerate(names)
+        }
         if not any(row.values()):
             continue
         ref = row.get("work_ref", "")
@@ -147,7 +167,9 @@ def read_rows(numbered: Iterable[tuple[int, list[str]]]) -> ParsedFile:
 
 
 def _work(line: int, ref: str, row: dict[str, str]) -> WorkRow:
-    work = WorkRow(line=line, record=ROW, ref=ref, title=row.get("title", ""), language=row.get("language", "").lower())
+    work = WorkRow(
+        line=line, record=ROW, ref=ref, title=row.get("title", ""), language=row.get("language", "").lower()
+    )
     work.alternate_titles = [t.strip() for t in row.get("alternate_titles", "").split("|") if t.strip()]
     if not work.title:
         work.error(line, ROW, _("A work needs a title."), "title")
@@ -185,15 +207,31 @@ def _contributor(work: WorkRow, line: int, row: dict[str, str]) -> None:
     role = row.get("role", "").upper()
     if not identified:
         if role or any(row.get(c) for c in SHARE_COLUMNS):
-            work.error(line, ROW, _("A contributor needs a name, a register id or an IPI name number."), "contributor_name")
+            work.error(
+                line,
+                ROW,
+                _("A contributor needs a name, a register id or an IPI name number."),
+                "contributor_name",
+            )
         return
     if role not in Role.values:
-        work.error(line, ROW, _("Unknown role “%(r)s”; use a CISAC code such as CA, C, A, E.") % {"r": role}, "role")
+        work.error(
+            line, ROW, _("Unknown role “%(r)s”; use a CISAC code such as CA, C, A, E.") % {"r": role}, "role"
+        )
         return
-    c = ContributorRow(line=line, record=ROW, role=role, name=row.get("contributor_name", ""), person=role not in ENTITY_ROLES)
+    c = ContributorRow(
+        line=line,
+        record=ROW,
+        role=role,
+        name=row.get("contributor_name", ""),
+        person=role not in ENTITY_ROLES,
+    )
     if row.get("party_id"):
         c.party_id = _int(work, line, "party_id", row["party_id"])
-    for name, validate in (("ipi_name_number", identifiers.validate_ipi_name_number), ("ipi_base_number", identifiers.validate_ipi_base_number)):
+    for name, validate in (
+        ("ipi_name_number", identifiers.validate_ipi_name_number),
+        ("ipi_base_number", identifiers.validate_ipi_base_number),
+    ):
         if row.get(name):
             try:
                 setattr(c, name, validate(row[name].zfill(11) if name == "ipi_name_number" else row[name]))
@@ -206,7 +244,9 @@ def _contributor(work: WorkRow, line: int, row: dict[str, str]) -> None:
         try:
             percent = Decimal(value).quantize(Decimal("0.01"))
         except InvalidOperation:
-            work.error(line, ROW, _("A share is a number such as 50 or 33.33, not “%(v)s”.") % {"v": value}, column)
+            work.error(
+                line, ROW, _("A share is a number such as 50 or 33.33, not “%(v)s”.") % {"v": value}, column
+            )
             continue
         if percent:
             c.shares[right] = percent

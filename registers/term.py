@@ -78,7 +78,7 @@ def work_protection(
         return Protection(None, Basis.UNKNOWN)
     if any(f.death_date is None and f.rehabilitated_on is None for f in facts):
         return Protection(None, Basis.AUTHOR_LIVING)
-    last = max(facts, key=lambda f: (f.start_year or 0))
+    last = max(facts, key=lambda f: f.start_year or 0)
     start_year = last.start_year
     assert start_year is not None
     if last.rehabilitated_on is not None:
@@ -86,7 +86,11 @@ def work_protection(
     else:
         basis = Basis.JOINT if len(facts) > 1 else Basis.LIFE
     ends_on = _ends(start_year)
-    last_death = max(f.death_date for f in facts if f.death_date is not None) if any(f.death_date for f in facts) else None
+    last_death = (
+        max(f.death_date for f in facts if f.death_date is not None)
+        if any(f.death_date for f in facts)
+        else None
+    )
     if (
         disclosed_on is not None
         and last_death is not None

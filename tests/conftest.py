@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from registers.models import CMO, Mandate, Contract, Area, Party
+from registers.models import CMO, Area, Contract, Mandate, Party
 from tests import factories as f
 from udp.accounts.models import Role, User
 from udp.core.numbering import allocate_number
@@ -44,7 +44,12 @@ class Personas:
 def personas(db: Any) -> Personas:
     cmo = f.make_cmo("KAZ", areas=(1, 7))
     other_cmo = f.make_cmo("QAZ", areas=(1, 5))
-    holder_party = f.make_person(name_ru="Айгуль Серикова", name_kk="Айгүл Серікова", name_lat="Aigul Serikova", address="Алматы, ул. Абая 1, кв. 2")
+    holder_party = f.make_person(
+        name_ru="Айгуль Серикова",
+        name_kk="Айгүл Серікова",
+        name_lat="Aigul Serikova",
+        address="Алматы, ул. Абая 1, кв. 2",
+    )
     other_party = f.make_person(name_ru="Ерлан Ахметов", name_lat="Yerlan Akhmetov")
     holder = f.make_account("holder@example.kz", Role.HOLDER, party=holder_party)
     other_holder = f.make_account("other-holder@example.kz", Role.HOLDER, party=other_party)
@@ -72,13 +77,18 @@ def mandate_to(party: Party, cmo: CMO, *, area_item: int) -> Mandate:
 
     with transaction.atomic():
         contract = Contract.objects.create(
-            number=allocate_number("MAN"), kind="mandate", cmo=cmo, holder=party,
-            concluded_on=dt.date(2026, 1, 15), valid_from=dt.date(2026, 2, 1),
+            number=allocate_number("MAN"),
+            kind="mandate",
+            cmo=cmo,
+            holder=party,
+            concluded_on=dt.date(2026, 1, 15),
+            valid_from=dt.date(2026, 2, 1),
         )
         area = Area.objects.get(item=area_item)
         contract.areas.add(area)
-        return Mandate.objects.create(contract=contract, holder=party, cmo=cmo, area=area, valid_from=contract.valid_from)
-
+        return Mandate.objects.create(
+            contract=contract, holder=party, cmo=cmo, area=area, valid_from=contract.valid_from
+        )
 
 
 @pytest.fixture(autouse=True)

@@ -16,7 +16,7 @@ from allauth.mfa.models import Authenticator
 from registers.actions import ContributorInput, register_work
 from registers.models import CMO, Area, Licensee, Party, PartyKind, UserCategory, Work
 from udp import identifiers
-from udp.accounts.models import Moderation, Role, User
+from udp.accounts.models import Moderation, User
 
 _counter = itertools.count(1)
 PASSWORD = "correct-horse-battery-staple"
@@ -70,7 +70,12 @@ def make_person(**fields: Any) -> Party:
 
 def make_entity(**fields: Any) -> Party:
     n = next_serial()
-    defaults: dict[str, Any] = {"kind": PartyKind.ENTITY, "name_ru": f"ТОО Издатель {n}", "name_lat": f"Publisher {n} LLP", "bin": make_bin()}
+    defaults: dict[str, Any] = {
+        "kind": PartyKind.ENTITY,
+        "name_ru": f"ТОО Издатель {n}",
+        "name_lat": f"Publisher {n} LLP",
+        "bin": make_bin(),
+    }
     defaults.update(fields)
     return Party.objects.create(**defaults)
 
@@ -120,6 +125,8 @@ def make_work(by: Any, *contributors: tuple[Party, str, dict[str, Decimal]], **f
     fields.setdefault("title", f"Test work {next_serial()}")
     return register_work(
         by=by,
-        contributors=[ContributorInput(party=p, role=role, shares=shares) for p, role, shares in contributors],
+        contributors=[
+            ContributorInput(party=p, role=role, shares=shares) for p, role, shares in contributors
+        ],
         **fields,
     )

@@ -56,7 +56,9 @@ def make_staff(role: str, email: str, *, mfa: bool):
 
 @pytest.mark.statute("A9-2.1.9")
 @pytest.mark.parametrize(("role", "home"), MFA_ROLES)
-def test_an_official_without_a_second_factor_is_sent_to_set_one_up_before_anything_else(db, client, role, home):
+def test_an_official_without_a_second_factor_is_sent_to_set_one_up_before_anything_else(
+    db, client, role, home
+):
     user = make_staff(role, f"{role}@example.kz", mfa=False)
 
     response = sign_in(client, user.email)
@@ -79,7 +81,9 @@ def test_the_operator_activates_totp_with_a_qr_code_and_then_signs_in_with_a_cod
     operator = make_staff(Role.OPERATOR, "new-operator@udp.kz", mfa=False)
     sign_in(client, operator.email)
 
-    response = client.get(ACTIVATE_URL)  # setting up a factor is sensitive: allauth asks for the password again
+    response = client.get(
+        ACTIVATE_URL
+    )  # setting up a factor is sensitive: allauth asks for the password again
     assert response.status_code == 302 and response.url.startswith("/accounts/reauthenticate/")
     response = client.post(response.url, {"password": f.PASSWORD})
     assert response.status_code == 302 and response.url == ACTIVATE_URL

@@ -19,7 +19,11 @@ KEYS = {"queries", "p50_ms", "p95_ms", "p99_ms", "rps", "errors", "works", "clie
 
 def test_percentiles_are_nearest_rank():
     values = [float(v) for v in range(1, 101)]
-    assert (bench.percentile(values, 50), bench.percentile(values, 95), bench.percentile(values, 100)) == (50, 95, 100)
+    assert (bench.percentile(values, 50), bench.percentile(values, 95), bench.percentile(values, 100)) == (
+        50,
+        95,
+        100,
+    )
     assert bench.percentile([], 50) == 0.0
 
 
@@ -44,7 +48,9 @@ def test_queries_are_drawn_from_real_titles_and_iswcs():
 def test_the_bench_command_reports_one_json_line_against_a_running_server(live_server):
     load_synthetic(works=300, holders=50)
     out = io.StringIO()
-    call_command("bench", "search", "--json", "--queries", "40", "--warmup", "5", "--url", live_server.url, stdout=out)
+    call_command(
+        "bench", "search", "--json", "--queries", "40", "--warmup", "5", "--url", live_server.url, stdout=out
+    )
     lines = out.getvalue().strip().splitlines()
     assert len(lines) == 1
     result = json.loads(lines[0])

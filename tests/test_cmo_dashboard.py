@@ -36,8 +36,12 @@ def test_the_members_list_has_the_cmos_members_only_and_is_searchable(personas):
 
 
 def test_the_works_list_has_members_works_only(personas):
-    mine = f.make_work(personas.holder, (personas.holder_party, "CA", {"PR": Decimal("100")}), title="Kaz member song")
-    f.make_work(personas.other_holder, (personas.other_party, "CA", {"PR": Decimal("100")}), title="Qaz member song")
+    mine = f.make_work(
+        personas.holder, (personas.holder_party, "CA", {"PR": Decimal("100")}), title="Kaz member song"
+    )
+    f.make_work(
+        personas.other_holder, (personas.other_party, "CA", {"PR": Decimal("100")}), title="Qaz member song"
+    )
     client = login(personas.cmo_staff)
     assert list(client.get(reverse("cmo:works")).context["page"]) == [mine]
     assert list(client.get(reverse("cmo:works"), {"q": "Qaz"}).context["page"]) == []

@@ -35,10 +35,16 @@ def media_in_tmp(settings: Any, tmp_path: Path) -> Iterator[None]:
         yield
 
 
-def import_cwr(user: Any, content: str | bytes, *, policy: str = "keep_good", name: str = "CW250001TST_000.V21") -> ImportBatch:
+def import_cwr(
+    user: Any, content: str | bytes, *, policy: str = "keep_good", name: str = "CW250001TST_000.V21"
+) -> ImportBatch:
     data = content.encode() if isinstance(content, str) else content
     batch = ImportBatch.objects.create(
-        format="cwr", policy=policy, filename=name, uploaded_by=user, cmo_id=getattr(user, "cmo_id", None),
+        format="cwr",
+        policy=policy,
+        filename=name,
+        uploaded_by=user,
+        cmo_id=getattr(user, "cmo_id", None),
         file=ContentFile(data, name=name),
     )
     result = run_import(batch.pk)
@@ -81,10 +87,15 @@ def test_the_real_cwr_21_file_enters_the_work_with_titles_iswc_writers_and_share
     assert work.submitter_ref == "DMP000001"
     assert work.registered_by_cmo == personas.cmo
     assert set(work.titles.values_list("title", flat=True)) == {
-        "MPC ACADEMY", "MUSIC PUB CARTOONS SUFFIX", "MUSIC PUB CARTOONS SUFFIX CO-SUFFIX",
-        "WORK RECORDING", "WORK RECORDING FEAT. TESTING",
+        "MPC ACADEMY",
+        "MUSIC PUB CARTOONS SUFFIX",
+        "MUSIC PUB CARTOONS SUFFIX CO-SUFFIX",
+        "WORK RECORDING",
+        "WORK RECORDING FEAT. TESTING",
     }
-    writers = {c.party.ipi_names.get().name_number: c for c in work.contributors.filter(role__in=["AR", "AD"])}
+    writers = {
+        c.party.ipi_names.get().name_number: c for c in work.contributors.filter(role__in=["AR", "AD"])
+    }
     assert set(writers) == {"00000000199", "00000000297"}
     assert writers["00000000199"].party.name_lat == "MATIJA KOLARIC"
     assert writers["00000000199"].party.ipi_base_number == "I-123456789-3"
@@ -138,7 +149,9 @@ def test_an_unknown_record_type_is_named_and_rejects_its_transaction(personas: A
 
     assert batch.status == "refused"
     errors = [e for e in batch.errors if e["level"] == "error"]
-    assert errors == [{"line": 6, "record": "XYZ", "field": "", "reason": "Unknown record type “XYZ”.", "level": "error"}]
+    assert errors == [
+        {"line": 6, "record": "XYZ", "field": "", "reason": "Unknown record type “XYZ”.", "level": "error"}
+    ]
 
 
 def test_shares_that_do_not_sum_to_100_reject_the_transaction_with_the_total(personas: Any) -> None:
@@ -194,17 +207,28 @@ def test_the_ack_file_accepts_the_good_transaction_and_rejects_the_bad_with_the_
     assert kinds[:2] == ["HDR", "GRH"] and kinds[-2:] == ["GRT", "TRL"]
     assert lines[1][3:6] == "ACK"
     acks = [records.parse(line, "ACK") for line in lines if line.startswith("ACK")]
-    assert [(a["submitter_creation_number"], a["transaction_status"]) for a in acks] == [("GOOD1", "AS"), ("BAD1", "RA")]
+    assert [(a["submitter_creation_number"], a["transaction_status"]) for a in acks] == [
+        ("GOOD1", "AS"),
+        ("BAD1", "RA"),
+    ]
     assert acks[0]["recipient_creation_number"] == str(Work.objects.get(submitter_ref="GOOD1").pk)
-    rejected_msgs = [records.parse(line, "MSG") for line in lines if line.startswith("MSG") and line[3:11] == "00000001"]
-    assert any(m["message_type"] == "T" and "line 21" in m["message_text"] and "ISWC" in m["message_text"] for m in rejected_msgs)
+    rejected_msgs = [
+        records.parse(line, "MSG") for line in lines if line.startswith("MSG") and line[3:11] == "00000001"
+    ]
+    assert any(
+        m["message_type"] == "T" and "line 21" in m["message_text"] and "ISWC" in m["message_text"]
+        for m in rejected_msgs
+    )
     grt, trl = records.parse(lines[-2], "GRT"), records.parse(lines[-1], "TRL")
     assert (int(grt["transaction_count"]), int(grt["record_count"])) == (2, len(lines) - 2)
     assert (int(trl["transaction_count"]), int(trl["record_count"])) == (2, len(lines))
 
 
 def test_a_rev_for_a_work_not_in_the_register_is_rejected(personas: Any) -> None:
-    lines = [line.replace("NWR", "REV", 1) if line.startswith(("GRH", "NWR")) else line for line in [REAL_LINES[1], *TRANSACTION]]
+    lines = [
+        line.replace("NWR", "REV", 1) if line.startswith(("GRH", "NWR")) else line
+        for line in [REAL_LINES[1], *TRANSACTION]
+    ]
     text = "\n".join([REAL_LINES[0], *lines, *REAL_LINES[20:]]) + "\n"
 
     batch = import_cwr(personas.cmo_staff, text)
@@ -215,7 +239,10 @@ def test_a_rev_for_a_work_not_in_the_register_is_rejected(personas: Any) -> None
 
 def test_a_rev_updates_the_work_found_by_submitter_work_number(personas: Any) -> None:
     import_cwr(personas.cmo_staff, REAL_FILE.read_bytes())
-    lines = [REAL_LINES[1].replace("NWR", "REV"), *transaction(0, ref="DMP000001", title="MUSIC PUB CARTOONS II")]
+    lines = [
+        REAL_LINES[1].replace("NWR", "REV"),
+        *transaction(0, ref="DMP000001", title="MUSIC PUB CARTOONS II"),
+    ]
     lines[1] = "REV" + lines[1][3:]
     text = "\n".join([REAL_LINES[0], *lines, *REAL_LINES[20:]]) + "\n"
 
@@ -250,9 +277,16 @@ def test_exported_cwr_reads_back_to_the_same_works(personas: Any) -> None:
     [work] = parsed.works
     assert not work.bad, work.problems
     assert (work.title, work.iswc, work.ref) == ("MUSIC PUB CARTOONS", "T1234567894", "DMP000001")
-    assert {c.ipi_name_number for c in work.contributors if c.record == "SWR"} == {"00000000199", "00000000297"}
+    assert {c.ipi_name_number for c in work.contributors if c.record == "SWR"} == {
+        "00000000199",
+        "00000000297",
+    }
     assert len(work.alternate_titles) == 5
     lines = text.splitlines()
-    assert all(len(line) == {"HDR": 101, "NWR": 260, "SPU": 183, "SWR": 180, "PWR": 110, "ALT": 83}.get(line[:3], len(line)) for line in lines)
+    assert all(
+        len(line)
+        == {"HDR": 101, "NWR": 260, "SPU": 183, "SWR": 180, "PWR": 110, "ALT": 83}.get(line[:3], len(line))
+        for line in lines
+    )
     again = import_cwr(personas.cmo_staff, text)
     assert (again.status, again.works_updated, again.works_created) == ("done", 1, 0), again.errors

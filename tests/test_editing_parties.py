@@ -29,7 +29,18 @@ def party_post(party: Party | None = None, **changes: Any) -> dict[str, Any]:
         "bic": "", "h-TOTAL_FORMS": "0", "h-INITIAL_FORMS": "0", "h-MIN_NUM_FORMS": "0", "h-MAX_NUM_FORMS": "40",
     }  # fmt: skip
     if party is not None:
-        for name in ("kind", "name_kk", "name_ru", "name_lat", "iin", "bin", "citizenship", "address", "email", "phone"):
+        for name in (
+            "kind",
+            "name_kk",
+            "name_ru",
+            "name_lat",
+            "iin",
+            "bin",
+            "citizenship",
+            "address",
+            "email",
+            "phone",
+        ):
             data[name] = getattr(party, name) or ""
         data["birth_date"] = party.birth_date.isoformat() if party.birth_date else ""
     data.update(changes)
@@ -42,7 +53,9 @@ def test_a_holder_edits_their_own_entry_with_pseudonyms_ipi_and_bank_account(per
     ipi = f.make_ipi()
     response = login(personas.holder).post(
         reverse("edit:party", args=[party.pk]),
-        party_post(party, pseudonyms="Aika\nАйка", ipi_names=ipi, iban=VALID_IBAN, bank_name="Halyk", bic="hsbkkzkx"),
+        party_post(
+            party, pseudonyms="Aika\nАйка", ipi_names=ipi, iban=VALID_IBAN, bank_name="Halyk", bic="hsbkkzkx"
+        ),
     )
     assert response.status_code == 302, response.context["form"].errors
     assert set(party.pseudonyms.values_list("name", flat=True)) == {"Aika", "Айка"}
@@ -59,7 +72,9 @@ def test_a_holders_own_page_shows_their_iin(personas):
 def test_a_wrong_iin_check_digit_is_named(personas):
     party = personas.holder_party
     wrong = party.iin[:11] + str((int(party.iin[11]) + 1) % 10)
-    response = login(personas.holder).post(reverse("edit:party", args=[party.pk]), party_post(party, iin=wrong))
+    response = login(personas.holder).post(
+        reverse("edit:party", args=[party.pk]), party_post(party, iin=wrong)
+    )
     assert response.status_code == 200
     assert "The IIN check digit is wrong." in response.context["form"].errors["iin"]
     assert Party.objects.get(pk=party.pk).iin == party.iin
@@ -67,7 +82,9 @@ def test_a_wrong_iin_check_digit_is_named(personas):
 
 def test_a_wrong_iban_is_refused(personas):
     party = personas.holder_party
-    response = login(personas.holder).post(reverse("edit:party", args=[party.pk]), party_post(party, iban="KZ00125KZT5004100100"))
+    response = login(personas.holder).post(
+        reverse("edit:party", args=[party.pk]), party_post(party, iban="KZ00125KZT5004100100")
+    )
     assert "iban" in response.context["form"].errors
     assert not party.bank_accounts.exists()
 
@@ -84,7 +101,8 @@ def test_a_holder_gets_404_on_the_other_holders_entry(personas):
 def test_cmo_staff_edit_their_member_but_get_404_on_another_cmos_member(personas):
     client = login(personas.cmo_staff)
     response = client.post(
-        reverse("edit:party", args=[personas.holder_party.pk]), party_post(personas.holder_party, citizenship="kz", death_date="")
+        reverse("edit:party", args=[personas.holder_party.pk]),
+        party_post(personas.holder_party, citizenship="kz", death_date=""),
     )
     assert response.status_code == 302
     assert client.get(reverse("edit:party", args=[personas.other_party.pk])).status_code == 404
@@ -124,6 +142,15 @@ def test_the_operators_correction_of_a_party_needs_a_reason_which_is_recorded(pe
     client = login(personas.operator)
     refused = client.post(url, party_post(party, name_lat="Yerlan Akhmetov Jr"))
     assert refused.status_code == 200 and "reason" in refused.context["form"].errors
-    assert client.post(url, party_post(party, name_lat="Yerlan Akhmetov Jr", reason="Passport copy received")).status_code == 302
-    event = apps.get_model("registers", "PartyEvent").objects.filter(pgh_obj_id=party.pk, name_lat="Yerlan Akhmetov Jr").latest("pgh_id")
+    assert (
+        client.post(
+            url, party_post(party, name_lat="Yerlan Akhmetov Jr", reason="Passport copy received")
+        ).status_code
+        == 302
+    )
+    event = (
+        apps.get_model("registers", "PartyEvent")
+        .objects.filter(pgh_obj_id=party.pk, name_lat="Yerlan Akhmetov Jr")
+        .latest("pgh_id")
+    )
     assert event.pgh_context.metadata["reason"] == "Passport copy received"

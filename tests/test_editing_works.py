@@ -45,14 +45,20 @@ def test_a_holder_registers_a_work_with_a_new_co_author_and_both_are_stored(pers
         {"party": personas.holder_party.pk, "role": "C", "pr": "50", "mr": "50,5"},
         {"new_name": "Мұқағали Мақатаев", "role": "A", "pr": "50", "mr": "49.5"},
     ]
-    response = client.post(reverse("edit:work_create"), work_post("Ақ қайың", rows, iswc=f.make_iswc(), alternate_titles="Ak kaiyn\nБелая берёза"))
+    response = client.post(
+        reverse("edit:work_create"),
+        work_post("Ақ қайың", rows, iswc=f.make_iswc(), alternate_titles="Ak kaiyn\nБелая берёза"),
+    )
     work = Work.objects.get(title="Ақ қайың")
     assert response.status_code == 302
     contributors = list(work.contributors.select_related("party"))
     assert [(c.party.name_kk, c.role) for c in contributors][1] == ("Мұқағали Мақатаев", "A")
     assert contributors[0].party == personas.holder_party
     assert not contributors[1].party.verified
-    assert sorted(work.shares.filter(right_type="MR").values_list("percent", flat=True)) == [Decimal("49.50"), Decimal("50.50")]
+    assert sorted(work.shares.filter(right_type="MR").values_list("percent", flat=True)) == [
+        Decimal("49.50"),
+        Decimal("50.50"),
+    ]
     assert set(work.titles.values_list("title", flat=True)) == {"Ak kaiyn", "Белая берёза"}
     assert work.submitted_by == personas.holder
 
@@ -65,7 +71,10 @@ def test_a_co_author_picked_from_the_register_keeps_their_existing_entry(persona
     ]
     login(personas.holder).post(reverse("edit:work_create"), work_post("Менің Қазақстаным", rows))
     work = Work.objects.get(title="Менің Қазақстаным")
-    assert set(work.contributors.values_list("party_id", flat=True)) == {personas.holder_party.pk, existing.pk}
+    assert set(work.contributors.values_list("party_id", flat=True)) == {
+        personas.holder_party.pk,
+        existing.pk,
+    }
     assert Party.objects.filter(name_lat="Shamshi Kaldayakov").count() == 1
 
 
@@ -101,7 +110,9 @@ def test_the_holder_is_prefilled_as_the_first_contributor(personas):
 def test_a_holder_edits_their_own_work(personas):
     work = holder_work(personas)
     rows = [{"party": personas.holder_party.pk, "pr": "100", "sr": "100"}]
-    response = login(personas.holder).post(reverse("edit:work", args=[work.pk]), work_post("Сарыарқа", rows, creation_year="1998"))
+    response = login(personas.holder).post(
+        reverse("edit:work", args=[work.pk]), work_post("Сарыарқа", rows, creation_year="1998")
+    )
     work.refresh_from_db()
     assert response.status_code == 302
     assert (work.title, work.creation_year) == ("Сарыарқа", 1998)
@@ -117,7 +128,10 @@ def test_a_holder_gets_404_on_the_other_holders_work(personas):
 
 
 def test_cmo_staff_edit_their_members_work_but_not_another_cmos(personas):
-    mine, theirs = holder_work(personas), f.make_work(personas.other_holder, (personas.other_party, "CA", {"PR": Decimal("100")}))
+    mine, theirs = (
+        holder_work(personas),
+        f.make_work(personas.other_holder, (personas.other_party, "CA", {"PR": Decimal("100")})),
+    )
     client = login(personas.cmo_staff)
     assert client.get(reverse("edit:work", args=[mine.pk])).status_code == 200
     assert client.get(reverse("edit:work", args=[theirs.pk])).status_code == 404
@@ -140,10 +154,15 @@ def test_the_operators_change_needs_a_reason_and_the_reason_is_recorded(personas
     assert Work.objects.get(pk=work.pk).title == "Сары арқа"
 
     accepted = client.post(
-        reverse("edit:work", args=[work.pk]), work_post("Corrected title", rows, reason="Typo reported by the author")
+        reverse("edit:work", args=[work.pk]),
+        work_post("Corrected title", rows, reason="Typo reported by the author"),
     )
     assert accepted.status_code == 302
-    event = apps.get_model("registers", "WorkEvent").objects.filter(pgh_obj_id=work.pk, title="Corrected title").get()
+    event = (
+        apps.get_model("registers", "WorkEvent")
+        .objects.filter(pgh_obj_id=work.pk, title="Corrected title")
+        .get()
+    )
     assert event.pgh_context.metadata["reason"] == "Typo reported by the author"
     assert event.pgh_context.metadata["user"] == personas.operator.pk
 
@@ -152,7 +171,11 @@ def test_the_operators_change_needs_a_reason_and_the_reason_is_recorded(personas
 def test_other_roles_cannot_reach_the_entry_pages(personas, persona):
     work = holder_work(personas)
     client = login(getattr(personas, persona))
-    for url in (reverse("edit:work_create"), reverse("edit:work", args=[work.pk]), reverse("edit:party", args=[personas.holder_party.pk])):
+    for url in (
+        reverse("edit:work_create"),
+        reverse("edit:work", args=[work.pk]),
+        reverse("edit:party", args=[personas.holder_party.pk]),
+    ):
         assert client.get(url).status_code in (403, 404)
     assert client.post(reverse("edit:work", args=[work.pk]), work_post("X", [])).status_code in (403, 404)
     assert Work.objects.get(pk=work.pk).title == "Сары арқа"
@@ -161,7 +184,11 @@ def test_other_roles_cannot_reach_the_entry_pages(personas, persona):
 def test_an_anonymous_visitor_is_sent_to_sign_in(personas):
     work = holder_work(personas)
     client = Client()
-    for url in (reverse("edit:work_create"), reverse("edit:work", args=[work.pk]), reverse("edit:party_lookup") + "?q=Ai"):
+    for url in (
+        reverse("edit:work_create"),
+        reverse("edit:work", args=[work.pk]),
+        reverse("edit:party_lookup") + "?q=Ai",
+    ):
         response = client.get(url)
         assert response.status_code == 302 and "/accounts/login/" in response["Location"]
 
@@ -191,7 +218,9 @@ def test_the_lookup_hides_unverified_entries_of_others(personas):
     assert login(personas.holder).get(reverse("edit:party_lookup"), {"q": "Hidden"}).json()["results"] == []
 
 
-@pytest.mark.parametrize(("text", "expected"), [("50", "50"), ("50.5", "50.5"), ("33,34", "33.34"), (" 25 % ", "25"), ("", None)])
+@pytest.mark.parametrize(
+    ("text", "expected"), [("50", "50"), ("50.5", "50.5"), ("33,34", "33.34"), (" 25 % ", "25"), ("", None)]
+)
 def test_percentages_are_read_with_a_dot_or_a_comma(text, expected):
     assert parse_percent(text) == (Decimal(expected) if expected else None)
 

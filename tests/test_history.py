@@ -23,7 +23,6 @@ def english(settings):
         yield
 
 
-
 def as_user(user) -> Client:
     client = Client()
     client.force_login(user)
@@ -37,7 +36,9 @@ def history_url(kind: str, pk: int) -> str:
 @pytest.fixture
 def corrected_work(personas):
     """A holder registers a work; the operator then corrects its title and splits the shares, giving a reason."""
-    work = f.make_work(personas.holder, (personas.holder_party, "CA", {"PR": Decimal("100")}), title="Менің елім")
+    work = f.make_work(
+        personas.holder, (personas.holder_party, "CA", {"PR": Decimal("100")}), title="Менің елім"
+    )
     update_work(
         work,
         by=personas.operator,
@@ -57,7 +58,9 @@ def test_the_history_shows_who_changed_what_when_from_what_to_what_and_why(perso
 
     assert response.status_code == 200
     entries = response.context["entries"]
-    title_change = next(e for e in entries if e.label == "update" and any(c.name == "title" for c in e.changes))
+    title_change = next(
+        e for e in entries if e.label == "update" and any(c.name == "title" for c in e.changes)
+    )
     change = next(c for c in title_change.changes if c.name == "title")
     assert (change.before, change.after) == ("Менің елім", "Менің елім-ай")
     assert title_change.who == personas.operator.email
@@ -78,7 +81,9 @@ def test_the_history_of_a_work_includes_its_contributors_and_shares(personas, co
         (label, str(Decimal(str(p)).quantize(Decimal("0.01")))) for label, p in share_events
     }
     added = [e for e in entries if e.model == "registers.WorkContributor" and e.label == "insert"]
-    assert any(c.name == "party_id" and c.after == str(personas.other_party) for e in added for c in e.changes)
+    assert any(
+        c.name == "party_id" and c.after == str(personas.other_party) for e in added for c in e.changes
+    )
 
 
 def test_the_history_of_a_party_includes_pseudonyms_and_bank_accounts(personas):

@@ -16,7 +16,10 @@ from registers.importing import run_import
 from registers.models import ImportBatch, Party, Work
 from tests import factories as f
 
-HEADER = "work_ref,kind,title,alternate_titles,iswc,language,creation_year,contributor_name,party_id,ipi_name_number,role,pr_share,mr_share\n"
+HEADER = (
+    "work_ref,kind,title,alternate_titles,iswc,language,creation_year,"
+    "contributor_name,party_id,ipi_name_number,role,pr_share,mr_share\n"
+)
 
 
 @pytest.fixture(autouse=True)
@@ -29,7 +32,11 @@ def media_in_tmp(settings: Any, tmp_path: Path) -> Iterator[None]:
 def import_file(user: Any, data: bytes, fmt: str = "csv", *, policy: str = "keep_good") -> ImportBatch:
     name = f"works.{fmt}"
     batch = ImportBatch.objects.create(
-        format=fmt, policy=policy, filename=name, uploaded_by=user, cmo_id=getattr(user, "cmo_id", None),
+        format=fmt,
+        policy=policy,
+        filename=name,
+        uploaded_by=user,
+        cmo_id=getattr(user, "cmo_id", None),
         file=ContentFile(data, name=name),
     )
     result = run_import(batch.pk)
@@ -46,7 +53,18 @@ def snapshot(works: Any) -> list[tuple[Any, ...]]:
             for c in work.contributors.all()
         )
         titles = sorted(work.titles.values_list("title", flat=True))
-        out.append((work.pk, work.kind, work.title, work.iswc, work.language, work.creation_year, titles, contributors))
+        out.append(
+            (
+                work.pk,
+                work.kind,
+                work.title,
+                work.iswc,
+                work.language,
+                work.creation_year,
+                titles,
+                contributors,
+            )
+        )
     return out
 
 
@@ -62,11 +80,18 @@ def test_a_csv_file_enters_works_with_identifiers_contributors_and_shares(person
 
     assert (batch.status, batch.works_created) == ("done", 2), batch.errors
     work = Work.objects.get(iswc=iswc)
-    assert (work.title, work.language, work.creation_year, work.registered_by_cmo) == ("Менің елім", "kk", 1998, personas.cmo)
+    assert (work.title, work.language, work.creation_year, work.registered_by_cmo) == (
+        "Менің елім",
+        "kk",
+        1998,
+        personas.cmo,
+    )
     assert set(work.titles.values_list("title", flat=True)) == {"Menin elim", "My Land"}
     new = Party.objects.get(ipi_names__name_number=ipi)
     assert (new.name_kk, new.registered_by_cmo, new.iin) == ("Бауыржан Қасымов", personas.cmo, None)
-    shares = {(s.contributor.party_id, s.right_type): s.percent for s in work.shares.select_related("contributor")}
+    shares = {
+        (s.contributor.party_id, s.right_type): s.percent for s in work.shares.select_related("contributor")
+    }
     assert shares == {
         (personas.holder_party.pk, "PR"): Decimal("60.00"),
         (personas.holder_party.pk, "MR"): Decimal("100.00"),
@@ -88,7 +113,11 @@ def test_bad_lines_are_named_and_keep_good_imports_the_rest(personas: Any) -> No
     errors = {(e["line"], e["field"]) for e in batch.errors}
     assert errors == {(3, "iswc"), (4, ""), (5, "role")}
     assert any(e["line"] == 4 and "sum to 70.00" in e["reason"] for e in batch.errors), batch.errors
-    assert list(Work.objects.filter(submitter_ref__in=["OK", "BAD", "SUM", "ROLE"]).values_list("submitter_ref", flat=True)) == ["OK"]
+    assert list(
+        Work.objects.filter(submitter_ref__in=["OK", "BAD", "SUM", "ROLE"]).values_list(
+            "submitter_ref", flat=True
+        )
+    ) == ["OK"]
 
 
 def test_all_or_nothing_refuses_a_csv_with_one_bad_line(personas: Any) -> None:
@@ -126,7 +155,10 @@ def test_export_then_import_gives_the_same_works(personas: Any, fmt: str) -> Non
         personas.cmo_staff,
         (personas.holder_party, "CA", {"PR": Decimal("50"), "MR": Decimal("33.33")}),
         (publisher, "E", {"PR": Decimal("50"), "MR": Decimal("66.67")}),
-        iswc=f.make_iswc(), language="kk", creation_year=2003, alternate_titles=["Alt two"],
+        iswc=f.make_iswc(),
+        language="kk",
+        creation_year=2003,
+        alternate_titles=["Alt two"],
     )
     f.make_work(personas.cmo_staff, (personas.holder_party, "A", {"PR": Decimal("100")}), kind="literary")
     mine = Work.objects.filter(registered_by_cmo=personas.cmo)
@@ -145,7 +177,12 @@ def test_the_xlsx_template_reads_back_as_its_example(personas: Any) -> None:
 
     assert parsed.problems == []
     [work] = parsed.works
-    assert (work.title, work.alternate_titles, work.creation_year) == ("Менің Қазақстаным", ["Meniñ Qazaqstanym", "My Kazakhstan"], 1956)
+    assert (work.title, work.alternate_titles, work.creation_year) == (
+        "Менің Қазақстаным",
+        ["Meniñ Qazaqstanym", "My Kazakhstan"],
+        1956,
+    )
     assert [(c.name, c.role, c.shares["PR"]) for c in work.contributors] == [
-        ("Шәмші Қалдаяқов", "C", Decimal("50.00")), ("Жұмекен Нәжімеденов", "A", Decimal("50.00"))
+        ("Шәмші Қалдаяқов", "C", Decimal("50.00")),
+        ("Жұмекен Нәжімеденов", "A", Decimal("50.00")),
     ]

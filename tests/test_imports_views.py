@@ -19,12 +19,14 @@ from registers.models import ImportBatch, Work
 from registers.tasks import import_works
 from tests import factories as f
 
-REAL_CWR = Path(__file__).parent / "data" / "cwr" / "CW220001DMP_000.V21"  # from django-music-publisher, see test_cwr.py
+REAL_CWR = (
+    Path(__file__).parent / "data" / "cwr" / "CW220001DMP_000.V21"
+)  # from django-music-publisher, see test_cwr.py
 CSV = (
-    "work_ref,title,contributor_name,role,pr_share\n"
-    "V-1,Good song,Writer One,CA,100\n"
-    "V-2,Bad song,Writer Two,CA,90\n"
-).encode()
+    b"work_ref,title,contributor_name,role,pr_share\n"
+    b"V-1,Good song,Writer One,CA,100\n"
+    b"V-2,Bad song,Writer Two,CA,90\n"
+)
 
 
 @pytest.fixture(autouse=True)
@@ -42,7 +44,9 @@ def login(user: Any) -> Client:
 
 
 def upload(client: Client, name: str, content: bytes, policy: str = "keep_good") -> Any:
-    return client.post(reverse("imports:upload"), {"file": SimpleUploadedFile(name, content), "policy": policy})
+    return client.post(
+        reverse("imports:upload"), {"file": SimpleUploadedFile(name, content), "policy": policy}
+    )
 
 
 def test_an_upload_queues_the_import_after_commit_and_the_result_page_names_bad_lines(

@@ -28,7 +28,9 @@ CONSOLE_URLS = ["/operator/", "/operator/accounts/", "/operator/accounts/new/", 
 
 
 def pending_holder(email: str = "applicant@example.kz") -> User:
-    party = f.make_person(name_ru="Жанна Иванова", name_kk="Жанна Иванова", name_lat="Zhanna Ivanova", verified=False)
+    party = f.make_person(
+        name_ru="Жанна Иванова", name_kk="Жанна Иванова", name_lat="Zhanna Ivanova", verified=False
+    )
     user = f.make_account(email, Role.HOLDER, party=party, full_name="Жанна Иванова")
     user.moderation = Moderation.PENDING
     user.save()
@@ -42,7 +44,9 @@ def as_user(user: User) -> Client:
 
 
 @pytest.mark.statute("A9-2.1.9")
-@pytest.mark.parametrize("persona", ["holder", "other_holder", "cmo_admin", "cmo_staff", "licensee", "regulator"])
+@pytest.mark.parametrize(
+    "persona", ["holder", "other_holder", "cmo_admin", "cmo_staff", "licensee", "regulator"]
+)
 def test_only_the_operator_reaches_the_console(personas, persona):
     client = as_user(getattr(personas, persona))
     party_pk = personas.holder_party.pk
@@ -66,11 +70,13 @@ def test_the_moderation_queue_shows_what_the_applicant_entered(personas):
     assert "applicant@example.kz" in html and "Zhanna Ivanova" in html
     assert applicant.party.iin in html
     assert "natural person" in html
-    assert '>Approve</button>' in html and 'name="reason"' in html
+    assert ">Approve</button>" in html and 'name="reason"' in html
     assert personas.holder.email not in html  # approved accounts are not in the queue
 
 
-def test_approving_an_application_activates_the_account_and_publishes_its_entry(personas, django_capture_on_commit_callbacks):
+def test_approving_an_application_activates_the_account_and_publishes_its_entry(
+    personas, django_capture_on_commit_callbacks
+):
     applicant = pending_holder()
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -83,7 +89,9 @@ def test_approving_an_application_activates_the_account_and_publishes_its_entry(
     assert [m.to for m in mail.outbox] == [["applicant@example.kz"]]
 
 
-def test_a_rejection_needs_a_reason_which_is_sent_to_the_applicant(personas, django_capture_on_commit_callbacks):
+def test_a_rejection_needs_a_reason_which_is_sent_to_the_applicant(
+    personas, django_capture_on_commit_callbacks
+):
     applicant = pending_holder()
     operator = as_user(personas.operator)
 
@@ -93,7 +101,9 @@ def test_a_rejection_needs_a_reason_which_is_sent_to_the_applicant(personas, dja
     assert applicant.moderation == Moderation.PENDING
 
     with django_capture_on_commit_callbacks(execute=True):
-        response = operator.post(reverse("operator:reject", args=[applicant.pk]), {"reason": "ИИН не совпадает"})
+        response = operator.post(
+            reverse("operator:reject", args=[applicant.pk]), {"reason": "ИИН не совпадает"}
+        )
     assert response.status_code == 302
     applicant.refresh_from_db()
     assert applicant.moderation == Moderation.REJECTED and applicant.moderation_note == "ИИН не совпадает"
@@ -121,7 +131,11 @@ def test_the_operator_opens_a_cmo_staff_account_which_sets_its_password_by_e_mai
     assert response.status_code == 302
 
     account = User.objects.get(email="accountant@kaz.kz")
-    assert (account.role, account.cmo, account.moderation) == (Role.CMO_STAFF, personas.cmo, Moderation.APPROVED)
+    assert (account.role, account.cmo, account.moderation) == (
+        Role.CMO_STAFF,
+        personas.cmo,
+        Moderation.APPROVED,
+    )
     assert not account.has_usable_password()
     link = re.search(r"https?://[^/\s]+(/accounts/password/reset/key/\S+/)", mail.outbox[-1].body).group(1)
 
@@ -129,7 +143,9 @@ def test_the_operator_opens_a_cmo_staff_account_which_sets_its_password_by_e_mai
     response = client.get(link, follow=True)
     assert response.status_code == 200
     new_password = "Saryarqa-steppe-2026"
-    response = client.post(response.redirect_chain[-1][0], {"password1": new_password, "password2": new_password})
+    response = client.post(
+        response.redirect_chain[-1][0], {"password1": new_password, "password2": new_password}
+    )
     assert response.status_code == 302
     response = client.post("/accounts/login/", {"login": "accountant@kaz.kz", "password": new_password})
     assert response.status_code == 302
@@ -139,7 +155,9 @@ def test_the_operator_opens_a_cmo_staff_account_which_sets_its_password_by_e_mai
 def test_only_staff_roles_can_be_opened_and_an_e_mail_only_once(personas):
     operator = as_user(personas.operator)
 
-    response = operator.post("/operator/accounts/new/", {"email": "x@example.kz", "full_name": "X", "role": Role.HOLDER})
+    response = operator.post(
+        "/operator/accounts/new/", {"email": "x@example.kz", "full_name": "X", "role": Role.HOLDER}
+    )
     assert "role" in response.context["form"].errors
     response = operator.post(
         "/operator/accounts/new/", {"email": personas.holder.email, "full_name": "X", "role": Role.REGULATOR}
@@ -195,7 +213,11 @@ def test_an_official_sees_confidential_data_only_after_giving_a_reason(personas,
     for secret in (party.iin, "ул. Абая", "KZ86125KZT5004100100"):
         assert secret in html
     access = ConfidentialAccess.objects.get()
-    assert (access.user, access.party, access.reason) == (getattr(personas, official), party, "Проверка жалобы №12")
+    assert (access.user, access.party, access.reason) == (
+        getattr(personas, official),
+        party,
+        "Проверка жалобы №12",
+    )
 
 
 @pytest.mark.statute("A9-2.1.9")

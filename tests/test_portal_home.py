@@ -26,8 +26,14 @@ def test_the_portal_shows_the_holders_own_entry_with_their_confidential_data(per
 
 
 def test_the_portal_lists_the_holders_works_and_not_others(personas):
-    mine = f.make_work(personas.holder, (personas.holder_party, "CA", {"PR": Decimal("100")}), title="Менің әнім")
-    f.make_work(personas.other_holder, (personas.other_party, "CA", {"PR": Decimal("100")}), title="Someone else's song")
+    mine = f.make_work(
+        personas.holder, (personas.holder_party, "CA", {"PR": Decimal("100")}), title="Менің әнім"
+    )
+    f.make_work(
+        personas.other_holder,
+        (personas.other_party, "CA", {"PR": Decimal("100")}),
+        title="Someone else's song",
+    )
     response = login(personas.holder).get(reverse("portal:home"))
     assert list(response.context["works"]) == [mine]
     body = response.content.decode()

@@ -21,7 +21,13 @@ def login(user: Any) -> Client:
 def test_a_music_user_adds_edits_and_removes_a_location(personas):
     client = login(personas.licensee)
     category = UserCategory.objects.first()
-    data = {"name": "Cafe Dombra", "city": "Almaty", "address": "Abay 10", "category": category.pk, "area_m2": "120"}
+    data = {
+        "name": "Cafe Dombra",
+        "city": "Almaty",
+        "address": "Abay 10",
+        "category": category.pk,
+        "area_m2": "120",
+    }
     assert client.post(reverse("space:location_add"), data).status_code == 302
     location = LicenseeLocation.objects.get(licensee=personas.licensee.licensee)
     assert (location.name, location.area_m2) == ("Cafe Dombra", 120)

@@ -258,7 +258,9 @@ def test_the_register_of_works_keeps_every_kind_with_its_identifiers_contributor
         "performance": "performance", "literary": "literary", "fine_art": "fine_art"
     }  # fmt: skip
     assert list(song.contributors.values_list("party_id", "role")) == [
-        (composer.pk, "C"), (lyricist.pk, "A"), (publisher.pk, "E")
+        (composer.pk, "C"),
+        (lyricist.pk, "A"),
+        (publisher.pk, "E"),
     ]
     mechanical = song.shares.filter(right_type="MR").order_by("contributor__sequence")
     assert list(mechanical.values_list("percent", flat=True)) == [P(25), P(25), P(50)]
@@ -312,7 +314,10 @@ def test_the_register_of_holders_keeps_persons_with_their_identifiers_names_date
     stored = Party.objects.get(pk=author.pk)
     assert (stored.kind, stored.iin, stored.isni) == (PartyKind.PERSON, "850714301234", "000000012281955X")
     assert (stored.birth_date, stored.death_date, stored.citizenship, stored.resident) == (
-        D(1985, 7, 14), D(2020, 3, 29), "KZ", True
+        D(1985, 7, 14),
+        D(2020, 3, 29),
+        "KZ",
+        True,
     )
     assert list(stored.pseudonyms.values_list("name", flat=True)) == ["Шәмші"]
     assert sorted(stored.ipi_names.values_list("name_number", "name_type")) == [
@@ -477,7 +482,10 @@ def test_the_register_of_contracts_keeps_mandates_licences_reciprocal_and_remune
     assert stored["remuneration"].licensee == licensee
     # The personas fixture already registered MAN-0000001 and MAN-0000002.
     assert [mandate.number, licence.number, reciprocal.number, remuneration.number] == [
-        "MAN-0000003", "LIC-0000001", "REC-0000001", "REM-0000001"
+        "MAN-0000003",
+        "LIC-0000001",
+        "REC-0000001",
+        "REM-0000001",
     ]
 
 

@@ -29,7 +29,9 @@ def test_every_word_typed_must_match_and_the_last_may_be_a_prefix():
 @pytest.fixture
 def works(personas):  # type: ignore[no-untyped-def]
     share = {"PR": Decimal("100")}
-    elim = f.make_work(personas.holder, (personas.holder_party, "CA", share), title="Менің елім", iswc=f.make_iswc())
+    elim = f.make_work(
+        personas.holder, (personas.holder_party, "CA", share), title="Менің елім", iswc=f.make_iswc()
+    )
     love = f.make_work(personas.holder, (personas.other_party, "CA", share), title="Summer love")
     return elim, love
 

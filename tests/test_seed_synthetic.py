@@ -52,7 +52,9 @@ def test_synthetic_identifiers_are_valid_and_unique():
     load_synthetic(works=1000, holders=200)
     iswcs = list(Work.objects.values_list("iswc", flat=True))
     assert len(set(iswcs)) == 1000 and all(identifiers.validate_iswc(i) == i for i in iswcs)
-    assert all(identifiers.validate_ipi_name_number(n) for n in IPIName.objects.values_list("name_number", flat=True))
+    assert all(
+        identifiers.validate_ipi_name_number(n) for n in IPIName.objects.values_list("name_number", flat=True)
+    )
     assert not Party.objects.exclude(iin=None).exists()
 
 

@@ -11,6 +11,12 @@ from django.utils import translation
 LOCALE = Path(__file__).resolve().parent.parent / "locale"
 
 
+def _unquote(s: str) -> str:
+    return (
+        "".join(re.findall(r'"(.*)"', s)).encode().decode("unicode_escape").encode("latin-1").decode("utf-8")
+    )
+
+
 def _po_entries(path: Path) -> dict[str, str]:
     """msgid → msgstr of a PO file (plain entries; the header is skipped)."""
     entries: dict[str, str] = {}
@@ -22,8 +28,7 @@ def _po_entries(path: Path) -> dict[str, str]:
         m = re.search(r'^msgid ((?:".*"\n?)+)msgstr ((?:".*"\n?)+)', block, re.M)
         if not m:
             continue
-        unquote = lambda s: "".join(re.findall(r'"(.*)"', s)).encode().decode("unicode_escape").encode("latin-1").decode("utf-8")  # noqa: E731
-        msgid, msgstr = unquote(m.group(1)), unquote(m.group(2))
+        msgid, msgstr = _unquote(m.group(1)), _unquote(m.group(2))
         if msgid:
             entries[msgid] = msgstr
     return entries
@@ -40,7 +45,14 @@ def test_every_string_of_ours_is_translated_and_compiled(language):
     assert not stale, f"django.mo is older than django.po (run compilemessages): {stale[:3]}"
 
 
-@pytest.mark.parametrize(("language", "expected"), [("kk", "Бірыңғай цифрлық платформа"), ("ru", "Единая цифровая платформа"), ("en", "Unified Digital Platform")])
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("kk", "Бірыңғай цифрлық платформа"),
+        ("ru", "Единая цифровая платформа"),
+        ("en", "Unified Digital Platform"),
+    ],
+)
 def test_the_home_page_speaks_the_chosen_language(db, language, expected):
     client = Client()
     client.post("/i18n/setlang/", {"language": language, "next": "/"})

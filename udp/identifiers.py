@@ -55,7 +55,9 @@ def validate_iin(value: str) -> str:
     if not re.fullmatch(r"\d{12}", iin):
         raise ValidationError(_("An IIN has exactly 12 digits."), code="iin_format")
     if iin_birth_date(iin) is None:
-        raise ValidationError(_("The first seven digits of an IIN must encode a birth date."), code="iin_date")
+        raise ValidationError(
+            _("The first seven digits of an IIN must encode a birth date."), code="iin_date"
+        )
     if _kz_check_digit(iin) != int(iin[11]):
         raise ValidationError(_("The IIN check digit is wrong."), code="iin_checksum")
     return iin
@@ -125,7 +127,9 @@ def validate_isni(value: str) -> str:
     try:
         return std_isni.validate(value)
     except StdnumError as exc:
-        raise ValidationError(_("The ISNI is not valid (16 characters, check character last)."), code="isni") from exc
+        raise ValidationError(
+            _("The ISNI is not valid (16 characters, check character last)."), code="isni"
+        ) from exc
 
 
 def validate_isrc(value: str) -> str:
@@ -150,7 +154,9 @@ def validate_kz_iban(value: str) -> str:
     try:
         return std_iban.validate(iban)
     except StdnumError as exc:
-        raise ValidationError(_("The IBAN is not valid (KZ + 18 characters, check digits)."), code="iban") from exc
+        raise ValidationError(
+            _("The IBAN is not valid (KZ + 18 characters, check digits)."), code="iban"
+        ) from exc
 
 
 def kz_number_with_check(eleven_digits: str) -> str | None:

@@ -63,7 +63,11 @@ class _Reader:
     # -- the file -------------------------------------------------------------------------------
     def read(self) -> ParsedFile:
         if not self.lines or not self.lines[0].startswith("HDR"):
-            self.result.problems.append(Problem(1, self.lines[0][:3] if self.lines else "", _("A CWR file starts with an HDR record.")))
+            self.result.problems.append(
+                Problem(
+                    1, self.lines[0][:3] if self.lines else "", _("A CWR file starts with an HDR record.")
+                )
+            )
         for number, line in enumerate(self.lines, start=1):
             if not line.strip():
                 continue
@@ -71,7 +75,9 @@ class _Reader:
             self.record(number, line)
         self.close_work()
         if not self.seen_trailer:
-            self.result.problems.append(Problem(len(self.lines), "TRL", _("The file ends without a TRL record.")))
+            self.result.problems.append(
+                Problem(len(self.lines), "TRL", _("The file ends without a TRL record."))
+            )
         return self.result
 
     def record(self, number: int, line: str) -> None:
@@ -84,7 +90,9 @@ class _Reader:
         if kind in records.SKIPPED_RECORDS:
             if self.work is not None:
                 self.group_records += 1
-            self.note(number, kind, _("%(kind)s records are not kept by the register; skipped.") % {"kind": kind})
+            self.note(
+                number, kind, _("%(kind)s records are not kept by the register; skipped.") % {"kind": kind}
+            )
             return
         if not self.length_ok(number, kind, line):
             if kind in WORK_TRANSACTIONS:
@@ -95,7 +103,9 @@ class _Reader:
         fields = records.parse(line, kind)
         handler = getattr(self, f"on_{kind.lower()}", None)
         if handler is None:
-            self.error(number, kind, _("%(kind)s records are not expected in a registration file.") % {"kind": kind})
+            self.error(
+                number, kind, _("%(kind)s records are not expected in a registration file.") % {"kind": kind}
+            )
             return
         handler(number, fields)
 
@@ -122,7 +132,9 @@ class _Reader:
         self.group_records, self.group_transactions = 1, 0
         self.groups += 1
         if self.group_type not in WORK_TRANSACTIONS:
-            self.note(number, "GRH", _("Groups of %(t)s transactions are not imported.") % {"t": self.group_type})
+            self.note(
+                number, "GRH", _("Groups of %(t)s transactions are not imported.") % {"t": self.group_type}
+            )
 
     def on_grt(self, number: int, f: dict[str, str]) -> None:
         self.close_work()
@@ -140,7 +152,13 @@ class _Reader:
     def check_count(self, number: int, kind: str, field: str, given: str, counted: int) -> None:
         if not given.isdigit() or int(given) != counted:
             self.result.problems.append(
-                Problem(number, kind, _("The file says %(given)s here, but %(counted)s were counted.") % {"given": given, "counted": counted}, field)
+                Problem(
+                    number,
+                    kind,
+                    _("The file says %(given)s here, but %(counted)s were counted.")
+                    % {"given": given, "counted": counted},
+                    field,
+                )
             )
 
     # -- transactions ---------------------------------------------------------------------------
@@ -172,12 +190,19 @@ class _Reader:
 
     def detail(self, number: int, kind: str, f: dict[str, str]) -> WorkRow | None:
         if self.work is None:
-            self.result.problems.append(Problem(number, kind, _("A %(kind)s record outside a work transaction.") % {"kind": kind}))
+            self.result.problems.append(
+                Problem(number, kind, _("A %(kind)s record outside a work transaction.") % {"kind": kind})
+            )
             return None
         self.group_records += 1
         seq = f.get("transaction_seq", "")
         if seq.isdigit() and int(seq) != self.work.transaction_seq:
-            self.error(number, kind, _("The transaction sequence number differs from its NWR/REV record."), "transaction_seq")
+            self.error(
+                number,
+                kind,
+                _("The transaction sequence number differs from its NWR/REV record."),
+                "transaction_seq",
+            )
         return self.work
 
     def on_nwr(self, number: int, f: dict[str, str]) -> None:
@@ -204,10 +229,17 @@ class _Reader:
             return
         role = f["publisher_type"]
         if role not in PUBLISHER_CODES:
-            work.error(number, record, _("Unknown publisher type “%(code)s”.") % {"code": role}, "publisher_type")
+            work.error(
+                number, record, _("Unknown publisher type “%(code)s”.") % {"code": role}, "publisher_type"
+            )
             return
         contributor = ContributorRow(
-            line=number, record=record, role=role, name=f["name"], person=False, file_key=f["ip_number"],
+            line=number,
+            record=record,
+            role=role,
+            name=f["name"],
+            person=False,
+            file_key=f["ip_number"],
             unknown=f["unknown"] == "Y" or (record == "OPU" and not f["name"]),
         )
         self.identifiers(work, number, record, contributor, f)
@@ -223,11 +255,18 @@ class _Reader:
             return
         role = f["designation"] or ("CA" if record == "OWR" else "")
         if role not in WRITER_CODES:
-            work.error(number, record, _("Unknown writer designation “%(code)s”.") % {"code": role}, "designation")
+            work.error(
+                number, record, _("Unknown writer designation “%(code)s”.") % {"code": role}, "designation"
+            )
             return
         name = " ".join(part for part in (f["first_name"], f["last_name"]) if part)
         contributor = ContributorRow(
-            line=number, record=record, role=role, name=name, person=True, file_key=f["ip_number"],
+            line=number,
+            record=record,
+            role=role,
+            name=name,
+            person=True,
+            file_key=f["ip_number"],
             unknown=f["unknown"] == "Y" or not name,
         )
         self.identifiers(work, number, record, contributor, f)
@@ -237,7 +276,9 @@ class _Reader:
     def on_owr(self, number: int, f: dict[str, str]) -> None:
         self.on_swr(number, f, "OWR")
 
-    def identifiers(self, work: WorkRow, number: int, record: str, c: ContributorRow, f: dict[str, str]) -> None:
+    def identifiers(
+        self, work: WorkRow, number: int, record: str, c: ContributorRow, f: dict[str, str]
+    ) -> None:
         ipi = f["ipi_name_number"]
         if ipi and ipi.strip("0"):
             try:
@@ -256,7 +297,12 @@ class _Reader:
             try:
                 percent = records.parse_share(f[name])
             except ValueError:
-                work.error(number, record, _("A share has five digits (05000 is 50.00 %%), not “%(v)s”.") % {"v": f[name]}, name)
+                work.error(
+                    number,
+                    record,
+                    _("A share has five digits (05000 is 50.00 %%), not “%(v)s”.") % {"v": f[name]},
+                    name,
+                )
                 continue
             if percent > HUNDRED:
                 work.error(number, record, _("A share above 100 %% (%(p)s).") % {"p": percent}, name)
@@ -286,7 +332,12 @@ class _Reader:
             return
         name = " ".join(part for part in (f["first_name"], f["last_name"]) if part)
         work.performers.append(name)
-        work.note(number, "PER", _("Performer “%(name)s” noted; performers are registered on their own entries, not from CWR.") % {"name": name})
+        work.note(
+            number,
+            "PER",
+            _("Performer “%(name)s” noted; performers are registered on their own entries, not from CWR.")
+            % {"name": name},
+        )
 
     def on_rec(self, number: int, f: dict[str, str]) -> None:
         work = self.detail(number, "REC", f)
@@ -335,12 +386,23 @@ def settle_shares(work: WorkRow) -> None:
     for right, total in totals.items():
         if total == HUNDRED:
             continue
-        derived = [c for c in work.contributors if c.role in DERIVED_PUBLISHERS and not c.person and right in c.shares]
+        derived = [
+            c
+            for c in work.contributors
+            if c.role in DERIVED_PUBLISHERS and not c.person and right in c.shares
+        ]
         rest = total - sum((c.shares[right] for c in derived), Decimal())
         if derived and rest == HUNDRED:
             for c in derived:
                 del c.shares[right]
-                work.note(c.line, c.record, _("%(right)s: this %(role)s repeats its publisher's share (a collection share); kept without an ownership share.") % {"right": right, "role": c.role})
+                work.note(
+                    c.line,
+                    c.record,
+                    _(
+                        "%(right)s: this %(role)s repeats its publisher's share (a collection share); kept without an ownership share."
+                    )
+                    % {"right": right, "role": c.role},
+                )
             continue
         work.error(
             work.line,
@@ -353,4 +415,3 @@ def settle_shares(work: WorkRow) -> None:
 
 def read(data: bytes) -> ParsedFile:
     return _Reader(decode(data)).read()
-

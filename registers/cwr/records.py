@@ -126,7 +126,12 @@ LAYOUTS: dict[str, list[Field]] = {
         ("currency", 25, 3),
         ("monetary_value", 28, 10),
     ],
-    "TRL": [("record_type", 1, 3), ("group_count", 4, 5), ("transaction_count", 9, 8), ("record_count", 17, 8)],
+    "TRL": [
+        ("record_type", 1, 3),
+        ("group_count", 4, 5),
+        ("transaction_count", 9, 8),
+        ("record_count", 17, 8),
+    ],
     "NWR": [*PREFIX, *WORK],
     "REV": [*PREFIX, *WORK],
     "SPU": [*PREFIX, *PUBLISHER],
@@ -264,15 +269,37 @@ MAX_LENGTH: dict[str, int] = {
 DETAIL_RECORDS = frozenset({"SPU", "OPU", "SPT", "SWR", "OWR", "SWT", "PWR", "ALT", "PER", "REC"})
 #: Records that may appear in a transaction and that we knowingly pass over.
 SKIPPED_RECORDS = frozenset(
-    {"VER", "ORN", "OPT", "OWT", "NAT", "NET", "NCT", "NVT", "NOW", "NPA", "NPN", "NPR", "NWN", "EWT", "COM", "INS",
-     "IND", "ARI", "XRF", "NPE"}
+    {
+        "VER",
+        "ORN",
+        "OPT",
+        "OWT",
+        "NAT",
+        "NET",
+        "NCT",
+        "NVT",
+        "NOW",
+        "NPA",
+        "NPN",
+        "NPR",
+        "NWN",
+        "EWT",
+        "COM",
+        "INS",
+        "IND",
+        "ARI",
+        "XRF",
+        "NPE",
+    }
 )
 KNOWN_RECORDS = frozenset(LAYOUTS) | SKIPPED_RECORDS
 
 
 def parse(line: str, record_type: str) -> dict[str, str]:
     """Cut ``line`` into the fields of ``record_type``; fields beyond the line's end are empty."""
-    return {name: line[start - 1 : start - 1 + length].strip() for name, start, length in LAYOUTS[record_type]}
+    return {
+        name: line[start - 1 : start - 1 + length].strip() for name, start, length in LAYOUTS[record_type]
+    }
 
 
 def format_record(record_type: str, values: dict[str, object]) -> str:

@@ -22,7 +22,18 @@ from registers.models.works import PUBLISHER_ROLES
 WRITER_ROLES_CWR = frozenset({"CA", "C", "A", "AR", "AD", "TR", "SA", "SR"})
 RECORD = tuple[str, dict[str, Any]]
 #: Record lengths in CWR 2.1 (our layouts run to the longer 2.2 records).
-CWR21_LENGTH = {"HDR": 101, "NWR": 260, "SPU": 183, "SWR": 180, "PWR": 110, "ALT": 83, "REC": 266, "ACK": 159, "MSG": 185, "GRT": 37}
+CWR21_LENGTH = {
+    "HDR": 101,
+    "NWR": 260,
+    "SPU": 183,
+    "SWR": 180,
+    "PWR": 110,
+    "ALT": 83,
+    "REC": 266,
+    "ACK": 159,
+    "MSG": 185,
+    "GRT": 37,
+}
 
 
 @dataclass
@@ -57,20 +68,29 @@ class Envelope:
             },
         )[:101]
         group_header = format_record(
-            "GRH", {"transaction_type": self.transaction_type, "group_id": 1, "version": "02.10", "batch_request": 0}
+            "GRH",
+            {
+                "transaction_type": self.transaction_type,
+                "group_id": 1,
+                "version": "02.10",
+                "batch_request": 0,
+            },
         )
         group_records = len(self.body) + 2
         group_trailer = format_record(
             "GRT", {"group_id": 1, "transaction_count": self.transactions, "record_count": group_records}
         )[:37]
         trailer = format_record(
-            "TRL", {"group_count": 1, "transaction_count": self.transactions, "record_count": group_records + 2}
+            "TRL",
+            {"group_count": 1, "transaction_count": self.transactions, "record_count": group_records + 2},
         )
         return "\r\n".join([header, group_header, *self.body, group_trailer, trailer]) + "\r\n"
 
 
 def works_for_export(works: QuerySet[Work]) -> QuerySet[Work]:
-    contributors = WorkContributor.objects.select_related("party").prefetch_related("shares", "party__ipi_names")
+    contributors = WorkContributor.objects.select_related("party").prefetch_related(
+        "shares", "party__ipi_names"
+    )
     return works.order_by("pk").prefetch_related(
         Prefetch("contributors", queryset=contributors), "titles", "recordings"
     )
@@ -94,7 +114,11 @@ def ipi(contributor: WorkContributor) -> str:
 
 def shares(contributor: WorkContributor) -> dict[str, Any]:
     by_right = {s.right_type: s.percent for s in contributor.shares.all()}
-    return {"pr_share": format_share(by_right.get("PR")), "mr_share": format_share(by_right.get("MR")), "sr_share": format_share(by_right.get("SR"))}
+    return {
+        "pr_share": format_share(by_right.get("PR")),
+        "mr_share": format_share(by_right.get("MR")),
+        "sr_share": format_share(by_right.get("SR")),
+    }
 
 
 def work_records(work: Work) -> list[RECORD]:
@@ -166,7 +190,9 @@ def work_records(work: Work) -> list[RECORD]:
             (
                 "REC",
                 {
-                    "first_release_date": recording.disclosed_on.strftime("%Y%m%d") if recording.disclosed_on else "00000000",
+                    "first_release_date": recording.disclosed_on.strftime("%Y%m%d")
+                    if recording.disclosed_on
+                    else "00000000",
                     "first_release_duration": duration(recording.duration),
                     "isrc": recording.isrc or "",
                 },

@@ -94,7 +94,9 @@ def run_import(batch_id: int) -> ImportBatch | None:
     except Exception as exc:  # the batch must not stay "running" forever
         logger.exception("import batch %s failed", batch.pk)
         batch.status = ImportStatus.FAILED
-        batch.errors = [Problem(0, "", _("The import failed: %(e)s") % {"e": exc.__class__.__name__}).as_dict()]
+        batch.errors = [
+            Problem(0, "", _("The import failed: %(e)s") % {"e": exc.__class__.__name__}).as_dict()
+        ]
         batch.finished_at = timezone.now()
         batch.save()
         return batch
@@ -129,7 +131,12 @@ def import_parsed(parsed: ParsedFile, batch: ImportBatch) -> list[WorkResult]:
                 if r.outcome != REJECTED:
                     r.outcome, r.work = REJECTED, None
                     r.problems.append(
-                        Problem(r.row.line, r.row.record, _("Not imported: the file was refused because other lines are bad."), level="note")
+                        Problem(
+                            r.row.line,
+                            r.row.record,
+                            _("Not imported: the file was refused because other lines are bad."),
+                            level="note",
+                        )
                     )
     else:
         results = [importer.one(row) for row in parsed.works]
@@ -178,7 +185,13 @@ class _Importer:
             result.problems.append(exc.problem)
             result.outcome = REJECTED
         except DatabaseError as exc:
-            result.problems.append(Problem(row.line, row.record, _("The register refused the work: %(e)s") % {"e": str(exc).splitlines()[0]}))
+            result.problems.append(
+                Problem(
+                    row.line,
+                    row.record,
+                    _("The register refused the work: %(e)s") % {"e": str(exc).splitlines()[0]},
+                )
+            )
             result.outcome = REJECTED
         return result
 
@@ -199,19 +212,31 @@ class _Importer:
             fields["duration"] = row.duration
         if existing is None:
             work = register_work(
-                by=self.user, kind=row.kind, contributors=contributors, alternate_titles=row.alternate_titles,
-                reason=self.reason, submitter_ref=row.ref[:40], **fields,
+                by=self.user,
+                kind=row.kind,
+                contributors=contributors,
+                alternate_titles=row.alternate_titles,
+                reason=self.reason,
+                submitter_ref=row.ref[:40],
+                **fields,
             )
             outcome = CREATED
         else:
             fields.pop("title")
             work = update_work(
-                existing, by=self.user, reason=self.reason, title=row.title, contributors=contributors,
-                alternate_titles=row.alternate_titles, **fields,
+                existing,
+                by=self.user,
+                reason=self.reason,
+                title=row.title,
+                contributors=contributors,
+                alternate_titles=row.alternate_titles,
+                **fields,
             )
             outcome = UPDATED
         for recording in row.recordings:
-            self.recording(work, row, recording.isrc, recording.title, recording.released_on, recording.duration, result)
+            self.recording(
+                work, row, recording.isrc, recording.title, recording.released_on, recording.duration, result
+            )
         return work, outcome
 
     def find_existing(self, row: WorkRow) -> Work | None:
@@ -219,36 +244,81 @@ class _Importer:
         if row.work_id is not None:
             work = editable.filter(pk=row.work_id).first()
             if work is None:
-                raise _RowError(row.line, row.record, _("No work with register id %(id)s that you may change.") % {"id": row.work_id}, "work_id")
+                raise _RowError(
+                    row.line,
+                    row.record,
+                    _("No work with register id %(id)s that you may change.") % {"id": row.work_id},
+                    "work_id",
+                )
             return work
         for name, value in (("iswc", row.iswc), ("isrc", row.isrc if row.kind != WorkKind.MUSICAL else "")):
             if value and Work.objects.filter(**{name: value}).exists():
                 work = editable.filter(**{name: value}).first()
                 if work is None:
-                    raise _RowError(row.line, row.record, _("%(id)s is registered for a work you may not change.") % {"id": value}, name)
+                    raise _RowError(
+                        row.line,
+                        row.record,
+                        _("%(id)s is registered for a work you may not change.") % {"id": value},
+                        name,
+                    )
                 return work
         if row.ref:
             mine = editable.filter(submitter_ref=row.ref[:40])
-            mine = mine.filter(registered_by_cmo_id=self.user.cmo_id) if self.user.is_cmo_staff else mine.filter(submitted_by=self.user)
+            mine = (
+                mine.filter(registered_by_cmo_id=self.user.cmo_id)
+                if self.user.is_cmo_staff
+                else mine.filter(submitted_by=self.user)
+            )
             work = mine.first()
             if work is not None:
                 return work
         if row.revision:
-            raise _RowError(row.line, row.record, _("A revision (REV) of a work that is not in the register: no work with this ISWC or submitter's work number."), "submitter_work_number")
+            raise _RowError(
+                row.line,
+                row.record,
+                _(
+                    "A revision (REV) of a work that is not in the register: no work with this ISWC or submitter's work number."
+                ),
+                "submitter_work_number",
+            )
         return None
 
-    def recording(self, work: Work, row: WorkRow, isrc: str, title: str, released_on: Any, duration: Any, result: WorkResult) -> None:
+    def recording(
+        self,
+        work: Work,
+        row: WorkRow,
+        isrc: str,
+        title: str,
+        released_on: Any,
+        duration: Any,
+        result: WorkResult,
+    ) -> None:
         line = next((r.line for r in row.recordings if r.isrc == isrc), row.line)
         existing = Work.objects.filter(isrc=isrc).first()
         if existing is not None:
             if not access.works_editable_by(self.user).filter(pk=existing.pk).exists():
-                result.problems.append(Problem(line, "REC", _("%(isrc)s is registered by someone else; not linked.") % {"isrc": isrc}, "isrc", level="note"))
+                result.problems.append(
+                    Problem(
+                        line,
+                        "REC",
+                        _("%(isrc)s is registered by someone else; not linked.") % {"isrc": isrc},
+                        "isrc",
+                        level="note",
+                    )
+                )
                 return
             EmbodiedWork.objects.get_or_create(recording=existing, work=work)
             return
         register_work(
-            by=self.user, kind=WorkKind.RECORDING, title=title or work.title, contributors=[], isrc=isrc,
-            disclosed_on=released_on, duration=duration, embodied_works=[work], reason=self.reason,
+            by=self.user,
+            kind=WorkKind.RECORDING,
+            title=title or work.title,
+            contributors=[],
+            isrc=isrc,
+            disclosed_on=released_on,
+            duration=duration,
+            embodied_works=[work],
+            reason=self.reason,
         )
 
     # -- contributors ---------------------------------------------------------------------------
@@ -256,7 +326,14 @@ class _Importer:
         merged: dict[tuple[int, str], ContributorInput] = {}
         for c in row.contributors:
             if c.unknown and not c.shares:
-                result.problems.append(Problem(c.line, c.record, _("An unknown contributor without a share is not registered."), level="note"))
+                result.problems.append(
+                    Problem(
+                        c.line,
+                        c.record,
+                        _("An unknown contributor without a share is not registered."),
+                        level="note",
+                    )
+                )
                 continue
             party = self.party(c, result)
             key = (party.pk, c.role)
@@ -264,30 +341,55 @@ class _Importer:
                 for right, percent in c.shares.items():
                     merged[key].shares[right] = merged[key].shares.get(right, Decimal("0")) + percent
                 continue
-            merged[key] = ContributorInput(party=party, role=c.role, shares=dict(c.shares), credited_as=c.name[:300])
+            merged[key] = ContributorInput(
+                party=party, role=c.role, shares=dict(c.shares), credited_as=c.name[:300]
+            )
         return list(merged.values())
 
     def party(self, c: ContributorRow, result: WorkResult) -> Party:
         if c.party_id is not None:
             party = access.parties_visible_to(self.user).filter(pk=c.party_id).first()
             if party is None:
-                raise _RowError(c.line, c.record, _("No author or rightsholder with register id %(id)s.") % {"id": c.party_id}, "party_id")
+                raise _RowError(
+                    c.line,
+                    c.record,
+                    _("No author or rightsholder with register id %(id)s.") % {"id": c.party_id},
+                    "party_id",
+                )
             return party
         if c.ipi_name_number:
             known = IPIName.objects.filter(name_number=c.ipi_name_number).select_related("party").first()
             if known is not None:
                 return known.party
         if c.unknown:
-            result.problems.append(Problem(c.line, c.record, _("The contributor is unknown; their shares are held for an unidentified rightsholder."), level="note"))
+            result.problems.append(
+                Problem(
+                    c.line,
+                    c.record,
+                    _("The contributor is unknown; their shares are held for an unidentified rightsholder."),
+                    level="note",
+                )
+            )
             return self.unidentified()
-        key = c.ipi_name_number or (f"ip:{c.file_key}" if c.file_key else f"name:{c.person}:{c.name.casefold()}")
+        key = c.ipi_name_number or (
+            f"ip:{c.file_key}" if c.file_key else f"name:{c.person}:{c.name.casefold()}"
+        )
         if key in self.parties:
             return self.parties[key]
         if not c.name:
-            raise _RowError(c.line, c.record, _("A new contributor needs a name (or give an IPI name number or register id)."), "name")
+            raise _RowError(
+                c.line,
+                c.record,
+                _("A new contributor needs a name (or give an IPI name number or register id)."),
+                "name",
+            )
         party = create_party(
-            by=self.user, reason=self.reason, kind=PartyKind.PERSON if c.person else PartyKind.ENTITY,
-            ipi_base_number=c.ipi_base_number, verified=not self.user.is_holder, **name_fields(c.name),
+            by=self.user,
+            reason=self.reason,
+            kind=PartyKind.PERSON if c.person else PartyKind.ENTITY,
+            ipi_base_number=c.ipi_base_number,
+            verified=not self.user.is_holder,
+            **name_fields(c.name),
         )
         if c.ipi_name_number:
             IPIName.objects.create(party=party, name_number=c.ipi_name_number, name=c.name[:300])
@@ -296,10 +398,14 @@ class _Importer:
 
     def unidentified(self) -> Party:
         """One placeholder for the whole register, belonging to no CMO (so no CMO becomes its agent)."""
-        party = Party.objects.filter(name_lat=UNIDENTIFIED_NAME, kind=PartyKind.ENTITY, registered_by_cmo=None).first()
+        party = Party.objects.filter(
+            name_lat=UNIDENTIFIED_NAME, kind=PartyKind.ENTITY, registered_by_cmo=None
+        ).first()
         if party is None:
             with audited(self.user, self.reason):
-                party = Party.objects.create(name_lat=UNIDENTIFIED_NAME, kind=PartyKind.ENTITY, verified=False)
+                party = Party.objects.create(
+                    name_lat=UNIDENTIFIED_NAME, kind=PartyKind.ENTITY, verified=False
+                )
         return party
 
 
@@ -324,7 +430,15 @@ class _RowError(Exception):
 
 def _problems_from(exc: ValidationError, row: WorkRow) -> list[Problem]:
     if hasattr(exc, "error_dict"):
-        return [Problem(row.line, row.record, " ".join(ValidationError(errs).messages), name if name != "__all__" else "") for name, errs in exc.error_dict.items()]
+        return [
+            Problem(
+                row.line,
+                row.record,
+                " ".join(ValidationError(errs).messages),
+                name if name != "__all__" else "",
+            )
+            for name, errs in exc.error_dict.items()
+        ]
     return [Problem(row.line, row.record, message) for message in exc.messages]
 
 

@@ -24,7 +24,13 @@ class Problem:
     level: str = ERROR
 
     def as_dict(self) -> dict[str, Any]:
-        return {"line": self.line, "record": self.record, "field": self.field, "reason": self.reason, "level": self.level}
+        return {
+            "line": self.line,
+            "record": self.record,
+            "field": self.field,
+            "reason": self.reason,
+            "level": self.level,
+        }
 
 
 @dataclass

@@ -40,7 +40,9 @@ class ContractStatus(models.TextChoices):
 class Contract(models.Model):
     number = models.CharField(_("register number"), max_length=20, unique=True)
     kind = models.CharField(_("kind"), max_length=14, choices=ContractKind.choices)
-    status = models.CharField(_("status"), max_length=12, choices=ContractStatus.choices, default=ContractStatus.ACTIVE)
+    status = models.CharField(
+        _("status"), max_length=12, choices=ContractStatus.choices, default=ContractStatus.ACTIVE
+    )
     cmo = models.ForeignKey("registers.CMO", on_delete=models.PROTECT, related_name="contracts")
     holder = models.ForeignKey(
         "registers.Party", null=True, blank=True, on_delete=models.PROTECT, related_name="contracts"
@@ -49,7 +51,11 @@ class Contract(models.Model):
         "registers.Licensee", null=True, blank=True, on_delete=models.PROTECT, related_name="contracts"
     )
     counterparty_cmo = models.ForeignKey(
-        "registers.CMO", null=True, blank=True, on_delete=models.PROTECT, related_name="counterparty_contracts"
+        "registers.CMO",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="counterparty_contracts",
     )
     areas = models.ManyToManyField("registers.Area", related_name="contracts", blank=True)
     concluded_on = models.DateField(_("concluded on"))
@@ -96,12 +102,16 @@ class Mandate(models.Model):
     area = models.ForeignKey("registers.Area", on_delete=models.PROTECT, related_name="mandates")
     valid_from = models.DateField(_("in force from"))
     ends_on = models.DateField(_("ends on"), null=True, blank=True)
-    status = models.CharField(_("status"), max_length=10, choices=MandateStatus.choices, default=MandateStatus.ACTIVE)
+    status = models.CharField(
+        _("status"), max_length=10, choices=MandateStatus.choices, default=MandateStatus.ACTIVE
+    )
 
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["holder", "area"], condition=Q(status="active"), name="one_active_mandate_per_holder_area"
+                fields=["holder", "area"],
+                condition=Q(status="active"),
+                name="one_active_mandate_per_holder_area",
             )
         ]
 

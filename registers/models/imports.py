@@ -28,12 +28,18 @@ class ImportStatus(models.TextChoices):
 
 class ImportBatch(models.Model):
     format = models.CharField(_("format"), max_length=4, choices=ImportFormat.choices)
-    policy = models.CharField(_("policy"), max_length=16, choices=ImportPolicy.choices, default=ImportPolicy.KEEP_GOOD)
-    status = models.CharField(_("status"), max_length=10, choices=ImportStatus.choices, default=ImportStatus.QUEUED)
+    policy = models.CharField(
+        _("policy"), max_length=16, choices=ImportPolicy.choices, default=ImportPolicy.KEEP_GOOD
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=ImportStatus.choices, default=ImportStatus.QUEUED
+    )
     file = models.FileField(_("file"), upload_to="imports/%Y/%m/")
     filename = models.CharField(_("file name"), max_length=255)
     uploaded_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="import_batches")
-    cmo = models.ForeignKey("registers.CMO", null=True, blank=True, on_delete=models.PROTECT, related_name="import_batches")
+    cmo = models.ForeignKey(
+        "registers.CMO", null=True, blank=True, on_delete=models.PROTECT, related_name="import_batches"
+    )
     lines_total = models.PositiveIntegerField(default=0)
     works_created = models.PositiveIntegerField(default=0)
     works_updated = models.PositiveIntegerField(default=0)

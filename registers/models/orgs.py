@@ -46,6 +46,9 @@ class CMOArea(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["cmo", "area"], name="cmo_area_unique")]
 
+    def __str__(self) -> str:
+        return f"{self.cmo} / {self.area}"
+
 
 @pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
 class CMORepresentative(models.Model):
@@ -106,7 +109,11 @@ class LicenseeLocation(models.Model):
     area_m2 = models.PositiveIntegerField(_("area, m²"), null=True, blank=True)
 
     class Meta:
-        constraints = [models.CheckConstraint(name="location_area_positive", condition=Q(area_m2__isnull=True) | Q(area_m2__gt=0))]
+        constraints = [
+            models.CheckConstraint(
+                name="location_area_positive", condition=Q(area_m2__isnull=True) | Q(area_m2__gt=0)
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.name}, {self.city}"

@@ -95,8 +95,12 @@ class Party(models.Model):
             models.CheckConstraint(
                 name="party_has_a_name", condition=~Q(name_kk="", name_ru="", name_lat="")
             ),
-            models.CheckConstraint(name="party_iin_only_for_persons", condition=Q(kind="person") | Q(iin__isnull=True)),
-            models.CheckConstraint(name="party_bin_only_for_entities", condition=Q(kind="entity") | Q(bin__isnull=True)),
+            models.CheckConstraint(
+                name="party_iin_only_for_persons", condition=Q(kind="person") | Q(iin__isnull=True)
+            ),
+            models.CheckConstraint(
+                name="party_bin_only_for_entities", condition=Q(kind="entity") | Q(bin__isnull=True)
+            ),
             models.CheckConstraint(
                 name="party_iin_12_digits", condition=Q(iin__isnull=True) | Q(iin__regex=r"^\d{12}$")
             ),
@@ -105,7 +109,9 @@ class Party(models.Model):
             ),
             models.CheckConstraint(
                 name="party_death_after_birth",
-                condition=Q(birth_date__isnull=True) | Q(death_date__isnull=True) | Q(death_date__gte=models.F("birth_date")),
+                condition=Q(birth_date__isnull=True)
+                | Q(death_date__isnull=True)
+                | Q(death_date__gte=models.F("birth_date")),
             ),
             models.CheckConstraint(
                 name="party_entities_have_no_life_dates",
@@ -138,7 +144,11 @@ class Party(models.Model):
 
     def clean(self) -> None:
         errors: dict[str, ValidationError | str] = {}
-        for field, validate in (("iin", identifiers.validate_iin), ("bin", identifiers.validate_bin), ("isni", identifiers.validate_isni)):
+        for field, validate in (
+            ("iin", identifiers.validate_iin),
+            ("bin", identifiers.validate_bin),
+            ("isni", identifiers.validate_isni),
+        ):
             value = getattr(self, field)
             if value:
                 try:
@@ -194,13 +204,17 @@ class IPINameType(models.TextChoices):
 class IPIName(models.Model):
     party = models.ForeignKey(Party, on_delete=models.CASCADE, related_name="ipi_names")
     name_number = models.CharField(_("IPI name number"), max_length=11, unique=True)
-    name_type = models.CharField(_("name type"), max_length=2, choices=IPINameType.choices, default=IPINameType.PATRONYM)
+    name_type = models.CharField(
+        _("name type"), max_length=2, choices=IPINameType.choices, default=IPINameType.PATRONYM
+    )
     name = models.CharField(_("name as registered with IPI"), max_length=300, blank=True)
 
     class Meta:
         verbose_name = _("IPI name number")
         constraints = [
-            models.CheckConstraint(name="ipi_name_number_11_digits", condition=Q(name_number__regex=r"^\d{11}$"))
+            models.CheckConstraint(
+                name="ipi_name_number_11_digits", condition=Q(name_number__regex=r"^\d{11}$")
+            )
         ]
 
     def __str__(self) -> str:
@@ -230,7 +244,9 @@ class BankAccount(models.Model):
             models.UniqueConstraint(
                 fields=["party"], condition=Q(is_primary=True), name="one_primary_bank_account_per_party"
             ),
-            models.CheckConstraint(name="bank_account_kz_iban", condition=Q(iban__regex=r"^KZ\d{2}[0-9A-Z]{16}$")),
+            models.CheckConstraint(
+                name="bank_account_kz_iban", condition=Q(iban__regex=r"^KZ\d{2}[0-9A-Z]{16}$")
+            ),
         ]
 
     def __str__(self) -> str:
@@ -255,15 +271,21 @@ class Succession(models.Model):
 
     predecessor = models.ForeignKey(Party, on_delete=models.PROTECT, related_name="successions")
     successor = models.ForeignKey(Party, on_delete=models.PROTECT, related_name="inherited_from")
-    kind = models.CharField(_("kind"), max_length=12, choices=SuccessionKind.choices, default=SuccessionKind.HEIR)
+    kind = models.CharField(
+        _("kind"), max_length=12, choices=SuccessionKind.choices, default=SuccessionKind.HEIR
+    )
     share = models.DecimalField(_("share, %"), max_digits=5, decimal_places=2)
     since = models.DateField(_("since"), null=True, blank=True)
-    document = models.CharField(_("document (certificate of inheritance, contract)"), max_length=300, blank=True)
+    document = models.CharField(
+        _("document (certificate of inheritance, contract)"), max_length=300, blank=True
+    )
 
     class Meta:
         verbose_name = _("heir or successor")
         constraints = [
-            models.CheckConstraint(name="succession_not_self", condition=~Q(predecessor=models.F("successor"))),
+            models.CheckConstraint(
+                name="succession_not_self", condition=~Q(predecessor=models.F("successor"))
+            ),
             models.CheckConstraint(name="succession_share_range", condition=Q(share__gt=0, share__lte=100)),
             models.UniqueConstraint(fields=["predecessor", "successor", "kind"], name="succession_unique"),
         ]

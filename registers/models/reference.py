@@ -13,13 +13,13 @@ class TrilingualName(models.Model):
     class Meta:
         abstract = True
 
+    def __str__(self) -> str:
+        return self.name
+
     @property
     def name(self) -> str:
         lang = (get_language() or "ru")[:2]
         return str(getattr(self, f"name_{lang}", "") or self.name_ru)
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class Area(TrilingualName):

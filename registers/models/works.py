@@ -69,7 +69,12 @@ class WorkQuerySet(models.QuerySet["Work"]):
         return self.filter(public=True)
 
 
-@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent(), exclude=["search_text", "search"])
+@pghistory.track(
+    pghistory.InsertEvent(),
+    pghistory.UpdateEvent(),
+    pghistory.DeleteEvent(),
+    exclude=["search_text", "search"],
+)
 class Work(models.Model):
     kind = models.CharField(_("kind"), max_length=12, choices=WorkKind.choices, default=WorkKind.MUSICAL)
     title = models.CharField(_("title"), max_length=500)
@@ -79,7 +84,10 @@ class Work(models.Model):
     isan = models.CharField(_("ISAN"), max_length=26, null=True, blank=True, unique=True)
     creation_year = models.PositiveSmallIntegerField(_("year of creation"), null=True, blank=True)
     disclosed_on = models.DateField(
-        _("lawfully disclosed on"), null=True, blank=True, help_text=_("First lawful publication or disclosure.")
+        _("lawfully disclosed on"),
+        null=True,
+        blank=True,
+        help_text=_("First lawful publication or disclosure."),
     )
     anonymous = models.BooleanField(_("published anonymously"), default=False)
     pseudonymous = models.BooleanField(
@@ -117,9 +125,12 @@ class Work(models.Model):
         verbose_name_plural = _("works")
         indexes = [GinIndex(fields=["search"], name="work_search_gin")]
         constraints = [
-            models.CheckConstraint(name="work_iswc_format", condition=Q(iswc__isnull=True) | Q(iswc__regex=r"^T\d{10}$")),
             models.CheckConstraint(
-                name="work_isrc_format", condition=Q(isrc__isnull=True) | Q(isrc__regex=r"^[A-Z]{2}[A-Z0-9]{3}\d{7}$")
+                name="work_iswc_format", condition=Q(iswc__isnull=True) | Q(iswc__regex=r"^T\d{10}$")
+            ),
+            models.CheckConstraint(
+                name="work_isrc_format",
+                condition=Q(isrc__isnull=True) | Q(isrc__regex=r"^[A-Z]{2}[A-Z0-9]{3}\d{7}$"),
             ),
             models.CheckConstraint(
                 name="work_iswc_only_musical", condition=Q(iswc__isnull=True) | Q(kind="musical")
@@ -172,7 +183,9 @@ class WorkContributor(models.Model):
 
     class Meta:
         ordering = ["sequence", "id"]
-        constraints = [models.UniqueConstraint(fields=["work", "party", "role"], name="contributor_unique_role")]
+        constraints = [
+            models.UniqueConstraint(fields=["work", "party", "role"], name="contributor_unique_role")
+        ]
 
     def __str__(self) -> str:
         return f"{self.party} ({self.role})"
@@ -264,3 +277,6 @@ class EmbodiedWork(models.Model):
             models.UniqueConstraint(fields=["recording", "work"], name="embodied_work_unique"),
             models.CheckConstraint(name="embodied_work_not_self", condition=~Q(recording=models.F("work"))),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.recording} → {self.work}"

@@ -37,7 +37,12 @@ def home(request: HttpRequest) -> HttpResponse:
 @cmo_required
 def members(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()
-    parties = access.member_parties(request.user.cmo).search(query).prefetch_related("ipi_names").order_by("name_lat", "name_ru", "pk")
+    parties = (
+        access.member_parties(request.user.cmo)
+        .search(query)
+        .prefetch_related("ipi_names")
+        .order_by("name_lat", "name_ru", "pk")
+    )
     page = Paginator(parties, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "registers/cmo/members.html", {"cmo": request.user.cmo, "page": page, "q": query})
 
@@ -76,11 +81,17 @@ def profile(request: HttpRequest) -> HttpResponse:
                 messages.success(request, _("The public data of the organisation is saved."))
                 return redirect("cmo:home")
     else:
-        form = CMOPublicForm(initial={n: getattr(cmo, n) for n in ("website", "public_email", "public_phone", "legal_address")})
+        form = CMOPublicForm(
+            initial={n: getattr(cmo, n) for n in ("website", "public_email", "public_phone", "legal_address")}
+        )
         reps = RepresentativeFormSet(
             prefix="r",
-            initial=list(cmo.representatives.values("name", "position", "region", "public_phone", "public_email")),
+            initial=list(
+                cmo.representatives.values("name", "position", "region", "public_phone", "public_email")
+            ),
         )
-        branches = BranchFormSet(prefix="b", initial=list(cmo.branches.values("city", "address", "head", "public_phone")))
+        branches = BranchFormSet(
+            prefix="b", initial=list(cmo.branches.values("city", "address", "head", "public_phone"))
+        )
     context = {"cmo": cmo, "form": form, "reps": reps, "branches": branches}
     return render(request, "registers/cmo/profile.html", context)

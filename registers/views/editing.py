@@ -95,7 +95,16 @@ def _contributor_initial(work: Work) -> list[dict[str, Any]]:
 
 def _holder_first_row(user: Any) -> list[dict[str, Any]]:
     if user.is_holder and user.party_id:
-        return [{"party": user.party_id, "party_label": user.party.name, "role": "CA", "pr": "100", "mr": "100", "sr": ""}]
+        return [
+            {
+                "party": user.party_id,
+                "party_label": user.party.name,
+                "role": "CA",
+                "pr": "100",
+                "mr": "100",
+                "sr": "",
+            }
+        ]
     return []
 
 
@@ -107,7 +116,11 @@ def _build_contributors(user: Any, formset: Any, reason: str) -> list[Contributo
         party = data.get("party_obj")
         if party is None:
             party = actions.create_party(
-                by=user, reason=reason, kind=PartyKind.PERSON, verified=False, **name_fields_for(data["new_name"])
+                by=user,
+                reason=reason,
+                kind=PartyKind.PERSON,
+                verified=False,
+                **name_fields_for(data["new_name"]),
             )
         contributors.append(ContributorInput(party=party, role=data["role"], shares=form.shares()))
     return contributors
@@ -188,7 +201,11 @@ def _succession_initial(party: Party) -> list[dict[str, Any]]:
 
 def _successions(formset: Any) -> list[SuccessionInput]:
     return [
-        SuccessionInput(successor=f.cleaned_data["successor_obj"], share=f.cleaned_data["share"], kind=f.cleaned_data["kind"])
+        SuccessionInput(
+            successor=f.cleaned_data["successor_obj"],
+            share=f.cleaned_data["share"],
+            kind=f.cleaned_data["kind"],
+        )
         for f in formset.forms
         if f.cleaned_data.get("successor_obj")
     ]
@@ -221,7 +238,9 @@ def _party_page(request: HttpRequest, party: Party | None) -> HttpResponse:
     reason_required = access.requires_reason(request.user, party or Party())
     allowed = access.parties_visible_to(request.user)
     if party is not None:
-        allowed = Party.objects.filter(Q(pk__in=allowed.values("pk")) | Q(inherited_from__predecessor=party)).distinct()
+        allowed = Party.objects.filter(
+            Q(pk__in=allowed.values("pk")) | Q(inherited_from__predecessor=party)
+        ).distinct()
     if request.method == "POST":
         form = PartyForm(request.POST, reason_required=reason_required, party=party)
         formset = SuccessionFormSet(request.POST, prefix="h", allowed_parties=allowed)
@@ -231,7 +250,9 @@ def _party_page(request: HttpRequest, party: Party | None) -> HttpResponse:
                 messages.success(request, _("The entry is saved in the register."))
                 return redirect("edit:party", pk=saved.pk)
     else:
-        form = PartyForm(initial=_party_initial(party) if party else {}, reason_required=reason_required, party=party)
+        form = PartyForm(
+            initial=_party_initial(party) if party else {}, reason_required=reason_required, party=party
+        )
         formset = SuccessionFormSet(
             initial=_succession_initial(party) if party else [], prefix="h", allowed_parties=allowed
         )

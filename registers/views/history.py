@@ -47,7 +47,9 @@ from udp.accounts.models import User
 #: Field values never shown to a reader who may not see the entry's confidential data.
 CONFIDENTIAL_FIELDS = frozenset({"iin", "address", "email", "phone", "iban", "bic", "birth_date"})
 #: Models whose fields are all public (a CMO's offices and contacts are published by law).
-PUBLIC_MODELS = frozenset({CMO, CMOArea, CMOBranch, CMORepresentative, Work, WorkTitle, WorkContributor, Share})
+PUBLIC_MODELS = frozenset(
+    {CMO, CMOArea, CMOBranch, CMORepresentative, Work, WorkTitle, WorkContributor, Share}
+)
 #: Columns that change with every save and say nothing to a reader.
 NOISE_FIELDS = frozenset({"id", "created_at", "updated_at", "search_text", "search"})
 MASK = "•••"
@@ -63,8 +65,12 @@ class Kind:
 
 
 KINDS: dict[str, Kind] = {
-    "work": Kind(Work, access.works_editable_by, (WorkTitle, WorkContributor, Share, EmbodiedWork), lambda w: None),
-    "party": Kind(Party, access.parties_editable_by, (Pseudonym, IPIName, BankAccount, Succession), lambda p: p),
+    "work": Kind(
+        Work, access.works_editable_by, (WorkTitle, WorkContributor, Share, EmbodiedWork), lambda w: None
+    ),
+    "party": Kind(
+        Party, access.parties_editable_by, (Pseudonym, IPIName, BankAccount, Succession), lambda p: p
+    ),
     "cmo": Kind(CMO, access.cmos_editable_by, (CMOArea, CMORepresentative, CMOBranch), lambda c: c.party),
     "licensee": Kind(Licensee, access.licensees_editable_by, (LicenseeLocation,), lambda lic: lic.party),
 }
@@ -87,7 +93,9 @@ def get_object_for_history(user: Any, kind: str, pk: int) -> tuple[Kind, Any]:
 def events_of(obj: models.Model, spec: Kind) -> QuerySet[Events]:
     """Events of the entry itself and of its child rows (those with a foreign key to it)."""
     tracked = {spec.model, *spec.children}
-    event_models = [m for m in core.event_models(references_model=spec.model) if m.pgh_tracked_model in tracked]
+    event_models = [
+        m for m in core.event_models(references_model=spec.model) if m.pgh_tracked_model in tracked
+    ]
     return Events.objects.references(obj).across(*event_models).order_by("-pgh_created_at", "-pgh_id")
 
 
@@ -124,7 +132,9 @@ class Presenter:
         self.related = self._related()
 
     def _users(self) -> dict[str, str]:
-        ids = {str(e.pgh_context.get("user")) for e in self.events if e.pgh_context and e.pgh_context.get("user")}
+        ids = {
+            str(e.pgh_context.get("user")) for e in self.events if e.pgh_context and e.pgh_context.get("user")
+        }
         ids = {i for i in ids if i.isdigit()}
         return {str(pk): email for pk, email in User.objects.filter(pk__in=ids).values_list("pk", "email")}
 
@@ -161,7 +171,9 @@ class Presenter:
             url=context.get("url"),
         )
         if event.pgh_label == "update":
-            pairs = [(name, before, after) for name, (before, after) in sorted((event.pgh_diff or {}).items())]
+            pairs = [
+                (name, before, after) for name, (before, after) in sorted((event.pgh_diff or {}).items())
+            ]
         elif event.pgh_label == "delete":
             pairs = [(name, value, None) for name, value in _values(event)]
         else:
@@ -170,7 +182,9 @@ class Presenter:
             if name in NOISE_FIELDS:
                 continue
             entry.changes.append(
-                Change(name, _label(model, name), self._show(model, name, before), self._show(model, name, after))
+                Change(
+                    name, _label(model, name), self._show(model, name, before), self._show(model, name, after)
+                )
             )
         return entry
 
@@ -227,5 +241,11 @@ def object_history(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     show_confidential = party is not None and access.can_see_confidential(request.user, party)
     events = list(events_of(obj, spec)[:EVENT_LIMIT])
     entries = Presenter(events, show_confidential=show_confidential).entries()
-    context = {"obj": obj, "kind": kind, "entries": entries, "limit": EVENT_LIMIT, "masked": not show_confidential}
+    context = {
+        "obj": obj,
+        "kind": kind,
+        "entries": entries,
+        "limit": EVENT_LIMIT,
+        "masked": not show_confidential,
+    }
     return render(request, "registers/history/object.html", context)

@@ -19,7 +19,13 @@ from udp.accounts.decorators import role_required
 
 importer_required = role_required("is_cmo_staff", "is_operator", "is_holder")
 
-EXTENSIONS = {"csv": ImportFormat.CSV, "xlsx": ImportFormat.XLSX, "cwr": ImportFormat.CWR, "v21": ImportFormat.CWR, "v22": ImportFormat.CWR}
+EXTENSIONS = {
+    "csv": ImportFormat.CSV,
+    "xlsx": ImportFormat.XLSX,
+    "cwr": ImportFormat.CWR,
+    "v21": ImportFormat.CWR,
+    "v22": ImportFormat.CWR,
+}
 MAX_UPLOAD = 20 * 1024 * 1024
 
 
@@ -45,7 +51,12 @@ def get_batch_for_user(user: Any, pk: int) -> ImportBatch:
 
 class UploadForm(forms.Form):
     file = forms.FileField(label=_("File (CSV, XLSX or CWR 2.1/2.2: .V21, .V22)"))
-    policy = forms.ChoiceField(label=_("If some lines are bad"), choices=ImportPolicy.choices, initial=ImportPolicy.KEEP_GOOD, widget=forms.RadioSelect)
+    policy = forms.ChoiceField(
+        label=_("If some lines are bad"),
+        choices=ImportPolicy.choices,
+        initial=ImportPolicy.KEEP_GOOD,
+        widget=forms.RadioSelect,
+    )
 
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]
@@ -78,8 +89,12 @@ def start_import(user: Any, upload: Any, policy: str) -> ImportBatch:
 
     with transaction.atomic():
         batch = ImportBatch.objects.create(
-            format=detect_format(upload.name), policy=policy, file=upload, filename=upload.name[:255],
-            uploaded_by=user, cmo_id=user.cmo_id if user.is_cmo_staff else None,
+            format=detect_format(upload.name),
+            policy=policy,
+            file=upload,
+            filename=upload.name[:255],
+            uploaded_by=user,
+            cmo_id=user.cmo_id if user.is_cmo_staff else None,
         )
         transaction.on_commit(lambda: import_works.delay(batch.pk))
     return batch
@@ -91,7 +106,11 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     running = batch.status in (ImportStatus.QUEUED, ImportStatus.RUNNING)
     errors = [e for e in batch.errors if e.get("level", "error") == "error"]
     notes = [e for e in batch.errors if e.get("level") == "note"]
-    return render(request, "registers/imports/detail.html", {"batch": batch, "running": running, "errors": errors, "notes": notes})
+    return render(
+        request,
+        "registers/imports/detail.html",
+        {"batch": batch, "running": running, "errors": errors, "notes": notes},
+    )
 
 
 @importer_required
@@ -99,7 +118,12 @@ def ack(request: HttpRequest, pk: int) -> FileResponse:
     batch = get_batch_for_user(request.user, pk)
     if not batch.ack_file:
         raise Http404
-    return FileResponse(batch.ack_file.open("rb"), as_attachment=True, filename=batch.ack_file.name.rsplit("/", 1)[-1], content_type="text/plain")
+    return FileResponse(
+        batch.ack_file.open("rb"),
+        as_attachment=True,
+        filename=batch.ack_file.name.rsplit("/", 1)[-1],
+        content_type="text/plain",
+    )
 
 
 CONTENT_TYPES = {

@@ -62,8 +62,14 @@ def home(request: HttpRequest) -> HttpResponse:
 # --- Moderation of self-registered accounts -------------------------------------------------------
 
 
-def _queue(request: HttpRequest, *, failed: User | None = None, form: RejectForm | None = None) -> HttpResponse:
-    context = {"applications": pending_applications(), "failed_pk": getattr(failed, "pk", None), "failed_form": form}
+def _queue(
+    request: HttpRequest, *, failed: User | None = None, form: RejectForm | None = None
+) -> HttpResponse:
+    context = {
+        "applications": pending_applications(),
+        "failed_pk": getattr(failed, "pk", None),
+        "failed_form": form,
+    }
     return render(request, "registers/operator/accounts.html", context, status=400 if failed else 200)
 
 
@@ -190,7 +196,9 @@ def render_registers(request: HttpRequest, *, template: str, officials_prefix: s
 
 @operator_required
 def registers(request: HttpRequest) -> HttpResponse:
-    return render_registers(request, template="registers/operator/registers.html", officials_prefix="operator")
+    return render_registers(
+        request, template="registers/operator/registers.html", officials_prefix="operator"
+    )
 
 
 # --- A party's page for officials, with confidential data behind a reason ---------------------------
@@ -215,7 +223,9 @@ def render_party(request: HttpRequest, pk: int, *, template: str) -> HttpRespons
     }
     if request.user.is_operator:
         context["accesses"] = party.confidential_accesses.select_related("user")[:RESULT_LIMIT]
-    return render(request, template, context, status=400 if request.method == "POST" and not revealed else 200)
+    return render(
+        request, template, context, status=400 if request.method == "POST" and not revealed else 200
+    )
 
 
 @operator_required

@@ -20,16 +20,22 @@ class CMOForm(forms.Form):
     name_kk = forms.CharField(label=_("Legal name in Kazakh"), max_length=300, required=False)
     name_ru = forms.CharField(label=_("Legal name in Russian"), max_length=300, required=False)
     name_lat = forms.CharField(label=_("Legal name in Latin script"), max_length=300, required=False)
-    bin = forms.CharField(label=_("BIN"), max_length=14, required=False, help_text=_("Required for Kazakh CMOs."))
+    bin = forms.CharField(
+        label=_("BIN"), max_length=14, required=False, help_text=_("Required for Kazakh CMOs.")
+    )
     is_foreign = forms.BooleanField(label=_("Foreign society"), required=False)
     country = forms.CharField(label=_("Country (ISO code)"), max_length=2, initial="KZ")
     cisac_code = forms.CharField(label=_("CISAC society code"), max_length=3, required=False)
     website = forms.URLField(label=_("Website"), required=False)
     public_email = forms.EmailField(label=_("Public e-mail"), required=False)
     public_phone = forms.CharField(label=_("Public phone"), max_length=40, required=False)
-    legal_address = forms.CharField(label=_("Legal address"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    legal_address = forms.CharField(
+        label=_("Legal address"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
     charter = forms.FileField(label=_("Charter"), required=False)
-    charter_date = forms.DateField(label=_("Charter date"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    charter_date = forms.DateField(
+        label=_("Charter date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
     areas = forms.ModelMultipleChoiceField(
         label=_("Areas of collective management (Art. 43.3)"),
         queryset=Area.objects.filter(in_force=True),
@@ -52,7 +58,16 @@ class CMOForm(forms.Form):
         return data
 
 
-CMO_FIELDS = ("is_foreign", "country", "cisac_code", "website", "public_email", "public_phone", "legal_address", "charter_date")
+CMO_FIELDS = (
+    "is_foreign",
+    "country",
+    "cisac_code",
+    "website",
+    "public_email",
+    "public_phone",
+    "legal_address",
+    "charter_date",
+)
 
 
 @operator_required
@@ -71,7 +86,8 @@ def cmo_create(request: HttpRequest) -> HttpResponse:
                 by=request.user,
                 reason=data["reason"],
                 short_name=data["short_name"],
-                party_fields={k: data[k] for k in ("name_kk", "name_ru", "name_lat")} | {"bin": data["bin"] or None},
+                party_fields={k: data[k] for k in ("name_kk", "name_ru", "name_lat")}
+                | {"bin": data["bin"] or None},
                 areas=data["areas"],
                 **{k: data[k] for k in CMO_FIELDS},
                 **({"charter": data["charter"]} if data.get("charter") else {}),

@@ -17,7 +17,9 @@ def managing_cmos(party: Party | None) -> list[dict[str, Any]]:
     """Each area in force with the CMO the holder has an active mandate to, or none."""
     mandates: dict[int, Mandate] = {}
     if party is not None:
-        active = Mandate.objects.filter(holder=party, status=MandateStatus.ACTIVE).select_related("cmo", "contract")
+        active = Mandate.objects.filter(holder=party, status=MandateStatus.ACTIVE).select_related(
+            "cmo", "contract"
+        )
         mandates = {m.area_id: m for m in active}
     return [{"area": area, "mandate": mandates.get(area.pk)} for area in Area.objects.filter(in_force=True)]
 
@@ -26,9 +28,7 @@ def managing_cmos(party: Party | None) -> list[dict[str, Any]]:
 def home(request: HttpRequest) -> HttpResponse:
     party = request.user.party
     works = (
-        access.works_editable_by(request.user)
-        .prefetch_related("contributors__party")
-        .order_by("-created_at")
+        access.works_editable_by(request.user).prefetch_related("contributors__party").order_by("-created_at")
     )
     context = {
         "party": party,

@@ -42,7 +42,9 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @regulator_required
 def registers(request: HttpRequest) -> HttpResponse:
-    return render_registers(request, template="registers/regulator/registers.html", officials_prefix="regulator")
+    return render_registers(
+        request, template="registers/regulator/registers.html", officials_prefix="regulator"
+    )
 
 
 @regulator_required

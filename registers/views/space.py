@@ -42,7 +42,9 @@ def _location_page(request: HttpRequest, location: LicenseeLocation | None) -> H
     form = LocationForm(request.POST or None, instance=location)
     if request.method == "POST" and form.is_valid():
         try:
-            actions.save_licensee_location(licensee, by=request.user, location=location, **form.location_fields())
+            actions.save_licensee_location(
+                licensee, by=request.user, location=location, **form.location_fields()
+            )
         except ValidationError as exc:
             form.add_error(None, exc)
         else:

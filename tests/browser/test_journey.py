@@ -121,7 +121,9 @@ def screenshot_in_each_language(page: Any, base: str) -> None:
         assert target.exists() and target.stat().st_size > 0
 
 
-def test_a_holder_signs_up_is_approved_registers_a_work_and_the_public_finds_it(live_server: Any, browser: Any) -> None:
+def test_a_holder_signs_up_is_approved_registers_a_work_and_the_public_finds_it(
+    live_server: Any, browser: Any
+) -> None:
     base = live_server.url
     email, title = "dina@example.kz", "Көктем таңы"
     co_author = f.make_person(name_lat="Shamshi Kaldayakov", name_kk="Шәмші Қалдаяқов")

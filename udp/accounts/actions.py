@@ -69,7 +69,9 @@ def password_setup_url(account: User) -> str:
     from django.urls import reverse
 
     key = default_token_generator.make_token(account)
-    path = reverse("account_reset_password_from_key", kwargs={"uidb36": user_pk_to_url_str(account), "key": key})
+    path = reverse(
+        "account_reset_password_from_key", kwargs={"uidb36": user_pk_to_url_str(account), "key": key}
+    )
     return settings.SITE_URL.rstrip("/") + path
 
 
@@ -91,7 +93,10 @@ def create_staff_account(
         errors["role"] = _("The operator creates only CMO, authorized-body and operator accounts.")
     elif role in CMO_ROLES and cmo is None:
         errors["cmo"] = _("Choose the CMO this person works for.")
-    if User.objects.filter(email__iexact=email).exists() or EmailAddress.objects.filter(email__iexact=email).exists():
+    if (
+        User.objects.filter(email__iexact=email).exists()
+        or EmailAddress.objects.filter(email__iexact=email).exists()
+    ):
         errors["email"] = _("An account with this e-mail address already exists.")
     if errors:
         raise ValidationError(errors)
@@ -110,6 +115,8 @@ def create_staff_account(
         account.save()
         EmailAddress.objects.create(user=account, email=email, verified=True, primary=True)
         transaction.on_commit(
-            lambda: _notify(account, "staff_created", {"account": account, "url": password_setup_url(account)})
+            lambda: _notify(
+                account, "staff_created", {"account": account, "url": password_setup_url(account)}
+            )
         )
     return account

@@ -45,7 +45,9 @@ class SignupForm(AllauthSignupForm):
         required=False,
         help_text=_("12 digits. Kept confidential: only you, your CMO and officials see it."),
     )
-    bin = forms.CharField(label=_("BIN (legal entities)"), max_length=14, required=False, help_text=_("12 digits."))
+    bin = forms.CharField(
+        label=_("BIN (legal entities)"), max_length=14, required=False, help_text=_("12 digits.")
+    )
     phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
     category = forms.ModelChoiceField(
         label=_("User category (music users)"), queryset=UserCategory.objects.all(), required=False
@@ -59,7 +61,17 @@ class SignupForm(AllauthSignupForm):
         "category": (AccountType.LICENSEE,),
         "trade_name": (AccountType.LICENSEE,),
     }
-    REGISTER_FIELDS = ("full_name", "name_kk", "name_ru", "name_lat", "iin", "bin", "phone", "category", "trade_name")
+    REGISTER_FIELDS = (
+        "full_name",
+        "name_kk",
+        "name_ru",
+        "name_lat",
+        "iin",
+        "bin",
+        "phone",
+        "category",
+        "trade_name",
+    )
 
     field_order = [
         "account_type", "email", "password1", "password2", "full_name", "name_kk", "name_ru", "name_lat",
@@ -76,7 +88,9 @@ class SignupForm(AllauthSignupForm):
         if not (data.get("name_kk") or data.get("name_ru") or data.get("name_lat")):
             self.add_error("name_ru", _("Give the name in at least one script."))
         if kind == AccountType.LICENSEE and not (data.get("iin") or data.get("bin")):
-            self.add_error("bin", _("Give the BIN of your organisation, or your IIN if you are an individual."))
+            self.add_error(
+                "bin", _("Give the BIN of your organisation, or your IIN if you are an individual.")
+            )
             return data
         if kind == AccountType.HOLDER_PERSON or (kind == AccountType.LICENSEE and not data.get("bin")):
             self._clean_id("iin", identifiers.validate_iin, Party, data)
@@ -103,7 +117,9 @@ class SignupForm(AllauthSignupForm):
         if model.objects.filter(**{name: data[name]}).exists():
             self.add_error(
                 name,
-                _("This number is already in the register. If it is yours, contact the operator to claim the entry."),
+                _(
+                    "This number is already in the register. If it is yours, contact the operator to claim the entry."
+                ),
             )
 
     def save(self, request: HttpRequest) -> Any:
@@ -130,7 +146,10 @@ class SignupForm(AllauthSignupForm):
             if data["account_type"] == AccountType.LICENSEE:
                 user.role = Role.LICENSEE
                 user.licensee = Licensee.objects.create(
-                    party=party, category=data["category"], trade_name=data.get("trade_name", ""), verified=False
+                    party=party,
+                    category=data["category"],
+                    trade_name=data.get("trade_name", ""),
+                    verified=False,
                 )
             else:
                 user.role = Role.HOLDER

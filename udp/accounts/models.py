@@ -66,7 +66,12 @@ class User(AbstractUser):
     )
     moderation_note = models.TextField(_("moderation note"), blank=True)
     moderated_by = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("moderated by")
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("moderated by"),
     )
     moderated_at = models.DateTimeField(_("moderated at"), null=True, blank=True)
     party = models.ForeignKey(
@@ -142,9 +147,14 @@ class ConfidentialAccess(models.Model):
     """An official's look at a party's confidential data, with the reason they gave (Art. 9-2.1 (9))."""
 
     user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="confidential_accesses")
-    party = models.ForeignKey("registers.Party", on_delete=models.PROTECT, related_name="confidential_accesses")
+    party = models.ForeignKey(
+        "registers.Party", on_delete=models.PROTECT, related_name="confidential_accesses"
+    )
     reason = models.TextField(_("reason"))
     at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["-at"]
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.party} ({self.at:%Y-%m-%d %H:%M})"

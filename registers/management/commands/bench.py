@@ -10,19 +10,27 @@ from registers import bench
 
 
 class Command(BaseCommand):
-    help = "Benchmark title search through the web stack (gunicorn, or a loopback --url) and print the figures."
+    help = (
+        "Benchmark title search through the web stack (gunicorn, or a loopback --url) and print the figures."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("which", choices=["search"])
         parser.add_argument("--json", action="store_true", help="print one JSON line and nothing else")
         parser.add_argument("--queries", type=int, default=2000)
-        parser.add_argument("--seconds", type=float, default=60.0, help="stop after this long even if queries remain")
+        parser.add_argument(
+            "--seconds", type=float, default=60.0, help="stop after this long even if queries remain"
+        )
         parser.add_argument("--clients", type=int, default=8)
         parser.add_argument("--warmup", type=int, default=100)
-        parser.add_argument("--url", default=None, help="an already running server, e.g. http://127.0.0.1:8000")
+        parser.add_argument(
+            "--url", default=None, help="an already running server, e.g. http://127.0.0.1:8000"
+        )
         parser.add_argument("--workers", type=int, default=4, help="gunicorn workers when we start it")
         parser.add_argument("--threads", type=int, default=2, help="threads per gunicorn worker")
-        parser.add_argument("--ensure-works", type=int, default=0, help="load synthetic works up to this many first")
+        parser.add_argument(
+            "--ensure-works", type=int, default=0, help="load synthetic works up to this many first"
+        )
         parser.add_argument("--seed", type=int, default=7)
 
     def handle(self, *args: Any, **o: Any) -> None:

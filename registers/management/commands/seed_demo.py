@@ -24,7 +24,13 @@ class Command(BaseCommand):
         self.stdout.write("")
         self.stdout.write(f"{'Role':<12} {'E-mail':<32} {'Password':<16} MFA")
         for email, role, _name, _link in LOGINS:
-            mfa = "TOTP (manage.py demo_totp)" if role in {"cmo_admin", "cmo_staff", "regulator", "operator"} else "-"
+            mfa = (
+                "TOTP (manage.py demo_totp)"
+                if role in {"cmo_admin", "cmo_staff", "regulator", "operator"}
+                else "-"
+            )
             self.stdout.write(f"{role:<12} {email:<32} {DEMO_PASSWORD:<16} {mfa}")
         self.stdout.write("")
-        self.stdout.write(f"TOTP secret for every MFA account: {DEMO_TOTP_SECRET} (or run: manage.py demo_totp)")
+        self.stdout.write(
+            f"TOTP secret for every MFA account: {DEMO_TOTP_SECRET} (or run: manage.py demo_totp)"
+        )

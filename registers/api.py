@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from allauth.account.adapter import get_adapter as get_account_adapter
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP
-from django.contrib.auth import authenticate
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
@@ -326,7 +326,12 @@ class UserCategoryViewSet(viewsets.ReadOnlyModelViewSet[UserCategory]):
 
 
 class ObtainTokenView(GenericAPIView[Any]):
-    """Exchange an e-mail and password (and a TOTP code, for accounts that must have one) for an API token."""
+    """Exchange an e-mail and password (and a TOTP code, for accounts that must have one) for an API token.
+
+    Failed attempts count against the same allauth rate limits as the login form (per account and per
+    address), and so do wrong TOTP codes: after five failures for an account it is refused for a while,
+    even with the right password.
+    """
 
     authentication_classes: list[Any] = []
     permission_classes = [permissions.AllowAny]
@@ -338,19 +343,37 @@ class ObtainTokenView(GenericAPIView[Any]):
         serializer = s.TokenRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        user = authenticate(request._request, email=data["email"], password=data["password"])
+        try:
+            user = get_account_adapter(request._request).authenticate(
+                request._request, email=data["email"], password=data["password"]
+            )
+        except DjangoValidationError as exc:
+            raise exceptions.Throttled(detail=" ".join(exc.messages)) from exc
         if user is None or not getattr(user, "is_approved", False):
             raise exceptions.AuthenticationFailed(
                 _("Wrong e-mail or password, or the account is not approved.")
             )
-        if getattr(user, "needs_mfa", False) and not _valid_totp(user, data.get("code", "")):
-            raise exceptions.AuthenticationFailed(
-                _("This account needs a valid code from its authenticator app.")
-            )
+        if getattr(user, "needs_mfa", False):
+            _check_totp(user, data.get("code", ""))
         token, _created = Token.objects.get_or_create(user=user)
         return Response({"token": token.key})
 
 
-def _valid_totp(user: Any, code: str) -> bool:
+def _check_totp(user: Any, code: str) -> None:
+    """A valid code from the account's authenticator, counted by allauth's MFA rate limit."""
+    from allauth.mfa.base.internal.flows import check_rate_limit
+
     authenticator = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).first()
-    return bool(authenticator and code and TOTP(authenticator).validate_code(code.strip()))
+    if authenticator is None:
+        raise exceptions.AuthenticationFailed(
+            _("This account must set up a second factor (an authenticator app) before it can use the API.")
+        )
+    try:
+        clear = check_rate_limit(user)
+    except DjangoValidationError as exc:
+        raise exceptions.Throttled(detail=" ".join(exc.messages)) from exc
+    if not (code and TOTP(authenticator).validate_code(code.strip())):
+        raise exceptions.AuthenticationFailed(
+            _("This account needs a valid code from its authenticator app.")
+        )
+    clear()

@@ -35,7 +35,7 @@ CONSOLES = ["/operator/", "/cmo/", "/regulator/", "/portal/", "/space/"]
 @pytest.mark.statute("A2.21-2")
 @pytest.mark.parametrize(("persona", "home"), HOMES.items())
 def test_each_actor_is_sent_to_their_own_home_and_can_open_it(personas, client: Client, persona, home):
-    client.force_login(getattr(personas, persona))
+    f.login(client, getattr(personas, persona))
 
     response = client.get("/home/")
 
@@ -47,7 +47,7 @@ def test_each_actor_is_sent_to_their_own_home_and_can_open_it(personas, client: 
 @pytest.mark.statute("A2.21-2")
 @pytest.mark.parametrize(("persona", "home"), HOMES.items())
 def test_each_actor_is_refused_every_other_actors_home(personas, client: Client, persona, home):
-    client.force_login(getattr(personas, persona))
+    f.login(client, getattr(personas, persona))
 
     for url in CONSOLES:
         if url != home:
@@ -61,7 +61,7 @@ def test_an_account_awaiting_review_is_sent_to_the_waiting_page_from_everywhere(
     user = f.make_account(f"{role}-pending@example.kz", role, **extra)
     user.moderation = Moderation.PENDING
     user.save()
-    client.force_login(user)
+    f.login(client, user)
 
     assert client.get("/home/").url == "/accounts/pending/"
     for url in CONSOLES:
@@ -73,7 +73,7 @@ def test_a_rejected_applicant_sees_the_reason_on_the_waiting_page(db, client: Cl
     user = f.make_account("rejected@example.kz", Role.HOLDER, party=f.make_person())
     user.moderation, user.moderation_note = Moderation.REJECTED, "Фамилия не совпадает с ИИН"
     user.save()
-    client.force_login(user)
+    f.login(client, user)
 
     assert "Фамилия не совпадает с ИИН" in client.get("/accounts/pending/").content.decode()
 

@@ -77,7 +77,8 @@ def test_a_holder_is_not_forced_to_set_up_a_second_factor(personas, client):
 
 
 @pytest.mark.statute("A9-2.1.9")
-def test_the_operator_activates_totp_with_a_qr_code_and_then_signs_in_with_a_code(db, client):
+def test_the_operator_activates_totp_with_a_qr_code_and_then_signs_in_with_a_code(transactional_db, client):
+    # transactional: allauth records the activation on commit, as it does in production
     operator = make_staff(Role.OPERATOR, "new-operator@udp.kz", mfa=False)
     sign_in(client, operator.email)
 
@@ -133,7 +134,7 @@ def test_a_few_wrong_passwords_do_not_lock_the_sign_in(personas, client):
 
 
 def test_the_two_factor_pages_use_the_platform_layout(personas, client):
-    client.force_login(personas.holder)
+    f.login(client, personas.holder)
 
     for url in ("/accounts/2fa/", "/accounts/reauthenticate/"):
         html = client.get(url).content.decode()
@@ -141,7 +142,7 @@ def test_the_two_factor_pages_use_the_platform_layout(personas, client):
 
 
 def test_the_account_pages_use_the_platform_layout(personas, client):
-    client.force_login(personas.operator)  # has TOTP and may open every page
+    f.login(client, personas.operator)  # has TOTP and may open every page
 
     for url in ("/accounts/logout/", "/accounts/email/", "/accounts/password/change/", "/accounts/2fa/",
                 "/accounts/reauthenticate/"):  # fmt: skip

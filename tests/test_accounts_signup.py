@@ -88,7 +88,7 @@ def test_a_holder_signs_up_confirms_waits_for_approval_and_then_reaches_the_port
     assert "being reviewed" in client.get(reverse("account_pending")).content.decode()
 
     operator = Client()
-    operator.force_login(personas.operator)
+    f.login(operator, personas.operator)
     with django_capture_on_commit_callbacks(execute=True):
         response = operator.post(reverse("operator:approve", args=[user.pk]))
     assert response.status_code == 302

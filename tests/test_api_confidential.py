@@ -62,7 +62,7 @@ def test_public_pages_never_show_a_holders_confidential_fields(client, personas,
         assert response.status_code == 200, url
         assert _leaks(response.content.decode(), secrets) == [], url
     # Even the holder's own CMO sees the public page without confidential fields.
-    client.force_login(personas.holder)
+    f.login(client, personas.holder)
     assert _leaks(client.get(pages[0]).content.decode(), secrets) == []
 
 

@@ -17,7 +17,7 @@ VALID_IBAN = "KZ86125KZT5004100100"
 
 def login(user: Any) -> Client:
     client = Client(headers={"accept-language": "en"})  # messages are checked in the English source
-    client.force_login(user)
+    f.login(client, user)
     return client
 
 

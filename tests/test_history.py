@@ -25,7 +25,7 @@ def english(settings):
 
 def as_user(user) -> Client:
     client = Client()
-    client.force_login(user)
+    f.login(client, user)
     return client
 
 

@@ -39,7 +39,7 @@ def media_in_tmp(settings: Any, tmp_path: Path) -> Iterator[None]:
 def login(user: Any) -> Client:
     client = Client(HTTP_ACCEPT_LANGUAGE="en")
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    client.force_login(user)
+    f.login(client, user)
     return client
 
 

@@ -8,7 +8,7 @@ from tests import factories as f
 
 
 def _login(client, user):
-    client.force_login(user)
+    f.login(client, user)
     return client
 
 

@@ -39,7 +39,7 @@ def pending_holder(email: str = "applicant@example.kz") -> User:
 
 def as_user(user: User) -> Client:
     client = Client()
-    client.force_login(user)
+    f.login(client, user)
     return client
 
 

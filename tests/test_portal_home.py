@@ -13,7 +13,7 @@ from tests import factories as f
 
 def login(user: Any) -> Client:
     client = Client(headers={"accept-language": "en"})  # messages are checked in the English source
-    client.force_login(user)
+    f.login(client, user)
     return client
 
 

@@ -14,7 +14,7 @@ from udp.accounts.models import Role
 
 def login(user: Any) -> Client:
     client = Client(headers={"accept-language": "en"})  # messages are checked in the English source
-    client.force_login(user)
+    f.login(client, user)
     return client
 
 

@@ -148,10 +148,14 @@ ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_ADAPTER = "udp.accounts.adapter.AccountAdapter"
 ACCOUNT_FORMS = {"signup": "udp.accounts.forms.SignupForm"}
 ACCOUNT_RATE_LIMITS = {
-    "login_failed": env.str("UDP_LOGIN_FAILED_LIMIT", default="5/5m/ip,5/5m/key"),
+    # Per account (key: the e-mail) tight; per address generous, so that one attacker behind a
+    # ministry's or a CMO's shared address cannot lock out everyone there. The login form, the token
+    # endpoint and the TOTP step all count against these (allauth's own rate limits).
+    "login_failed": env.str("UDP_LOGIN_FAILED_LIMIT", default="100/5m/ip,5/5m/key"),
     "signup": "20/m/ip",
 }
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[UDP] "
+MFA_ADAPTER = "udp.accounts.mfa_adapter.MFAAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "UDP Kazakhstan"
 
@@ -208,8 +212,8 @@ X_FRAME_OPTIONS = "DENY"
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
-        "rest_framework.authentication.SessionAuthentication",
+        "udp.accounts.api_auth.MFATokenAuthentication",
+        "udp.accounts.api_auth.MFASessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     "DEFAULT_PAGINATION_CLASS": "udp.core.pagination.Pagination",

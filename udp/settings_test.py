@@ -7,7 +7,7 @@ os.environ.setdefault("DJANGO_SECRET_KEY", "test-secret-key-not-for-production-0
 os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "0")
 os.environ.setdefault("DJANGO_SECURE_COOKIES", "0")
 os.environ.setdefault("DJANGO_HSTS_SECONDS", "0")
-os.environ.setdefault("UDP_LOGIN_FAILED_LIMIT", "5/5m/ip,5/5m/key")
+os.environ.setdefault("UDP_LOGIN_FAILED_LIMIT", "100/5m/ip,5/5m/key")
 
 from udp.settings import *  # noqa: E402,F403
 

@@ -164,10 +164,19 @@ def register_work(
     reason: str = "",
     **fields: Any,
 ) -> Work:
-    """Enter a work (or object of related rights) in the register with its contributors and shares."""
+    """Enter a work (or object of related rights) in the register with its contributors and shares.
+
+    The registrant must answer for at least one contributor (see :mod:`registers.claims`); other
+    named holders who can speak for themselves confirm it before it is public.
+    """
+    from registers import claims
+    from registers.models import ClaimsStatus, ProposalKind
+
     fields = _clean_identifiers(dict(fields))
     if not title.strip():
         raise ValidationError({"title": _("A work needs a title.")})
+    validate_shares(contributors)
+    to_confirm = claims.check_registration(by=by, party_ids=[c.party.pk for c in contributors])
     with audited(by, reason):
         work = Work(kind=kind, title=title.strip(), **fields)
         if getattr(by, "is_authenticated", False):
@@ -175,6 +184,8 @@ def register_work(
             if getattr(by, "is_cmo_staff", False):
                 work.registered_by_cmo_id = by.cmo_id
             work.public = bool(getattr(by, "is_approved", False))
+        if to_confirm:
+            work.public, work.claims_status = False, ClaimsStatus.AWAITING
         work.full_clean(exclude=["search_text", "submitted_by", "registered_by_cmo"])
         work.save()
         for alt in dict.fromkeys(
@@ -185,10 +196,26 @@ def register_work(
             EmbodiedWork.objects.create(recording=work, work=embodied)
         _replace_contributors(work, contributors)
         refresh_derived([work])
+        if to_confirm:
+            claims.open_proposal(
+                kind=ProposalKind.WORK_REGISTRATION, by=by, answerers=to_confirm, work=work, note=reason
+            )
     return work
 
 
-def update_work(
+@dataclass
+class WorkChange:
+    """The outcome of :func:`change_work`: applied at once, or a proposal awaiting others' answers."""
+
+    work: Work
+    proposal: Any = None
+
+    @property
+    def applied(self) -> bool:
+        return self.proposal is None
+
+
+def change_work(
     work: Work,
     *,
     by: Any,
@@ -196,22 +223,73 @@ def update_work(
     contributors: Sequence[ContributorInput] | None = None,
     alternate_titles: Iterable[str] | None = None,
     **fields: Any,
-) -> Work:
+) -> WorkChange:
+    """Change a work: at once if ``by`` answers for everything it touches, else as a proposal.
+
+    See :mod:`registers.claims` for who answers for what.
+    """
+    from registers import claims
+    from registers.models import ProposalKind
+
     fields = _clean_identifiers(dict(fields))
-    with audited(by, reason, obj=work):
-        for name, value in fields.items():
-            setattr(work, name, value)
-        work.full_clean(exclude=["search_text", "submitted_by", "registered_by_cmo"])
-        work.save()
-        if alternate_titles is not None:
-            work.titles.all().delete()
-            for alt in dict.fromkeys(
-                t.strip() for t in alternate_titles if t.strip() and t.strip() != work.title
-            ):
-                WorkTitle.objects.create(work=work, title=alt)
-        if contributors is not None:
-            _replace_contributors(work, contributors)
-        refresh_derived([work])
+    if contributors is not None:
+        validate_shares(contributors)
+    alternate_titles = list(alternate_titles) if alternate_titles is not None else None
+    field_changes = claims.changed_fields(work, fields, alternate_titles)
+    touched: set[int] = set()
+    if contributors is not None:
+        touched = claims.touched_parties(claims.current_rows(work), claims.contributor_rows(contributors))
+    answerers = claims.answerers_for_work_change(work, by=by, field_changes=field_changes, touched=touched)
+    if not answerers:
+        with audited(by, reason, obj=work):
+            apply_work_change(
+                work, fields=fields, alternate_titles=alternate_titles, contributors=contributors
+            )
+        return WorkChange(work)
+    # validate the proposed values as they would be saved, without saving them
+    candidate = Work.objects.get(pk=work.pk)
+    for name, value in fields.items():
+        setattr(candidate, name, value)
+    candidate.full_clean(exclude=["search_text", "submitted_by", "registered_by_cmo"])
+    payload = {
+        "fields": {name: fields[name] for name in field_changes if name in fields},
+        "alternate_titles": field_changes.get("alternate_titles"),
+        "contributors": claims.contributor_rows(contributors) if touched else None,
+    }
+    with audited(by, reason):
+        proposal = claims.open_proposal(
+            kind=ProposalKind.WORK_CHANGE,
+            by=by,
+            answerers=answerers,
+            work=work,
+            payload=payload,
+            base=claims.snapshot(work),
+            note=reason,
+        )
+    return WorkChange(work, proposal)
+
+
+def apply_work_change(
+    work: Work,
+    *,
+    fields: dict[str, Any],
+    alternate_titles: Iterable[str] | None = None,
+    contributors: Sequence[ContributorInput] | None = None,
+) -> Work:
+    """Write a change that has been agreed (inside the caller's :func:`audited` block)."""
+    for name, value in fields.items():
+        setattr(work, name, value)
+    work.full_clean(exclude=["search_text", "submitted_by", "registered_by_cmo"])
+    work.save()
+    if alternate_titles is not None:
+        work.titles.all().delete()
+        for alt in dict.fromkeys(
+            t.strip() for t in alternate_titles if t.strip() and t.strip() != work.title
+        ):
+            WorkTitle.objects.create(work=work, title=alt)
+    if contributors is not None:
+        _replace_contributors(work, contributors)
+    refresh_derived([work])
     return work
 
 
@@ -226,13 +304,56 @@ def create_party(*, by: Any, reason: str = "", **fields: Any) -> Party:
 
 
 def update_party(party: Party, *, by: Any, reason: str = "", **fields: Any) -> Party:
+    """Change a party's fields; legal-status facts from anyone but the operator become a proposal.
+
+    Returns the party; :func:`propose_party_facts` tells whether facts were held for confirmation.
+    """
+    update_party_with_facts(party, by=by, reason=reason, **fields)
+    return party
+
+
+def update_party_with_facts(party: Party, *, by: Any, reason: str = "", **fields: Any) -> Any:
+    """As :func:`update_party`; returns the proposal of legal-status facts, if any was opened."""
+    from registers import claims
+    from registers.models import ProposalKind
+
+    facts = {
+        name: fields.pop(name)
+        for name in claims.LEGAL_STATUS_FIELDS
+        if name in fields and claims._jsonable(fields[name]) != claims._jsonable(getattr(party, name))
+    }
+    if not getattr(by, "is_operator", False) and facts:
+        candidate = Party.objects.get(pk=party.pk)
+        for name, value in {**fields, **facts}.items():
+            setattr(candidate, name, value)
+        candidate.full_clean()
+        with audited(by, reason):
+            proposal = claims.open_proposal(
+                kind=ProposalKind.PARTY_FACTS,
+                by=by,
+                answerers=[None],
+                party=party,
+                payload={"fields": facts},
+                note=reason,
+            )
+    else:
+        fields.update(facts)
+        proposal = None
     with audited(by, reason, obj=party):
-        for name, value in fields.items():
-            setattr(party, name, value)
-        party.full_clean()
-        party.save()
-        if {"death_date", "rehabilitated_on", "name_kk", "name_ru", "name_lat"} & fields.keys():
-            refresh_derived(Work.objects.filter(contributors__party=party).distinct())
+        apply_party_fields(party, fields)
+    return proposal
+
+
+def apply_party_fields(party: Party, fields: dict[str, Any]) -> Party:
+    """Write a party's fields (inside the caller's :func:`audited` block) and refresh its works' terms."""
+    if not fields:
+        return party
+    for name, value in fields.items():
+        setattr(party, name, value)
+    party.full_clean()
+    party.save()
+    if {"death_date", "rehabilitated_on", "name_kk", "name_ru", "name_lat", "kind"} & fields.keys():
+        refresh_derived(Work.objects.filter(contributors__party=party).distinct())
     return party
 
 
@@ -279,7 +400,7 @@ def update_party_details(
     from registers.models import BankAccount, IPIName, Pseudonym, Succession
 
     with audited(by, reason, obj=party):
-        update_party(party, by=by, reason=reason, **(fields or {}))
+        update_party_with_facts(party, by=by, reason=reason, **(fields or {}))
         if pseudonyms is not None:
             names = list(dict.fromkeys(n.strip() for n in pseudonyms if n.strip()))
             party.pseudonyms.exclude(name__in=names).delete()

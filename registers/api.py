@@ -29,6 +29,7 @@ from registers import access, actions
 from registers import filters as register_filters
 from registers import public_selectors as selectors
 from registers import serializers as s
+from registers.claims_api import ProposalSerializer
 from registers.models import CMO, Area, Contract, Licensee, Party, UserCategory, Work, WorkContributor
 from registers.models.contracts import ContractStatus
 from udp.core.pagination import NoCountPagination
@@ -59,6 +60,14 @@ class CanRegisterWorks(permissions.BasePermission):
 # --- works ------------------------------------------------------------------------------------
 
 
+WORK_CHANGE_RULES = (
+    "Applied at once (200) when you answer for every claim it touches: your own role and shares, your "
+    "members' (CMO staff), and the work's own data if you registered it. A change that touches another "
+    "party's claim, or a work someone else registered, becomes a proposal (202, `Location: /api/proposals/{id}/`) "
+    "that takes effect when every touched party or its CMO accepts it; a rejection records a conflict."
+)
+
+
 @extend_schema_view(
     list=extend_schema(
         summary="Search the register of works",
@@ -69,10 +78,16 @@ class CanRegisterWorks(permissions.BasePermission):
         summary="Register a work", request=s.WorkWriteSerializer, responses={201: s.WorkDetailSerializer}
     ),
     update=extend_schema(
-        summary="Replace a work's details", request=s.WorkWriteSerializer, responses=s.WorkDetailSerializer
+        summary="Replace a work's details",
+        description=WORK_CHANGE_RULES,
+        request=s.WorkWriteSerializer,
+        responses={200: s.WorkDetailSerializer, 202: ProposalSerializer},
     ),
     partial_update=extend_schema(
-        summary="Change a work", request=s.WorkWriteSerializer, responses=s.WorkDetailSerializer
+        summary="Change a work",
+        description=WORK_CHANGE_RULES,
+        request=s.WorkWriteSerializer,
+        responses={200: s.WorkDetailSerializer, 202: ProposalSerializer},
     ),
 )
 class WorkViewSet(
@@ -145,7 +160,7 @@ class WorkViewSet(
                 party=parties[row["party"]],
                 role=row["role"],
                 shares=row["shares"],
-                credited_as=row["credited_as"],
+                credited_as=row.get("credited_as", ""),
             )
             for row in rows
         ]
@@ -170,10 +185,16 @@ class WorkViewSet(
         if "contributors" in data:
             data["contributors"] = self._contributors(data["contributors"])
         try:
-            work = actions.update_work(work, by=request.user, **data)
+            change = actions.change_work(work, by=request.user, **data)
         except DjangoValidationError as exc:
             raise _drf_error(exc) from exc
-        return self._detail(work)
+        if change.proposal is not None:  # it touches others' claims: they answer first
+            return Response(
+                ProposalSerializer(change.proposal, context=self.get_serializer_context()).data,
+                status=202,
+                headers={"Location": f"/api/proposals/{change.proposal.pk}/"},
+            )
+        return self._detail(change.work)
 
     def _valid_input(self, *, partial: bool) -> dict[str, Any]:
         serializer = s.WorkWriteSerializer(data=self.request.data, partial=partial)
@@ -250,10 +271,14 @@ class HolderViewSet(
         fields = dict(serializer.validated_data)
         reason = fields.pop("reason", "")
         try:
-            party = actions.update_party(party, by=request.user, reason=reason, **fields)
+            proposal = actions.update_party_with_facts(party, by=request.user, reason=reason, **fields)
         except DjangoValidationError as exc:
             raise _drf_error(exc) from exc
-        return self._detail(party)
+        response = self._detail(party)
+        if proposal is not None:  # legal-status facts wait for the expert organization's confirmation
+            response.status_code = 202
+            response["Location"] = f"/api/proposals/{proposal.pk}/"
+        return response
 
 
 # --- CMOs, users, contracts, reference data ---------------------------------------------------

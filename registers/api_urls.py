@@ -1,7 +1,7 @@
 from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
-from registers import api
+from registers import api, claims_api
 
 router = DefaultRouter()
 router.register("works", api.WorkViewSet, basename="work")
@@ -10,6 +10,8 @@ router.register("cmos", api.CMOViewSet, basename="cmo")
 router.register("users", api.LicenseeViewSet, basename="licensee")
 router.register("contracts", api.ContractViewSet, basename="contract")
 router.register("areas", api.AreaViewSet, basename="area")
+router.register("proposals", claims_api.ProposalViewSet, basename="proposal")
+router.register("conflicts", claims_api.ConflictViewSet, basename="conflict")
 router.register("user-categories", api.UserCategoryViewSet, basename="user-category")
 
 urlpatterns = [

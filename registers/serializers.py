@@ -123,6 +123,12 @@ class HolderPrivateSerializer(HolderPublicSerializer):
         ]  # fmt: skip
 
 
+LEGAL_STATUS_HELP = (
+    "A legal-status fact: from anyone but the expert organization it is a proposal the expert "
+    "organization confirms (answer 202 with `Location: /api/proposals/{id}/`)."
+)
+
+
 class HolderUpdateSerializer(serializers.Serializer[Any]):
     name_kk = serializers.CharField(required=False, allow_blank=True, max_length=300)
     name_ru = serializers.CharField(required=False, allow_blank=True, max_length=300)
@@ -134,8 +140,17 @@ class HolderUpdateSerializer(serializers.Serializer[Any]):
     address = serializers.CharField(required=False, allow_blank=True)
     email = serializers.EmailField(required=False, allow_blank=True)
     phone = serializers.CharField(required=False, allow_blank=True, max_length=40)
+    iin = serializers.CharField(
+        required=False, allow_blank=True, allow_null=True, max_length=12, help_text=LEGAL_STATUS_HELP
+    )
+    birth_date = serializers.DateField(required=False, allow_null=True, help_text=LEGAL_STATUS_HELP)
+    death_date = serializers.DateField(required=False, allow_null=True, help_text=LEGAL_STATUS_HELP)
+    rehabilitated_on = serializers.DateField(required=False, allow_null=True, help_text=LEGAL_STATUS_HELP)
     reason = serializers.CharField(
-        required=False, allow_blank=True, write_only=True, help_text="Why: required from the operator."
+        required=False,
+        allow_blank=True,
+        write_only=True,
+        help_text="Why: required from the operator (for legal-status facts, the evidence).",
     )
 
 

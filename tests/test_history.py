@@ -10,7 +10,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
-from registers.actions import ContributorInput, create_party, update_party, update_work
+from registers.actions import ContributorInput, change_work, create_party, update_party
 from registers.models import BankAccount, Pseudonym
 from tests import factories as f
 
@@ -39,7 +39,7 @@ def corrected_work(personas):
     work = f.make_work(
         personas.holder, (personas.holder_party, "CA", {"PR": Decimal("100")}), title="Менің елім"
     )
-    update_work(
+    change_work(
         work,
         by=personas.operator,
         reason="Обращение №42: опечатка в названии",
@@ -63,11 +63,11 @@ def test_the_history_shows_who_changed_what_when_from_what_to_what_and_why(perso
     )
     change = next(c for c in title_change.changes if c.name == "title")
     assert (change.before, change.after) == ("Менің елім", "Менің елім-ай")
-    assert title_change.who == personas.operator.email
+    assert title_change.who == personas.operator.public_label
     assert title_change.reason == "Обращение №42: опечатка в названии"
     assert title_change.when is not None
     created = [e for e in entries if e.label == "insert" and e.model == "registers.Work"]
-    assert len(created) == 1 and created[0].who == personas.holder.email
+    assert len(created) == 1 and created[0].who == personas.holder.public_label
     html = response.content.decode()
     assert "Обращение №42" in html and "Менің елім-ай" in html
 
@@ -148,7 +148,7 @@ def test_a_party_created_by_a_cmo_records_the_cmo_staff_as_author(personas):
 
     entries = as_user(personas.cmo_staff).get(history_url("party", party.pk)).context["entries"]
 
-    assert entries[-1].label == "insert" and entries[-1].who == personas.cmo_staff.email
+    assert entries[-1].label == "insert" and entries[-1].who == personas.cmo_staff.public_label
 
 
 @pytest.mark.statute("A9-2.1.4")

@@ -117,7 +117,7 @@ def test_search_results_are_paged_without_counting_them(client, personas):
 
 def test_the_work_page_shows_titles_identifiers_contributors_and_shares(client, personas):
     work = f.make_work(
-        personas.holder,
+        personas.operator,
         (personas.holder_party, "C", {"PR": Decimal("60")}),
         (personas.other_party, "A", {"PR": Decimal("40")}),
         title="Көктем",
@@ -132,7 +132,7 @@ def test_the_work_page_shows_titles_identifiers_contributors_and_shares(client, 
 
 def test_the_work_page_says_who_to_pay_per_area_from_mandates_in_force(client, personas):
     work = f.make_work(
-        personas.holder,
+        personas.operator,
         (personas.holder_party, "C", {"PR": Decimal("50")}),
         (personas.other_party, "A", {"PR": Decimal("50")}),
     )

@@ -112,7 +112,7 @@ works = pytest.mark.statute("A45-1.2-works")
 @works
 @pytest.mark.parametrize(("second", "total"), [(P("49.99"), "99.99"), (P("50.01"), "100.01")])
 def test_the_database_refuses_bulk_created_shares_that_miss_100(personas, second, total):
-    work = two_author_work(personas.holder, {}, {})
+    work = two_author_work(personas.operator, {}, {})
     first_contributor, second_contributor = work.contributors.all()
     with refused_by(f"sum to {total}, not 100"), checked_as_at_commit():
         Share.objects.bulk_create(
@@ -126,7 +126,7 @@ def test_the_database_refuses_bulk_created_shares_that_miss_100(personas, second
 
 @works
 def test_the_database_accepts_bulk_created_shares_that_make_exactly_100(personas):
-    work = two_author_work(personas.holder, {}, {})
+    work = two_author_work(personas.operator, {}, {})
     first_contributor, second_contributor = work.contributors.all()
     with checked_as_at_commit():
         Share.objects.bulk_create(
@@ -140,7 +140,7 @@ def test_the_database_accepts_bulk_created_shares_that_make_exactly_100(personas
 
 @works
 def test_the_database_refuses_a_raw_sql_update_that_breaks_the_sum(personas):
-    work = two_author_work(personas.holder, {"PR": P(50), "MR": P(50)}, {"PR": P(50), "MR": P(50)})
+    work = two_author_work(personas.operator, {"PR": P(50), "MR": P(50)}, {"PR": P(50), "MR": P(50)})
     share = work.shares.filter(right_type="MR").first()
     with refused_by("right type MR sum to 99.99, not 100"), checked_as_at_commit():
         with connection.cursor() as cursor:
@@ -169,8 +169,8 @@ def test_shares_that_miss_100_are_refused_when_the_transaction_commits(personas)
 
 @works
 def test_a_share_moved_to_another_work_than_its_contributor_is_refused(personas):
-    first = f.make_work(personas.holder, (f.make_person(), "CA", {"PR": P(100)}))
-    second = f.make_work(personas.holder, (f.make_person(), "CA", {"PR": P(100)}))
+    first = f.make_work(personas.operator, (f.make_person(), "CA", {"PR": P(100)}))
+    second = f.make_work(personas.operator, (f.make_person(), "CA", {"PR": P(100)}))
     first_share, second_share = first.shares.get(), second.shares.get()
     # Swapping keeps each work at 100 %, so only the contributor check can refuse it.
     with refused_by("belongs to another work than its contributor"), checked_as_at_commit():
@@ -181,7 +181,7 @@ def test_a_share_moved_to_another_work_than_its_contributor_is_refused(personas)
 
 @works
 def test_deleting_every_share_of_a_right_type_is_allowed_but_not_just_one(personas):
-    work = two_author_work(personas.holder, {"PR": P(50), "MR": P(50)}, {"PR": P(50), "MR": P(50)})
+    work = two_author_work(personas.operator, {"PR": P(50), "MR": P(50)}, {"PR": P(50), "MR": P(50)})
     with checked_as_at_commit():
         work.shares.filter(right_type="PR").delete()
     assert list(work.shares.values_list("right_type", flat=True)) == ["MR", "MR"]
@@ -206,7 +206,7 @@ def test_validate_shares_names_the_right_type_whose_sum_is_wrong(db, english):
 def test_register_work_refuses_shares_that_miss_100_and_stores_nothing(personas):
     before = Work.objects.count()
     with pytest.raises(ValidationError, match="100.01"):
-        two_author_work(personas.holder, {"PR": P("50.01")}, {"PR": P(50)})
+        two_author_work(personas.operator, {"PR": P("50.01")}, {"PR": P(50)})
     assert Work.objects.count() == before
 
 
@@ -220,7 +220,7 @@ def test_the_register_of_works_keeps_every_kind_with_its_identifiers_contributor
     }  # fmt: skip
     composer, lyricist, publisher = f.make_person(), f.make_person(), f.make_entity()
     song = register_work(
-        by=personas.holder,
+        by=personas.operator,
         title="Менің Қазақстаным",
         iswc="T-034.524.680-1",
         contributors=[
@@ -230,7 +230,7 @@ def test_the_register_of_works_keeps_every_kind_with_its_identifiers_contributor
         ],
     )
     recording = register_work(
-        by=personas.holder,
+        by=personas.operator,
         kind="recording",
         title="Менің Қазақстаным (live)",
         isrc="KZ-A01-25-00001",
@@ -238,7 +238,7 @@ def test_the_register_of_works_keeps_every_kind_with_its_identifiers_contributor
         contributors=[ContributorInput(f.make_person(), "PER", {"RR": P(100)})],
     )
     film = register_work(
-        by=personas.holder,
+        by=personas.operator,
         kind="audiovisual",
         title="Фильм",
         isan="0000-0000-D07A-0090-Q-0000-0000-X",
@@ -246,7 +246,7 @@ def test_the_register_of_works_keeps_every_kind_with_its_identifiers_contributor
     )
     others = {
         kind: register_work(
-            by=personas.holder, kind=kind, title=kind, contributors=[ContributorInput(composer, "A", {})]
+            by=personas.operator, kind=kind, title=kind, contributors=[ContributorInput(composer, "A", {})]
         )
         for kind in ("performance", "literary", "fine_art")
     }

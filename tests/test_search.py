@@ -32,7 +32,7 @@ def works(personas):  # type: ignore[no-untyped-def]
     elim = f.make_work(
         personas.holder, (personas.holder_party, "CA", share), title="Менің елім", iswc=f.make_iswc()
     )
-    love = f.make_work(personas.holder, (personas.other_party, "CA", share), title="Summer love")
+    love = f.make_work(personas.other_holder, (personas.other_party, "CA", share), title="Summer love")
     return elim, love
 
 

@@ -136,7 +136,7 @@ def test_the_register_stores_the_hand_computed_term_of_a_work(case, personas):
     ]
     split = Decimal(100) / len(authors)
     work = register_work(
-        by=personas.holder,
+        by=personas.operator,
         title="Term example",
         contributors=[ContributorInput(party=p, role="CA", shares={"PR": split}) for p in authors],
         **case.work,
@@ -195,7 +195,7 @@ def test_the_register_stores_the_related_rights_term_of_a_recording(personas):
     performer = f.make_person()
     producer = f.make_entity()
     recording = register_work(
-        by=personas.holder,
+        by=personas.operator,
         kind="recording",
         title="Recording 2001",
         isrc="KZA010100001",
@@ -214,7 +214,7 @@ def test_recording_a_death_recomputes_the_stored_term_of_the_work(personas):
     composer = f.make_person(name_lat="Composer One", birth_date=D(1880, 2, 2))
     lyricist = f.make_person(name_lat="Lyricist Two", birth_date=D(1885, 3, 3))
     work = register_work(
-        by=personas.holder,
+        by=personas.operator,
         title="Song of two",
         contributors=[
             ContributorInput(party=composer, role="C", shares={"PR": Decimal("50")}),

@@ -31,6 +31,7 @@ urlpatterns = [
     path("operator/", include("registers.urls.operator")),
     path("imports/", include("registers.urls.imports")),
     path("history/", include("registers.urls.history")),
+    path("claims/", include("registers.urls.claims")),
     path("entries/", include("registers.urls.editing")),
     path("api/", include("registers.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

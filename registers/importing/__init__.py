@@ -25,7 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from registers import access
-from registers.actions import ContributorInput, audited, create_party, register_work, update_work
+from registers.actions import ContributorInput, audited, change_work, create_party, register_work
 from registers.importing.rows import ContributorRow, ParsedFile, Problem, WorkRow
 from registers.models import (
     EmbodiedWork,
@@ -46,6 +46,8 @@ logger = logging.getLogger(__name__)
 UNIDENTIFIED_NAME = "Unidentified rightsholder"
 
 CREATED, UPDATED, REJECTED = "created", "updated", "rejected"
+#: The change touches other parties' claims: it waits as a proposal for their answers (registers.claims).
+PROPOSED = "proposed"
 
 
 @dataclass
@@ -223,7 +225,7 @@ class _Importer:
             outcome = CREATED
         else:
             fields.pop("title")
-            work = update_work(
+            change = change_work(
                 existing,
                 by=self.user,
                 reason=self.reason,
@@ -232,7 +234,21 @@ class _Importer:
                 alternate_titles=row.alternate_titles,
                 **fields,
             )
-            outcome = UPDATED
+            work = change.work
+            outcome = UPDATED if change.applied else PROPOSED
+            if not change.applied:
+                result.problems.append(
+                    Problem(
+                        row.line,
+                        row.record,
+                        _(
+                            "The change touches other holders' claims: sent to them as proposal %(id)s, "
+                            "applied when they accept it."
+                        )
+                        % {"id": change.proposal.pk},
+                        level="note",
+                    )
+                )
         for recording in row.recordings:
             self.recording(
                 work, row, recording.isrc, recording.title, recording.released_on, recording.duration, result

@@ -1,5 +1,15 @@
 """The statutory registers of Art. 45-1.2: works, authors and rightsholders, CMOs, users, contracts."""
 
+from registers.models.claims import (
+    Conflict,
+    ConflictKind,
+    ConflictStatus,
+    Decision,
+    Proposal,
+    ProposalAnswer,
+    ProposalKind,
+    ProposalStatus,
+)
 from registers.models.contracts import Contract, ContractKind, ContractStatus, Mandate
 from registers.models.imports import ImportBatch, ImportFormat, ImportPolicy, ImportStatus
 from registers.models.orgs import CMO, CMOArea, CMOBranch, CMORepresentative, Licensee, LicenseeLocation
@@ -7,6 +17,7 @@ from registers.models.parties import BankAccount, IPIName, Party, PartyKind, Pse
 from registers.models.reference import Area, UserCategory
 from registers.models.works import (
     AUTHOR_ROLES,
+    ClaimsStatus,
     EmbodiedWork,
     RightType,
     Role,
@@ -25,6 +36,15 @@ __all__ = [
     "CMOArea",
     "CMOBranch",
     "CMORepresentative",
+    "ClaimsStatus",
+    "Conflict",
+    "ConflictKind",
+    "ConflictStatus",
+    "Decision",
+    "Proposal",
+    "ProposalAnswer",
+    "ProposalKind",
+    "ProposalStatus",
     "Contract",
     "ContractKind",
     "ContractStatus",

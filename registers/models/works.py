@@ -64,6 +64,14 @@ class RightType(models.TextChoices):
     RESALE = "RS", _("Resale")
 
 
+class ClaimsStatus(models.TextChoices):
+    """Whether the work's shares are agreed by everyone they name (see :mod:`registers.claims`)."""
+
+    AGREED = "agreed", _("Agreed")
+    AWAITING = "awaiting", _("Awaiting confirmation by the holders it names")
+    DISPUTED = "disputed", _("Disputed")
+
+
 class WorkQuerySet(models.QuerySet["Work"]):
     def public(self) -> WorkQuerySet:
         return self.filter(public=True)
@@ -99,6 +107,13 @@ class Work(models.Model):
     protection_ends_on = models.DateField(_("protected until"), null=True, blank=True)
     protection_basis = models.CharField(_("term basis"), max_length=40, blank=True)
     public = models.BooleanField(_("shown in the public register"), default=True)
+    claims_status = models.CharField(
+        _("claims"),
+        max_length=10,
+        choices=ClaimsStatus.choices,
+        default=ClaimsStatus.AGREED,
+        db_default=ClaimsStatus.AGREED,  # bulk loads (COPY) that do not name it get "agreed"
+    )
     submitter_ref = models.CharField(_("submitter's work number"), max_length=40, blank=True)
     submitted_by = models.ForeignKey(
         "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="submitted_works"

@@ -134,7 +134,7 @@ def _apply_errors(form: BaseForm, formset: Any, exc: ValidationError) -> None:
         formset._non_form_errors = formset.error_class(exc.messages, error_class="nonform")
 
 
-def _save_work(request: HttpRequest, form: WorkForm, formset: Any, work: Work | None) -> Work | None:
+def _save_work(request: HttpRequest, form: WorkForm, formset: Any, work: Work | None) -> Any:
     data, reason = form.cleaned_data, form.cleaned_data.get("reason", "")
     try:
         with transaction.atomic():
@@ -142,8 +142,11 @@ def _save_work(request: HttpRequest, form: WorkForm, formset: Any, work: Work | 
             common = {"by": request.user, "reason": reason, "title": data["title"], **form.work_fields()}
             alternates = lines(data["alternate_titles"])
             if work is None:
-                return actions.register_work(contributors=contributors, alternate_titles=alternates, **common)
-            return actions.update_work(work, contributors=contributors, alternate_titles=alternates, **common)
+                created = actions.register_work(
+                    contributors=contributors, alternate_titles=alternates, **common
+                )
+                return actions.WorkChange(created)
+            return actions.change_work(work, contributors=contributors, alternate_titles=alternates, **common)
     except ValidationError as exc:
         _apply_errors(form, formset, exc)
         return None
@@ -157,9 +160,27 @@ def _work_page(request: HttpRequest, work: Work | None) -> HttpResponse:
         formset = ContributorFormSet(request.POST, prefix="c", allowed_parties=allowed)
         if form.is_valid() and formset.is_valid():
             saved = _save_work(request, form, formset, work)
+            if saved is not None and saved.proposal is not None:
+                messages.info(
+                    request,
+                    _(
+                        "Your change touches other holders' claims or a work someone else registered. "
+                        "It is sent to them as a proposal and takes effect when they accept it."
+                    ),
+                )
+                return redirect("claims:proposal", pk=saved.proposal.pk)
             if saved is not None:
-                messages.success(request, _("The work is saved in the register."))
-                return redirect("edit:work", pk=saved.pk)
+                if saved.work.claims_status == "awaiting":
+                    messages.info(
+                        request,
+                        _(
+                            "The work is registered. The other holders it names confirm it before it is "
+                            "shown in the public register."
+                        ),
+                    )
+                else:
+                    messages.success(request, _("The work is saved in the register."))
+                return redirect("edit:work", pk=saved.work.pk)
     else:
         initial = _work_initial(work) if work else {}
         rows = _contributor_initial(work) if work else _holder_first_row(request.user)
@@ -248,6 +269,14 @@ def _party_page(request: HttpRequest, party: Party | None) -> HttpResponse:
             saved = _save_party(request, form, formset, party)
             if saved is not None:
                 messages.success(request, _("The entry is saved in the register."))
+                if _open_fact_proposals(saved).exists():
+                    messages.info(
+                        request,
+                        _(
+                            "Changes to the date of death, rehabilitation, IIN or date of birth take effect "
+                            "when the expert organization confirms them against a document."
+                        ),
+                    )
                 return redirect("edit:party", pk=saved.pk)
     else:
         form = PartyForm(
@@ -256,8 +285,20 @@ def _party_page(request: HttpRequest, party: Party | None) -> HttpResponse:
         formset = SuccessionFormSet(
             initial=_succession_initial(party) if party else [], prefix="h", allowed_parties=allowed
         )
-    context = {"form": form, "formset": formset, "party": party, "back_url": home_url_for(request.user)}
+    context = {
+        "form": form,
+        "formset": formset,
+        "party": party,
+        "back_url": home_url_for(request.user),
+        "fact_proposals": _open_fact_proposals(party) if party else [],
+    }
     return render(request, "registers/editing/party_form.html", context)
+
+
+def _open_fact_proposals(party: Party) -> Any:
+    from registers.models import Proposal, ProposalKind, ProposalStatus
+
+    return Proposal.objects.filter(party=party, kind=ProposalKind.PARTY_FACTS, status=ProposalStatus.OPEN)
 
 
 @party_creator_required

@@ -135,8 +135,9 @@ class Presenter:
         ids = {
             str(e.pgh_context.get("user")) for e in self.events if e.pgh_context and e.pgh_context.get("user")
         }
-        ids = {i for i in ids if i.isdigit()}
-        return {str(pk): email for pk, email in User.objects.filter(pk__in=ids).values_list("pk", "email")}
+        ids = {i for i in ids if i.isascii() and i.isdigit()}
+        accounts = User.objects.filter(pk__in=ids).select_related("cmo", "party", "licensee__party")
+        return {str(u.pk): u.public_label for u in accounts}  # never the login e-mail: it is confidential
 
     def _related(self) -> dict[tuple[type[models.Model], str], str]:
         wanted: dict[type[models.Model], set[str]] = defaultdict(set)

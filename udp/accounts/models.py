@@ -142,6 +142,18 @@ class User(AbstractUser):
     def needs_mfa(self) -> bool:
         return self.role in MFA_REQUIRED_ROLES
 
+    @property
+    def public_label(self) -> str:
+        """How the account is named to other people: its public name and role, never its e-mail."""
+        role = str(self.get_role_display())
+        if self.role in CMO_ROLES and self.cmo_id:
+            return f"{self.cmo} — {role}"
+        if self.role == Role.HOLDER and self.party_id:
+            return f"{self.party} — {role}"
+        if self.role == Role.LICENSEE and self.licensee_id:
+            return f"{self.licensee} — {role}"
+        return role
+
 
 class ConfidentialAccess(models.Model):
     """An official's look at a party's confidential data, with the reason they gave (Art. 9-2.1 (9))."""

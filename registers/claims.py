@@ -1,0 +1,498 @@
+"""Who answers for which claim, and how a change that touches another party's claim is agreed.
+
+The rules, as collective management does it:
+
+- Each party answers for its own claim on a work (its role, its shares, how it is credited), and so
+  does the CMO that acts for it (an active mandate, or the CMO entered it in the register). A CMO
+  also answers for its own entry (as a publisher, say).
+- The work's own data (title, identifiers, dates) is answered for by whoever registered it: the CMO
+  that registered it, or the holder who submitted it.
+- A party with nobody on the platform to speak for it (no account, no CMO) is answered for by the
+  work's registrant; when it joins, it can dispute what was declared.
+- The expert organization (the operator) may change anything directly, with a reason.
+
+A change whose every touched claim is answered for by the person making it is applied at once.
+Anything else becomes a :class:`~registers.models.Proposal`: the agreed shares stay as they are
+until every touched party (or its CMO) accepts; one rejection turns it into a
+:class:`~registers.models.Conflict` with the parties it touches, and the work is marked disputed.
+
+Registering a work needs its registrant to answer for at least one of its contributors: a holder
+registers their own works, a CMO those of its members; on anybody else's behalf only their CMO or
+the operator. Other named holders who can speak for themselves confirm before the work is public.
+
+Facts that change a person's legal status (:data:`LEGAL_STATUS_FIELDS`) are changed by the operator,
+with evidence; the holder or their CMO proposes them and the operator confirms.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from registers.models import (
+    CMO,
+    ClaimsStatus,
+    Conflict,
+    ConflictKind,
+    ConflictStatus,
+    Decision,
+    Mandate,
+    Party,
+    Proposal,
+    ProposalAnswer,
+    ProposalKind,
+    ProposalStatus,
+    Work,
+)
+from registers.models.contracts import MandateStatus
+
+#: Party fields that change a person's legal status (term of protection, identity).
+LEGAL_STATUS_FIELDS = ("death_date", "rehabilitated_on", "iin", "birth_date", "kind")
+
+#: The work fields a proposal may carry (everything the work form and API write).
+WORK_FIELDS = (
+    "kind",
+    "title",
+    "language",
+    "iswc",
+    "isrc",
+    "isan",
+    "creation_year",
+    "disclosed_on",
+    "anonymous",
+    "pseudonymous",
+    "duration",
+    "submitter_ref",
+)
+
+
+def _is(user: Any, attr: str) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and getattr(user, attr, False))
+
+
+# --- who answers for what ----------------------------------------------------------------------
+
+
+def answerable_parties(user: Any) -> QuerySet[Party]:
+    """The parties whose claims ``user`` answers for (not the operator's everything: see :func:`answers_for`)."""
+    from registers.access import member_parties
+
+    if _is(user, "is_cmo_staff"):
+        return Party.objects.filter(
+            Q(pk__in=member_parties(user.cmo_id).values("pk")) | Q(cmo__pk=user.cmo_id)
+        )
+    if _is(user, "is_holder") and user.party_id:
+        return Party.objects.filter(pk=user.party_id)
+    return Party.objects.none()
+
+
+def answers_for(user: Any, party_id: int | None) -> bool:
+    """May ``user`` speak for ``party_id`` (``None``: for the expert organization)?"""
+    if party_id is None:
+        return _is(user, "is_operator")
+    return answerable_parties(user).filter(pk=party_id).exists()
+
+
+def parties_with_a_voice(party_ids: Iterable[int]) -> set[int]:
+    """Those of ``party_ids`` that somebody other than the operator can speak for."""
+    from udp.accounts.models import Moderation, Role
+
+    ids = set(party_ids)
+    if not ids:
+        return set()
+    from udp.accounts.models import User
+
+    active = Mandate.objects.filter(holder=OuterRef("pk"), status=MandateStatus.ACTIVE)
+    account = User.objects.filter(party=OuterRef("pk"), role=Role.HOLDER, moderation=Moderation.APPROVED)
+    voiced = Party.objects.filter(pk__in=ids).filter(
+        Q(registered_by_cmo__isnull=False) | Q(cmo__isnull=False) | Exists(active) | Exists(account)
+    )
+    return set(voiced.values_list("pk", flat=True))
+
+
+def registrant_party_id(work: Work) -> int | None:
+    """The party that answers for the work's own data: its registering CMO, or the holder who submitted it."""
+    if work.registered_by_cmo_id:
+        return CMO.objects.filter(pk=work.registered_by_cmo_id).values_list("party_id", flat=True).first()
+    submitter = work.submitted_by
+    if submitter is not None and submitter.role == "holder" and submitter.party_id:
+        return int(submitter.party_id)
+    return None
+
+
+def is_registrant(user: Any, work: Work) -> bool:
+    if _is(user, "is_operator"):
+        return True
+    if work.registered_by_cmo_id:
+        return _is(user, "is_cmo_staff") and user.cmo_id == work.registered_by_cmo_id
+    if work.submitted_by_id is not None and work.submitted_by_id == getattr(user, "pk", None):
+        return True
+    registrant = registrant_party_id(work)
+    return registrant is not None and _is(user, "is_holder") and user.party_id == registrant
+
+
+# --- snapshots and payloads ---------------------------------------------------------------------
+
+
+def _jsonable(value: Any) -> Any:
+    return json.loads(json.dumps(value, cls=DjangoJSONEncoder))
+
+
+def _share_text(percent: Any) -> str:
+    return str(Decimal(str(percent)).quantize(Decimal("0.01")))
+
+
+def contributor_rows(contributors: Iterable[Any]) -> list[dict[str, Any]]:
+    """``ContributorInput``-like objects as plain, comparable rows."""
+    rows = []
+    for c in contributors:
+        shares = {rt: _share_text(p) for rt, p in sorted(c.shares.items()) if p is not None}
+        party_id = c.party.pk if hasattr(c, "party") else c["party"]
+        rows.append({"party": party_id, "role": c.role, "shares": shares, "credited_as": c.credited_as or ""})
+    return rows
+
+
+def current_rows(work: Work) -> list[dict[str, Any]]:
+    rows = []
+    for c in work.contributors.prefetch_related("shares").order_by("sequence", "id"):
+        rows.append(
+            {
+                "party": c.party_id,
+                "role": c.role,
+                "shares": {
+                    s.right_type: _share_text(s.percent)
+                    for s in sorted(c.shares.all(), key=lambda s: s.right_type)
+                },
+                "credited_as": c.credited_as,
+            }
+        )
+    return rows
+
+
+def snapshot(work: Work) -> dict[str, Any]:
+    return {
+        "fields": _jsonable({name: getattr(work, name) for name in WORK_FIELDS}),
+        "alternate_titles": sorted(work.titles.values_list("title", flat=True)),
+        "contributors": current_rows(work),
+    }
+
+
+def _keyed(rows: Iterable[dict[str, Any]]) -> dict[tuple[int, str], tuple[Any, str]]:
+    return {(r["party"], r["role"]): (r["shares"], r["credited_as"]) for r in rows}
+
+
+def touched_parties(before: list[dict[str, Any]], after: list[dict[str, Any]]) -> set[int]:
+    """Parties whose claim (role, shares or credit) differs between two contributor sets."""
+    old, new = _keyed(before), _keyed(after)
+    return {key[0] for key in old.keys() | new.keys() if old.get(key) != new.get(key)}
+
+
+def changed_fields(
+    work: Work, fields: dict[str, Any], alternate_titles: Iterable[str] | None
+) -> dict[str, Any]:
+    changes = {
+        name: value
+        for name, value in fields.items()
+        if _jsonable(getattr(work, name, None)) != _jsonable(value)
+    }
+    if alternate_titles is not None:
+        wanted = sorted(
+            dict.fromkeys(
+                t.strip()
+                for t in alternate_titles
+                if t.strip() and t.strip() != fields.get("title", work.title)
+            )
+        )
+        if wanted != sorted(work.titles.values_list("title", flat=True)):
+            changes["alternate_titles"] = wanted
+    return changes
+
+
+# --- deciding whether a change needs others ------------------------------------------------------
+
+
+def answerers_for_work_change(
+    work: Work, *, by: Any, field_changes: dict[str, Any], touched: set[int]
+) -> set[int | None]:
+    """Whose acceptance a change needs (party ids; ``None`` is the expert organization). Empty: apply it."""
+    if _is(by, "is_operator"):
+        return set()
+    mine = set(answerable_parties(by).filter(pk__in=touched).values_list("pk", flat=True))
+    registrant = registrant_party_id(work)
+    by_registrant = is_registrant(by, work)
+    needed: set[int | None] = set()
+    others = touched - mine
+    voiced = parties_with_a_voice(others)
+    for party_id in others:
+        if party_id in voiced:
+            needed.add(party_id)
+        elif not by_registrant:
+            needed.add(registrant)
+    if field_changes and not by_registrant:
+        needed.add(registrant)
+    return needed
+
+
+def check_registration(*, by: Any, party_ids: Sequence[int]) -> set[int]:
+    """Refuse a registration on somebody else's behalf; return the named parties who must confirm it."""
+    if _is(by, "is_operator") or not party_ids:
+        return set()
+    mine = set(answerable_parties(by).filter(pk__in=party_ids).values_list("pk", flat=True))
+    if not mine:
+        if _is(by, "is_cmo_staff"):
+            message = _(
+                "None of the contributors is a member of your CMO. A work is registered by its holders, "
+                "their CMO or the expert organization."
+            )
+        else:
+            message = _(
+                "You can register only works you contribute to. A work is registered on someone else's "
+                "behalf by their CMO or the expert organization."
+            )
+        raise ValidationError({"contributors": message})
+    return parties_with_a_voice(set(party_ids) - mine)
+
+
+# --- proposals ---------------------------------------------------------------------------------
+
+
+def open_proposal(
+    *,
+    kind: str,
+    by: Any,
+    answerers: Iterable[int | None],
+    work: Work | None = None,
+    party: Party | None = None,
+    payload: dict[str, Any] | None = None,
+    base: dict[str, Any] | None = None,
+    note: str = "",
+) -> Proposal:
+    proposal = Proposal.objects.create(
+        kind=kind,
+        work=work,
+        party=party,
+        proposed_by=by if getattr(by, "is_authenticated", False) else None,
+        payload=_jsonable(payload or {}),
+        base=_jsonable(base or {}),
+        note=note.strip(),
+    )
+    ProposalAnswer.objects.bulk_create(
+        ProposalAnswer(proposal=proposal, party_id=party_id)
+        for party_id in sorted(answerers, key=lambda p: (p is not None, p or 0))
+    )
+    return proposal
+
+
+def proposals_visible_to(user: Any) -> QuerySet[Proposal]:
+    if _is(user, "is_operator"):
+        return Proposal.objects.all()
+    if _is(user, "is_regulator"):
+        return Proposal.objects.exclude(kind=ProposalKind.PARTY_FACTS)  # facts carry confidential data
+    if not getattr(user, "is_authenticated", False):
+        return Proposal.objects.none()
+    mine = answerable_parties(user).values("pk")
+    q = Q(proposed_by=user) | Q(answers__party__in=mine) | Q(party__in=mine)
+    if _is(user, "is_cmo_staff"):
+        q |= Q(proposed_by__cmo_id=user.cmo_id, proposed_by__role__in=["cmo_admin", "cmo_staff"])
+    return Proposal.objects.filter(pk__in=Proposal.objects.filter(q).values("pk"))
+
+
+def conflicts_visible_to(user: Any) -> QuerySet[Conflict]:
+    if _is(user, "is_operator") or _is(user, "is_regulator"):
+        return Conflict.objects.all()
+    if not getattr(user, "is_authenticated", False):
+        return Conflict.objects.none()
+    mine = answerable_parties(user).values("pk")
+    return Conflict.objects.filter(pk__in=Conflict.objects.filter(parties__in=mine).values("pk"))
+
+
+def pending_answers_for(user: Any) -> QuerySet[ProposalAnswer]:
+    """Answers ``user`` may give now."""
+    pending = ProposalAnswer.objects.filter(decision=Decision.PENDING, proposal__status=ProposalStatus.OPEN)
+    if _is(user, "is_operator"):
+        return pending.filter(party__isnull=True)
+    return pending.filter(party__in=answerable_parties(user).values("pk"))
+
+
+def answer(
+    proposal: Proposal, *, by: Any, accept: bool, note: str = "", party_id: int | None = -1
+) -> Proposal:
+    """Record ``by``'s answer for every party of the proposal it speaks for (or just ``party_id``)."""
+    from registers import actions
+
+    with transaction.atomic():
+        proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
+        if proposal.status != ProposalStatus.OPEN:
+            raise ValidationError(_("This proposal is no longer open."))
+        mine = [
+            a
+            for a in proposal.answers.filter(decision=Decision.PENDING)
+            if answers_for(by, a.party_id) and (party_id == -1 or a.party_id == party_id)
+        ]
+        if not mine:
+            raise PermissionError("nothing to answer for this account")
+        if any(a.party_id is None for a in mine) and not note.strip():
+            raise ValidationError({"note": _("Say what evidence the decision rests on.")})
+        now = timezone.now()
+        with actions.audited(by, note):
+            for a in mine:
+                a.decision = Decision.ACCEPTED if accept else Decision.REJECTED
+                a.decided_by, a.decided_at, a.note = by, now, note.strip()
+                a.save()
+            if not accept:
+                _reject(proposal, by=by, now=now)
+            elif not proposal.answers.exclude(decision=Decision.ACCEPTED).exists():
+                _apply(proposal, by=by, now=now)
+    return proposal
+
+
+def withdraw(proposal: Proposal, *, by: Any) -> Proposal:
+    from registers import actions
+
+    with transaction.atomic():
+        proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
+        if proposal.status != ProposalStatus.OPEN:
+            raise ValidationError(_("This proposal is no longer open."))
+        if proposal.kind == ProposalKind.WORK_REGISTRATION:
+            raise ValidationError(_("A registration cannot be withdrawn; the holders it names answer it."))
+        own = proposal.proposed_by_id == getattr(by, "pk", None) or (
+            _is(by, "is_cmo_staff")
+            and proposal.proposed_by is not None
+            and proposal.proposed_by.cmo_id == by.cmo_id
+        )
+        if not own:
+            raise PermissionError("only the proposer withdraws")
+        with actions.audited(by):
+            proposal.status, proposal.decided_at = ProposalStatus.WITHDRAWN, timezone.now()
+            proposal.save(update_fields=["status", "decided_at"])
+    return proposal
+
+
+def _touched_and_proposer(proposal: Proposal) -> set[int]:
+    ids = {a.party_id for a in proposal.answers.all() if a.party_id is not None}
+    proposer = proposal.proposed_by
+    if proposer is not None:
+        if proposer.party_id:
+            ids.add(proposer.party_id)
+        if proposer.cmo_id:
+            cmo_party = CMO.objects.filter(pk=proposer.cmo_id).values_list("party_id", flat=True).first()
+            if cmo_party:
+                ids.add(cmo_party)
+    if proposal.party_id:
+        ids.add(proposal.party_id)
+    return ids
+
+
+def _reject(proposal: Proposal, *, by: Any, now: Any) -> None:
+    proposal.status, proposal.decided_at = ProposalStatus.REJECTED, now
+    proposal.save(update_fields=["status", "decided_at"])
+    kind = {
+        ProposalKind.WORK_CHANGE: ConflictKind.DISPUTED_CHANGE,
+        ProposalKind.WORK_REGISTRATION: ConflictKind.DISPUTED_REGISTRATION,
+        ProposalKind.PARTY_FACTS: ConflictKind.DISPUTED_FACTS,
+    }[ProposalKind(proposal.kind)]
+    conflict = Conflict.objects.create(
+        kind=kind,
+        work=proposal.work,
+        proposal=proposal,
+        code=f"{kind}",
+        params={"proposal": proposal.pk},
+        opened_by=by,
+    )
+    conflict.parties.set(Party.objects.filter(pk__in=_touched_and_proposer(proposal)))
+    if proposal.work_id:
+        Work.objects.filter(pk=proposal.work_id).update(claims_status=ClaimsStatus.DISPUTED)
+
+
+def _decoded_fields(model: Any, fields: dict[str, Any]) -> dict[str, Any]:
+    return {name: model._meta.get_field(name).to_python(value) for name, value in fields.items()}
+
+
+def _apply(proposal: Proposal, *, by: Any, now: Any) -> None:
+    from registers import actions
+
+    if proposal.kind == ProposalKind.WORK_REGISTRATION:
+        work = Work.objects.select_for_update().get(pk=proposal.work_id)
+        work.claims_status = (
+            ClaimsStatus.AGREED
+            if not work.conflicts.filter(status=ConflictStatus.OPEN).exists()
+            else ClaimsStatus.DISPUTED
+        )
+        submitter = work.submitted_by
+        work.public = bool(submitter is None or submitter.is_approved)
+        work.save(update_fields=["claims_status", "public", "updated_at"])
+    elif proposal.kind == ProposalKind.WORK_CHANGE:
+        work = Work.objects.select_for_update().get(pk=proposal.work_id)
+        if snapshot(work) != proposal.base:
+            proposal.status, proposal.decided_at = ProposalStatus.SUPERSEDED, now
+            proposal.save(update_fields=["status", "decided_at"])
+            return
+        payload = proposal.payload
+        contributors = None
+        if payload.get("contributors") is not None:
+            parties = Party.objects.in_bulk([r["party"] for r in payload["contributors"]])
+            contributors = [
+                actions.ContributorInput(
+                    party=parties[r["party"]],
+                    role=r["role"],
+                    shares={rt: Decimal(p) for rt, p in r["shares"].items()},
+                    credited_as=r.get("credited_as", ""),
+                )
+                for r in payload["contributors"]
+            ]
+        actions.apply_work_change(
+            work,
+            fields=_decoded_fields(Work, payload.get("fields", {})),
+            alternate_titles=payload.get("alternate_titles"),
+            contributors=contributors,
+        )
+    elif proposal.kind == ProposalKind.PARTY_FACTS:
+        party = Party.objects.select_for_update().get(pk=proposal.party_id)
+        actions.apply_party_fields(party, _decoded_fields(Party, proposal.payload.get("fields", {})))
+    proposal.status, proposal.decided_at = ProposalStatus.ACCEPTED, now
+    proposal.save(update_fields=["status", "decided_at"])
+
+
+def resolve_conflict(conflict: Conflict, *, by: Any, resolution: str) -> Conflict:
+    """The expert organization closes a conflict, saying how it was settled."""
+    from registers import actions
+
+    if not _is(by, "is_operator"):
+        raise PermissionError("only the expert organization resolves conflicts")
+    if not resolution.strip():
+        raise ValidationError({"resolution": _("Say how the conflict was settled.")})
+    with actions.audited(by, resolution):
+        conflict = Conflict.objects.select_for_update().get(pk=conflict.pk)
+        if conflict.status != ConflictStatus.OPEN:
+            raise ValidationError(_("This conflict is already resolved."))
+        conflict.status, conflict.resolved_by, conflict.resolved_at = (
+            ConflictStatus.RESOLVED,
+            by,
+            timezone.now(),
+        )
+        conflict.resolution = resolution.strip()
+        conflict.save()
+        if (
+            conflict.work_id
+            and not Conflict.objects.filter(work_id=conflict.work_id, status=ConflictStatus.OPEN).exists()
+        ):
+            awaiting = Proposal.objects.filter(
+                work_id=conflict.work_id, kind=ProposalKind.WORK_REGISTRATION, status=ProposalStatus.OPEN
+            ).exists()
+            Work.objects.filter(pk=conflict.work_id).update(
+                claims_status=ClaimsStatus.AWAITING if awaiting else ClaimsStatus.AGREED
+            )
+    return conflict
+
+
+def describe_answerer(party_id: int | None, names: dict[int, str]) -> str:
+    return names.get(party_id, f"#{party_id}") if party_id is not None else _("The expert organization")

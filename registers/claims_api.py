@@ -1,0 +1,184 @@
+"""The API of proposals and conflicts (see :mod:`registers.claims`): the same rules as the claims pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import QuerySet
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
+from rest_framework import exceptions, mixins, permissions, serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from registers import claims
+from registers.models import Conflict, Proposal, ProposalAnswer
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class ActorField(serializers.Field[Any, Any, Any, Any]):
+    """An account as others see it: its public name and role."""
+
+    def to_representation(self, value: Any) -> str | None:
+        return value.public_label if value is not None else None
+
+
+class ProposalAnswerSerializer(serializers.ModelSerializer[ProposalAnswer]):
+    party_name = serializers.SerializerMethodField()
+    decided_by = ActorField(read_only=True)
+
+    class Meta:
+        model = ProposalAnswer
+        fields = ["party", "party_name", "decision", "decided_by", "decided_at", "note"]
+
+    def get_party_name(self, answer: ProposalAnswer) -> str:
+        return str(answer.party) if answer.party_id else str(claims.describe_answerer(None, {}))
+
+
+class ProposalSerializer(serializers.ModelSerializer[Proposal]):
+    proposed_by = ActorField(read_only=True)
+    answers = ProposalAnswerSerializer(many=True, read_only=True)
+    current = serializers.SerializerMethodField(help_text="The entry as it is now (for a change of a work).")
+    you_may_answer = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Proposal
+        fields = [
+            "id", "kind", "status", "work", "party", "proposed_by", "note", "payload", "current",
+            "answers", "you_may_answer", "created_at", "decided_at",
+        ]  # fmt: skip
+
+    def get_current(self, proposal: Proposal) -> dict[str, Any] | None:
+        if proposal.work_id is None:
+            return None
+        return claims.snapshot(proposal.work) if proposal.work is not None else None
+
+    def get_you_may_answer(self, proposal: Proposal) -> bool:
+        request = self.context.get("request")
+        user = getattr(request, "user", None)
+        return proposal.status == "open" and any(
+            a.decision == "pending" and claims.answers_for(user, a.party_id) for a in proposal.answers.all()
+        )
+
+
+class DecisionSerializer(serializers.Serializer[Any]):
+    note = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=2000,
+        help_text="Why; for the expert organization, the evidence the decision rests on.",
+    )  # fmt: skip
+
+
+class ConflictSerializer(serializers.ModelSerializer[Conflict]):
+    parties = serializers.SerializerMethodField()
+    opened_by = ActorField(read_only=True)
+    resolved_by = ActorField(read_only=True)
+
+    class Meta:
+        model = Conflict
+        fields = [
+            "id", "kind", "status", "work", "proposal", "parties", "code", "params", "opened_by",
+            "opened_at", "resolved_by", "resolved_at", "resolution",
+        ]  # fmt: skip
+
+    def get_parties(self, conflict: Conflict) -> list[dict[str, Any]]:
+        return [{"id": p.pk, "name": str(p)} for p in conflict.parties.all()]
+
+
+class ResolutionSerializer(serializers.Serializer[Any]):
+    resolution = serializers.CharField(max_length=4000, help_text="How the conflict was settled.")
+
+
+def _drf(exc: DjangoValidationError) -> exceptions.ValidationError:
+    return exceptions.ValidationError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages)
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Proposals you made or may answer"),
+    retrieve=extend_schema(summary="A proposal: the change, the entry as it is now, and the answers"),
+)
+class ProposalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[Proposal]):
+    serializer_class = ProposalSerializer
+    permission_classes = [permissions.IsAuthenticated]
+    queryset = Proposal.objects.none()
+
+    def get_queryset(self) -> QuerySet[Proposal]:
+        queryset = claims.proposals_visible_to(self.request.user).select_related(
+            "proposed_by__cmo", "proposed_by__party", "proposed_by__licensee__party", "work"
+        )
+        status = self.request.query_params.get("status")
+        if status:
+            queryset = queryset.filter(status=status)
+        return queryset.prefetch_related("answers__party", "answers__decided_by").order_by(
+            "-created_at", "-id"
+        )
+
+    def _decide(self, request: Request, accept: bool) -> Response:
+        proposal = self.get_object()
+        data = DecisionSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            claims.answer(proposal, by=request.user, accept=accept, note=data.validated_data["note"])
+        except PermissionError as exc:
+            raise exceptions.PermissionDenied(str(exc)) from exc
+        except DjangoValidationError as exc:
+            raise _drf(exc) from exc
+        return Response(self.get_serializer(self.get_queryset().get(pk=proposal.pk)).data)
+
+    @extend_schema(summary="Accept a proposal for the parties you answer for", request=DecisionSerializer)
+    @action(detail=True, methods=["post"])
+    def accept(self, request: Request, pk: Any = None) -> Response:
+        return self._decide(request, True)
+
+    @extend_schema(summary="Reject a proposal (it becomes a recorded conflict)", request=DecisionSerializer)
+    @action(detail=True, methods=["post"])
+    def reject(self, request: Request, pk: Any = None) -> Response:
+        return self._decide(request, False)
+
+    @extend_schema(summary="Withdraw your own open proposal", request=None)
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request: Request, pk: Any = None) -> Response:
+        proposal = self.get_object()
+        try:
+            claims.withdraw(proposal, by=request.user)
+        except PermissionError as exc:
+            raise exceptions.PermissionDenied(str(exc)) from exc
+        except DjangoValidationError as exc:
+            raise _drf(exc) from exc
+        return Response(self.get_serializer(self.get_queryset().get(pk=proposal.pk)).data)
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Conflicts touching the parties you answer for"),
+    retrieve=extend_schema(summary="A conflict"),
+)
+class ConflictViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[Conflict]):
+    serializer_class = ConflictSerializer
+    permission_classes = [permissions.IsAuthenticated]
+    queryset = Conflict.objects.none()
+
+    def get_queryset(self) -> QuerySet[Conflict]:
+        queryset = claims.conflicts_visible_to(self.request.user)
+        status = self.request.query_params.get("status")
+        if status:
+            queryset = queryset.filter(status=status)
+        return (
+            queryset.select_related("opened_by__cmo", "opened_by__party", "resolved_by")
+            .prefetch_related("parties")
+            .order_by("-opened_at", "-id")
+        )
+
+    @extend_schema(summary="Resolve a conflict (the expert organization)", request=ResolutionSerializer)
+    @action(detail=True, methods=["post"])
+    def resolve(self, request: Request, pk: Any = None) -> Response:
+        conflict = self.get_object()
+        data = ResolutionSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            claims.resolve_conflict(conflict, by=request.user, resolution=data.validated_data["resolution"])
+        except PermissionError as exc:
+            raise exceptions.PermissionDenied(str(exc)) from exc
+        except DjangoValidationError as exc:
+            raise _drf(exc) from exc
+        return Response(self.get_serializer(self.get_queryset().get(pk=conflict.pk)).data)

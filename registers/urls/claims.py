@@ -1,0 +1,10 @@
+from django.urls import path
+
+from registers.views import claims as views
+
+app_name = "claims"
+urlpatterns = [
+    path("", views.overview, name="overview"),
+    path("proposals/<int:pk>/", views.proposal_detail, name="proposal"),
+    path("conflicts/<int:pk>/", views.conflict_detail, name="conflict"),
+]

@@ -1,0 +1,123 @@
+"""Proposals and conflicts, for the holders, CMOs and the expert organization who answer them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from registers import claims
+from registers.models import Conflict, Party, Proposal, ProposalStatus
+from udp.accounts.decorators import role_required
+
+claims_reader = role_required("is_holder", "is_cmo_staff", "is_operator", "is_regulator")
+
+
+def _proposals(user: Any) -> Any:
+    return claims.proposals_visible_to(user).select_related(
+        "proposed_by__cmo", "proposed_by__party", "proposed_by__licensee__party", "work", "party"
+    )
+
+
+@claims_reader
+def overview(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    waiting_ids = claims.pending_answers_for(user).values("proposal_id")
+    visible = _proposals(user)
+    context = {
+        "waiting": visible.filter(pk__in=waiting_ids).order_by("created_at")[:200],
+        "mine": visible.filter(proposed_by=user).order_by("-created_at")[:100],
+        "others": visible.exclude(pk__in=waiting_ids).exclude(proposed_by=user).order_by("-created_at")[:100],
+        "conflicts": claims.conflicts_visible_to(user)
+        .filter(status="open")
+        .select_related("work")
+        .prefetch_related("parties")[:200],
+    }
+    return render(request, "registers/claims/overview.html", context)
+
+
+def _rows_with_names(rows: list[dict[str, Any]] | None) -> list[dict[str, Any]]:
+    if not rows:
+        return []
+    names = {p.pk: str(p) for p in Party.objects.filter(pk__in=[r["party"] for r in rows])}
+    return [{**r, "name": names.get(r["party"], f"#{r['party']}")} for r in rows]
+
+
+@claims_reader
+def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        proposal = _proposals(request.user).get(pk=pk)
+    except Proposal.DoesNotExist:
+        raise Http404 from None
+    if request.method == "POST":
+        verb, note = request.POST.get("decision", ""), request.POST.get("note", "")
+        try:
+            if verb in ("accept", "reject"):
+                claims.answer(proposal, by=request.user, accept=verb == "accept", note=note)
+                messages.success(request, _("Your answer is recorded."))
+            elif verb == "withdraw":
+                claims.withdraw(proposal, by=request.user)
+                messages.success(request, _("The proposal is withdrawn."))
+            else:
+                raise ValidationError(_("Choose accept or reject."))
+        except PermissionError:
+            raise PermissionDenied from None
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+        return redirect("claims:proposal", pk=proposal.pk)
+    proposal.refresh_from_db()
+    answers = list(proposal.answers.select_related("party", "decided_by__cmo", "decided_by__party"))
+    current = claims.snapshot(proposal.work) if proposal.work is not None else None
+    context = {
+        "proposal": proposal,
+        "answers": answers,
+        "may_answer": proposal.status == ProposalStatus.OPEN
+        and any(a.decision == "pending" and claims.answers_for(request.user, a.party_id) for a in answers),
+        "answer_needs_evidence": any(a.party_id is None for a in answers),
+        "may_withdraw": proposal.status == ProposalStatus.OPEN
+        and proposal.kind != "work_registration"
+        and (
+            proposal.proposed_by_id == request.user.pk
+            or (
+                request.user.is_cmo_staff
+                and proposal.proposed_by is not None
+                and proposal.proposed_by.cmo_id == request.user.cmo_id
+            )
+        ),
+        "current_rows": _rows_with_names(current["contributors"]) if current else [],
+        "proposed_rows": _rows_with_names(proposal.payload.get("contributors")),
+        "proposed_fields": proposal.payload.get("fields", {}),
+        "current_fields": (current or {}).get("fields", {}),
+        "proposed_titles": proposal.payload.get("alternate_titles"),
+    }
+    return render(request, "registers/claims/proposal.html", context)
+
+
+@claims_reader
+def conflict_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        conflict = claims.conflicts_visible_to(request.user).select_related("work", "proposal").get(pk=pk)
+    except Conflict.DoesNotExist:
+        raise Http404 from None
+    if request.method == "POST":
+        try:
+            claims.resolve_conflict(conflict, by=request.user, resolution=request.POST.get("resolution", ""))
+            messages.success(request, _("The conflict is resolved."))
+        except PermissionError:
+            raise PermissionDenied from None
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+        return redirect("claims:conflict", pk=conflict.pk)
+    conflict.refresh_from_db()
+    context = {
+        "conflict": conflict,
+        "parties": conflict.parties.all(),
+        "may_resolve": request.user.is_operator,
+    }
+    return render(request, "registers/claims/conflict.html", context)

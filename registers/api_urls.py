@@ -11,6 +11,7 @@ router.register("users", api.LicenseeViewSet, basename="licensee")
 router.register("contracts", api.ContractViewSet, basename="contract")
 router.register("areas", api.AreaViewSet, basename="area")
 router.register("user-categories", api.UserCategoryViewSet, basename="user-category")
+router.register("imports", api.ImportBatchViewSet, basename="import")
 
 urlpatterns = [
     path("auth/token/", api.ObtainTokenView.as_view(), name="api-token"),

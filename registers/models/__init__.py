@@ -1,7 +1,7 @@
 """The statutory registers of Art. 45-1.2: works, authors and rightsholders, CMOs, users, contracts."""
 
 from registers.models.contracts import Contract, ContractKind, ContractStatus, Mandate
-from registers.models.imports import ImportBatch, ImportFormat, ImportPolicy, ImportStatus
+from registers.models.imports import ImportBatch, ImportFormat, ImportPolicy, ImportProblem, ImportStatus
 from registers.models.orgs import CMO, CMOArea, CMOBranch, CMORepresentative, Licensee, LicenseeLocation
 from registers.models.parties import BankAccount, IPIName, Party, PartyKind, Pseudonym, Succession
 from registers.models.reference import Area, UserCategory
@@ -31,6 +31,7 @@ __all__ = [
     "EmbodiedWork",
     "IPIName",
     "ImportBatch",
+    "ImportProblem",
     "ImportFormat",
     "ImportPolicy",
     "ImportStatus",

@@ -231,11 +231,13 @@ def read_rows(parsed: ParsedFile, numbered: Iterable[tuple[int, list[str]]]) -> 
         if work is None or work.ref != ref:
             if work is not None:
                 yield work
-            work = _work(line, ref[:MAX_FIELD], row)
-        if cell_problems:
+            work = WorkRow(line=line, record=ROW, ref=ref)
             for problem in cell_problems:
                 work.add(problem)
-            continue
+            _work(work, row)
+        else:
+            for problem in cell_problems:
+                work.add(problem)
         _contributor(work, line, row)
     if work is not None:
         yield work
@@ -246,19 +248,20 @@ def _cell_problems(line: int, row: dict[str, str]) -> list[Problem]:
     for name, value in row.items():
         if len(value) > MAX_FIELD:
             problems.append(Problem(line, ROW, "field_too_long", {"limit": MAX_FIELD}, name))
-            row[name] = ""
-        elif match := CONTROL_IN_CELL.search(value):
+            row[name] = value[:MAX_FIELD]
+        if match := CONTROL_IN_CELL.search(row[name]):
             problems.append(
                 Problem(line, ROW, "control_in_cell", {"char": f"U+{ord(match.group()):04X}"}, name)
             )
-            row[name] = ""
+            row[name] = CONTROL_IN_CELL.sub("", row[name])
     return problems
 
 
-def _work(line: int, ref: str, row: dict[str, str]) -> WorkRow:
-    work = WorkRow(
-        line=line, record=ROW, ref=ref, title=row.get("title", ""), language=row.get("language", "").lower()
-    )
+def _work(work: WorkRow, row: dict[str, str]) -> None:
+    """The work's columns, from its first row."""
+    line = work.line
+    work.title = row.get("title", "")
+    work.language = row.get("language", "").lower()
     work.alternate_titles = [t.strip() for t in row.get("alternate_titles", "").split("|") if t.strip()]
     if not work.title:
         work.error(line, ROW, "no_title", field="title")
@@ -281,7 +284,6 @@ def _work(line: int, ref: str, row: dict[str, str]) -> WorkRow:
             work.disclosed_on = dt.date.fromisoformat(row["disclosed_on"][:10])
         except ValueError:
             work.error(line, ROW, "date_format", field="disclosed_on")
-    return work
 
 
 def _int(work: WorkRow, line: int, name: str, value: str) -> int | None:

@@ -42,6 +42,7 @@ BOMS = (  # longest first: the UTF-32 LE mark starts with the UTF-16 LE one
 CWR_CHARSETS = {"UTF-8": "utf-8", "UTF8": "utf-8", "BIG5": "big5", "GB": "gb18030", "GB2312": "gb18030"}
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 LINE_BREAK = re.compile(r"\r\n|\r|\n")
+BYTE_BREAK = re.compile(rb"\r\n|\r|\n")
 #: Punctuation outside ASCII that both text and legacy code pages are full of.
 TYPOGRAPHY = frozenset("\u00a0«»–—‘’‚“”„…№°©®™·•§€")
 WORD = re.compile(r"\w+")
@@ -138,9 +139,24 @@ def check_controls(fh: IO[bytes], encoding: Encoding) -> None:
 # -- choosing the encoding ---------------------------------------------------------------------------
 def detect(fh: IO[bytes], kind: str) -> Encoding:
     """The encoding of a ``csv`` or ``cwr`` file whose every line is text; else :class:`NotText`."""
+    if by_bom(fh) is None:
+        _refuse_nul(fh)
     encoding = detect_cwr(fh) if kind == "cwr" else detect_csv(fh)
     check_controls(fh, encoding)
     return encoding
+
+
+def _refuse_nul(fh: IO[bytes]) -> None:
+    """A NUL byte in a file without a byte-order mark: binary, or UTF-16 without its mark."""
+    breaks = 0
+    tail = b""
+    for chunk in chunks(fh):
+        at = chunk.find(b"\x00")
+        text = chunk if at < 0 else chunk[:at]
+        breaks += len(BYTE_BREAK.findall(tail + text)) - len(BYTE_BREAK.findall(tail))
+        if at >= 0:
+            raise NotText(breaks + 1, "nul_byte", char="U+0000")
+        tail = chunk[-1:]
 
 
 def by_bom(fh: IO[bytes]) -> Encoding | None:
@@ -171,8 +187,6 @@ def detect_csv(fh: IO[bytes]) -> Encoding:
     not_utf8 = _valid(fh, utf8)
     if not_utf8 is None:
         return utf8
-    if _has_nul(fh):  # binary, or UTF-16 without a byte-order mark
-        _raise(_valid_controls(fh, Encoding("latin-1", "ISO-8859-1")))
     plausible = [codec for codec in LEGACY if _plausible(fh, codec)]
     if len(plausible) == 2 and _same_text(fh):
         plausible = plausible[1:]
@@ -203,18 +217,6 @@ def detect_cwr(fh: IO[bytes]) -> Encoding:
 def _raise(problem: NotText | None) -> None:
     if problem is not None:
         raise problem
-
-
-def _valid_controls(fh: IO[bytes], encoding: Encoding) -> NotText | None:
-    try:
-        check_controls(fh, encoding)
-    except NotText as exc:
-        return exc
-    return None
-
-
-def _has_nul(fh: IO[bytes]) -> bool:
-    return any(b"\x00" in chunk for chunk in chunks(fh))
 
 
 def _high_bytes(fh: IO[bytes]) -> set[int]:

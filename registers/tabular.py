@@ -1,7 +1,8 @@
 """The works template for bulk import and export, as CSV or XLSX.
 
 One row per contributor; the rows of one work share its ``work_ref`` (the submitter's own work
-number) and the work's columns are read from its first row. Contributors are identified by their
+number), follow each other, and the work's columns are read from its first row. Cells this module
+wrote with a leading quote (formula neutralisation, :mod:`udp.core.spreadsheets`) read back as written. Contributors are identified by their
 register id (``party_id``) or IPI name number, or created from the name: confidential data (IIN,
 addresses, bank details) is never asked for and never exported. Shares are percentages with up to
 two decimals; for each right type they sum to 100 within a work.

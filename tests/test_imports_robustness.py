@@ -20,7 +20,6 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
-from registers.importing.lifecycle import LOCK_SPACE, sweep
 from registers.models import ImportBatch, IPIName, Work, WorkContributor
 from registers.tasks import import_works
 from tests import factories as f
@@ -106,6 +105,8 @@ def test_a_batch_left_running_by_a_dead_worker_is_ended_as_interrupted_when_the_
 
 
 def test_a_batch_whose_worker_is_alive_is_left_running(personas: Any) -> None:
+    from registers.importing.lifecycle import LOCK_SPACE, sweep
+
     login(personas.cmo_staff).post(
         reverse("imports:upload"),
         {"file": SimpleUploadedFile("w.csv", HEADER.encode()), "policy": "keep_good"},

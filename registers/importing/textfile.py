@@ -46,6 +46,7 @@ BYTE_BREAK = re.compile(rb"\r\n|\r|\n")
 #: Punctuation outside ASCII that both text and legacy code pages are full of.
 TYPOGRAPHY = frozenset("\u00a0«»–—‘’‚“”„…№°©®™·•§€")
 WORD = re.compile(r"\w+")
+NON_ASCII = re.compile(r"[^\x00-\x7f]")
 
 
 class NotText(Exception):
@@ -250,8 +251,8 @@ def _plausible(fh: IO[bytes], codec: str) -> bool:
 def _plausible_line(line: str) -> bool:
     if line.isascii():
         return True
-    for char in line:
-        if not char.isascii() and not char.isalpha() and char not in TYPOGRAPHY:
+    for char in set(NON_ASCII.findall(line)):
+        if not char.isalpha() and char not in TYPOGRAPHY:
             return False
     for match in WORD.finditer(line):
         word = match.group()

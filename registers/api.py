@@ -13,13 +13,17 @@ from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch, QuerySet
+from django.http import FileResponse, HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema, extend_schema_view
 from rest_framework import exceptions, mixins, permissions, viewsets
 from rest_framework.authtoken.models import Token
+from rest_framework.decorators import action
 from rest_framework.generics import GenericAPIView
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
@@ -30,7 +34,17 @@ from registers import filters as register_filters
 from registers import public_selectors as selectors
 from registers import serializers as s
 from registers.claims_api import ProposalSerializer
-from registers.models import CMO, Area, Contract, Licensee, Party, UserCategory, Work, WorkContributor
+from registers.models import (
+    CMO,
+    Area,
+    Contract,
+    ImportBatch,
+    Licensee,
+    Party,
+    UserCategory,
+    Work,
+    WorkContributor,
+)
 from registers.models.contracts import ContractStatus
 from udp.core.pagination import NoCountPagination
 
@@ -402,3 +416,110 @@ def _check_totp(user: Any, code: str) -> None:
             _("This account needs a valid code from its authenticator app.")
         )
     clear()
+
+
+# --- imports of works -------------------------------------------------------------------------
+
+
+class CanImportWorks(permissions.BasePermission):
+    """Rightsholders, CMO staff and the operator import and export works (as on the import pages)."""
+
+    message = _("Only rightsholders, CMO staff and the operator import works.")
+
+    def has_permission(self, request: Request, view: Any) -> bool:
+        from registers.importing.uploads import can_import
+
+        return can_import(request.user)
+
+
+@extend_schema_view(
+    list=extend_schema(summary="My imports of works (CMO staff: their CMO's; the operator: all)"),
+    retrieve=extend_schema(summary="An import: status, counts, problems counted by kind, failure reason"),
+    create=extend_schema(
+        summary="Upload a file of works to import (CSV, XLSX, CWR 2.1/2.2)",
+        description=(
+            "The file is checked and imported in the background; poll the import until its status is "
+            "no longer `queued` or `running`. A file that cannot be read (encoding, control characters, "
+            "structure) is refused as a whole; otherwise `policy` decides whether good works are kept."
+        ),
+        request={"multipart/form-data": s.ImportUploadSerializer},
+        responses={201: s.ImportBatchSerializer},
+    ),
+)
+class ImportBatchViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet[Any]
+):
+    queryset = ImportBatch.objects.none()
+    serializer_class = s.ImportBatchSerializer
+    pagination_class = NoCountPagination
+    permission_classes = [permissions.IsAuthenticated, CanImportWorks]
+    parser_classes = [MultiPartParser, FormParser, JSONParser]
+
+    def get_queryset(self) -> QuerySet[ImportBatch]:
+        from registers.importing.uploads import batches_visible_to
+
+        return batches_visible_to(self.request.user).order_by("-created_at", "-id")
+
+    def get_object(self) -> ImportBatch:
+        from registers.importing.uploads import get_batch_for_user
+
+        return get_batch_for_user(self.request.user, self.kwargs["pk"])
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        from registers.importing.uploads import start_import
+
+        upload = s.ImportUploadSerializer(data=request.data)
+        upload.is_valid(raise_exception=True)
+        batch = start_import(request.user, upload.validated_data["file"], upload.validated_data["policy"])
+        return Response(s.ImportBatchSerializer(batch).data, status=201)
+
+    @extend_schema(
+        summary="The kept problems of an import, line by line", responses=s.ImportProblemSerializer(many=True)
+    )
+    @action(detail=True, methods=["get"])
+    def problems(self, request: Request, pk: Any = None) -> Response:
+        batch = self.get_object()
+        rows = self.paginate_queryset(batch.problems.all())
+        return self.get_paginated_response(s.ImportProblemSerializer(rows, many=True).data)
+
+    @extend_schema(
+        summary="The kept problems of an import as CSV", responses={(200, "text/csv"): OpenApiTypes.BINARY}
+    )
+    @action(detail=True, methods=["get"], url_path="problems-csv")
+    def problems_csv(self, request: Request, pk: Any = None) -> StreamingHttpResponse:
+        from registers.views.imports import problems_csv_response
+
+        return problems_csv_response(self.get_object())
+
+    @extend_schema(
+        summary="The CWR acknowledgement (ACK) of a CWR import",
+        responses={(200, "text/plain"): OpenApiTypes.BINARY},
+    )
+    @action(detail=True, methods=["get"])
+    def ack(self, request: Request, pk: Any = None) -> FileResponse:
+        from registers.views.imports import ack_response
+
+        return ack_response(self.get_object())
+
+    @extend_schema(
+        summary="The works I may edit, as CSV, XLSX or CWR 2.1",
+        responses={(200, "application/octet-stream"): OpenApiTypes.BINARY},
+    )
+    @action(detail=False, methods=["get"], url_path=r"export/(?P<fmt>csv|xlsx|cwr)")
+    def export(self, request: Request, fmt: str) -> HttpResponse | StreamingHttpResponse:
+        from registers.views.imports import works_export
+
+        return works_export(request.user, fmt)
+
+    @extend_schema(
+        summary="The import template, as CSV or XLSX",
+        responses={(200, "application/octet-stream"): OpenApiTypes.BINARY},
+    )
+    @action(detail=False, methods=["get"], url_path=r"template/(?P<fmt>csv|xlsx)")
+    def template(self, request: Request, fmt: str) -> HttpResponse:
+        from registers import tabular
+
+        content = tabular.write_xlsx(tabular.EXAMPLE) if fmt == "xlsx" else tabular.write_csv(tabular.EXAMPLE)
+        response = HttpResponse(content, content_type="application/octet-stream")
+        response["Content-Disposition"] = f'attachment; filename="works-template.{fmt}"'
+        return response

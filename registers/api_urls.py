@@ -13,6 +13,7 @@ router.register("areas", api.AreaViewSet, basename="area")
 router.register("proposals", claims_api.ProposalViewSet, basename="proposal")
 router.register("conflicts", claims_api.ConflictViewSet, basename="conflict")
 router.register("user-categories", api.UserCategoryViewSet, basename="user-category")
+router.register("imports", api.ImportBatchViewSet, basename="import")
 
 urlpatterns = [
     path("auth/token/", api.ObtainTokenView.as_view(), name="api-token"),

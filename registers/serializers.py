@@ -24,6 +24,9 @@ from registers.models import (
     CMORepresentative,
     Contract,
     ContractKind,
+    ImportBatch,
+    ImportPolicy,
+    ImportProblem,
     IPIName,
     Licensee,
     LicenseeLocation,
@@ -402,3 +405,67 @@ class TokenRequestSerializer(serializers.Serializer[Any]):
 
 class TokenSerializer(serializers.Serializer[Any]):
     token = serializers.CharField()
+
+
+# --- imports of works -------------------------------------------------------------------------
+
+
+class ImportUploadSerializer(serializers.Serializer[Any]):
+    """The same checks as the upload page: the format from the extension, at most 20 MB; the file
+    name is kept only for display (the file is stored under a generated name)."""
+
+    file = serializers.FileField(help_text="CSV, XLSX or CWR 2.1/2.2 (.V21, .V22), at most 20 MB")
+    policy = serializers.ChoiceField(choices=ImportPolicy.choices, default=ImportPolicy.KEEP_GOOD)
+
+    def validate_file(self, upload: Any) -> Any:
+        from registers.importing.uploads import MAX_UPLOAD, detect_format
+
+        if detect_format(upload.name) is None:
+            raise serializers.ValidationError(_("Upload a .csv, .xlsx or CWR file (.V21, .V22)."))
+        if upload.size > MAX_UPLOAD:
+            raise serializers.ValidationError(_("The file is larger than 20 MB."))
+        return upload
+
+
+class ImportProblemSerializer(serializers.ModelSerializer[ImportProblem]):
+    reason = serializers.CharField(read_only=True, help_text="in the language of the request")
+
+    class Meta:
+        model = ImportProblem
+        fields = ["line", "record", "field", "level", "code", "params", "reason"]
+
+
+class ImportBatchSerializer(serializers.ModelSerializer[ImportBatch]):
+    failure_reason = serializers.CharField(read_only=True, help_text="why a failed import stopped")
+    problem_counts = serializers.DictField(
+        child=serializers.IntegerField(), read_only=True, help_text="every problem, counted by code"
+    )
+    problems_truncated = serializers.BooleanField(
+        read_only=True, help_text="only the first problems are kept; all are counted"
+    )
+
+    class Meta:
+        model = ImportBatch
+        fields = [
+            "id",
+            "filename",
+            "format",
+            "policy",
+            "status",
+            "encoding",
+            "lines_total",
+            "works_created",
+            "works_updated",
+            "errors_count",
+            "notes_count",
+            "problem_counts",
+            "problems_truncated",
+            "refused_whole_file",
+            "failure_code",
+            "failure_params",
+            "failure_reason",
+            "created_at",
+            "started_at",
+            "finished_at",
+        ]
+        read_only_fields = fields

@@ -3,12 +3,26 @@
 from __future__ import annotations
 
 from celery import shared_task
+from django.conf import settings
 
 
-@shared_task(name="registers.import_works")
+@shared_task(
+    name="registers.import_works",
+    soft_time_limit=settings.IMPORT_TIME_LIMIT,
+    time_limit=settings.IMPORT_TIME_LIMIT + 120,
+)
 def import_works(batch_id: int) -> str | None:
-    """Import the batch ``batch_id``. Idempotent: a batch already running or finished is left alone."""
+    """Import the batch ``batch_id``. Idempotent: a batch already running or finished is left alone,
+    and a batch left running by a worker that died is ended as interrupted."""
     from registers.importing import run_import
 
     batch = run_import(batch_id)
     return batch.status if batch is not None else None
+
+
+@shared_task(name="registers.sweep_imports")
+def sweep_imports() -> int:
+    """End the imports whose worker died; send again the ones whose task was lost."""
+    from registers.importing.lifecycle import sweep
+
+    return sweep()

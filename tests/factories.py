@@ -149,3 +149,18 @@ def login(client: Any, user: User) -> Any:
         session["account_authentication_methods_user"] = str(user.pk)
         session.save()
     return client
+
+
+def problems_of(batch: Any) -> list[dict[str, Any]]:
+    """The kept problems of an import batch, as dicts, with each reason in the active language."""
+    return [
+        {
+            "line": p.line,
+            "record": p.record,
+            "field": p.field,
+            "level": p.level,
+            "code": p.code,
+            "reason": p.reason,
+        }
+        for p in batch.problems.all()
+    ]

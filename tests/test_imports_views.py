@@ -129,7 +129,8 @@ def test_the_export_holds_only_the_works_the_user_may_edit(personas: Any) -> Non
     f.make_work(personas.holder, (personas.holder_party, "CA", {"PR": Decimal("100")}), title="Mine")
     f.make_work(personas.other_holder, (personas.other_party, "CA", {"PR": Decimal("100")}), title="Not mine")
 
-    csv = login(personas.holder).get(reverse("imports:export", args=["csv"])).content.decode("utf-8-sig")
+    response = login(personas.holder).get(reverse("imports:export", args=["csv"]))
+    csv = b"".join(response.streaming_content).decode("utf-8-sig")
     cwr = login(personas.holder).get(reverse("imports:export", args=["cwr"])).content.decode()
 
     assert "Mine" in csv and "Not mine" not in csv
@@ -151,7 +152,7 @@ def test_an_upload_is_imported_by_a_celery_worker(personas: Any) -> None:
             time.sleep(0.2)
             batch.refresh_from_db()
 
-    assert (batch.status, batch.works_created) == ("done", 1), batch.errors
+    assert (batch.status, batch.works_created) == ("done", 1), f.problems_of(batch)
     assert Work.objects.get(iswc="T1234567894").registered_by_cmo == personas.cmo
     assert batch.ack_file
 

@@ -252,7 +252,12 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {}
+CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
+    # imports whose worker died are ended as interrupted; lost import tasks are sent again
+    "sweep-imports": {"task": "registers.sweep_imports", "schedule": 300.0},
+}
+#: An import running longer than this (seconds) is stopped and ends as failed, saying where it stopped.
+IMPORT_TIME_LIMIT = env.int("UDP_IMPORT_TIME_LIMIT", default=2 * 60 * 60)
 
 PGHISTORY_APPEND_ONLY = True
 

@@ -12,14 +12,17 @@ transaction is bad and the reason names the total.
 from __future__ import annotations
 
 import datetime as dt
+import io
 from collections import defaultdict
+from collections.abc import Iterable, Iterator
 from decimal import Decimal
+from typing import IO
 
 from django.core.exceptions import ValidationError
-from django.utils.translation import gettext as _
 
 from registers.cwr import records
-from registers.importing.rows import ContributorRow, ParsedFile, Problem, RecordingRow, WorkRow
+from registers.importing import textfile
+from registers.importing.rows import NOTE, ContributorRow, ParsedFile, RecordingRow, WorkRow
 from udp import identifiers
 
 HUNDRED = Decimal("100.00")
@@ -30,18 +33,14 @@ DERIVED_PUBLISHERS = frozenset({"SE", "AM", "ES", "PA"})
 WORK_TRANSACTIONS = frozenset({"NWR", "REV"})
 
 
-def decode(data: bytes) -> str:
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return data.decode("latin-1")
-
-
 class _Reader:
-    def __init__(self, text: str) -> None:
-        self.lines = text.splitlines()
-        self.result = ParsedFile(lines_total=len(self.lines))
+    """Reads the lines of a CWR file once, yielding each work transaction as soon as it ends."""
+
+    def __init__(self, lines: Iterable[str], result: ParsedFile) -> None:
+        self.lines = lines
+        self.result = result
         self.work: WorkRow | None = None
+        self.closed: list[WorkRow] = []
         self.group_type = ""
         self.group_id = 0
         self.group_records = 0
@@ -52,47 +51,55 @@ class _Reader:
         self.file_records = 0
 
     # -- problems -------------------------------------------------------------------------------
-    def error(self, line: int, record: str, reason: str, field: str = "") -> None:
-        target = self.work.problems if self.work is not None else self.result.problems
-        target.append(Problem(line, record, reason, field))
+    def error(
+        self, line: int, record: str, code: str, params: dict[str, object] | None = None, field: str = ""
+    ) -> None:
+        if self.work is not None:
+            self.work.error(line, record, code, params, field)
+        else:
+            self.result.problem(line, record, code, params, field)
 
-    def note(self, line: int, record: str, reason: str) -> None:
-        target = self.work.problems if self.work is not None else self.result.problems
-        target.append(Problem(line, record, reason, level="note"))
+    def note(self, line: int, record: str, code: str, params: dict[str, object] | None = None) -> None:
+        if self.work is not None:
+            self.work.note(line, record, code, params)
+        else:
+            self.result.problem(line, record, code, params, level=NOTE)
 
     # -- the file -------------------------------------------------------------------------------
-    def read(self) -> ParsedFile:
-        if not self.lines or not self.lines[0].startswith("HDR"):
-            self.result.problems.append(
-                Problem(
-                    1, self.lines[0][:3] if self.lines else "", _("A CWR file starts with an HDR record.")
-                )
-            )
-        for number, line in enumerate(self.lines, start=1):
+    def read(self) -> Iterator[WorkRow]:
+        number = 0
+        for number, raw in enumerate(self.lines, start=1):
+            line = raw.rstrip("\r\n")
+            if number == 1 and not line.startswith("HDR"):
+                self.result.problem(1, line[:3], "cwr_no_hdr")
+            self.result.lines_total = number
             if not line.strip():
                 continue
             self.file_records += 1
             self.record(number, line)
+            yield from self._take_closed()
+        if number == 0:
+            self.result.problem(1, "", "cwr_no_hdr")
         self.close_work()
+        yield from self._take_closed()
         if not self.seen_trailer:
-            self.result.problems.append(
-                Problem(len(self.lines), "TRL", _("The file ends without a TRL record."))
-            )
-        return self.result
+            self.result.problem(number, "TRL", "cwr_no_trl")
+
+    def _take_closed(self) -> Iterator[WorkRow]:
+        while self.closed:
+            yield self.closed.pop(0)
 
     def record(self, number: int, line: str) -> None:
         kind = line[:3]
         if kind not in records.KNOWN_RECORDS:
             if self.work is not None:
                 self.group_records += 1
-            self.error(number, kind, _("Unknown record type “%(kind)s”.") % {"kind": kind})
+            self.error(number, kind, "cwr_unknown_record", {"kind": kind})
             return
         if kind in records.SKIPPED_RECORDS:
             if self.work is not None:
                 self.group_records += 1
-            self.note(
-                number, kind, _("%(kind)s records are not kept by the register; skipped.") % {"kind": kind}
-            )
+            self.note(number, kind, "cwr_skipped_record", {"kind": kind})
             return
         if not self.length_ok(number, kind, line):
             if kind in WORK_TRANSACTIONS:
@@ -103,9 +110,7 @@ class _Reader:
         fields = records.parse(line, kind)
         handler = getattr(self, f"on_{kind.lower()}", None)
         if handler is None:
-            self.error(
-                number, kind, _("%(kind)s records are not expected in a registration file.") % {"kind": kind}
-            )
+            self.error(number, kind, "cwr_unexpected_record", {"kind": kind})
             return
         handler(number, fields)
 
@@ -114,10 +119,7 @@ class _Reader:
         if low <= len(line) <= high:
             return True
         self.error(
-            number,
-            kind,
-            _("The record is %(n)s characters long; a %(kind)s record has %(low)s to %(high)s.")
-            % {"n": len(line), "kind": kind, "low": low, "high": high},
+            number, kind, "cwr_record_length", {"n": len(line), "kind": kind, "low": low, "high": high}
         )
         return False
 
@@ -132,9 +134,7 @@ class _Reader:
         self.group_records, self.group_transactions = 1, 0
         self.groups += 1
         if self.group_type not in WORK_TRANSACTIONS:
-            self.note(
-                number, "GRH", _("Groups of %(t)s transactions are not imported.") % {"t": self.group_type}
-            )
+            self.note(number, "GRH", "cwr_group_skipped", {"t": self.group_type})
 
     def on_grt(self, number: int, f: dict[str, str]) -> None:
         self.close_work()
@@ -151,15 +151,7 @@ class _Reader:
 
     def check_count(self, number: int, kind: str, field: str, given: str, counted: int) -> None:
         if not given.isdigit() or int(given) != counted:
-            self.result.problems.append(
-                Problem(
-                    number,
-                    kind,
-                    _("The file says %(given)s here, but %(counted)s were counted.")
-                    % {"given": given, "counted": counted},
-                    field,
-                )
-            )
+            self.result.problem(number, kind, "cwr_count", {"given": given, "counted": counted}, field)
 
     # -- transactions ---------------------------------------------------------------------------
     def start_work(self, number: int, kind: str, f: dict[str, str]) -> WorkRow:
@@ -178,31 +170,24 @@ class _Reader:
             transaction_type=kind,
         )
         if self.group_type != kind:
-            self.error(number, kind, _("A %(kind)s transaction outside a %(kind)s group.") % {"kind": kind})
+            self.error(number, kind, "cwr_outside_group", {"kind": kind})
         return self.work
 
     def close_work(self) -> None:
         if self.work is not None:
             if not self.work.bad:
                 settle_shares(self.work)
-            self.result.works.append(self.work)
+            self.closed.append(self.work)
             self.work = None
 
     def detail(self, number: int, kind: str, f: dict[str, str]) -> WorkRow | None:
         if self.work is None:
-            self.result.problems.append(
-                Problem(number, kind, _("A %(kind)s record outside a work transaction.") % {"kind": kind})
-            )
+            self.result.problem(number, kind, "cwr_outside_transaction", {"kind": kind})
             return None
         self.group_records += 1
         seq = f.get("transaction_seq", "")
         if seq.isdigit() and int(seq) != self.work.transaction_seq:
-            self.error(
-                number,
-                kind,
-                _("The transaction sequence number differs from its NWR/REV record."),
-                "transaction_seq",
-            )
+            self.error(number, kind, "cwr_sequence", field="transaction_seq")
         return self.work
 
     def on_nwr(self, number: int, f: dict[str, str]) -> None:
@@ -211,15 +196,15 @@ class _Reader:
         work.ref = f["submitter_work_number"]
         work.language = f["language"].lower()
         if not work.title:
-            work.error(number, kind, _("A work needs a title."), "title")
+            work.error(number, kind, "no_title", field="title")
         if f["iswc"]:
             try:
                 work.iswc = identifiers.validate_iswc(f["iswc"])
             except ValidationError as exc:
-                work.error(number, kind, " ".join(exc.messages), "iswc")
+                work.invalid(number, kind, exc, "iswc")
         work.duration = parse_duration(f["duration"])
         if not work.ref:
-            work.error(number, kind, _("The submitter's work number is missing."), "submitter_work_number")
+            work.error(number, kind, "cwr_no_work_number", field="submitter_work_number")
 
     on_rev = on_nwr
 
@@ -229,9 +214,7 @@ class _Reader:
             return
         role = f["publisher_type"]
         if role not in PUBLISHER_CODES:
-            work.error(
-                number, record, _("Unknown publisher type “%(code)s”.") % {"code": role}, "publisher_type"
-            )
+            work.error(number, record, "cwr_publisher_type", {"code": role}, "publisher_type")
             return
         contributor = ContributorRow(
             line=number,
@@ -255,9 +238,7 @@ class _Reader:
             return
         role = f["designation"] or ("CA" if record == "OWR" else "")
         if role not in WRITER_CODES:
-            work.error(
-                number, record, _("Unknown writer designation “%(code)s”.") % {"code": role}, "designation"
-            )
+            work.error(number, record, "cwr_designation", {"code": role}, "designation")
             return
         name = " ".join(part for part in (f["first_name"], f["last_name"]) if part)
         contributor = ContributorRow(
@@ -284,28 +265,23 @@ class _Reader:
             try:
                 c.ipi_name_number = identifiers.validate_ipi_name_number(ipi)
             except ValidationError as exc:
-                work.error(number, record, " ".join(exc.messages), "ipi_name_number")
+                work.invalid(number, record, exc, "ipi_name_number")
         base = f["ipi_base_number"]
         if base:
             try:
                 c.ipi_base_number = identifiers.validate_ipi_base_number(base)
             except ValidationError as exc:
-                work.error(number, record, " ".join(exc.messages), "ipi_base_number")
+                work.invalid(number, record, exc, "ipi_base_number")
 
     def shares(self, work: WorkRow, number: int, record: str, c: ContributorRow, f: dict[str, str]) -> None:
         for right, name in RIGHTS:
             try:
                 percent = records.parse_share(f[name])
             except ValueError:
-                work.error(
-                    number,
-                    record,
-                    _("A share has five digits (05000 is 50.00 %%), not “%(v)s”.") % {"v": f[name]},
-                    name,
-                )
+                work.error(number, record, "cwr_share_format", {"v": f[name]}, name)
                 continue
             if percent > HUNDRED:
-                work.error(number, record, _("A share above 100 %% (%(p)s).") % {"p": percent}, name)
+                work.error(number, record, "share_above_100", {"p": str(percent)}, name)
             elif percent:
                 c.shares[right] = percent
 
@@ -322,7 +298,7 @@ class _Reader:
         if work is None:
             return
         if not f["title"]:
-            work.error(number, "ALT", _("An alternate title is empty."), "title")
+            work.error(number, "ALT", "cwr_empty_alt", field="title")
         elif f["title"] not in work.alternate_titles:
             work.alternate_titles.append(f["title"])
 
@@ -332,24 +308,19 @@ class _Reader:
             return
         name = " ".join(part for part in (f["first_name"], f["last_name"]) if part)
         work.performers.append(name)
-        work.note(
-            number,
-            "PER",
-            _("Performer “%(name)s” noted; performers are registered on their own entries, not from CWR.")
-            % {"name": name},
-        )
+        work.note(number, "PER", "cwr_performer", {"name": name})
 
     def on_rec(self, number: int, f: dict[str, str]) -> None:
         work = self.detail(number, "REC", f)
         if work is None:
             return
         if not f["isrc"]:
-            work.note(number, "REC", _("A recording without an ISRC is not registered."))
+            work.note(number, "REC", "cwr_rec_without_isrc")
             return
         try:
             isrc = identifiers.validate_isrc(f["isrc"])
         except ValidationError as exc:
-            work.error(number, "REC", " ".join(exc.messages), "isrc")
+            work.invalid(number, "REC", exc, "isrc")
             return
         work.recordings.append(
             RecordingRow(
@@ -395,23 +366,20 @@ def settle_shares(work: WorkRow) -> None:
         if derived and rest == HUNDRED:
             for c in derived:
                 del c.shares[right]
-                work.note(
-                    c.line,
-                    c.record,
-                    _(
-                        "%(right)s: this %(role)s repeats its publisher's share (a collection share); kept without an ownership share."
-                    )
-                    % {"right": right, "role": c.role},
-                )
+                work.note(c.line, c.record, "cwr_collection_share", {"right": right, "role": c.role})
             continue
-        work.error(
-            work.line,
-            work.record,
-            _("%(right)s ownership shares of the SPU/OPU/SWR/OWR records sum to %(total)s %%, not 100 %%.")
-            % {"right": right, "total": total},
-            "shares",
-        )
+        work.error(work.line, work.record, "shares_sum", {"right": right, "total": str(total)}, "shares")
 
 
-def read(data: bytes) -> ParsedFile:
-    return _Reader(decode(data)).read()
+def read(source: bytes | IO[bytes]) -> ParsedFile:
+    """A CWR file: its encoding checked first (a file that is not text is refused whole, nothing
+    read from it), then its transactions as a stream of works, read once."""
+    fh = io.BytesIO(source) if isinstance(source, bytes) else source
+    parsed = ParsedFile()
+    try:
+        encoding = textfile.detect(fh, "cwr")
+    except textfile.NotText as exc:
+        return parsed.refuse(exc.line, "", exc.code, exc.params)
+    parsed.encoding = encoding.name
+    parsed.works = _Reader(textfile.lines(fh, encoding), parsed).read()
+    return parsed

@@ -8,9 +8,12 @@ so SPU/SWR carry them directly; PWR links every writer to the work's first origi
 from __future__ import annotations
 
 import datetime as dt
+import io
+import shutil
+import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import IO, Any
 
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
@@ -36,24 +39,36 @@ CWR21_LENGTH = {
 }
 
 
+def _spool() -> IO[str]:
+    return tempfile.SpooledTemporaryFile(max_size=8 << 20, mode="w+", encoding="utf-8", newline="")  # noqa: SIM115
+
+
 @dataclass
 class Envelope:
-    """HDR … GRH, transactions, GRT … TRL, with the record counts kept as transactions are added."""
+    """HDR … GRH, transactions, GRT … TRL, with the record counts kept as transactions are added.
+
+    The transactions go to a spooled temporary file (memory, then disk past 8 MB), so an envelope of
+    any size is written in bounded memory by :meth:`write_to`.
+    """
 
     sender_name: str
     transaction_type: str
     now: dt.datetime = field(default_factory=timezone.localtime)
-    body: list[str] = field(default_factory=list)
+    body: IO[str] = field(default_factory=_spool)
+    records: int = 0
     transactions: int = 0
+    non_ascii: bool = False
 
     def add_transaction(self, seq: int, records: list[RECORD]) -> None:
         for record_seq, (record_type, values) in enumerate(records):
             line = format_record(record_type, {**values, "transaction_seq": seq, "record_seq": record_seq})
-            self.body.append(line[: CWR21_LENGTH.get(record_type)])
+            line = line[: CWR21_LENGTH.get(record_type)]
+            self.non_ascii = self.non_ascii or not line.isascii()
+            self.body.write(line + "\r\n")
+            self.records += 1
         self.transactions += 1
 
-    def render(self) -> str:
-        non_ascii = any(not line.isascii() for line in self.body)
+    def write_to(self, out: IO[str]) -> None:
         header = format_record(
             "HDR",
             {
@@ -64,7 +79,7 @@ class Envelope:
                 "creation_date": self.now.strftime("%Y%m%d"),
                 "creation_time": self.now.strftime("%H%M%S"),
                 "transmission_date": self.now.strftime("%Y%m%d"),
-                "character_set": "UTF-8" if non_ascii else "",
+                "character_set": "UTF-8" if self.non_ascii else "",
             },
         )[:101]
         group_header = format_record(
@@ -76,7 +91,7 @@ class Envelope:
                 "batch_request": 0,
             },
         )
-        group_records = len(self.body) + 2
+        group_records = self.records + 2
         group_trailer = format_record(
             "GRT", {"group_id": 1, "transaction_count": self.transactions, "record_count": group_records}
         )[:37]
@@ -84,7 +99,15 @@ class Envelope:
             "TRL",
             {"group_count": 1, "transaction_count": self.transactions, "record_count": group_records + 2},
         )
-        return "\r\n".join([header, group_header, *self.body, group_trailer, trailer]) + "\r\n"
+        out.write(header + "\r\n" + group_header + "\r\n")
+        self.body.seek(0)
+        shutil.copyfileobj(self.body, out)
+        out.write(group_trailer + "\r\n" + trailer + "\r\n")
+
+    def render(self) -> str:
+        out = io.StringIO()
+        self.write_to(out)
+        return out.getvalue()
 
 
 def works_for_export(works: QuerySet[Work]) -> QuerySet[Work]:

@@ -1,38 +1,45 @@
 """Import works from a file (CSV/XLSX template or CWR) into the register, as an :class:`ImportBatch`.
 
-The readers (:mod:`registers.tabular`, :mod:`registers.cwr.reader`) turn the file into
-:class:`~registers.importing.rows.WorkRow` objects, each carrying its own problems. This module
-writes the good ones through :func:`registers.actions.register_work` / ``update_work`` /
-``create_party`` (shares validated, derived fields refreshed, history context set), one savepoint per
-work. The uploader's policy decides what a bad work does:
+The readers (:mod:`registers.tabular`, :mod:`registers.cwr.reader`) check the whole file first
+(encoding, control characters, structure) and then give its works one at a time, as
+:class:`~registers.importing.rows.WorkRow` objects carrying their own problems. This module writes
+the good ones through :func:`registers.actions.register_work` / ``change_work`` / ``create_party``
+(shares validated, derived fields refreshed, history context set), one savepoint per work.
 
-- ``keep_good``: the other works are imported and the bad ones reported (status *partial*);
-- ``all_or_nothing``: the whole file runs in one transaction that is rolled back if anything is bad
-  (status *refused*; nothing from the file stays in the register).
+What is kept or refused:
+
+- a file that cannot be read (not text, not valid in its encoding, an ambiguous legacy encoding, a
+  NUL byte, CSV syntax broken, not a workbook, no header) is refused whole, nothing imported, and the
+  first bad line is named;
+- otherwise the uploader's policy decides what a bad work does. ``keep_good``: the other works are
+  imported and the bad ones reported (status *partial*); ``all_or_nothing``: the whole file runs in one
+  transaction that is rolled back if anything is bad (status *refused*).
+
+A batch always ends (:mod:`registers.importing.lifecycle`): done, partial, refused or failed, with
+its counts and reasons, even when the import crashes; a worker that dies leaves a batch that the next
+delivery of the task, or the periodic sweep, marks as interrupted. Problems are counted by code for
+the whole file but only the first few thousand are kept (:class:`~registers.importing.problems.ProblemLog`).
 """
 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import IO, Any
 
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
 from django.db import DatabaseError, connection, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from registers import access
 from registers.actions import ContributorInput, audited, change_work, create_party, register_work
-from registers.importing.rows import ContributorRow, ParsedFile, Problem, WorkRow
+from registers.importing.problems import Problem, from_validation
+from registers.importing.rows import ContributorRow, ParsedFile, WorkRow
 from registers.models import (
     EmbodiedWork,
     ImportBatch,
     ImportFormat,
-    ImportPolicy,
-    ImportStatus,
     IPIName,
     Party,
     PartyKind,
@@ -48,6 +55,7 @@ UNIDENTIFIED_NAME = "Unidentified rightsholder"
 CREATED, UPDATED, REJECTED = "created", "updated", "rejected"
 #: The change touches other parties' claims: it waits as a proposal for their answers (registers.claims).
 PROPOSED = "proposed"
+ROW_RECORD = "ROW"
 
 
 @dataclass
@@ -55,61 +63,32 @@ class WorkResult:
     row: WorkRow
     outcome: str = REJECTED
     work: Work | None = None
-    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def accepted(self) -> bool:
+        return self.outcome != REJECTED
+
+    @property
+    def problems(self) -> list[Problem]:
+        return self.row.problems
 
 
-class _Refused(Exception):
-    """Raised inside the all-or-nothing transaction to roll the whole file back."""
-
-
-def parse_file(fmt: str, data: bytes) -> ParsedFile:
+def parse_file(fmt: str, source: bytes | IO[bytes]) -> ParsedFile:
+    """The file's works as a stream (read once); ``source`` stays open until they are read."""
     if fmt == ImportFormat.CWR:
         from registers.cwr.reader import read
 
-        return read(data)
+        return read(source)
     from registers import tabular
 
-    return tabular.read_xlsx(data) if fmt == ImportFormat.XLSX else tabular.read_csv(data)
-
-
-def claim_batch(batch_id: int) -> ImportBatch | None:
-    """Mark a queued batch as running; ``None`` if it is gone or already taken (so it never runs twice)."""
-    with transaction.atomic():
-        batch = ImportBatch.objects.select_for_update().filter(pk=batch_id).first()
-        if batch is None or batch.status != ImportStatus.QUEUED:
-            return None
-        batch.status = ImportStatus.RUNNING
-        batch.save(update_fields=["status"])
-    return batch
+    return tabular.read_xlsx(source) if fmt == ImportFormat.XLSX else tabular.read_csv(source)
 
 
 def run_import(batch_id: int) -> ImportBatch | None:
     """Import a queued batch once; a batch already running or finished is left alone."""
-    batch = claim_batch(batch_id)
-    if batch is None:
-        return None
-    try:
-        with batch.file.open("rb") as fh:
-            data = fh.read()
-        parsed = parse_file(batch.format, data)
-        results = import_parsed(parsed, batch)
-    except Exception as exc:  # the batch must not stay "running" forever
-        logger.exception("import batch %s failed", batch.pk)
-        batch.status = ImportStatus.FAILED
-        batch.errors = [
-            Problem(0, "", _("The import failed: %(e)s") % {"e": exc.__class__.__name__}).as_dict()
-        ]
-        batch.finished_at = timezone.now()
-        batch.save()
-        return batch
-    if batch.format == ImportFormat.CWR:
-        from registers.cwr.ack import build_ack
+    from registers.importing.lifecycle import run
 
-        ack = build_ack(parsed, results, batch)
-        batch.ack_file.save(ack_filename(batch.filename), ContentFile(ack.encode("utf-8")), save=False)
-    batch.finished_at = timezone.now()
-    batch.save()
-    return batch
+    return run(batch_id)
 
 
 def ack_filename(name: str) -> str:
@@ -117,89 +96,52 @@ def ack_filename(name: str) -> str:
     return f"ACK_{stem}.V21"
 
 
-def import_parsed(parsed: ParsedFile, batch: ImportBatch) -> list[WorkResult]:
-    """Write the works of ``parsed`` under ``batch``'s policy; fill in the batch's counts and errors."""
-    importer = _Importer(batch)
-    all_or_nothing = batch.policy == ImportPolicy.ALL_OR_NOTHING
-    results: list[WorkResult] = []
-    if all_or_nothing:
-        try:
-            with transaction.atomic():
-                results = [importer.one(row) for row in parsed.works]
-                if parsed.file_errors or any(r.outcome == REJECTED for r in results):
-                    raise _Refused
-        except _Refused:
-            for r in results:
-                if r.outcome != REJECTED:
-                    r.outcome, r.work = REJECTED, None
-                    r.problems.append(
-                        Problem(
-                            r.row.line,
-                            r.row.record,
-                            _("Not imported: the file was refused because other lines are bad."),
-                            level="note",
-                        )
-                    )
-    else:
-        results = [importer.one(row) for row in parsed.works]
-    problems = list(parsed.problems)
-    for r in results:
-        problems += r.problems
-    problems.sort(key=lambda p: (p.line, p.level != "error"))
-    batch.lines_total = parsed.lines_total
-    batch.works_created = sum(r.outcome == CREATED for r in results)
-    batch.works_updated = sum(r.outcome == UPDATED for r in results)
-    batch.errors = [p.as_dict() for p in problems]
-    bad = bool(parsed.file_errors) or any(r.outcome == REJECTED for r in results)
-    if not bad:
-        batch.status = ImportStatus.DONE
-    elif all_or_nothing or not (batch.works_created or batch.works_updated):
-        batch.status = ImportStatus.REFUSED
-    else:
-        batch.status = ImportStatus.PARTIAL
-    return results
+class Importer:
+    """Writes works to the register for one batch, under the uploader's rights."""
 
-
-class _Importer:
     def __init__(self, batch: ImportBatch) -> None:
         self.batch = batch
         self.user = batch.uploaded_by
         self.reason = _("Import of %(name)s (batch %(id)s)") % {"name": batch.filename, "id": batch.pk}
         self.parties: dict[str, Party] = {}  # within one file, the same key is the same party
+        self.added: list[str] = []  # keys of self.parties added by the work being written
+        self.written: set[int] = set()  # works this batch wrote: a work_ref seen again is an error
 
     def one(self, row: WorkRow) -> WorkResult:
-        result = WorkResult(row=row, problems=list(row.problems))
+        result = WorkResult(row=row)
         if row.bad:
             return result
+        self.added = []
         try:
             with transaction.atomic():
-                parties_before = dict(self.parties)
                 try:
                     result.work, result.outcome = self.write(row, result)
                     _check_deferred_constraints()
                 except BaseException:
-                    self.parties = parties_before
+                    for key in self.added:
+                        self.parties.pop(key, None)
                     raise
         except ValidationError as exc:
-            result.problems += _problems_from(exc, row)
+            for problem in from_validation(exc, row.line, row.record):
+                row.add(problem)
             result.outcome = REJECTED
         except _RowError as exc:
-            result.problems.append(exc.problem)
+            row.add(exc.problem)
             result.outcome = REJECTED
         except DatabaseError as exc:
-            result.problems.append(
-                Problem(
-                    row.line,
-                    row.record,
-                    _("The register refused the work: %(e)s") % {"e": str(exc).splitlines()[0]},
-                )
-            )
+            row.error(row.line, row.record, "db_refused", {"e": str(exc).splitlines()[0]})
             result.outcome = REJECTED
+        if result.work is not None and result.accepted:
+            self.written.add(result.work.pk)
+        else:
+            result.work = None
         return result
 
     # -- works ----------------------------------------------------------------------------------
     def write(self, row: WorkRow, result: WorkResult) -> tuple[Work, str]:
         existing = self.find_existing(row)
+        if existing is not None and existing.pk in self.written and row.record == ROW_RECORD:
+            raise _RowError(row.line, row.record, "work_ref_again", {"ref": row.ref}, "work_ref")
         contributors = self.contributors(row, result)
         fields: dict[str, Any] = {
             "title": row.title,
@@ -238,16 +180,7 @@ class _Importer:
             outcome = UPDATED if change.applied else PROPOSED
             if not change.applied:
                 result.problems.append(
-                    Problem(
-                        row.line,
-                        row.record,
-                        _(
-                            "The change touches other holders' claims: sent to them as proposal %(id)s, "
-                            "applied when they accept it."
-                        )
-                        % {"id": change.proposal.pk},
-                        level="note",
-                    )
+                    Problem(row.line, row.record, "proposed", {"id": change.proposal.pk}, level="note")
                 )
         for recording in row.recordings:
             self.recording(
@@ -260,23 +193,13 @@ class _Importer:
         if row.work_id is not None:
             work = editable.filter(pk=row.work_id).first()
             if work is None:
-                raise _RowError(
-                    row.line,
-                    row.record,
-                    _("No work with register id %(id)s that you may change.") % {"id": row.work_id},
-                    "work_id",
-                )
+                raise _RowError(row.line, row.record, "no_work_id", {"id": row.work_id}, "work_id")
             return work
         for name, value in (("iswc", row.iswc), ("isrc", row.isrc if row.kind != WorkKind.MUSICAL else "")):
             if value and Work.objects.filter(**{name: value}).exists():
                 work = editable.filter(**{name: value}).first()
                 if work is None:
-                    raise _RowError(
-                        row.line,
-                        row.record,
-                        _("%(id)s is registered for a work you may not change.") % {"id": value},
-                        name,
-                    )
+                    raise _RowError(row.line, row.record, "id_not_yours", {"id": value}, name)
                 return work
         if row.ref:
             mine = editable.filter(submitter_ref=row.ref[:40])
@@ -289,14 +212,7 @@ class _Importer:
             if work is not None:
                 return work
         if row.revision:
-            raise _RowError(
-                row.line,
-                row.record,
-                _(
-                    "A revision (REV) of a work that is not in the register: no work with this ISWC or submitter's work number."
-                ),
-                "submitter_work_number",
-            )
+            raise _RowError(row.line, row.record, "rev_unknown", field="submitter_work_number")
         return None
 
     def recording(
@@ -313,15 +229,7 @@ class _Importer:
         existing = Work.objects.filter(isrc=isrc).first()
         if existing is not None:
             if not access.works_editable_by(self.user).filter(pk=existing.pk).exists():
-                result.problems.append(
-                    Problem(
-                        line,
-                        "REC",
-                        _("%(isrc)s is registered by someone else; not linked.") % {"isrc": isrc},
-                        "isrc",
-                        level="note",
-                    )
-                )
+                row.note(line, "REC", "recording_not_linked", {"isrc": isrc}, "isrc")
                 return
             EmbodiedWork.objects.get_or_create(recording=existing, work=work)
             return
@@ -342,14 +250,7 @@ class _Importer:
         merged: dict[tuple[int, str], ContributorInput] = {}
         for c in row.contributors:
             if c.unknown and not c.shares:
-                result.problems.append(
-                    Problem(
-                        c.line,
-                        c.record,
-                        _("An unknown contributor without a share is not registered."),
-                        level="note",
-                    )
-                )
+                row.note(c.line, c.record, "unknown_without_share")
                 continue
             party = self.party(c, result)
             key = (party.pk, c.role)
@@ -366,26 +267,14 @@ class _Importer:
         if c.party_id is not None:
             party = access.parties_visible_to(self.user).filter(pk=c.party_id).first()
             if party is None:
-                raise _RowError(
-                    c.line,
-                    c.record,
-                    _("No author or rightsholder with register id %(id)s.") % {"id": c.party_id},
-                    "party_id",
-                )
+                raise _RowError(c.line, c.record, "no_party_id", {"id": c.party_id}, "party_id")
             return party
         if c.ipi_name_number:
-            known = IPIName.objects.filter(name_number=c.ipi_name_number).select_related("party").first()
+            known = self.party_by_ipi(c)
             if known is not None:
-                return known.party
+                return known
         if c.unknown:
-            result.problems.append(
-                Problem(
-                    c.line,
-                    c.record,
-                    _("The contributor is unknown; their shares are held for an unidentified rightsholder."),
-                    level="note",
-                )
-            )
+            result.row.note(c.line, c.record, "unidentified_holder")
             return self.unidentified()
         key = c.ipi_name_number or (
             f"ip:{c.file_key}" if c.file_key else f"name:{c.person}:{c.name.casefold()}"
@@ -393,12 +282,7 @@ class _Importer:
         if key in self.parties:
             return self.parties[key]
         if not c.name:
-            raise _RowError(
-                c.line,
-                c.record,
-                _("A new contributor needs a name (or give an IPI name number or register id)."),
-                "name",
-            )
+            raise _RowError(c.line, c.record, "new_contributor_needs_name", field="name")
         party = create_party(
             by=self.user,
             reason=self.reason,
@@ -410,6 +294,23 @@ class _Importer:
         if c.ipi_name_number:
             IPIName.objects.create(party=party, name_number=c.ipi_name_number, name=c.name[:300])
         self.parties[key] = party
+        self.added.append(key)
+        return party
+
+    def party_by_ipi(self, c: ContributorRow) -> Party | None:
+        """The party holding the IPI name number, if the importer may see it; ``None`` if the number is
+        new. A number held by a party the importer may not see (not yet verified, another holder's or
+        CMO's) is an error, never a link: linking would put that party on a public work."""
+        known = (
+            IPIName.objects.filter(name_number=c.ipi_name_number).values_list("party_id", flat=True).first()
+        )
+        if known is None:
+            return None
+        party = access.parties_visible_to(self.user).filter(pk=known).first()
+        if party is None:
+            raise _RowError(
+                c.line, c.record, "ipi_not_visible", {"ipi": c.ipi_name_number}, "ipi_name_number"
+            )
         return party
 
     def unidentified(self) -> Party:
@@ -439,23 +340,11 @@ def name_fields(name: str) -> dict[str, str]:
 
 
 class _RowError(Exception):
-    def __init__(self, line: int, record: str, reason: str, field: str = "") -> None:
-        super().__init__(reason)
-        self.problem = Problem(line, record, reason, field)
-
-
-def _problems_from(exc: ValidationError, row: WorkRow) -> list[Problem]:
-    if hasattr(exc, "error_dict"):
-        return [
-            Problem(
-                row.line,
-                row.record,
-                " ".join(ValidationError(errs).messages),
-                name if name != "__all__" else "",
-            )
-            for name, errs in exc.error_dict.items()
-        ]
-    return [Problem(row.line, row.record, message) for message in exc.messages]
+    def __init__(
+        self, line: int, record: str, code: str, params: dict[str, Any] | None = None, field: str = ""
+    ) -> None:
+        super().__init__(code)
+        self.problem = Problem(line, record, code, params or {}, field)
 
 
 def _check_deferred_constraints() -> None:

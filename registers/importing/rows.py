@@ -5,32 +5,15 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-ERROR = "error"
-NOTE = "note"
+from registers.importing.problems import ERROR, MAX_PER_WORK, NOTE, Problem, ProblemLog, from_validation
 
-
-@dataclass
-class Problem:
-    """A bad (or noteworthy) line: its number in the file, record type, field and the reason."""
-
-    line: int
-    record: str
-    reason: str
-    field: str = ""
-    level: str = ERROR
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "line": self.line,
-            "record": self.record,
-            "field": self.field,
-            "reason": self.reason,
-            "level": self.level,
-        }
+__all__ = ["ERROR", "NOTE", "ContributorRow", "ParsedFile", "Problem", "RecordingRow", "WorkRow"]
 
 
 @dataclass
@@ -80,25 +63,80 @@ class WorkRow:
     group_id: int = 0
     transaction_seq: int = 0
     transaction_type: str = ""
+    #: problems beyond MAX_PER_WORK, counted by (code, level) but not kept
+    overflow: Counter[tuple[str, str]] = field(default_factory=Counter)
+    has_error: bool = False
 
     @property
     def bad(self) -> bool:
-        return any(p.level == ERROR for p in self.problems)
+        return self.has_error
 
-    def error(self, line: int, record: str, reason: str, field: str = "") -> None:
-        self.problems.append(Problem(line, record, reason, field))
+    def add(self, problem: Problem) -> None:
+        if problem.level == ERROR:
+            self.has_error = True
+        if len(self.problems) < MAX_PER_WORK:
+            self.problems.append(problem)
+        else:
+            self.overflow[(problem.code, problem.level)] += 1
 
-    def note(self, line: int, record: str, reason: str, field: str = "") -> None:
-        self.problems.append(Problem(line, record, reason, field, level=NOTE))
+    def error(
+        self, line: int, record: str, code: str, params: dict[str, Any] | None = None, field: str = ""
+    ) -> None:
+        self.add(Problem(line, record, code, params or {}, field))
+
+    def note(
+        self, line: int, record: str, code: str, params: dict[str, Any] | None = None, field: str = ""
+    ) -> None:
+        self.add(Problem(line, record, code, params or {}, field, level=NOTE))
+
+    def invalid(self, line: int, record: str, exc: Any, field: str = "") -> None:
+        """The messages of a validator's ``ValidationError``."""
+        for problem in from_validation(exc, line, record, field):
+            self.add(problem)
+
+    def report_to(self, log: ProblemLog) -> None:
+        log.extend(self.problems)
+        for (code, level), n in self.overflow.items():
+            log.count(code, level, n)
 
 
 @dataclass
 class ParsedFile:
-    works: list[WorkRow] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)  #: about the file, not one work
+    """What a reader found: the works (a list, or a stream read once), problems about the file (not
+    one work: they go to ``log`` as they are found), the number of lines and the CWR header."""
+
+    works: Iterable[WorkRow] = field(default_factory=list)
+    log: ProblemLog = field(default_factory=ProblemLog)
     lines_total: int = 0
     header: dict[str, str] = field(default_factory=dict)
+    #: the whole file was refused before any line was read as a work (encoding, structure)
+    refused: bool = False
+    #: errors about the file itself (not one work): a file with any is never "done"
+    errors: int = 0
+    #: the encoding a text file was read in
+    encoding: str = ""
+
+    def problem(
+        self,
+        line: int,
+        record: str,
+        code: str,
+        params: dict[str, Any] | None = None,
+        field: str = "",
+        *,
+        level: str = ERROR,
+    ) -> None:
+        self.log.add(Problem(line, record, code, params or {}, field, level=level))
+        if level == ERROR:
+            self.errors += 1
+
+    def refuse(self, line: int, record: str, code: str, params: dict[str, Any] | None = None) -> ParsedFile:
+        self.problem(line, record, code, params)
+        self.refused = True
+        self.works = []
+        return self
 
     @property
     def file_errors(self) -> list[Problem]:
-        return [p for p in self.problems if p.level == ERROR]
+        """The errors about the file itself, among those kept (for tests and the ACK)."""
+        return [p for p in self.log.kept if p.level == ERROR]

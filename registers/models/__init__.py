@@ -11,7 +11,7 @@ from registers.models.claims import (
     ProposalStatus,
 )
 from registers.models.contracts import Contract, ContractKind, ContractStatus, Mandate
-from registers.models.imports import ImportBatch, ImportFormat, ImportPolicy, ImportStatus
+from registers.models.imports import ImportBatch, ImportFormat, ImportPolicy, ImportProblem, ImportStatus
 from registers.models.orgs import CMO, CMOArea, CMOBranch, CMORepresentative, Licensee, LicenseeLocation
 from registers.models.parties import BankAccount, IPIName, Party, PartyKind, Pseudonym, Succession
 from registers.models.reference import Area, UserCategory
@@ -51,6 +51,7 @@ __all__ = [
     "EmbodiedWork",
     "IPIName",
     "ImportBatch",
+    "ImportProblem",
     "ImportFormat",
     "ImportPolicy",
     "ImportStatus",

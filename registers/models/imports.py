@@ -2,8 +2,25 @@
 
 from __future__ import annotations
 
+import uuid
+from typing import Any
+
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+#: File name extensions of uploads, by format; an upload is stored under a generated name with these.
+STORED_EXTENSION = {"csv": "csv", "xlsx": "xlsx", "cwr": "V21"}
+
+
+def upload_path(instance: ImportBatch, filename: str) -> str:
+    """Where an upload is stored: a generated name, never the uploader's (kept in ``filename``)."""
+    extension = STORED_EXTENSION.get(instance.format, "bin")
+    return f"imports/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.{extension}"
+
+
+def ack_path(instance: ImportBatch, filename: str) -> str:
+    return f"imports/ack/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.V21"
 
 
 class ImportFormat(models.TextChoices):
@@ -34,8 +51,8 @@ class ImportBatch(models.Model):
     status = models.CharField(
         _("status"), max_length=10, choices=ImportStatus.choices, default=ImportStatus.QUEUED
     )
-    file = models.FileField(_("file"), upload_to="imports/%Y/%m/")
-    filename = models.CharField(_("file name"), max_length=255)
+    file = models.FileField(_("file"), upload_to=upload_path, max_length=200)
+    filename = models.CharField(_("file name"), max_length=255, help_text="as uploaded, for display only")
     uploaded_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="import_batches")
     cmo = models.ForeignKey(
         "registers.CMO", null=True, blank=True, on_delete=models.PROTECT, related_name="import_batches"
@@ -43,9 +60,18 @@ class ImportBatch(models.Model):
     lines_total = models.PositiveIntegerField(default=0)
     works_created = models.PositiveIntegerField(default=0)
     works_updated = models.PositiveIntegerField(default=0)
-    errors = models.JSONField(default=list, help_text="[{line, record, field, reason}]")
-    ack_file = models.FileField(_("acknowledgement file"), upload_to="imports/ack/%Y/%m/", blank=True)
+    encoding = models.CharField(_("encoding"), max_length=20, blank=True)
+    errors_count = models.PositiveIntegerField(default=0)
+    notes_count = models.PositiveIntegerField(default=0)
+    problem_counts = models.JSONField(default=dict, blank=True, help_text="{code: number}, for every problem")
+    refused_whole_file = models.BooleanField(
+        default=False, help_text="the file could not be read (encoding, structure): nothing was imported"
+    )
+    failure_code = models.CharField(max_length=40, blank=True, help_text="why a failed import stopped")
+    failure_params = models.JSONField(default=dict, blank=True)
+    ack_file = models.FileField(_("acknowledgement file"), upload_to=ack_path, blank=True, max_length=200)
     created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -54,3 +80,59 @@ class ImportBatch(models.Model):
 
     def __str__(self) -> str:
         return f"{self.filename} ({self.get_status_display()})"
+
+    @property
+    def running(self) -> bool:
+        return self.status in (ImportStatus.QUEUED, ImportStatus.RUNNING)
+
+    @property
+    def failure_reason(self) -> str:
+        """Why the import failed, in the reader's language."""
+        from registers.importing.problems import render
+
+        return render(self.failure_code, self.failure_params) if self.failure_code else ""
+
+    @property
+    def problems_total(self) -> int:
+        return self.errors_count + self.notes_count
+
+    @property
+    def problems_truncated(self) -> bool:
+        return self.problems_total > self.problems.count()
+
+
+class ImportProblem(models.Model):
+    """One kept problem of a batch (the first :data:`registers.importing.problems.MAX_STORED`)."""
+
+    batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="problems")
+    line = models.PositiveIntegerField()
+    record = models.CharField(max_length=8, blank=True)
+    field = models.CharField(max_length=40, blank=True)
+    level = models.CharField(max_length=5, default="error")
+    code = models.CharField(max_length=60)
+    params = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["line", "id"]
+        indexes = [models.Index(fields=["batch", "line", "id"], name="import_problem_batch_line")]
+
+    def __str__(self) -> str:
+        return f"{self.line}: {self.code}"
+
+    @property
+    def reason(self) -> str:
+        from registers.importing.problems import render
+
+        return render(self.code, self.params)
+
+    @classmethod
+    def from_problem(cls, batch: ImportBatch, data: dict[str, Any]) -> ImportProblem:
+        return cls(
+            batch=batch,
+            line=max(int(data["line"]), 0),
+            record=str(data["record"])[:8],
+            field=str(data["field"])[:40],
+            level=data["level"],
+            code=str(data["code"])[:60],
+            params=data["params"],
+        )

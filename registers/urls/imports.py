@@ -8,6 +8,7 @@ urlpatterns = [
     path("new/", views.upload, name="upload"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/ack/", views.ack, name="ack"),
+    path("<int:pk>/problems.csv", views.problems_csv, name="problems_csv"),
     path("template.<str:fmt>", views.template, name="template"),
     path("export.<str:fmt>", views.export, name="export"),
 ]

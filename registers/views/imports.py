@@ -2,51 +2,40 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from django import forms
-from django.db import transaction
 from django.db.models import QuerySet
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
 from registers import access, tabular
-from registers.models import ImportBatch, ImportFormat, ImportPolicy, ImportStatus
+from registers.importing import ack_filename
+from registers.importing.problems import MAX_STORED
+from registers.importing.problems import render as render_problem
+from registers.importing.uploads import (
+    MAX_UPLOAD,
+    batches_visible_to,
+    detect_format,
+    get_batch_for_user,
+    start_import,
+)
+from registers.models import ImportBatch, ImportPolicy, ImportProblem
 from udp.accounts.decorators import role_required
+from udp.core import spreadsheets
+from udp.core.pagination import fetch_window, page_number
 
 importer_required = role_required("is_cmo_staff", "is_operator", "is_holder")
 
-EXTENSIONS = {
-    "csv": ImportFormat.CSV,
-    "xlsx": ImportFormat.XLSX,
-    "cwr": ImportFormat.CWR,
-    "v21": ImportFormat.CWR,
-    "v22": ImportFormat.CWR,
-}
-MAX_UPLOAD = 20 * 1024 * 1024
+#: Problems shown on one page of a batch's report.
+PROBLEMS_PER_PAGE = 100
+PROBLEM_COLUMNS = ["line", "record", "field", "level", "code", "reason"]
 
-
-def detect_format(filename: str) -> str | None:
-    return EXTENSIONS.get(filename.rsplit(".", 1)[-1].lower()) if "." in filename else None
-
-
-def batches_visible_to(user: Any) -> QuerySet[ImportBatch]:
-    """My uploads; CMO staff also see their CMO's; the operator sees all."""
-    if user.is_operator:
-        return ImportBatch.objects.all()
-    if user.is_cmo_staff:
-        return ImportBatch.objects.filter(cmo_id=user.cmo_id)
-    return ImportBatch.objects.filter(uploaded_by=user)
-
-
-def get_batch_for_user(user: Any, pk: int) -> ImportBatch:
-    try:
-        return batches_visible_to(user).get(pk=pk)
-    except ImportBatch.DoesNotExist:
-        raise Http404 from None
+__all__ = ["batches_visible_to", "detect_format", "get_batch_for_user", "start_import"]
 
 
 class UploadForm(forms.Form):
@@ -83,47 +72,77 @@ def upload(request: HttpRequest) -> HttpResponse:
     return render(request, "registers/imports/upload.html", {"form": form, "columns": tabular.COLUMNS})
 
 
-def start_import(user: Any, upload: Any, policy: str) -> ImportBatch:
-    """Record the upload and queue its import once the batch is committed."""
-    from registers.tasks import import_works
-
-    with transaction.atomic():
-        batch = ImportBatch.objects.create(
-            format=detect_format(upload.name),
-            policy=policy,
-            file=upload,
-            filename=upload.name[:255],
-            uploaded_by=user,
-            cmo_id=user.cmo_id if user.is_cmo_staff else None,
+def problem_kinds(batch: ImportBatch) -> list[dict[str, Any]]:
+    """Each kind of problem of a batch with its count (of all, kept or not) and one kept example."""
+    examples = {
+        p.code: p
+        for p in ImportProblem.objects.filter(batch=batch).order_by("code", "line", "id").distinct("code")
+    }
+    kinds = []
+    for code, count in sorted(batch.problem_counts.items(), key=lambda item: (-item[1], item[0])):
+        example = examples.get(code)
+        kinds.append(
+            {
+                "code": code,
+                "count": count,
+                "level": example.level if example else "",
+                "example": example.reason if example else render_problem(code, {}),
+            }
         )
-        transaction.on_commit(lambda: import_works.delay(batch.pk))
-    return batch
+    return kinds
 
 
 @importer_required
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     batch = get_batch_for_user(request.user, pk)
-    running = batch.status in (ImportStatus.QUEUED, ImportStatus.RUNNING)
-    errors = [e for e in batch.errors if e.get("level", "error") == "error"]
-    notes = [e for e in batch.errors if e.get("level") == "note"]
+    window = fetch_window(batch.problems.all(), page_number(request.GET.get("page")), PROBLEMS_PER_PAGE)
     return render(
         request,
         "registers/imports/detail.html",
-        {"batch": batch, "running": running, "errors": errors, "notes": notes},
+        {
+            "batch": batch,
+            "running": batch.running,
+            "problems": window,
+            "kinds": problem_kinds(batch),
+            "max_stored": MAX_STORED,
+        },
     )
 
 
+def problem_rows(problems: QuerySet[ImportProblem]) -> Iterator[list[Any]]:
+    for p in problems.iterator(chunk_size=500):
+        yield [p.line, p.record, p.field, p.level, p.code, p.reason]
+
+
+def problems_csv_response(batch: ImportBatch) -> StreamingHttpResponse:
+    """The kept problems of a batch as CSV, streamed, every cell neutralised."""
+    response = StreamingHttpResponse(
+        spreadsheets.csv_lines(PROBLEM_COLUMNS, problem_rows(batch.problems.all())),
+        content_type="text/csv; charset=utf-8",
+    )
+    response["Content-Disposition"] = f'attachment; filename="import-{batch.pk}-problems.csv"'
+    return response
+
+
 @importer_required
-def ack(request: HttpRequest, pk: int) -> FileResponse:
-    batch = get_batch_for_user(request.user, pk)
+def problems_csv(request: HttpRequest, pk: int) -> StreamingHttpResponse:
+    return problems_csv_response(get_batch_for_user(request.user, pk))
+
+
+def ack_response(batch: ImportBatch) -> FileResponse:
     if not batch.ack_file:
         raise Http404
     return FileResponse(
         batch.ack_file.open("rb"),
         as_attachment=True,
-        filename=batch.ack_file.name.rsplit("/", 1)[-1],
+        filename=ack_filename(batch.filename),
         content_type="text/plain",
     )
+
+
+@importer_required
+def ack(request: HttpRequest, pk: int) -> FileResponse:
+    return ack_response(get_batch_for_user(request.user, pk))
 
 
 CONTENT_TYPES = {
@@ -133,14 +152,18 @@ CONTENT_TYPES = {
 }
 
 
-def _download(content: bytes, fmt: str, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=CONTENT_TYPES[fmt])
+def _download(content: Any, fmt: str, filename: str) -> HttpResponse | StreamingHttpResponse:
+    response: HttpResponse | StreamingHttpResponse
+    if isinstance(content, bytes):
+        response = HttpResponse(content, content_type=CONTENT_TYPES[fmt])
+    else:
+        response = StreamingHttpResponse(content, content_type=CONTENT_TYPES[fmt])
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
 
 @importer_required
-def template(request: HttpRequest, fmt: str) -> HttpResponse:
+def template(request: HttpRequest, fmt: str) -> HttpResponse | StreamingHttpResponse:
     if fmt not in ("csv", "xlsx"):
         raise Http404
     rows = tabular.EXAMPLE
@@ -148,11 +171,11 @@ def template(request: HttpRequest, fmt: str) -> HttpResponse:
     return _download(content, fmt, f"works-template.{fmt}")
 
 
-@importer_required
-def export(request: HttpRequest, fmt: str) -> HttpResponse:
+def works_export(user: Any, fmt: str) -> HttpResponse | StreamingHttpResponse:
+    """The works ``user`` may edit as CSV (streamed), XLSX or CWR; spreadsheet cells never run."""
     if fmt not in CONTENT_TYPES:
         raise Http404
-    works = access.works_editable_by(request.user)
+    works = access.works_editable_by(user)
     stamp = timezone.localdate().strftime("%Y%m%d")
     if fmt == "cwr":
         from registers.cwr.writer import works_for_export, write_works
@@ -160,5 +183,10 @@ def export(request: HttpRequest, fmt: str) -> HttpResponse:
         text = write_works(works_for_export(works.filter(kind="musical")))
         return _download(text.encode("utf-8"), fmt, f"CW{stamp[2:4]}0001UDP_000.V21")
     rows = tabular.export_rows(works)
-    content = tabular.write_xlsx(rows) if fmt == "xlsx" else tabular.write_csv(rows)
+    content = tabular.write_xlsx(rows) if fmt == "xlsx" else tabular.csv_stream(rows)
     return _download(content, fmt, f"works-{stamp}.{fmt}")
+
+
+@importer_required
+def export(request: HttpRequest, fmt: str) -> HttpResponse | StreamingHttpResponse:
+    return works_export(request.user, fmt)

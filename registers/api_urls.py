@@ -2,6 +2,7 @@ from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
 from registers import api
+from udp.accounts.api import ApiKeyViewSet
 
 router = DefaultRouter()
 router.register("works", api.WorkViewSet, basename="work")
@@ -11,6 +12,7 @@ router.register("users", api.LicenseeViewSet, basename="licensee")
 router.register("contracts", api.ContractViewSet, basename="contract")
 router.register("areas", api.AreaViewSet, basename="area")
 router.register("user-categories", api.UserCategoryViewSet, basename="user-category")
+router.register("keys", ApiKeyViewSet, basename="api-key")
 
 urlpatterns = [
     path("auth/token/", api.ObtainTokenView.as_view(), name="api-token"),

@@ -9,8 +9,6 @@ from __future__ import annotations
 from typing import Any
 
 from allauth.account.adapter import get_adapter as get_account_adapter
-from allauth.mfa.models import Authenticator
-from allauth.mfa.totp.internal.auth import TOTP
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch, QuerySet
 from django.http import FileResponse, HttpResponse, StreamingHttpResponse
@@ -46,6 +44,8 @@ from registers.models import (
     WorkContributor,
 )
 from registers.models.contracts import ContractStatus
+from udp.accounts.api_auth import HasApiKeyScope, check_totp
+from udp.accounts.scopes import READ_REGISTERS, Scope
 from udp.core.pagination import NoCountPagination
 
 
@@ -114,7 +114,13 @@ class WorkViewSet(
     queryset = Work.objects.none()
     filterset_class = register_filters.WorkFilter
     pagination_class = NoCountPagination
-    permission_classes = [CanRegisterWorks]
+    permission_classes = [HasApiKeyScope, CanRegisterWorks]
+    required_scopes = {
+        **READ_REGISTERS,
+        "create": Scope.WORKS_WRITE,
+        "update": Scope.WORKS_WRITE,
+        "partial_update": Scope.WORKS_WRITE,
+    }
 
     def get_queryset(self) -> QuerySet[Work]:
         return access.works_visible_to(self.request.user)
@@ -249,6 +255,7 @@ class HolderViewSet(
     filterset_class = register_filters.HolderFilter
     pagination_class = NoCountPagination
     serializer_class = s.HolderPublicSerializer
+    required_scopes = {**READ_REGISTERS, "update": Scope.HOLDERS_WRITE, "partial_update": Scope.HOLDERS_WRITE}
 
     def get_queryset(self) -> QuerySet[Party]:
         return (
@@ -303,6 +310,7 @@ class HolderViewSet(
 )
 class CMOViewSet(viewsets.ReadOnlyModelViewSet[CMO]):
     queryset = CMO.objects.select_related("party").prefetch_related("areas", "representatives", "branches")
+    required_scopes = READ_REGISTERS
     serializer_class = s.CMOSerializer
     pagination_class = NoCountPagination
 
@@ -313,6 +321,7 @@ class CMOViewSet(viewsets.ReadOnlyModelViewSet[CMO]):
 )
 class LicenseeViewSet(viewsets.ReadOnlyModelViewSet[Licensee]):
     queryset = Licensee.objects.none()
+    required_scopes = READ_REGISTERS
     serializer_class = s.LicenseeSerializer
     filterset_class = register_filters.LicenseeFilter
     pagination_class = NoCountPagination
@@ -340,6 +349,7 @@ class ContractViewSet(viewsets.ReadOnlyModelViewSet[Contract]):
         .prefetch_related("areas")
         .order_by("-concluded_on", "number")
     )
+    required_scopes = READ_REGISTERS
     serializer_class = s.ContractSerializer
     filterset_class = register_filters.ContractFilter
     pagination_class = NoCountPagination
@@ -349,6 +359,7 @@ class ContractViewSet(viewsets.ReadOnlyModelViewSet[Contract]):
 @extend_schema_view(list=extend_schema(summary="Areas of collective management (Art. 43.3)"))
 class AreaViewSet(viewsets.ReadOnlyModelViewSet[Area]):
     queryset = Area.objects.all()
+    required_scopes = READ_REGISTERS
     serializer_class = s.AreaSerializer
     pagination_class = None
 
@@ -356,6 +367,7 @@ class AreaViewSet(viewsets.ReadOnlyModelViewSet[Area]):
 @extend_schema_view(list=extend_schema(summary="Categories of users"))
 class UserCategoryViewSet(viewsets.ReadOnlyModelViewSet[UserCategory]):
     queryset = UserCategory.objects.all()
+    required_scopes = READ_REGISTERS
     serializer_class = s.UserCategorySerializer
     pagination_class = None
     lookup_field = "code"
@@ -367,6 +379,9 @@ class UserCategoryViewSet(viewsets.ReadOnlyModelViewSet[UserCategory]):
 class ObtainTokenView(GenericAPIView[Any]):
     """Exchange an e-mail and password (and a TOTP code, for accounts that must have one) for an API token.
 
+    For a person's own scripts. Machine clients use API keys (:mod:`udp.accounts.api`) instead,
+    so that no person's password is stored in a machine.
+
     Failed attempts count against the same allauth rate limits as the login form (per account and per
     address), and so do wrong TOTP codes: after five failures for an account it is refused for a while,
     even with the right password.
@@ -376,6 +391,7 @@ class ObtainTokenView(GenericAPIView[Any]):
     permission_classes = [permissions.AllowAny]
     throttle_classes = [AnonRateThrottle]
     serializer_class = s.TokenRequestSerializer
+    required_scopes = {"post": None}  # not for keys: a key never turns into a person's token
 
     @extend_schema(summary="Obtain an API token", responses=s.TokenSerializer)
     def post(self, request: Request) -> Response:
@@ -393,29 +409,9 @@ class ObtainTokenView(GenericAPIView[Any]):
                 _("Wrong e-mail or password, or the account is not approved.")
             )
         if getattr(user, "needs_mfa", False):
-            _check_totp(user, data.get("code", ""))
+            check_totp(user, data.get("code", ""))
         token, _created = Token.objects.get_or_create(user=user)
         return Response({"token": token.key})
-
-
-def _check_totp(user: Any, code: str) -> None:
-    """A valid code from the account's authenticator, counted by allauth's MFA rate limit."""
-    from allauth.mfa.base.internal.flows import check_rate_limit
-
-    authenticator = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).first()
-    if authenticator is None:
-        raise exceptions.AuthenticationFailed(
-            _("This account must set up a second factor (an authenticator app) before it can use the API.")
-        )
-    try:
-        clear = check_rate_limit(user)
-    except DjangoValidationError as exc:
-        raise exceptions.Throttled(detail=" ".join(exc.messages)) from exc
-    if not (code and TOTP(authenticator).validate_code(code.strip())):
-        raise exceptions.AuthenticationFailed(
-            _("This account needs a valid code from its authenticator app.")
-        )
-    clear()
 
 
 # --- imports of works -------------------------------------------------------------------------
@@ -452,8 +448,17 @@ class ImportBatchViewSet(
     queryset = ImportBatch.objects.none()
     serializer_class = s.ImportBatchSerializer
     pagination_class = NoCountPagination
-    permission_classes = [permissions.IsAuthenticated, CanImportWorks]
+    permission_classes = [HasApiKeyScope, permissions.IsAuthenticated, CanImportWorks]
     parser_classes = [MultiPartParser, FormParser, JSONParser]
+    required_scopes = {
+        **READ_REGISTERS,
+        "create": Scope.IMPORTS_WRITE,
+        "problems": Scope.REGISTERS_READ,
+        "problems_csv": Scope.REGISTERS_READ,
+        "ack": Scope.REGISTERS_READ,
+        "export": Scope.REGISTERS_READ,
+        "template": Scope.REGISTERS_READ,
+    }
 
     def get_queryset(self) -> QuerySet[ImportBatch]:
         from registers.importing.uploads import batches_visible_to

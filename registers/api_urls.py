@@ -2,6 +2,7 @@ from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
 from registers import api, claims_api
+from udp.accounts.api import ApiKeyViewSet
 
 router = DefaultRouter()
 router.register("works", api.WorkViewSet, basename="work")
@@ -14,6 +15,7 @@ router.register("proposals", claims_api.ProposalViewSet, basename="proposal")
 router.register("conflicts", claims_api.ConflictViewSet, basename="conflict")
 router.register("user-categories", api.UserCategoryViewSet, basename="user-category")
 router.register("imports", api.ImportBatchViewSet, basename="import")
+router.register("keys", ApiKeyViewSet, basename="api-key")
 
 urlpatterns = [
     path("auth/token/", api.ObtainTokenView.as_view(), name="api-token"),

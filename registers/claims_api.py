@@ -15,6 +15,8 @@ from rest_framework.response import Response
 
 from registers import claims
 from registers.models import Conflict, Proposal, ProposalAnswer
+from udp.accounts.api_auth import HasApiKeyScope
+from udp.accounts.scopes import READ_REGISTERS, Scope
 
 
 @extend_schema_field(OpenApiTypes.STR)
@@ -100,7 +102,14 @@ def _drf(exc: DjangoValidationError) -> exceptions.ValidationError:
 )
 class ProposalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[Proposal]):
     serializer_class = ProposalSerializer
-    permission_classes = [permissions.IsAuthenticated]
+    permission_classes = [HasApiKeyScope, permissions.IsAuthenticated]
+    # answering changes works and entries: the same scope as changing a work
+    required_scopes = {
+        **READ_REGISTERS,
+        "accept": Scope.WORKS_WRITE,
+        "reject": Scope.WORKS_WRITE,
+        "withdraw": Scope.WORKS_WRITE,
+    }
     queryset = Proposal.objects.none()
 
     def get_queryset(self) -> QuerySet[Proposal]:
@@ -155,7 +164,8 @@ class ProposalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
 )
 class ConflictViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[Conflict]):
     serializer_class = ConflictSerializer
-    permission_classes = [permissions.IsAuthenticated]
+    permission_classes = [HasApiKeyScope, permissions.IsAuthenticated]
+    required_scopes = {**READ_REGISTERS, "resolve": None}  # the expert organization resolves in person
     queryset = Conflict.objects.none()
 
     def get_queryset(self) -> QuerySet[Conflict]:

@@ -211,17 +211,32 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
 REST_FRAMEWORK = {
+    # Machines use API keys (scoped, revocable, throttled per key); people use their session, or a
+    # token from /api/auth/token/. See udp.accounts.api_auth and udp.accounts.scopes.
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        "udp.accounts.api_auth.ApiKeyAuthentication",
         "udp.accounts.api_auth.MFATokenAuthentication",
         "udp.accounts.api_auth.MFASessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
+    "DEFAULT_PERMISSION_CLASSES": [
+        "udp.accounts.api_auth.HasApiKeyScope",
+        "rest_framework.permissions.IsAuthenticatedOrReadOnly",
+    ],
+    "DEFAULT_THROTTLE_CLASSES": ["udp.accounts.api_auth.ApiKeyRateThrottle"],
     "DEFAULT_PAGINATION_CLASS": "udp.core.pagination.Pagination",
     "PAGE_SIZE": 25,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_THROTTLE_RATES": {"anon": env.str("UDP_API_ANON_RATE", default="120/min")},
+    "DEFAULT_SCHEMA_CLASS": "udp.accounts.api_schema.AutoSchema",
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env.str("UDP_API_ANON_RATE", default="120/min"),
+        # Per API key: reading, and (counted apart) changing something.
+        "api_key_read": env.str("UDP_API_KEY_READ_RATE", default="600/min"),
+        "api_key_write": env.str("UDP_API_KEY_WRITE_RATE", default="60/min"),
+    },
 }
+#: API keys: lifetime when the issuer names none, and the longest one may choose.
+UDP_API_KEY_LIFETIME_DAYS = env.int("UDP_API_KEY_LIFETIME_DAYS", default=365)
+UDP_API_KEY_MAX_LIFETIME_DAYS = env.int("UDP_API_KEY_MAX_LIFETIME_DAYS", default=730)
 SPECTACULAR_SETTINGS = {
     "TITLE": "UDP API",
     "DESCRIPTION": "Unified Digital Platform for collective management of copyright and related rights.",
@@ -233,6 +248,8 @@ SPECTACULAR_SETTINGS = {
         "PartyKindEnum": "registers.models.parties.PartyKind",
         "ContractKindEnum": "registers.models.contracts.ContractKind",
         "WorkTitleKindEnum": "registers.models.works.WorkTitle.Kind",
+        "ApiKeyStatusEnum": "udp.accounts.models.ApiKeyStatus",
+        "ApiKeyScopeEnum": "udp.accounts.scopes.Scope",
     },
 }
 

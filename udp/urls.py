@@ -21,6 +21,8 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/pending/", account_views.pending, name="account_pending"),
+    path("accounts/api-keys/", account_views.api_keys, name="api_keys"),
+    path("accounts/api-keys/<int:pk>/revoke/", account_views.api_key_revoke, name="api_key_revoke"),
     path("accounts/", include("allauth.urls")),
     path("home/", account_views.home, name="home"),
     path("portal/", include("registers.urls.portal")),

@@ -11,6 +11,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
+from udp.accounts import mfa
+from udp.accounts.middleware import second_factor_redirect
 from udp.accounts.models import Moderation
 
 
@@ -37,3 +39,22 @@ cmo_required = role_required("is_cmo_staff")
 licensee_required = role_required("is_licensee")
 regulator_required = role_required("is_regulator")
 operator_required = role_required("is_operator")
+
+
+def second_factor_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Any approved account; for roles that must have one, a session that has passed the second factor.
+
+    For pages under ``/accounts/``, which :class:`udp.accounts.middleware.RequireMFAMiddleware` leaves
+    open (sign-in and TOTP set-up live there).
+    """
+
+    @login_required
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if request.user.moderation != Moderation.APPROVED:
+            return redirect("account_pending")
+        if mfa.session_blocked(request, request.user):
+            return second_factor_redirect(request)
+        return view(request, *args, **kwargs)
+
+    return wrapper

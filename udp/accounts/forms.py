@@ -7,18 +7,22 @@ registers until the operator has checked the form and approved the account.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from allauth.account.forms import SignupForm as AllauthSignupForm
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from registers.models import CMO, Licensee, Party, PartyKind, UserCategory
 from udp import identifiers
 from udp.accounts.models import Moderation, Role
+from udp.accounts.scopes import Scope
 
 
 class AccountType:
@@ -187,3 +191,37 @@ class RevealForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Your reason is recorded with your name and the time, and shown to the operator."),
     )
+
+
+class ApiKeyForm(forms.Form):
+    """Issue an API key for a machine client of one's own account."""
+
+    name = forms.CharField(
+        label=_("Name"),
+        max_length=100,
+        help_text=_("Which system uses the key, for example “Back office” or “Monitoring provider”."),
+    )
+    scopes = forms.MultipleChoiceField(
+        label=_("What the key may do"),
+        choices=Scope.choices,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Never more than your own account may do. Choose only what the system needs."),
+    )
+    expires_on = forms.DateField(
+        label=_("Expires on"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("The key stops working at the start of this day."),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        today = timezone.localdate()
+        self.fields["expires_on"].initial = today + dt.timedelta(days=settings.UDP_API_KEY_LIFETIME_DAYS)
+        self.fields["expires_on"].widget.attrs.update(
+            min=(today + dt.timedelta(days=1)).isoformat(),
+            max=(today + dt.timedelta(days=settings.UDP_API_KEY_MAX_LIFETIME_DAYS)).isoformat(),
+        )
+
+    def expires_at(self) -> dt.datetime:
+        day = self.cleaned_data["expires_on"]
+        return timezone.make_aware(dt.datetime.combine(day, dt.time.min))

@@ -37,7 +37,12 @@ class RequireMFAMiddleware:
                 else _("Sign in again with your authenticator app code.")
             )
             return JsonResponse({"detail": detail, "code": "mfa_required"}, status=403)
-        if missing:
-            return redirect("mfa_activate_totp")
-        logout(request)
-        return redirect(f"/accounts/login/?next={request.path}")
+        return second_factor_redirect(request)
+
+
+def second_factor_redirect(request: HttpRequest) -> HttpResponse:
+    """Where a page sends an account that has not used its second factor: TOTP set-up, or the login again."""
+    if mfa.mfa_missing(request.user):
+        return redirect("mfa_activate_totp")
+    logout(request)
+    return redirect(f"/accounts/login/?next={request.path}")

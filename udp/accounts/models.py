@@ -7,12 +7,19 @@ the operator.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
+import pghistory
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.contrib.postgres.fields import ArrayField
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from udp.accounts.scopes import Scope
 
 
 class Role(models.TextChoices):
@@ -170,3 +177,138 @@ class ConfidentialAccess(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} → {self.party} ({self.at:%Y-%m-%d %H:%M})"
+
+
+def _default_key_expiry() -> dt.datetime:
+    return timezone.now() + dt.timedelta(days=settings.UDP_API_KEY_LIFETIME_DAYS)
+
+
+class ApiKeyStatus(models.TextChoices):
+    ACTIVE = "active", _("Active")
+    EXPIRED = "expired", _("Expired")
+    REVOKED = "revoked", _("Revoked")
+
+
+class ApiKeyQuerySet(models.QuerySet["ApiKey"]):
+    def active(self) -> ApiKeyQuerySet:
+        return self.filter(revoked_at__isnull=True, expires_at__gt=timezone.now())
+
+    def matching(self, query: str) -> ApiKeyQuerySet:
+        """Keys whose prefix starts with ``query`` or whose owner has that e-mail; all for a blank query."""
+        query = query.strip()
+        if not query:
+            return self
+        return self.filter(Q(prefix__istartswith=query) | Q(owner__email__iexact=query))
+
+
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), exclude=["hashed_key", "last_used_at"])
+class ApiKey(models.Model):
+    """A machine client's credential: it acts as its owner, within its scopes, until it expires or is revoked.
+
+    Only a SHA-256 hash of the key is stored (the key is 256 random bits, so a fast hash is enough)
+    with a short visible prefix to tell keys apart; the key itself is shown once, when it is issued
+    (:func:`udp.accounts.actions.issue_api_key`). The owner's organisation at issue (CMO, user
+    organisation, rightsholder record) is recorded: if the account later belongs elsewhere, the key
+    stops working rather than follow it there.
+    """
+
+    owner = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="api_keys", verbose_name=_("owner")
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    cmo = models.ForeignKey(
+        "registers.CMO",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("CMO"),
+    )
+    licensee = models.ForeignKey(
+        "registers.Licensee",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("user organisation"),
+    )
+    party = models.ForeignKey(
+        "registers.Party",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("rightsholder record"),
+    )
+    name = models.CharField(_("name"), max_length=100)
+    prefix = models.CharField(_("key prefix"), max_length=16, unique=True, editable=False)
+    hashed_key = models.CharField(max_length=64, unique=True, editable=False)
+    scopes = ArrayField(models.CharField(max_length=32, choices=Scope.choices), verbose_name=_("scopes"))
+    created_at = models.DateTimeField(_("issued at"), default=timezone.now)
+    created_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="+", verbose_name=_("issued by")
+    )
+    expires_at = models.DateTimeField(_("expires at"), default=_default_key_expiry)
+    last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("revoked by")
+    )
+
+    objects = ApiKeyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("API key")
+        verbose_name_plural = _("API keys")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                name="api_key_scopes_known",
+                condition=Q(scopes__len__gt=0) & Q(scopes__contained_by=list(Scope.values)),
+            ),
+            models.CheckConstraint(
+                name="api_key_revoked_by_someone",
+                condition=Q(revoked_at__isnull=True, revoked_by__isnull=True)
+                | Q(revoked_at__isnull=False, revoked_by__isnull=False),
+            ),
+            models.CheckConstraint(
+                name="api_key_expires_after_issue", condition=Q(expires_at__gt=F("created_at"))
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def is_revoked(self) -> bool:
+        return self.revoked_at is not None
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_at <= timezone.now()
+
+    @property
+    def is_active(self) -> bool:
+        return not self.is_revoked and not self.is_expired
+
+    @property
+    def status(self) -> ApiKeyStatus:
+        if self.is_revoked:
+            return ApiKeyStatus.REVOKED
+        return ApiKeyStatus.EXPIRED if self.is_expired else ApiKeyStatus.ACTIVE
+
+    def scope_labels(self) -> list[str]:
+        return [str(Scope(value).label) for value in self.scopes]
+
+    def has_scope(self, scope: Scope | str) -> bool:
+        return str(scope) in self.scopes
+
+    def matches_owner(self) -> bool:
+        """The owner still has the role and belongs to the organisation the key was issued for."""
+        owner = self.owner
+        return (self.role, self.cmo_id, self.licensee_id, self.party_id) == (
+            owner.role,
+            owner.cmo_id,
+            owner.licensee_id,
+            owner.party_id,
+        )

@@ -1,0 +1,68 @@
+"""What an API key may do: the scopes, and which scope each API operation needs.
+
+A key acts as its owner (the owner's object-level rights, never more) and, on top of that, only
+within the scopes it was issued with. Each API view declares, per operation, the scope a key must
+have::
+
+    class WorkViewSet(...):
+        required_scopes = {"list": Scope.REGISTERS_READ, "create": Scope.WORKS_WRITE, ...}
+
+The keys of ``required_scopes`` are viewset actions (``list``, ``retrieve``, ``create``, a custom
+``@action``) or, for a plain ``APIView``, lower-case HTTP methods (``get``, ``post``). A value of
+``None`` closes the operation to keys on purpose (issuing keys, for example). An operation that is not
+declared at all is refused to keys as well (default deny), and an operation that changes something
+needs a ``:write`` scope. People signed in with a session or a token are not affected.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from rest_framework.permissions import SAFE_METHODS
+
+
+class Scope(models.TextChoices):
+    REGISTERS_READ = "registers:read", _("Read the registers (as much as the key's owner may see)")
+    WORKS_WRITE = "works:write", _("Register and change works")
+    HOLDERS_WRITE = "holders:write", _("Change entries in the register of rightsholders")
+    IMPORTS_WRITE = "imports:write", _("Bulk imports (CWR, CSV, XLSX)")
+    USAGE_WRITE = "usage:write", _("Report usage")
+
+    @property
+    def is_write(self) -> bool:
+        return self.value.endswith(":write")
+
+
+#: The usual declaration of a view that only reads the registers.
+READ_REGISTERS: dict[str, Scope | None] = {"list": Scope.REGISTERS_READ, "retrieve": Scope.REGISTERS_READ}
+
+
+class Undeclared(Exception):
+    """The view does not say which scope this operation needs: keys are refused."""
+
+
+def operation_name(view: Any, method: str) -> str:
+    """The name an operation has in ``required_scopes``: the viewset action, else the HTTP method."""
+    action = getattr(view, "action", None)
+    if action and action != "metadata":
+        return str(action)
+    method = method.lower()
+    return "get" if method == "head" else method
+
+
+def required_scope(view: Any, method: str) -> Scope | None:
+    """The scope a key needs for ``method`` on ``view``; ``None`` if the operation is closed to keys.
+
+    Raises :class:`Undeclared` when the view does not declare the operation, and when an operation
+    that changes something is declared with a read scope (a mistake in the declaration).
+    """
+    declared: dict[str, Scope | None] | None = getattr(view, "required_scopes", None)
+    name = operation_name(view, method)
+    if declared is None or name not in declared:
+        raise Undeclared(name)
+    scope = declared[name]
+    if scope is not None and method.upper() not in SAFE_METHODS and not Scope(scope).is_write:
+        raise Undeclared(name)
+    return None if scope is None else Scope(scope)

@@ -242,9 +242,19 @@ def object_history(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     show_confidential = party is not None and access.can_see_confidential(request.user, party)
     events = list(events_of(obj, spec)[:EVENT_LIMIT])
     entries = Presenter(events, show_confidential=show_confidential).entries()
+    proposals = []
+    if kind == "work":  # who proposed which change of the shares, and who accepted or rejected it
+        proposals = list(
+            obj.proposals.select_related(
+                "proposed_by__cmo", "proposed_by__party", "proposed_by__licensee__party"
+            )
+            .prefetch_related("answers__party", "answers__decided_by__cmo", "answers__decided_by__party")
+            .order_by("-created_at")[:200]
+        )
     context = {
         "obj": obj,
         "kind": kind,
+        "proposals": proposals,
         "entries": entries,
         "limit": EVENT_LIMIT,
         "masked": not show_confidential,

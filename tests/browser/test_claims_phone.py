@@ -1,0 +1,65 @@
+"""A co-author, in Kazakh on a 360 px phone, finds a proposal that takes from their share and rejects it."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+from registers.actions import ContributorInput, change_work
+from registers.models import Conflict, Proposal, Share
+from tests import factories as f
+from tests.browser.test_journey import ARTIFACTS, browser  # noqa: F401  (the fixture)
+from udp.accounts.models import Role
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def _fits(page: Any) -> bool:
+    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+
+@pytest.mark.statute("A45-1.2-works")
+def test_a_co_author_rejects_a_proposal_in_kazakh_on_a_phone(live_server: Any, browser: Any) -> None:  # noqa: F811
+    me = f.make_account("me@example.kz", Role.HOLDER, party=f.make_person(name_kk="Әсел Нұрланқызы"))
+    co = f.make_account("co@example.kz", Role.HOLDER, party=f.make_person(name_kk="Бауыржан Омаров"))
+    operator = f.make_account("op@udp.kz", Role.OPERATOR)
+    work = f.make_work(
+        operator, (me.party, "C", {"PR": Decimal("50")}), (co.party, "A", {"PR": Decimal("50")}), title="Жыр"
+    )
+    change = change_work(work, by=me, contributors=[ContributorInput(me.party, "CA", {"PR": Decimal("100")})])
+    assert change.proposal is not None
+
+    context = browser.new_context(locale="kk-KZ", viewport={"width": 360, "height": 740})
+    context.add_cookies([{"name": "django_language", "value": "kk", "url": live_server.url}])
+    page = context.new_page()
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("input[name=login]", co.email)
+    page.fill("input[name=password]", f.PASSWORD)
+    page.click("#content form[method=post] button[type=submit]")
+    page.wait_for_load_state()
+
+    page.click("a.claims-link")  # the header says a proposal awaits an answer
+    page.wait_for_selector("#waiting")
+    assert "Сіздің жауабыңызды күтуде" in page.content()  # "Awaiting your answer", in Kazakh
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "claims-overview-kk-phone.png"), full_page=True)
+    wide = page.evaluate(
+        "[...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > window.innerWidth + 1)"
+        ".slice(0, 5).map(e => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right))"
+    )
+    assert _fits(page), wide
+    page.click(f"#waiting a[href='/claims/proposals/{change.proposal.pk}/']")
+    page.wait_for_selector("#answer-form")
+    assert _fits(page)
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "claims-proposal-kk-phone.png"), full_page=True)
+    page.fill("#id_note", "Сөзін мен жаздым")
+    page.click("#answer-form button[value=reject]")
+    page.wait_for_load_state()
+
+    assert Proposal.objects.get(pk=change.proposal.pk).status == "rejected"
+    assert Conflict.objects.filter(proposal=change.proposal, status="open").exists()
+    assert Share.objects.filter(work=work, contributor__party=co.party, percent=Decimal("50")).exists()
+    assert "Қабылданбады" in page.content()  # "Rejected", in Kazakh

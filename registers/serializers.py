@@ -246,7 +246,7 @@ class WorkDetailSerializer(WorkListSerializer):
         fields = [
             *WorkListSerializer.Meta.fields,
             "language", "creation_year", "disclosed_on", "anonymous", "pseudonymous", "protection_basis",
-            "public", "titles", "recordings", "embodied_works", "who_to_pay",
+            "public", "claims_status", "titles", "recordings", "embodied_works", "who_to_pay",
         ]  # fmt: skip
 
     def _visible(self) -> Any:

@@ -155,6 +155,7 @@ def test_a_co_author_confirms_a_work_before_it_is_public(personas):
     assert response.status_code == 201
     work = Work.objects.get(pk=response.json()["id"])
     assert (work.public, work.claims_status) == (False, ClaimsStatus.AWAITING)
+    assert response.json()["claims_status"] == "awaiting"
     assert Client().get(f"/works/{work.pk}/").status_code == 404
 
     proposal = Proposal.objects.get(work=work)

@@ -219,7 +219,14 @@ class WorkViewSet(
     def _valid_input(self, *, partial: bool) -> dict[str, Any]:
         serializer = s.WorkWriteSerializer(data=self.request.data, partial=partial)
         serializer.is_valid(raise_exception=True)
-        return dict(serializer.validated_data)
+        data = dict(serializer.validated_data)
+        if partial and "contributors" in data:
+            # a partial change of a work still gives whole contributor rows: every field is required
+            rows = s.ContributorInputSerializer(data=self.request.data.get("contributors"), many=True)
+            if not rows.is_valid():
+                raise exceptions.ValidationError({"contributors": rows.errors})
+            data["contributors"] = rows.validated_data
+        return data
 
 
 # --- holders ----------------------------------------------------------------------------------

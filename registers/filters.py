@@ -14,6 +14,7 @@ from registers.models import Contract, ContractKind, Licensee, Party, PartyKind,
 from registers.models.contracts import ContractStatus
 from registers.search import search_works
 from udp import identifiers
+from udp.core.text import is_ascii_digits
 from udp.identifiers import _compact
 
 
@@ -67,7 +68,7 @@ class HolderFilter(filters.FilterSet):
 
     def filter_ipi(self, queryset: QuerySet[Party], name: str, value: str) -> QuerySet[Party]:
         compact = _compact(value)
-        if compact.isdigit():
+        if is_ascii_digits(compact):
             return queryset.filter(ipi_names__name_number=compact.zfill(11)).distinct()
         base = _normalised(identifiers.validate_ipi_base_number, compact)
         return queryset.filter(ipi_base_number=base) if base else queryset.none()

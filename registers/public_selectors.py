@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from registers.models import CMO, Area, Mandate, Party, Work, WorkContributor
 from registers.models.contracts import MandateStatus
+from udp.core.text import is_ascii_digits
 
 #: The right types an area of collective management (item of Art. 43.3) manages, in order of relevance.
 AREA_RIGHT_TYPES: dict[int, tuple[str, ...]] = {
@@ -41,7 +42,7 @@ def cmo_by_key(key: str) -> CMO | None:
     key = (key or "").strip()
     if not key:
         return None
-    if key.isdigit():
+    if is_ascii_digits(key):
         return CMO.objects.filter(pk=int(key)).first()
     return CMO.objects.filter(short_name__iexact=key).first()
 

@@ -78,9 +78,9 @@ def search_works(queryset: QuerySet, text: str) -> QuerySet:
     from udp.identifiers import _compact
 
     compact = _compact(text)
-    if re.fullmatch(r"T\d{10}", compact):
+    if re.fullmatch(r"T[0-9]{10}", compact):
         return queryset.filter(iswc=compact)
-    if re.fullmatch(r"[A-Z]{2}[A-Z0-9]{3}\d{7}", compact):
+    if re.fullmatch(r"[A-Z]{2}[A-Z0-9]{3}[0-9]{7}", compact):
         return queryset.filter(isrc=compact)
     query = tsquery_for(text)
     if query is None:

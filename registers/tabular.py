@@ -48,6 +48,7 @@ from registers.models import Role, Work, WorkKind
 from registers.models.works import PUBLISHER_ROLES
 from udp import identifiers
 from udp.core import spreadsheets
+from udp.core.text import is_ascii_digits
 
 COLUMNS = [
     "work_ref",
@@ -288,7 +289,7 @@ def _work(work: WorkRow, row: dict[str, str]) -> None:
 
 
 def _int(work: WorkRow, line: int, name: str, value: str) -> int | None:
-    if value.isdigit() and len(value) <= 9:
+    if is_ascii_digits(value) and len(value) <= 9:
         return int(value)
     work.error(line, ROW, "not_whole_number", {"v": value}, name)
     return None

@@ -52,7 +52,7 @@ def iin_birth_date(iin: str) -> dt.date | None:
 def validate_iin(value: str) -> str:
     """Individual identification number: 12 digits, birth date, century/sex digit, check digit."""
     iin = _compact(value)
-    if not re.fullmatch(r"\d{12}", iin):
+    if not re.fullmatch(r"[0-9]{12}", iin):
         raise ValidationError(_("An IIN has exactly 12 digits."), code="iin_format")
     if iin_birth_date(iin) is None:
         raise ValidationError(
@@ -66,7 +66,7 @@ def validate_iin(value: str) -> str:
 def validate_bin(value: str) -> str:
     """Business identification number: 12 digits, registration year/month, entity type, check digit."""
     bin_ = _compact(value)
-    if not re.fullmatch(r"\d{12}", bin_):
+    if not re.fullmatch(r"[0-9]{12}", bin_):
         raise ValidationError(_("A BIN has exactly 12 digits."), code="bin_format")
     if not 1 <= int(bin_[2:4]) <= 12:
         raise ValidationError(_("Digits 3-4 of a BIN must be the month of registration."), code="bin_month")
@@ -85,7 +85,7 @@ def iswc_check_digit(nine_digits: str) -> int:
 def validate_iswc(value: str) -> str:
     """ISWC: T + 9 digits + check digit. Returns the compact form ``T1234567894``."""
     iswc = _compact(value)
-    if not re.fullmatch(r"T\d{10}", iswc):
+    if not re.fullmatch(r"T[0-9]{10}", iswc):
         raise ValidationError(_("An ISWC looks like T-123.456.789-C."), code="iswc_format")
     if iswc_check_digit(iswc[1:10]) != int(iswc[10]):
         raise ValidationError(_("The ISWC check digit is wrong."), code="iswc_checksum")
@@ -104,7 +104,7 @@ def _ipi_check(nine_digits: str) -> int:
 def validate_ipi_name_number(value: str) -> str:
     """IPI name number: 11 digits, the last two a check over the first nine (weights 10..2, modulo 101)."""
     ipi = _compact(value)
-    if not re.fullmatch(r"\d{11}", ipi):
+    if not re.fullmatch(r"[0-9]{11}", ipi):
         raise ValidationError(_("An IPI name number has 11 digits."), code="ipi_format")
     if _ipi_check(ipi[:9]) != int(ipi[9:]):
         raise ValidationError(_("The IPI name number check digits are wrong."), code="ipi_checksum")
@@ -118,7 +118,7 @@ def ipi_name_number_with_check(nine_digits: str) -> str:
 def validate_ipi_base_number(value: str) -> str:
     """IPI base number: I-123456789-3 (a letter, nine digits and a check digit)."""
     base = _compact(value)
-    if not re.fullmatch(r"I\d{10}", base):
+    if not re.fullmatch(r"I[0-9]{10}", base):
         raise ValidationError(_("An IPI base number looks like I-123456789-3."), code="ipi_base_format")
     return f"I-{base[1:10]}-{base[10]}"
 

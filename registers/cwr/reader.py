@@ -24,6 +24,7 @@ from registers.cwr import records
 from registers.importing import textfile
 from registers.importing.rows import NOTE, ContributorRow, ParsedFile, RecordingRow, WorkRow
 from udp import identifiers
+from udp.core.text import is_ascii_digits
 
 HUNDRED = Decimal("100.00")
 RIGHTS = (("PR", "pr_share"), ("MR", "mr_share"), ("SR", "sr_share"))
@@ -130,7 +131,7 @@ class _Reader:
     def on_grh(self, number: int, f: dict[str, str]) -> None:
         self.close_work()
         self.group_type = f["transaction_type"]
-        self.group_id = int(f["group_id"]) if f["group_id"].isdigit() else 0
+        self.group_id = int(f["group_id"]) if is_ascii_digits(f["group_id"]) else 0
         self.group_records, self.group_transactions = 1, 0
         self.groups += 1
         if self.group_type not in WORK_TRANSACTIONS:
@@ -150,7 +151,7 @@ class _Reader:
         self.check_count(number, "TRL", "record_count", f["record_count"], self.file_records)
 
     def check_count(self, number: int, kind: str, field: str, given: str, counted: int) -> None:
-        if not given.isdigit() or int(given) != counted:
+        if not is_ascii_digits(given) or int(given) != counted:
             self.result.problem(number, kind, "cwr_count", {"given": given, "counted": counted}, field)
 
     # -- transactions ---------------------------------------------------------------------------
@@ -166,7 +167,7 @@ class _Reader:
             title=f.get("title", ""),
             revision=kind == "REV",
             group_id=self.group_id,
-            transaction_seq=int(seq) if seq.isdigit() else 0,
+            transaction_seq=int(seq) if is_ascii_digits(seq) else 0,
             transaction_type=kind,
         )
         if self.group_type != kind:
@@ -186,7 +187,7 @@ class _Reader:
             return None
         self.group_records += 1
         seq = f.get("transaction_seq", "")
-        if seq.isdigit() and int(seq) != self.work.transaction_seq:
+        if is_ascii_digits(seq) and int(seq) != self.work.transaction_seq:
             self.error(number, kind, "cwr_sequence", field="transaction_seq")
         return self.work
 
@@ -343,7 +344,7 @@ def parse_date(text: str) -> dt.date | None:
 
 
 def parse_duration(text: str) -> dt.timedelta | None:
-    if not text.isdigit() or not int(text) or len(text) != 6:
+    if not is_ascii_digits(text) or not int(text) or len(text) != 6:
         return None
     return dt.timedelta(hours=int(text[:2]), minutes=int(text[2:4]), seconds=int(text[4:]))
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
 
+from udp.core.text import is_ascii_digits
+
 Field = tuple[str, int, int]
 
 PREFIX: list[Field] = [("record_type", 1, 3), ("transaction_seq", 4, 8), ("record_seq", 12, 8)]
@@ -321,7 +323,7 @@ def parse_share(text: str) -> Decimal:
     text = text.strip()
     if not text:
         return Decimal("0.00")
-    if not text.isdigit():
+    if not is_ascii_digits(text):
         raise ValueError(text)
     return (Decimal(int(text)) / 100).quantize(Decimal("0.01"))
 

@@ -17,6 +17,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from udp import identifiers
+from udp.core.text import is_ascii_digits
 
 #: Fields that are never public.
 CONFIDENTIAL_PARTY_FIELDS = ("iin", "address", "email", "phone", "birth_date")
@@ -42,9 +43,9 @@ class PartyQuerySet(models.QuerySet["Party"]):
             | Q(name_lat__icontains=text)
             | Q(pseudonyms__name__icontains=text)
         )
-        if compact.isdigit():
+        if is_ascii_digits(compact):
             q |= Q(ipi_names__name_number=compact.zfill(11))
-        if len(compact) == 11 and compact[0] in "Ii" and compact[1:].isdigit():
+        if len(compact) == 11 and compact[0] in "Ii" and is_ascii_digits(compact[1:]):
             q |= Q(ipi_base_number=identifiers.validate_ipi_base_number(compact))
         return self.filter(q).distinct()
 

@@ -331,6 +331,8 @@ def answer(
 
     with transaction.atomic():
         proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
+        if not any(answers_for(by, a.party_id) for a in proposal.answers.all()):
+            raise PermissionError("this account answers for none of the proposal's parties")
         if proposal.status != ProposalStatus.OPEN:
             raise ValidationError(_("This proposal is no longer open."))
         mine = [
@@ -360,10 +362,6 @@ def withdraw(proposal: Proposal, *, by: Any) -> Proposal:
 
     with transaction.atomic():
         proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
-        if proposal.status != ProposalStatus.OPEN:
-            raise ValidationError(_("This proposal is no longer open."))
-        if proposal.kind == ProposalKind.WORK_REGISTRATION:
-            raise ValidationError(_("A registration cannot be withdrawn; the holders it names answer it."))
         own = proposal.proposed_by_id == getattr(by, "pk", None) or (
             _is(by, "is_cmo_staff")
             and proposal.proposed_by is not None
@@ -371,6 +369,10 @@ def withdraw(proposal: Proposal, *, by: Any) -> Proposal:
         )
         if not own:
             raise PermissionError("only the proposer withdraws")
+        if proposal.status != ProposalStatus.OPEN:
+            raise ValidationError(_("This proposal is no longer open."))
+        if proposal.kind == ProposalKind.WORK_REGISTRATION:
+            raise ValidationError(_("A registration cannot be withdrawn; the holders it names answer it."))
         with actions.audited(by):
             proposal.status, proposal.decided_at = ProposalStatus.WITHDRAWN, timezone.now()
             proposal.save(update_fields=["status", "decided_at"])

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import exceptions, mixins, permissions, serializers, viewsets
@@ -183,6 +184,8 @@ class ConflictViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     @action(detail=True, methods=["post"])
     def resolve(self, request: Request, pk: Any = None) -> Response:
         conflict = self.get_object()
+        if not getattr(request.user, "is_operator", False):
+            raise exceptions.PermissionDenied(_("Only the expert organization resolves conflicts."))
         data = ResolutionSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         try:

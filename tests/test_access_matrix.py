@@ -1,0 +1,306 @@
+"""Persona × endpoint: who reaches what, for every page and every API operation.
+
+The endpoints are enumerated, not listed: every route of the URL resolver and every operation of
+the OpenAPI schema. Each must match a rule below (the test fails on an endpoint no rule covers), and
+each rule names the principals that may reach it; everybody else must be refused (401, 403, 404,
+405, or sent to sign in / set up the second factor). Ten principals: anonymous, two holders, a music
+user, staff of two CMOs, a CMO administrator, the authorized body, the operator, and CMO staff who
+signed in with a password but never set up the second factor. Path parameters are filled with
+objects of the holder (or the holder's CMO), so "may reach" means "may reach the holder's object".
+
+The figures (size, unexpected allows and denies) are printed and written to
+``tests/artifacts/access-matrix.json``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core.cache import cache
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from registers.actions import ContributorInput, change_work
+from registers.claims import answer
+from registers.models import Contract, ImportBatch
+from tests import factories as f
+from udp.accounts.actions import issue_api_key
+from udp.accounts.models import Moderation, Role, User
+
+ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+
+ANON, HOLDER, HOLDER2, LICENSEE = "anonymous", "holder", "holder2", "licensee"
+STAFF, STAFF2, ADMIN, REGULATOR, OPERATOR, NOMFA = (
+    "cmo_staff", "other_cmo_staff", "cmo_admin", "regulator", "operator", "staff_without_2fa",
+)  # fmt: skip
+ALL = frozenset({ANON, HOLDER, HOLDER2, LICENSEE, STAFF, STAFF2, ADMIN, REGULATOR, OPERATOR, NOMFA})
+PUBLIC = ALL - {NOMFA}  # a signed-in account without its second factor reaches nothing but sign-in pages
+SIGNED = PUBLIC - {ANON}
+HOLDERS = frozenset({HOLDER, HOLDER2})
+CMOS = frozenset({STAFF, STAFF2, ADMIN})
+EDITORS = HOLDERS | CMOS | {OPERATOR}
+CLAIMS = EDITORS | {REGULATOR}
+#: The holder's own objects: the holder, the holder's CMO (KAZ) and the operator.
+OWN = frozenset({HOLDER, STAFF, ADMIN, OPERATOR})
+ANY = None  # library pages (allauth, the admin login): only "no server error" is checked
+
+#: (method, route pattern) -> who may reach it. Patterns are the resolver's routes / the schema's paths.
+PAGE_RULES: dict[str, frozenset[str] | None] = {
+    "": PUBLIC, "works/": PUBLIC, "works/<int:pk>/": PUBLIC, "holders/": PUBLIC, "holders/<int:pk>/": PUBLIC,
+    "cmos/": PUBLIC, "cmos/<int:pk>/": PUBLIC, "users/": PUBLIC, "users/<int:pk>/": PUBLIC,
+    "healthz": ALL, "i18n/setlang/": ALL,
+    "home/": SIGNED,
+    "portal/": HOLDERS,
+    "cmo/": CMOS, "cmo/members/": CMOS, "cmo/works/": CMOS, "cmo/profile/": {ADMIN},  # the CMO's public data: its administrator
+    "space/": {LICENSEE}, "space/locations/new/": {LICENSEE}, "space/locations/<int:pk>/": {LICENSEE},
+    "space/locations/<int:pk>/remove/": frozenset(),  # POST only
+    "regulator/": {REGULATOR}, "regulator/registers/": {REGULATOR}, "regulator/parties/<int:pk>/": {REGULATOR},
+    "operator/cmos/": {OPERATOR}, "operator/cmos/new/": {OPERATOR}, "operator/cmos/<int:pk>/": {OPERATOR},
+    "operator/": {OPERATOR}, "operator/accounts/": {OPERATOR}, "operator/accounts/new/": {OPERATOR},
+    "operator/accounts/<int:pk>/approve/": frozenset(), "operator/accounts/<int:pk>/reject/": frozenset(),
+    "operator/registers/": {OPERATOR}, "operator/parties/<int:pk>/": {OPERATOR},
+    "operator/confidential-log/": {OPERATOR},
+    "imports/": EDITORS, "imports/new/": EDITORS, "imports/template.<str:fmt>": EDITORS,
+    "imports/export.<str:fmt>": EDITORS,
+    "imports/<int:pk>/": {HOLDER, OPERATOR}, "imports/<int:pk>/problems.csv": {HOLDER, OPERATOR},
+    "imports/<int:pk>/ack/": frozenset(),  # a CSV import has no acknowledgement
+    "history/<str:kind>/<int:pk>/": OWN | {REGULATOR},
+    "claims/": CLAIMS,
+    "claims/proposals/<int:pk>/": {HOLDER, HOLDER2, STAFF2, OPERATOR, REGULATOR},
+    "claims/conflicts/<int:pk>/": {HOLDER, HOLDER2, STAFF, STAFF2, ADMIN, OPERATOR, REGULATOR},
+    "entries/works/new/": EDITORS, "entries/work/<int:pk>/": OWN,
+    "entries/parties/new/": CMOS | {OPERATOR}, "entries/parties/lookup/": EDITORS,
+    "entries/party/<int:pk>/": OWN,
+    "accounts/api-keys/": SIGNED, "accounts/api-keys/<int:pk>/revoke/": frozenset(),  # revoke: POST only
+    "accounts/pending/": ALL - {ANON},
+}  # fmt: skip
+
+API_RULES: dict[str, frozenset[str] | None] = {
+    "GET /api/areas/": PUBLIC, "GET /api/areas/{id}/": PUBLIC,
+    "GET /api/user-categories/": PUBLIC, "GET /api/user-categories/{code}/": PUBLIC,
+    # open by design (throttled); the answer for bad credentials is 400/401; a session that skipped
+    # its second factor is refused on every /api/ path, this one included
+    "POST /api/auth/token/": PUBLIC,
+    "GET /api/cmos/": PUBLIC, "GET /api/cmos/{id}/": PUBLIC,
+    "GET /api/works/": PUBLIC, "GET /api/works/{id}/": PUBLIC,
+    "POST /api/works/": EDITORS, "PUT /api/works/{id}/": OWN, "PATCH /api/works/{id}/": OWN,
+    "GET /api/holders/": PUBLIC, "GET /api/holders/{id}/": PUBLIC,
+    "PUT /api/holders/{id}/": OWN, "PATCH /api/holders/{id}/": OWN,
+    "GET /api/users/": PUBLIC, "GET /api/users/{id}/": PUBLIC,
+    "GET /api/contracts/": PUBLIC, "GET /api/contracts/{number}/": PUBLIC,
+    "GET /api/imports/": EDITORS, "POST /api/imports/": EDITORS,
+    "GET /api/imports/{id}/": {HOLDER, OPERATOR}, "GET /api/imports/{id}/problems/": {HOLDER, OPERATOR},
+    "GET /api/imports/{id}/problems-csv/": {HOLDER, OPERATOR}, "GET /api/imports/{id}/ack/": frozenset(),
+    "GET /api/imports/export/{fmt}/": EDITORS, "GET /api/imports/template/{fmt}/": EDITORS,
+    "GET /api/keys/": SIGNED, "POST /api/keys/": SIGNED,
+    "GET /api/keys/{id}/": {HOLDER, OPERATOR},
+    "POST /api/keys/{id}/revoke/": frozenset(),  # also needs the password (or a fresh re-authentication)
+    "GET /api/proposals/": CLAIMS | {LICENSEE}, "GET /api/proposals/{id}/": {HOLDER, HOLDER2, STAFF2, OPERATOR, REGULATOR},
+    # only the parties it touches answer (the co-author and the co-author's CMO); the proposer
+    # withdraws; the authorized body and the operator read it but do not answer for the parties
+    "POST /api/proposals/{id}/accept/": {HOLDER2, STAFF2},
+    "POST /api/proposals/{id}/reject/": {HOLDER2, STAFF2},
+    "POST /api/proposals/{id}/withdraw/": {HOLDER},
+    "GET /api/conflicts/": SIGNED,
+    "GET /api/conflicts/{id}/": {HOLDER, HOLDER2, STAFF, STAFF2, ADMIN, OPERATOR, REGULATOR},
+    "POST /api/conflicts/{id}/resolve/": {OPERATOR},
+}  # fmt: skip
+#: For POST on an object, "reach" means passing the object check: the action itself may still refuse
+#: (403 "only the expert organization resolves", 400 "no longer open"); those count as reached only
+#: when the answer is 400. The answers that count as refusals are listed in :func:`_outcome`.
+
+
+def _routes() -> list[str]:
+    found: list[str] = []
+
+    def walk(patterns: list[Any], prefix: str) -> None:
+        for p in patterns:
+            if isinstance(p, URLResolver):
+                walk(p.url_patterns, prefix + str(p.pattern))
+            elif isinstance(p, URLPattern):
+                found.append(prefix + str(p.pattern))
+
+    walk(get_resolver().url_patterns, "")
+    return [r for r in found if not r.startswith("api/")]
+
+
+def _page_rule(route: str) -> tuple[bool, frozenset[str] | None]:
+    if route in PAGE_RULES:
+        rule = PAGE_RULES[route]
+        return True, frozenset(rule) if rule is not None else None
+    if route.startswith("accounts/") or route in ("admin/login/", "admin/logout/"):
+        return True, ANY  # allauth's own pages and the admin login form
+    if route.startswith("admin/"):
+        return True, frozenset()  # Django's admin: no platform role is admin staff
+    return False, None
+
+
+class World:
+    def __init__(self, personas: Any) -> None:
+        p = personas
+        self.users: dict[str, User | None] = {
+            ANON: None, HOLDER: p.holder, HOLDER2: p.other_holder, LICENSEE: p.licensee, STAFF: p.cmo_staff,
+            STAFF2: p.other_cmo_staff, ADMIN: p.cmo_admin, REGULATOR: p.regulator, OPERATOR: p.operator,
+            NOMFA: f.make_account("no-2fa@kaz.kz", Role.CMO_STAFF, cmo=p.cmo, mfa=False),
+        }  # fmt: skip
+        self.work = f.make_work(p.holder, (p.holder_party, "CA", {"PR": Decimal("100")}), title="Own song")
+        joint = f.make_work(
+            p.operator,
+            (p.holder_party, "C", {"PR": Decimal("50")}),
+            (p.other_party, "A", {"PR": Decimal("50")}),
+        )
+        sole = [ContributorInput(p.holder_party, "CA", {"PR": Decimal("100")})]
+        self.proposal = change_work(joint, by=p.holder, contributors=sole).proposal
+        disputed = change_work(joint, by=p.holder, contributors=sole, title="Another").proposal
+        answer(disputed, by=p.other_holder, accept=False, note="no")
+        self.conflict = disputed.conflict
+        self.party = p.holder_party
+        self.cmo = p.cmo
+        self.licensee = p.licensee.licensee
+        from registers.models import LicenseeLocation
+
+        self.location = LicenseeLocation.objects.create(
+            licensee=self.licensee, name="Studio", address="Almaty"
+        )
+        self.contract = Contract.objects.filter(holder=p.holder_party).first()
+        self.batch = ImportBatch.objects.create(
+            uploaded_by=p.holder, format="csv", filename="w.csv", file="imports/2026/01/x.csv"
+        )
+        self.key, _secret = issue_api_key(by=p.holder, name="back office", scopes=["registers:read"])
+        self.pending = User.objects.create_user(
+            "pending@example.kz", f.PASSWORD, moderation=Moderation.PENDING
+        )
+
+    def page_url(self, route: str) -> str:
+        ids = {
+            "works/": self.work.pk, "holders/": self.party.pk, "cmos/": self.cmo.pk, "users/": self.licensee.pk,
+            "space/locations/": self.location.pk, "regulator/parties/": self.party.pk,
+            "operator/cmos/": self.cmo.pk, "operator/accounts/": self.pending.pk, "operator/parties/": self.party.pk,
+            "imports/": self.batch.pk, "claims/proposals/": self.proposal.pk, "claims/conflicts/": self.conflict.pk,
+            "entries/work/": self.work.pk, "entries/party/": self.party.pk, "accounts/api-keys/": self.key.pk,
+        }  # fmt: skip
+        url = route.replace("<str:kind>", "work").replace("<str:fmt>", "csv")
+        if "<int:pk>" in url:
+            prefix = url.split("<int:pk>")[0]
+            pk = self.work.pk if prefix == "history/work/" else ids[prefix]
+            url = url.replace("<int:pk>", str(pk))
+        if "<" in url or "(?P" in url or "^" in url:
+            url = re.sub(r"<[^>]+>|\(\?P<[^>]+>[^)]*\)", "1", url).replace("^", "").replace("$", "")
+        return "/" + url
+
+    def api_url(self, path: str) -> str:
+        ids = {
+            "/api/areas/": "1", "/api/user-categories/": "radio", "/api/cmos/": self.cmo.pk,
+            "/api/works/": self.work.pk, "/api/holders/": self.party.pk, "/api/users/": self.licensee.pk,
+            "/api/contracts/": self.contract.number if self.contract else "X", "/api/imports/": self.batch.pk,
+            "/api/keys/": self.key.pk, "/api/proposals/": self.proposal.pk, "/api/conflicts/": self.conflict.pk,
+        }  # fmt: skip
+        path = path.replace("{fmt}", "csv")
+        match = re.match(r"(/api/[a-z-]+/)\{[a-z]+\}", path)
+        if match:
+            path = path.replace(path[match.end(1) : match.end()], str(ids[match.group(1)]))
+        return path
+
+
+def _client(world: World, who: str) -> Client:
+    client = Client(raise_request_exception=False)
+    user = world.users[who]
+    if user is None:
+        return client
+    if who == NOMFA:
+        client.post("/accounts/login/", {"login": user.email, "password": f.PASSWORD})
+        assert "_auth_user_id" in client.session
+    else:
+        f.login(client, user)
+    return client
+
+
+def _outcome(response: Any, method: str) -> str:
+    status = response.status_code
+    if status >= 500:
+        return "error"
+    if status in (401, 403, 404, 405):
+        return "deny"
+    if 300 <= status < 400:
+        target = response.get("Location", "")
+        blocked = ("/accounts/login/", "/accounts/2fa/", "/admin/login/", "/accounts/reauthenticate/")
+        return "deny" if any(b in target for b in blocked) else "allow"
+    if status == 400 and method == "GET":
+        return "allow"  # reached, and told what is wrong with the query
+    return "allow"  # 2xx, or 400/409/429 after the access checks passed
+
+
+@pytest.mark.statute("A9-2.1.9")
+def test_every_endpoint_answers_each_principal_as_its_rule_says(personas: Any, settings: Any) -> None:
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_CLASSES": []}
+    cache.clear()
+    world = World(personas)
+    clients = {who: _client(world, who) for who in sorted(ALL)}
+
+    schema = clients[ANON].get("/api/schema/?format=json").json()
+    operations = [
+        f"{method.upper()} {path}"
+        for path, ops in schema["paths"].items()
+        for method in ops
+        if method in ("get", "post", "put", "patch", "delete")
+    ]
+    uncovered = [op for op in operations if op not in API_RULES]
+    uncovered += [route for route in _routes() if not _page_rule(route)[0]]
+    assert not uncovered, f"endpoints without an access rule: {uncovered}"
+
+    cells: list[tuple[str, str, str, frozenset[str] | None]] = []
+    for route in _routes():
+        cells.append(("GET", world.page_url(route), route, _page_rule(route)[1]))
+    for op in operations:
+        method, path = op.split(" ", 1)
+        cells.append((method, world.api_url(path), op, API_RULES[op]))
+
+    unexpected_allows, unexpected_denies, errors = [], [], []
+    requests = 0
+    # destructive operations last, and the owners after the strangers
+    order = [ANON, NOMFA, LICENSEE, REGULATOR, STAFF2, HOLDER2, ADMIN, STAFF, OPERATOR, HOLDER]
+    cells.sort(key=lambda c: (c[0] != "GET", c[2].endswith(("withdraw/", "revoke/", "resolve/"))))
+    for method, url, _name, allowed in cells:
+        for who in order:
+            client = clients[who]
+            if method == "GET":
+                response = client.get(url)
+            else:
+                response = getattr(client, method.lower())(url, data={}, content_type="application/json")
+            requests += 1
+            outcome = _outcome(response, method)
+            if outcome == "error":
+                errors.append(f"{who} {method} {url} -> {response.status_code}")
+            elif allowed is ANY:
+                continue
+            elif outcome == "allow" and who not in allowed:
+                unexpected_allows.append(f"{who} {method} {url} -> {response.status_code}")
+            elif outcome == "deny" and who in allowed:
+                unexpected_denies.append(f"{who} {method} {url} -> {response.status_code}")
+
+    figures = {
+        "principals": len(ALL),
+        "endpoints": len(cells),
+        "pages": len(_routes()),
+        "api_operations": len(operations),
+        "matrix_cells": len(ALL) * len(cells),
+        "requests": requests,
+        "unexpected_allows": len(unexpected_allows),
+        "unexpected_denies": len(unexpected_denies),
+        "server_errors": len(errors),
+    }
+    ARTIFACTS.mkdir(exist_ok=True)
+    (ARTIFACTS / "access-matrix.json").write_text(
+        json.dumps(
+            {**figures, "allows": unexpected_allows, "denies": unexpected_denies, "errors": errors}, indent=2
+        )
+    )
+    print("access matrix:", json.dumps(figures))
+    assert not errors, "\n".join(errors)
+    assert not unexpected_allows, "unexpected allows:\n" + "\n".join(unexpected_allows)
+    assert not unexpected_denies, "unexpected denies:\n" + "\n".join(unexpected_denies)

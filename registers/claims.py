@@ -300,7 +300,12 @@ def proposals_visible_to(user: Any) -> QuerySet[Proposal]:
     if not getattr(user, "is_authenticated", False):
         return Proposal.objects.none()
     mine = answerable_parties(user).values("pk")
-    q = Q(proposed_by=user) | Q(answers__party__in=mine) | Q(party__in=mine)
+    # a claimant of an existing entry sees nothing of that entry until the claim is granted
+    q = (
+        (Q(proposed_by=user) & ~Q(kind=ProposalKind.ENTRY_CLAIM))
+        | Q(answers__party__in=mine)
+        | Q(party__in=mine)
+    )
     if _is(user, "is_cmo_staff"):
         q |= Q(proposed_by__cmo_id=user.cmo_id, proposed_by__role__in=["cmo_admin", "cmo_staff"])
     return Proposal.objects.filter(pk__in=Proposal.objects.filter(q).values("pk"))
@@ -352,7 +357,10 @@ def answer(
                 a.save()
             if not accept:
                 _reject(proposal, by=by, now=now)
-            elif not proposal.answers.exclude(decision=Decision.ACCEPTED).exists():
+            elif (
+                proposal.kind == ProposalKind.ENTRY_CLAIM
+                or not proposal.answers.exclude(decision=Decision.ACCEPTED).exists()
+            ):  # an entry claim needs one proof: the operator's check or the registering CMO's
                 _apply(proposal, by=by, now=now)
     return proposal
 
@@ -397,6 +405,11 @@ def _touched_and_proposer(proposal: Proposal) -> set[int]:
 def _reject(proposal: Proposal, *, by: Any, now: Any) -> None:
     proposal.status, proposal.decided_at = ProposalStatus.REJECTED, now
     proposal.save(update_fields=["status", "decided_at"])
+    if proposal.kind == ProposalKind.ENTRY_CLAIM:  # the entry stays as it is; the account is refused
+        from udp.accounts.actions import refuse_entry_claim
+
+        refuse_entry_claim(proposal.proposed_by, by=by)
+        return
     kind = {
         ProposalKind.WORK_CHANGE: ConflictKind.DISPUTED_CHANGE,
         ProposalKind.WORK_REGISTRATION: ConflictKind.DISPUTED_REGISTRATION,
@@ -456,6 +469,12 @@ def _apply(proposal: Proposal, *, by: Any, now: Any) -> None:
             fields=_decoded_fields(Work, payload.get("fields", {})),
             alternate_titles=payload.get("alternate_titles"),
             contributors=contributors,
+        )
+    elif proposal.kind == ProposalKind.ENTRY_CLAIM:
+        from udp.accounts.actions import grant_entry_claim
+
+        grant_entry_claim(
+            proposal.proposed_by, Party.objects.get(pk=proposal.party_id), proposal.payload, by=by
         )
     elif proposal.kind == ProposalKind.PARTY_FACTS:
         party = Party.objects.select_for_update().get(pk=proposal.party_id)

@@ -24,6 +24,7 @@ class ProposalKind(models.TextChoices):
     WORK_CHANGE = "work_change", _("Change of a work")
     WORK_REGISTRATION = "work_registration", _("Registration of a work naming other holders")
     PARTY_FACTS = "party_facts", _("Change of legal-status facts")
+    ENTRY_CLAIM = "entry_claim", _("Claim of an existing entry by a new account")
 
 
 class ProposalStatus(models.TextChoices):

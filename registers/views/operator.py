@@ -85,7 +85,12 @@ def _pending_account(pk: int) -> User:
 @require_POST
 @operator_required
 def approve(request: HttpRequest, pk: int) -> HttpResponse:
-    account = approve_account(_pending_account(pk), by=request.user)
+    try:
+        account = approve_account(_pending_account(pk), by=request.user)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+        return redirect("claims:overview")
     messages.success(request, _("%(email)s is approved and has been notified.") % {"email": account.email})
     return redirect("operator:accounts")
 

@@ -17,6 +17,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.crypto import get_random_string
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from registers.models import CMO, Party, Work
 from udp.accounts.models import CMO_ROLES, ApiKey, Moderation, Role, User
@@ -34,6 +35,14 @@ def approve_account(account: User, *, by: User, note: str = "") -> User:
     """The operator has checked the sign-up form: the account becomes active and its entries public."""
     if not by.is_operator:
         raise PermissionError("only the operator moderates accounts")
+    from registers.models import Proposal, ProposalKind, ProposalStatus
+
+    if Proposal.objects.filter(
+        kind=ProposalKind.ENTRY_CLAIM, proposed_by=account, status=ProposalStatus.OPEN
+    ).exists():
+        raise ValidationError(
+            _("This account claims an entry already in the register: decide the claim under Proposals.")
+        )
     with transaction.atomic(), pghistory.context(user=by.pk, reason=note or "account approved"):
         account.moderation = Moderation.APPROVED
         account.moderation_note = note
@@ -47,6 +56,40 @@ def approve_account(account: User, *, by: User, note: str = "") -> User:
         Work.objects.filter(submitted_by=account).update(public=True)
         transaction.on_commit(lambda: _notify(account, "approved", {"account": account}))
     return account
+
+
+def grant_entry_claim(account: Any, party: Party, payload: dict[str, Any], *, by: Any) -> None:
+    """The claimant is proven to be the person (or organisation) of ``party``: link and approve the account."""
+    from registers.models import Licensee, UserCategory
+
+    if payload.get("role") == Role.LICENSEE:
+        licensee = Licensee.objects.filter(party=party).first()
+        if licensee is None:
+            licensee = Licensee.objects.create(
+                party=party,
+                category=UserCategory.objects.get(pk=payload.get("category")),
+                trade_name=payload.get("trade_name", ""),
+            )
+        account.licensee = licensee
+    else:
+        account.party = party
+    account.moderation = Moderation.APPROVED
+    account.moderated_by, account.moderated_at = by, timezone.now()
+    account.moderation_note = "entry claim granted"
+    account.save()
+    transaction.on_commit(lambda: _notify(account, "approved", {"account": account}))
+
+
+def refuse_entry_claim(account: Any, *, by: Any) -> None:
+    account.moderation = Moderation.REJECTED
+    account.moderated_by, account.moderated_at = by, timezone.now()
+    account.moderation_note = "entry claim refused"
+    account.save()
+    reason = gettext_lazy(
+        "We could not confirm that the entry in the register is yours. Contact the expert organization "
+        "with a document proving your identity."
+    )
+    transaction.on_commit(lambda: _notify(account, "rejected", {"account": account, "reason": reason}))
 
 
 def reject_account(account: User, *, by: User, reason: str) -> User:

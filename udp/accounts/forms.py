@@ -118,13 +118,8 @@ class SignupForm(AllauthSignupForm):
         except ValidationError as exc:
             self.add_error(name, exc)
             return
-        if model.objects.filter(**{name: data[name]}).exists():
-            self.add_error(
-                name,
-                _(
-                    "This number is already in the register. If it is yours, contact the operator to claim the entry."
-                ),
-            )
+        # Whether the number is already in the register is not said here (that would let anyone test
+        # any IIN): a sign-up with a registered number becomes a claim of that entry, see save().
 
     def save(self, request: HttpRequest) -> Any:
         data = self.cleaned_data
@@ -133,6 +128,10 @@ class SignupForm(AllauthSignupForm):
             is_person = data["account_type"] == AccountType.HOLDER_PERSON or (
                 data["account_type"] == AccountType.LICENSEE and not data.get("bin")
             )
+            number = {"iin": data.get("iin")} if is_person else {"bin": data.get("bin")}
+            existing = Party.objects.filter(**number).first() if any(number.values()) else None
+            if existing is not None:
+                return self._claim_entry(user, existing, data)
             party = Party.objects.create(
                 kind=PartyKind.PERSON if is_person else PartyKind.ENTITY,
                 name_kk=data.get("name_kk", ""),
@@ -159,6 +158,38 @@ class SignupForm(AllauthSignupForm):
                 user.role = Role.HOLDER
                 user.party = party
             user.save()
+        return user
+
+    def _claim_entry(self, user: Any, existing: Party, data: dict[str, Any]) -> Any:
+        """The number is in the register already: the account claims that entry, proven before it is granted.
+
+        The account gets no access to the entry (nor learns anything of it) until the operator, having
+        checked the person's identity, or the CMO that entered it, grants the claim.
+        """
+        from registers import claims
+        from registers.models import ProposalKind
+
+        user.full_name = data["full_name"]
+        user.phone = data.get("phone", "")
+        user.moderation = Moderation.PENDING
+        user.role = Role.LICENSEE if data["account_type"] == AccountType.LICENSEE else Role.HOLDER
+        user.save()
+        answerers: set[int | None] = {None}
+        if existing.registered_by_cmo_id:
+            answerers.add(existing.registered_by_cmo.party_id)
+        category = data.get("category")
+        claims.open_proposal(
+            kind=ProposalKind.ENTRY_CLAIM,
+            by=user,
+            answerers=answerers,
+            party=existing,
+            payload={
+                "role": user.role,
+                "category": getattr(category, "pk", None),
+                "trade_name": data.get("trade_name", ""),
+                "names": {k: data.get(k, "") for k in ("name_kk", "name_ru", "name_lat")},
+            },
+        )
         return user
 
 

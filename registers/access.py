@@ -22,17 +22,19 @@ from django.http import Http404
 
 from registers.models import CMO, Licensee, Mandate, Party, Work, WorkContributor
 from registers.models.contracts import MandateStatus
+from registers.models.parties import PartyQuerySet
 
 
 def _is(user: Any, attr: str) -> bool:
     return bool(getattr(user, "is_authenticated", False) and getattr(user, attr, False))
 
 
-def member_parties(cmo: CMO | int) -> QuerySet[Party]:
+def member_parties(cmo: CMO | int) -> PartyQuerySet:
     """Parties a CMO acts for: an active mandate to it, or entered into the register by it."""
     cmo_id = cmo if isinstance(cmo, int) else cmo.pk
     mandated = Mandate.objects.filter(holder=OuterRef("pk"), cmo_id=cmo_id, status=MandateStatus.ACTIVE)
-    return Party.objects.filter(Q(registered_by_cmo_id=cmo_id) | Exists(mandated))
+    parties: PartyQuerySet = Party.objects.filter(Q(registered_by_cmo_id=cmo_id) | Exists(mandated))
+    return parties
 
 
 def own_party_ids(user: Any) -> list[int]:
@@ -49,7 +51,7 @@ def parties_editable_by(user: Any) -> QuerySet[Party]:
     return Party.objects.none()
 
 
-def parties_visible_to(user: Any) -> QuerySet[Party]:
+def parties_visible_to(user: Any) -> PartyQuerySet:
     if _is(user, "is_operator") or _is(user, "is_regulator"):
         return Party.objects.all()
     return Party.objects.filter(Q(verified=True) | Q(pk__in=parties_editable_by(user).values("pk")))

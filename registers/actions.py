@@ -254,7 +254,9 @@ def change_work(
     payload = {
         "fields": {name: fields[name] for name in field_changes if name in fields},
         "alternate_titles": field_changes.get("alternate_titles"),
-        "contributors": claims.contributor_rows(contributors) if touched else None,
+        "contributors": claims.contributor_rows(contributors)
+        if touched and contributors is not None
+        else None,
     }
     with audited(by, reason):
         proposal = claims.open_proposal(

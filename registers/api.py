@@ -6,6 +6,8 @@ Reads follow the same rules as the pages (:mod:`registers.access`); writes go th
 
 from __future__ import annotations
 
+import builtins
+from collections.abc import Sequence
 from typing import Any
 
 from allauth.account.adapter import get_adapter as get_account_adapter
@@ -67,7 +69,7 @@ class CanRegisterWorks(permissions.BasePermission):
         if not user.is_authenticated:
             return False
         if view.action == "create":
-            return bool(user.is_holder or user.is_cmo_staff or user.is_operator)  # type: ignore[union-attr]
+            return bool(user.is_holder or user.is_cmo_staff or user.is_operator)
         return True
 
 
@@ -126,12 +128,14 @@ class WorkViewSet(
         return access.works_visible_to(self.request.user)
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        rows = self.paginate_queryset(selectors.work_list_rows(self.filter_queryset(self.get_queryset())))
+        rows = (
+            self.paginate_queryset(selectors.work_list_rows(self.filter_queryset(self.get_queryset()))) or []
+        )
         today, language = timezone.localdate(), get_language() or "ru"
         items = [selectors.work_list_item(row, today=today, language=language[:2]) for row in rows]
         return self.get_paginated_response(items)
 
-    def filter_queryset(self, queryset: QuerySet[Work]) -> QuerySet[Work]:
+    def filter_queryset(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
         queryset = super().filter_queryset(queryset)
         return queryset if queryset.ordered else queryset.order_by("id")
 
@@ -168,7 +172,7 @@ class WorkViewSet(
             s.WorkDetailSerializer(work, context=self.get_serializer_context()).data, status=status
         )
 
-    def _contributors(self, rows: list[dict[str, Any]]) -> list[actions.ContributorInput]:
+    def _contributors(self, rows: Sequence[dict[str, Any]]) -> builtins.list[actions.ContributorInput]:
         parties = access.parties_visible_to(self.request.user).in_bulk([row["party"] for row in rows])
         missing = [row["party"] for row in rows if row["party"] not in parties]
         if missing:
@@ -222,7 +226,8 @@ class WorkViewSet(
         data = dict(serializer.validated_data)
         if partial and "contributors" in data:
             # a partial change of a work still gives whole contributor rows: every field is required
-            rows = s.ContributorInputSerializer(data=self.request.data.get("contributors"), many=True)
+            body: Any = self.request.data
+            rows = s.ContributorInputSerializer(data=body.get("contributors"), many=True)
             if not rows.is_valid():
                 raise exceptions.ValidationError({"contributors": rows.errors})
             data["contributors"] = rows.validated_data

@@ -428,6 +428,13 @@ def _reject(proposal: Proposal, *, by: Any, now: Any) -> None:
         Work.objects.filter(pk=proposal.work_id).update(claims_status=ClaimsStatus.DISPUTED)
 
 
+def _id(pk: int | None) -> int:
+    """A proposal's subject id (its check constraint says which one is set)."""
+    if pk is None:
+        raise ValueError("the proposal has no such subject")
+    return pk
+
+
 def _decoded_fields(model: Any, fields: dict[str, Any]) -> dict[str, Any]:
     return {name: model._meta.get_field(name).to_python(value) for name, value in fields.items()}
 
@@ -436,7 +443,7 @@ def _apply(proposal: Proposal, *, by: Any, now: Any) -> None:
     from registers import actions
 
     if proposal.kind == ProposalKind.WORK_REGISTRATION:
-        work = Work.objects.select_for_update().get(pk=proposal.work_id)
+        work = Work.objects.select_for_update().get(pk=_id(proposal.work_id))
         work.claims_status = (
             ClaimsStatus.AGREED
             if not work.conflicts.filter(status=ConflictStatus.OPEN).exists()
@@ -446,7 +453,7 @@ def _apply(proposal: Proposal, *, by: Any, now: Any) -> None:
         work.public = bool(submitter is None or submitter.is_approved)
         work.save(update_fields=["claims_status", "public", "updated_at"])
     elif proposal.kind == ProposalKind.WORK_CHANGE:
-        work = Work.objects.select_for_update().get(pk=proposal.work_id)
+        work = Work.objects.select_for_update().get(pk=_id(proposal.work_id))
         if snapshot(work) != proposal.base:
             proposal.status, proposal.decided_at = ProposalStatus.SUPERSEDED, now
             proposal.save(update_fields=["status", "decided_at"])
@@ -474,10 +481,10 @@ def _apply(proposal: Proposal, *, by: Any, now: Any) -> None:
         from udp.accounts.actions import grant_entry_claim
 
         grant_entry_claim(
-            proposal.proposed_by, Party.objects.get(pk=proposal.party_id), proposal.payload, by=by
+            proposal.proposed_by, Party.objects.get(pk=_id(proposal.party_id)), proposal.payload, by=by
         )
     elif proposal.kind == ProposalKind.PARTY_FACTS:
-        party = Party.objects.select_for_update().get(pk=proposal.party_id)
+        party = Party.objects.select_for_update().get(pk=_id(proposal.party_id))
         actions.apply_party_fields(party, _decoded_fields(Party, proposal.payload.get("fields", {})))
     proposal.status, proposal.decided_at = ProposalStatus.ACCEPTED, now
     proposal.save(update_fields=["status", "decided_at"])

@@ -394,7 +394,7 @@ class DemoWorld:
     # contracts
     def _contract(self, kind: str, cmo: CMO, areas: list[Area], on: dt.date, **fields: Any) -> Contract:
         contract = Contract.objects.create(
-            number=allocate_number(CONTRACT_SERIES[kind]), kind=kind, cmo=cmo, concluded_on=on,
+            number=allocate_number(CONTRACT_SERIES[ContractKind(kind)]), kind=kind, cmo=cmo, concluded_on=on,
             valid_from=on, **fields,
         )  # fmt: skip
         contract.areas.set(areas)
@@ -569,7 +569,7 @@ class DemoWorld:
         for party, titles in self.historical:
             for title in titles:
                 contributors = [(party.pk, "C", {"PR": Decimal(100), "MR": Decimal(100)})]
-                plans.append(plan("musical", title, "kk", contributors, party.death_date.year - 5,
+                plans.append(plan("musical", title, "kk", contributors, (party.death_date or dt.date(2000, 1, 1)).year - 5,
                                   alternates=[(transliterate(title).capitalize(), "TL")]))  # fmt: skip
         writers_pool = self.kz_holders
         for i in range(DEMO_WORKS):

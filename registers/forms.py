@@ -196,7 +196,7 @@ class ContributorForm(forms.Form):
         }
 
 
-class BaseContributorFormSet(forms.BaseFormSet):  # type: ignore[type-arg]
+class BaseContributorFormSet(forms.BaseFormSet):
     def __init__(self, *args: Any, allowed_parties: QuerySet[Party] | None = None, **kwargs: Any) -> None:
         self.allowed_parties = allowed_parties
         super().__init__(*args, **kwargs)
@@ -205,7 +205,7 @@ class BaseContributorFormSet(forms.BaseFormSet):  # type: ignore[type-arg]
         return {**super().get_form_kwargs(index), "allowed_parties": self.allowed_parties}
 
     def filled_forms(self) -> list[ContributorForm]:
-        return [f for f in self.forms if f.is_valid() and not f.is_blank]  # type: ignore[misc]
+        return [f for f in self.forms if f.is_valid() and not f.is_blank]
 
     def clean(self) -> None:
         if any(self.errors):
@@ -461,7 +461,7 @@ RepresentativeFormSet = formset_factory(RepresentativeForm, extra=2, max_num=50)
 BranchFormSet = formset_factory(BranchForm, extra=2, max_num=50)
 
 
-def filled_rows(formset: forms.BaseFormSet, key: str) -> list[dict[str, Any]]:  # type: ignore[type-arg]
+def filled_rows(formset: forms.BaseFormSet, key: str) -> list[dict[str, Any]]:
     return [
         {k: v for k, v in form.cleaned_data.items() if k != "DELETE"}
         for form in formset.forms
@@ -469,7 +469,7 @@ def filled_rows(formset: forms.BaseFormSet, key: str) -> list[dict[str, Any]]:  
     ]
 
 
-class LocationForm(forms.ModelForm):  # type: ignore[type-arg]
+class LocationForm(forms.ModelForm):
     class Meta:
         model = LicenseeLocation
         fields = ["name", "city", "address", "category", "area_m2"]

@@ -88,7 +88,9 @@ class HolderPublicSerializer(serializers.ModelSerializer[Party]):
     birth_date = serializers.DateField(
         source="public_birth_date", read_only=True, help_text="Only once the person has died."
     )
-    pseudonyms = serializers.SlugRelatedField(many=True, read_only=True, slug_field="name")
+    pseudonyms: serializers.ManyRelatedField = serializers.SlugRelatedField(  # type: ignore[assignment]  # many=True returns a ManyRelatedField
+        many=True, read_only=True, slug_field="name"
+    )
     ipi_names = IPINameSerializer(many=True, read_only=True)
     managing_cmos = serializers.SerializerMethodField()
 
@@ -116,7 +118,7 @@ class BankAccountSerializer(serializers.ModelSerializer[BankAccount]):
 class HolderPrivateSerializer(HolderPublicSerializer):
     """Adds the confidential fields: for the party itself, its CMO and the operator only."""
 
-    birth_date = serializers.DateField(read_only=True)  # type: ignore[assignment]
+    birth_date = serializers.DateField(read_only=True)
     bank_accounts = BankAccountSerializer(many=True, read_only=True)
 
     class Meta(HolderPublicSerializer.Meta):
@@ -235,7 +237,7 @@ class AreaManagementSerializer(serializers.Serializer[Any]):
 
 class WorkDetailSerializer(WorkListSerializer):
     titles = WorkTitleSerializer(many=True, read_only=True)
-    contributors = ContributorDetailSerializer(many=True, read_only=True)  # type: ignore[assignment]
+    contributors = ContributorDetailSerializer(many=True, read_only=True)
     recordings = serializers.SerializerMethodField(help_text="Recordings embodying this work.")
     embodied_works = serializers.SerializerMethodField(help_text="Works this recording embodies.")
     who_to_pay = serializers.SerializerMethodField(
@@ -339,7 +341,9 @@ class CMOSerializer(serializers.ModelSerializer[CMO]):
 
 
 class LicenseeLocationSerializer(serializers.ModelSerializer[LicenseeLocation]):
-    category = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    category: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
+        slug_field="code", read_only=True
+    )
 
     class Meta:
         model = LicenseeLocation
@@ -364,7 +368,9 @@ class ContractSerializer(serializers.ModelSerializer[Contract]):
 
     cmo = CMORefSerializer(read_only=True)
     counterparty = serializers.SerializerMethodField()
-    areas = serializers.SlugRelatedField(many=True, read_only=True, slug_field="item")
+    areas: serializers.ManyRelatedField = serializers.SlugRelatedField(  # type: ignore[assignment]  # many=True returns a ManyRelatedField
+        many=True, read_only=True, slug_field="item"
+    )
     location = serializers.SerializerMethodField()
 
     class Meta:

@@ -8,6 +8,7 @@ platform except to the party, their CMO and officials (see :mod:`registers.acces
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pghistory
 from django.core.exceptions import ValidationError
@@ -144,7 +145,7 @@ class Party(models.Model):
         return self.birth_date if self.is_person and self.death_date else None
 
     def clean(self) -> None:
-        errors: dict[str, ValidationError | str] = {}
+        errors: dict[str, Any] = {}
         for field, validate in (
             ("iin", identifiers.validate_iin),
             ("bin", identifiers.validate_bin),

@@ -6,13 +6,13 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from registers import claims
 from registers.models import Conflict, Party, Proposal, ProposalStatus
-from udp.accounts.decorators import role_required
+from udp.accounts.decorators import AuthedRequest, role_required
 
 claims_reader = role_required("is_holder", "is_cmo_staff", "is_operator", "is_regulator")
 
@@ -24,7 +24,7 @@ def _proposals(user: Any) -> Any:
 
 
 @claims_reader
-def overview(request: HttpRequest) -> HttpResponse:
+def overview(request: AuthedRequest) -> HttpResponse:
     user = request.user
     waiting_ids = claims.pending_answers_for(user).values("proposal_id")
     visible = _proposals(user)
@@ -48,7 +48,7 @@ def _rows_with_names(rows: list[dict[str, Any]] | None) -> list[dict[str, Any]]:
 
 
 @claims_reader
-def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def proposal_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     try:
         proposal = _proposals(request.user).get(pk=pk)
     except Proposal.DoesNotExist:
@@ -99,7 +99,7 @@ def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @claims_reader
-def conflict_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def conflict_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     try:
         conflict = claims.conflicts_visible_to(request.user).select_related("work", "proposal").get(pk=pk)
     except Conflict.DoesNotExist:

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
@@ -13,14 +13,22 @@ from registers import access, actions
 from registers.forms import BranchFormSet, CMOPublicForm, RepresentativeFormSet, filled_rows
 from registers.models import CMO
 from registers.search import search_works
-from udp.accounts.decorators import cmo_required
+from udp.accounts.decorators import AuthedRequest, cmo_required
 
 PAGE_SIZE = 50
 
 
+def _cmo(request: AuthedRequest) -> CMO:
+    """The CMO of the staff account (``cmo_required`` admits only accounts that have one)."""
+    cmo = request.user.cmo
+    if cmo is None:
+        raise PermissionDenied
+    return cmo
+
+
 @cmo_required
-def home(request: HttpRequest) -> HttpResponse:
-    cmo: CMO = request.user.cmo
+def home(request: AuthedRequest) -> HttpResponse:
+    cmo = _cmo(request)
     members = access.member_parties(cmo)
     context = {
         "cmo": cmo,
@@ -35,10 +43,10 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @cmo_required
-def members(request: HttpRequest) -> HttpResponse:
+def members(request: AuthedRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()
     parties = (
-        access.member_parties(request.user.cmo)
+        access.member_parties(_cmo(request))
         .search(query)
         .prefetch_related("ipi_names")
         .order_by("name_lat", "name_ru", "pk")
@@ -48,7 +56,7 @@ def members(request: HttpRequest) -> HttpResponse:
 
 
 @cmo_required
-def works(request: HttpRequest) -> HttpResponse:
+def works(request: AuthedRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()
     queryset = access.works_editable_by(request.user)
     if query:
@@ -59,7 +67,7 @@ def works(request: HttpRequest) -> HttpResponse:
 
 
 @cmo_required
-def profile(request: HttpRequest) -> HttpResponse:
+def profile(request: AuthedRequest) -> HttpResponse:
     """A CMO administrator edits the organisation's public contacts, representatives and branches."""
     cmo = access.get_cmo_for_user(request.user, request.user.cmo_id, write=True)
     reason_required = access.requires_reason(request.user, cmo)

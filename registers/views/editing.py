@@ -157,7 +157,7 @@ def _work_page(request: HttpRequest, work: Work | None) -> HttpResponse:
     allowed = _allowed_parties(request.user, work)
     if request.method == "POST":
         form = WorkForm(request.POST, reason_required=reason_required)
-        formset = ContributorFormSet(request.POST, prefix="c", allowed_parties=allowed)
+        formset = ContributorFormSet(request.POST, prefix="c", allowed_parties=allowed)  # type: ignore[call-arg]  # formset_factory's stubs return the base class
         if form.is_valid() and formset.is_valid():
             saved = _save_work(request, form, formset, work)
             if saved is not None and saved.proposal is not None:
@@ -185,7 +185,7 @@ def _work_page(request: HttpRequest, work: Work | None) -> HttpResponse:
         initial = _work_initial(work) if work else {}
         rows = _contributor_initial(work) if work else _holder_first_row(request.user)
         form = WorkForm(initial=initial, reason_required=reason_required)
-        formset = ContributorFormSet(initial=rows, prefix="c", allowed_parties=allowed)
+        formset = ContributorFormSet(initial=rows, prefix="c", allowed_parties=allowed)  # type: ignore[call-arg]  # formset_factory's stubs return the base class
     context = {"form": form, "formset": formset, "work": work, "back_url": home_url_for(request.user)}
     return render(request, "registers/editing/work_form.html", context)
 
@@ -264,7 +264,7 @@ def _party_page(request: HttpRequest, party: Party | None) -> HttpResponse:
         ).distinct()
     if request.method == "POST":
         form = PartyForm(request.POST, reason_required=reason_required, party=party)
-        formset = SuccessionFormSet(request.POST, prefix="h", allowed_parties=allowed)
+        formset = SuccessionFormSet(request.POST, prefix="h", allowed_parties=allowed)  # type: ignore[call-arg]  # formset_factory's stubs return the base class
         if form.is_valid() and formset.is_valid():
             saved = _save_party(request, form, formset, party)
             if saved is not None:
@@ -283,7 +283,9 @@ def _party_page(request: HttpRequest, party: Party | None) -> HttpResponse:
             initial=_party_initial(party) if party else {}, reason_required=reason_required, party=party
         )
         formset = SuccessionFormSet(
-            initial=_succession_initial(party) if party else [], prefix="h", allowed_parties=allowed
+            initial=_succession_initial(party) if party else [],
+            prefix="h",
+            allowed_parties=allowed,  # type: ignore[call-arg]
         )
     context = {
         "form": form,

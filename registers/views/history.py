@@ -58,7 +58,7 @@ EVENT_LIMIT = 1000
 
 @dataclass(frozen=True)
 class Kind:
-    model: type[models.Model]
+    model: type[Any]
     editable_by: Callable[[Any], QuerySet[Any]]
     children: tuple[type[models.Model], ...]
     party_of: Callable[[Any], Party | None]
@@ -94,7 +94,9 @@ def events_of(obj: models.Model, spec: Kind) -> QuerySet[Events]:
     """Events of the entry itself and of its child rows (those with a foreign key to it)."""
     tracked = {spec.model, *spec.children}
     event_models = [
-        m for m in core.event_models(references_model=spec.model) if m.pgh_tracked_model in tracked
+        m
+        for m in core.event_models(references_model=spec.model)
+        if getattr(m, "pgh_tracked_model", None) in tracked
     ]
     return Events.objects.references(obj).across(*event_models).order_by("-pgh_created_at", "-pgh_id")
 
@@ -140,7 +142,7 @@ class Presenter:
         return {str(u.pk): u.public_label for u in accounts}  # never the login e-mail: it is confidential
 
     def _related(self) -> dict[tuple[type[models.Model], str], str]:
-        wanted: dict[type[models.Model], set[str]] = defaultdict(set)
+        wanted: dict[type[Any], set[str]] = defaultdict(set)
         for event in self.events:
             model = self.models[event.pgh_obj_model]
             for name, value in _values(event):
@@ -203,7 +205,7 @@ class Presenter:
             django_field = model._meta.get_field(name)
         except Exception:  # noqa: BLE001 - a column no longer on the model
             return value
-        if django_field.choices:
+        if isinstance(django_field, models.Field) and django_field.choices:
             return dict(django_field.flatchoices).get(value, value)
         if isinstance(django_field, models.DateTimeField) and isinstance(value, str):
             return parse_datetime(value) or value

@@ -7,7 +7,7 @@ from typing import Any
 
 from django import forms
 from django.db.models import QuerySet
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -25,7 +25,7 @@ from registers.importing.uploads import (
     start_import,
 )
 from registers.models import ImportBatch, ImportPolicy, ImportProblem
-from udp.accounts.decorators import role_required
+from udp.accounts.decorators import AuthedRequest, role_required
 from udp.core import spreadsheets
 from udp.core.pagination import fetch_window, page_number
 
@@ -57,14 +57,14 @@ class UploadForm(forms.Form):
 
 
 @importer_required
-def batch_list(request: HttpRequest) -> HttpResponse:
+def batch_list(request: AuthedRequest) -> HttpResponse:
     batches = batches_visible_to(request.user).select_related("uploaded_by")[:100]
     return render(request, "registers/imports/list.html", {"batches": batches})
 
 
 @importer_required
 @require_http_methods(["GET", "POST"])
-def upload(request: HttpRequest) -> HttpResponse:
+def upload(request: AuthedRequest) -> HttpResponse:
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         batch = start_import(request.user, form.cleaned_data["file"], form.cleaned_data["policy"])
@@ -93,7 +93,7 @@ def problem_kinds(batch: ImportBatch) -> list[dict[str, Any]]:
 
 
 @importer_required
-def detail(request: HttpRequest, pk: int) -> HttpResponse:
+def detail(request: AuthedRequest, pk: int) -> HttpResponse:
     batch = get_batch_for_user(request.user, pk)
     window = fetch_window(batch.problems.all(), page_number(request.GET.get("page")), PROBLEMS_PER_PAGE)
     return render(
@@ -125,7 +125,7 @@ def problems_csv_response(batch: ImportBatch) -> StreamingHttpResponse:
 
 
 @importer_required
-def problems_csv(request: HttpRequest, pk: int) -> StreamingHttpResponse:
+def problems_csv(request: AuthedRequest, pk: int) -> StreamingHttpResponse:
     return problems_csv_response(get_batch_for_user(request.user, pk))
 
 
@@ -141,7 +141,7 @@ def ack_response(batch: ImportBatch) -> FileResponse:
 
 
 @importer_required
-def ack(request: HttpRequest, pk: int) -> FileResponse:
+def ack(request: AuthedRequest, pk: int) -> FileResponse:
     return ack_response(get_batch_for_user(request.user, pk))
 
 
@@ -163,7 +163,7 @@ def _download(content: Any, fmt: str, filename: str) -> HttpResponse | Streaming
 
 
 @importer_required
-def template(request: HttpRequest, fmt: str) -> HttpResponse | StreamingHttpResponse:
+def template(request: AuthedRequest, fmt: str) -> HttpResponse | StreamingHttpResponse:
     if fmt not in ("csv", "xlsx"):
         raise Http404
     rows = tabular.EXAMPLE
@@ -188,5 +188,5 @@ def works_export(user: Any, fmt: str) -> HttpResponse | StreamingHttpResponse:
 
 
 @importer_required
-def export(request: HttpRequest, fmt: str) -> HttpResponse | StreamingHttpResponse:
+def export(request: AuthedRequest, fmt: str) -> HttpResponse | StreamingHttpResponse:
     return works_export(request.user, fmt)

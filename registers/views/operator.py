@@ -12,7 +12,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Q
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
@@ -24,7 +24,7 @@ from registers.actions import reveal_confidential
 from registers.models import CMO, Licensee, Party, Work
 from registers.search import search_works
 from udp.accounts.actions import approve_account, create_staff_account, reject_account
-from udp.accounts.decorators import operator_required
+from udp.accounts.decorators import AuthedRequest, operator_required
 from udp.accounts.forms import RejectForm, RevealForm, StaffAccountForm
 from udp.accounts.models import SELF_SIGNUP_ROLES, ConfidentialAccess, Moderation, User
 from udp.accounts.selectors import pending_accounts, pending_applications
@@ -47,7 +47,7 @@ def edit_url(kind: str, pk: int) -> str:
 
 
 @operator_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthedRequest) -> HttpResponse:
     counts = {
         "pending": pending_accounts().count(),
         "parties": Party.objects.count(),
@@ -63,7 +63,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def _queue(
-    request: HttpRequest, *, failed: User | None = None, form: RejectForm | None = None
+    request: AuthedRequest, *, failed: User | None = None, form: RejectForm | None = None
 ) -> HttpResponse:
     context = {
         "applications": pending_applications(),
@@ -74,7 +74,7 @@ def _queue(
 
 
 @operator_required
-def accounts(request: HttpRequest) -> HttpResponse:
+def accounts(request: AuthedRequest) -> HttpResponse:
     return _queue(request)
 
 
@@ -84,7 +84,7 @@ def _pending_account(pk: int) -> User:
 
 @require_POST
 @operator_required
-def approve(request: HttpRequest, pk: int) -> HttpResponse:
+def approve(request: AuthedRequest, pk: int) -> HttpResponse:
     try:
         account = approve_account(_pending_account(pk), by=request.user)
     except ValidationError as exc:
@@ -97,7 +97,7 @@ def approve(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @operator_required
-def reject(request: HttpRequest, pk: int) -> HttpResponse:
+def reject(request: AuthedRequest, pk: int) -> HttpResponse:
     account = _pending_account(pk)
     form = RejectForm(request.POST)
     if not form.is_valid():
@@ -111,7 +111,7 @@ def reject(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @operator_required
-def staff_new(request: HttpRequest) -> HttpResponse:
+def staff_new(request: AuthedRequest) -> HttpResponse:
     form = StaffAccountForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -190,7 +190,7 @@ def find_entries(user: Any, kind: str, text: str, *, officials_prefix: str) -> l
     ]  # fmt: skip
 
 
-def render_registers(request: HttpRequest, *, template: str, officials_prefix: str) -> HttpResponse:
+def render_registers(request: AuthedRequest, *, template: str, officials_prefix: str) -> HttpResponse:
     kind = request.GET.get("kind", "party")
     kind = kind if kind in REGISTER_KINDS else "party"
     text = request.GET.get("q", "")
@@ -200,7 +200,7 @@ def render_registers(request: HttpRequest, *, template: str, officials_prefix: s
 
 
 @operator_required
-def registers(request: HttpRequest) -> HttpResponse:
+def registers(request: AuthedRequest) -> HttpResponse:
     return render_registers(
         request, template="registers/operator/registers.html", officials_prefix="operator"
     )
@@ -209,7 +209,7 @@ def registers(request: HttpRequest) -> HttpResponse:
 # --- A party's page for officials, with confidential data behind a reason ---------------------------
 
 
-def render_party(request: HttpRequest, pk: int, *, template: str) -> HttpResponse:
+def render_party(request: AuthedRequest, pk: int, *, template: str) -> HttpResponse:
     """Public fields always; confidential ones only in the answer to a reasoned request (Art. 9-2.1 (9))."""
     party = access.get_party_for_user(request.user, pk)
     form = RevealForm(request.POST or None)
@@ -234,11 +234,11 @@ def render_party(request: HttpRequest, pk: int, *, template: str) -> HttpRespons
 
 
 @operator_required
-def party(request: HttpRequest, pk: int) -> HttpResponse:
+def party(request: AuthedRequest, pk: int) -> HttpResponse:
     return render_party(request, pk, template="registers/operator/party.html")
 
 
 @operator_required
-def confidential_log(request: HttpRequest) -> HttpResponse:
+def confidential_log(request: AuthedRequest) -> HttpResponse:
     accesses = ConfidentialAccess.objects.select_related("user", "party")[:500]
     return render(request, "registers/operator/confidential_log.html", {"accesses": accesses})

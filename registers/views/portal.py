@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 
 from registers import access
 from registers.models import Area, Mandate, Party
 from registers.models.contracts import MandateStatus
-from udp.accounts.decorators import holder_required
+from udp.accounts.decorators import AuthedRequest, holder_required
 
 
 def managing_cmos(party: Party | None) -> list[dict[str, Any]]:
@@ -25,7 +25,7 @@ def managing_cmos(party: Party | None) -> list[dict[str, Any]]:
 
 
 @holder_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthedRequest) -> HttpResponse:
     party = request.user.party
     works = (
         access.works_editable_by(request.user).prefetch_related("contributors__party").order_by("-created_at")

@@ -5,13 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, Q
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 
 from registers.access import member_parties
 from registers.models import CMO, Area, Work, WorkContributor
 from registers.views.operator import render_party, render_registers
-from udp.accounts.decorators import regulator_required
+from udp.accounts.decorators import AuthedRequest, regulator_required
 from udp.accounts.selectors import pending_accounts
 
 
@@ -35,18 +35,18 @@ def cmo_overview() -> list[CMOOverview]:
 
 
 @regulator_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthedRequest) -> HttpResponse:
     context = {"cmos": cmo_overview(), "pending": pending_accounts().count()}
     return render(request, "registers/regulator/home.html", context)
 
 
 @regulator_required
-def registers(request: HttpRequest) -> HttpResponse:
+def registers(request: AuthedRequest) -> HttpResponse:
     return render_registers(
         request, template="registers/regulator/registers.html", officials_prefix="regulator"
     )
 
 
 @regulator_required
-def party(request: HttpRequest, pk: int) -> HttpResponse:
+def party(request: AuthedRequest, pk: int) -> HttpResponse:
     return render_party(request, pk, template="registers/regulator/party.html")

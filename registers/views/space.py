@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -12,10 +12,10 @@ from django.views.decorators.http import require_POST
 from registers import access, actions
 from registers.forms import LocationForm
 from registers.models import Licensee, LicenseeLocation
-from udp.accounts.decorators import licensee_required
+from udp.accounts.decorators import AuthedRequest, licensee_required
 
 
-def _own_licensee(request: HttpRequest) -> Licensee:
+def _own_licensee(request: AuthedRequest) -> Licensee:
     return access.get_licensee_for_user(request.user, request.user.licensee_id, write=True)
 
 
@@ -27,7 +27,7 @@ def _own_location(licensee: Licensee, pk: int) -> LicenseeLocation:
 
 
 @licensee_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthedRequest) -> HttpResponse:
     licensee = _own_licensee(request)
     context = {
         "licensee": licensee,
@@ -37,7 +37,7 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "registers/space/home.html", context)
 
 
-def _location_page(request: HttpRequest, location: LicenseeLocation | None) -> HttpResponse:
+def _location_page(request: AuthedRequest, location: LicenseeLocation | None) -> HttpResponse:
     licensee = _own_licensee(request)
     form = LocationForm(request.POST or None, instance=location)
     if request.method == "POST" and form.is_valid():
@@ -54,18 +54,18 @@ def _location_page(request: HttpRequest, location: LicenseeLocation | None) -> H
 
 
 @licensee_required
-def location_add(request: HttpRequest) -> HttpResponse:
+def location_add(request: AuthedRequest) -> HttpResponse:
     return _location_page(request, None)
 
 
 @licensee_required
-def location_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def location_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     return _location_page(request, _own_location(_own_licensee(request), pk))
 
 
 @licensee_required
 @require_POST
-def location_remove(request: HttpRequest, pk: int) -> HttpResponse:
+def location_remove(request: AuthedRequest, pk: int) -> HttpResponse:
     location = _own_location(_own_licensee(request), pk)
     actions.remove_licensee_location(location, by=request.user)
     messages.success(request, _("The location is removed."))

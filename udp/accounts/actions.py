@@ -19,7 +19,7 @@ from django.utils.crypto import get_random_string
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from registers.models import CMO, Party, Work
+from registers.models import CMO, Licensee, Party, Work
 from udp.accounts.models import CMO_ROLES, ApiKey, Moderation, Role, User
 from udp.accounts.scopes import Scope
 
@@ -52,7 +52,7 @@ def approve_account(account: User, *, by: User, note: str = "") -> User:
         party_ids = [pk for pk in (account.party_id, getattr(account.licensee, "party_id", None)) if pk]
         Party.objects.filter(pk__in=party_ids).update(verified=True)
         if account.licensee_id:
-            type(account.licensee).objects.filter(pk=account.licensee_id).update(verified=True)
+            Licensee.objects.filter(pk=account.licensee_id).update(verified=True)
         Work.objects.filter(submitted_by=account).update(public=True)
         transaction.on_commit(lambda: _notify(account, "approved", {"account": account}))
     return account
@@ -60,14 +60,14 @@ def approve_account(account: User, *, by: User, note: str = "") -> User:
 
 def grant_entry_claim(account: Any, party: Party, payload: dict[str, Any], *, by: Any) -> None:
     """The claimant is proven to be the person (or organisation) of ``party``: link and approve the account."""
-    from registers.models import Licensee, UserCategory
+    from registers.models import UserCategory
 
     if payload.get("role") == Role.LICENSEE:
         licensee = Licensee.objects.filter(party=party).first()
         if licensee is None:
             licensee = Licensee.objects.create(
                 party=party,
-                category=UserCategory.objects.get(pk=payload.get("category")),
+                category=UserCategory.objects.get(pk=int(payload["category"])),
                 trade_name=payload.get("trade_name", ""),
             )
         account.licensee = licensee

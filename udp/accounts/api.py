@@ -8,7 +8,7 @@ re-authentication page), or the password, with a TOTP code for accounts that mus
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from allauth.account.adapter import get_adapter as get_account_adapter
 from allauth.account.internal.flows.reauthentication import did_recently_reauthenticate
@@ -24,7 +24,7 @@ from rest_framework.response import Response
 
 from udp.accounts import access, actions
 from udp.accounts.api_auth import HasApiKeyScope, MFASessionAuthentication, check_totp
-from udp.accounts.models import ApiKey
+from udp.accounts.models import ApiKey, User
 from udp.accounts.serializers import (
     ApiKeyIssueSerializer,
     ApiKeySerializer,
@@ -120,7 +120,10 @@ class ApiKeyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         confirm_identity(request, data)
         try:
             api_key, key = actions.issue_api_key(
-                by=request.user, name=data["name"], scopes=data["scopes"], expires_at=data.get("expires_at")
+                by=cast(User, request.user),
+                name=data["name"],
+                scopes=data["scopes"],
+                expires_at=data.get("expires_at"),
             )
         except DjangoValidationError as exc:
             raise exceptions.ValidationError(exc.message_dict) from exc
@@ -132,5 +135,5 @@ class ApiKeyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         serializer = ConfirmIdentitySerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         confirm_identity(request, serializer.validated_data)
-        api_key = actions.revoke_api_key(api_key, by=request.user)
+        api_key = actions.revoke_api_key(api_key, by=cast(User, request.user))
         return Response(ApiKeySerializer(api_key).data)

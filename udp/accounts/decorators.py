@@ -8,21 +8,30 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect
 
 from udp.accounts import mfa
 from udp.accounts.middleware import second_factor_redirect
-from udp.accounts.models import Moderation
+from udp.accounts.models import Moderation, User
 
 
-def role_required(*checks: str) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
+class AuthedRequest(HttpRequest):
+    """The request of a view behind :func:`role_required`: its user is a signed-in, approved account."""
+
+    user: User  # narrower than HttpRequest's User | AnonymousUser, by the decorator
+
+
+def role_required(
+    *checks: str,
+) -> Callable[[Callable[..., HttpResponseBase]], Callable[..., HttpResponseBase]]:
     """Admit approved accounts for which one of the ``User.is_*`` properties named in ``checks`` holds."""
 
-    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    def decorator(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
         @login_required
         @wraps(view)
-        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        def wrapper(request: AuthedRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             if request.user.moderation != Moderation.APPROVED:
                 return redirect("account_pending")
             if not any(getattr(request.user, check) for check in checks):
@@ -41,7 +50,7 @@ regulator_required = role_required("is_regulator")
 operator_required = role_required("is_operator")
 
 
-def second_factor_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+def second_factor_required(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
     """Any approved account; for roles that must have one, a session that has passed the second factor.
 
     For pages under ``/accounts/``, which :class:`udp.accounts.middleware.RequireMFAMiddleware` leaves
@@ -50,7 +59,7 @@ def second_factor_required(view: Callable[..., HttpResponse]) -> Callable[..., H
 
     @login_required
     @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapper(request: AuthedRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if request.user.moderation != Moderation.APPROVED:
             return redirect("account_pending")
         if mfa.session_blocked(request, request.user):

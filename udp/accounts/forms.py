@@ -175,7 +175,7 @@ class SignupForm(AllauthSignupForm):
         user.role = Role.LICENSEE if data["account_type"] == AccountType.LICENSEE else Role.HOLDER
         user.save()
         answerers: set[int | None] = {None}
-        if existing.registered_by_cmo_id:
+        if existing.registered_by_cmo is not None:
             answerers.add(existing.registered_by_cmo.party_id)
         category = data.get("category")
         claims.open_proposal(

@@ -30,7 +30,7 @@ class Application:
     account: User
 
     @property
-    def party(self):  # type: ignore[no-untyped-def]
+    def party(self):
         return self.account.party or getattr(self.account.licensee, "party", None)
 
     @property

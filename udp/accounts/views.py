@@ -4,27 +4,27 @@ from allauth.account.decorators import reauthentication_required
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from udp.accounts import access, actions
-from udp.accounts.decorators import second_factor_required
+from udp.accounts.decorators import AuthedRequest, second_factor_required
 from udp.accounts.forms import ApiKeyForm
 from udp.accounts.models import Moderation
 from udp.accounts.roles import home_url_for
 
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthedRequest) -> HttpResponse:
     """Send each actor to their own home page."""
     return redirect(home_url_for(request.user))
 
 
 @login_required
-def pending(request: HttpRequest) -> HttpResponse:
+def pending(request: AuthedRequest) -> HttpResponse:
     if request.user.moderation == Moderation.APPROVED:
         return redirect(home_url_for(request.user))
     return render(request, "accounts/pending.html")
@@ -33,7 +33,7 @@ def pending(request: HttpRequest) -> HttpResponse:
 @never_cache
 @second_factor_required
 @reauthentication_required(allow_get=True)
-def api_keys(request: HttpRequest) -> HttpResponse:
+def api_keys(request: AuthedRequest) -> HttpResponse:
     """The account's API keys, and issuing one (after re-authentication); a new key is shown this once."""
     form = ApiKeyForm(request.POST if request.method == "POST" else None)
     issued = None
@@ -67,7 +67,7 @@ def api_keys(request: HttpRequest) -> HttpResponse:
 @second_factor_required
 @require_POST
 @reauthentication_required
-def api_key_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+def api_key_revoke(request: AuthedRequest, pk: int) -> HttpResponse:
     api_key = actions.revoke_api_key(access.get_api_key_for_user(request.user, pk), by=request.user)
     messages.success(
         request, _("The key “%(name)s” is revoked: it no longer works.") % {"name": api_key.name}

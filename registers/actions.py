@@ -68,6 +68,11 @@ def validate_shares(contributors: Sequence[ContributorInput]) -> None:
         for right_type, percent in c.shares.items():
             if percent is None:
                 continue
+            percent = Decimal(str(percent))
+            exponent = percent.as_tuple().exponent
+            if isinstance(exponent, int) and exponent < -2 and percent != percent.quantize(Decimal("0.01")):
+                errors.append(_("A share has at most two decimals (%(p)s %% has more).") % {"p": percent})
+                continue
             if not Decimal("0") < percent <= HUNDRED:
                 errors.append(_("A share must be above 0 and at most 100 %% (got %(p)s).") % {"p": percent})
             totals[right_type] += percent

@@ -283,3 +283,17 @@ def test_an_account_that_needs_mfa_gets_a_token_only_with_its_code(personas):
         format="json",
     )
     assert with_code.status_code == 200, with_code.content
+
+
+@pytest.mark.statute("A9-2.1.7")
+@pytest.mark.parametrize("url", ["/api/docs/", "/api/redoc/"])
+def test_the_api_docs_load_nothing_from_outside_the_platform(client, url):
+    """A closed government network has no CDN: Swagger UI and ReDoc come from our own static files."""
+    import re as _re
+
+    html = client.get(url).content.decode()
+    sources = _re.findall(r'(?:src|href)="([^"]+)"', html) + _re.findall(r"(?:src|href)='([^']+)'", html)
+    assert sources, html[:500]
+    outside = [s for s in sources if s.startswith(("http://", "https://", "//"))]
+    assert not outside, outside
+    assert any("drf_spectacular_sidecar" in s for s in sources)

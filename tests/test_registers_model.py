@@ -569,3 +569,20 @@ def test_every_area_has_a_kazakh_a_russian_and_an_english_name(db):
         assert any("а" <= c <= "я" for c in area.name_ru.lower()), area.item
         assert area.name_en.isascii() and area.name_en[0].isupper(), area.item
         assert len({area.name_kk, area.name_ru, area.name_en}) == 3, area.item
+
+
+@pytest.mark.statute("A45-1.2-works")
+def test_a_share_with_three_decimals_is_refused_with_a_clear_message(personas):
+    from django.core.exceptions import ValidationError as DjangoValidationError
+
+    from registers.actions import ContributorInput, validate_shares
+
+    with pytest.raises(DjangoValidationError) as refused:
+        validate_shares(
+            [
+                ContributorInput(personas.holder_party, "C", {"PR": P("33.333")}),
+                ContributorInput(personas.other_party, "A", {"PR": P("66.667")}),
+            ]
+        )
+    assert "at most two decimals" in " ".join(refused.value.messages)
+    validate_shares([ContributorInput(personas.holder_party, "CA", {"PR": P("100.000")})])  # same value, fine

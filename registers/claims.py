@@ -365,17 +365,35 @@ def answer(
     return proposal
 
 
+def is_proposer(user: Any, proposal: Proposal) -> bool:
+    """The account that proposed it, or staff of the same CMO."""
+    if proposal.proposed_by_id is not None and proposal.proposed_by_id == getattr(user, "pk", None):
+        return True
+    proposer = proposal.proposed_by
+    return _is(user, "is_cmo_staff") and proposer is not None and proposer.cmo_id == user.cmo_id
+
+
+def may_answer(user: Any, proposal: Proposal) -> bool:
+    """``user`` may give an answer now (for at least one party it speaks for)."""
+    return proposal.status == ProposalStatus.OPEN and any(
+        a.decision == Decision.PENDING and answers_for(user, a.party_id) for a in proposal.answers.all()
+    )
+
+
+def may_withdraw(user: Any, proposal: Proposal) -> bool:
+    return (
+        proposal.status == ProposalStatus.OPEN
+        and proposal.kind != ProposalKind.WORK_REGISTRATION
+        and is_proposer(user, proposal)
+    )
+
+
 def withdraw(proposal: Proposal, *, by: Any) -> Proposal:
     from registers import actions
 
     with transaction.atomic():
         proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
-        own = proposal.proposed_by_id == getattr(by, "pk", None) or (
-            _is(by, "is_cmo_staff")
-            and proposal.proposed_by is not None
-            and proposal.proposed_by.cmo_id == by.cmo_id
-        )
-        if not own:
+        if not is_proposer(by, proposal):
             raise PermissionError("only the proposer withdraws")
         if proposal.status != ProposalStatus.OPEN:
             raise ValidationError(_("This proposal is no longer open."))

@@ -61,9 +61,7 @@ class ProposalSerializer(serializers.ModelSerializer[Proposal]):
     def get_you_may_answer(self, proposal: Proposal) -> bool:
         request = self.context.get("request")
         user = getattr(request, "user", None)
-        return proposal.status == "open" and any(
-            a.decision == "pending" and claims.answers_for(user, a.party_id) for a in proposal.answers.all()
-        )
+        return claims.may_answer(user, proposal)
 
 
 class DecisionSerializer(serializers.Serializer[Any]):

@@ -70,6 +70,24 @@ def _sole_author(party_id: int) -> dict:
     return {"contributors": [{"party": party_id, "role": "CA", "shares": {"PR": "100", "MR": "100"}}]}
 
 
+def _joint_work(personas) -> Work:
+    """Registered by the operator: the holder and the other holder, 50 % PR each."""
+    return f.make_work(
+        personas.operator,
+        (personas.holder_party, "C", {"PR": P("50")}),
+        (personas.other_party, "A", {"PR": P("50")}),
+    )
+
+
+def _holder_takes_all(personas, work: Work) -> int:
+    """The holder proposes to be the work's sole author; returns the proposal's id."""
+    response = _api(personas.holder).patch(
+        f"/api/works/{work.pk}/", _sole_author(personas.holder_party.pk), format="json"
+    )
+    assert response.status_code == 202, response.content
+    return response.json()["id"]
+
+
 @pytest.mark.statute("A9-2.1.9")
 def test_a_holder_cannot_make_themselves_sole_author_of_a_cmos_work(personas, kaz_work):
     before = _shares(kaz_work)
@@ -176,11 +194,7 @@ def test_a_co_author_confirms_a_work_before_it_is_public(personas):
 
 @pytest.mark.statute("A45-1.2-works")
 def test_an_accepted_change_applies_and_the_history_shows_who_proposed_and_accepted(personas):
-    work = f.make_work(
-        personas.operator,
-        (personas.holder_party, "C", {"PR": P("50")}),
-        (personas.other_party, "A", {"PR": P("50")}),
-    )
+    work = _joint_work(personas)
     rows = [
         {"party": personas.holder_party.pk, "role": "C", "shares": {"PR": "60"}},
         {"party": personas.other_party.pk, "role": "A", "shares": {"PR": "40"}},
@@ -205,17 +219,9 @@ def test_an_accepted_change_applies_and_the_history_shows_who_proposed_and_accep
 
 @pytest.mark.statute("A45-1.2-works")
 def test_a_rejected_change_becomes_a_conflict_that_the_operator_resolves(personas):
-    work = f.make_work(
-        personas.operator,
-        (personas.holder_party, "C", {"PR": P("50")}),
-        (personas.other_party, "A", {"PR": P("50")}),
-    )
+    work = _joint_work(personas)
     before = _shares(work)
-    pk = (
-        _api(personas.holder)
-        .patch(f"/api/works/{work.pk}/", _sole_author(personas.holder_party.pk), format="json")
-        .json()["id"]
-    )
+    pk = _holder_takes_all(personas, work)
 
     rejected = _api(personas.other_cmo_staff).post(
         f"/api/proposals/{pk}/reject/", {"note": "I wrote the lyrics"}
@@ -244,16 +250,8 @@ def test_a_rejected_change_becomes_a_conflict_that_the_operator_resolves(persona
 
 
 def test_a_proposal_on_a_work_that_changed_meanwhile_is_superseded(personas):
-    work = f.make_work(
-        personas.operator,
-        (personas.holder_party, "C", {"PR": P("50")}),
-        (personas.other_party, "A", {"PR": P("50")}),
-    )
-    pk = (
-        _api(personas.holder)
-        .patch(f"/api/works/{work.pk}/", _sole_author(personas.holder_party.pk), format="json")
-        .json()["id"]
-    )
+    work = _joint_work(personas)
+    pk = _holder_takes_all(personas, work)
     from registers.actions import change_work
 
     change_work(work, by=personas.operator, reason="ISWC from CISAC", iswc=f.make_iswc())
@@ -265,16 +263,8 @@ def test_a_proposal_on_a_work_that_changed_meanwhile_is_superseded(personas):
 
 @pytest.mark.statute("A9-2.1.9")
 def test_strangers_see_no_proposal(personas):
-    work = f.make_work(
-        personas.operator,
-        (personas.holder_party, "C", {"PR": P("50")}),
-        (personas.other_party, "A", {"PR": P("50")}),
-    )
-    pk = (
-        _api(personas.holder)
-        .patch(f"/api/works/{work.pk}/", _sole_author(personas.holder_party.pk), format="json")
-        .json()["id"]
-    )
+    work = _joint_work(personas)
+    pk = _holder_takes_all(personas, work)
     stranger = f.make_account("third@example.kz", "holder", party=f.make_person(name_lat="Third Person"))
     assert _api(stranger).get(f"/api/proposals/{pk}/").status_code == 404
     assert _api(stranger).post(f"/api/proposals/{pk}/accept/", {}).status_code == 404
@@ -339,16 +329,8 @@ def test_the_operator_changes_facts_directly_with_a_reason(personas):
 
 
 def test_the_claims_pages_let_a_co_author_accept_in_the_browser_flow(personas):
-    work = f.make_work(
-        personas.operator,
-        (personas.holder_party, "C", {"PR": P("50")}),
-        (personas.other_party, "A", {"PR": P("50")}),
-    )
-    pk = (
-        _api(personas.holder)
-        .patch(f"/api/works/{work.pk}/", _sole_author(personas.holder_party.pk), format="json")
-        .json()["id"]
-    )
+    work = _joint_work(personas)
+    pk = _holder_takes_all(personas, work)
     client = Client()
     f.login(client, personas.other_holder)
     overview = client.get("/claims/").content.decode()

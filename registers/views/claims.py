@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from registers import claims
-from registers.models import Conflict, Party, Proposal, ProposalStatus
+from registers.models import Conflict, Party, Proposal
 from udp.accounts.decorators import AuthedRequest, role_required
 
 claims_reader = role_required("is_holder", "is_cmo_staff", "is_operator", "is_regulator")
@@ -76,19 +76,9 @@ def proposal_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     context = {
         "proposal": proposal,
         "answers": answers,
-        "may_answer": proposal.status == ProposalStatus.OPEN
-        and any(a.decision == "pending" and claims.answers_for(request.user, a.party_id) for a in answers),
+        "may_answer": claims.may_answer(request.user, proposal),
         "answer_needs_evidence": any(a.party_id is None for a in answers),
-        "may_withdraw": proposal.status == ProposalStatus.OPEN
-        and proposal.kind != "work_registration"
-        and (
-            proposal.proposed_by_id == request.user.pk
-            or (
-                request.user.is_cmo_staff
-                and proposal.proposed_by is not None
-                and proposal.proposed_by.cmo_id == request.user.cmo_id
-            )
-        ),
+        "may_withdraw": claims.may_withdraw(request.user, proposal),
         "current_rows": _rows_with_names(current["contributors"]) if current else [],
         "proposed_rows": _rows_with_names(proposal.payload.get("contributors")),
         "proposed_fields": proposal.payload.get("fields", {}),

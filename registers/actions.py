@@ -18,13 +18,16 @@ import pghistory
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from registers import access
 from registers.models import (
     AUTHOR_ROLES,
     EmbodiedWork,
     Party,
+    PublisherLink,
     Share,
+    TerritoryShare,
     Work,
     WorkContributor,
     WorkKind,
@@ -46,23 +49,103 @@ def audited(by: Any, reason: str = "", *, obj: Any = None) -> Iterator[None]:
 
 
 @dataclass
+class TerritoryInput:
+    """Collection shares in a territory (CWR SPT/SWT)."""
+
+    tis: int
+    included: bool = True
+    pr: Decimal = Decimal("0")
+    mr: Decimal = Decimal("0")
+    sr: Decimal = Decimal("0")
+    shares_change: bool = False
+
+
+@dataclass
+class PublisherLinkInput:
+    """The writer is represented by the contributor ``(publisher, role)`` of the same work (CWR PWR)."""
+
+    publisher: int  #: the publisher's party id
+    role: str = "E"
+    submitter_agreement: str = ""
+    society_agreement: str = ""
+
+
+@dataclass
 class ContributorInput:
     party: Party
     role: str
+    #: the agreed shares: for each right type they sum to exactly 100 % over the work
     shares: dict[str, Decimal] = field(default_factory=dict)
     credited_as: str = ""
+    #: shares as the source declared them, where they differ from the agreed ones (registers.shares)
+    declared: dict[str, Decimal] = field(default_factory=dict)
+    #: territories of collection; ``None`` keeps what the register has for this party and role
+    territories: list[TerritoryInput] | None = None
+    #: publishers representing this writer; ``None`` keeps what the register has
+    publishers: list[PublisherLinkInput] | None = None
+
+
+@dataclass
+class TitleInput:
+    """An alternate title with its CISAC title type and language."""
+
+    title: str
+    kind: str = WorkTitle.Kind.ALTERNATE
+    language: str = ""
+
+
+def title_inputs(
+    titles: Iterable[Any], *, work: Work | None = None, main_title: str = ""
+) -> list[TitleInput]:
+    """Alternate titles as :class:`TitleInput`, once each and never the main title. A bare string
+    keeps the type and language the work already has for that title (a page that edits titles as
+    lines of text does not lose what a CWR file said about them); a new one is an alternative title."""
+    known: dict[str, WorkTitle] = {}
+    if work is not None and work.pk:
+        known = {t.title: t for t in work.titles.all()}
+    out: dict[str, TitleInput] = {}
+    for item in titles:
+        if isinstance(item, TitleInput):
+            t = TitleInput(item.title.strip(), item.kind or WorkTitle.Kind.ALTERNATE, item.language or "")
+        elif isinstance(item, dict):
+            t = TitleInput(
+                str(item.get("title", "")).strip(),
+                item.get("kind") or WorkTitle.Kind.ALTERNATE,
+                item.get("language") or "",
+            )
+        else:
+            text = str(item).strip()
+            old = known.get(text)
+            t = TitleInput(text, old.kind, old.language) if old else TitleInput(text)
+        if t.title and t.title != main_title and t.title not in out:
+            out[t.title] = t
+    return list(out.values())
+
+
+def _write_titles(work: Work, titles: Iterable[Any]) -> None:
+    wanted = title_inputs(titles, work=work, main_title=work.title)
+    work.titles.all().delete()
+    for t in wanted:
+        WorkTitle.objects.create(work=work, title=t.title, kind=t.kind, language=t.language[:3])
 
 
 def validate_shares(contributors: Sequence[ContributorInput]) -> None:
-    """Every right type that has shares sums to exactly 100 %; no share is zero, negative or above 100."""
+    """Every right type that has shares sums to exactly 100 %; no share is zero, negative or above 100.
+
+    The messages keep their codes and parameters, so an import stores them to be read in each
+    reader's language."""
     totals: dict[str, Decimal] = defaultdict(Decimal)
-    errors: list[str] = []
+    errors: list[ValidationError] = []
     seen: set[tuple[int, str]] = set()
     for c in contributors:
         key = (c.party.pk, c.role)
         if key in seen:
             errors.append(
-                _("%(name)s is listed twice with the role %(role)s.") % {"name": c.party, "role": c.role}
+                ValidationError(
+                    gettext_lazy("%(name)s is listed twice with the role %(role)s."),
+                    code="contributor_twice",
+                    params={"name": str(c.party), "role": c.role},
+                )
             )
         seen.add(key)
         for right_type, percent in c.shares.items():
@@ -71,16 +154,31 @@ def validate_shares(contributors: Sequence[ContributorInput]) -> None:
             percent = Decimal(str(percent))
             exponent = percent.as_tuple().exponent
             if isinstance(exponent, int) and exponent < -2 and percent != percent.quantize(Decimal("0.01")):
-                errors.append(_("A share has at most two decimals (%(p)s %% has more).") % {"p": percent})
+                errors.append(
+                    ValidationError(
+                        gettext_lazy("A share has at most two decimals (%(p)s %% has more)."),
+                        code="share_decimals",
+                        params={"p": str(percent)},
+                    )
+                )
                 continue
             if not Decimal("0") < percent <= HUNDRED:
-                errors.append(_("A share must be above 0 and at most 100 %% (got %(p)s).") % {"p": percent})
+                errors.append(
+                    ValidationError(
+                        gettext_lazy("A share must be above 0 and at most 100 %% (got %(p)s)."),
+                        code="share_range",
+                        params={"p": str(percent)},
+                    )
+                )
             totals[right_type] += percent
     for right_type, total in sorted(totals.items()):
         if total != HUNDRED:
             errors.append(
-                _("Shares for %(right)s sum to %(total)s %%, not 100 %%.")
-                % {"right": right_type, "total": total}
+                ValidationError(
+                    gettext_lazy("Shares for %(right)s sum to %(total)s %%, not 100 %%."),
+                    code="shares_sum",
+                    params={"right": right_type, "total": str(total)},
+                )
             )
     if errors:
         raise ValidationError(errors)
@@ -144,18 +242,83 @@ def _clean_identifiers(fields: dict[str, Any]) -> dict[str, Any]:
     return fields
 
 
+def _kept_details(
+    work: Work,
+) -> tuple[dict[tuple[int, str], list[TerritoryInput]], dict[tuple[int, str], list[PublisherLinkInput]]]:
+    """The territories and publisher links the register has for each (party, role) of ``work``."""
+    territories: dict[tuple[int, str], list[TerritoryInput]] = defaultdict(list)
+    for t in (
+        TerritoryShare.objects.filter(work=work).select_related("contributor").order_by("sequence", "id")
+    ):
+        territories[(t.contributor.party_id, t.contributor.role)].append(
+            TerritoryInput(
+                t.tis, t.included, t.pr_collection, t.mr_collection, t.sr_collection, t.shares_change
+            )
+        )
+    links: dict[tuple[int, str], list[PublisherLinkInput]] = defaultdict(list)
+    for link in PublisherLink.objects.filter(work=work).select_related("writer", "publisher").order_by("id"):
+        links[(link.writer.party_id, link.writer.role)].append(
+            PublisherLinkInput(
+                link.publisher.party_id, link.publisher.role, link.submitter_agreement, link.society_agreement
+            )
+        )
+    return territories, links
+
+
 def _replace_contributors(work: Work, contributors: Sequence[ContributorInput]) -> None:
     validate_shares(contributors)
+    kept_territories, kept_links = _kept_details(work)
     work.contributors.all().delete()
+    created: dict[tuple[int, str], WorkContributor] = {}
     for seq, c in enumerate(contributors):
         contributor = WorkContributor.objects.create(
             work=work, party=c.party, role=c.role, credited_as=c.credited_as, sequence=seq
         )
+        created[(c.party.pk, c.role)] = contributor
         Share.objects.bulk_create(
-            Share(work=work, contributor=contributor, right_type=rt, percent=p)
+            Share(
+                work=work,
+                contributor=contributor,
+                right_type=rt,
+                percent=p,
+                declared=c.declared.get(rt) if c.declared.get(rt) not in (None, p) else None,
+            )
             for rt, p in c.shares.items()
             if p is not None
         )
+    for c in contributors:
+        contributor = created[(c.party.pk, c.role)]
+        territories = (
+            c.territories if c.territories is not None else kept_territories.get((c.party.pk, c.role), [])
+        )
+        TerritoryShare.objects.bulk_create(
+            TerritoryShare(
+                work=work,
+                contributor=contributor,
+                sequence=n,
+                included=t.included,
+                tis=t.tis,
+                pr_collection=t.pr,
+                mr_collection=t.mr,
+                sr_collection=t.sr,
+                shares_change=t.shares_change,
+            )
+            for n, t in enumerate(territories, start=1)
+        )
+        links = c.publishers if c.publishers is not None else kept_links.get((c.party.pk, c.role), [])
+        seen: set[int] = set()
+        for link in links:
+            publisher = created.get((link.publisher, link.role))
+            if publisher is None or publisher.pk in seen or publisher.pk == contributor.pk:
+                continue  # the publisher is no longer on the work: the link goes with it
+            seen.add(publisher.pk)
+            PublisherLink.objects.create(
+                work=work,
+                writer=contributor,
+                publisher=publisher,
+                submitter_agreement=link.submitter_agreement,
+                society_agreement=link.society_agreement,
+            )
 
 
 def register_work(
@@ -164,7 +327,7 @@ def register_work(
     kind: str = WorkKind.MUSICAL,
     title: str,
     contributors: Sequence[ContributorInput],
-    alternate_titles: Iterable[str] = (),
+    alternate_titles: Iterable[Any] = (),
     embodied_works: Iterable[Work] = (),
     reason: str = "",
     **fields: Any,
@@ -179,7 +342,9 @@ def register_work(
 
     fields = _clean_identifiers(dict(fields))
     if not title.strip():
-        raise ValidationError({"title": _("A work needs a title.")})
+        raise ValidationError(
+            {"title": ValidationError(gettext_lazy("A work needs a title."), code="no_title")}
+        )
     validate_shares(contributors)
     to_confirm = claims.check_registration(by=by, party_ids=[c.party.pk for c in contributors])
     with audited(by, reason):
@@ -193,10 +358,7 @@ def register_work(
             work.public, work.claims_status = False, ClaimsStatus.AWAITING
         work.full_clean(exclude=["search_text", "submitted_by", "registered_by_cmo"])
         work.save()
-        for alt in dict.fromkeys(
-            t.strip() for t in alternate_titles if t.strip() and t.strip() != work.title
-        ):
-            WorkTitle.objects.create(work=work, title=alt)
+        _write_titles(work, alternate_titles)
         for embodied in embodied_works:
             EmbodiedWork.objects.create(recording=work, work=embodied)
         _replace_contributors(work, contributors)
@@ -226,7 +388,7 @@ def change_work(
     by: Any,
     reason: str = "",
     contributors: Sequence[ContributorInput] | None = None,
-    alternate_titles: Iterable[str] | None = None,
+    alternate_titles: Iterable[Any] | None = None,
     **fields: Any,
 ) -> WorkChange:
     """Change a work: at once if ``by`` answers for everything it touches, else as a proposal.
@@ -280,7 +442,7 @@ def apply_work_change(
     work: Work,
     *,
     fields: dict[str, Any],
-    alternate_titles: Iterable[str] | None = None,
+    alternate_titles: Iterable[Any] | None = None,
     contributors: Sequence[ContributorInput] | None = None,
 ) -> Work:
     """Write a change that has been agreed (inside the caller's :func:`audited` block)."""
@@ -289,11 +451,7 @@ def apply_work_change(
     work.full_clean(exclude=["search_text", "submitted_by", "registered_by_cmo"])
     work.save()
     if alternate_titles is not None:
-        work.titles.all().delete()
-        for alt in dict.fromkeys(
-            t.strip() for t in alternate_titles if t.strip() and t.strip() != work.title
-        ):
-            WorkTitle.objects.create(work=work, title=alt)
+        _write_titles(work, alternate_titles)
     if contributors is not None:
         _replace_contributors(work, contributors)
     refresh_derived([work])

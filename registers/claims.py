@@ -26,6 +26,7 @@ with evidence; the holder or their CMO proposes them and the operator confirms.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
@@ -37,6 +38,7 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from registers.models import (
     CMO,
@@ -157,7 +159,20 @@ def contributor_rows(contributors: Iterable[Any]) -> list[dict[str, Any]]:
     for c in contributors:
         shares = {rt: _share_text(p) for rt, p in sorted(c.shares.items()) if p is not None}
         party_id = c.party.pk if hasattr(c, "party") else c["party"]
-        rows.append({"party": party_id, "role": c.role, "shares": shares, "credited_as": c.credited_as or ""})
+        row: dict[str, Any] = {
+            "party": party_id,
+            "role": c.role,
+            "shares": shares,
+            "credited_as": c.credited_as or "",
+        }
+        declared = getattr(c, "declared", None)
+        if declared:
+            row["declared"] = {rt: _share_text(p) for rt, p in sorted(declared.items())}
+        for name in ("territories", "publishers"):
+            value = getattr(c, name, None)
+            if value is not None:
+                row[name] = _jsonable([dataclasses.asdict(v) for v in value])
+        rows.append(row)
     return rows
 
 
@@ -197,7 +212,7 @@ def touched_parties(before: list[dict[str, Any]], after: list[dict[str, Any]]) -
 
 
 def changed_fields(
-    work: Work, fields: dict[str, Any], alternate_titles: Iterable[str] | None
+    work: Work, fields: dict[str, Any], alternate_titles: Iterable[Any] | None
 ) -> dict[str, Any]:
     changes = {
         name: value
@@ -205,15 +220,12 @@ def changed_fields(
         if _jsonable(getattr(work, name, None)) != _jsonable(value)
     }
     if alternate_titles is not None:
-        wanted = sorted(
-            dict.fromkeys(
-                t.strip()
-                for t in alternate_titles
-                if t.strip() and t.strip() != fields.get("title", work.title)
-            )
-        )
-        if wanted != sorted(work.titles.values_list("title", flat=True)):
-            changes["alternate_titles"] = wanted
+        from registers.actions import title_inputs
+
+        wanted = title_inputs(alternate_titles, work=work, main_title=fields.get("title", work.title))
+        rows = sorted([t.title, t.kind, t.language] for t in wanted)
+        if rows != sorted([t.title, t.kind, t.language] for t in work.titles.all()):
+            changes["alternate_titles"] = [{"title": t, "kind": k, "language": lang} for t, k, lang in rows]
     return changes
 
 
@@ -249,16 +261,16 @@ def check_registration(*, by: Any, party_ids: Sequence[int]) -> set[int]:
     mine = set(answerable_parties(by).filter(pk__in=party_ids).values_list("pk", flat=True))
     if not mine:
         if _is(by, "is_cmo_staff"):
-            message = _(
+            message = gettext_lazy(
                 "None of the contributors is a member of your CMO. A work is registered by its holders, "
                 "their CMO or the expert organization."
             )
         else:
-            message = _(
+            message = gettext_lazy(
                 "You can register only works you contribute to. A work is registered on someone else's "
                 "behalf by their CMO or the expert organization."
             )
-        raise ValidationError({"contributors": message})
+        raise ValidationError({"contributors": ValidationError(message, code="not_your_work")})
     return parties_with_a_voice(set(party_ids) - mine)
 
 
@@ -312,12 +324,36 @@ def proposals_visible_to(user: Any) -> QuerySet[Proposal]:
 
 
 def conflicts_visible_to(user: Any) -> QuerySet[Conflict]:
+    """The operator and regulator see all; a party (or its CMO) the conflicts that name it; whoever
+    opened a conflict (e.g. by a competing CWR registration), or their CMO, sees it too."""
     if _is(user, "is_operator") or _is(user, "is_regulator"):
         return Conflict.objects.all()
     if not getattr(user, "is_authenticated", False):
         return Conflict.objects.none()
     mine = answerable_parties(user).values("pk")
-    return Conflict.objects.filter(pk__in=Conflict.objects.filter(parties__in=mine).values("pk"))
+    q = Q(parties__in=mine) | Q(opened_by=user)
+    if _is(user, "is_cmo_staff"):
+        q |= Q(opened_by__cmo_id=user.cmo_id, opened_by__role__in=["cmo_admin", "cmo_staff"])
+    return Conflict.objects.filter(pk__in=Conflict.objects.filter(q).values("pk"))
+
+
+#: What a conflict is about, by its code, rendered in the reader's language.
+CONFLICT_MESSAGES: dict[str, Any] = {
+    "competing_registration": gettext_lazy(
+        "A CWR file (import %(batch)s, transaction %(transaction)s) registers “%(title)s” as a new work "
+        "with ISWC %(iswc)s (submitter's work number %(ref)s), which belongs to this work."
+    ),
+}
+
+
+def conflict_text(conflict: Conflict) -> str:
+    message = CONFLICT_MESSAGES.get(conflict.code)
+    if message is None:
+        return ""
+    try:
+        return str(message) % conflict.params
+    except (KeyError, TypeError, ValueError):
+        return str(message)
 
 
 def pending_answers_for(user: Any) -> QuerySet[ProposalAnswer]:
@@ -486,6 +522,23 @@ def _apply(proposal: Proposal, *, by: Any, now: Any) -> None:
                     role=r["role"],
                     shares={rt: Decimal(p) for rt, p in r["shares"].items()},
                     credited_as=r.get("credited_as", ""),
+                    declared={rt: Decimal(p) for rt, p in r.get("declared", {}).items()},
+                    territories=[
+                        actions.TerritoryInput(
+                            tis=t["tis"],
+                            included=t["included"],
+                            pr=Decimal(t["pr"]),
+                            mr=Decimal(t["mr"]),
+                            sr=Decimal(t["sr"]),
+                            shares_change=t["shares_change"],
+                        )
+                        for t in r["territories"]
+                    ]
+                    if r.get("territories") is not None
+                    else None,
+                    publishers=[actions.PublisherLinkInput(**link) for link in r["publishers"]]
+                    if r.get("publishers") is not None
+                    else None,
                 )
                 for r in payload["contributors"]
             ]

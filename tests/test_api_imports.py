@@ -73,7 +73,7 @@ def test_the_api_gives_problem_counts_and_pages_of_problems_and_a_streamed_csv(p
     assert len(page["results"]) == 100 and page["next"]
     assert page["results"][0] == {
         "line": 2,
-        "record": "ROW",
+        "record": "",
         "field": "title",
         "level": "error",
         "code": "no_title",

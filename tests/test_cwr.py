@@ -111,13 +111,18 @@ def test_the_real_cwr_21_file_enters_the_work_with_titles_iswc_writers_and_share
     assert all(e["level"] == "note" for e in f.problems_of(batch))
 
 
-def test_reimporting_the_same_file_updates_the_work_and_reuses_parties_by_ipi(personas: Any) -> None:
+def test_reimporting_the_same_file_is_a_duplicate_and_changes_nothing(personas: Any) -> None:
     import_cwr(personas.cmo_staff, REAL_FILE.read_bytes())
     parties = Party.objects.count()
 
     again = import_cwr(personas.cmo_staff, REAL_FILE.read_bytes())
 
-    assert (again.status, again.works_created, again.works_updated) == ("done", 0, 1)
+    assert (again.status, again.works_created, again.works_updated, again.works_unchanged) == (
+        "done",
+        0,
+        0,
+        1,
+    )
     assert Party.objects.count() == parties
     assert IPIName.objects.filter(name_number="00000000199").count() == 1
 
@@ -127,8 +132,9 @@ def test_another_cmo_cannot_overwrite_a_work_through_its_iswc(personas: Any) -> 
 
     batch = import_cwr(personas.other_cmo_staff, REAL_FILE.read_bytes())
 
-    assert batch.status == "refused"
-    assert f.problems_of(batch)[0]["line"] == 3 and f.problems_of(batch)[0]["field"] == "iswc"
+    assert (batch.status, batch.works_in_conflict) == ("refused", 1)
+    conflict_note = next(p for p in f.problems_of(batch) if p["code"] == "cwr_conflict")
+    assert (conflict_note["line"], conflict_note["field"]) == (3, "iswc")
     assert Work.objects.get(iswc="T1234567894").registered_by_cmo == personas.cmo
 
 
@@ -137,7 +143,7 @@ def test_a_record_of_the_wrong_length_is_named_with_its_line(personas: Any) -> N
     lines[4] = lines[4][:100]  # the first SWR, cut short
     parsed = read(cwr_file(lines).encode())
 
-    [error] = [p for p in list(parsed.works)[0].problems if p.level == "error"]
+    [error, *_] = [p for p in list(parsed.works)[0].problems if p.level == "error"]
     assert (error.line, error.record) == (7, "SWR")
     assert "100 characters" in error.reason
 
@@ -217,7 +223,7 @@ def test_the_ack_file_accepts_the_good_transaction_and_rejects_the_bad_with_the_
     acks = [records.parse(line, "ACK") for line in lines if line.startswith("ACK")]
     assert [(a["submitter_creation_number"], a["transaction_status"]) for a in acks] == [
         ("GOOD1", "AS"),
-        ("BAD1", "RA"),
+        ("BAD1", "RJ"),
     ]
     assert acks[0]["recipient_creation_number"] == str(Work.objects.get(submitter_ref="GOOD1").pk)
     rejected_msgs = [
@@ -232,7 +238,7 @@ def test_the_ack_file_accepts_the_good_transaction_and_rejects_the_bad_with_the_
     assert (int(trl["transaction_count"]), int(trl["record_count"])) == (2, len(lines))
 
 
-def test_a_rev_for_a_work_not_in_the_register_is_rejected(personas: Any) -> None:
+def test_a_rev_for_a_work_not_in_the_register_is_taken_as_a_new_registration(personas: Any) -> None:
     lines = [
         line.replace("NWR", "REV", 1) if line.startswith(("GRH", "NWR")) else line
         for line in [REAL_LINES[1], *TRANSACTION]
@@ -241,8 +247,10 @@ def test_a_rev_for_a_work_not_in_the_register_is_rejected(personas: Any) -> None
 
     batch = import_cwr(personas.cmo_staff, text)
 
-    assert batch.status == "refused"
-    assert any(e["record"] == "REV" and "not in the register" in e["reason"] for e in f.problems_of(batch))
+    assert (batch.status, batch.works_created) == ("done", 1)
+    assert any(
+        e["record"] == "REV" and "taken as a new registration" in e["reason"] for e in f.problems_of(batch)
+    )
 
 
 def test_a_rev_updates_the_work_found_by_submitter_work_number(personas: Any) -> None:
@@ -293,8 +301,19 @@ def test_exported_cwr_reads_back_to_the_same_works(personas: Any) -> None:
     lines = text.splitlines()
     assert all(
         len(line)
-        == {"HDR": 101, "NWR": 260, "SPU": 183, "SWR": 180, "PWR": 110, "ALT": 83}.get(line[:3], len(line))
+        == {
+            "HDR": 101,
+            "NWR": 260,
+            "SPU": 183,
+            "OPU": 183,
+            "SPT": 58,
+            "SWR": 180,
+            "OWR": 180,
+            "SWT": 52,
+            "PWR": 110,
+            "ALT": 83,
+        }.get(line[:3], len(line))
         for line in lines
     )
-    again = import_cwr(personas.cmo_staff, text)
+    again = import_cwr(personas.cmo_staff, text.replace("GRHNWR", "GRHREV").replace("\nNWR", "\nREV"))
     assert (again.status, again.works_updated, again.works_created) == ("done", 1, 0), f.problems_of(again)

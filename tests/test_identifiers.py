@@ -235,3 +235,28 @@ def test_an_isrc_is_accepted_in_compact_form_and_a_short_one_refused():
 def test_an_isan_is_accepted_with_its_check_characters_and_a_wrong_one_refused():
     assert identifiers.validate_isan("0000-0000-D07A-0090-Q-0000-0000-X") == "00000000D07A0090Q00000000X"
     assert refusal_code(identifiers.validate_isan, "0000-0000-D07A-0090-R-0000-0000-X") == "isan"
+
+
+# --- IPI base number -------------------------------------------------------------------------------
+#
+# I-NNNNNNNNN-C: the header I counts 2, the n-th digit is weighted n, and C makes the sum a multiple
+# of 10. Pablo Picasso's base number I-001068130-6:
+#   2 + 0*1 + 0*2 + 1*3 + 0*4 + 6*5 + 8*6 + 1*7 + 3*8 + 0*9 = 2 + 3 + 30 + 48 + 7 + 24 = 114  ->  6.
+# I-000000229-7:  2 + 2*7 + 2*8 + 9*9 = 113  ->  7.   I-123456789-3:  2 + 285 = 287  ->  3.
+
+
+@holders
+@pytest.mark.parametrize("value", ["I-001068130-6", "I0000002297", "i-123456789-3"])
+def test_ipi_base_numbers_with_a_right_check_digit_pass(value):
+    assert identifiers.validate_ipi_base_number(value).startswith("I-")
+
+
+@holders
+@pytest.mark.parametrize("value", ["I-001068130-5", "I-000000229-0", "I-123456789-4"])
+def test_ipi_base_number_check_digit_is_verified(value):
+    assert refusal_code(identifiers.validate_ipi_base_number, value) == "ipi_base_check"
+
+
+@holders
+def test_ipi_base_number_format_is_named_before_the_digit():
+    assert refusal_code(identifiers.validate_ipi_base_number, "X-001068130-6") == "ipi_base_format"

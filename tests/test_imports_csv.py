@@ -188,3 +188,24 @@ def test_the_xlsx_template_reads_back_as_its_example(personas: Any) -> None:
         ("Шәмші Қалдаяқов", "C", Decimal("50.00")),
         ("Жұмекен Нәжімеденов", "A", Decimal("50.00")),
     ]
+
+
+def test_reasons_are_kept_as_codes_and_read_in_each_readers_language(personas: Any) -> None:
+    """An import run in Russian stores why a work was refused so that a Kazakh or English reader
+    reads it in their own language; each refused work is counted once, however many reasons it has."""
+    csv = (
+        HEADER
+        + "SUM,musical,Shares,,,,,Writer Three,,,CA,70,\n"
+        + "SUM2,musical,Both,,,,,Writer Four,,,CA,70,70\n"
+    )
+    with translation.override("ru"):
+        batch = import_file(personas.cmo_staff, csv.encode())
+
+    assert batch.works_rejected == 2 and batch.errors_count == 3
+    texts = {}
+    for language in ("en", "ru", "kk"):
+        with translation.override(language):
+            texts[language] = [e["reason"] for e in f.problems_of(batch) if e["line"] == 2]
+    assert any("sum to 70.00" in t for t in texts["en"])
+    assert any("70.00" in t and "sum to" not in t for t in texts["ru"])
+    assert texts["kk"] != texts["ru"] and texts["kk"] != texts["en"]

@@ -115,11 +115,25 @@ def ipi_name_number_with_check(nine_digits: str) -> str:
     return f"{nine_digits}{_ipi_check(nine_digits):02d}"
 
 
+def ipi_base_check_digit(digits: str) -> int:
+    """The check digit of an IPI base number ``I-NNNNNNNNN-C``: a weighted modulus 10 adapted from
+    ISO 7064, as for the ISWC. The header letter I counts 2, the n-th digit is weighted n, and the
+    check digit makes the weighted sum a multiple of 10 (I-001068130-6, I-000000229-7)."""
+    total = 2 + sum(weight * int(d) for weight, d in enumerate(digits, start=1))
+    return (10 - total % 10) % 10
+
+
 def validate_ipi_base_number(value: str) -> str:
-    """IPI base number: I-123456789-3 (a letter, nine digits and a check digit)."""
+    """IPI base number: I-123456789-3 (the letter I, nine digits and a check digit)."""
     base = _compact(value)
     if not re.fullmatch(r"I[0-9]{10}", base):
         raise ValidationError(_("An IPI base number looks like I-123456789-3."), code="ipi_base_format")
+    if ipi_base_check_digit(base[1:10]) != int(base[10]):
+        raise ValidationError(
+            _("The IPI base number %(value)s has a wrong check digit."),
+            code="ipi_base_check",
+            params={"value": f"I-{base[1:10]}-{base[10]}"},
+        )
     return f"I-{base[1:10]}-{base[10]}"
 
 

@@ -1,5 +1,17 @@
-"""The CWR acknowledgement file for an imported CWR file: one ACK transaction per NWR/REV, status
-``AS`` (accepted) or ``RA`` (rejected), followed by MSG records naming each reason.
+"""The CWR acknowledgement file for an imported CWR file: one ACK transaction per NWR/REV, with its
+status from CISAC's Transaction Status table, followed by MSG records naming each reason:
+
+- ``AS`` registration accepted;
+- ``AC`` registration accepted with changes: the register changed something, e.g. it holds the
+  agreed shares beside shares declared within CWR's ± 0.06 % tolerance, defaulted an unknown ALT
+  title type, or took a REV of a work it did not know as an NWR;
+- ``DU`` duplicate: an NWR for a work the submitter has already registered (nothing changed);
+- ``CO`` conflict: the transaction names a work someone else registered (nothing changed; the
+  conflict is recorded for the expert organization);
+- ``RJ`` rejected: the transaction breaks a rule; its MSG records say which.
+
+(``RA`` in that table means "transaction accepted", a status for non-registration transactions, so
+it is never used here.) The MSG texts are in English, the language of CWR.
 
 Outcomes are written to a temporary file as the import goes (:meth:`AckLog.add`), since whether a
 transaction is accepted is only final at the end (all or nothing); :meth:`AckLog.render` then writes
@@ -12,7 +24,7 @@ import json
 import tempfile
 from typing import IO, TYPE_CHECKING, Any
 
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from registers.cwr.writer import Envelope
 from registers.importing.problems import MESSAGES
@@ -20,7 +32,9 @@ from registers.importing.problems import MESSAGES
 if TYPE_CHECKING:
     from registers.importing import WorkResult
 
-ACCEPTED, REJECTED = "AS", "RA"
+ACCEPTED, ACCEPTED_WITH_CHANGES, DUPLICATE, CONFLICT, REJECTED = "AS", "AC", "DU", "CO", "RJ"
+#: Statuses that register the transaction (the recipient creation number is given).
+REGISTERED = frozenset({ACCEPTED, ACCEPTED_WITH_CHANGES})
 #: MSG records written for one transaction at most.
 MAX_MESSAGES = 20
 
@@ -41,8 +55,11 @@ class AckLog:
             "ref": row.ref[:20],
             "work": result.work.pk if result.work is not None else None,
             "accepted": result.accepted,
+            "status": result.status,
             "line": row.line,
-            "messages": [[p.level, p.line, p.record, p.field, p.reason] for p in row.problems[:MAX_MESSAGES]],
+            "messages": [
+                [p.level, p.line, p.record, p.field, _english(p)] for p in row.problems[:MAX_MESSAGES]
+            ],
         }
         self.entries.write(json.dumps(entry, ensure_ascii=False) + "\n")
 
@@ -53,19 +70,26 @@ class AckLog:
         self.entries.seek(0)
         for seq, text in enumerate(self.entries):
             entry = json.loads(text)
-            accepted = entry["accepted"] and not refused
+            status = entry["status"]
             messages = entry["messages"]
             if entry["accepted"] and refused:
-                note = str(MESSAGES["refused_note"])
+                status = REJECTED
+                with translation.override("en"):
+                    note = str(MESSAGES["refused_note"])
                 messages = [*messages, ["note", entry["line"], entry["type"], "", note]]
-            envelope.add_transaction(seq, [_ack(entry, accepted, now), *_messages(entry, messages)])
+            envelope.add_transaction(seq, [_ack(entry, status, now), *_messages(entry, messages)])
         envelope.write_to(out)
 
     def close(self) -> None:
         self.entries.close()
 
 
-def _ack(entry: dict[str, Any], accepted: bool, now: Any) -> tuple[str, dict[str, Any]]:
+def _english(problem: Any) -> str:
+    with translation.override("en"):
+        return problem.reason
+
+
+def _ack(entry: dict[str, Any], status: str, now: Any) -> tuple[str, dict[str, Any]]:
     return (
         "ACK",
         {
@@ -76,9 +100,11 @@ def _ack(entry: dict[str, Any], accepted: bool, now: Any) -> tuple[str, dict[str
             "original_transaction_type": entry["type"],
             "creation_title": entry["title"],
             "submitter_creation_number": entry["ref"],
-            "recipient_creation_number": str(entry["work"]) if accepted and entry["work"] else "",
+            "recipient_creation_number": str(entry["work"])
+            if entry["work"] and status in (*REGISTERED, DUPLICATE)
+            else "",
             "processing_date": now.strftime("%Y%m%d"),
-            "transaction_status": ACCEPTED if accepted else REJECTED,
+            "transaction_status": status,
         },
     )
 

@@ -3,10 +3,17 @@ GRT and TRL, with every bad line named by number, record type and reason.
 
 Shares: CWR gives each interested party's ownership share per right type in five digits (``05000``
 is 50.00 %). For each right type, the shares of all SPU/OPU/SWR/OWR records of a transaction must
-sum to 100 % (or be all zero: that right is not claimed). When they sum to more because a
-sub-publisher or administrator repeats its original publisher's share (a collection share), those
-derived publishers are kept without a share if that makes the rest sum to 100 %; otherwise the
-transaction is bad and the reason names the total.
+sum to 100 % plus or minus 0.06 (or be all zero: that right is not claimed). Within the tolerance the
+declared shares are kept as declared and the agreed set beside them sums to exactly 100 %
+(:mod:`registers.shares`); the transaction is then "accepted with changes". When the shares sum to
+more because a sub-publisher or administrator repeats its original publisher's share (a collection
+share), those derived publishers are kept without a share if that makes the rest sum to 100 %;
+otherwise the transaction is bad and the reason names the total.
+
+Transaction rules (CWR 2.2, NWR/REV edits): a transaction needs at least one writer (SWR/OWR, edit
+12), and one of them a composer or author (CA, C or A, edit 15). SPT/SWT territories of collection
+and PWR writer–publisher links are kept with the interested party they follow; ALT keeps its title
+type and language (an unknown or missing title type becomes AT, a change noted in the ACK).
 """
 
 from __future__ import annotations
@@ -20,6 +27,7 @@ from typing import IO
 
 from django.core.exceptions import ValidationError
 
+from registers import shares as share_rules
 from registers.cwr import records
 from registers.importing import textfile
 from registers.importing.rows import NOTE, ContributorRow, ParsedFile, RecordingRow, WorkRow
@@ -31,7 +39,12 @@ RIGHTS = (("PR", "pr_share"), ("MR", "mr_share"), ("SR", "sr_share"))
 WRITER_CODES = frozenset({"CA", "C", "A", "AR", "AD", "TR", "SA", "SR", "PA"})
 PUBLISHER_CODES = frozenset({"E", "SE", "AM", "PA", "AQ", "ES"})
 DERIVED_PUBLISHERS = frozenset({"SE", "AM", "ES", "PA"})
+#: Writer designations that make a writer a creator of the work (edit 15).
+CREATOR_CODES = frozenset({"CA", "C", "A"})
 WORK_TRANSACTIONS = frozenset({"NWR", "REV"})
+#: CISAC Title Type table; OT (the original title) is the NWR's own title, never an ALT.
+ALT_TITLE_TYPES = frozenset({"AT", "TE", "FT", "IT", "TT", "PT", "RT", "ET", "OL", "AL"})
+NATIONAL_TITLE_TYPES = frozenset({"OL", "AL"})
 
 
 class _Reader:
@@ -176,6 +189,7 @@ class _Reader:
 
     def close_work(self) -> None:
         if self.work is not None:
+            check_writers(self.work)
             if not self.work.bad:
                 settle_shares(self.work)
             self.closed.append(self.work)
@@ -225,6 +239,8 @@ class _Reader:
             person=False,
             file_key=f["ip_number"],
             unknown=f["unknown"] == "Y" or (record == "OPU" and not f["name"]),
+            controlled=record == "SPU",
+            publisher_seq=int(f["publisher_seq"]) if is_ascii_digits(f["publisher_seq"]) else 0,
         )
         self.identifiers(work, number, record, contributor, f)
         self.shares(work, number, record, contributor, f)
@@ -250,6 +266,7 @@ class _Reader:
             person=True,
             file_key=f["ip_number"],
             unknown=f["unknown"] == "Y" or not name,
+            controlled=record == "SWR",
         )
         self.identifiers(work, number, record, contributor, f)
         self.shares(work, number, record, contributor, f)
@@ -286,22 +303,108 @@ class _Reader:
             elif percent:
                 c.shares[right] = percent
 
-    def on_spt(self, number: int, f: dict[str, str]) -> None:
-        self.detail(number, "SPT", f)  # territory collection shares: the register keeps ownership only
+    def on_spt(self, number: int, f: dict[str, str], record: str = "SPT") -> None:
+        """Collection shares in a territory for the SPU (SPT) or SWR (SWT) just before."""
+        from registers.actions import TerritoryInput
 
-    on_swt = on_spt
+        work = self.detail(number, record, f)
+        if work is None:
+            return
+        owner = work.contributors[-1] if work.contributors else None
+        wanted = "SPU" if record == "SPT" else "SWR"
+        if owner is None or owner.record != wanted or owner.line > number:
+            work.error(number, record, "cwr_territory_without_owner", {"kind": record, "owner": wanted})
+            return
+        if f["ip_number"] and f["ip_number"] != owner.file_key:
+            work.error(
+                number,
+                record,
+                "cwr_territory_other_party",
+                {"kind": record, "ip": f["ip_number"]},
+                "ip_number",
+            )
+            return
+        if f["inclusion"] not in ("I", "E"):
+            work.error(number, record, "cwr_inclusion", {"v": f["inclusion"]}, "inclusion")
+            return
+        if not is_ascii_digits(f["tis"]):
+            work.error(number, record, "cwr_tis", {"v": f["tis"]}, "tis")
+            return
+        collected: dict[str, Decimal] = {}
+        for right in ("pr", "mr", "sr"):
+            name = f"{right}_collection"
+            try:
+                collected[right] = records.parse_share(f[name])
+            except ValueError:
+                work.error(number, record, "cwr_share_format", {"v": f[name]}, name)
+                return
+            if collected[right] > HUNDRED:
+                work.error(number, record, "share_above_100", {"p": str(collected[right])}, name)
+                return
+        if owner.territories is None:
+            owner.territories = []
+        owner.territories.append(
+            TerritoryInput(
+                tis=int(f["tis"]),
+                included=f["inclusion"] == "I",
+                pr=collected["pr"],
+                mr=collected["mr"],
+                sr=collected["sr"],
+                shares_change=f["shares_change"] == "Y",
+            )
+        )
+
+    def on_swt(self, number: int, f: dict[str, str]) -> None:
+        self.on_spt(number, f, "SWT")
 
     def on_pwr(self, number: int, f: dict[str, str]) -> None:
-        self.detail(number, "PWR", f)  # writer-publisher links: implied by the contributors of the work
+        """The publisher (by its interested party number and chain) representing the writer just before."""
+        work = self.detail(number, "PWR", f)
+        if work is None:
+            return
+        writer = work.contributors[-1] if work.contributors else None
+        if writer is None or writer.record not in ("SWR", "OWR"):
+            work.error(number, "PWR", "cwr_pwr_without_writer")
+            return
+        if f["writer_ip_number"] and f["writer_ip_number"] != writer.file_key:
+            work.error(
+                number, "PWR", "cwr_pwr_other_writer", {"ip": f["writer_ip_number"]}, "writer_ip_number"
+            )
+            return
+        if not f["publisher_ip_number"] and not is_ascii_digits(f["publisher_seq"]):
+            if writer.record == "SWR":
+                work.error(number, "PWR", "cwr_pwr_no_publisher", field="publisher_ip_number")
+            return
+        seq = int(f["publisher_seq"]) if is_ascii_digits(f["publisher_seq"]) else 0
+        if writer.publisher_refs is None:
+            writer.publisher_refs = []
+        writer.publisher_refs.append(
+            (f["publisher_ip_number"], seq, f["submitter_agreement"], f["society_agreement"])
+        )
 
     def on_alt(self, number: int, f: dict[str, str]) -> None:
+        from registers.actions import TitleInput
+
         work = self.detail(number, "ALT", f)
         if work is None:
             return
         if not f["title"]:
             work.error(number, "ALT", "cwr_empty_alt", field="title")
-        elif f["title"] not in work.alternate_titles:
-            work.alternate_titles.append(f["title"])
+            return
+        kind, language = f["title_type"], f["language"].lower()
+        if language and not (len(language) == 2 and language.isascii() and language.isalpha()):
+            work.note(number, "ALT", "cwr_alt_language", {"v": f["language"]}, "language")
+            return  # record rejected (RR): the transaction goes on without it
+        if kind in NATIONAL_TITLE_TYPES and not language:
+            work.note(number, "ALT", "cwr_alt_needs_language", {"type": kind}, "language")
+            return
+        if kind not in ALT_TITLE_TYPES:
+            work.note(number, "ALT", "cwr_alt_type_defaulted", {"type": kind}, "title_type")
+            kind = "AT"
+        if f["title"] != work.title and all(
+            getattr(t, "title", t) != f["title"] for t in work.alternate_titles
+        ):
+            work.alternate_titles.append(TitleInput(f["title"], kind, language))
 
     def on_per(self, number: int, f: dict[str, str]) -> None:
         work = self.detail(number, "PER", f)
@@ -349,27 +452,56 @@ def parse_duration(text: str) -> dt.timedelta | None:
     return dt.timedelta(hours=int(text[:2]), minutes=int(text[2:4]), seconds=int(text[4:]))
 
 
+def check_writers(work: WorkRow) -> None:
+    """Edits 12 and 15: at least one writer record, and one writer who composed or wrote the work."""
+    writers = [c for c in work.contributors if c.record in ("SWR", "OWR")]
+    if not writers:
+        work.error(work.line, work.record, "cwr_no_writer")
+    elif not any(c.role in CREATOR_CODES for c in writers):
+        work.error(work.line, work.record, "cwr_no_creator")
+
+
 def settle_shares(work: WorkRow) -> None:
-    """Make each right type's ownership shares sum to exactly 100 %, or name why they cannot."""
+    """Make each right type's ownership shares an agreed set summing to exactly 100 %, keeping the
+    declared ones where they differ; or name why they cannot be (see the module's docstring)."""
     totals: dict[str, Decimal] = defaultdict(Decimal)
     for c in work.contributors:
         for right, percent in c.shares.items():
             totals[right] += percent
-    for right, total in totals.items():
+    for right, total in sorted(totals.items()):
+        holders = [c for c in work.contributors if right in c.shares]
         if total == HUNDRED:
             continue
-        derived = [
-            c
-            for c in work.contributors
-            if c.role in DERIVED_PUBLISHERS and not c.person and right in c.shares
-        ]
-        rest = total - sum((c.shares[right] for c in derived), Decimal())
-        if derived and rest == HUNDRED:
+        if not share_rules.within_tolerance(total):
+            derived = [c for c in holders if c.role in DERIVED_PUBLISHERS and not c.person]
+            rest = total - sum((c.shares[right] for c in derived), Decimal())
+            if not derived or not share_rules.within_tolerance(rest):
+                work.error(
+                    work.line, work.record, "shares_sum", {"right": right, "total": str(total)}, "shares"
+                )
+                continue
             for c in derived:
                 del c.shares[right]
                 work.note(c.line, c.record, "cwr_collection_share", {"right": right, "role": c.role})
-            continue
-        work.error(work.line, work.record, "shares_sum", {"right": right, "total": str(total)}, "shares")
+            holders = [c for c in holders if c not in derived]
+            total = rest
+            if total == HUNDRED:
+                continue
+        agreed = share_rules.agreed_shares([c.shares[right] for c in holders])
+        for c, percent in zip(holders, agreed, strict=True):
+            if percent != c.shares[right]:
+                c.declared[right] = c.shares[right]
+            if percent:
+                c.shares[right] = percent
+            else:
+                c.declared[right] = c.shares.pop(right)
+        work.note(
+            work.line,
+            work.record,
+            "cwr_shares_agreed",
+            {"right": right, "total": str(total), "agreed": ", ".join(str(p) for p in agreed)},
+            "shares",
+        )
 
 
 def read(source: bytes | IO[bytes]) -> ParsedFile:

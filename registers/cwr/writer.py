@@ -1,8 +1,11 @@
 """Works into a CWR 2.1 registration file: HDR, one GRH/GRT group of NWR transactions (SPU, SWR,
 PWR, ALT, REC) and TRL, with the group and file counts right.
 
-Names are written in the Latin script when the register has it. The register keeps ownership shares,
-so SPU/SWR carry them directly; PWR links every writer to the work's first original publisher.
+Names are written in the Latin script when the register has it. SPU/SWR carry the ownership shares
+as they were declared (a declaration within CWR's tolerance goes back out unchanged; the agreed set
+is the register's own), followed by their SPT/SWT territories of collection. PWR records give the
+writer–publisher links the register holds; a work entered without any (on the register's pages) links
+each writer to its first original publisher. ALT records keep their title type and language.
 """
 
 from __future__ import annotations
@@ -29,7 +32,11 @@ CWR21_LENGTH = {
     "HDR": 101,
     "NWR": 260,
     "SPU": 183,
+    "OPU": 183,
+    "SPT": 58,
     "SWR": 180,
+    "OWR": 180,
+    "SWT": 52,
     "PWR": 110,
     "ALT": 83,
     "REC": 266,
@@ -112,7 +119,7 @@ class Envelope:
 
 def works_for_export(works: QuerySet[Work]) -> QuerySet[Work]:
     contributors = WorkContributor.objects.select_related("party").prefetch_related(
-        "shares", "party__ipi_names"
+        "shares", "party__ipi_names", "territories", "publishers__publisher"
     )
     return works.order_by("pk").prefetch_related(
         Prefetch("contributors", queryset=contributors), "titles", "recordings"
@@ -136,7 +143,10 @@ def ipi(contributor: WorkContributor) -> str:
 
 
 def shares(contributor: WorkContributor) -> dict[str, Any]:
-    by_right = {s.right_type: s.percent for s in contributor.shares.all()}
+    """The ownership shares as declared (``Share.declared`` where the agreed ``percent`` differs)."""
+    by_right = {
+        s.right_type: s.declared if s.declared is not None else s.percent for s in contributor.shares.all()
+    }
     return {
         "pr_share": format_share(by_right.get("PR")),
         "mr_share": format_share(by_right.get("MR")),
@@ -164,12 +174,22 @@ def work_records(work: Work) -> list[RECORD]:
     contributors = list(work.contributors.all())
     publishers = [c for c in contributors if c.role in PUBLISHER_ROLES]
     writers = [c for c in contributors if c.role in WRITER_ROLES_CWR]
-    for n, c in enumerate(publishers, start=1):
+    any_links = any(c.publishers.all() for c in writers)
+    original = next((p for p in publishers if p.role == "E" and not unidentified(p)), None)
+    publishers.sort(key=unidentified)  # controlled chains (SPU) before the unknown ones (OPU)
+    writers.sort(key=unidentified)
+    chain = {c.pk: n for n, c in enumerate(publishers, start=1)}
+    for c in publishers:
+        if unidentified(c):
+            records.append(
+                ("OPU", {"publisher_seq": chain[c.pk], "unknown": "Y", "publisher_type": c.role, **shares(c)})
+            )
+            continue
         records.append(
             (
                 "SPU",
                 {
-                    "publisher_seq": n,
+                    "publisher_seq": chain[c.pk],
                     "ip_number": f"P{c.party_id:08d}",
                     "name": latin_name(c),
                     "publisher_type": c.role,
@@ -179,7 +199,11 @@ def work_records(work: Work) -> list[RECORD]:
                 },
             )
         )
+        records += territory_records("SPT", f"P{c.party_id:08d}", c)
     for c in writers:
+        if unidentified(c):
+            records.append(("OWR", {"unknown": "Y", "designation": c.role, **shares(c)}))
+            continue
         last, first = split_name(latin_name(c))
         records.append(
             (
@@ -195,19 +219,30 @@ def work_records(work: Work) -> list[RECORD]:
                 },
             )
         )
-        original = next((p for p in publishers if p.role == "E"), None)
-        if original is not None:
+        records += territory_records("SWT", f"W{c.party_id:08d}", c)
+        links = [
+            (link.publisher, link.submitter_agreement, link.society_agreement) for link in c.publishers.all()
+        ]
+        if not any_links and original is not None:
+            links = [(original, "", "")]
+        for publisher, submitter_agreement, society_agreement in links:
             records.append(
                 (
                     "PWR",
                     {
-                        "publisher_ip_number": f"P{original.party_id:08d}",
-                        "publisher_name": latin_name(original),
+                        "publisher_ip_number": f"P{publisher.party_id:08d}",
+                        "publisher_name": latin_name(publisher),
+                        "submitter_agreement": submitter_agreement,
+                        "society_agreement": society_agreement,
                         "writer_ip_number": f"W{c.party_id:08d}",
+                        "publisher_seq": chain.get(publisher.pk, 0),
                     },
                 )
             )
-    records += [("ALT", {"title": t.title, "title_type": t.kind}) for t in work.titles.all()]
+    records += [
+        ("ALT", {"title": t.title, "title_type": alt_type(t.kind), "language": t.language[:2].upper()})
+        for t in work.titles.all()
+    ]
     for recording in work.recordings.all():
         records.append(
             (
@@ -222,6 +257,38 @@ def work_records(work: Work) -> list[RECORD]:
             )
         )
     return records
+
+
+def unidentified(contributor: WorkContributor) -> bool:
+    """A contributor the source could not name (held by the register's placeholder party)."""
+    from registers.importing import UNIDENTIFIED_NAME
+
+    party = contributor.party
+    return party.name_lat == UNIDENTIFIED_NAME and party.registered_by_cmo_id is None
+
+
+def territory_records(record: str, ip_number: str, contributor: WorkContributor) -> list[RECORD]:
+    return [
+        (
+            record,
+            {
+                "ip_number": ip_number,
+                "pr_collection": format_share(t.pr_collection),
+                "mr_collection": format_share(t.mr_collection),
+                "sr_collection": format_share(t.sr_collection),
+                "inclusion": "I" if t.included else "E",
+                "tis": f"{t.tis:04d}",
+                "shares_change": "Y" if t.shares_change else "N",
+                "sequence": n,
+            },
+        )
+        for n, t in enumerate(contributor.territories.all(), start=1)
+    ]
+
+
+def alt_type(kind: str) -> str:
+    """CISAC's title type; the register's own TL (transliteration) goes out as an alternative title."""
+    return "AT" if kind in ("TL", "OT", "") else kind
 
 
 def duration(value: dt.timedelta | None) -> str:

@@ -33,7 +33,14 @@ from django.db import DatabaseError, connection, transaction
 from django.utils.translation import gettext as _
 
 from registers import access
-from registers.actions import ContributorInput, audited, change_work, create_party, register_work
+from registers.actions import (
+    ContributorInput,
+    PublisherLinkInput,
+    audited,
+    change_work,
+    create_party,
+    register_work,
+)
 from registers.importing.problems import Problem, from_validation
 from registers.importing.rows import ContributorRow, ParsedFile, WorkRow
 from registers.models import (
@@ -46,6 +53,7 @@ from registers.models import (
     Work,
     WorkKind,
 )
+from registers.models.works import PUBLISHER_ROLES
 
 logger = logging.getLogger(__name__)
 
@@ -55,7 +63,22 @@ UNIDENTIFIED_NAME = "Unidentified rightsholder"
 CREATED, UPDATED, REJECTED = "created", "updated", "rejected"
 #: The change touches other parties' claims: it waits as a proposal for their answers (registers.claims).
 PROPOSED = "proposed"
+#: CWR: an NWR for a work the submitter has already registered; nothing changes (ACK status DU).
+DUPLICATE = "duplicate"
+#: CWR: an NWR or REV naming a work someone else registered; nothing changes, a Conflict is opened
+#: for the expert organization (ACK status CO).
+CONFLICT = "conflict"
 ROW_RECORD = "ROW"
+#: Notes that mean the register took the transaction with changes of its own (ACK status AC).
+CHANGED_CODES = frozenset(
+    {
+        "cwr_shares_agreed",
+        "cwr_alt_type_defaulted",
+        "cwr_alt_language",
+        "cwr_alt_needs_language",
+        "cwr_rev_as_nwr",
+    }
+)
 
 
 @dataclass
@@ -66,7 +89,20 @@ class WorkResult:
 
     @property
     def accepted(self) -> bool:
-        return self.outcome != REJECTED
+        return self.outcome in (CREATED, UPDATED, PROPOSED)
+
+    @property
+    def status(self) -> str:
+        """The transaction's status, by CISAC's Transaction Status table."""
+        if self.outcome == DUPLICATE:
+            return "DU"
+        if self.outcome == CONFLICT:
+            return "CO"
+        if not self.accepted:
+            return "RJ"
+        if any(p.code in CHANGED_CODES for p in self.row.problems):
+            return "AC"
+        return "AS"
 
     @property
     def problems(self) -> list[Problem]:
@@ -133,13 +169,19 @@ class Importer:
             result.outcome = REJECTED
         if result.work is not None and result.accepted:
             self.written.add(result.work.pk)
-        else:
+        elif result.outcome != DUPLICATE:
             result.work = None
         return result
 
     # -- works ----------------------------------------------------------------------------------
-    def write(self, row: WorkRow, result: WorkResult) -> tuple[Work, str]:
-        existing = self.find_existing(row)
+    def write(self, row: WorkRow, result: WorkResult) -> tuple[Work | None, str]:
+        if row.transaction_type in ("NWR", "REV"):
+            target = self.cwr_target(row)
+            if target.outcome:
+                return target.work, target.outcome
+            existing = target.work
+        else:
+            existing = self.find_existing(row)
         if existing is not None and existing.pk in self.written and row.record == ROW_RECORD:
             raise _RowError(row.line, row.record, "work_ref_again", {"ref": row.ref}, "work_ref")
         contributors = self.contributors(row, result)
@@ -187,6 +229,80 @@ class Importer:
                 work, row, recording.isrc, recording.title, recording.released_on, recording.duration, result
             )
         return work, outcome
+
+    def cwr_target(self, row: WorkRow) -> _Target:
+        """Which work a CWR transaction is about, by the CWR rules (NWR/REV transaction edits 2 and 13):
+
+        - an NWR never changes a work. One that names a work the submitter registered before (same
+          ISWC or same submitter's work number) is a duplicate; one whose ISWC belongs to a work
+          someone else registered is a conflict, recorded for the expert organization;
+        - a REV changes only the submitter's own registration; a REV naming someone else's work is a
+          conflict, and a REV for a work not in the register is taken as an NWR (edit 2).
+        """
+        from registers import claims
+
+        if row.iswc:
+            work = Work.objects.filter(iswc=row.iswc).first()
+            if work is not None:
+                mine = (
+                    work.submitted_by_id == self.user.pk
+                    if self.user.is_operator
+                    else claims.is_registrant(self.user, work)
+                )
+                if mine and row.transaction_type == "REV":
+                    return _Target(work)
+                if mine:
+                    row.note(row.line, row.record, "cwr_duplicate", {"id": work.pk}, "iswc")
+                    return _Target(work, DUPLICATE)
+                return self.conflict(row, work, "iswc")
+        if row.ref:
+            own = self.own_registrations().filter(submitter_ref=row.ref[:40]).first()
+            if own is not None:
+                if row.transaction_type == "REV":
+                    return _Target(own)
+                row.note(row.line, row.record, "cwr_duplicate", {"id": own.pk}, "submitter_work_number")
+                return _Target(own, DUPLICATE)
+        if row.transaction_type == "REV":
+            row.note(row.line, row.record, "cwr_rev_as_nwr", field="record_type")
+        return _Target(None)
+
+    def own_registrations(self) -> Any:
+        """The works this uploader registered: its CMO's registrations, or the holder's own submissions."""
+        if self.user.is_cmo_staff:
+            return Work.objects.filter(registered_by_cmo_id=self.user.cmo_id)
+        return Work.objects.filter(submitted_by=self.user)
+
+    def conflict(self, row: WorkRow, work: Work, field: str) -> _Target:
+        """Record a competing registration of ``work`` for the expert organization to resolve."""
+        from registers.models import Conflict, ConflictKind, ConflictStatus
+
+        params = {
+            "iswc": row.iswc,
+            "title": row.title[:200],
+            "ref": row.ref[:40],
+            "batch": self.batch.pk,
+            "transaction": row.transaction_seq,
+        }
+        with audited(self.user, self.reason):
+            existing = Conflict.objects.filter(
+                kind=ConflictKind.COMPETING_REGISTRATION,
+                status=ConflictStatus.OPEN,
+                work=work,
+                opened_by=self.user,
+                params__iswc=row.iswc,
+                params__ref=row.ref[:40],
+            ).first()
+            conflict = existing or Conflict.objects.create(
+                kind=ConflictKind.COMPETING_REGISTRATION,
+                work=work,
+                code="competing_registration",
+                params=params,
+                opened_by=self.user,
+            )
+            if existing is None:
+                conflict.parties.set({c.party_id for c in work.contributors.all()})
+        row.note(row.line, row.record, "cwr_conflict", {"id": conflict.pk}, field)
+        return _Target(work, CONFLICT)
 
     def find_existing(self, row: WorkRow) -> Work | None:
         editable = access.works_editable_by(self.user)
@@ -248,19 +364,65 @@ class Importer:
     # -- contributors ---------------------------------------------------------------------------
     def contributors(self, row: WorkRow, result: WorkResult) -> list[ContributorInput]:
         merged: dict[tuple[int, str], ContributorInput] = {}
+        by_file_key: dict[str, tuple[int, str]] = {}
+        by_chain: dict[int, tuple[int, str]] = {}
+        kept: list[tuple[ContributorRow, ContributorInput]] = []
         for c in row.contributors:
             if c.unknown and not c.shares:
+                # an unknown co-author without a share is still a co-author: the term of protection
+                # cannot be known while they are unknown (registers.term)
                 row.note(c.line, c.record, "unknown_without_share")
-                continue
-            party = self.party(c, result)
+                party = self.unidentified()
+            else:
+                party = self.party(c, result)
             key = (party.pk, c.role)
+            if c.file_key:
+                by_file_key.setdefault(c.file_key, key)
+            if c.publisher_seq and c.role in PUBLISHER_ROLES:
+                by_chain.setdefault(c.publisher_seq, key)
             if key in merged:
+                into = merged[key]
                 for right, percent in c.shares.items():
-                    merged[key].shares[right] = merged[key].shares.get(right, Decimal("0")) + percent
-                continue
-            merged[key] = ContributorInput(
-                party=party, role=c.role, shares=dict(c.shares), credited_as=c.name[:300]
-            )
+                    into.shares[right] = into.shares.get(right, Decimal("0")) + percent
+                for right, percent in c.declared.items():
+                    into.declared[right] = into.declared.get(right, Decimal("0")) + percent
+                if c.territories is not None:
+                    into.territories = [*(into.territories or []), *c.territories]
+            else:
+                merged[key] = into = ContributorInput(
+                    party=party,
+                    role=c.role,
+                    shares=dict(c.shares),
+                    credited_as=c.name[:300],
+                    declared=dict(c.declared),
+                    territories=list(c.territories) if c.territories is not None else None,
+                )
+            kept.append((c, into))
+        if row.transaction_type:  # CWR: the file says everything about the work, links included
+            for c, into in kept:
+                if c.record not in ("SWR", "OWR"):
+                    continue
+                links = into.publishers or []
+                for ip, seq, submitter_agreement, society_agreement in c.publisher_refs or []:
+                    publisher = by_chain.get(seq) if seq else None
+                    publisher = publisher or by_file_key.get(ip)
+                    if publisher is None:
+                        raise _RowError(
+                            c.line,
+                            "PWR",
+                            "cwr_pwr_publisher_unknown",
+                            {"ip": ip, "seq": seq},
+                            "publisher_ip_number",
+                        )
+                    links.append(
+                        PublisherLinkInput(publisher[0], publisher[1], submitter_agreement, society_agreement)
+                    )
+                into.publishers = links
+                if into.territories is None:
+                    into.territories = []
+            for into in merged.values():
+                if into.territories is None:
+                    into.territories = []
         return list(merged.values())
 
     def party(self, c: ContributorRow, result: WorkResult) -> Party:
@@ -337,6 +499,14 @@ def name_fields(name: str) -> dict[str, str]:
     if any("\u0400" <= ch <= "\u04ff" for ch in name):
         return {"name_ru": name}
     return {"name_lat": name}
+
+
+@dataclass
+class _Target:
+    """The work a transaction is about (``None``: a new one) and, when nothing is to be written, why."""
+
+    work: Work | None
+    outcome: str = ""
 
 
 class _RowError(Exception):

@@ -25,7 +25,17 @@ from django.core.files import File
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
-from registers.importing import CREATED, UPDATED, Importer, WorkResult, ack_filename, parse_file
+from registers.importing import (
+    CONFLICT,
+    CREATED,
+    DUPLICATE,
+    PROPOSED,
+    UPDATED,
+    Importer,
+    WorkResult,
+    ack_filename,
+    parse_file,
+)
 from registers.importing.problems import NOTE, Problem, ProblemLog
 from registers.importing.rows import ParsedFile
 from registers.models import ImportBatch, ImportFormat, ImportPolicy, ImportProblem, ImportStatus
@@ -148,6 +158,7 @@ class Job:
         self.parsed = ParsedFile()
         self.log: ProblemLog = self.parsed.log
         self.created = self.updated = self.rejected = 0
+        self.proposed = self.unchanged = self.conflicts = 0
         self.refused = False  # all or nothing, and something was bad
         self.failure: tuple[str, dict[str, Any]] | None = None
         self.ack: Any = None
@@ -181,14 +192,18 @@ class Job:
             else:
                 for row in self.parsed.works:
                     self.take(importer.one(row))
-                    if (self.created + self.updated + self.rejected) % PROGRESS_EVERY == 0:
+                    if self.works_seen % PROGRESS_EVERY == 0:
                         self.save_progress()
         if self.ack is not None:
             self.write_ack()
 
     @property
+    def works_seen(self) -> int:
+        return self.created + self.updated + self.rejected + self.proposed + self.unchanged + self.conflicts
+
+    @property
     def bad(self) -> bool:
-        return bool(self.parsed.errors or self.rejected)
+        return bool(self.parsed.errors or self.rejected or self.conflicts)
 
     def take(self, result: WorkResult) -> None:
         result.row.report_to(self.log)
@@ -196,6 +211,12 @@ class Job:
             self.created += 1
         elif result.outcome == UPDATED:
             self.updated += 1
+        elif result.outcome == PROPOSED:
+            self.proposed += 1
+        elif result.outcome == DUPLICATE:
+            self.unchanged += 1
+        elif result.outcome == CONFLICT:
+            self.conflicts += 1
         else:
             self.rejected += 1
         if self.ack is not None:
@@ -224,9 +245,9 @@ class Job:
             return ImportStatus.FAILED
         if self.parsed.refused:
             return ImportStatus.REFUSED
-        if not self.log.errors:
+        if not self.log.errors and not self.conflicts:
             return ImportStatus.DONE
-        if self.all_or_nothing or not (self.created or self.updated):
+        if self.all_or_nothing or not (self.created or self.updated or self.proposed):
             return ImportStatus.REFUSED
         return ImportStatus.PARTIAL
 
@@ -235,16 +256,19 @@ class Job:
         batch = self.batch
         try:
             if self.failure is not None and self.all_or_nothing:
-                self.created = self.updated = 0  # the transaction was rolled back
+                self.created = self.updated = self.proposed = 0  # the transaction was rolled back
             if self.refused:
-                good = self.created + self.updated
-                self.created = self.updated = 0
+                good = self.created + self.updated + self.proposed
+                self.rejected += good
+                self.created = self.updated = self.proposed = 0
                 if good:
                     self.log.add(Problem(0, "", "file_refused", {"n": good}, level=NOTE))
             kept = [ImportProblem.from_problem(batch, p.as_dict()) for p in self.log.kept]
             batch.status = self.status()
             batch.lines_total = self.line
             batch.works_created, batch.works_updated = self.created, self.updated
+            batch.works_proposed, batch.works_rejected = self.proposed, self.rejected
+            batch.works_unchanged, batch.works_in_conflict = self.unchanged, self.conflicts
             batch.errors_count, batch.notes_count = self.log.errors, self.log.notes
             batch.problem_counts = dict(self.log.counts)
             batch.refused_whole_file = self.parsed.refused

@@ -102,7 +102,44 @@ MESSAGES: dict[str, Any] = {
         "%(right)s: this %(role)s repeats its publisher's share (a collection share); kept without an ownership share."
     ),
     "shares_sum": _(
-        "%(right)s ownership shares of the SPU/OPU/SWR/OWR records sum to %(total)s %%, not 100 %%."
+        "%(right)s ownership shares of the SPU/OPU/SWR/OWR records sum to %(total)s %%, not 100 %% "
+        "(CWR allows 0.06 either way)."
+    ),
+    "cwr_shares_agreed": _(
+        "%(right)s shares sum to %(total)s %%, within CWR's 0.06 tolerance: kept as declared; agreed for payment as %(agreed)s."
+    ),
+    "cwr_no_writer": _("A work transaction needs at least one writer (SWR or OWR record)."),
+    "cwr_no_creator": _("At least one writer must be a composer or author (designation CA, C or A)."),
+    "cwr_territory_without_owner": _("A %(kind)s record must follow its %(owner)s record."),
+    "cwr_territory_other_party": _(
+        "The %(kind)s record names interested party %(ip)s, not the one of the record before it."
+    ),
+    "cwr_inclusion": _("The inclusion/exclusion indicator is I or E, not “%(v)s”."),
+    "cwr_tis": _("A territory is a four-digit TIS code, not “%(v)s”."),
+    "cwr_pwr_without_writer": _("A PWR record must follow the SWR or OWR record of its writer."),
+    "cwr_pwr_other_writer": _("The PWR record names writer %(ip)s, not the writer of the record before it."),
+    "cwr_pwr_no_publisher": _("A PWR record after an SWR must name its publisher."),
+    "cwr_pwr_publisher_unknown": _(
+        "The PWR record names publisher %(ip)s (chain %(seq)s), which no SPU/OPU record of the work has."
+    ),
+    "cwr_alt_type_defaulted": _(
+        "Title type “%(type)s” is not in CISAC's table; kept as an alternative title (AT)."
+    ),
+    "cwr_alt_language": _(
+        "Language code “%(v)s” is not a two-letter code; this alternate title was left out."
+    ),
+    "cwr_alt_needs_language": _(
+        "A title of type %(type)s needs a language code; this alternate title was left out."
+    ),
+    "cwr_duplicate": _(
+        "You registered this work before (work %(id)s); nothing was changed. To change it, send a REV."
+    ),
+    "cwr_conflict": _(
+        "This work is registered by someone else; nothing was changed. The competing registration was "
+        "recorded as conflict %(id)s for the expert organization."
+    ),
+    "cwr_rev_as_nwr": _(
+        "A revision (REV) of a work that is not in the register: taken as a new registration."
     ),
     # writing to the register
     "db_refused": _("The register refused the work: %(e)s"),
@@ -112,7 +149,9 @@ MESSAGES: dict[str, Any] = {
         "A revision (REV) of a work that is not in the register: no work with this ISWC or submitter's work number."
     ),
     "recording_not_linked": _("%(isrc)s is registered by someone else; not linked."),
-    "unknown_without_share": _("An unknown contributor without a share is not registered."),
+    "unknown_without_share": _(
+        "An unknown contributor without a share: kept on the work as an unidentified rightsholder."
+    ),
     "no_party_id": _("No author or rightsholder with register id %(id)s."),
     "ipi_not_visible": _(
         "No author or rightsholder with IPI name number %(ipi)s that you may see; give the register id "

@@ -28,7 +28,19 @@ class ContributorRow:
     party_id: int | None = None
     file_key: str = ""  #: the file's own id for this party (CWR interested party number)
     unknown: bool = False
+    #: the agreed shares (sum to exactly 100 % per right over the work once settled)
     shares: dict[str, Decimal] = field(default_factory=dict)
+    #: the shares as the file declared them, where the agreed ones differ (registers.shares)
+    declared: dict[str, Decimal] = field(default_factory=dict)
+    #: CWR: SPU/SWR (controlled by the submitter) rather than OPU/OWR
+    controlled: bool = False
+    #: CWR: the publisher chain's sequence number (SPU/OPU)
+    publisher_seq: int = 0
+    #: CWR SPT/SWT: territories of collection (``registers.actions.TerritoryInput``); None: not given
+    territories: list[Any] | None = None
+    #: CWR PWR: (publisher interested party number, publisher sequence, submitter's and society's
+    #: agreement numbers) of the publishers representing this writer; None: not given
+    publisher_refs: list[tuple[str, int, str, str]] | None = None
 
 
 @dataclass
@@ -49,7 +61,8 @@ class WorkRow:
     work_id: int | None = None
     kind: str = "musical"
     revision: bool = False
-    alternate_titles: list[str] = field(default_factory=list)
+    #: text, or ``registers.actions.TitleInput`` with the title type and language (CWR ALT)
+    alternate_titles: list[Any] = field(default_factory=list)
     iswc: str = ""
     isrc: str = ""
     language: str = ""

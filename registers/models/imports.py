@@ -60,6 +60,14 @@ class ImportBatch(models.Model):
     lines_total = models.PositiveIntegerField(default=0)
     works_created = models.PositiveIntegerField(default=0)
     works_updated = models.PositiveIntegerField(default=0)
+    #: changes waiting for the answers of the other holders they touch
+    works_proposed = models.PositiveIntegerField(default=0)
+    #: works left out because something about them is bad (each counted once, however many problems)
+    works_rejected = models.PositiveIntegerField(default=0)
+    #: CWR NWRs of works the uploader had already registered (ACK status DU)
+    works_unchanged = models.PositiveIntegerField(default=0)
+    #: CWR transactions naming works someone else registered (ACK status CO)
+    works_in_conflict = models.PositiveIntegerField(default=0)
     encoding = models.CharField(_("encoding"), max_length=20, blank=True)
     errors_count = models.PositiveIntegerField(default=0)
     notes_count = models.PositiveIntegerField(default=0)
@@ -130,7 +138,8 @@ class ImportProblem(models.Model):
         return cls(
             batch=batch,
             line=max(int(data["line"]), 0),
-            record=str(data["record"])[:8],
+            # a template's rows have no record type (the reader marks them "ROW" internally)
+            record="" if data["record"] == "ROW" else str(data["record"])[:8],
             field=str(data["field"])[:40],
             level=data["level"],
             code=str(data["code"])[:60],

@@ -170,11 +170,20 @@ class Work(models.Model):
 @pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
 class WorkTitle(models.Model):
     class Kind(models.TextChoices):
-        ALTERNATE = "AT", _("Alternate title")
-        TRANSLATED = "TT", _("Translated title")
-        TRANSLITERATED = "TL", _("Transliterated title")
+        """CISAC's Title Type table (CWR), plus TL for a transliteration entered on the register's pages."""
+
+        ALTERNATE = "AT", _("Alternative title")
+        FIRST_LINE = "TE", _("First line of text")
         FORMAL = "FT", _("Formal title")
+        INCORRECT = "IT", _("Incorrect title")
         ORIGINAL = "OT", _("Original title")
+        TRANSLATED = "TT", _("Original title translated")
+        PART = "PT", _("Part title")
+        RESTRICTED = "RT", _("Restricted title")
+        EXTRA_SEARCH = "ET", _("Extra search title")
+        ORIGINAL_NATIONAL = "OL", _("Original title with national characters")
+        ALTERNATE_NATIONAL = "AL", _("Alternative title with national characters")
+        TRANSLITERATED = "TL", _("Transliterated title")
 
     work = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="titles")
     title = models.CharField(_("title"), max_length=500)
@@ -264,6 +273,13 @@ class Share(models.Model):
     contributor = models.ForeignKey(WorkContributor, on_delete=models.CASCADE, related_name="shares")
     right_type = models.CharField(_("right type"), max_length=2, choices=RightType.choices)
     percent = models.DecimalField(_("share, %"), max_digits=5, decimal_places=2)
+    #: The share as the source declared it, when the agreed ``percent`` differs: CWR allows a
+    #: right's shares to sum to 100 % ± 0.06 (e.g. 3 × 33.33); the agreed set sums to exactly 100 %
+    #: (:func:`registers.shares.agreed_shares`) and money is split on it, while the declared share
+    #: goes back out unchanged on export and in a later revision.
+    declared = models.DecimalField(
+        _("share as declared, %"), max_digits=5, decimal_places=2, null=True, blank=True
+    )
 
     class Meta:
         constraints = [
@@ -278,6 +294,74 @@ class Share(models.Model):
 
 
 HUNDRED = Decimal("100.00")
+
+
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
+class PublisherLink(models.Model):
+    """A writer represented by a publisher on this work (CWR's PWR record): which original
+    publisher's chain the writer's share was assigned through, with the agreement numbers."""
+
+    work = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="publisher_links")
+    writer = models.ForeignKey(
+        WorkContributor, on_delete=models.CASCADE, related_name="publishers", verbose_name=_("writer")
+    )
+    publisher = models.ForeignKey(
+        WorkContributor, on_delete=models.CASCADE, related_name="writers", verbose_name=_("publisher")
+    )
+    submitter_agreement = models.CharField(_("submitter's agreement number"), max_length=14, blank=True)
+    society_agreement = models.CharField(_("society-assigned agreement number"), max_length=14, blank=True)
+
+    class Meta:
+        verbose_name = _("writer's publisher")
+        verbose_name_plural = _("writers' publishers")
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["writer", "publisher"], name="publisher_link_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.writer} → {self.publisher}"
+
+
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
+class TerritoryShare(models.Model):
+    """A controlled interested party's collection shares in a territory (CWR's SPT and SWT records):
+    included or excluded, by the territory's CISAC TIS code, in the order the source gave them."""
+
+    work = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="territory_shares")
+    contributor = models.ForeignKey(
+        WorkContributor, on_delete=models.CASCADE, related_name="territories", verbose_name=_("contributor")
+    )
+    sequence = models.PositiveSmallIntegerField(_("order"), default=1)
+    included = models.BooleanField(_("territory included"), default=True)
+    tis = models.PositiveSmallIntegerField(_("territory (TIS code)"))
+    pr_collection = models.DecimalField(
+        _("PR collection share, %"), max_digits=5, decimal_places=2, default=0
+    )
+    mr_collection = models.DecimalField(
+        _("MR collection share, %"), max_digits=5, decimal_places=2, default=0
+    )
+    sr_collection = models.DecimalField(
+        _("SR collection share, %"), max_digits=5, decimal_places=2, default=0
+    )
+    shares_change = models.BooleanField(_("shares change when sub-published"), default=False)
+
+    class Meta:
+        verbose_name = _("territory of collection")
+        verbose_name_plural = _("territories of collection")
+        ordering = ["contributor_id", "sequence", "id"]
+        constraints = [
+            models.CheckConstraint(
+                name="territory_share_range",
+                condition=Q(pr_collection__gte=0, pr_collection__lte=100)
+                & Q(mr_collection__gte=0, mr_collection__lte=100)
+                & Q(sr_collection__gte=0, sr_collection__lte=100),
+            ),
+            models.CheckConstraint(name="territory_tis_code", condition=Q(tis__lte=9999)),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.contributor} {'+' if self.included else '-'}{self.tis}"
 
 
 @pghistory.track(pghistory.InsertEvent(), pghistory.DeleteEvent())

@@ -83,7 +83,7 @@ def proposal_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         "proposed_rows": _rows_with_names(proposal.payload.get("contributors")),
         "proposed_fields": proposal.payload.get("fields", {}),
         "current_fields": (current or {}).get("fields", {}),
-        "proposed_titles": proposal.payload.get("alternate_titles"),
+        "proposed_titles": _titles(proposal.payload.get("alternate_titles")),
     }
     return render(request, "registers/claims/proposal.html", context)
 
@@ -107,7 +107,15 @@ def conflict_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     conflict.refresh_from_db()
     context = {
         "conflict": conflict,
+        "about": claims.conflict_text(conflict),
         "parties": conflict.parties.all(),
         "may_resolve": request.user.is_operator,
     }
     return render(request, "registers/claims/conflict.html", context)
+
+
+def _titles(titles: list[Any] | None) -> list[str] | None:
+    """Proposed alternate titles as text (payloads hold ``{"title", "kind", "language"}`` rows)."""
+    if titles is None:
+        return None
+    return [t["title"] if isinstance(t, dict) else str(t) for t in titles]

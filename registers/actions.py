@@ -26,6 +26,7 @@ from registers.models import (
     EmbodiedWork,
     Party,
     PublisherLink,
+    Role,
     Share,
     TerritoryShare,
     Work,
@@ -35,7 +36,13 @@ from registers.models import (
 )
 from registers.models.works import HUNDRED, RELATED_RIGHTS_KINDS
 from registers.search import build_search_text
-from registers.term import AuthorFacts, Protection, related_rights_protection, work_protection
+from registers.term import (
+    UNIDENTIFIED_AUTHOR,
+    AuthorFacts,
+    Protection,
+    related_rights_protection,
+    work_protection,
+)
 from udp import identifiers
 
 
@@ -184,20 +191,38 @@ def validate_shares(contributors: Sequence[ContributorInput]) -> None:
         raise ValidationError(errors)
 
 
-def compute_protection(work: Work) -> Protection:
+def term_facts(party: Party) -> AuthorFacts:
+    """What the term of protection can know of a contributor.
+
+    Only a natural person has a life to count from. Any other party in an author's role (the
+    placeholder holding an unknown writer's share, a company named as author) stands for an author
+    whose death cannot be known.
+    """
+    if not party.is_person:
+        return UNIDENTIFIED_AUTHOR
+    return AuthorFacts(death_date=party.death_date, rehabilitated_on=party.rehabilitated_on)
+
+
+def protection_of(work: Work, contributors: Iterable[tuple[Party, str]]) -> Protection:
+    """The term of ``work`` given its contributors as (party, role) pairs (Art. 28, 42)."""
+    people = list(contributors)
     if work.kind in RELATED_RIGHTS_KINDS:
-        return related_rights_protection(published_on=work.disclosed_on, made_in_year=work.creation_year)
-    authors = [
-        AuthorFacts(death_date=c.party.death_date, rehabilitated_on=c.party.rehabilitated_on)
-        for c in work.contributors.select_related("party")
-        if c.role in AUTHOR_ROLES and c.party.is_person
-    ]
+        return related_rights_protection(
+            published_on=work.disclosed_on,
+            made_in_year=work.creation_year,
+            performers=[term_facts(party) for party, role in people if role == Role.PERFORMER],
+        )
     return work_protection(
-        authors=authors,
+        authors=[term_facts(party) for party, role in people if role in AUTHOR_ROLES],
         disclosed_on=work.disclosed_on,
         anonymous=work.anonymous,
         pseudonymous=work.pseudonymous,
+        author_identified_on=work.author_identified_on,
     )
+
+
+def compute_protection(work: Work) -> Protection:
+    return protection_of(work, ((c.party, c.role) for c in work.contributors.select_related("party")))
 
 
 def _search_parts(work: Work) -> list[str]:

@@ -72,6 +72,7 @@ WORK_FIELDS = (
     "disclosed_on",
     "anonymous",
     "pseudonymous",
+    "author_identified_on",
     "duration",
     "submitter_ref",
 )

@@ -21,6 +21,7 @@ from django.db import transaction
 from stdnum import iban as std_iban
 
 from registers import wordlists as words
+from registers.actions import protection_of
 from registers.models import (
     CMO,
     Area,
@@ -43,14 +44,11 @@ from registers.models import (
     UserCategory,
     Work,
     WorkContributor,
-    WorkKind,
     WorkTitle,
 )
 from registers.models.contracts import CONTRACT_SERIES
-from registers.models.works import AUTHOR_ROLES
 from registers.search import build_search_text, transliterate
 from registers.synthetic import Vocabulary, person_names
-from registers.term import AuthorFacts, related_rights_protection, work_protection
 from udp import identifiers
 from udp.accounts.models import Moderation, Role, User
 from udp.core.numbering import allocate_number
@@ -516,17 +514,8 @@ class DemoWorld:
     def _derive(self, work: Work, plan: dict[str, Any], parties: dict[int, Party]) -> None:
         """Protection term and search text, with the same functions the register actions use."""
         people = [parties[pid] for pid, _, _ in plan["contributors"]]
-        if work.kind == WorkKind.RECORDING:
-            protection = related_rights_protection(
-                published_on=work.disclosed_on, made_in_year=work.creation_year
-            )
-        else:
-            authors = [
-                AuthorFacts(death_date=p.death_date, rehabilitated_on=p.rehabilitated_on)
-                for p, (_, role, _) in zip(people, plan["contributors"], strict=True)
-                if role in AUTHOR_ROLES and p.is_person
-            ]
-            protection = work_protection(authors=authors, disclosed_on=work.disclosed_on)
+        roles = [role for _, role, _ in plan["contributors"]]
+        protection = protection_of(work, zip(people, roles, strict=True))
         work.protection_ends_on, work.protection_basis = protection.ends_on, protection.basis
         parts = [work.title, *(t for t, _ in plan["alternates"])]
         for p in people:

@@ -112,6 +112,15 @@ class WorkForm(ReasonFormMixin, forms.Form):
     )
     anonymous = forms.BooleanField(label=_("Published anonymously"), required=False)
     pseudonymous = forms.BooleanField(label=_("Published under a pseudonym"), required=False)
+    author_identified_on = forms.DateField(
+        label=_("Date the author became known"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_(
+            "Anonymous or pseudonymous works only: when the author disclosed their identity or it ceased "
+            "to be in doubt (Art. 28.4)."
+        ),
+    )
 
     def __init__(self, *args: Any, reason_required: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -129,6 +138,7 @@ class WorkForm(ReasonFormMixin, forms.Form):
             "disclosed_on",
             "anonymous",
             "pseudonymous",
+            "author_identified_on",
         )
         return {name: data[name] for name in names}
 

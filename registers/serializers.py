@@ -247,8 +247,8 @@ class WorkDetailSerializer(WorkListSerializer):
     class Meta(WorkListSerializer.Meta):
         fields = [
             *WorkListSerializer.Meta.fields,
-            "language", "creation_year", "disclosed_on", "anonymous", "pseudonymous", "protection_basis",
-            "public", "claims_status", "titles", "recordings", "embodied_works", "who_to_pay",
+            "language", "creation_year", "disclosed_on", "anonymous", "pseudonymous", "author_identified_on",
+            "protection_basis", "public", "claims_status", "titles", "recordings", "embodied_works", "who_to_pay",
         ]  # fmt: skip
 
     def _visible(self) -> Any:
@@ -296,6 +296,9 @@ class WorkWriteSerializer(serializers.Serializer[Any]):
     disclosed_on = serializers.DateField(required=False, allow_null=True)
     anonymous = serializers.BooleanField(required=False)
     pseudonymous = serializers.BooleanField(required=False)
+    author_identified_on = serializers.DateField(
+        required=False, allow_null=True, help_text=Work._meta.get_field("author_identified_on").help_text
+    )
     alternate_titles = serializers.ListField(child=serializers.CharField(max_length=500), required=False)
     contributors = ContributorInputSerializer(many=True, required=False)
     embodied_works = serializers.ListField(

@@ -9,6 +9,7 @@ import pghistory
 import pgtrigger
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -101,7 +102,20 @@ class Work(models.Model):
     pseudonymous = models.BooleanField(
         _("published under a pseudonym"),
         default=False,
-        help_text=_("Only while the author's identity is not disclosed (Art. 28.4)."),
+        help_text=_(
+            "Under a pseudonym that leaves the author's identity in doubt (Art. 28.4). It stays set when "
+            "the author becomes known: give that date instead."
+        ),
+    )
+    author_identified_on = models.DateField(
+        _("author identified on"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "For a work published anonymously or under a pseudonym: the date the author disclosed their "
+            "identity or it ceased to be in doubt. Within 70 years of disclosure, the author's life "
+            "counts for the term (Art. 28.4)."
+        ),
     )
     duration = models.DurationField(_("duration"), null=True, blank=True)
     protection_ends_on = models.DateField(_("protected until"), null=True, blank=True)
@@ -158,6 +172,24 @@ class Work(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def clean(self) -> None:
+        identified_on = self.author_identified_on
+        if identified_on is None:
+            return
+        if not (self.anonymous or self.pseudonymous):
+            raise ValidationError(
+                {
+                    "author_identified_on": _(
+                        "Only a work published anonymously or under a pseudonym has a date when its "
+                        "author became known."
+                    )
+                }
+            )
+        if identified_on > timezone.localdate():
+            raise ValidationError(
+                {"author_identified_on": _("The date the author became known cannot be in the future.")}
+            )
 
     @property
     def in_public_domain(self) -> bool:

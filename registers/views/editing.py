@@ -77,6 +77,7 @@ def _work_initial(work: Work) -> dict[str, Any]:
         disclosed_on=work.disclosed_on,
         anonymous=work.anonymous,
         pseudonymous=work.pseudonymous,
+        author_identified_on=work.author_identified_on,
         alternate_titles="\n".join(work.titles.values_list("title", flat=True)),
     )
     return initial

@@ -163,7 +163,9 @@ class WorkViewSet(
                 "titles",
                 Prefetch(
                     "contributors",
-                    queryset=WorkContributor.objects.select_related("party").prefetch_related("shares"),
+                    queryset=WorkContributor.objects.select_related("party").prefetch_related(
+                        "shares", "territories", "publishers__publisher"
+                    ),
                 ),
             )
             .get(pk=work.pk)

@@ -179,17 +179,52 @@ class ContributorListSerializer(serializers.ModelSerializer[WorkContributor]):
         return contributor.party_id if contributor.party.verified else None
 
 
+class TerritoryShareSerializer(serializers.Serializer[Any]):
+    tis = serializers.IntegerField(help_text="CISAC TIS territory code, e.g. 2136 for the world.")
+    included = serializers.BooleanField()
+    pr_collection = serializers.DecimalField(max_digits=5, decimal_places=2)
+    mr_collection = serializers.DecimalField(max_digits=5, decimal_places=2)
+    sr_collection = serializers.DecimalField(max_digits=5, decimal_places=2)
+    shares_change = serializers.BooleanField()
+
+
 class ContributorDetailSerializer(ContributorListSerializer):
-    shares = serializers.SerializerMethodField()
+    shares = serializers.SerializerMethodField(
+        help_text="The agreed shares per right type: they sum to exactly 100 and money is split on them."
+    )
+    declared_shares = serializers.SerializerMethodField(
+        help_text="Shares as the source declared them, where they differ from the agreed ones "
+        "(CWR allows a right's shares to sum to 100 ± 0.06)."
+    )
+    territories = TerritoryShareSerializer(many=True, read_only=True)
+    publishers = serializers.SerializerMethodField(
+        help_text="Holder ids of the publishers representing this writer on the work (CWR PWR)."
+    )
 
     class Meta(ContributorListSerializer.Meta):
-        fields = [*ContributorListSerializer.Meta.fields, "shares"]
+        fields = [
+            *ContributorListSerializer.Meta.fields,
+            "shares",
+            "declared_shares",
+            "territories",
+            "publishers",
+        ]
 
     @extend_schema_field(
         serializers.DictField(child=serializers.DecimalField(max_digits=5, decimal_places=2))
     )
     def get_shares(self, contributor: WorkContributor) -> dict[str, str]:
         return {s.right_type: str(s.percent) for s in contributor.shares.all()}
+
+    @extend_schema_field(
+        serializers.DictField(child=serializers.DecimalField(max_digits=5, decimal_places=2))
+    )
+    def get_declared_shares(self, contributor: WorkContributor) -> dict[str, str]:
+        return {s.right_type: str(s.declared) for s in contributor.shares.all() if s.declared is not None}
+
+    @extend_schema_field(serializers.ListField(child=serializers.IntegerField()))
+    def get_publishers(self, contributor: WorkContributor) -> list[int]:
+        return [link.publisher.party_id for link in contributor.publishers.all()]
 
 
 class WorkListSerializer(serializers.ModelSerializer[Work]):

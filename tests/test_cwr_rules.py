@@ -579,3 +579,30 @@ def test_a_pwr_naming_a_publisher_not_on_the_work_is_named(personas: Any) -> Non
 
     assert [a["transaction_status"] for a in ack(batch)] == ["RJ"]
     assert any("P9" in m for m in ack_messages(batch))
+
+
+def test_the_api_gives_declared_shares_territories_and_links(personas: Any, client: Any) -> None:
+    from tests import factories as f
+
+    import_cwr(personas.cmo_staff, REAL_FILE.read_text())
+    import_cwr(personas.cmo_staff, cwr_file(three_thirds()))
+    f.login(client, personas.operator)
+
+    real = client.get(f"/api/works/{Work.objects.get(iswc='T1234567894').pk}/").json()
+    thirds = client.get(f"/api/works/{Work.objects.get(submitter_ref='T3').pk}/").json()
+
+    by_name = {c["name"]: c for c in real["contributors"]}
+    assert by_name["MATIJA KOLARIC"]["territories"][0]["tis"] == 2136
+    publisher = by_name["TEST PUBLISHER"]["holder"]
+    assert by_name["MATIJA KOLARIC"]["publishers"] == [publisher]
+    assert [c["shares"]["PR"] for c in thirds["contributors"]] == ["33.34", "33.33", "33.33"]
+    assert [c["declared_shares"] for c in thirds["contributors"]] == [{"PR": "33.33", "MR": "33.33"}, {}, {}]
+
+
+def test_the_work_page_shows_agreed_and_declared_shares(personas: Any, client: Any) -> None:
+    import_cwr(personas.cmo_staff, cwr_file(three_thirds()))
+    work = Work.objects.get(submitter_ref="T3")
+
+    page = client.get(f"/works/{work.pk}/").content.decode()
+
+    assert "33.34" in page and "declared 33.33" in page and "largest remainder" in page

@@ -7,7 +7,6 @@ details and a living person's birth date stay in the accounts and the API's priv
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal
 
 from django.db.models import Prefetch, prefetch_related_objects
 from django.http import HttpRequest, HttpResponse
@@ -16,7 +15,7 @@ from django.shortcuts import get_object_or_404, render
 from registers import access
 from registers import public_selectors as selectors
 from registers.filters import HolderFilter, LicenseeFilter, WorkFilter
-from registers.models import CMO, RightType, Work, WorkContributor
+from registers.models import CMO, RightType, Share, Work, WorkContributor
 from udp.core.pagination import fetch_window, page_number
 from udp.identifiers import format_iswc
 
@@ -42,7 +41,7 @@ def works(request: HttpRequest) -> HttpResponse:
 @dataclass
 class ContributorRow:
     contributor: WorkContributor
-    shares: list[Decimal | None]
+    shares: list[Share | None]
 
 
 def _contributor_rows(work: Work) -> tuple[list[str], list[ContributorRow]]:
@@ -51,7 +50,7 @@ def _contributor_rows(work: Work) -> tuple[list[str], list[ContributorRow]]:
     right_types = [rt for rt in RightType.values if rt in present]
     rows = []
     for contributor in contributors:
-        by_type = {share.right_type: share.percent for share in contributor.shares.all()}
+        by_type = {share.right_type: share for share in contributor.shares.all()}
         rows.append(ContributorRow(contributor, [by_type.get(rt) for rt in right_types]))
     return [str(RightType(rt).label) for rt in right_types], rows
 
@@ -76,6 +75,7 @@ def work(request: HttpRequest, pk: int) -> HttpResponse:
             "iswc": format_iswc(item.iswc) if item.iswc else "",
             "right_types": right_types,
             "rows": rows,
+            "declared_differs": any(s is not None and s.declared is not None for r in rows for s in r.shares),
             "recordings": selectors.visible_related(item.recordings.all(), visible),
             "embodied": selectors.visible_related(item.embodied_works.all(), visible),
             "who_to_pay": selectors.who_to_pay(item),

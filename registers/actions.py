@@ -1,8 +1,8 @@
 """Writes to the registers: one transaction each, every change recorded with who, when and why.
 
 The row history itself is kept by pghistory triggers (append-only event tables); these functions
-set its context (the acting account and, for the operator, the reason) and keep derived fields
-(protection term, search text) in step.
+set its context (the acting account and, for the operator, the reason; see :mod:`udp.audit`) and
+keep derived fields (protection term, search text) in step.
 """
 
 from __future__ import annotations
@@ -43,15 +43,19 @@ from registers.term import (
     related_rights_protection,
     work_protection,
 )
-from udp import identifiers
+from udp import audit, identifiers
 
 
 @contextlib.contextmanager
-def audited(by: Any, reason: str = "", *, obj: Any = None) -> Iterator[None]:
-    """Run a write in one transaction with its history context; the operator must give a reason."""
-    if obj is not None and access.requires_reason(by, obj) and not reason.strip():
+def audited(by: Any, reason: audit.ReasonLike = "", *, obj: Any = None) -> Iterator[None]:
+    """Run a write in one transaction with its history context; the operator must give a reason.
+
+    ``reason`` is text a person typed (kept as typed) or an :class:`udp.audit.Reason` the platform
+    states (kept as a code, read in each reader's language).
+    """
+    if obj is not None and access.requires_reason(by, obj) and not audit.is_given(reason):
         raise ValidationError({"reason": _("The operator must give a reason for every change.")})
-    with transaction.atomic(), pghistory.context(user=getattr(by, "pk", None), reason=reason.strip() or None):
+    with transaction.atomic(), pghistory.context(user=getattr(by, "pk", None), **audit.context(reason)):
         yield
 
 
@@ -354,7 +358,7 @@ def register_work(
     contributors: Sequence[ContributorInput],
     alternate_titles: Iterable[Any] = (),
     embodied_works: Iterable[Work] = (),
-    reason: str = "",
+    reason: audit.ReasonLike = "",
     **fields: Any,
 ) -> Work:
     """Enter a work (or object of related rights) in the register with its contributors and shares.
@@ -390,7 +394,7 @@ def register_work(
         refresh_derived([work])
         if to_confirm:
             claims.open_proposal(
-                kind=ProposalKind.WORK_REGISTRATION, by=by, answerers=to_confirm, work=work, note=reason
+                kind=ProposalKind.WORK_REGISTRATION, by=by, answerers=to_confirm, work=work, note=str(reason)
             )
     return work
 
@@ -411,7 +415,7 @@ def change_work(
     work: Work,
     *,
     by: Any,
-    reason: str = "",
+    reason: audit.ReasonLike = "",
     contributors: Sequence[ContributorInput] | None = None,
     alternate_titles: Iterable[Any] | None = None,
     **fields: Any,
@@ -458,7 +462,7 @@ def change_work(
             work=work,
             payload=payload,
             base=claims.snapshot(work),
-            note=reason,
+            note=str(reason),
         )
     return WorkChange(work, proposal)
 
@@ -483,7 +487,7 @@ def apply_work_change(
     return work
 
 
-def create_party(*, by: Any, reason: str = "", **fields: Any) -> Party:
+def create_party(*, by: Any, reason: audit.ReasonLike = "", **fields: Any) -> Party:
     with audited(by, reason):
         party = Party(**fields)
         if getattr(by, "is_cmo_staff", False) and party.registered_by_cmo_id is None:

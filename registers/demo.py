@@ -49,7 +49,7 @@ from registers.models import (
 from registers.models.contracts import CONTRACT_SERIES
 from registers.search import build_search_text, transliterate
 from registers.synthetic import Vocabulary, person_names
-from udp import identifiers
+from udp import audit, identifiers
 from udp.accounts.models import Moderation, Role, User
 from udp.core.numbering import allocate_number
 
@@ -638,7 +638,7 @@ def seed_demo(log: Log = lambda s: None) -> Summary:
     import time
 
     world = DemoWorld(log)
-    with transaction.atomic(), pghistory.context(reason="demo data"):
+    with transaction.atomic(), pghistory.context(**audit.context(audit.Reason("demo_data"))):
         for step in ("cmos", "holders", "reciprocals", "mandates", "users", "works", "logins"):
             began = time.monotonic()
             getattr(world, f"build_{step}")()

@@ -177,6 +177,7 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="UDP <noreply@udp.kz>
 LANGUAGE_CODE = "ru"
 LANGUAGES = [("kk", _("Kazakh")), ("ru", _("Russian")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["udp.formats"]  # Kazakh dates (Django ships no Kazakh formats)
 TIME_ZONE = "Asia/Almaty"
 USE_I18N = True
 USE_TZ = True

@@ -30,7 +30,6 @@ from typing import IO, Any
 
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, connection, transaction
-from django.utils.translation import gettext as _
 
 from registers import access
 from registers.actions import (
@@ -54,6 +53,7 @@ from registers.models import (
     WorkKind,
 )
 from registers.models.works import PUBLISHER_ROLES
+from udp.audit import Reason
 
 logger = logging.getLogger(__name__)
 
@@ -138,7 +138,7 @@ class Importer:
     def __init__(self, batch: ImportBatch) -> None:
         self.batch = batch
         self.user = batch.uploaded_by
-        self.reason = _("Import of %(name)s (batch %(id)s)") % {"name": batch.filename, "id": batch.pk}
+        self.reason = Reason("import", name=batch.filename, id=batch.pk)  # read in each reader's language
         self.parties: dict[str, Party] = {}  # within one file, the same key is the same party
         self.added: list[str] = []  # keys of self.parties added by the work being written
         self.written: set[int] = set()  # works this batch wrote: a work_ref seen again is an error

@@ -12,7 +12,9 @@ from django.utils.translation import gettext_lazy as _
 class CMO(models.Model):
     """A collective management organisation: a legal entity in the register of holders, plus its charter."""
 
-    party = models.OneToOneField("registers.Party", on_delete=models.PROTECT, related_name="cmo")
+    party = models.OneToOneField(
+        "registers.Party", on_delete=models.PROTECT, related_name="cmo", verbose_name=_("legal entity")
+    )
     short_name = models.CharField(_("short name"), max_length=60, unique=True)
     is_foreign = models.BooleanField(_("foreign society"), default=False)
     country = models.CharField(_("country (ISO code)"), max_length=2, default="KZ")
@@ -39,8 +41,13 @@ class CMO(models.Model):
 class CMOArea(models.Model):
     """An area of collective management a CMO works in, by its charter."""
 
-    cmo = models.ForeignKey(CMO, on_delete=models.CASCADE, related_name="area_links")
-    area = models.ForeignKey("registers.Area", on_delete=models.PROTECT, related_name="cmo_links")
+    cmo = models.ForeignKey(CMO, on_delete=models.CASCADE, related_name="area_links", verbose_name=_("CMO"))
+    area = models.ForeignKey(
+        "registers.Area",
+        on_delete=models.PROTECT,
+        related_name="cmo_links",
+        verbose_name=_("area of collective management"),
+    )
     since = models.DateField(_("since"), null=True, blank=True)
 
     class Meta:
@@ -54,7 +61,9 @@ class CMOArea(models.Model):
 class CMORepresentative(models.Model):
     """A representative of a CMO (Art. 46.1 (7)): published on its public page."""
 
-    cmo = models.ForeignKey(CMO, on_delete=models.CASCADE, related_name="representatives")
+    cmo = models.ForeignKey(
+        CMO, on_delete=models.CASCADE, related_name="representatives", verbose_name=_("CMO")
+    )
     name = models.CharField(_("name"), max_length=300)
     position = models.CharField(_("position"), max_length=200, blank=True)
     region = models.CharField(_("region"), max_length=200, blank=True)
@@ -67,7 +76,7 @@ class CMORepresentative(models.Model):
 
 @pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
 class CMOBranch(models.Model):
-    cmo = models.ForeignKey(CMO, on_delete=models.CASCADE, related_name="branches")
+    cmo = models.ForeignKey(CMO, on_delete=models.CASCADE, related_name="branches", verbose_name=_("CMO"))
     city = models.CharField(_("city"), max_length=200)
     address = models.CharField(_("office address"), max_length=300, blank=True)
     head = models.CharField(_("head of branch"), max_length=300, blank=True)
@@ -81,8 +90,18 @@ class CMOBranch(models.Model):
 class Licensee(models.Model):
     """An entry in the register of users: a person or entity that uses works, with a category."""
 
-    party = models.OneToOneField("registers.Party", on_delete=models.PROTECT, related_name="licensee")
-    category = models.ForeignKey("registers.UserCategory", on_delete=models.PROTECT, related_name="licensees")
+    party = models.OneToOneField(
+        "registers.Party",
+        on_delete=models.PROTECT,
+        related_name="licensee",
+        verbose_name=_("person or legal entity"),
+    )
+    category = models.ForeignKey(
+        "registers.UserCategory",
+        on_delete=models.PROTECT,
+        related_name="licensees",
+        verbose_name=_("user category"),
+    )
     trade_name = models.CharField(_("trade name"), max_length=300, blank=True)
     verified = models.BooleanField(_("verified"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -99,10 +118,17 @@ class Licensee(models.Model):
 class LicenseeLocation(models.Model):
     """A place where a user uses works: a venue, a station, a shop; its city is public."""
 
-    licensee = models.ForeignKey(Licensee, on_delete=models.CASCADE, related_name="locations")
+    licensee = models.ForeignKey(
+        Licensee, on_delete=models.CASCADE, related_name="locations", verbose_name=_("user")
+    )
     name = models.CharField(_("name"), max_length=300)
     category = models.ForeignKey(
-        "registers.UserCategory", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "registers.UserCategory",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("user category"),
     )
     city = models.CharField(_("city"), max_length=200)
     address = models.CharField(_("address"), max_length=300, blank=True)

@@ -184,7 +184,9 @@ class Party(models.Model):
 
 @pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
 class Pseudonym(models.Model):
-    party = models.ForeignKey(Party, on_delete=models.CASCADE, related_name="pseudonyms")
+    party = models.ForeignKey(
+        Party, on_delete=models.CASCADE, related_name="pseudonyms", verbose_name=_("author or rightsholder")
+    )
     name = models.CharField(_("pseudonym"), max_length=300)
 
     class Meta:
@@ -204,7 +206,9 @@ class IPINameType(models.TextChoices):
 
 @pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
 class IPIName(models.Model):
-    party = models.ForeignKey(Party, on_delete=models.CASCADE, related_name="ipi_names")
+    party = models.ForeignKey(
+        Party, on_delete=models.CASCADE, related_name="ipi_names", verbose_name=_("author or rightsholder")
+    )
     name_number = models.CharField(_("IPI name number"), max_length=11, unique=True)
     name_type = models.CharField(
         _("name type"), max_length=2, choices=IPINameType.choices, default=IPINameType.PATRONYM
@@ -233,7 +237,12 @@ class IPIName(models.Model):
 class BankAccount(models.Model):
     """Payment details of a party. Confidential."""
 
-    party = models.ForeignKey(Party, on_delete=models.CASCADE, related_name="bank_accounts")
+    party = models.ForeignKey(
+        Party,
+        on_delete=models.CASCADE,
+        related_name="bank_accounts",
+        verbose_name=_("author or rightsholder"),
+    )
     iban = models.CharField(_("IBAN"), max_length=34)
     bank_name = models.CharField(_("bank"), max_length=200, blank=True)
     bic = models.CharField(_("BIC"), max_length=11, blank=True)
@@ -271,8 +280,12 @@ class SuccessionKind(models.TextChoices):
 class Succession(models.Model):
     """An heir or successor of a party, with their part of the inherited rights."""
 
-    predecessor = models.ForeignKey(Party, on_delete=models.PROTECT, related_name="successions")
-    successor = models.ForeignKey(Party, on_delete=models.PROTECT, related_name="inherited_from")
+    predecessor = models.ForeignKey(
+        Party, on_delete=models.PROTECT, related_name="successions", verbose_name=_("predecessor")
+    )
+    successor = models.ForeignKey(
+        Party, on_delete=models.PROTECT, related_name="inherited_from", verbose_name=_("heir or successor")
+    )
     kind = models.CharField(
         _("kind"), max_length=12, choices=SuccessionKind.choices, default=SuccessionKind.HEIR
     )

@@ -130,10 +130,20 @@ class Work(models.Model):
     )
     submitter_ref = models.CharField(_("submitter's work number"), max_length=40, blank=True)
     submitted_by = models.ForeignKey(
-        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="submitted_works"
+        "accounts.User",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="submitted_works",
+        verbose_name=_("submitted by"),
     )
     registered_by_cmo = models.ForeignKey(
-        "registers.CMO", null=True, blank=True, on_delete=models.PROTECT, related_name="registered_works"
+        "registers.CMO",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="registered_works",
+        verbose_name=_("registered by CMO"),
     )
     embodied_works = models.ManyToManyField(
         "self", through="EmbodiedWork", symmetrical=False, related_name="recordings", blank=True
@@ -217,7 +227,7 @@ class WorkTitle(models.Model):
         ALTERNATE_NATIONAL = "AL", _("Alternative title with national characters")
         TRANSLITERATED = "TL", _("Transliterated title")
 
-    work = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="titles")
+    work = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="titles", verbose_name=_("work"))
     title = models.CharField(_("title"), max_length=500)
     kind = models.CharField(_("kind"), max_length=2, choices=Kind.choices, default=Kind.ALTERNATE)
     language = models.CharField(_("language"), max_length=3, blank=True)
@@ -231,11 +241,18 @@ class WorkTitle(models.Model):
 
 @pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
 class WorkContributor(models.Model):
-    work = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="contributors")
-    party = models.ForeignKey("registers.Party", on_delete=models.PROTECT, related_name="contributions")
+    work = models.ForeignKey(
+        Work, on_delete=models.CASCADE, related_name="contributors", verbose_name=_("work")
+    )
+    party = models.ForeignKey(
+        "registers.Party",
+        on_delete=models.PROTECT,
+        related_name="contributions",
+        verbose_name=_("author or rightsholder"),
+    )
     role = models.CharField(_("role"), max_length=3, choices=Role.choices)
     credited_as = models.CharField(_("credited as"), max_length=300, blank=True)
-    sequence = models.PositiveSmallIntegerField(default=0)
+    sequence = models.PositiveSmallIntegerField(_("order"), default=0)
 
     class Meta:
         ordering = ["sequence", "id"]
@@ -301,8 +318,10 @@ class Share(models.Model):
     :func:`registers.actions.validate_shares` and, at commit, by a deferred constraint trigger.
     """
 
-    work = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="shares")
-    contributor = models.ForeignKey(WorkContributor, on_delete=models.CASCADE, related_name="shares")
+    work = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="shares", verbose_name=_("work"))
+    contributor = models.ForeignKey(
+        WorkContributor, on_delete=models.CASCADE, related_name="shares", verbose_name=_("contributor")
+    )
     right_type = models.CharField(_("right type"), max_length=2, choices=RightType.choices)
     percent = models.DecimalField(_("share, %"), max_digits=5, decimal_places=2)
     #: The share as the source declared it, when the agreed ``percent`` differs: CWR allows a
@@ -400,8 +419,12 @@ class TerritoryShare(models.Model):
 class EmbodiedWork(models.Model):
     """A recording (or performance, or audiovisual work) embodies a musical or literary work."""
 
-    recording = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="embodied_links")
-    work = models.ForeignKey(Work, on_delete=models.PROTECT, related_name="recording_links")
+    recording = models.ForeignKey(
+        Work, on_delete=models.CASCADE, related_name="embodied_links", verbose_name=_("recording")
+    )
+    work = models.ForeignKey(
+        Work, on_delete=models.PROTECT, related_name="recording_links", verbose_name=_("embodied work")
+    )
 
     class Meta:
         constraints = [

@@ -16,6 +16,8 @@ COPY reporting ./reporting
 RUN pip install .
 COPY . .
 RUN DJANGO_SECRET_KEY=build DATABASE_URL=postgres://build@localhost/build python manage.py collectstatic --noinput
+# Named volumes start with the owner of their mount point in the image: the app user must own it.
+RUN mkdir -p /data/media && chown -R udp:udp /data
 USER udp
 EXPOSE 8000
 CMD ["gunicorn", "udp.wsgi", "--bind", "0.0.0.0:8000", "--workers", "4", "--access-logfile", "-"]

@@ -190,10 +190,13 @@ def database_url() -> str:
     user = urllib.parse.quote(db.get("USER") or "")
     password = urllib.parse.quote(db.get("PASSWORD") or "")
     auth = f"{user}:{password}@" if password else (f"{user}@" if user else "")
-    host = db.get("HOST") or "127.0.0.1"
+    options = db.get("OPTIONS") or {}
+    # the embedded server is reached by its socket directory, given as OPTIONS["host"]
+    host = db.get("HOST") or options.get("host") or "127.0.0.1"
+    port = db.get("PORT") or options.get("port") or 5432
     if host.startswith("/"):
-        return f"postgres://{auth}/{db['NAME']}?host={urllib.parse.quote(host)}&port={db.get('PORT') or 5432}"
-    return f"postgres://{auth}{host}:{db.get('PORT') or 5432}/{db['NAME']}"
+        return f"postgres://{auth}/{db['NAME']}?host={urllib.parse.quote(host)}&port={port}"
+    return f"postgres://{auth}{host}:{port}/{db['NAME']}"
 
 
 def free_port() -> int:

@@ -46,6 +46,7 @@ def others_unpublished_work(personas) -> Work:
 # --- reading ----------------------------------------------------------------------------------
 
 
+@pytest.mark.smoke
 def test_works_are_searched_by_title_in_any_script_iswc_and_name(personas, own_work):
     client = _api()
     assert _titles(client.get("/api/works/", {"q": "әні"})) == ["Айгүл әні"]

@@ -60,6 +60,7 @@ def test_the_bench_command_reports_one_json_line_against_a_running_server(live_s
 
 
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.smoke
 def test_the_bench_starts_its_own_gunicorn_and_counts_failed_answers_as_errors(monkeypatch):
     load_synthetic(works=200, holders=40)
     result = bench.bench_search(queries=30, warmup=5, workers=1, threads=2, clients=2)

@@ -49,6 +49,7 @@ def upload(client: Client, name: str, content: bytes, policy: str = "keep_good")
     )
 
 
+@pytest.mark.smoke
 def test_an_upload_queues_the_import_after_commit_and_the_result_page_names_bad_lines(
     personas: Any, django_capture_on_commit_callbacks: Any
 ) -> None:

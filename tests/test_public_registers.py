@@ -59,6 +59,7 @@ def test_the_home_page_has_one_search_box_and_links_to_the_four_registers(client
 
 
 @pytest.mark.statute("A46.1.4")
+@pytest.mark.smoke
 def test_a_work_is_found_by_its_kazakh_title(client, catalogue):
     assert "Менің Қазақстаным" in _search(client, q="қазақстаным")
 

@@ -5,7 +5,19 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
+# the subprocesses check against the test database, which exists whatever DATABASE_URL names
+pytestmark = pytest.mark.usefixtures("django_db_setup")
+
+
+def _database_url() -> str:
+    """The database this test process uses (the embedded one when DATABASE_URL is unset): the
+    subprocesses need one that exists, and nothing may be assumed to listen at 127.0.0.1:5432."""
+    from registers.bench import database_url
+
+    return database_url()
 
 
 def _manage(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
@@ -16,6 +28,7 @@ def _manage(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
     )
 
 
+@pytest.mark.smoke
 def test_check_deploy_is_clean_with_production_variables():
     result = _manage(
         "check",
@@ -24,7 +37,7 @@ def test_check_deploy_is_clean_with_production_variables():
         "WARNING",
         DJANGO_SECRET_KEY="x" * 20 + "a-long-random-production-secret-0123456789",
         DJANGO_ALLOWED_HOSTS="udp.example.kz",
-        DATABASE_URL=os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres"),
+        DATABASE_URL=_database_url(),
         CELERY_BROKER_URL="redis://127.0.0.1:6379/1",
     )
     assert result.returncode == 0, result.stdout + result.stderr
@@ -34,7 +47,7 @@ def test_check_deploy_is_clean_with_production_variables():
 def test_production_refuses_to_start_without_a_secret_key():
     result = _manage(
         "check",
-        DATABASE_URL=os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres"),
+        DATABASE_URL=_database_url(),
         CELERY_BROKER_URL="redis://127.0.0.1:6379/1",
     )
     assert result.returncode != 0
@@ -46,7 +59,7 @@ def test_a_malformed_boolean_is_an_error_not_a_silent_default():
         "check",
         DJANGO_DEBUG="perhaps",
         DJANGO_SECRET_KEY="k" * 50,
-        DATABASE_URL=os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres"),
+        DATABASE_URL=_database_url(),
         CELERY_BROKER_URL="redis://127.0.0.1:6379/1",
     )
     assert result.returncode != 0

@@ -7,6 +7,7 @@ from registers.models import Share
 from tests import factories as f
 
 
+@pytest.mark.smoke
 def test_a_work_with_two_authors_is_registered_with_shares_summing_to_100(personas):
     work = f.make_work(
         personas.holder,
@@ -18,6 +19,7 @@ def test_a_work_with_two_authors_is_registered_with_shares_summing_to_100(person
     assert "menin elim" in work.__class__.objects.get(pk=work.pk).search_text
 
 
+@pytest.mark.smoke
 def test_the_database_refuses_shares_that_do_not_sum_to_100(personas):
     work = f.make_work(personas.holder, (personas.holder_party, "CA", {"PR": Decimal("100")}))
     with pytest.raises(IntegrityError), transaction.atomic():

@@ -72,6 +72,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "udp.core.middleware.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "udp.core.middleware.RefuseNulBytesMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -107,7 +108,8 @@ TEMPLATES = [
     },
 ]
 
-if env.str("DATABASE_URL", default=""):
+EMBEDDED_DATABASE = not env.str("DATABASE_URL", default="")
+if not EMBEDDED_DATABASE:
     DATABASES = {"default": env.db("DATABASE_URL")}
 else:
     from udp.embedded_db import embedded_database_url

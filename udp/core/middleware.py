@@ -41,3 +41,28 @@ class RefuseNulBytesMiddleware:
             except Exception:  # noqa: BLE001 - a malformed body is the view's to refuse
                 return False
         return False
+
+
+class HealthCheckMiddleware:
+    """``GET /healthz`` answered first, before the host check and the HTTPS redirect.
+
+    A container's healthcheck (docker-compose.yml) and a load balancer probe the server on its own
+    address over plain HTTP, with no public host name and no ``X-Forwarded-Proto``; under production
+    settings Django would answer 400 (host not allowed) or redirect to HTTPS. The answer says only
+    whether the database answers, so it is safe on any host.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.path_info != "/healthz" or request.method not in ("GET", "HEAD"):
+            return self.get_response(request)
+        from django.db import DatabaseError, connection
+
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT 1")
+        except DatabaseError:
+            return JsonResponse({"status": "database unavailable"}, status=503)
+        return JsonResponse({"status": "ok"})

@@ -1,10 +1,10 @@
 """Searching the registers by title or name in any script, forgiving the way people type.
 
 Each work keeps a ``search_text``: its titles, alternate titles and the names and pseudonyms of its
-contributors, each as written, transliterated to Latin, with Kazakh letters folded to their
-Russian-like base letters (``қ`` → ``к``) and as a *search key*, one Latin spelling that the usual
-ways of writing Kazakh and Russian in Latin letters share (``Сарыарқа``, ``Saryarqa``, ``Saryarka``
-and ``Sarıarqa`` are all ``sariarka``). PostgreSQL indexes it as a ``simple`` tsvector (GIN); no
+contributors, each as written, transliterated to Latin and as a *search key*: one Latin spelling,
+Kazakh letters folded to their Russian-like base letters (``қ`` → ``к``), that the usual ways of
+writing Kazakh and Russian in Cyrillic and Latin letters share (``Сарыарқа``, ``Сарыарка``,
+``Saryarqa``, ``Saryarka`` and ``Sarıarqa`` are all ``sariarka``). PostgreSQL indexes it as a ``simple`` tsvector (GIN); no
 database extension is needed.
 
 A query is answered in three tiers, each ranked below the one before:
@@ -17,8 +17,8 @@ A query is answered in three tiers, each ranked below the one before:
 :class:`RankedWorks` fetches a page tier by tier and stops as soon as the page is full, so a
 common word costs what it did before (a walk of the primary key that stops after a few hundred
 rows) and the vocabulary is only consulted when the first two tiers leave the page short. Within a
-tier, a small result set is ordered by closeness (shortest title, then shortest search text), a
-large one by registration order.
+tier, a small result set is ordered by closeness (the query's words in the title, the fewest other
+title words, the shortest search text), a large one by registration order.
 """
 
 from __future__ import annotations
@@ -55,17 +55,26 @@ _LATIN_MARKS = {
 #: Spellings that informal and official Latin transliterations disagree on, to one of them.
 #: ``registers_search_key`` (migration 0009) applies the same steps in SQL; keep them in step.
 _KEY_RULES = (
-    ("shch", "sh"), ("zh", "j"), ("kh", "h"), ("ts", "c"), ("x", "ks"), ("q", "k"), ("w", "v"), ("y", "i"),
+    ("shch", "sh"), ("zh", "j"), ("kh", "h"), ("ts", "c"), ("q", "k"), ("w", "v"), ("y", "i"),
 )  # fmt: skip
 _DOUBLED = re.compile(r"(.)\1+")
+
+#: Search keys are stored marked, as ``κsariarka``: a separate space of lexemes, so that a word typed
+#: exactly never matches a key (``kara`` typed is not ``Қара``) and exact matches rank first.
+#: Nobody types a Greek kappa before a Kazakh, Russian or English word.
+KEY_MARK = "κ"
 
 _TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
 _CYRILLIC = re.compile(r"[а-яё]")
 
 #: Query words shorter than this (as keys) are never taken for typos: too many words are one edit away.
 TYPO_MIN_LENGTH = 3
-#: A tier of at most this many matches of several words is ordered by closeness; more are listed by id.
+#: A tier of at most this many matches is read whole and ordered by closeness; more are listed by id.
 CLOSENESS_WINDOW = 200
+#: Exact matches of fewer words than this are mostly of common words: they are read no further than the
+#: page, in id order, as a plain list would (and ordered by closeness when they all fit on it). From a
+#: title and a name on they are few, and read whole to put the closest first.
+RANKED_FROM = 3
 #: At most this many words are read from a query.
 MAX_WORDS = 8
 
@@ -100,14 +109,18 @@ def normalise(text: str) -> str:
 
 
 def variants(part: str) -> list[str]:
-    """A part of a work's search text as written, in Latin, folded and as search keys (distinct)."""
+    """A part of a work's search text as written, in Latin and as search keys (distinct).
+
+    The key of a word stands for all its spellings, Kazakh letters folded included; the folded
+    Cyrillic form is not stored: a query typed in Russian letters would then match it as typed, and
+    exact matches could no longer rank above folded ones.
+    """
     if not part:
         return []
     written = normalise(part)
     latin = normalise(transliterate(part))
-    folded = normalise(fold(part))
-    keys = " ".join(k for k in (search_key(t) for t in _TOKEN.findall(part.lower())) if k)
-    return [v for v in dict.fromkeys((written, latin, folded, keys)) if v]
+    keys = " ".join(KEY_MARK + k for k in (search_key(t) for t in _TOKEN.findall(part.lower())) if k)
+    return [v for v in dict.fromkeys((written, latin, keys)) if v]
 
 
 def join_variants(groups: Iterable[Iterable[str]]) -> str:
@@ -116,7 +129,7 @@ def join_variants(groups: Iterable[Iterable[str]]) -> str:
 
 
 def build_search_text(parts: Iterable[str]) -> str:
-    """The text a work is found by: every part as written, transliterated, folded and as search keys."""
+    """The text a work is found by: every part as written, transliterated and as search keys."""
     return join_variants(variants(part) for part in parts)
 
 
@@ -155,7 +168,7 @@ class QueryWord:
     def folded(self) -> str:
         """The word's search key (a prefix if last). Every word of a work's search text has its key
         there too, so one lexeme stands for every spelling (and the planner estimates it well)."""
-        return f"'{self.key or self.typed}'" + (":*" if self.prefix else "")
+        return f"'{KEY_MARK}{self.key or self.typed}'" + (":*" if self.prefix else "")
 
     @property
     def cyrillic(self) -> str | None:
@@ -166,15 +179,11 @@ class QueryWord:
     def finds(self, key: str) -> bool:
         """Whether this word finds a word with search key ``key`` (folded, as a prefix, or corrected)."""
         mine = self.key
-        return (
-            key == mine
-            or (self.prefix and key.startswith(mine))
-            or any(key == search_key(c) for c in self.corrections)
-        )
+        return key == mine or (self.prefix and key.startswith(mine)) or key in self.corrections
 
     def corrected(self) -> str:
         """The search key (a prefix if last) or a correction of a typo (a whole word)."""
-        return "(" + " | ".join([self.folded(), *(f"'{c}'" for c in self.corrections)]) + ")"
+        return "(" + " | ".join([self.folded(), *(f"'{KEY_MARK}{c}'" for c in self.corrections)]) + ")"
 
 
 @dataclass
@@ -233,13 +242,13 @@ class WorkSearch:
         from registers.vocabulary import corrections
 
         # A word still being typed (the last) is only taken for a typo once it is long enough.
-        typed = [w for w in self.words if len(w.key) >= TYPO_MIN_LENGTH + w.prefix]
+        typed = [w for w in self.words if len(w.typed) >= TYPO_MIN_LENGTH + w.prefix]
         forms = [w.key for w in typed] + [c for w in typed if (c := w.cyrillic)]
         still_typed = [f for w in typed if w.prefix for f in (w.key, w.cyrillic) if f]
         found = corrections(forms, min_length=TYPO_MIN_LENGTH, prefixes=still_typed)
-        for word in self.words:
+        for word in self.words:  # as keys: a Cyrillic word's key is in the search text of its works
             near = found.get(word.key, []) + found.get(word.cyrillic or "", [])
-            word.corrections = list(dict.fromkeys(near))
+            word.corrections = [k for k in dict.fromkeys(search_key(w) for w in near) if k != word.key]
         alternatives = [
             " & ".join(w.corrected() if w is word else w.folded() for w in self.words)
             for word in self.words
@@ -309,7 +318,7 @@ class RankedWorks:
         while found < stop - start and (tier := next(tiers, None)) is not None:
             self.tiers_used.append(tier.name)
             matches, offset, wanted = tier.filter(self.queryset), max(0, start - before), stop - start - found
-            if tier.name == "identifier" or (tier.name == "exact" and len(self.search.words) == 1):
+            if tier.name == "identifier" or (tier.name == "exact" and len(self.search.words) < RANKED_FROM):
                 got, size = self._plain_page(matches, offset, wanted), None
                 pieces.append((got, True))
             else:
@@ -328,8 +337,8 @@ class RankedWorks:
         ]
 
     def _plain_page(self, matches: QuerySet[Any], offset: int, wanted: int) -> list[Any]:
-        """Rows of the page in id order, in one query, as a plain list would read them: one word
-        typed is often a common one. When the whole tier fits on the page, the closest come first."""
+        """Rows of the page in id order, in one query, as a plain list would read them (see
+        :data:`RANKED_FROM`). When the whole tier fits on the page, the closest come first."""
         rows = list(self.shape(matches.order_by("id"))[offset : offset + wanted])
         if not offset and len(rows) < wanted:
             rows.sort(key=lambda row: (*self.search.closeness(_title(row), 0), _pk(row)))

@@ -1,11 +1,11 @@
 """The vocabulary of the register: every word of works' titles and contributors' names, for typos.
 
-``registers_searchword`` holds each word of the works' search vectors (as written, transliterated,
-folded and as search keys) with its search key (``folded``) and the number of works it is in.
+``registers_searchword`` holds each word of the works' search vectors (as written, transliterated
+and as search keys, marked ``κ``) with its search key (``folded``) and the number of works it is in.
 ``registers_searchdeletion`` holds the *deletion neighbourhood* of every search key and of every
-folded Cyrillic word (``ю`` is one letter in Cyrillic but two, ``iu``, in a key, so a typo typed in
-Cyrillic is one edit away only there): the word itself and each string made by deleting one of its
-letters. Two words are one insertion, deletion,
+Cyrillic word folded (``ю`` is one letter in Cyrillic but two, ``iu``, in a key, so a typo typed in
+Cyrillic may be one edit away only there): the word itself and each string made by deleting one of
+its letters. A word's frequency is that of its key. Two words are one insertion, deletion,
 substitution or transposition apart only if their neighbourhoods share a string ("symmetric
 delete"), so the words one typo away from a query word are found with one btree lookup of the
 query word's own neighbourhood, and confirmed here with the edit distance.
@@ -54,7 +54,7 @@ def corrections(
     keys: Iterable[str], *, min_length: int, prefixes: Iterable[str] = ()
 ) -> dict[str, list[str]]:
     """For each word (a search key or a folded Cyrillic word) that looks mistyped, the register's
-    words of the same kind one typo away, most frequent first.
+    words of the same kind one typo away, most frequent first (by the number of works of their key).
 
     One query for all the words. A key is taken for a typo when it is in fewer than
     :data:`FEW_HITS` works, or when a key one edit away is :data:`MORE_LIKELY` times as frequent.
@@ -69,11 +69,13 @@ def corrections(
         cursor.execute(
             """
             SELECT d.folded, v.frequency, false
-              FROM registers_searchdeletion d JOIN registers_searchword v ON v.word = d.folded
+              FROM registers_searchdeletion d
+              JOIN registers_searchword v ON v.word = 'κ' || registers_search_key(d.folded)
              WHERE d.deletion = ANY(%s)
             UNION ALL
-            SELECT p, 0, true FROM unnest(%s::text[]) AS p
-             WHERE EXISTS (SELECT FROM registers_searchword v WHERE v.word > p AND v.word < p || chr(1114111))
+            SELECT p, 0, true FROM unnest(%s::text[]) AS p, registers_search_key(p) AS k
+             WHERE EXISTS (SELECT FROM registers_searchword v
+                            WHERE v.word > 'κ' || k AND v.word < 'κ' || k || chr(1114111))
             """,
             [neighbourhood, sorted(prefixes & set(wanted))],
         )

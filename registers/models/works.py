@@ -473,12 +473,16 @@ class SearchWord(models.Model):
     folded = models.TextField(db_collation="C")
     frequency = models.IntegerField()  # no CHECK: the upsert proposes negative counts (see migration 0009)
 
+    class Meta:
+        indexes = [models.Index(fields=["folded"], name="searchword_folded")]
+
     def __str__(self) -> str:
         return self.word
 
 
 class SearchDeletion(models.Model):
-    """One string of the deletion neighbourhood of a search key (the key less at most one letter)."""
+    """One string of the deletion neighbourhood (the word less at most one letter) of a search key or
+    of a Cyrillic word folded (``folded``)."""
 
     pk = models.CompositePrimaryKey("deletion", "folded")
     deletion = models.TextField(db_collation="C")

@@ -281,7 +281,7 @@ def recall_targets(rng: random.Random, size: int) -> list[Target]:
     from registers.models import Work
     from registers.public_selectors import work_list_item, work_list_rows
 
-    ids = [row[0] for row in _sample_ids(rng, size)]
+    ids = _sample_ids(rng, size)
     today = timezone.localdate()
     rows = work_list_rows(Work.objects.filter(pk__in=ids).order_by("id"))
     names = _writer_names(ids)
@@ -295,7 +295,7 @@ def recall_targets(rng: random.Random, size: int) -> list[Target]:
     return targets
 
 
-def _sample_ids(rng: random.Random, size: int) -> list[tuple[int]]:
+def _sample_ids(rng: random.Random, size: int) -> list[int]:
     with connection.cursor() as cursor:
         cursor.execute("SELECT min(id), max(id) FROM registers_work")
         low, high = cursor.fetchone()
@@ -309,7 +309,7 @@ def _sample_ids(rng: random.Random, size: int) -> list[tuple[int]]:
         if len(rows) < size // 4:
             cursor.execute("SELECT id FROM registers_work WHERE public ORDER BY random() LIMIT %s", [size])
             rows = cursor.fetchall()
-    return [(int(r[0]),) for r in rows]
+    return [int(r[0]) for r in rows]
 
 
 def _writer_names(ids: list[int]) -> dict[int, str]:
@@ -356,7 +356,7 @@ class Recall:
 
 
 def _first_ten(conn: http.client.HTTPConnection, host: str, query: str) -> list[dict[str, Any]]:
-    path = f"{SEARCH_PATH}?{urllib.parse.urlencode({'q': query, 'page_size': 10})}"
+    path = f"{SEARCH_PATH}?{urllib.parse.urlencode({'q': query})}"  # the first page, as people see it
     conn.request("GET", path, headers={"Accept": "application/json", "Host": host,
                                        "Accept-Language": RECALL_LANGUAGE})  # fmt: skip
     response = conn.getresponse()

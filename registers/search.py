@@ -4,13 +4,15 @@ Each work keeps a ``search_text``: its titles, alternate titles and the names an
 contributors, each as written, transliterated to Latin and as a *search key*: one Latin spelling,
 Kazakh letters folded to their Russian-like base letters (``қ`` → ``к``), that the usual ways of
 writing Kazakh and Russian in Cyrillic and Latin letters share (``Сарыарқа``, ``Сарыарка``,
-``Saryarqa``, ``Saryarka`` and ``Sarıarqa`` are all ``sariarka``). PostgreSQL indexes it as a ``simple`` tsvector (GIN); no
-database extension is needed.
+``Saryarqa``, ``Saryarka`` and ``Sarıarqa`` are all ``sariarka``; stored as ``κsariarka``, see
+:data:`KEY_MARK`). PostgreSQL indexes it as a ``simple`` tsvector (GIN); no database extension is
+needed.
 
 A query is answered in three tiers, each ranked below the one before:
 
 1. **exact**: every word as typed or transliterated to Latin (the last one as a prefix);
-2. **folded**: every word folded (Kazakh letters typed without their marks, the other script);
+2. **folded**: every word by its search key (Kazakh letters typed without their marks, the other
+   script, informal transliterations);
 3. **typo**: one word replaced by a word of the register's vocabulary (:mod:`registers.vocabulary`)
    one insertion, deletion, substitution or transposition away.
 
@@ -53,7 +55,7 @@ _LATIN_MARKS = {
 }  # fmt: skip
 
 #: Spellings that informal and official Latin transliterations disagree on, to one of them.
-#: ``registers_search_key`` (migration 0009) applies the same steps in SQL; keep them in step.
+#: ``registers_search_key`` (migration ``search_vocabulary``) applies the same steps in SQL.
 _KEY_RULES = (
     ("shch", "sh"), ("zh", "j"), ("kh", "h"), ("ts", "c"), ("q", "k"), ("w", "v"), ("y", "i"),
 )  # fmt: skip

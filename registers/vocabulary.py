@@ -14,7 +14,7 @@ Both tables are kept by the database itself, set-based: statement triggers on ``
 add the words of inserted rows, subtract those of deleted ones and apply the difference when a
 row's ``search_text`` changes, whichever code wrote it. Bulk loads that bypass triggers (COPY with
 ``session_replication_role = replica``, see :mod:`registers.synthetic`) call :func:`count_works`.
-The SQL functions behind them are created by migration 0009.
+The SQL functions behind them are created by the migration ``search_vocabulary``.
 """
 
 from __future__ import annotations

@@ -471,7 +471,8 @@ class SearchWord(models.Model):
 
     word = models.TextField(primary_key=True, db_collation="C")  # "C": a prefix is a range of the index
     folded = models.TextField(db_collation="C")
-    frequency = models.IntegerField()  # no CHECK: the upsert proposes negative counts (see migration 0009)
+    #: No CHECK (>= 0): the vocabulary's upsert proposes negative counts before it merges them.
+    frequency = models.IntegerField()
 
     class Meta:
         indexes = [models.Index(fields=["folded"], name="searchword_folded")]

@@ -17,6 +17,7 @@ from django.http import FileResponse, HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django_filters.utils import translate_validation
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema, extend_schema_view
 from rest_framework import exceptions, mixins, permissions, viewsets
@@ -128,9 +129,14 @@ class WorkViewSet(
         return access.works_visible_to(self.request.user)
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        rows = (
-            self.paginate_queryset(selectors.work_list_rows(self.filter_queryset(self.get_queryset()))) or []
+        search = register_filters.WorkFilter(
+            request.query_params, queryset=self.get_queryset(), request=request
         )
+        if not search.is_valid():
+            raise translate_validation(search.errors)
+        results = search.ranked(selectors.work_list_rows)
+        # NoCountPagination slices RankedWorks like a queryset (see udp.core.pagination.Sliceable)
+        rows = self.paginate_queryset(results) or []  # type: ignore[arg-type]
         today, language = timezone.localdate(), get_language() or "ru"
         items = [selectors.work_list_item(row, today=today, language=language[:2]) for row in rows]
         return self.get_paginated_response(items)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import django_filters as filters
@@ -12,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from registers import public_selectors as selectors
 from registers.models import Contract, ContractKind, Licensee, Party, PartyKind, UserCategory, Work, WorkKind
 from registers.models.contracts import ContractStatus
-from registers.search import search_works
+from registers.search import RankedWorks, WorkSearch, search_works
 from udp import identifiers
 from udp.core.text import is_ascii_digits
 from udp.identifiers import _compact
@@ -37,8 +38,31 @@ class WorkFilter(filters.FilterSet):
         model = Work
         fields = ["q", "kind", "iswc", "isrc", "cmo", "contributor"]
 
+    def filter_queryset(self, queryset: QuerySet[Work]) -> QuerySet[Work]:
+        queryset = self.filter_all_but_words(queryset)
+        return self.filters["q"].filter(queryset, self.form.cleaned_data.get("q"))
+
+    def filter_all_but_words(self, queryset: QuerySet[Work]) -> QuerySet[Work]:
+        for name, value in self.form.cleaned_data.items():
+            if name != "q":
+                queryset = self.filters[name].filter(queryset, value)
+        return queryset
+
     def filter_q(self, queryset: QuerySet[Work], name: str, value: str) -> QuerySet[Work]:
         return search_works(queryset, value) if value.strip() else queryset
+
+    def ranked(self, shape: Callable[[QuerySet[Any]], QuerySet[Any]]) -> RankedWorks | QuerySet[Any]:
+        """The filtered works to slice a page from: in rank order for the words searched, else by id.
+
+        Unlike :attr:`qs`, the words are not applied as one filter: :class:`RankedWorks` applies
+        them tier by tier, consulting the vocabulary only if the first tiers leave the page short.
+        """
+        self.errors  # noqa: B018  (validates the form, as .qs does)
+        works = self.filter_all_but_words(self.queryset.all())
+        text = (self.form.cleaned_data.get("q") or "").strip()
+        if not text:
+            return shape(works if works.ordered else works.order_by("id"))
+        return WorkSearch(text).ranked(works, shape)
 
     def filter_iswc(self, queryset: QuerySet[Work], name: str, value: str) -> QuerySet[Work]:
         return queryset.filter(iswc=_normalised(identifiers.validate_iswc, value) or _compact(value))

@@ -49,8 +49,9 @@ def test_the_bench_command_reports_one_json_line_against_a_running_server(live_s
     load_synthetic(works=300, holders=50)
     out = io.StringIO()
     call_command(
-        "bench", "search", "--json", "--queries", "40", "--warmup", "5", "--url", live_server.url, stdout=out
-    )
+        "bench", "search", "--json", "--queries", "40", "--warmup", "5", "--recall-queries", "10",
+        "--url", live_server.url, stdout=out,
+    )  # fmt: skip
     lines = out.getvalue().strip().splitlines()
     assert len(lines) == 1
     result = json.loads(lines[0])
@@ -63,8 +64,25 @@ def test_the_bench_command_reports_one_json_line_against_a_running_server(live_s
 @pytest.mark.smoke
 def test_the_bench_starts_its_own_gunicorn_and_counts_failed_answers_as_errors(monkeypatch):
     load_synthetic(works=200, holders=40)
-    result = bench.bench_search(queries=30, warmup=5, workers=1, threads=2, clients=2)
+    result = bench.bench_search(queries=30, warmup=5, workers=1, threads=2, clients=2, recall_queries=0)
     assert KEYS <= result.keys() and result["errors"] == 0 and result["queries"] == 30
     monkeypatch.setattr(bench, "SEARCH_PATH", "/api/no-such-endpoint/")
-    result = bench.bench_search(queries=10, warmup=1, workers=1, threads=2, clients=2)
+    result = bench.bench_search(queries=10, warmup=1, workers=1, threads=2, clients=2, recall_queries=0)
     assert result["errors"] == 10
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_bench_reports_recall_at_10_of_noisy_queries_per_kind(live_server):
+    load_synthetic(works=300, holders=50)
+    out = io.StringIO()
+    call_command(
+        "bench", "search", "--queries", "20", "--warmup", "2", "--recall-queries", "30",
+        "--url", live_server.url, stdout=out,
+    )  # fmt: skip
+    text, line = out.getvalue().strip().splitlines()[-2:]
+    result = json.loads(line)
+    recall = result["recall_at_10"]
+    assert set(recall) == {"overall", "kazakh_letters", "other_script", "typo"}
+    assert text.startswith(f"recall_at_10 over {result['recall_queries']} noisy queries: {recall['overall']}")
+    assert result["recall_queries"] == 90 and result["recall_errors"] == 0
+    assert all(0.9 <= value <= 1 for value in recall.values()), result["recall_misses"]

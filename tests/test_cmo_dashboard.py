@@ -40,11 +40,11 @@ def test_the_works_list_has_members_works_only(personas):
         personas.holder, (personas.holder_party, "CA", {"PR": Decimal("100")}), title="Kaz member song"
     )
     f.make_work(
-        personas.other_holder, (personas.other_party, "CA", {"PR": Decimal("100")}), title="Qaz member song"
+        personas.other_holder, (personas.other_party, "CA", {"PR": Decimal("100")}), title="Qyran member song"
     )
     client = login(personas.cmo_staff)
     assert list(client.get(reverse("cmo:works")).context["page"]) == [mine]
-    assert list(client.get(reverse("cmo:works"), {"q": "Qaz"}).context["page"]) == []
+    assert list(client.get(reverse("cmo:works"), {"q": "Qyran"}).context["page"]) == []
 
 
 def test_the_cmo_admin_edits_public_data_and_representatives_but_not_areas(personas):

@@ -16,8 +16,10 @@ def test_kazakh_and_russian_letters_are_transliterated_to_plain_latin():
     assert transliterate("Щедрый вечер") == "shchedryi vecher"
 
 
-def test_search_text_holds_each_part_once_in_both_scripts():
-    assert build_search_text(["Менің елім", "Менің елім", "", "Love"]) == "менің елім menin elim love"
+def test_search_text_holds_each_part_once_as_written_in_latin_and_as_keys():
+    assert build_search_text(["Менің елім", "Менің елім", "", "Love", "Summer"]) == (
+        "менің елім menin elim κmenin κelim love κlove summer κsumer"
+    )
 
 
 def test_every_word_typed_must_match_and_the_last_may_be_a_prefix():

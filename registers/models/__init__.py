@@ -22,6 +22,8 @@ from registers.models.works import (
     PublisherLink,
     RightType,
     Role,
+    SearchDeletion,
+    SearchWord,
     Share,
     TerritoryShare,
     Work,
@@ -31,6 +33,8 @@ from registers.models.works import (
 )
 
 __all__ = [
+    "SearchDeletion",
+    "SearchWord",
     "AUTHOR_ROLES",
     "Area",
     "BankAccount",

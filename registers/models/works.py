@@ -78,6 +78,55 @@ class WorkQuerySet(models.QuerySet["Work"]):
         return self.filter(public=True)
 
 
+#: Words of a statement's rows (``rows``) counted with ``sign``, for ``registers_searchword_apply``.
+_WORDS_OF = """
+    SELECT w AS word, {sign} AS n FROM {rows} AS r, unnest(tsvector_to_array(r.search)) AS w
+     WHERE length(w) > 1 AND w !~ '[0-9]'
+"""
+_CHANGED = "(SELECT n.* FROM {a} AS n JOIN {b} AS o USING (id) WHERE n.search_text <> o.search_text)"
+
+
+def _apply(words: str) -> str:
+    return f"""
+    PERFORM registers_searchword_apply(array_agg(word ORDER BY word), array_agg(n ORDER BY word))
+       FROM (SELECT word, sum(n) AS n FROM ({words}) AS d GROUP BY word HAVING sum(n) <> 0) AS delta;
+    RETURN NULL;
+    """
+
+
+#: The vocabulary of titles and names (registers.vocabulary), kept set-based: one statement a trigger.
+VOCABULARY_TRIGGERS = (
+    pgtrigger.Trigger(
+        name="search_vocabulary_insert",
+        level=pgtrigger.Statement,
+        when=pgtrigger.After,
+        operation=pgtrigger.Insert,
+        referencing=pgtrigger.Referencing(new="new_rows"),
+        func=_apply(_WORDS_OF.format(sign=1, rows="new_rows")),
+    ),
+    pgtrigger.Trigger(
+        name="search_vocabulary_update",
+        level=pgtrigger.Statement,
+        when=pgtrigger.After,
+        operation=pgtrigger.Update,
+        referencing=pgtrigger.Referencing(old="old_rows", new="new_rows"),
+        func=_apply(
+            _WORDS_OF.format(sign=1, rows=_CHANGED.format(a="new_rows", b="old_rows"))
+            + " UNION ALL "
+            + _WORDS_OF.format(sign=-1, rows=_CHANGED.format(a="old_rows", b="new_rows"))
+        ),
+    ),
+    pgtrigger.Trigger(
+        name="search_vocabulary_delete",
+        level=pgtrigger.Statement,
+        when=pgtrigger.After,
+        operation=pgtrigger.Delete,
+        referencing=pgtrigger.Referencing(old="old_rows"),
+        func=_apply(_WORDS_OF.format(sign=-1, rows="old_rows")),
+    ),
+)
+
+
 @pghistory.track(
     pghistory.InsertEvent(),
     pghistory.UpdateEvent(),
@@ -163,6 +212,7 @@ class Work(models.Model):
         verbose_name = _("work")
         verbose_name_plural = _("works")
         indexes = [GinIndex(fields=["search"], name="work_search_gin")]
+        triggers = [*VOCABULARY_TRIGGERS]
         constraints = [
             models.CheckConstraint(
                 name="work_iswc_format", condition=Q(iswc__isnull=True) | Q(iswc__regex=r"^T\d{10}$")
@@ -434,3 +484,36 @@ class EmbodiedWork(models.Model):
 
     def __str__(self) -> str:
         return f"{self.recording} → {self.work}"
+
+
+class SearchWord(models.Model):
+    """A word of the works' search texts with its search key and the number of works it is in.
+
+    Kept by the triggers on :class:`Work` (see :mod:`registers.vocabulary`); never written by code.
+    """
+
+    word = models.TextField(primary_key=True, db_collation="C")  # "C": a prefix is a range of the index
+    folded = models.TextField(db_collation="C")
+    #: No CHECK (>= 0): the vocabulary's upsert proposes negative counts before it merges them.
+    frequency = models.IntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["folded"], name="searchword_folded")]
+
+    def __str__(self) -> str:
+        return self.word
+
+
+class SearchDeletion(models.Model):
+    """One string of the deletion neighbourhood (the word less at most one letter) of a search key or
+    of a Cyrillic word folded (``folded``)."""
+
+    pk = models.CompositePrimaryKey("deletion", "folded")
+    deletion = models.TextField(db_collation="C")
+    folded = models.TextField(db_collation="C")
+
+    class Meta:
+        indexes = [models.Index(fields=["folded"], name="searchdeletion_folded")]
+
+    def __str__(self) -> str:
+        return f"{self.deletion} → {self.folded}"

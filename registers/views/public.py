@@ -30,10 +30,8 @@ def works(request: HttpRequest) -> HttpResponse:
     search = WorkFilter(request.GET or None, queryset=access.works_visible_to(request.user))
     window = None
     if request.GET:
-        queryset = search.qs.only(*selectors.WORK_LIST_FIELDS)
-        if not queryset.ordered:
-            queryset = queryset.order_by("id")
-        window = fetch_window(queryset, page_number(request.GET.get("page")), PAGE_SIZE)
+        results = search.ranked(lambda works: works.only(*selectors.WORK_LIST_FIELDS))
+        window = fetch_window(results, page_number(request.GET.get("page")), PAGE_SIZE)
         prefetch_related_objects(window.items, selectors.list_contributors())
     return render(request, "registers/public/works.html", {"search": search, "window": window})
 

@@ -7,7 +7,7 @@ more than it shows, and that extra row says whether there is a next page.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from django.db.models import QuerySet
 from rest_framework.exceptions import NotFound
@@ -23,6 +23,12 @@ MAX_PAGE = 400
 class Pagination(PageNumberPagination):
     page_size_query_param = "page_size"
     max_page_size = 200
+
+
+class Sliceable(Protocol):
+    """A queryset, or anything else that gives a list of rows for ``results[start:stop]``."""
+
+    def __getitem__(self, window: slice, /) -> Any: ...
 
 
 @dataclass
@@ -55,7 +61,7 @@ def page_number(value: Any) -> int:
     return min(max(number, 1), MAX_PAGE)
 
 
-def fetch_window(queryset: QuerySet[Any], number: int, size: int) -> Window:
+def fetch_window(queryset: QuerySet[Any] | Sliceable, number: int, size: int) -> Window:
     """Rows of page ``number`` (from 1): ``size + 1`` are fetched to learn whether a next page exists."""
     offset = (number - 1) * size
     rows = list(queryset[offset : offset + size + 1])

@@ -32,6 +32,12 @@ class Command(BaseCommand):
             "--ensure-works", type=int, default=0, help="load synthetic works up to this many first"
         )
         parser.add_argument("--seed", type=int, default=7)
+        parser.add_argument(
+            "--recall-queries",
+            type=int,
+            default=200,
+            help="noisy queries of each kind for recall_at_10 (0: skip the recall measure)",
+        )
 
     def handle(self, *args: Any, **o: Any) -> None:
         if o["ensure_works"]:
@@ -40,6 +46,7 @@ class Command(BaseCommand):
             result = bench.bench_search(
                 url=o["url"], queries=o["queries"], seconds=o["seconds"], clients=o["clients"],
                 warmup=o["warmup"], workers=o["workers"], threads=o["threads"], seed=o["seed"],
+                recall_queries=o["recall_queries"],
             )  # fmt: skip
         except (ValueError, RuntimeError) as exc:
             raise CommandError(str(exc)) from exc
@@ -49,6 +56,8 @@ class Command(BaseCommand):
                 f"p50 {result['p50_ms']} ms, p95 {result['p95_ms']} ms, p99 {result['p99_ms']} ms, "
                 f"{result['rps']} req/s, {result['errors']} errors"
             )
+            if "recall_at_10" in result:
+                self.stdout.write(self._recall_line(result))
         self.stdout.write(bench.as_json_line(result))
 
     def _ensure_works(self, wanted: int, *, quiet: bool) -> None:
@@ -58,3 +67,12 @@ class Command(BaseCommand):
         if missing > 0:
             log = (lambda s: None) if quiet else self.stderr.write
             load_synthetic(works=missing, holders=max(100, missing // 7), log=log)
+
+    @staticmethod
+    def _recall_line(result: dict[str, Any]) -> str:
+        recall = result["recall_at_10"]
+        kinds = ", ".join(f"{kind} {value}" for kind, value in recall.items() if kind != "overall")
+        return (
+            f"recall_at_10 over {result['recall_queries']} noisy queries: {recall['overall']} ({kinds}); "
+            f"noisy queries p50 {result['noisy_p50_ms']} ms, p95 {result['noisy_p95_ms']} ms"
+        )

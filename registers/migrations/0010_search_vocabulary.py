@@ -132,7 +132,7 @@ ANALYZE registers_searchdeletion;
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('registers', '0008_work_author_identified_on'),
+        ('registers', '0009_history_labels'),
     ]
 
     operations = [

@@ -158,6 +158,13 @@ class WorkViewSet(
             "visible_works": access.works_visible_to(self.request.user),
         }
 
+    def get_serializer(self, *args: Any, **kwargs: Any) -> BaseSerializer[Any]:
+        if self.action in {"update", "partial_update"} and "data" not in kwargs:
+            # the browsable API's change form: a body to fill in (the write serializer reads contributors
+            # as ids and shares, it cannot show a work)
+            kwargs.pop("instance", None)
+        return super().get_serializer(*args, **kwargs)
+
     def get_object(self) -> Work:
         write = self.action in {"update", "partial_update"}
         return access.get_work_for_user(self.request.user, self.kwargs["pk"], write=write)

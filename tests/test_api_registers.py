@@ -298,3 +298,12 @@ def test_the_api_docs_load_nothing_from_outside_the_platform(client, url):
     outside = [s for s in sources if s.startswith(("http://", "https://", "//"))]
     assert not outside, outside
     assert any("drf_spectacular_sidecar" in s for s in sources)
+
+
+def test_the_owner_opens_their_work_in_the_browsable_api(personas, own_work):
+    client = f.login(APIClient(), personas.holder)
+
+    response = client.get(f"/api/works/{own_work.pk}/", HTTP_ACCEPT="text/html")
+
+    assert response.status_code == 200
+    assert own_work.title in response.content.decode() and 'name="_content"' in response.content.decode()

@@ -85,8 +85,12 @@ def pending_translations(settings, tmp_path):
         messages = {}
         for path in sorted(PENDING.glob("*.json")):
             pending = json.loads(path.read_text(encoding="utf-8"))
-            messages.update(
-                {msgid: texts[language] for msgid, texts in pending.items() if texts.get(language)}
+            messages.update(  # plurals (lists of forms) left out: this catalogue has no Plural-Forms
+                {
+                    msgid: texts[language]
+                    for msgid, texts in pending.items()
+                    if isinstance(texts.get(language), str)
+                }
             )
         target = tmp_path / language / "LC_MESSAGES"
         target.mkdir(parents=True)

@@ -18,7 +18,8 @@ def _unquote(s: str) -> str:
 
 
 def _po_entries(path: Path) -> dict[str, str]:
-    """msgid → msgstr of a PO file (plain entries; the header is skipped)."""
+    """msgid → msgstr of a PO file (plain entries; the header is skipped). A msgid with a context is
+    keyed as gettext stores it: the context, EOT, the msgid."""
     entries: dict[str, str] = {}
     text = path.read_text(encoding="utf-8")
     for block in text.split("\n\n"):
@@ -29,6 +30,9 @@ def _po_entries(path: Path) -> dict[str, str]:
         if not m:
             continue
         msgid, msgstr = _unquote(m.group(1)), _unquote(m.group(2))
+        context = re.search(r'^msgctxt ((?:".*"\n?)+)msgid ', block, re.M)
+        if msgid and context:
+            msgid = f"{_unquote(context.group(1))}\x04{msgid}"
         if msgid:
             entries[msgid] = msgstr
     return entries

@@ -158,7 +158,6 @@ ACCOUNT_RATE_LIMITS = {
     "login_failed": env.str("UDP_LOGIN_FAILED_LIMIT", default="100/5m/ip,5/5m/key"),
     "signup": "20/m/ip",
 }
-ACCOUNT_EMAIL_SUBJECT_PREFIX = "[UDP] "
 MFA_ADAPTER = "udp.accounts.mfa_adapter.MFAAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "UDP Kazakhstan"
@@ -179,7 +178,7 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="UDP <noreply@udp.kz>
 LANGUAGE_CODE = "ru"
 LANGUAGES = [("kk", _("Kazakh")), ("ru", _("Russian")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
-FORMAT_MODULE_PATH = ["udp.formats"]  # Kazakh dates (Django ships no Kazakh formats)
+FORMAT_MODULE_PATH = ["udp.formats"]  # Kazakh dates and numbers; ISO first among date inputs
 TIME_ZONE = "Asia/Almaty"
 USE_I18N = True
 USE_TZ = True

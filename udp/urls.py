@@ -19,7 +19,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
 urlpatterns = [
     path("", include("registers.urls.public")),
     path("healthz", healthz, name="healthz"),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", account_views.set_language, name="set_language"),
     path("accounts/pending/", account_views.pending, name="account_pending"),
     path("accounts/api-keys/", account_views.api_keys, name="api_keys"),
     path("accounts/api-keys/<int:pk>/revoke/", account_views.api_key_revoke, name="api_key_revoke"),

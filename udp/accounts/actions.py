@@ -25,7 +25,8 @@ from udp.accounts.scopes import Scope
 
 
 def _notify(account: User, template: str, context: dict[str, Any]) -> None:
-    with translation.override(translation.get_language() or "ru"):
+    """E-mail ``account`` in its own language (not in the language of whoever caused the e-mail)."""
+    with translation.override(account.email_language):
         subject = render_to_string(f"accounts/email/{template}_subject.txt", context).strip()
         body = render_to_string(f"accounts/email/{template}_message.txt", context)
     send_mail(subject, body, None, [account.email])
@@ -126,12 +127,20 @@ def password_setup_url(account: User) -> str:
 
 
 def create_staff_account(
-    *, by: User, email: str, role: str, full_name: str = "", cmo: CMO | None = None, phone: str = ""
+    *,
+    by: User,
+    email: str,
+    role: str,
+    full_name: str = "",
+    cmo: CMO | None = None,
+    phone: str = "",
+    language: str = "",
 ) -> User:
     """The operator opens an account for CMO staff, the authorized body or another operator.
 
-    The account is approved at once and has no password: the new user receives an e-mail with a link
-    to set one, and on first sign-in must set up a second factor (TOTP).
+    The account is approved at once and has no password: the new user receives an e-mail (in
+    ``language``, by default the platform's) with a link to set one, and on first sign-in must set up
+    a second factor (TOTP).
     """
     from allauth.account.models import EmailAddress
 
@@ -155,6 +164,7 @@ def create_staff_account(
             email=email,
             full_name=full_name,
             phone=phone,
+            language=language,
             role=role,
             cmo=cmo if role in CMO_ROLES else None,
             moderation=Moderation.APPROVED,

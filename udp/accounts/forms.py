@@ -16,7 +16,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from registers.models import CMO, Licensee, Party, PartyKind, UserCategory
@@ -214,6 +214,16 @@ class StaffAccountForm(forms.Form):
     cmo = forms.ModelChoiceField(
         label=_("CMO (for CMO administrators and staff)"), queryset=CMO.objects.all(), required=False
     )
+    language = forms.ChoiceField(
+        label=_("Language of the e-mails"),
+        choices=settings.LANGUAGES,
+        required=False,  # left out: the platform's language
+        help_text=_("The platform writes to this person in this language."),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["language"].initial = translation.get_language()
 
 
 class RevealForm(forms.Form):

@@ -67,6 +67,13 @@ class User(AbstractUser):
     email = models.EmailField(_("e-mail"), unique=True)
     full_name = models.CharField(_("full name"), max_length=200, blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
+    language = models.CharField(
+        _("language"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        blank=True,
+        help_text=_("The language of the e-mails the platform sends to this person."),
+    )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.HOLDER)
     moderation = models.CharField(
         _("moderation"), max_length=20, choices=Moderation.choices, default=Moderation.PENDING
@@ -148,6 +155,11 @@ class User(AbstractUser):
     @property
     def needs_mfa(self) -> bool:
         return self.role in MFA_REQUIRED_ROLES
+
+    @property
+    def email_language(self) -> str:
+        """The language to write to this person in: the one they chose, else the platform's."""
+        return self.language or settings.LANGUAGE_CODE
 
     @property
     def public_label(self) -> str:

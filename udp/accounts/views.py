@@ -1,19 +1,22 @@
 from __future__ import annotations
 
 from allauth.account.decorators import reauthentication_required
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import check_for_language
 from django.utils.translation import gettext as _
+from django.views import i18n
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from udp.accounts import access, actions
 from udp.accounts.decorators import AuthedRequest, second_factor_required
 from udp.accounts.forms import ApiKeyForm
-from udp.accounts.models import Moderation
+from udp.accounts.models import Moderation, User
 from udp.accounts.roles import home_url_for
 
 
@@ -21,6 +24,16 @@ from udp.accounts.roles import home_url_for
 def home(request: AuthedRequest) -> HttpResponse:
     """Send each actor to their own home page."""
     return redirect(home_url_for(request.user))
+
+
+def set_language(request: HttpRequest) -> HttpResponse:
+    """Django's language switch; a signed-in person's choice is also kept as the language of their e-mails."""
+    response = i18n.set_language(request)
+    language = request.POST.get("language", "") if request.method == "POST" else ""
+    known = language in dict(settings.LANGUAGES) and check_for_language(language)
+    if known and request.user.is_authenticated:
+        User.objects.filter(pk=request.user.pk).update(language=language)
+    return response
 
 
 @login_required

@@ -1,1 +1,2 @@
-"""Date and time formats for the languages Django ships none for (``FORMAT_MODULE_PATH``)."""
+"""Date, time and number formats (``FORMAT_MODULE_PATH``): Kazakh, which Django ships none for, and
+the Russian date input formats (see each module)."""

@@ -72,7 +72,9 @@ _CYRILLIC = re.compile(r"[а-яё]")
 #: Query words shorter than this (as keys) are never taken for typos: too many words are one edit away.
 TYPO_MIN_LENGTH = 3
 #: A tier of at most this many matches is read whole and ordered by closeness; more are listed by id.
-CLOSENESS_WINDOW = 200
+#: At 2,000,000 works a title and a name typed without Kazakh letters can match several hundred works
+#: (200 here gave recall_at_10 0.945, 1,000 gives 0.96); the read is of ids, titles and lengths only.
+CLOSENESS_WINDOW = 1000
 #: Exact matches of fewer words than this are mostly of common words: they are read no further than the
 #: page, in id order, as a plain list would (and ordered by closeness when they all fit on it). From a
 #: title and a name on they are few, and read whole to put the closest first.

@@ -140,6 +140,7 @@ def test_the_export_holds_only_the_works_the_user_may_edit(personas: Any) -> Non
 
 
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.smoke
 def test_an_upload_is_imported_by_a_celery_worker(personas: Any) -> None:
     from celery.contrib.testing.worker import start_worker
 

@@ -24,11 +24,19 @@ pytestmark = pytest.mark.usefixtures("django_db_setup")
 
 
 def production_env(**extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    """The app containers' environment: the compose file's, what a real ``.env`` adds (a secret and
+    the public name only), and this test's database in place of the ``db`` service. Redis stays at
+    the compose file's address, which does not resolve here: the healthcheck must not need it."""
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("DJANGO_", "CELERY_")) and k not in ("REDIS_URL", "DATABASE_URL")
+    }
+    env.update({k: str(v) for k, v in COMPOSE["x-app"]["environment"].items()})
     env.update(
         DJANGO_SETTINGS_MODULE="udp.settings",
         DJANGO_SECRET_KEY=secrets.token_urlsafe(40),
-        DJANGO_ALLOWED_HOSTS="udp.example.kz",  # the public name only, as in a real .env
+        DJANGO_ALLOWED_HOSTS="udp.example.kz",
         DATABASE_URL=database_url(),
         **extra,
     )

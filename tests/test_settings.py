@@ -63,3 +63,25 @@ def test_a_malformed_boolean_is_an_error_not_a_silent_default():
         CELERY_BROKER_URL="redis://127.0.0.1:6379/1",
     )
     assert result.returncode != 0
+
+
+def test_the_filesystem_broker_keeps_every_folder_under_the_data_directory(tmp_path: Path) -> None:
+    """Without CELERY_BROKER_URL, sending a control message writes nothing into the working directory."""
+    cwd = tmp_path / "cwd"
+    cwd.mkdir()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "CELERY_"))}
+    env.update(
+        DJANGO_SETTINGS_MODULE="udp.settings",
+        DJANGO_DEBUG="1",
+        UDP_DATA_DIR=str(tmp_path / "data"),
+        DATABASE_URL=_database_url(),
+        PYTHONPATH=str(ROOT),
+    )
+    ping = "from udp.celery import app; app.control.ping(timeout=0.2)"
+    result = subprocess.run(
+        [sys.executable, "-c", ping], cwd=cwd, env=env, capture_output=True, text=True, timeout=60
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert list(cwd.iterdir()) == []
+    assert any((tmp_path / "data" / "broker" / "control").glob("*.exchange"))

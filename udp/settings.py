@@ -13,8 +13,10 @@ from pathlib import Path
 import environ
 from django.utils.translation import gettext_lazy as _
 
+from udp.embedded_db import default_data_dir, embedded_database_url
+
 BASE_DIR = Path(__file__).resolve().parent.parent
-DATA_DIR = Path(environ.Env().str("UDP_DATA_DIR", default=str(BASE_DIR / ".data")))
+DATA_DIR = default_data_dir()
 
 env = environ.Env()
 
@@ -112,8 +114,6 @@ EMBEDDED_DATABASE = not env.str("DATABASE_URL", default="")
 if not EMBEDDED_DATABASE:
     DATABASES = {"default": env.db("DATABASE_URL")}
 else:
-    from udp.embedded_db import embedded_database_url
-
     DATABASES = {"default": environ.Env.db_url_config(embedded_database_url(DATA_DIR))}
 DATABASES["default"]["ENGINE"] = "django.db.backends.postgresql"
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
@@ -263,14 +263,17 @@ SPECTACULAR_SETTINGS = {
 
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")
 if not CELERY_BROKER_URL:
+    # Every folder of the filesystem broker under the data directory (kombu's control folder
+    # defaults to ./control, which would land in the working tree).
     _broker_dir = DATA_DIR / "broker"
-    for _sub in ("out", "processed"):
+    for _sub in ("out", "processed", "control"):
         (_broker_dir / _sub).mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_URL = "filesystem://"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_broker_dir / "out"),
         "data_folder_out": str(_broker_dir / "out"),
         "data_folder_processed": str(_broker_dir / "processed"),
+        "control_folder": str(_broker_dir / "control"),
     }
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_ACKS_LATE = True

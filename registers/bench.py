@@ -193,17 +193,17 @@ def check_loopback(url: str) -> tuple[str, int]:
 
 def database_url() -> str:
     """The URL of the database this process uses (the test database too), for the server we start."""
-    db = settings.DATABASES["default"]
-    user = urllib.parse.quote(db.get("USER") or "")
-    password = urllib.parse.quote(db.get("PASSWORD") or "")
+    params = connection.get_connection_params()  # the embedded server is started if need be
+    user = urllib.parse.quote(params.get("user") or "")
+    password = urllib.parse.quote(params.get("password") or "")
     auth = f"{user}:{password}@" if password else (f"{user}@" if user else "")
-    options = db.get("OPTIONS") or {}
-    # the embedded server is reached by its socket directory, given as OPTIONS["host"]
-    host = db.get("HOST") or options.get("host") or "127.0.0.1"
-    port = db.get("PORT") or options.get("port") or 5432
+    # the embedded server is reached by its socket directory
+    host = str(params.get("host") or "127.0.0.1")
+    port = params.get("port") or 5432
+    name = params["dbname"]
     if host.startswith("/"):
-        return f"postgres://{auth}/{db['NAME']}?host={urllib.parse.quote(host)}&port={port}"
-    return f"postgres://{auth}{host}:{port}/{db['NAME']}"
+        return f"postgres://{auth}/{name}?host={urllib.parse.quote(host)}&port={port}"
+    return f"postgres://{auth}{host}:{port}/{name}"
 
 
 def free_port() -> int:

@@ -51,6 +51,31 @@ def test_asking_whether_the_server_runs_does_not_start_one(data_dir: Path) -> No
     assert not (data_dir / "pg" / "postmaster.pid").exists()
 
 
+def test_reading_the_settings_starts_no_server_and_the_first_connection_does(data_dir: Path) -> None:
+    """What mypy's Django plugin, collectstatic or ``manage.py help`` do starts nothing."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_") and k != "DATABASE_URL"}
+    env.update(DJANGO_SETTINGS_MODULE="udp.settings", DJANGO_DEBUG="1", UDP_DATA_DIR=str(data_dir))
+    setup = "import django; django.setup(); from django.db import connection; "
+
+    def python(code: str) -> str:
+        result = subprocess.run(
+            [sys.executable, "-c", setup + code],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert result.returncode == 0, result.stderr
+        return result.stdout.strip()
+
+    assert python("print(connection.settings_dict['ENGINE'])") == "udp.embedded_db"
+    assert embedded_server_pid(data_dir) is None
+
+    host = python("connection.ensure_connection(); print(connection.connection.info.host)")
+    assert host.startswith("/") and embedded_server_pid(data_dir)
+
+
 def test_stop_stops_the_server_the_platform_started(data_dir: Path) -> None:
     started = subprocess.run(
         [sys.executable, "-c", START, str(data_dir)], cwd=ROOT, capture_output=True, text=True, timeout=120

@@ -13,7 +13,7 @@ from pathlib import Path
 import environ
 from django.utils.translation import gettext_lazy as _
 
-from udp.embedded_db import default_data_dir, embedded_database_url
+from udp.embedded_db import default_data_dir
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = default_data_dir()
@@ -113,9 +113,10 @@ TEMPLATES = [
 EMBEDDED_DATABASE = not env.str("DATABASE_URL", default="")
 if not EMBEDDED_DATABASE:
     DATABASES = {"default": env.db("DATABASE_URL")}
+    DATABASES["default"]["ENGINE"] = "django.db.backends.postgresql"
 else:
-    DATABASES = {"default": environ.Env.db_url_config(embedded_database_url(DATA_DIR))}
-DATABASES["default"]["ENGINE"] = "django.db.backends.postgresql"
+    # PostgreSQL's backend, which starts the embedded server on the first connection
+    DATABASES = {"default": {"ENGINE": "udp.embedded_db", "NAME": "postgres", "USER": "postgres"}}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

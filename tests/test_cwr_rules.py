@@ -606,3 +606,15 @@ def test_the_work_page_shows_agreed_and_declared_shares(personas: Any, client: A
     page = client.get(f"/works/{work.pk}/").content.decode()
 
     assert "33.34" in page and "declared 33.33" in page and "largest remainder" in page
+
+
+def test_the_works_history_lists_its_territories_and_publisher_links(personas: Any, client: Any) -> None:
+    from tests import factories as f
+
+    import_cwr(personas.cmo_staff, REAL_FILE.read_text())
+    work = Work.objects.get(iswc="T1234567894")
+    f.login(client, personas.operator)
+
+    page = client.get(f"/history/work/{work.pk}/").content.decode()
+
+    assert "Territory of collection" in page and "Writer&#x27;s publisher" in page

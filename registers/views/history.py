@@ -30,8 +30,10 @@ from registers.models import (
     LicenseeLocation,
     Party,
     Pseudonym,
+    PublisherLink,
     Share,
     Succession,
+    TerritoryShare,
     Work,
     WorkContributor,
     WorkTitle,
@@ -50,7 +52,10 @@ class Kind:
 
 KINDS: dict[str, Kind] = {
     "work": Kind(
-        Work, access.works_editable_by, (WorkTitle, WorkContributor, Share, EmbodiedWork), lambda w: None
+        Work,
+        access.works_editable_by,
+        (WorkTitle, WorkContributor, Share, EmbodiedWork, PublisherLink, TerritoryShare),
+        lambda w: None,
     ),
     "party": Kind(
         Party, access.parties_editable_by, (Pseudonym, IPIName, BankAccount, Succession), lambda p: p

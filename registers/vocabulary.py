@@ -13,7 +13,7 @@ query word's own neighbourhood, and confirmed here with the edit distance.
 Both tables are kept by the database itself, set-based: statement triggers on ``registers_work``
 add the words of inserted rows, subtract those of deleted ones and apply the difference when a
 row's ``search_text`` changes, whichever code wrote it. Bulk loads that bypass triggers (COPY with
-``session_replication_role = replica``, see :mod:`registers.synthetic`) call :func:`count_works`.
+``session_replication_role = replica``, see :mod:`demo.synthetic`) call :func:`count_works`.
 The SQL functions behind them are created by the migration ``search_vocabulary``.
 """
 

@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from registers.bench import free_port, wait_healthy
+from demo.bench.harness import free_port, wait_healthy
 from udp.embedded_db import embedded_server_pid, stop_embedded_database
 
 ROOT = Path(__file__).resolve().parent.parent

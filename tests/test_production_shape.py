@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from registers.bench import database_url, free_port, wait_healthy
+from demo.bench.harness import database_url, free_port, wait_healthy
 
 ROOT = Path(__file__).resolve().parent.parent
 COMPOSE = yaml.safe_load((ROOT / "docker-compose.yml").read_text())

@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "licensing",
     "distribution",
     "reporting",
+    "demo",
 ]
 
 MIDDLEWARE = [

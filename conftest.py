@@ -1,0 +1,36 @@
+"""Fixtures shared by the tests of every app (each app keeps its tests in its own ``tests/`` folder)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from registers.models import Area
+from tests.personas import Personas, make_personas
+
+pytest_plugins = ["tests.statute"]
+
+
+@pytest.fixture
+def personas(db: Any) -> Personas:
+    return make_personas()
+
+
+@pytest.fixture(autouse=True)
+def _reference_data(request: Any) -> None:
+    """Transactional tests (live server, Celery worker threads) flush every table when they end,
+    including the reference data the migrations loaded (areas, user categories): put it back."""
+    names = set(request.fixturenames)
+    if names & {"transactional_db", "live_server"}:
+        request.getfixturevalue("transactional_db")
+    elif "db" in names or request.node.get_closest_marker("django_db"):
+        request.getfixturevalue("db")
+    else:
+        return
+    if not Area.objects.exists():
+        import importlib
+
+        from django.apps import apps
+
+        importlib.import_module("registers.migrations.0002_reference_data").load(apps, None)

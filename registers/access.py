@@ -23,41 +23,41 @@ from django.http import Http404
 from registers.models import CMO, Licensee, Mandate, Party, Work, WorkContributor
 from registers.models.contracts import MandateStatus
 from registers.models.parties import PartyQuerySet
+from udp.accounts import roles
+from udp.accounts.roles import Actor
 
 
-def _is(user: Any, attr: str) -> bool:
-    return bool(getattr(user, "is_authenticated", False) and getattr(user, attr, False))
-
-
-def member_parties(cmo: CMO | int) -> PartyQuerySet:
+def member_parties(cmo: CMO | int | None) -> PartyQuerySet:
     """Parties a CMO acts for: an active mandate to it, or entered into the register by it."""
-    cmo_id = cmo if isinstance(cmo, int) else cmo.pk
+    cmo_id = cmo if isinstance(cmo, int) or cmo is None else cmo.pk
+    if cmo_id is None:
+        return Party.objects.none()
     mandated = Mandate.objects.filter(holder=OuterRef("pk"), cmo_id=cmo_id, status=MandateStatus.ACTIVE)
     parties: PartyQuerySet = Party.objects.filter(Q(registered_by_cmo_id=cmo_id) | Exists(mandated))
     return parties
 
 
-def own_party_ids(user: Any) -> list[int]:
-    return [user.party_id] if _is(user, "is_holder") and user.party_id else []
+def own_party_ids(user: Actor) -> list[int]:
+    return [user.party_id] if roles.is_holder(user) and user.party_id else []
 
 
-def parties_editable_by(user: Any) -> QuerySet[Party]:
-    if _is(user, "is_operator"):
+def parties_editable_by(user: Actor) -> QuerySet[Party]:
+    if roles.is_operator(user):
         return Party.objects.all()
-    if _is(user, "is_cmo_staff"):
+    if roles.is_cmo_staff(user):
         return member_parties(user.cmo_id)
-    if _is(user, "is_holder"):
+    if roles.is_holder(user):
         return Party.objects.filter(pk__in=own_party_ids(user))
     return Party.objects.none()
 
 
-def parties_visible_to(user: Any) -> PartyQuerySet:
-    if _is(user, "is_operator") or _is(user, "is_regulator"):
+def parties_visible_to(user: Actor) -> PartyQuerySet:
+    if roles.is_operator(user) or roles.is_regulator(user):
         return Party.objects.all()
     return Party.objects.filter(Q(verified=True) | Q(pk__in=parties_editable_by(user).values("pk")))
 
 
-def can_see_confidential(user: Any, party: Party) -> bool:
+def can_see_confidential(user: Actor, party: Party) -> bool:
     """The party itself, its CMO and the operator see IIN, bank details, address and birth date.
 
     The regulator sees them only through :func:`registers.actions.reveal_confidential`, which records why.
@@ -65,23 +65,23 @@ def can_see_confidential(user: Any, party: Party) -> bool:
     return parties_editable_by(user).filter(pk=party.pk).exists()
 
 
-def works_editable_by(user: Any) -> QuerySet[Work]:
-    if _is(user, "is_operator"):
+def works_editable_by(user: Actor) -> QuerySet[Work]:
+    if roles.is_operator(user):
         return Work.objects.all()
-    if _is(user, "is_cmo_staff"):
+    if roles.is_cmo_staff(user):
         members = member_parties(user.cmo_id).values("pk")
         contributes = WorkContributor.objects.filter(work=OuterRef("pk"), party__in=members)
         return Work.objects.filter(Q(registered_by_cmo_id=user.cmo_id) | Exists(contributes))
-    if _is(user, "is_holder"):
+    if roles.is_holder(user):
         contributes = WorkContributor.objects.filter(work=OuterRef("pk"), party_id__in=own_party_ids(user))
         return Work.objects.filter(Q(submitted_by=user) | Exists(contributes))
     return Work.objects.none()
 
 
-def works_visible_to(user: Any) -> QuerySet[Work]:
-    if _is(user, "is_operator") or _is(user, "is_regulator"):
+def works_visible_to(user: Actor) -> QuerySet[Work]:
+    if roles.is_operator(user) or roles.is_regulator(user):
         return Work.objects.all()
-    if getattr(user, "is_authenticated", False):
+    if roles.signed_in(user):
         return Work.objects.filter(
             Q(public=True) | Q(pk__in=works_editable_by(user).values("pk")) | Q(submitted_by=user)
         )
@@ -95,44 +95,44 @@ def _get(queryset: QuerySet[Any], pk: Any) -> Any:
         raise Http404 from None
 
 
-def get_work_for_user(user: Any, pk: Any, *, write: bool = False) -> Work:
+def get_work_for_user(user: Actor, pk: Any, *, write: bool = False) -> Work:
     return _get(works_editable_by(user) if write else works_visible_to(user), pk)
 
 
-def get_party_for_user(user: Any, pk: Any, *, write: bool = False) -> Party:
+def get_party_for_user(user: Actor, pk: Any, *, write: bool = False) -> Party:
     return _get(parties_editable_by(user) if write else parties_visible_to(user), pk)
 
 
-def cmos_editable_by(user: Any) -> QuerySet[CMO]:
-    if _is(user, "is_operator"):
+def cmos_editable_by(user: Actor) -> QuerySet[CMO]:
+    if roles.is_operator(user):
         return CMO.objects.all()
-    if _is(user, "is_cmo_staff") and user.role == "cmo_admin":
+    if roles.is_cmo_admin(user) and user.cmo_id is not None:
         return CMO.objects.filter(pk=user.cmo_id)
     return CMO.objects.none()
 
 
-def get_cmo_for_user(user: Any, pk: Any, *, write: bool = False) -> CMO:
+def get_cmo_for_user(user: Actor, pk: Any, *, write: bool = False) -> CMO:
     return _get(cmos_editable_by(user) if write else CMO.objects.all(), pk)
 
 
-def licensees_editable_by(user: Any) -> QuerySet[Licensee]:
-    if _is(user, "is_operator"):
+def licensees_editable_by(user: Actor) -> QuerySet[Licensee]:
+    if roles.is_operator(user):
         return Licensee.objects.all()
-    if _is(user, "is_licensee") and user.licensee_id:
+    if roles.is_licensee(user) and user.licensee_id:
         return Licensee.objects.filter(pk=user.licensee_id)
     return Licensee.objects.none()
 
 
-def licensees_visible_to(user: Any) -> QuerySet[Licensee]:
-    if _is(user, "is_operator") or _is(user, "is_regulator") or _is(user, "is_cmo_staff"):
+def licensees_visible_to(user: Actor) -> QuerySet[Licensee]:
+    if roles.is_operator(user) or roles.is_regulator(user) or roles.is_cmo_staff(user):
         return Licensee.objects.all()
     return Licensee.objects.filter(Q(verified=True) | Q(pk__in=licensees_editable_by(user).values("pk")))
 
 
-def get_licensee_for_user(user: Any, pk: Any, *, write: bool = False) -> Licensee:
+def get_licensee_for_user(user: Actor, pk: Any, *, write: bool = False) -> Licensee:
     return _get(licensees_editable_by(user) if write else licensees_visible_to(user), pk)
 
 
-def requires_reason(user: Any, obj: Party | Work | CMO | Licensee) -> bool:
+def requires_reason(user: Actor, obj: Party | Work | CMO | Licensee) -> bool:
     """The operator must give a reason for every change; owners and their CMO need not."""
-    return _is(user, "is_operator")
+    return roles.is_operator(user)

@@ -7,16 +7,13 @@ keep derived fields (protection term, search text) in step.
 
 from __future__ import annotations
 
-import contextlib
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-import pghistory
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -44,19 +41,9 @@ from registers.term import (
     work_protection,
 )
 from udp import audit, identifiers
-
-
-@contextlib.contextmanager
-def audited(by: Any, reason: audit.ReasonLike = "", *, obj: Any = None) -> Iterator[None]:
-    """Run a write in one transaction with its history context; the operator must give a reason.
-
-    ``reason`` is text a person typed (kept as typed) or an :class:`udp.audit.Reason` the platform
-    states (kept as a code, read in each reader's language).
-    """
-    if obj is not None and access.requires_reason(by, obj) and not audit.is_given(reason):
-        raise ValidationError({"reason": _("The operator must give a reason for every change.")})
-    with transaction.atomic(), pghistory.context(user=getattr(by, "pk", None), **audit.context(reason)):
-        yield
+from udp.accounts import roles
+from udp.accounts.roles import Actor
+from udp.audit import audited
 
 
 @dataclass
@@ -352,7 +339,7 @@ def _replace_contributors(work: Work, contributors: Sequence[ContributorInput]) 
 
 def register_work(
     *,
-    by: Any,
+    by: Actor,
     kind: str = WorkKind.MUSICAL,
     title: str,
     contributors: Sequence[ContributorInput],
@@ -378,11 +365,11 @@ def register_work(
     to_confirm = claims.check_registration(by=by, party_ids=[c.party.pk for c in contributors])
     with audited(by, reason):
         work = Work(kind=kind, title=title.strip(), **fields)
-        if getattr(by, "is_authenticated", False):
+        if roles.signed_in(by):
             work.submitted_by = by
-            if getattr(by, "is_cmo_staff", False):
+            if roles.is_cmo_staff(by):
                 work.registered_by_cmo_id = by.cmo_id
-            work.public = bool(getattr(by, "is_approved", False))
+            work.public = roles.is_approved(by)
         if to_confirm:
             work.public, work.claims_status = False, ClaimsStatus.AWAITING
         work.full_clean(exclude=["search_text", "submitted_by", "registered_by_cmo"])
@@ -414,7 +401,7 @@ class WorkChange:
 def change_work(
     work: Work,
     *,
-    by: Any,
+    by: Actor,
     reason: audit.ReasonLike = "",
     contributors: Sequence[ContributorInput] | None = None,
     alternate_titles: Iterable[Any] | None = None,
@@ -437,7 +424,7 @@ def change_work(
         touched = claims.touched_parties(claims.current_rows(work), claims.contributor_rows(contributors))
     answerers = claims.answerers_for_work_change(work, by=by, field_changes=field_changes, touched=touched)
     if not answerers:
-        with audited(by, reason, obj=work):
+        with audited(by, reason, reason_required=access.requires_reason(by, work)):
             apply_work_change(
                 work, fields=fields, alternate_titles=alternate_titles, contributors=contributors
             )
@@ -487,17 +474,17 @@ def apply_work_change(
     return work
 
 
-def create_party(*, by: Any, reason: audit.ReasonLike = "", **fields: Any) -> Party:
+def create_party(*, by: Actor, reason: audit.ReasonLike = "", **fields: Any) -> Party:
     with audited(by, reason):
         party = Party(**fields)
-        if getattr(by, "is_cmo_staff", False) and party.registered_by_cmo_id is None:
+        if roles.is_cmo_staff(by) and party.registered_by_cmo_id is None:
             party.registered_by_cmo_id = by.cmo_id
         party.full_clean()
         party.save()
     return party
 
 
-def update_party(party: Party, *, by: Any, reason: str = "", **fields: Any) -> Party:
+def update_party(party: Party, *, by: Actor, reason: str = "", **fields: Any) -> Party:
     """Change a party's fields; legal-status facts from anyone but the operator become a proposal.
 
     Returns the party; :func:`propose_party_facts` tells whether facts were held for confirmation.
@@ -506,7 +493,7 @@ def update_party(party: Party, *, by: Any, reason: str = "", **fields: Any) -> P
     return party
 
 
-def update_party_with_facts(party: Party, *, by: Any, reason: str = "", **fields: Any) -> Any:
+def update_party_with_facts(party: Party, *, by: Actor, reason: str = "", **fields: Any) -> Any:
     """As :func:`update_party`; returns the proposal of legal-status facts, if any was opened."""
     from registers import claims
     from registers.models import ProposalKind
@@ -516,7 +503,7 @@ def update_party_with_facts(party: Party, *, by: Any, reason: str = "", **fields
         for name in claims.LEGAL_STATUS_FIELDS
         if name in fields and claims._jsonable(fields[name]) != claims._jsonable(getattr(party, name))
     }
-    if not getattr(by, "is_operator", False) and facts:
+    if not roles.is_operator(by) and facts:
         candidate = Party.objects.get(pk=party.pk)
         for name, value in {**fields, **facts}.items():
             setattr(candidate, name, value)
@@ -533,7 +520,7 @@ def update_party_with_facts(party: Party, *, by: Any, reason: str = "", **fields
     else:
         fields.update(facts)
         proposal = None
-    with audited(by, reason, obj=party):
+    with audited(by, reason, reason_required=access.requires_reason(by, party)):
         apply_party_fields(party, fields)
     return proposal
 
@@ -551,11 +538,11 @@ def apply_party_fields(party: Party, fields: dict[str, Any]) -> Party:
     return party
 
 
-def reveal_confidential(party: Party, *, by: Any, reason: str) -> Any:
+def reveal_confidential(party: Party, *, by: Actor, reason: str) -> Any:
     """Record an official's reason for seeing a party's confidential data, and allow it."""
     from udp.accounts.models import ConfidentialAccess
 
-    if not (getattr(by, "is_regulator", False) or getattr(by, "is_operator", False)):
+    if not (roles.is_regulator(by) or roles.is_operator(by)):
         raise PermissionError("only officials reveal confidential data")
     if not reason.strip():
         raise ValidationError({"reason": _("Say why you need to see this person's confidential data.")})
@@ -582,7 +569,7 @@ class BankInput:
 def update_party_details(
     party: Party,
     *,
-    by: Any,
+    by: Actor,
     reason: str = "",
     fields: dict[str, Any] | None = None,
     pseudonyms: Iterable[str] | None = None,
@@ -593,7 +580,7 @@ def update_party_details(
     """Update a party's own fields and replace its pseudonyms, IPI names, primary bank account and heirs."""
     from registers.models import BankAccount, IPIName, Pseudonym, Succession
 
-    with audited(by, reason, obj=party):
+    with audited(by, reason, reason_required=access.requires_reason(by, party)):
         update_party_with_facts(party, by=by, reason=reason, **(fields or {}))
         if pseudonyms is not None:
             names = list(dict.fromkeys(n.strip() for n in pseudonyms if n.strip()))
@@ -640,7 +627,7 @@ def _replace_primary_bank_account(party: Party, bank: BankInput, model: Any) -> 
 def update_cmo_public_data(
     cmo: Any,
     *,
-    by: Any,
+    by: Actor,
     reason: str = "",
     fields: dict[str, Any],
     representatives: Sequence[dict[str, Any]] | None = None,
@@ -650,7 +637,7 @@ def update_cmo_public_data(
     editable = {"website", "public_email", "public_phone", "legal_address"}
     if fields.keys() - editable:
         raise ValueError(f"not editable by the CMO: {sorted(fields.keys() - editable)}")
-    with audited(by, reason, obj=cmo):
+    with audited(by, reason, reason_required=access.requires_reason(by, cmo)):
         for name, value in fields.items():
             setattr(cmo, name, value)
         cmo.full_clean()
@@ -667,12 +654,12 @@ def update_cmo_public_data(
 
 
 def save_licensee_location(
-    licensee: Any, *, by: Any, location: Any = None, reason: str = "", **fields: Any
+    licensee: Any, *, by: Actor, location: Any = None, reason: str = "", **fields: Any
 ) -> Any:
     """Add a place where a user uses works, or change one of its places."""
     from registers.models import LicenseeLocation
 
-    with audited(by, reason, obj=licensee):
+    with audited(by, reason, reason_required=access.requires_reason(by, licensee)):
         if location is None:
             location = LicenseeLocation(licensee=licensee)
         elif location.licensee_id != licensee.pk:
@@ -684,14 +671,14 @@ def save_licensee_location(
     return location
 
 
-def remove_licensee_location(location: Any, *, by: Any, reason: str = "") -> None:
-    with audited(by, reason, obj=location.licensee):
+def remove_licensee_location(location: Any, *, by: Actor, reason: str = "") -> None:
+    with audited(by, reason, reason_required=access.requires_reason(by, location.licensee)):
         location.delete()
 
 
 def register_cmo(
     *,
-    by: Any,
+    by: Actor,
     reason: str = "",
     short_name: str,
     party_fields: dict[str, Any],
@@ -701,7 +688,7 @@ def register_cmo(
     """The operator enters a CMO in the register: its legal entity (BIN) and its charter data."""
     from registers.models import CMO, PartyKind
 
-    if not getattr(by, "is_operator", False):
+    if not roles.is_operator(by):
         raise PermissionError("only the operator registers CMOs")
     with audited(by, reason):
         party = Party(kind=PartyKind.ENTITY, **party_fields)
@@ -716,9 +703,9 @@ def register_cmo(
 
 
 def update_cmo(
-    cmo: Any, *, by: Any, reason: str = "", areas: Iterable[Any] | None = None, **fields: Any
+    cmo: Any, *, by: Actor, reason: str = "", areas: Iterable[Any] | None = None, **fields: Any
 ) -> Any:
-    with audited(by, reason, obj=cmo):
+    with audited(by, reason, reason_required=access.requires_reason(by, cmo)):
         for name, value in fields.items():
             setattr(cmo, name, value)
         cmo.full_clean(exclude=["party"])

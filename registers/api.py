@@ -47,6 +47,7 @@ from registers.models import (
     WorkContributor,
 )
 from registers.models.contracts import ContractStatus
+from udp.accounts import roles
 from udp.accounts.api_auth import HasApiKeyScope, check_totp
 from udp.accounts.scopes import READ_REGISTERS, Scope
 from udp.core.pagination import NoCountPagination
@@ -431,7 +432,7 @@ class ObtainTokenView(GenericAPIView[Any]):
             )
         except DjangoValidationError as exc:
             raise exceptions.Throttled(detail=" ".join(exc.messages)) from exc
-        if user is None or not getattr(user, "is_approved", False):
+        if user is None or not roles.is_approved(user):
             raise exceptions.AuthenticationFailed(
                 _("Wrong e-mail or password, or the account is not approved.")
             )

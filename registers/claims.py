@@ -47,15 +47,22 @@ from registers.models import (
     ConflictKind,
     ConflictStatus,
     Decision,
+    Licensee,
     Mandate,
     Party,
     Proposal,
     ProposalAnswer,
     ProposalKind,
     ProposalStatus,
+    UserCategory,
     Work,
 )
 from registers.models.contracts import MandateStatus
+from udp.accounts import roles
+from udp.accounts.actions import notify, refuse_entry_claim
+from udp.accounts.models import Moderation, Role, User
+from udp.accounts.roles import Actor
+from udp.audit import audited
 
 #: Party fields that change a person's legal status (term of protection, identity).
 LEGAL_STATUS_FIELDS = ("death_date", "rehabilitated_on", "iin", "birth_date", "kind")
@@ -78,42 +85,34 @@ WORK_FIELDS = (
 )
 
 
-def _is(user: Any, attr: str) -> bool:
-    return bool(getattr(user, "is_authenticated", False) and getattr(user, attr, False))
-
-
 # --- who answers for what ----------------------------------------------------------------------
 
 
-def answerable_parties(user: Any) -> QuerySet[Party]:
+def answerable_parties(user: Actor | None) -> QuerySet[Party]:
     """The parties whose claims ``user`` answers for (not the operator's everything: see :func:`answers_for`)."""
     from registers.access import member_parties
 
-    if _is(user, "is_cmo_staff"):
+    if roles.is_cmo_staff(user):
         return Party.objects.filter(
             Q(pk__in=member_parties(user.cmo_id).values("pk")) | Q(cmo__pk=user.cmo_id)
         )
-    if _is(user, "is_holder") and user.party_id:
+    if roles.is_holder(user) and user.party_id:
         return Party.objects.filter(pk=user.party_id)
     return Party.objects.none()
 
 
-def answers_for(user: Any, party_id: int | None) -> bool:
+def answers_for(user: Actor | None, party_id: int | None) -> bool:
     """May ``user`` speak for ``party_id`` (``None``: for the expert organization)?"""
     if party_id is None:
-        return _is(user, "is_operator")
+        return roles.is_operator(user)
     return answerable_parties(user).filter(pk=party_id).exists()
 
 
 def parties_with_a_voice(party_ids: Iterable[int]) -> set[int]:
     """Those of ``party_ids`` that somebody other than the operator can speak for."""
-    from udp.accounts.models import Moderation, Role
-
     ids = set(party_ids)
     if not ids:
         return set()
-    from udp.accounts.models import User
-
     active = Mandate.objects.filter(holder=OuterRef("pk"), status=MandateStatus.ACTIVE)
     account = User.objects.filter(party=OuterRef("pk"), role=Role.HOLDER, moderation=Moderation.APPROVED)
     voiced = Party.objects.filter(pk__in=ids).filter(
@@ -127,20 +126,20 @@ def registrant_party_id(work: Work) -> int | None:
     if work.registered_by_cmo_id:
         return CMO.objects.filter(pk=work.registered_by_cmo_id).values_list("party_id", flat=True).first()
     submitter = work.submitted_by
-    if submitter is not None and submitter.role == "holder" and submitter.party_id:
+    if submitter is not None and submitter.holder_account and submitter.party_id:
         return int(submitter.party_id)
     return None
 
 
-def is_registrant(user: Any, work: Work) -> bool:
-    if _is(user, "is_operator"):
+def is_registrant(user: Actor, work: Work) -> bool:
+    if roles.is_operator(user):
         return True
     if work.registered_by_cmo_id:
-        return _is(user, "is_cmo_staff") and user.cmo_id == work.registered_by_cmo_id
+        return roles.is_cmo_staff(user) and user.cmo_id == work.registered_by_cmo_id
     if work.submitted_by_id is not None and work.submitted_by_id == getattr(user, "pk", None):
         return True
     registrant = registrant_party_id(work)
-    return registrant is not None and _is(user, "is_holder") and user.party_id == registrant
+    return registrant is not None and roles.is_holder(user) and user.party_id == registrant
 
 
 # --- snapshots and payloads ---------------------------------------------------------------------
@@ -234,10 +233,10 @@ def changed_fields(
 
 
 def answerers_for_work_change(
-    work: Work, *, by: Any, field_changes: dict[str, Any], touched: set[int]
+    work: Work, *, by: Actor, field_changes: dict[str, Any], touched: set[int]
 ) -> set[int | None]:
     """Whose acceptance a change needs (party ids; ``None`` is the expert organization). Empty: apply it."""
-    if _is(by, "is_operator"):
+    if roles.is_operator(by):
         return set()
     mine = set(answerable_parties(by).filter(pk__in=touched).values_list("pk", flat=True))
     registrant = registrant_party_id(work)
@@ -255,13 +254,13 @@ def answerers_for_work_change(
     return needed
 
 
-def check_registration(*, by: Any, party_ids: Sequence[int]) -> set[int]:
+def check_registration(*, by: Actor, party_ids: Sequence[int]) -> set[int]:
     """Refuse a registration on somebody else's behalf; return the named parties who must confirm it."""
-    if _is(by, "is_operator") or not party_ids:
+    if roles.is_operator(by) or not party_ids:
         return set()
     mine = set(answerable_parties(by).filter(pk__in=party_ids).values_list("pk", flat=True))
     if not mine:
-        if _is(by, "is_cmo_staff"):
+        if roles.is_cmo_staff(by):
             message = gettext_lazy(
                 "None of the contributors is a member of your CMO. A work is registered by its holders, "
                 "their CMO or the expert organization."
@@ -281,7 +280,7 @@ def check_registration(*, by: Any, party_ids: Sequence[int]) -> set[int]:
 def open_proposal(
     *,
     kind: str,
-    by: Any,
+    by: Actor,
     answerers: Iterable[int | None],
     work: Work | None = None,
     party: Party | None = None,
@@ -293,7 +292,7 @@ def open_proposal(
         kind=kind,
         work=work,
         party=party,
-        proposed_by=by if getattr(by, "is_authenticated", False) else None,
+        proposed_by=by if roles.signed_in(by) else None,
         payload=_jsonable(payload or {}),
         base=_jsonable(base or {}),
         note=note.strip(),
@@ -305,12 +304,12 @@ def open_proposal(
     return proposal
 
 
-def proposals_visible_to(user: Any) -> QuerySet[Proposal]:
-    if _is(user, "is_operator"):
+def proposals_visible_to(user: Actor) -> QuerySet[Proposal]:
+    if roles.is_operator(user):
         return Proposal.objects.all()
-    if _is(user, "is_regulator"):
+    if roles.is_regulator(user):
         return Proposal.objects.exclude(kind=ProposalKind.PARTY_FACTS)  # facts carry confidential data
-    if not getattr(user, "is_authenticated", False):
+    if not roles.signed_in(user):
         return Proposal.objects.none()
     mine = answerable_parties(user).values("pk")
     # a claimant of an existing entry sees nothing of that entry until the claim is granted
@@ -319,21 +318,21 @@ def proposals_visible_to(user: Any) -> QuerySet[Proposal]:
         | Q(answers__party__in=mine)
         | Q(party__in=mine)
     )
-    if _is(user, "is_cmo_staff"):
+    if roles.is_cmo_staff(user):
         q |= Q(proposed_by__cmo_id=user.cmo_id, proposed_by__role__in=["cmo_admin", "cmo_staff"])
     return Proposal.objects.filter(pk__in=Proposal.objects.filter(q).values("pk"))
 
 
-def conflicts_visible_to(user: Any) -> QuerySet[Conflict]:
+def conflicts_visible_to(user: Actor) -> QuerySet[Conflict]:
     """The operator and regulator see all; a party (or its CMO) the conflicts that name it; whoever
     opened a conflict (e.g. by a competing CWR registration), or their CMO, sees it too."""
-    if _is(user, "is_operator") or _is(user, "is_regulator"):
+    if roles.is_operator(user) or roles.is_regulator(user):
         return Conflict.objects.all()
-    if not getattr(user, "is_authenticated", False):
+    if not roles.signed_in(user):
         return Conflict.objects.none()
     mine = answerable_parties(user).values("pk")
     q = Q(parties__in=mine) | Q(opened_by=user)
-    if _is(user, "is_cmo_staff"):
+    if roles.is_cmo_staff(user):
         q |= Q(opened_by__cmo_id=user.cmo_id, opened_by__role__in=["cmo_admin", "cmo_staff"])
     return Conflict.objects.filter(pk__in=Conflict.objects.filter(q).values("pk"))
 
@@ -357,21 +356,19 @@ def conflict_text(conflict: Conflict) -> str:
         return str(message)
 
 
-def pending_answers_for(user: Any) -> QuerySet[ProposalAnswer]:
+def pending_answers_for(user: Actor) -> QuerySet[ProposalAnswer]:
     """Answers ``user`` may give now."""
     pending = ProposalAnswer.objects.filter(decision=Decision.PENDING, proposal__status=ProposalStatus.OPEN)
-    if _is(user, "is_operator"):
+    if roles.is_operator(user):
         return pending.filter(party__isnull=True)
     return pending.filter(party__in=answerable_parties(user).values("pk"))
 
 
 def answer(
-    proposal: Proposal, *, by: Any, accept: bool, note: str = "", party_id: int | None = -1
+    proposal: Proposal, *, by: User, accept: bool, note: str = "", party_id: int | None = -1
 ) -> Proposal:
     """Record ``by``'s answer for every party of the proposal it speaks for (or just ``party_id``)."""
-    from registers import actions
-
-    with transaction.atomic():
+    with audited(by, note):
         proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
         if not any(answers_for(by, a.party_id) for a in proposal.answers.all()):
             raise PermissionError("this account answers for none of the proposal's parties")
@@ -387,37 +384,36 @@ def answer(
         if any(a.party_id is None for a in mine) and not note.strip():
             raise ValidationError({"note": _("Say what evidence the decision rests on.")})
         now = timezone.now()
-        with actions.audited(by, note):
-            for a in mine:
-                a.decision = Decision.ACCEPTED if accept else Decision.REJECTED
-                a.decided_by, a.decided_at, a.note = by, now, note.strip()
-                a.save()
-            if not accept:
-                _reject(proposal, by=by, now=now)
-            elif (
-                proposal.kind == ProposalKind.ENTRY_CLAIM
-                or not proposal.answers.exclude(decision=Decision.ACCEPTED).exists()
-            ):  # an entry claim needs one proof: the operator's check or the registering CMO's
-                _apply(proposal, by=by, now=now)
+        for a in mine:
+            a.decision = Decision.ACCEPTED if accept else Decision.REJECTED
+            a.decided_by, a.decided_at, a.note = by, now, note.strip()
+            a.save()
+        if not accept:
+            _reject(proposal, by=by, now=now)
+        elif (
+            proposal.kind == ProposalKind.ENTRY_CLAIM
+            or not proposal.answers.exclude(decision=Decision.ACCEPTED).exists()
+        ):  # an entry claim needs one proof: the operator's check or the registering CMO's
+            _apply(proposal, by=by, now=now)
     return proposal
 
 
-def is_proposer(user: Any, proposal: Proposal) -> bool:
+def is_proposer(user: Actor, proposal: Proposal) -> bool:
     """The account that proposed it, or staff of the same CMO."""
     if proposal.proposed_by_id is not None and proposal.proposed_by_id == getattr(user, "pk", None):
         return True
     proposer = proposal.proposed_by
-    return _is(user, "is_cmo_staff") and proposer is not None and proposer.cmo_id == user.cmo_id
+    return roles.is_cmo_staff(user) and proposer is not None and proposer.cmo_id == user.cmo_id
 
 
-def may_answer(user: Any, proposal: Proposal) -> bool:
+def may_answer(user: Actor | None, proposal: Proposal) -> bool:
     """``user`` may give an answer now (for at least one party it speaks for)."""
     return proposal.status == ProposalStatus.OPEN and any(
         a.decision == Decision.PENDING and answers_for(user, a.party_id) for a in proposal.answers.all()
     )
 
 
-def may_withdraw(user: Any, proposal: Proposal) -> bool:
+def may_withdraw(user: Actor, proposal: Proposal) -> bool:
     return (
         proposal.status == ProposalStatus.OPEN
         and proposal.kind != ProposalKind.WORK_REGISTRATION
@@ -425,10 +421,8 @@ def may_withdraw(user: Any, proposal: Proposal) -> bool:
     )
 
 
-def withdraw(proposal: Proposal, *, by: Any) -> Proposal:
-    from registers import actions
-
-    with transaction.atomic():
+def withdraw(proposal: Proposal, *, by: User) -> Proposal:
+    with audited(by):
         proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
         if not is_proposer(by, proposal):
             raise PermissionError("only the proposer withdraws")
@@ -436,9 +430,8 @@ def withdraw(proposal: Proposal, *, by: Any) -> Proposal:
             raise ValidationError(_("This proposal is no longer open."))
         if proposal.kind == ProposalKind.WORK_REGISTRATION:
             raise ValidationError(_("A registration cannot be withdrawn; the holders it names answer it."))
-        with actions.audited(by):
-            proposal.status, proposal.decided_at = ProposalStatus.WITHDRAWN, timezone.now()
-            proposal.save(update_fields=["status", "decided_at"])
+        proposal.status, proposal.decided_at = ProposalStatus.WITHDRAWN, timezone.now()
+        proposal.save(update_fields=["status", "decided_at"])
     return proposal
 
 
@@ -457,13 +450,18 @@ def _touched_and_proposer(proposal: Proposal) -> set[int]:
     return ids
 
 
-def _reject(proposal: Proposal, *, by: Any, now: Any) -> None:
+def _claimant(proposal: Proposal) -> User:
+    """The account that claims an entry (an entry claim is always made by a person signing up)."""
+    if proposal.proposed_by is None:
+        raise ValueError(f"entry claim {proposal.pk} has no claimant")
+    return proposal.proposed_by
+
+
+def _reject(proposal: Proposal, *, by: User, now: Any) -> None:
     proposal.status, proposal.decided_at = ProposalStatus.REJECTED, now
     proposal.save(update_fields=["status", "decided_at"])
     if proposal.kind == ProposalKind.ENTRY_CLAIM:  # the entry stays as it is; the account is refused
-        from udp.accounts.actions import refuse_entry_claim
-
-        refuse_entry_claim(proposal.proposed_by, by=by)
+        refuse_entry_claim(_claimant(proposal), by=by)
         return
     kind = {
         ProposalKind.WORK_CHANGE: ConflictKind.DISPUTED_CHANGE,
@@ -494,7 +492,7 @@ def _decoded_fields(model: Any, fields: dict[str, Any]) -> dict[str, Any]:
     return {name: model._meta.get_field(name).to_python(value) for name, value in fields.items()}
 
 
-def _apply(proposal: Proposal, *, by: Any, now: Any) -> None:
+def _apply(proposal: Proposal, *, by: User, now: Any) -> None:
     from registers import actions
 
     if proposal.kind == ProposalKind.WORK_REGISTRATION:
@@ -550,10 +548,8 @@ def _apply(proposal: Proposal, *, by: Any, now: Any) -> None:
             contributors=contributors,
         )
     elif proposal.kind == ProposalKind.ENTRY_CLAIM:
-        from udp.accounts.actions import grant_entry_claim
-
-        grant_entry_claim(
-            proposal.proposed_by, Party.objects.get(pk=_id(proposal.party_id)), proposal.payload, by=by
+        _grant_entry_claim(
+            _claimant(proposal), Party.objects.get(pk=_id(proposal.party_id)), proposal.payload, by=by
         )
     elif proposal.kind == ProposalKind.PARTY_FACTS:
         party = Party.objects.select_for_update().get(pk=_id(proposal.party_id))
@@ -562,15 +558,36 @@ def _apply(proposal: Proposal, *, by: Any, now: Any) -> None:
     proposal.save(update_fields=["status", "decided_at"])
 
 
-def resolve_conflict(conflict: Conflict, *, by: Any, resolution: str) -> Conflict:
-    """The expert organization closes a conflict, saying how it was settled."""
-    from registers import actions
+def _grant_entry_claim(account: User, party: Party, payload: dict[str, Any], *, by: User) -> None:
+    """The claimant is proven to be the person (or organisation) of ``party``: link and approve the account.
 
-    if not _is(by, "is_operator"):
+    Part of accepting the claim (:func:`answer`), inside its transaction.
+    """
+    if payload.get("role") == Role.LICENSEE:
+        licensee = Licensee.objects.filter(party=party).first()
+        if licensee is None:
+            licensee = Licensee.objects.create(
+                party=party,
+                category=UserCategory.objects.get(pk=int(payload["category"])),
+                trade_name=payload.get("trade_name", ""),
+            )
+        account.licensee = licensee
+    else:
+        account.party = party
+    account.moderation = Moderation.APPROVED
+    account.moderated_by, account.moderated_at = by, timezone.now()
+    account.moderation_note = "entry claim granted"
+    account.save()
+    transaction.on_commit(lambda: notify(account, "approved", {"account": account}))
+
+
+def resolve_conflict(conflict: Conflict, *, by: User, resolution: str) -> Conflict:
+    """The expert organization closes a conflict, saying how it was settled."""
+    if not roles.is_operator(by):
         raise PermissionError("only the expert organization resolves conflicts")
     if not resolution.strip():
         raise ValidationError({"resolution": _("Say how the conflict was settled.")})
-    with actions.audited(by, resolution):
+    with audited(by, resolution):
         conflict = Conflict.objects.select_for_update().get(pk=conflict.pk)
         if conflict.status != ConflictStatus.OPEN:
             raise ValidationError(_("This conflict is already resolved."))

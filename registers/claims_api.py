@@ -16,6 +16,7 @@ from rest_framework.response import Response
 
 from registers import claims
 from registers.models import Conflict, Proposal, ProposalAnswer
+from udp.accounts import roles
 from udp.accounts.api_auth import HasApiKeyScope
 from udp.accounts.scopes import READ_REGISTERS, Scope
 
@@ -127,7 +128,12 @@ class ProposalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         data = DecisionSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         try:
-            claims.answer(proposal, by=request.user, accept=accept, note=data.validated_data["note"])
+            claims.answer(
+                proposal,
+                by=roles.acting_account(request.user),
+                accept=accept,
+                note=data.validated_data["note"],
+            )
         except PermissionError as exc:
             raise exceptions.PermissionDenied(str(exc)) from exc
         except DjangoValidationError as exc:
@@ -149,7 +155,7 @@ class ProposalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     def withdraw(self, request: Request, pk: Any = None) -> Response:
         proposal = self.get_object()
         try:
-            claims.withdraw(proposal, by=request.user)
+            claims.withdraw(proposal, by=roles.acting_account(request.user))
         except PermissionError as exc:
             raise exceptions.PermissionDenied(str(exc)) from exc
         except DjangoValidationError as exc:
@@ -182,7 +188,7 @@ class ConflictViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     @action(detail=True, methods=["post"])
     def resolve(self, request: Request, pk: Any = None) -> Response:
         conflict = self.get_object()
-        if not getattr(request.user, "is_operator", False):
+        if not roles.is_operator(request.user):
             raise exceptions.PermissionDenied(_("Only the expert organization resolves conflicts."))
         data = ResolutionSerializer(data=request.data)
         data.is_valid(raise_exception=True)

@@ -10,15 +10,18 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.forms import formset_factory
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from registers.actions import ContributorInput, validate_shares
-from registers.models import LicenseeLocation, Party, PartyKind, Role, UserCategory, WorkKind
+from registers.models import CMO, LicenseeLocation, Party, PartyKind, Role, UserCategory, WorkKind
 from registers.models.parties import SuccessionKind
 from udp import identifiers
+from udp.accounts.actions import STAFF_ROLES
 
 #: Right types a contributor row has a share field for.
 SHARE_FIELDS = (("pr", "PR"), ("mr", "MR"), ("sr", "SR"))
@@ -491,3 +494,28 @@ class LocationForm(forms.ModelForm):
 
     def location_fields(self) -> dict[str, Any]:
         return {name: self.cleaned_data[name] for name in self.Meta.fields}
+
+
+class StaffAccountForm(forms.Form):
+    """The operator opens an account for CMO staff, the authorized body or the operator."""
+
+    email = forms.EmailField(label=_("E-mail"))
+    full_name = forms.CharField(label=_("Full name"), max_length=200)
+    phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
+    role = forms.ChoiceField(
+        label=_("Role"),
+        choices=[(r.value, r.label) for r in STAFF_ROLES],
+    )
+    cmo = forms.ModelChoiceField(
+        label=_("CMO (for CMO administrators and staff)"), queryset=CMO.objects.all(), required=False
+    )
+    language = forms.ChoiceField(
+        label=_("Language of the e-mails"),
+        choices=settings.LANGUAGES,
+        required=False,  # left out: the platform's language
+        help_text=_("The platform writes to this person in this language."),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["language"].initial = translation.get_language()

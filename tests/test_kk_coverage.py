@@ -312,6 +312,7 @@ def test_the_second_factor_and_the_account_pages_read_in_kazakh(
 def test_the_emails_a_kazakh_recipient_gets_read_in_kazakh(
     personas: Any, missed: MissedLookups, django_capture_on_commit_callbacks: Any
 ) -> None:
+    from registers import enrolment
     from udp.accounts import actions
     from udp.accounts.models import Moderation
 
@@ -325,7 +326,7 @@ def test_the_emails_a_kazakh_recipient_gets_read_in_kazakh(
         kazakh_client(applicant).post("/accounts/email/", {"action_send": "", "email": applicant.email})
         with django_capture_on_commit_callbacks(execute=True):
             actions.reject_account(applicant, by=personas.operator, reason="Атыңызды толық жазыңыз.")
-            actions.approve_account(applicant, by=personas.operator)
+            enrolment.approve_account(applicant, by=personas.operator)
             actions.create_staff_account(
                 by=personas.operator, email="kk-staff@kaz.kz", role=Role.CMO_STAFF, cmo=personas.cmo,
                 full_name="Асқар Беков", language="kk",

@@ -13,10 +13,17 @@ the reason. A reason is one of two things:
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import contextlib
+from collections.abc import Iterator, Mapping
 from typing import Any
 
+import pghistory
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.utils.functional import Promise
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 MESSAGES: dict[str, Promise] = {
@@ -59,6 +66,27 @@ def context(reason: ReasonLike | None) -> dict[str, Any]:
 
 def is_given(reason: ReasonLike | None) -> bool:
     return isinstance(reason, Reason) or bool((reason or "").strip())
+
+
+@contextlib.contextmanager
+def audited(
+    by: AbstractBaseUser | AnonymousUser | None,
+    reason: ReasonLike | None = None,
+    *,
+    reason_required: bool = False,
+) -> Iterator[None]:
+    """Run a write in one transaction whose history records who (``by``) and why (``reason``).
+
+    Every action wraps its writes in this, and nothing else opens a history context. ``reason`` is
+    text a person typed (kept as typed) or a :class:`Reason` the platform states (kept as a code, read
+    in each reader's language). ``reason_required``: the caller's rule says this person must give one
+    (the operator, for every change to somebody else's entry); without it the write is refused.
+    """
+    if reason_required and not is_given(reason):
+        raise ValidationError({"reason": gettext("The operator must give a reason for every change.")})
+    user = by.pk if by is not None and by.is_authenticated else None
+    with transaction.atomic(), pghistory.context(user=user, **context(reason)):
+        yield
 
 
 def reason_text(ctx: Mapping[str, Any] | None) -> str | None:

@@ -106,6 +106,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "udp.accounts.context.actor",
+                "registers.context.claims_waiting",
             ],
         },
     },
@@ -152,7 +153,7 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_ADAPTER = "udp.accounts.adapter.AccountAdapter"
-ACCOUNT_FORMS = {"signup": "udp.accounts.forms.SignupForm"}
+ACCOUNT_FORMS = {"signup": "registers.signup.SignupForm"}
 ACCOUNT_RATE_LIMITS = {
     # Per account (key: the e-mail) tight; per address generous, so that one attacker behind a
     # ministry's or a CMO's shared address cannot lock out everyone there. The login form, the token

@@ -22,15 +22,12 @@ from __future__ import annotations
 
 import json
 import tempfile
-from typing import IO, TYPE_CHECKING, Any
+from collections.abc import Sequence
+from typing import IO, Any, Protocol
 
 from django.utils import timezone, translation
 
 from registers.cwr.writer import Envelope
-from registers.importing.problems import MESSAGES
-
-if TYPE_CHECKING:
-    from registers.importing import WorkResult
 
 ACCEPTED, ACCEPTED_WITH_CHANGES, DUPLICATE, CONFLICT, REJECTED = "AS", "AC", "DU", "CO", "RJ"
 #: Statuses that register the transaction (the recipient creation number is given).
@@ -39,13 +36,62 @@ REGISTERED = frozenset({ACCEPTED, ACCEPTED_WITH_CHANGES})
 MAX_MESSAGES = 20
 
 
+#: The note on a transaction accepted by itself but not imported because the whole file was refused.
+REFUSED_NOTE = "Not imported: the file was refused because other lines are bad."
+
+
+class Problem(Protocol):
+    @property
+    def level(self) -> str: ...
+    @property
+    def line(self) -> int: ...
+    @property
+    def record(self) -> str: ...
+    @property
+    def field(self) -> str: ...
+    @property
+    def reason(self) -> str: ...
+
+
+class Row(Protocol):
+    @property
+    def group_id(self) -> int | None: ...
+    @property
+    def transaction_seq(self) -> int: ...
+    @property
+    def transaction_type(self) -> str: ...
+    @property
+    def record(self) -> str: ...
+    @property
+    def title(self) -> str: ...
+    @property
+    def ref(self) -> str: ...
+    @property
+    def line(self) -> int: ...
+    @property
+    def problems(self) -> Sequence[Problem]: ...
+
+
+class Outcome(Protocol):
+    """What the importer knows of one transaction once it is read and written (or not)."""
+
+    @property
+    def row(self) -> Row: ...
+    @property
+    def work(self) -> Any: ...
+    @property
+    def accepted(self) -> bool: ...
+    @property
+    def status(self) -> str: ...
+
+
 class AckLog:
     """The outcome of each transaction, kept on disk until the ACK file is written."""
 
     def __init__(self) -> None:
         self.entries: IO[str] = tempfile.TemporaryFile("w+", encoding="utf-8")  # noqa: SIM115
 
-    def add(self, result: WorkResult) -> None:
+    def add(self, result: Outcome) -> None:
         row = result.row
         entry = {
             "group": row.group_id or 1,
@@ -74,9 +120,7 @@ class AckLog:
             messages = entry["messages"]
             if entry["accepted"] and refused:
                 status = REJECTED
-                with translation.override("en"):
-                    note = str(MESSAGES["refused_note"])
-                messages = [*messages, ["note", entry["line"], entry["type"], "", note]]
+                messages = [*messages, ["note", entry["line"], entry["type"], "", REFUSED_NOTE]]
             envelope.add_transaction(seq, [_ack(entry, status, now), *_messages(entry, messages)])
         envelope.write_to(out)
 
@@ -84,7 +128,7 @@ class AckLog:
         self.entries.close()
 
 
-def _english(problem: Any) -> str:
+def _english(problem: Problem) -> str:
     with translation.override("en"):
         return problem.reason
 

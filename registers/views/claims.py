@@ -13,11 +13,12 @@ from django.utils.translation import gettext as _
 from registers import claims
 from registers.models import Conflict, Party, Proposal
 from udp.accounts.decorators import AuthedRequest, role_required
+from udp.accounts.roles import Actor
 
 claims_reader = role_required("is_holder", "is_cmo_staff", "is_operator", "is_regulator")
 
 
-def _proposals(user: Any) -> Any:
+def _proposals(user: Actor) -> Any:
     return claims.proposals_visible_to(user).select_related(
         "proposed_by__cmo", "proposed_by__party", "proposed_by__licensee__party", "work", "party"
     )

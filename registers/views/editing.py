@@ -29,8 +29,9 @@ from registers.forms import (
     name_fields_for,
 )
 from registers.models import Party, PartyKind, Work
+from udp.accounts import roles
 from udp.accounts.decorators import role_required
-from udp.accounts.roles import home_url_for
+from udp.accounts.roles import Actor, home_url_for
 
 editor_required = role_required("is_holder", "is_cmo_staff", "is_operator")
 party_creator_required = role_required("is_cmo_staff", "is_operator")
@@ -62,7 +63,7 @@ def party_lookup(request: HttpRequest) -> JsonResponse:
 # --- Works -------------------------------------------------------------------------------------
 
 
-def _allowed_parties(user: Any, work: Work | None) -> QuerySet[Party]:
+def _allowed_parties(user: Actor, work: Work | None) -> QuerySet[Party]:
     """Who may be picked as a contributor: parties the user sees, plus the work's current contributors."""
     visible = access.parties_visible_to(user)
     if work is None:
@@ -94,11 +95,11 @@ def _contributor_initial(work: Work) -> list[dict[str, Any]]:
     return rows
 
 
-def _holder_first_row(user: Any) -> list[dict[str, Any]]:
-    if user.is_holder and user.party_id:
+def _holder_first_row(user: Actor) -> list[dict[str, Any]]:
+    if roles.is_holder(user) and user.party is not None:
         return [
             {
-                "party": user.party_id,
+                "party": user.party.pk,
                 "party_label": user.party.name,
                 "role": "CA",
                 "pr": "100",
@@ -109,7 +110,7 @@ def _holder_first_row(user: Any) -> list[dict[str, Any]]:
     return []
 
 
-def _build_contributors(user: Any, formset: Any, reason: str) -> list[ContributorInput]:
+def _build_contributors(user: Actor, formset: Any, reason: str) -> list[ContributorInput]:
     """Turn filled rows into contributor inputs, creating a bare party for each new co-author's name."""
     contributors = []
     for form in formset.filled_forms():

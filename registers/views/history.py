@@ -38,6 +38,8 @@ from registers.models import (
     WorkContributor,
     WorkTitle,
 )
+from udp.accounts import roles
+from udp.accounts.roles import Actor
 
 EVENT_LIMIT = 1000
 
@@ -65,12 +67,12 @@ KINDS: dict[str, Kind] = {
 }
 
 
-def get_object_for_history(user: Any, kind: str, pk: int) -> tuple[Kind, Any]:
+def get_object_for_history(user: Actor, kind: str, pk: int) -> tuple[Kind, Any]:
     """The entry whose history ``user`` may read: the owner's, or any for the operator and the regulator."""
     spec = KINDS.get(kind)
     if spec is None:
         raise Http404
-    readable = spec.model.objects.all() if getattr(user, "is_regulator", False) else spec.editable_by(user)
+    readable = spec.model.objects.all() if roles.is_regulator(user) else spec.editable_by(user)
     try:
         return spec, readable.get(pk=pk)
     except spec.model.DoesNotExist:

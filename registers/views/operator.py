@@ -21,11 +21,13 @@ from django.views.decorators.http import require_POST
 
 from registers import access
 from registers.actions import reveal_confidential
+from registers.enrolment import approve_account
+from registers.forms import StaffAccountForm
 from registers.models import CMO, Licensee, Party, Work
 from registers.search import search_works
-from udp.accounts.actions import approve_account, create_staff_account, reject_account
+from udp.accounts.actions import create_staff_account, reject_account
 from udp.accounts.decorators import AuthedRequest, operator_required
-from udp.accounts.forms import RejectForm, RevealForm, StaffAccountForm
+from udp.accounts.forms import RejectForm, RevealForm
 from udp.accounts.models import SELF_SIGNUP_ROLES, ConfidentialAccess, Moderation, User
 from udp.accounts.selectors import pending_accounts, pending_applications
 
@@ -144,7 +146,7 @@ class Found:
     edit_url: str | None
 
 
-def find_entries(user: Any, kind: str, text: str, *, officials_prefix: str) -> list[Found]:
+def find_entries(user: User, kind: str, text: str, *, officials_prefix: str) -> list[Found]:
     """Register entries of one kind matching ``text``, with the pages an official may open for each."""
     text = text.strip()
     if not text:

@@ -1,4 +1,7 @@
-"""Writes on accounts: moderation of self-registered accounts, staff accounts, API keys."""
+"""Writes on accounts: moderation of self-registered accounts, staff accounts, API keys.
+
+What an account's approval does to its register entries is :mod:`registers.enrolment`'s.
+"""
 
 from __future__ import annotations
 
@@ -6,9 +9,8 @@ import datetime as dt
 import hashlib
 import secrets
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pghistory
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
@@ -19,12 +21,15 @@ from django.utils.crypto import get_random_string
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from registers.models import CMO, Licensee, Party, Work
 from udp.accounts.models import CMO_ROLES, ApiKey, Moderation, Role, User
 from udp.accounts.scopes import Scope
+from udp.audit import audited
+
+if TYPE_CHECKING:
+    from registers.models import CMO
 
 
-def _notify(account: User, template: str, context: dict[str, Any]) -> None:
+def notify(account: User, template: str, context: dict[str, Any]) -> None:
     """E-mail ``account`` in its own language (not in the language of whoever caused the e-mail)."""
     with translation.override(account.email_language):
         subject = render_to_string(f"accounts/email/{template}_subject.txt", context).strip()
@@ -32,56 +37,7 @@ def _notify(account: User, template: str, context: dict[str, Any]) -> None:
     send_mail(subject, body, None, [account.email])
 
 
-def approve_account(account: User, *, by: User, note: str = "") -> User:
-    """The operator has checked the sign-up form: the account becomes active and its entries public."""
-    if not by.is_operator:
-        raise PermissionError("only the operator moderates accounts")
-    from registers.models import Proposal, ProposalKind, ProposalStatus
-
-    if Proposal.objects.filter(
-        kind=ProposalKind.ENTRY_CLAIM, proposed_by=account, status=ProposalStatus.OPEN
-    ).exists():
-        raise ValidationError(
-            _("This account claims an entry already in the register: decide the claim under Proposals.")
-        )
-    with transaction.atomic(), pghistory.context(user=by.pk, reason=note or "account approved"):
-        account.moderation = Moderation.APPROVED
-        account.moderation_note = note
-        account.moderated_by = by
-        account.moderated_at = timezone.now()
-        account.save(update_fields=["moderation", "moderation_note", "moderated_by", "moderated_at"])
-        party_ids = [pk for pk in (account.party_id, getattr(account.licensee, "party_id", None)) if pk]
-        Party.objects.filter(pk__in=party_ids).update(verified=True)
-        if account.licensee_id:
-            Licensee.objects.filter(pk=account.licensee_id).update(verified=True)
-        Work.objects.filter(submitted_by=account).update(public=True)
-        transaction.on_commit(lambda: _notify(account, "approved", {"account": account}))
-    return account
-
-
-def grant_entry_claim(account: Any, party: Party, payload: dict[str, Any], *, by: Any) -> None:
-    """The claimant is proven to be the person (or organisation) of ``party``: link and approve the account."""
-    from registers.models import UserCategory
-
-    if payload.get("role") == Role.LICENSEE:
-        licensee = Licensee.objects.filter(party=party).first()
-        if licensee is None:
-            licensee = Licensee.objects.create(
-                party=party,
-                category=UserCategory.objects.get(pk=int(payload["category"])),
-                trade_name=payload.get("trade_name", ""),
-            )
-        account.licensee = licensee
-    else:
-        account.party = party
-    account.moderation = Moderation.APPROVED
-    account.moderated_by, account.moderated_at = by, timezone.now()
-    account.moderation_note = "entry claim granted"
-    account.save()
-    transaction.on_commit(lambda: _notify(account, "approved", {"account": account}))
-
-
-def refuse_entry_claim(account: Any, *, by: Any) -> None:
+def refuse_entry_claim(account: User, *, by: User) -> None:
     account.moderation = Moderation.REJECTED
     account.moderated_by, account.moderated_at = by, timezone.now()
     account.moderation_note = "entry claim refused"
@@ -90,7 +46,7 @@ def refuse_entry_claim(account: Any, *, by: Any) -> None:
         "We could not confirm that the entry in the register is yours. Contact the expert organization "
         "with a document proving your identity."
     )
-    transaction.on_commit(lambda: _notify(account, "rejected", {"account": account, "reason": reason}))
+    transaction.on_commit(lambda: notify(account, "rejected", {"account": account, "reason": reason}))
 
 
 def reject_account(account: User, *, by: User, reason: str) -> User:
@@ -98,13 +54,13 @@ def reject_account(account: User, *, by: User, reason: str) -> User:
         raise PermissionError("only the operator moderates accounts")
     if not reason.strip():
         raise ValidationError({"reason": _("Say what is wrong with the form, so the applicant can fix it.")})
-    with transaction.atomic(), pghistory.context(user=by.pk, reason=reason):
+    with audited(by, reason):
         account.moderation = Moderation.REJECTED
         account.moderation_note = reason.strip()
         account.moderated_by = by
         account.moderated_at = timezone.now()
         account.save(update_fields=["moderation", "moderation_note", "moderated_by", "moderated_at"])
-        transaction.on_commit(lambda: _notify(account, "rejected", {"account": account, "reason": reason}))
+        transaction.on_commit(lambda: notify(account, "rejected", {"account": account, "reason": reason}))
     return account
 
 
@@ -159,7 +115,7 @@ def create_staff_account(
         errors["email"] = _("An account with this e-mail address already exists.")
     if errors:
         raise ValidationError(errors)
-    with transaction.atomic(), pghistory.context(user=by.pk, reason=f"staff account created: {role}"):
+    with audited(by, f"staff account created: {role}"):
         account = User(
             email=email,
             full_name=full_name,
@@ -175,9 +131,7 @@ def create_staff_account(
         account.save()
         EmailAddress.objects.create(user=account, email=email, verified=True, primary=True)
         transaction.on_commit(
-            lambda: _notify(
-                account, "staff_created", {"account": account, "url": password_setup_url(account)}
-            )
+            lambda: notify(account, "staff_created", {"account": account, "url": password_setup_url(account)})
         )
     return account
 
@@ -219,7 +173,7 @@ def issue_api_key(
         raise ValidationError(errors)
     prefix = API_KEY_MARK + get_random_string(8, "abcdefghijklmnopqrstuvwxyz0123456789")
     key = f"{prefix}_{secrets.token_urlsafe(32)}"
-    with transaction.atomic(), pghistory.context(user=by.pk, reason=f"API key issued: {name.strip()}"):
+    with audited(by, f"API key issued: {name.strip()}"):
         api_key = ApiKey.objects.create(
             owner=by,
             role=by.role,
@@ -241,7 +195,7 @@ def revoke_api_key(api_key: ApiKey, *, by: User) -> ApiKey:
     """The owner, or the operator, withdraws a key; it answers 401 from now on. Revoking twice is a no-op."""
     if not (api_key.owner_id == by.pk or by.is_operator):
         raise PermissionError("only the owner or the operator revokes a key")
-    with transaction.atomic(), pghistory.context(user=by.pk, reason=f"API key revoked: {api_key.prefix}"):
+    with audited(by, f"API key revoked: {api_key.prefix}"):
         locked = ApiKey.objects.select_for_update().get(pk=api_key.pk)
         if locked.revoked_at is None:
             locked.revoked_at = timezone.now()

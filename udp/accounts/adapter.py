@@ -9,6 +9,7 @@ from django.http import HttpRequest
 from django.utils import translation
 from django.utils.translation import gettext, pgettext
 
+from udp.accounts.models import User
 from udp.accounts.roles import home_url_for
 
 
@@ -31,7 +32,7 @@ def current_language() -> str:
     return language if language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
 
 
-def recipient_language(email: str, user: Any = None) -> str:
+def recipient_language(email: str, user: User | None = None) -> str:
     """The language to write to ``email`` in: its account's, else the language of the page that sent it
     (a message to an address with no account answers the person who typed it)."""
     from udp.accounts.models import User
@@ -50,7 +51,7 @@ class AccountAdapter(DefaultAccountAdapter):
     def get_signup_redirect_url(self, request: HttpRequest) -> str:
         return home_url_for(request.user)
 
-    def save_user(self, request: HttpRequest, user: Any, form: Any, commit: bool = True) -> Any:
+    def save_user(self, request: HttpRequest, user: User, form: Any, commit: bool = True) -> Any:
         user = super().save_user(request, user, form, commit=False)
         user.full_name = form.cleaned_data.get("full_name", "")
         user.language = current_language()  # the language of the sign-up page

@@ -22,7 +22,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from udp.accounts import access, actions
+from udp.accounts import access, actions, roles
 from udp.accounts.api_auth import HasApiKeyScope, MFASessionAuthentication, check_totp
 from udp.accounts.models import ApiKey, User
 from udp.accounts.serializers import (
@@ -38,7 +38,7 @@ class IsApprovedAccount(permissions.BasePermission):
     message = _("The account is not approved.")
 
     def has_permission(self, request: Request, view: Any) -> bool:
-        return bool(getattr(request.user, "is_approved", False))
+        return roles.is_approved(request.user)
 
 
 def confirm_identity(request: Request, data: dict[str, Any]) -> None:

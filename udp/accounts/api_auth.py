@@ -28,21 +28,22 @@ from rest_framework.request import Request
 from rest_framework.settings import api_settings
 from rest_framework.throttling import SimpleRateThrottle
 
-from udp.accounts import mfa
+from udp.accounts import mfa, roles
 from udp.accounts.models import ApiKey
+from udp.accounts.roles import Actor
 from udp.accounts.scopes import Undeclared, required_scope
 
 
-def _check_owner(user: Any) -> None:
+def _check_owner(user: Actor) -> None:
     if mfa.mfa_missing(user):
         raise exceptions.AuthenticationFailed(
             _("This account must set up a second factor (an authenticator app) before it can use the API.")
         )
-    if not getattr(user, "is_approved", False):
+    if not roles.is_approved(user):
         raise exceptions.AuthenticationFailed(_("The account is not approved."))
 
 
-def check_totp(user: Any, code: str) -> None:
+def check_totp(user: Actor, code: str) -> None:
     """A valid code from the account's authenticator, counted by allauth's MFA rate limit."""
     from allauth.mfa.base.internal.flows import check_rate_limit
 

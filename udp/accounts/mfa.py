@@ -19,32 +19,35 @@ from allauth.account.internal.flows.login import get_authentication_records, rec
 from allauth.mfa.models import Authenticator
 from django.http import HttpRequest
 
+from udp.accounts import roles
+from udp.accounts.roles import Actor
 
-def has_totp(user: Any) -> bool:
+
+def has_totp(user: Actor) -> bool:
     return bool(
         getattr(user, "pk", None)
         and Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
     )
 
 
-def session_passed_mfa(request: HttpRequest, user: Any) -> bool:
+def session_passed_mfa(request: HttpRequest, user: Actor) -> bool:
     return any(record.get("method") == "mfa" for record in get_authentication_records(request, user))
 
 
-def mfa_missing(user: Any) -> bool:
+def mfa_missing(user: Actor | None) -> bool:
     """The account must have a second factor and has none."""
-    return bool(getattr(user, "needs_mfa", False)) and not has_totp(user)
+    return roles.signed_in(user) and user.needs_mfa and not has_totp(user)
 
 
-def session_blocked(request: HttpRequest, user: Any) -> bool:
+def session_blocked(request: HttpRequest, user: Actor | None) -> bool:
     """A signed-in account that must use a second factor and has not, in this session."""
-    if not getattr(user, "is_authenticated", False) or not getattr(user, "needs_mfa", False):
+    if not roles.signed_in(user) or not user.needs_mfa:
         return False
     return mfa_missing(user) or not session_passed_mfa(request, user)
 
 
 def record_activation(
-    sender: Any, request: HttpRequest | None = None, user: Any = None, **kwargs: Any
+    sender: Any, request: HttpRequest | None = None, user: Actor | None = None, **kwargs: Any
 ) -> None:
     """Activating an authenticator proves a fresh code in this session: count it as the second factor."""
     authenticator = kwargs.get("authenticator")

@@ -145,12 +145,26 @@ class User(AbstractUser):
         return self.is_approved and self.role in CMO_ROLES
 
     @property
+    def is_cmo_admin(self) -> bool:
+        return self.is_approved and self.role == Role.CMO_ADMIN
+
+    @property
     def is_holder(self) -> bool:
         return self.is_approved and self.role == Role.HOLDER
 
     @property
     def is_licensee(self) -> bool:
         return self.is_approved and self.role == Role.LICENSEE
+
+    @property
+    def holder_account(self) -> bool:
+        """An account of a rightsholder, approved or not."""
+        return self.role == Role.HOLDER
+
+    @property
+    def licensee_account(self) -> bool:
+        """An account of a music user, approved or not."""
+        return self.role == Role.LICENSEE
 
     @property
     def needs_mfa(self) -> bool:

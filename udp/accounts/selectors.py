@@ -9,7 +9,7 @@ from django.db.models import Exists, OuterRef, QuerySet
 from django.utils.functional import Promise
 
 from udp.accounts.forms import AccountType
-from udp.accounts.models import SELF_SIGNUP_ROLES, Moderation, Role, User
+from udp.accounts.models import SELF_SIGNUP_ROLES, Moderation, User
 
 
 def pending_accounts() -> QuerySet[User]:
@@ -36,7 +36,7 @@ class Application:
     @property
     def account_type(self) -> str | Promise:
         labels = dict(AccountType.CHOICES)
-        if self.account.role == Role.LICENSEE:
+        if self.account.licensee_account:
             return labels[AccountType.LICENSEE]
         if self.party is not None and not self.party.is_person:
             return labels[AccountType.HOLDER_ENTITY]

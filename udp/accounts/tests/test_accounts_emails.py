@@ -16,9 +16,9 @@ from django.conf import settings
 from django.core import mail
 from django.test import Client
 
+from registers import enrolment
 from tests import factories as f
 from tests.translation_audit import compile_pending
-from udp.accounts import actions
 from udp.accounts.models import Moderation, Role, User
 
 PLATFORM = {
@@ -127,7 +127,7 @@ def test_moderation_emails_go_in_the_applicants_language_whatever_the_operators(
     applicant.moderation = Moderation.PENDING
     applicant.save(update_fields=["moderation"])
     with django_capture_on_commit_callbacks(execute=True):
-        actions.approve_account(applicant, by=personas.operator)
+        enrolment.approve_account(applicant, by=personas.operator)
     assert mail.outbox[-1].subject == "Бірыңғай цифрлық платформадағы есептік жазбаңыз мақұлданды"
 
 
@@ -173,6 +173,6 @@ def test_an_account_with_no_language_is_written_to_in_the_platforms(
     assert applicant.language == ""
 
     with django_capture_on_commit_callbacks(execute=True):
-        actions.approve_account(applicant, by=personas.operator)
+        enrolment.approve_account(applicant, by=personas.operator)
 
     assert mail.outbox[-1].subject == "Ваша учетная запись на ЕЦП одобрена"

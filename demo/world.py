@@ -14,10 +14,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-import pghistory
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
-from django.db import transaction
 from stdnum import iban as std_iban
 
 from demo import wordlists as words
@@ -638,7 +636,7 @@ def seed_demo(log: Log = lambda s: None) -> Summary:
     import time
 
     world = DemoWorld(log)
-    with transaction.atomic(), pghistory.context(**audit.context(audit.Reason("demo_data"))):
+    with audit.audited(None, audit.Reason("demo_data")):
         for step in ("cmos", "holders", "reciprocals", "mandates", "users", "works", "logins"):
             began = time.monotonic()
             getattr(world, f"build_{step}")()

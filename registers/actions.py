@@ -22,6 +22,7 @@ from registers.models import (
     AUTHOR_ROLES,
     EmbodiedWork,
     Party,
+    PartyKind,
     PublisherLink,
     Role,
     Share,
@@ -81,6 +82,17 @@ class ContributorInput:
     territories: list[TerritoryInput] | None = None
     #: publishers representing this writer; ``None`` keeps what the register has
     publishers: list[PublisherLinkInput] | None = None
+
+
+@dataclass
+class NewCoauthorInput:
+    """A contributor the register does not know yet: entered as an unverified person by this name."""
+
+    names: dict[
+        str, str
+    ]  #: ``name_kk``, ``name_ru`` or ``name_lat``: the name in the script it is written in
+    role: str
+    shares: dict[str, Decimal] = field(default_factory=dict)
 
 
 @dataclass
@@ -454,6 +466,53 @@ def change_work(
     return WorkChange(work, proposal)
 
 
+def save_work(
+    work: Work | None,
+    *,
+    by: Actor,
+    reason: audit.ReasonLike = "",
+    title: str,
+    contributors: Sequence[ContributorInput | NewCoauthorInput],
+    alternate_titles: Iterable[Any] = (),
+    **fields: Any,
+) -> WorkChange:
+    """Register a work (``work`` is ``None``) or change one, as the work pages do, in one transaction.
+
+    Each co-author the register does not know yet is entered first, as an unverified person.
+    """
+    with audited(by, reason):
+        known = [
+            ContributorInput(
+                party=create_party(by=by, reason=reason, kind=PartyKind.PERSON, verified=False, **c.names),
+                role=c.role,
+                shares=c.shares,
+            )
+            if isinstance(c, NewCoauthorInput)
+            else c
+            for c in contributors
+        ]
+        if work is None:
+            return WorkChange(
+                register_work(
+                    by=by,
+                    reason=reason,
+                    title=title,
+                    contributors=known,
+                    alternate_titles=alternate_titles,
+                    **fields,
+                )
+            )
+        return change_work(
+            work,
+            by=by,
+            reason=reason,
+            title=title,
+            contributors=known,
+            alternate_titles=alternate_titles,
+            **fields,
+        )
+
+
 def apply_work_change(
     work: Work,
     *,
@@ -613,6 +672,17 @@ def update_party_details(
     return party
 
 
+def save_party(
+    party: Party | None, *, by: Actor, reason: str = "", fields: dict[str, Any], **details: Any
+) -> Party:
+    """Enter a party (``party`` is ``None``) or change one, with the details of
+    :func:`update_party_details`, in one transaction."""
+    with audited(by, reason):
+        if party is None:
+            party, fields = create_party(by=by, reason=reason, **fields), {}
+        return update_party_details(party, by=by, reason=reason, fields=fields, **details)
+
+
 def _replace_primary_bank_account(party: Party, bank: BankInput, model: Any) -> None:
     if not bank.iban.strip():
         party.bank_accounts.all().delete()
@@ -686,7 +756,7 @@ def register_cmo(
     **fields: Any,
 ) -> Any:
     """The operator enters a CMO in the register: its legal entity (BIN) and its charter data."""
-    from registers.models import CMO, PartyKind
+    from registers.models import CMO
 
     if not roles.is_operator(by):
         raise PermissionError("only the operator registers CMOs")
@@ -703,9 +773,18 @@ def register_cmo(
 
 
 def update_cmo(
-    cmo: Any, *, by: Actor, reason: str = "", areas: Iterable[Any] | None = None, **fields: Any
+    cmo: Any,
+    *,
+    by: Actor,
+    reason: str = "",
+    areas: Iterable[Any] | None = None,
+    party_fields: dict[str, Any] | None = None,
+    **fields: Any,
 ) -> Any:
+    """Change a CMO's register data and, with ``party_fields``, its legal entity's, in one transaction."""
     with audited(by, reason, reason_required=access.requires_reason(by, cmo)):
+        if party_fields is not None:
+            update_party(cmo.party, by=by, reason=reason, **party_fields)
         for name, value in fields.items():
             setattr(cmo, name, value)
         cmo.full_clean(exclude=["party"])

@@ -12,6 +12,8 @@ from typing import Any
 
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
+from django.conf import settings
+from django.test import Client
 
 from registers.actions import ContributorInput, register_work
 from registers.models import CMO, Area, Licensee, Party, PartyKind, UserCategory, Work
@@ -148,6 +150,16 @@ def login(client: Any, user: User) -> Any:
         ]
         session["account_authentication_methods_user"] = str(user.pk)
         session.save()
+    return client
+
+
+def signed_in(user: User, *, language: str | None = "en") -> Client:
+    """A test client signed in as ``user`` (see :func:`login`); with ``language``, pages answer in it
+    (messages are checked in the English source)."""
+    client = Client(headers={"accept-language": language}) if language else Client()
+    if language:
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    login(client, user)
     return client
 
 

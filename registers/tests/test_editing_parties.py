@@ -6,19 +6,12 @@ from typing import Any
 
 import pytest
 from django.apps import apps
-from django.test import Client
 from django.urls import reverse
 
 from registers.models import Party
 from tests import factories as f
 
 VALID_IBAN = "KZ86125KZT5004100100"
-
-
-def login(user: Any) -> Client:
-    client = Client(headers={"accept-language": "en"})  # messages are checked in the English source
-    f.login(client, user)
-    return client
 
 
 def party_post(party: Party | None = None, **changes: Any) -> dict[str, Any]:
@@ -51,7 +44,7 @@ def party_post(party: Party | None = None, **changes: Any) -> dict[str, Any]:
 def test_a_holder_edits_their_own_entry_with_pseudonyms_ipi_and_bank_account(personas):
     party = personas.holder_party
     ipi = f.make_ipi()
-    response = login(personas.holder).post(
+    response = f.signed_in(personas.holder).post(
         reverse("edit:party", args=[party.pk]),
         party_post(
             party, pseudonyms="Aika\nАйка", ipi_names=ipi, iban=VALID_IBAN, bank_name="Halyk", bic="hsbkkzkx"
@@ -65,14 +58,14 @@ def test_a_holder_edits_their_own_entry_with_pseudonyms_ipi_and_bank_account(per
 
 
 def test_a_holders_own_page_shows_their_iin(personas):
-    response = login(personas.holder).get(reverse("edit:party", args=[personas.holder_party.pk]))
+    response = f.signed_in(personas.holder).get(reverse("edit:party", args=[personas.holder_party.pk]))
     assert personas.holder_party.iin in response.content.decode()
 
 
 def test_a_wrong_iin_check_digit_is_named(personas):
     party = personas.holder_party
     wrong = party.iin[:11] + str((int(party.iin[11]) + 1) % 10)
-    response = login(personas.holder).post(
+    response = f.signed_in(personas.holder).post(
         reverse("edit:party", args=[party.pk]), party_post(party, iin=wrong)
     )
     assert response.status_code == 200
@@ -82,7 +75,7 @@ def test_a_wrong_iin_check_digit_is_named(personas):
 
 def test_a_wrong_iban_is_refused(personas):
     party = personas.holder_party
-    response = login(personas.holder).post(
+    response = f.signed_in(personas.holder).post(
         reverse("edit:party", args=[party.pk]), party_post(party, iban="KZ00125KZT5004100100")
     )
     assert "iban" in response.context["form"].errors
@@ -91,7 +84,7 @@ def test_a_wrong_iban_is_refused(personas):
 
 def test_a_holder_gets_404_on_the_other_holders_entry(personas):
     url = reverse("edit:party", args=[personas.other_party.pk])
-    client = login(personas.holder)
+    client = f.signed_in(personas.holder)
     assert client.get(url).status_code == 404
     assert client.post(url, party_post(personas.other_party, name_lat="Hijacked")).status_code == 404
     assert Party.objects.get(pk=personas.other_party.pk).name_lat == "Yerlan Akhmetov"
@@ -99,7 +92,7 @@ def test_a_holder_gets_404_on_the_other_holders_entry(personas):
 
 @pytest.mark.statute("A45-1.2-holders")
 def test_cmo_staff_edit_their_member_but_get_404_on_another_cmos_member(personas):
-    client = login(personas.cmo_staff)
+    client = f.signed_in(personas.cmo_staff)
     response = client.post(
         reverse("edit:party", args=[personas.holder_party.pk]),
         party_post(personas.holder_party, citizenship="kz", death_date=""),
@@ -111,7 +104,7 @@ def test_cmo_staff_edit_their_member_but_get_404_on_another_cmos_member(personas
 @pytest.mark.statute("A45-1.2-holders")
 def test_cmo_staff_register_a_member_who_then_belongs_to_the_cmo(personas):
     iin = f.make_iin()
-    response = login(personas.cmo_staff).post(
+    response = f.signed_in(personas.cmo_staff).post(
         reverse("edit:party_create"), party_post(name_kk="Жаңа Мүше", iin=iin, pseudonyms="Zhana")
     )
     assert response.status_code == 302
@@ -121,7 +114,7 @@ def test_cmo_staff_register_a_member_who_then_belongs_to_the_cmo(personas):
 
 
 def test_a_holder_cannot_register_other_parties(personas):
-    assert login(personas.holder).get(reverse("edit:party_create")).status_code == 403
+    assert f.signed_in(personas.holder).get(reverse("edit:party_create")).status_code == 403
 
 
 def test_an_heir_is_recorded_with_a_share(personas):
@@ -129,7 +122,7 @@ def test_an_heir_is_recorded_with_a_share(personas):
     data = party_post(personas.holder_party, **{
         "h-TOTAL_FORMS": "1", "h-0-successor": str(heir.pk), "h-0-successor_label": "Heir", "h-0-share": "50,5", "h-0-kind": "heir",
     })  # fmt: skip
-    response = login(personas.holder).post(reverse("edit:party", args=[personas.holder_party.pk]), data)
+    response = f.signed_in(personas.holder).post(reverse("edit:party", args=[personas.holder_party.pk]), data)
     assert response.status_code == 302
     succession = personas.holder_party.successions.get()
     assert (succession.successor, str(succession.share)) == (heir, "50.50")
@@ -139,7 +132,7 @@ def test_an_heir_is_recorded_with_a_share(personas):
 def test_the_operators_correction_of_a_party_needs_a_reason_which_is_recorded(personas):
     party = personas.other_party
     url = reverse("edit:party", args=[party.pk])
-    client = login(personas.operator)
+    client = f.signed_in(personas.operator)
     refused = client.post(url, party_post(party, name_lat="Yerlan Akhmetov Jr"))
     assert refused.status_code == 200 and "reason" in refused.context["form"].errors
     assert (

@@ -15,12 +15,6 @@ from registers.models import Party, Work
 from tests import factories as f
 
 
-def login(user: Any) -> Client:
-    client = Client(headers={"accept-language": "en"})  # messages are checked in the English source
-    f.login(client, user)
-    return client
-
-
 def work_post(title: str, rows: list[dict[str, Any]], **extra: Any) -> dict[str, Any]:
     data: dict[str, Any] = {
         "kind": "musical", "title": title, "alternate_titles": "", "iswc": "", "isrc": "", "isan": "",
@@ -40,7 +34,7 @@ def holder_work(personas: Any, title: str = "Сары арқа") -> Work:
 
 @pytest.mark.statute("A45-1.2-works")
 def test_a_holder_registers_a_work_with_a_new_co_author_and_both_are_stored(personas):
-    client = login(personas.holder)
+    client = f.signed_in(personas.holder)
     rows = [
         {"party": personas.holder_party.pk, "role": "C", "pr": "50", "mr": "50,5"},
         {"new_name": "Мұқағали Мақатаев", "role": "A", "pr": "50", "mr": "49.5"},
@@ -69,7 +63,7 @@ def test_a_co_author_picked_from_the_register_keeps_their_existing_entry(persona
         {"party": personas.holder_party.pk, "role": "A", "pr": "50"},
         {"party": existing.pk, "party_label": "Shamshi", "role": "C", "pr": "50"},
     ]
-    login(personas.holder).post(reverse("edit:work_create"), work_post("Менің Қазақстаным", rows))
+    f.signed_in(personas.holder).post(reverse("edit:work_create"), work_post("Менің Қазақстаным", rows))
     work = Work.objects.get(title="Менің Қазақстаным")
     assert set(work.contributors.values_list("party_id", flat=True)) == {
         personas.holder_party.pk,
@@ -83,7 +77,7 @@ def test_shares_summing_to_99_99_are_refused_naming_the_right_type(personas):
         {"party": personas.holder_party.pk, "pr": "50", "mr": "50"},
         {"new_name": "Co Author", "role": "A", "pr": "49.99", "mr": "50"},
     ]
-    response = login(personas.holder).post(reverse("edit:work_create"), work_post("Almost", rows))
+    response = f.signed_in(personas.holder).post(reverse("edit:work_create"), work_post("Almost", rows))
     assert response.status_code == 200
     assert "Shares for PR sum to 99.99 %" in response.content.decode()
     assert "Shares for MR" not in response.content.decode()
@@ -94,13 +88,13 @@ def test_shares_summing_to_99_99_are_refused_naming_the_right_type(personas):
 def test_a_party_outside_the_users_view_cannot_be_picked_by_id(personas):
     hidden = f.make_person(name_lat="Unverified Stranger", verified=False)
     rows = [{"party": hidden.pk, "pr": "100"}]
-    response = login(personas.holder).post(reverse("edit:work_create"), work_post("Sneaky", rows))
+    response = f.signed_in(personas.holder).post(reverse("edit:work_create"), work_post("Sneaky", rows))
     assert response.status_code == 200
     assert not Work.objects.filter(title="Sneaky").exists()
 
 
 def test_the_holder_is_prefilled_as_the_first_contributor(personas):
-    response = login(personas.holder).get(reverse("edit:work_create"))
+    response = f.signed_in(personas.holder).get(reverse("edit:work_create"))
     form = response.context["formset"].forms[0]
     assert form.initial["party"] == personas.holder_party.pk
     assert len(response.context["formset"].forms) == 4  # the holder's row plus three spare rows without JS
@@ -110,7 +104,7 @@ def test_the_holder_is_prefilled_as_the_first_contributor(personas):
 def test_a_holder_edits_their_own_work(personas):
     work = holder_work(personas)
     rows = [{"party": personas.holder_party.pk, "pr": "100", "sr": "100"}]
-    response = login(personas.holder).post(
+    response = f.signed_in(personas.holder).post(
         reverse("edit:work", args=[work.pk]), work_post("Сарыарқа", rows, creation_year="1998")
     )
     work.refresh_from_db()
@@ -121,7 +115,7 @@ def test_a_holder_edits_their_own_work(personas):
 
 def test_a_holder_gets_404_on_the_other_holders_work(personas):
     other = f.make_work(personas.other_holder, (personas.other_party, "CA", {"PR": Decimal("100")}))
-    client = login(personas.holder)
+    client = f.signed_in(personas.holder)
     assert client.get(reverse("edit:work", args=[other.pk])).status_code == 404
     assert client.post(reverse("edit:work", args=[other.pk]), work_post("Stolen", [])).status_code == 404
     assert Work.objects.get(pk=other.pk).title != "Stolen"
@@ -132,22 +126,22 @@ def test_cmo_staff_edit_their_members_work_but_not_another_cmos(personas):
         holder_work(personas),
         f.make_work(personas.other_holder, (personas.other_party, "CA", {"PR": Decimal("100")})),
     )
-    client = login(personas.cmo_staff)
+    client = f.signed_in(personas.cmo_staff)
     assert client.get(reverse("edit:work", args=[mine.pk])).status_code == 200
     assert client.get(reverse("edit:work", args=[theirs.pk])).status_code == 404
-    assert login(personas.other_cmo_staff).get(reverse("edit:work", args=[mine.pk])).status_code == 404
+    assert f.signed_in(personas.other_cmo_staff).get(reverse("edit:work", args=[mine.pk])).status_code == 404
 
 
 def test_a_work_registered_by_cmo_staff_belongs_to_the_cmo(personas):
     rows = [{"party": personas.holder_party.pk, "pr": "100"}]
-    login(personas.cmo_staff).post(reverse("edit:work_create"), work_post("Dombra", rows))
+    f.signed_in(personas.cmo_staff).post(reverse("edit:work_create"), work_post("Dombra", rows))
     assert Work.objects.get(title="Dombra").registered_by_cmo == personas.cmo
 
 
 @pytest.mark.statute("A9-2.1.4")
 def test_the_operators_change_needs_a_reason_and_the_reason_is_recorded(personas):
     work = holder_work(personas)
-    client = login(personas.operator)
+    client = f.signed_in(personas.operator)
     rows = [{"party": personas.holder_party.pk, "pr": "100"}]
     refused = client.post(reverse("edit:work", args=[work.pk]), work_post("Corrected title", rows))
     assert refused.status_code == 200 and "reason" in refused.context["form"].errors
@@ -170,7 +164,7 @@ def test_the_operators_change_needs_a_reason_and_the_reason_is_recorded(personas
 @pytest.mark.parametrize("persona", ["licensee", "regulator"])
 def test_other_roles_cannot_reach_the_entry_pages(personas, persona):
     work = holder_work(personas)
-    client = login(getattr(personas, persona))
+    client = f.signed_in(getattr(personas, persona))
     for url in (
         reverse("edit:work_create"),
         reverse("edit:work", args=[work.pk]),
@@ -197,7 +191,7 @@ def test_an_unapproved_holder_is_sent_to_the_pending_page(personas):
     pending = f.make_account("new@example.kz", "holder", party=f.make_person())
     pending.moderation = "pending"
     pending.save()
-    response = login(pending).get(reverse("edit:work_create"))
+    response = f.signed_in(pending).get(reverse("edit:work_create"))
     assert response.status_code == 302 and response["Location"] == reverse("account_pending")
 
 
@@ -206,7 +200,7 @@ def test_the_lookup_gives_public_names_and_ipi_but_nothing_confidential(personas
 
     ipi = f.make_ipi()
     IPIName.objects.create(party=personas.other_party, name_number=ipi)
-    response = login(personas.holder).get(reverse("edit:party_lookup"), {"q": "Akhmet"})
+    response = f.signed_in(personas.holder).get(reverse("edit:party_lookup"), {"q": "Akhmet"})
     [result] = response.json()["results"]
     assert result["id"] == personas.other_party.pk and result["ipi"] == [ipi]
     body = response.content.decode()
@@ -215,7 +209,10 @@ def test_the_lookup_gives_public_names_and_ipi_but_nothing_confidential(personas
 
 def test_the_lookup_hides_unverified_entries_of_others(personas):
     f.make_person(name_lat="Hidden Newcomer", verified=False)
-    assert login(personas.holder).get(reverse("edit:party_lookup"), {"q": "Hidden"}).json()["results"] == []
+    assert (
+        f.signed_in(personas.holder).get(reverse("edit:party_lookup"), {"q": "Hidden"}).json()["results"]
+        == []
+    )
 
 
 @pytest.mark.parametrize(

@@ -7,15 +7,10 @@ from registers.models import CMO, Area
 from tests import factories as f
 
 
-def _login(client, user):
-    f.login(client, user)
-    return client
-
-
 @pytest.mark.statute("A45-1.2-cmos")
 def test_the_operator_enters_a_cmo_with_its_bin_areas_and_charter_date(client, personas):
     bin_ = f.make_bin()
-    response = _login(client, personas.operator).post(
+    response = f.login(client, personas.operator).post(
         reverse("operator_cmos:create"),
         {
             "short_name": "AVTOR",
@@ -37,7 +32,7 @@ def test_the_operator_enters_a_cmo_with_its_bin_areas_and_charter_date(client, p
 
 
 def test_a_kazakh_cmo_without_a_valid_bin_is_refused_with_the_reason(client, personas):
-    response = _login(client, personas.operator).post(
+    response = f.login(client, personas.operator).post(
         reverse("operator_cmos:create"),
         {"short_name": "BAD", "name_ru": "Плохая", "bin": "123456789012", "country": "KZ", "reason": "x"},
     )
@@ -48,7 +43,7 @@ def test_a_kazakh_cmo_without_a_valid_bin_is_refused_with_the_reason(client, per
 
 def test_an_edit_without_a_reason_is_refused(client, personas):
     url = reverse("operator_cmos:edit", args=[personas.cmo.pk])
-    response = _login(client, personas.operator).post(
+    response = f.login(client, personas.operator).post(
         url, {"short_name": "KAZ2", "name_ru": "ОКУП KAZ", "bin": personas.cmo.party.bin, "country": "KZ"}
     )
     assert response.status_code == 200
@@ -58,7 +53,7 @@ def test_an_edit_without_a_reason_is_refused(client, personas):
 
 @pytest.mark.parametrize("who", ["holder", "cmo_admin", "other_cmo_staff", "licensee", "regulator"])
 def test_only_the_operator_keeps_the_cmo_register(client, personas, who):
-    response = _login(client, getattr(personas, who)).get(reverse("operator_cmos:create"))
+    response = f.login(client, getattr(personas, who)).get(reverse("operator_cmos:create"))
     assert response.status_code == 403
 
 
@@ -66,3 +61,24 @@ def test_an_anonymous_visitor_is_sent_to_log_in(client, personas):
     response = client.get(reverse("operator_cmos:list"))
     assert response.status_code == 302
     assert "/accounts/login/" in response["Location"]
+
+
+def test_an_edit_that_fails_on_the_cmo_leaves_its_legal_entity_unchanged_too(client, personas):
+    """The CMO and its legal entity change in one transaction: no half-applied edit."""
+    cmo, other = personas.cmo, personas.other_cmo
+    old_name = cmo.party.name_ru
+    response = f.login(client, personas.operator).post(
+        reverse("operator_cmos:edit", args=[cmo.pk]),
+        {
+            "short_name": other.short_name,  # taken: the CMO's own row is refused
+            "name_ru": "Новое имя ОКУП",
+            "bin": cmo.party.bin,
+            "country": "KZ",
+            "reason": "charter amended",
+        },
+    )
+    assert response.status_code == 200
+    cmo.refresh_from_db()
+    cmo.party.refresh_from_db()
+    assert cmo.short_name != other.short_name
+    assert cmo.party.name_ru == old_name

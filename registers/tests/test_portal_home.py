@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
 
 from django.test import Client
 from django.urls import reverse
@@ -11,14 +10,8 @@ from django.urls import reverse
 from tests import factories as f
 
 
-def login(user: Any) -> Client:
-    client = Client(headers={"accept-language": "en"})  # messages are checked in the English source
-    f.login(client, user)
-    return client
-
-
 def test_the_portal_shows_the_holders_own_entry_with_their_confidential_data(personas):
-    body = login(personas.holder).get(reverse("portal:home")).content.decode()
+    body = f.signed_in(personas.holder).get(reverse("portal:home")).content.decode()
     assert personas.holder_party.iin in body
     assert "Алматы, ул. Абая 1, кв. 2" in body
     assert reverse("edit:party", args=[personas.holder_party.pk]) in body
@@ -34,7 +27,7 @@ def test_the_portal_lists_the_holders_works_and_not_others(personas):
         (personas.other_party, "CA", {"PR": Decimal("100")}),
         title="Someone else's song",
     )
-    response = login(personas.holder).get(reverse("portal:home"))
+    response = f.signed_in(personas.holder).get(reverse("portal:home"))
     assert list(response.context["works"]) == [mine]
     body = response.content.decode()
     assert "Менің әнім" in body and "Someone else" not in body
@@ -43,7 +36,7 @@ def test_the_portal_lists_the_holders_works_and_not_others(personas):
 
 
 def test_the_portal_shows_the_managing_cmo_per_area_or_no_mandate(personas):
-    response = login(personas.holder).get(reverse("portal:home"))
+    response = f.signed_in(personas.holder).get(reverse("portal:home"))
     by_item = {row["area"].item: row["mandate"] for row in response.context["areas"]}
     assert by_item[1].cmo == personas.cmo
     assert by_item[7] is None
@@ -51,6 +44,6 @@ def test_the_portal_shows_the_managing_cmo_per_area_or_no_mandate(personas):
 
 
 def test_only_holders_enter_the_portal(personas):
-    assert login(personas.cmo_staff).get(reverse("portal:home")).status_code == 403
-    assert login(personas.licensee).get(reverse("portal:home")).status_code == 403
+    assert f.signed_in(personas.cmo_staff).get(reverse("portal:home")).status_code == 403
+    assert f.signed_in(personas.licensee).get(reverse("portal:home")).status_code == 403
     assert Client().get(reverse("portal:home")).status_code == 302

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from django.test import Client
 from django.urls import reverse
 
 from registers.models import LicenseeLocation, UserCategory
@@ -12,14 +9,8 @@ from tests import factories as f
 from udp.accounts.models import Role
 
 
-def login(user: Any) -> Client:
-    client = Client(headers={"accept-language": "en"})  # messages are checked in the English source
-    f.login(client, user)
-    return client
-
-
 def test_a_music_user_adds_edits_and_removes_a_location(personas):
-    client = login(personas.licensee)
+    client = f.signed_in(personas.licensee)
     category = UserCategory.objects.first()
     data = {
         "name": "Cafe Dombra",
@@ -43,7 +34,7 @@ def test_a_music_user_adds_edits_and_removes_a_location(personas):
 
 def test_a_location_area_must_be_positive(personas):
     data = {"name": "Shop", "city": "Astana", "area_m2": "0"}
-    response = login(personas.licensee).post(reverse("space:location_add"), data)
+    response = f.signed_in(personas.licensee).post(reverse("space:location_add"), data)
     assert response.status_code == 200
     assert not LicenseeLocation.objects.exists()
 
@@ -51,14 +42,14 @@ def test_a_location_area_must_be_positive(personas):
 def test_a_music_user_gets_404_on_another_users_location(personas):
     other = f.make_account("tv@example.kz", Role.LICENSEE, licensee=f.make_licensee())
     location = LicenseeLocation.objects.create(licensee=other.licensee, name="Studio", city="Almaty")
-    client = login(personas.licensee)
+    client = f.signed_in(personas.licensee)
     assert client.get(reverse("space:location_edit", args=[location.pk])).status_code == 404
     assert client.post(reverse("space:location_remove", args=[location.pk])).status_code == 404
     assert LicenseeLocation.objects.filter(pk=location.pk).exists()
 
 
 def test_the_space_shows_the_entry_and_links_to_the_public_work_search(personas):
-    body = login(personas.licensee).get(reverse("space:home")).content.decode()
+    body = f.signed_in(personas.licensee).get(reverse("space:home")).content.decode()
     assert "Radio Test LLP" in body or "ТОО Радио Тест" in body
     assert reverse("public:works") in body
-    assert login(personas.holder).get(reverse("space:home")).status_code == 403
+    assert f.signed_in(personas.holder).get(reverse("space:home")).status_code == 403

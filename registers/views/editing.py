@@ -10,7 +10,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -18,7 +17,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from registers import access, actions
-from registers.actions import BankInput, ContributorInput, SuccessionInput
+from registers.actions import BankInput, ContributorInput, NewCoauthorInput, SuccessionInput
 from registers.forms import (
     SHARE_FIELDS,
     ContributorFormSet,
@@ -28,7 +27,7 @@ from registers.forms import (
     lines,
     name_fields_for,
 )
-from registers.models import Party, PartyKind, Work
+from registers.models import Party, Work
 from udp.accounts import roles
 from udp.accounts.decorators import role_required
 from udp.accounts.roles import Actor, home_url_for
@@ -110,22 +109,17 @@ def _holder_first_row(user: Actor) -> list[dict[str, Any]]:
     return []
 
 
-def _build_contributors(user: Actor, formset: Any, reason: str) -> list[ContributorInput]:
-    """Turn filled rows into contributor inputs, creating a bare party for each new co-author's name."""
-    contributors = []
+def _contributor_inputs(formset: Any) -> list[ContributorInput | NewCoauthorInput]:
+    """The filled rows; a typed name instead of a chosen party is a co-author the register does not know."""
+    rows: list[ContributorInput | NewCoauthorInput] = []
     for form in formset.filled_forms():
         data = form.cleaned_data
-        party = data.get("party_obj")
-        if party is None:
-            party = actions.create_party(
-                by=user,
-                reason=reason,
-                kind=PartyKind.PERSON,
-                verified=False,
-                **name_fields_for(data["new_name"]),
-            )
-        contributors.append(ContributorInput(party=party, role=data["role"], shares=form.shares()))
-    return contributors
+        if data.get("party_obj") is None:
+            names = name_fields_for(data["new_name"])
+            rows.append(NewCoauthorInput(names=names, role=data["role"], shares=form.shares()))
+        else:
+            rows.append(ContributorInput(party=data["party_obj"], role=data["role"], shares=form.shares()))
+    return rows
 
 
 def _apply_errors(form: BaseForm, formset: Any, exc: ValidationError) -> None:
@@ -137,18 +131,17 @@ def _apply_errors(form: BaseForm, formset: Any, exc: ValidationError) -> None:
 
 
 def _save_work(request: HttpRequest, form: WorkForm, formset: Any, work: Work | None) -> Any:
-    data, reason = form.cleaned_data, form.cleaned_data.get("reason", "")
+    data = form.cleaned_data
     try:
-        with transaction.atomic():
-            contributors = _build_contributors(request.user, formset, reason)
-            common = {"by": request.user, "reason": reason, "title": data["title"], **form.work_fields()}
-            alternates = lines(data["alternate_titles"])
-            if work is None:
-                created = actions.register_work(
-                    contributors=contributors, alternate_titles=alternates, **common
-                )
-                return actions.WorkChange(created)
-            return actions.change_work(work, contributors=contributors, alternate_titles=alternates, **common)
+        return actions.save_work(
+            work,
+            by=request.user,
+            reason=data.get("reason", ""),
+            title=data["title"],
+            contributors=_contributor_inputs(formset),
+            alternate_titles=lines(data["alternate_titles"]),
+            **form.work_fields(),
+        )
     except ValidationError as exc:
         _apply_errors(form, formset, exc)
         return None
@@ -235,23 +228,18 @@ def _successions(formset: Any) -> list[SuccessionInput]:
 
 
 def _save_party(request: HttpRequest, form: PartyForm, formset: Any, party: Party | None) -> Party | None:
-    data, reason = form.cleaned_data, form.cleaned_data.get("reason", "")
-    fields = form.party_fields()
+    data = form.cleaned_data
     try:
-        with transaction.atomic():
-            if party is None:
-                party = actions.create_party(by=request.user, reason=reason, **fields)
-                fields = {}
-            return actions.update_party_details(
-                party,
-                by=request.user,
-                reason=reason,
-                fields=fields,
-                pseudonyms=lines(data["pseudonyms"]),
-                ipi_name_numbers=data["ipi_names"],
-                bank=BankInput(iban=data["iban"], bank_name=data["bank_name"], bic=data["bic"]),
-                successions=_successions(formset),
-            )
+        return actions.save_party(
+            party,
+            by=request.user,
+            reason=data.get("reason", ""),
+            fields=form.party_fields(),
+            pseudonyms=lines(data["pseudonyms"]),
+            ipi_name_numbers=data["ipi_names"],
+            bank=BankInput(iban=data["iban"], bank_name=data["bank_name"], bic=data["bic"]),
+            successions=_successions(formset),
+        )
     except ValidationError as exc:
         _apply_errors(form, formset, exc)
         return None

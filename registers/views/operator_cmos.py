@@ -89,8 +89,7 @@ def cmo_create(request: HttpRequest) -> HttpResponse:
                 by=request.user,
                 reason=data["reason"],
                 short_name=data["short_name"],
-                party_fields={k: data[k] for k in ("name_kk", "name_ru", "name_lat")}
-                | {"bin": data["bin"] or None},
+                party_fields=_party_fields(data),
                 areas=data["areas"],
                 **{k: data[k] for k in CMO_FIELDS},
                 **({"charter": data["charter"]} if data.get("charter") else {}),
@@ -118,19 +117,13 @@ def cmo_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            actions.update_party(
-                cmo.party,
-                by=request.user,
-                reason=data["reason"],
-                **{k: data[k] for k in ("name_kk", "name_ru", "name_lat")},
-                bin=data["bin"] or None,
-            )
             actions.update_cmo(
                 cmo,
                 by=request.user,
                 reason=data["reason"],
                 areas=data["areas"],
                 short_name=data["short_name"],
+                party_fields=_party_fields(data),
                 **{k: data[k] for k in CMO_FIELDS},
                 **({"charter": data["charter"]} if data.get("charter") else {}),
             )
@@ -140,6 +133,11 @@ def cmo_edit(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("The change is recorded."))
             return redirect("operator_cmos:edit", pk=cmo.pk)
     return render(request, "registers/operator_cmos/form.html", {"form": form, "cmo": cmo})
+
+
+def _party_fields(data: dict[str, Any]) -> dict[str, Any]:
+    """The CMO's legal entity as the form gives it."""
+    return {k: data[k] for k in ("name_kk", "name_ru", "name_lat")} | {"bin": data["bin"] or None}
 
 
 def _attach(form: forms.Form, exc: ValidationError) -> None:

@@ -12,7 +12,6 @@ from typing import Any
 import pytest
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -34,12 +33,6 @@ DANGEROUS = [
     "\r=1+1",
 ]
 TITLES = DANGEROUS[:5]  # the register strips a title's leading tab or carriage return
-
-
-def login(user: Any) -> Client:
-    client = Client()
-    f.login(client, user)
-    return client
 
 
 @pytest.fixture
@@ -69,7 +62,7 @@ def test_a_formula_like_value_is_prefixed_with_a_quote_and_read_back_as_itself()
 
 
 def test_the_csv_export_holds_no_cell_a_spreadsheet_would_run(personas: Any, dangerous_works: Any) -> None:
-    response = login(personas.holder).get(reverse("imports:export", args=["csv"]))
+    response = f.signed_in(personas.holder, language=None).get(reverse("imports:export", args=["csv"]))
 
     rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
     titles = {row["title"] for row in rows}
@@ -80,7 +73,7 @@ def test_the_csv_export_holds_no_cell_a_spreadsheet_would_run(personas: Any, dan
 
 
 def test_the_xlsx_export_holds_text_cells_only_never_a_formula(personas: Any, dangerous_works: Any) -> None:
-    response = login(personas.holder).get(reverse("imports:export", args=["xlsx"]))
+    response = f.signed_in(personas.holder, language=None).get(reverse("imports:export", args=["xlsx"]))
 
     sheet = load_workbook(io.BytesIO(response.content)).worksheets[0]
     cells = [cell for row in sheet.iter_rows() for cell in row if cell.value is not None]
@@ -114,7 +107,7 @@ def test_the_problems_csv_neutralises_what_the_uploader_wrote(
     personas: Any, settings: Any, tmp_path: Path
 ) -> None:
     settings.MEDIA_ROOT = tmp_path
-    client = login(personas.holder)
+    client = f.signed_in(personas.holder, language=None)
     data = b"work_ref,title,contributor_name,role\n=HYPERLINK(1),T,W,XX\n"
     client.post(reverse("imports:upload"), {"file": SimpleUploadedFile("w.csv", data), "policy": "keep_good"})
     batch = ImportBatch.objects.get()

@@ -60,7 +60,7 @@ from registers.models import (
 from registers.models.contracts import MandateStatus
 from udp.accounts import roles
 from udp.accounts.actions import notify, refuse_entry_claim
-from udp.accounts.models import Moderation, Role, User
+from udp.accounts.models import CMO_ROLES, Moderation, Role, User
 from udp.accounts.roles import Actor
 from udp.audit import audited
 
@@ -176,9 +176,12 @@ def contributor_rows(contributors: Iterable[Any]) -> list[dict[str, Any]]:
     return rows
 
 
-def current_rows(work: Work) -> list[dict[str, Any]]:
+def current_rows(work: Work, *, prefetched: bool = False) -> list[dict[str, Any]]:
+    """The work's contributors and shares as they are now (``prefetched``: as the caller's query
+    prefetched them, ``contributors__shares``, for a list that shows many works)."""
+    contributors = work.contributors.all() if prefetched else work.contributors.prefetch_related("shares")
     rows = []
-    for c in work.contributors.prefetch_related("shares").order_by("sequence", "id"):
+    for c in sorted(contributors, key=lambda c: (c.sequence, c.id)):
         rows.append(
             {
                 "party": c.party_id,
@@ -193,11 +196,15 @@ def current_rows(work: Work) -> list[dict[str, Any]]:
     return rows
 
 
-def snapshot(work: Work) -> dict[str, Any]:
+def snapshot(work: Work, *, prefetched: bool = False) -> dict[str, Any]:
+    """The work as a proposal compares it (``prefetched``: ``titles`` and ``contributors__shares``)."""
+    titles = (
+        [t.title for t in work.titles.all()] if prefetched else work.titles.values_list("title", flat=True)
+    )
     return {
         "fields": _jsonable({name: getattr(work, name) for name in WORK_FIELDS}),
-        "alternate_titles": sorted(work.titles.values_list("title", flat=True)),
-        "contributors": current_rows(work),
+        "alternate_titles": sorted(titles),
+        "contributors": current_rows(work, prefetched=prefetched),
     }
 
 
@@ -319,7 +326,7 @@ def proposals_visible_to(user: Actor) -> QuerySet[Proposal]:
         | Q(party__in=mine)
     )
     if roles.is_cmo_staff(user):
-        q |= Q(proposed_by__cmo_id=user.cmo_id, proposed_by__role__in=["cmo_admin", "cmo_staff"])
+        q |= Q(proposed_by__cmo_id=user.cmo_id, proposed_by__role__in=CMO_ROLES)
     return Proposal.objects.filter(pk__in=Proposal.objects.filter(q).values("pk"))
 
 

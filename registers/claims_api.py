@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
@@ -57,12 +57,15 @@ class ProposalSerializer(serializers.ModelSerializer[Proposal]):
     def get_current(self, proposal: Proposal) -> dict[str, Any] | None:
         if proposal.work_id is None:
             return None
-        return claims.snapshot(proposal.work) if proposal.work is not None else None
+        if proposal.work is None:
+            return None
+        return claims.snapshot(proposal.work, prefetched=bool(self.context.get("prefetched")))
 
     def get_you_may_answer(self, proposal: Proposal) -> bool:
-        request = self.context.get("request")
-        user = getattr(request, "user", None)
-        return claims.may_answer(user, proposal)
+        annotated: bool | None = getattr(proposal, "answerable_by_you", None)  # a list's one subquery
+        if annotated is not None:
+            return annotated
+        return claims.may_answer(getattr(self.context.get("request"), "user", None), proposal)
 
 
 class DecisionSerializer(serializers.Serializer[Any]):
@@ -112,6 +115,9 @@ class ProposalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     }
     queryset = Proposal.objects.none()
 
+    def get_serializer_context(self) -> dict[str, Any]:
+        return {**super().get_serializer_context(), "prefetched": True}  # see get_queryset
+
     def get_queryset(self) -> QuerySet[Proposal]:
         queryset = claims.proposals_visible_to(self.request.user).select_related(
             "proposed_by__cmo", "proposed_by__party", "proposed_by__licensee__party", "work"
@@ -119,8 +125,18 @@ class ProposalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         status = self.request.query_params.get("status")
         if status:
             queryset = queryset.filter(status=status)
-        return queryset.prefetch_related("answers__party", "answers__decided_by").order_by(
-            "-created_at", "-id"
+        answerable = claims.pending_answers_for(self.request.user).filter(proposal=OuterRef("pk"))
+        return (
+            queryset.annotate(answerable_by_you=Exists(answerable))
+            .prefetch_related(
+                "answers__party",
+                "answers__decided_by__cmo",
+                "answers__decided_by__party",
+                "answers__decided_by__licensee__party",
+                "work__contributors__shares",
+                "work__titles",
+            )
+            .order_by("-created_at", "-id")
         )
 
     def _decide(self, request: Request, accept: bool) -> Response:

@@ -1,0 +1,128 @@
+"""List pages and list endpoints cost the same number of queries for one row as for twenty.
+
+Each case builds one row and counts the queries of the page (after a first request that warms
+caches), then builds nineteen more and checks the page costs no more: a query per row (N+1) fails.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from registers.models import Work
+from tests import factories as f
+from tests.personas import Personas, mandate_to
+from udp.accounts.models import Moderation, Role
+
+HUNDRED = {"PR": Decimal("100")}
+
+
+def _work(p: Personas, n: int) -> None:
+    f.make_work(p.operator, (f.make_person(name_ru=f"Автор {n}"), "CA", HUNDRED), title=f"Песня {n}")
+
+
+def _member_work(p: Personas, n: int) -> None:
+    member = f.make_person(name_ru=f"Член {n}", registered_by_cmo=p.cmo)
+    f.make_work(p.cmo_staff, (member, "CA", HUNDRED), title=f"Песня члена {n}")
+
+
+def _holder(p: Personas, n: int) -> None:
+    f.make_person(name_ru=f"Правообладатель {n}")
+
+
+def _member(p: Personas, n: int) -> None:
+    mandate_to(f.make_person(name_ru=f"Член {n}"), p.cmo, area_item=1)
+
+
+def _cmo(p: Personas, n: int) -> None:
+    f.make_cmo(f"C{n:02d}")
+
+
+def _licensee(p: Personas, n: int) -> None:
+    f.make_licensee(trade_name=f"Радио {n}")
+
+
+def _applicant(p: Personas, n: int) -> None:
+    account = f.make_account(f"applicant{n}@example.kz", Role.HOLDER, party=f.make_person(verified=False))
+    account.moderation = Moderation.PENDING
+    account.save()
+
+
+def _staff(p: Personas, n: int) -> None:
+    f.make_account(f"staff{n}@kaz.kz", Role.CMO_STAFF, cmo=p.cmo, mfa=False)
+
+
+def _contract(p: Personas, n: int) -> None:
+    mandate_to(f.make_person(name_ru=f"Доверитель {n}"), p.cmo, area_item=1)
+
+
+def _proposal(p: Personas, n: int) -> None:
+    """A registration the other holder must confirm: a proposal in the operator's and holders' queues."""
+    f.make_work(
+        p.holder,
+        (p.holder_party, "CA", {"PR": Decimal("50")}),
+        (p.other_party, "CA", {"PR": Decimal("50")}),
+        title=f"Совместная {n}",
+    )
+
+
+#: (URL, who asks, how a row is made)
+CASES: list[tuple[str, str | None, Callable[[Personas, int], None]]] = [
+    ("/works/?q=Песня", None, _work),
+    ("/holders/", None, _holder),
+    ("/cmos/", None, _cmo),
+    ("/users/", None, _licensee),
+    ("/cmo/members/", "cmo_staff", _member),
+    ("/cmo/works/", "cmo_staff", _member_work),
+    ("/operator/accounts/", "operator", _applicant),
+    ("/operator/accounts/new/", "operator", _staff),
+    ("/claims/", "operator", _proposal),
+    ("/api/works/", None, _work),
+    ("/api/holders/", None, _holder),
+    ("/api/cmos/", None, _cmo),
+    ("/api/users/", "operator", _licensee),
+    ("/api/contracts/", "operator", _contract),
+    ("/api/proposals/", "holder", _proposal),
+]
+
+
+def _client(personas: Personas, who: str | None) -> Client:
+    return f.signed_in(getattr(personas, who)) if who else Client(headers={"accept-language": "en"})
+
+
+def _count(client: Client, url: str) -> int:
+    client.get(url)  # warm caches (session, translations, reference data)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200, (url, response.status_code)
+    return len(queries)
+
+
+@pytest.mark.parametrize(("url", "who", "make"), CASES, ids=[c[0] for c in CASES])
+def test_a_list_costs_the_same_queries_for_one_row_as_for_twenty(
+    personas: Personas, django_assert_max_num_queries: Any, url: str, who: str | None, make: Any
+) -> None:
+    client = _client(personas, who)
+    make(personas, 0)
+    one = _count(client, url)
+    for n in range(1, 20):
+        make(personas, n)
+    client.get(url)
+    with django_assert_max_num_queries(one):
+        response = client.get(url)
+    assert response.status_code == 200
+
+
+def test_the_works_page_really_lists_the_rows_it_counts(personas: Personas) -> None:
+    """The counts above are of pages that show the rows (a page that lists nothing costs nothing)."""
+    for n in range(3):
+        _work(personas, n)
+    body = Client(headers={"accept-language": "en"}).get("/works/?q=Песня").content.decode()
+    assert all(f"Песня {n}" in body for n in range(3))
+    assert Work.objects.filter(title__startswith="Песня").count() == 3

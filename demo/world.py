@@ -654,4 +654,5 @@ def demo_totp_code(at: float | None = None) -> str:
     from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 
     counter = int(at if at is not None else time.time()) // app_settings.TOTP_PERIOD
-    return format_hotp_value(hotp_value(DEMO_TOTP_SECRET, counter))
+    code: str = format_hotp_value(hotp_value(DEMO_TOTP_SECRET, counter))
+    return code

@@ -24,7 +24,7 @@ from udp.accounts.forms import AccountType
 from udp.accounts.models import User
 
 
-class SignupForm(AllauthSignupForm):
+class SignupForm(AllauthSignupForm):  # type: ignore[misc]  # allauth ships no types
     account_type = forms.ChoiceField(label=_("I am"), choices=AccountType.CHOICES, widget=forms.RadioSelect)
     full_name = forms.CharField(label=_("Contact person (full name)"), max_length=200)
     name_kk = forms.CharField(label=_("Name in Kazakh"), max_length=300, required=False)
@@ -74,7 +74,7 @@ class SignupForm(AllauthSignupForm):
         return [(self[name], " ".join(self.SHOW_FOR.get(name, ()))) for name in self.REGISTER_FIELDS]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data: dict[str, Any] = super().clean()
         kind = data.get("account_type")
         if not (data.get("name_kk") or data.get("name_ru") or data.get("name_lat")):
             self.add_error("name_ru", _("Give the name in at least one script."))

@@ -163,6 +163,11 @@ def signed_in(user: User, *, language: str | None = "en") -> Client:
     return client
 
 
+def streamed(response: Any) -> bytes:
+    """The whole body of a streamed download (a test client's response to a file export)."""
+    return b"".join(response.streaming_content)
+
+
 def problems_of(batch: Any) -> list[dict[str, Any]]:
     """The kept problems of an import batch, as dicts, with each reason in the active language."""
     return [

@@ -29,11 +29,17 @@ class Personas:
 
     @property
     def holder_party(self) -> Party:
-        return self.holder.party
+        return _party_of(self.holder)
 
     @property
     def other_party(self) -> Party:
-        return self.other_holder.party
+        return _party_of(self.other_holder)
+
+
+def _party_of(account: User) -> Party:
+    if account.party is None:
+        raise AssertionError(f"{account} has no party")
+    return account.party
 
 
 def make_personas() -> Personas:

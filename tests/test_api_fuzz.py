@@ -18,11 +18,14 @@ EXAMPLES_PER_OPERATION = 12
 
 def _fuzz(headers: dict[str, str]) -> tuple[int, list[str]]:
     import schemathesis
+    from schemathesis.core.result import Err
 
     schema = schemathesis.openapi.from_wsgi("/api/schema/?format=json", get_wsgi_application())
     calls = 0
     failures: list[str] = []
     for result in schema.get_all_operations():
+        if isinstance(result, Err):
+            raise result.err()
         operation = result.ok()
 
         @given(case=operation.as_strategy())

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 
 from registers import actions
 from tests import factories as f
+from tests.personas import Personas
 from udp.audit import audited
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -32,7 +33,7 @@ def test_only_udp_audit_opens_a_history_context() -> None:
 
 
 @pytest.mark.django_db
-def test_audited_records_the_acting_account_and_the_reason(personas) -> None:
+def test_audited_records_the_acting_account_and_the_reason(personas: Personas) -> None:
     with audited(personas.operator, "checked against the passport"):
         party = f.make_person(name_ru="Аудит Тест")
     context = pghistory.models.Context.objects.order_by("-created_at").first()
@@ -43,7 +44,7 @@ def test_audited_records_the_acting_account_and_the_reason(personas) -> None:
 
 
 @pytest.mark.django_db
-def test_the_operator_is_refused_a_change_without_a_reason(personas) -> None:
+def test_the_operator_is_refused_a_change_without_a_reason(personas: Personas) -> None:
     party = f.make_person(name_ru="Без Причины")
     with pytest.raises(ValidationError, match="reason"):
         actions.update_party(party, by=personas.operator, name_lat="No Reason")
@@ -52,7 +53,7 @@ def test_the_operator_is_refused_a_change_without_a_reason(personas) -> None:
 
 
 @pytest.mark.django_db
-def test_a_new_co_author_and_the_work_are_written_together_or_not_at_all(personas) -> None:
+def test_a_new_co_author_and_the_work_are_written_together_or_not_at_all(personas: Personas) -> None:
     """A work page naming an unknown co-author enters them in the same transaction as the work."""
     from registers.models import Party
 

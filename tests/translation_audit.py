@@ -111,8 +111,10 @@ class MissedLookups:
     def install(self, monkeypatch: Any) -> MissedLookups:
         """Wrap the translation functions every caller goes through (``django.utils.translation._trans``)."""
         for name in ("gettext", "ngettext", "pgettext", "npgettext"):
-            real = getattr(translation._trans, name)  # the first access binds the real function
-            monkeypatch.setattr(translation._trans, name, getattr(self, name)(real))
+            # ``_trans`` is Django's private dispatcher, the one place every lookup passes through
+            trans = translation._trans  # type: ignore[attr-defined]
+            real = getattr(trans, name)  # the first access binds the real function
+            monkeypatch.setattr(trans, name, getattr(self, name)(real))
         return self
 
     def report(self) -> str:
@@ -132,7 +134,7 @@ def _own_catalogues(language: str) -> Iterator[Any]:
     """
     translation_ = trans_real.translation(language)
     yield translation_
-    fallback = translation_._fallback
+    fallback = translation_._fallback  # type: ignore[attr-defined]  # gettext's chain, not in the stubs
     while fallback is not None and not isinstance(fallback, trans_real.DjangoTranslation):
         yield fallback
         fallback = fallback._fallback

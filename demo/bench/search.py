@@ -31,7 +31,8 @@ from django.db import connection
 from django.utils import timezone
 
 from demo import noise
-from demo.bench.harness import check_loopback, gunicorn, wait_healthy
+from demo.bench.harness import check_loopback as check_loopback
+from demo.bench.harness import gunicorn, wait_healthy
 from registers.search import transliterate
 from udp.identifiers import format_iswc
 
@@ -71,7 +72,7 @@ def _prefix(rng: random.Random, word: str) -> str:
 
 
 def query_from_title(rng: random.Random, title: str) -> str | None:
-    words = [w for w in _WORD.findall(title.lower()) if len(w) > 1]
+    words: list[str] = [w for w in _WORD.findall(title.lower()) if len(w) > 1]
     if not words:
         return None
     if rng.random() < 0.3 and re.search(r"[а-яёәғқңөұүһі]", title.lower()):

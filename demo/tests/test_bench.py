@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import json
+from typing import Any
 
 import pytest
 from django.core.management import call_command
@@ -17,7 +18,7 @@ from demo.synthetic import load_synthetic
 KEYS = {"queries", "p50_ms", "p95_ms", "p99_ms", "rps", "errors", "works", "clients", "duration_s"}
 
 
-def test_percentiles_are_nearest_rank():
+def test_percentiles_are_nearest_rank() -> None:
     values = [float(v) for v in range(1, 101)]
     assert (bench.percentile(values, 50), bench.percentile(values, 95), bench.percentile(values, 100)) == (
         50,
@@ -27,7 +28,7 @@ def test_percentiles_are_nearest_rank():
     assert bench.percentile([], 50) == 0.0
 
 
-def test_only_loopback_servers_may_be_benchmarked():
+def test_only_loopback_servers_may_be_benchmarked() -> None:
     assert bench.check_loopback("http://127.0.0.1:8000") == ("127.0.0.1", 8000)
     for url in ("http://example.com:80", "http://10.0.0.1:8000", "https://127.0.0.1:8000"):
         with pytest.raises(ValueError):
@@ -35,7 +36,7 @@ def test_only_loopback_servers_may_be_benchmarked():
 
 
 @pytest.mark.django_db
-def test_queries_are_drawn_from_real_titles_and_iswcs():
+def test_queries_are_drawn_from_real_titles_and_iswcs() -> None:
     load_synthetic(works=300, holders=50)
     queries = bench.sample_queries(400, iswc_share=0.1)
     assert len(queries) == 400
@@ -45,7 +46,7 @@ def test_queries_are_drawn_from_real_titles_and_iswcs():
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_bench_command_reports_one_json_line_against_a_running_server(live_server):
+def test_the_bench_command_reports_one_json_line_against_a_running_server(live_server: Any) -> None:
     load_synthetic(works=300, holders=50)
     out = io.StringIO()
     call_command(
@@ -62,7 +63,9 @@ def test_the_bench_command_reports_one_json_line_against_a_running_server(live_s
 
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.smoke
-def test_the_bench_starts_its_own_gunicorn_and_counts_failed_answers_as_errors(monkeypatch):
+def test_the_bench_starts_its_own_gunicorn_and_counts_failed_answers_as_errors(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     load_synthetic(works=200, holders=40)
     result = bench.bench_search(queries=30, warmup=5, workers=1, threads=2, clients=2, recall_queries=0)
     assert KEYS <= result.keys() and result["errors"] == 0 and result["queries"] == 30
@@ -72,7 +75,7 @@ def test_the_bench_starts_its_own_gunicorn_and_counts_failed_answers_as_errors(m
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_bench_reports_recall_at_10_of_noisy_queries_per_kind(live_server):
+def test_the_bench_reports_recall_at_10_of_noisy_queries_per_kind(live_server: Any) -> None:
     load_synthetic(works=300, holders=50)
     out = io.StringIO()
     call_command(

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 import pytest
+from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
@@ -40,7 +42,7 @@ def counts() -> dict[str, int]:
 
 
 @pytest.fixture(scope="module")
-def demo_world(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-def]
+def demo_world(django_db_setup: None, django_db_blocker: Any) -> Any:
     """Seed once for the module (it takes a while); the data stays for this module's tests only."""
     with django_db_blocker.unblock():
         from django.db import connection
@@ -66,7 +68,7 @@ def demo_world(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-d
 pytestmark = pytest.mark.django_db
 
 
-def test_seeding_the_demo_a_second_time_creates_nothing_new(demo_world):
+def test_seeding_the_demo_a_second_time_creates_nothing_new(demo_world: Any) -> None:
     before = counts()
     summary = demo.seed_demo()
     assert summary.created == {}
@@ -74,7 +76,9 @@ def test_seeding_the_demo_a_second_time_creates_nothing_new(demo_world):
     assert before["Work"] > 2000 and before["Party"] > 300
 
 
-def test_the_seed_demo_command_prints_every_login_and_the_totp_secret(demo_world, capsys):
+def test_the_seed_demo_command_prints_every_login_and_the_totp_secret(
+    demo_world: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
     call_command("seed_demo")
     out = capsys.readouterr().out
     assert "nothing new was created" in out
@@ -84,21 +88,24 @@ def test_the_seed_demo_command_prints_every_login_and_the_totp_secret(demo_world
 
 
 @pytest.mark.statute("A2.21-2")
-def test_the_demo_has_an_approved_verified_login_for_every_kind_of_actor(demo_world):
+def test_the_demo_has_an_approved_verified_login_for_every_kind_of_actor(demo_world: Any) -> None:
     users = User.objects.filter(email__in=[e for e, *_ in demo.LOGINS])
     assert {u.role for u in users} == set(Role.values)
     for user in users:
         assert user.moderation == Moderation.APPROVED
-        assert user.emailaddress_set.filter(verified=True).exists()
-    assert users.get(role=Role.HOLDER, email="holder@demo.udp.kz").party.contributions.exists()
+        assert EmailAddress.objects.filter(user=user, verified=True).exists()
+    holder_party = users.get(role=Role.HOLDER, email="holder@demo.udp.kz").party
+    assert holder_party is not None and holder_party.contributions.exists()
     assert users.get(role=Role.LICENSEE).licensee is not None
-    assert {u.cmo.short_name for u in users.filter(role__in=[Role.CMO_ADMIN, Role.CMO_STAFF])} == {
+    assert {str(u.cmo) for u in users.filter(role__in=[Role.CMO_ADMIN, Role.CMO_STAFF])} == {
         "KazAK",
         "KazPerform",
     }
 
 
-def test_every_demo_login_signs_in_with_the_password_and_mfa_roles_with_the_demo_code(demo_world):
+def test_every_demo_login_signs_in_with_the_password_and_mfa_roles_with_the_demo_code(
+    demo_world: Any,
+) -> None:
     for email, role, *_ in demo.LOGINS:
         client = Client()
         response = client.post("/accounts/login/", {"login": email, "password": demo.DEMO_PASSWORD})
@@ -110,7 +117,7 @@ def test_every_demo_login_signs_in_with_the_password_and_mfa_roles_with_the_demo
         assert "_auth_user_id" in client.session, email
 
 
-def test_a_wrong_totp_code_does_not_let_a_demo_operator_in(demo_world):
+def test_a_wrong_totp_code_does_not_let_a_demo_operator_in(demo_world: Any) -> None:
     client = Client()
     response = client.post(
         "/accounts/login/", {"login": "operator@demo.udp.kz", "password": demo.DEMO_PASSWORD}
@@ -120,14 +127,14 @@ def test_a_wrong_totp_code_does_not_let_a_demo_operator_in(demo_world):
     assert "_auth_user_id" not in client.session
 
 
-def test_every_demo_work_has_shares_summing_to_exactly_100_per_right_type(demo_world):
+def test_every_demo_work_has_shares_summing_to_exactly_100_per_right_type(demo_world: Any) -> None:
     sums = Share.objects.values("work", "right_type").annotate(total=Sum("percent"))
     assert sums.count() > 2000
     assert {row["total"] for row in sums} == {Decimal("100.00")}
     assert not Work.objects.annotate(n=Count("shares")).filter(n=0).exists()
 
 
-def test_demo_identifiers_are_valid(demo_world):
+def test_demo_identifiers_are_valid(demo_world: Any) -> None:
     for iin, bin_ in Party.objects.values_list("iin", "bin"):
         if iin:
             assert identifiers.validate_iin(iin) == iin
@@ -137,14 +144,14 @@ def test_demo_identifiers_are_valid(demo_world):
     ibans = list(BankAccount.objects.values_list("iban", flat=True))
     assert len(ibans) > 200 and all(identifiers.validate_kz_iban(i) == i for i in ibans)
     iswcs = list(Work.objects.exclude(iswc=None).values_list("iswc", flat=True))
-    assert len(iswcs) > 2000 and all(identifiers.validate_iswc(i) == i for i in iswcs)
+    assert len(iswcs) > 2000 and all(i and identifiers.validate_iswc(i) == i for i in iswcs)
     isrcs = list(Work.objects.exclude(isrc=None).values_list("isrc", flat=True))
-    assert len(isrcs) == demo.DEMO_RECORDINGS and all(identifiers.validate_isrc(i) == i for i in isrcs)
+    assert len(isrcs) == demo.DEMO_RECORDINGS and all(i and identifiers.validate_isrc(i) == i for i in isrcs)
     ipis = list(IPIName.objects.values_list("name_number", flat=True))
     assert all(identifiers.validate_ipi_name_number(i) == i for i in ipis)
 
 
-def test_the_demo_iban_check_digits_are_computed_not_guessed():
+def test_the_demo_iban_check_digits_are_computed_not_guessed() -> None:
     import random
 
     iban = demo.make_kz_iban(random.Random(1))
@@ -153,11 +160,13 @@ def test_the_demo_iban_check_digits_are_computed_not_guessed():
         identifiers.validate_kz_iban(broken)
 
 
-def test_kazak_carries_foreign_repertoire_through_reciprocal_agreements(demo_world):
+def test_kazak_carries_foreign_repertoire_through_reciprocal_agreements(demo_world: Any) -> None:
     kazak = CMO.objects.get(short_name="KazAK")
     reciprocal = Contract.objects.filter(kind="reciprocal", cmo=kazak)
     foreign = {c.counterparty_cmo for c in reciprocal}
-    assert len(foreign) >= 4 and all(c.is_foreign and len(c.cisac_code) == 3 for c in foreign)
+    assert len(foreign) >= 4 and all(
+        c is not None and c.is_foreign and len(c.cisac_code) == 3 for c in foreign
+    )
     assert Mandate.objects.filter(cmo__in=foreign, area__item=1).count() == demo.FOREIGN_HOLDERS
     assert (
         Work.objects.filter(contributors__party__mandates__cmo__in=foreign).distinct().count()
@@ -165,16 +174,16 @@ def test_kazak_carries_foreign_repertoire_through_reciprocal_agreements(demo_wor
     )
 
 
-def test_each_domestic_cmo_has_a_charter_areas_representatives_and_branches(demo_world):
+def test_each_domestic_cmo_has_a_charter_areas_representatives_and_branches(demo_world: Any) -> None:
     for short_name, items in (("KazAK", {1, 2}), ("QazAvtor", {1}), ("KazPerform", {5}), ("KazRepro", {7})):
         cmo = CMO.objects.get(short_name=short_name)
         assert cmo.charter_date and not cmo.is_foreign
         assert {a.item for a in cmo.areas.all()} == items
         assert cmo.representatives.exists() and cmo.branches.exists()
-        assert identifiers.validate_bin(cmo.party.bin)
+        assert cmo.party.bin and identifiers.validate_bin(cmo.party.bin)
 
 
-def test_long_dead_authors_works_are_in_the_public_domain_and_living_ones_protected(demo_world):
+def test_long_dead_authors_works_are_in_the_public_domain_and_living_ones_protected(demo_world: Any) -> None:
     sary = Work.objects.get(title="Сарыарқа", contributors__party__name_lat="Kurmangazy Sagyrbayuly")
     assert sary.in_public_domain
     living = Work.objects.filter(
@@ -183,28 +192,30 @@ def test_long_dead_authors_works_are_in_the_public_domain_and_living_ones_protec
     assert living.exists() and not any(w.in_public_domain for w in living[:50])
 
 
-def test_demo_works_are_found_by_title_in_another_script_and_by_pseudonym(demo_world):
+def test_demo_works_are_found_by_title_in_another_script_and_by_pseudonym(demo_world: Any) -> None:
     found = search_works(Work.objects.all(), "Saryarqa Kurmangazy")
     assert found.filter(title="Сарыарқа", contributors__party__name_lat="Kurmangazy Sagyrbayuly").exists()
-    pseudonym = (
-        Party.objects.filter(pseudonyms__isnull=False, contributions__isnull=False).first().pseudonyms.first()
-    )
+    party = Party.objects.filter(pseudonyms__isnull=False, contributions__isnull=False).first()
+    assert party is not None
+    pseudonym = party.pseudonyms.first()
+    assert pseudonym is not None
     assert search_works(Work.objects.all(), pseudonym.name).exists()
 
 
-def test_recordings_embody_musical_works_and_carry_related_rights_shares(demo_world):
+def test_recordings_embody_musical_works_and_carry_related_rights_shares(demo_world: Any) -> None:
     recording = Work.objects.filter(kind="recording").first()
+    assert recording is not None
     assert recording.embodied_works.filter(kind="musical").exists()
     assert set(recording.shares.values_list("right_type", flat=True)) == {"RR"}
 
 
-def test_heirs_inherit_from_deceased_holders_only(demo_world):
+def test_heirs_inherit_from_deceased_holders_only(demo_world: Any) -> None:
     successions = Succession.objects.select_related("predecessor", "successor")
     assert successions.exists()
     assert all(s.predecessor.death_date and s.successor.death_date is None for s in successions)
 
 
-def test_no_holder_has_two_active_mandates_for_one_area(demo_world):
+def test_no_holder_has_two_active_mandates_for_one_area(demo_world: Any) -> None:
     dupes = (
         Mandate.objects.filter(status="active")
         .values("holder", "area")
@@ -215,6 +226,6 @@ def test_no_holder_has_two_active_mandates_for_one_area(demo_world):
     assert Mandate.objects.values("holder").distinct().count() > 250
 
 
-def test_the_demo_totp_command_prints_the_current_code(capsys):
+def test_the_demo_totp_command_prints_the_current_code(capsys: pytest.CaptureFixture[str]) -> None:
     call_command("demo_totp")
     assert capsys.readouterr().out.strip() == demo.demo_totp_code()

@@ -280,7 +280,7 @@ def test_a_rec_with_an_isrc_registers_a_linked_recording(personas: Any) -> None:
     assert batch.status == "done", f.problems_of(batch)
     recording = Work.objects.get(isrc="KZA012500001")
     assert recording.kind == WorkKind.RECORDING
-    assert recording.disclosed_on.isoformat() == "2020-03-15"
+    assert recording.disclosed_on is not None and recording.disclosed_on.isoformat() == "2020-03-15"
     assert EmbodiedWork.objects.filter(recording=recording, work__submitter_ref="R1").exists()
 
 

@@ -27,7 +27,14 @@ from registers.actions import (
     update_party,
 )
 from registers.importing import run_import
-from registers.models import BankAccount, ImportBatch, Pseudonym, Work, WorkContributor, WorkEvent
+from registers.models import (  # type: ignore[attr-defined]  # pghistory makes WorkEvent as the models load
+    BankAccount,
+    ImportBatch,
+    Pseudonym,
+    Work,
+    WorkContributor,
+    WorkEvent,
+)
 from tests import ROOT
 from tests import factories as f
 

@@ -111,7 +111,7 @@ def test_the_ack_of_a_cwr_upload_can_be_downloaded_by_its_uploader_only(personas
     response = client.get(url)
 
     assert response.status_code == 200
-    ack = b"".join(response.streaming_content).decode()
+    ack = f.streamed(response).decode()
     assert ack.startswith("HDR") and "MUSIC PUB CARTOONS" in ack and "DMP000001" in ack
     assert "AS" in [line[157:159] for line in ack.splitlines() if line.startswith("ACK")]
     assert login(personas.other_cmo_staff).get(url).status_code == 404
@@ -130,7 +130,7 @@ def test_the_export_holds_only_the_works_the_user_may_edit(personas: Any) -> Non
     f.make_work(personas.other_holder, (personas.other_party, "CA", {"PR": Decimal("100")}), title="Not mine")
 
     response = login(personas.holder).get(reverse("imports:export", args=["csv"]))
-    csv = b"".join(response.streaming_content).decode("utf-8-sig")
+    csv = f.streamed(response).decode("utf-8-sig")
     cwr = login(personas.holder).get(reverse("imports:export", args=["cwr"])).content.decode()
 
     assert "Mine" in csv and "Not mine" not in csv

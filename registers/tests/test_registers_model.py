@@ -40,7 +40,7 @@ from registers.models import (
     WorkContributor,
     WorkKind,
 )
-from registers.models.contracts import CONTRACT_SERIES, MandateStatus
+from registers.models.contracts import CONTRACT_SERIES, ContractKind, MandateStatus
 from tests import factories as f
 from udp.core.numbering import allocate_number
 
@@ -457,7 +457,7 @@ contracts = pytest.mark.statute("A45-1.2-contracts")
 
 def contract(kind: str, cmo: CMO, **parties: Any) -> Contract:
     return Contract.objects.create(
-        number=allocate_number(CONTRACT_SERIES[kind]),
+        number=allocate_number(CONTRACT_SERIES[ContractKind(kind)]),
         kind=kind,
         cmo=cmo,
         concluded_on=D(2026, 1, 15),

@@ -29,7 +29,7 @@ def test_every_word_typed_must_match_and_the_last_may_be_a_prefix():
 
 
 @pytest.fixture
-def works(personas):  # type: ignore[no-untyped-def]
+def works(personas):
     share = {"PR": Decimal("100")}
     elim = f.make_work(
         personas.holder, (personas.holder_party, "CA", share), title="Менің елім", iswc=f.make_iswc()

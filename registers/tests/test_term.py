@@ -528,12 +528,12 @@ def test_the_author_cannot_become_known_in_the_future(personas):
 
 @anonymous
 def test_the_edit_form_records_when_the_author_became_known_and_recomputes_the_term(personas):
-    from registers.tests.test_editing_works import login, work_post
+    from registers.tests.test_editing_works import work_post
 
     work = anonymous_work(personas)
     assert Work.objects.get(pk=work.pk).protection_ends_on == D(2060, 12, 31)
     author = work.contributors.get()
-    client = login(personas.operator)
+    client = f.signed_in(personas.operator)
     page = client.get(reverse("edit:work", args=[work.pk])).content.decode()
     assert 'name="author_identified_on"' in page
 
@@ -553,13 +553,13 @@ def test_the_edit_form_records_when_the_author_became_known_and_recomputes_the_t
 
 @anonymous
 def test_the_edit_form_shows_the_refusal_of_an_identification_date_on_a_work_that_is_not_anonymous(personas):
-    from registers.tests.test_editing_works import login, work_post
+    from registers.tests.test_editing_works import work_post
 
     work = anonymous_work(personas)
     author = work.contributors.get()
     rows = [{"party": author.party_id, "role": "CA", "pr": "100"}]
     data = work_post("Anon", rows, author_identified_on="2005-06-01", reason="test")
-    response = login(personas.operator).post(reverse("edit:work", args=[work.pk]), data)
+    response = f.signed_in(personas.operator).post(reverse("edit:work", args=[work.pk]), data)
 
     assert response.status_code == 200
     assert "author_identified_on" in response.context["form"].errors

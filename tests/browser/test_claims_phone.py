@@ -22,13 +22,14 @@ def _fits(page: Any) -> bool:
 
 @pytest.mark.statute("A45-1.2-works")
 def test_a_co_author_rejects_a_proposal_in_kazakh_on_a_phone(live_server: Any, browser: Any) -> None:  # noqa: F811
-    me = f.make_account("me@example.kz", Role.HOLDER, party=f.make_person(name_kk="Әсел Нұрланқызы"))
-    co = f.make_account("co@example.kz", Role.HOLDER, party=f.make_person(name_kk="Бауыржан Омаров"))
+    mine, theirs = f.make_person(name_kk="Әсел Нұрланқызы"), f.make_person(name_kk="Бауыржан Омаров")
+    me = f.make_account("me@example.kz", Role.HOLDER, party=mine)
+    co = f.make_account("co@example.kz", Role.HOLDER, party=theirs)
     operator = f.make_account("op@udp.kz", Role.OPERATOR)
     work = f.make_work(
-        operator, (me.party, "C", {"PR": Decimal("50")}), (co.party, "A", {"PR": Decimal("50")}), title="Жыр"
+        operator, (mine, "C", {"PR": Decimal("50")}), (theirs, "A", {"PR": Decimal("50")}), title="Жыр"
     )
-    change = change_work(work, by=me, contributors=[ContributorInput(me.party, "CA", {"PR": Decimal("100")})])
+    change = change_work(work, by=me, contributors=[ContributorInput(mine, "CA", {"PR": Decimal("100")})])
     assert change.proposal is not None
 
     context = browser.new_context(locale="kk-KZ", viewport={"width": 360, "height": 740})

@@ -63,7 +63,7 @@ def sign_up_holder(page: Any, base: str, *, email: str, iin: str) -> None:
 
 def confirm_email(page: Any, base: str, email: str) -> None:
     [message] = [m for m in mail.outbox if email in m.to]
-    link = re.search(r"https?://[^\s]+/accounts/confirm-email/[^\s]+", message.body)
+    link = re.search(r"https?://[^\s]+/accounts/confirm-email/[^\s]+", str(message.body))
     assert link, message.body
     path = link.group(0).split("/accounts/", 1)[1]
     page.goto(f"{base}/accounts/{path}")

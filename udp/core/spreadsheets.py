@@ -38,8 +38,8 @@ def is_dangerous(value: str) -> bool:
 
 def csv_cell(value: Any) -> str:
     """The value as a CSV cell that no spreadsheet program runs."""
-    value = text(value)
-    return QUOTE + value if is_dangerous(value) else value
+    cell: str = text(value)
+    return QUOTE + cell if is_dangerous(cell) else cell
 
 
 def unquote(value: str) -> str:

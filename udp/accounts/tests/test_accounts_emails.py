@@ -69,7 +69,7 @@ def test_the_confirmation_email_is_in_the_applicants_language_and_signed_by_the_
     assert user.language == language
     (message,) = mail.outbox
     assert subject in message.subject
-    body = message.body
+    body = str(message.body)
     assert body.splitlines()[0] == greeting
     assert asks in body
     assert PLATFORM[language] in body.splitlines()[-2]  # the signature: the platform's name ...
@@ -84,7 +84,7 @@ def test_russian_reaches_a_kazakh_applicant_nowhere_in_the_confirmation_email(db
 
     (message,) = mail.outbox
     for russian in ("Здравствуйте", "Подтвердите", "Спасибо", "электронной почты", "Вам пишет"):
-        assert russian not in message.subject + message.body
+        assert russian not in str(message.subject) + str(message.body)
 
 
 def test_the_reset_email_follows_the_account_not_the_page_it_was_asked_from(personas: Any) -> None:

@@ -332,7 +332,7 @@ def test_issuing_and_revoking_are_kept_in_the_history_but_use_is_not(personas):
     api_key, key = issue(personas.holder)
     machine(key).get("/api/works/")
     actions.revoke_api_key(api_key, by=personas.operator)
-    events = list(ApiKey.pgh_event_model.objects.filter(pgh_obj_id=api_key.pk).order_by("pgh_id"))  # type: ignore[attr-defined]
+    events = list(ApiKey.pgh_event_model.objects.filter(pgh_obj_id=api_key.pk).order_by("pgh_id"))
     assert [e.pgh_label for e in events] == ["insert", "update"]
     assert [e.pgh_context.metadata["user"] for e in events] == [personas.holder.pk, personas.operator.pk]
     assert events[-1].revoked_by_id == personas.operator.pk

@@ -57,14 +57,14 @@ def own_series(db: Any) -> Any:
     run_in_threads(lambda: RegisterSequence.objects.filter(series=series).delete())
 
 
-def test_numbers_start_at_one_and_go_up_by_one(db):
+def test_numbers_start_at_one_and_go_up_by_one(db: None) -> None:
     with transaction.atomic():
         assert allocate_number("MAN") == "MAN-0000001"
         assert allocate_number("MAN") == "MAN-0000002"
     assert RegisterSequence.objects.get(series="MAN").last_value == 2
 
 
-def test_a_rolled_back_transaction_gives_its_number_back(db):
+def test_a_rolled_back_transaction_gives_its_number_back(db: None) -> None:
     with transaction.atomic():
         assert allocate_number("MAN") == "MAN-0000001"
     with pytest.raises(Rollback), transaction.atomic():
@@ -74,7 +74,7 @@ def test_a_rolled_back_transaction_gives_its_number_back(db):
         assert allocate_number("MAN") == "MAN-0000002"
 
 
-def test_each_series_counts_on_its_own(db):
+def test_each_series_counts_on_its_own(db: None) -> None:
     with transaction.atomic():
         assert allocate_number("MAN") == "MAN-0000001"
         assert allocate_number("LIC") == "LIC-0000001"
@@ -83,13 +83,13 @@ def test_each_series_counts_on_its_own(db):
         assert allocate_number("LIC") == "LIC-0000002"
 
 
-def test_allocating_outside_a_transaction_is_refused():
+def test_allocating_outside_a_transaction_is_refused() -> None:
     # No database here: the allocator must refuse before it touches one.
     with pytest.raises(RuntimeError, match=r"inside transaction\.atomic\(\)"):
         allocate_number("MAN")
 
 
-def test_committed_numbers_have_no_gap_after_a_rollback(own_series):
+def test_committed_numbers_have_no_gap_after_a_rollback(own_series: Any) -> None:
     def scenario() -> list[str]:
         numbers = []
         with transaction.atomic():
@@ -109,8 +109,8 @@ def test_committed_numbers_have_no_gap_after_a_rollback(own_series):
     [(True, ("N-0000001", "N-0000002")), (False, (None, "N-0000001"))],
 )
 def test_concurrent_transactions_wait_for_each_other_and_get_consecutive_numbers(
-    own_series, first_commits, expected
-):
+    own_series: Any, first_commits: Any, expected: Any
+) -> None:
     """The second transaction waits on the series row until the first ends; a rollback frees the number."""
     first_holds, second_started = threading.Event(), threading.Event()
     timeline: list[str] = []

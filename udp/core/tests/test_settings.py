@@ -30,7 +30,7 @@ def _manage(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
 
 
 @pytest.mark.smoke
-def test_check_deploy_is_clean_with_production_variables():
+def test_check_deploy_is_clean_with_production_variables() -> None:
     result = _manage(
         "check",
         "--deploy",
@@ -45,7 +45,7 @@ def test_check_deploy_is_clean_with_production_variables():
     assert "no issues" in result.stdout
 
 
-def test_production_refuses_to_start_without_a_secret_key():
+def test_production_refuses_to_start_without_a_secret_key() -> None:
     result = _manage(
         "check",
         DATABASE_URL=_database_url(),
@@ -55,7 +55,7 @@ def test_production_refuses_to_start_without_a_secret_key():
     assert "DJANGO_SECRET_KEY" in result.stderr
 
 
-def test_a_malformed_boolean_is_an_error_not_a_silent_default():
+def test_a_malformed_boolean_is_an_error_not_a_silent_default() -> None:
     result = _manage(
         "check",
         DJANGO_DEBUG="perhaps",

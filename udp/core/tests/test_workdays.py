@@ -7,6 +7,7 @@ Tuesday 24 and Wednesday 25 March; Capital Day is Monday 6 July.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 
@@ -15,35 +16,35 @@ from udp.core.workdays import add_working_days, is_working_day, working_days_bet
 D = dt.date
 
 
-def test_one_working_day_after_the_friday_before_nauryz_is_the_next_thursday():
+def test_one_working_day_after_the_friday_before_nauryz_is_the_next_thursday() -> None:
     # Fri 20 March + 1: Sat 21 and Sun 22 (weekend, also Nauryz), Mon 23 (Nauryz),
     # Tue 24 and Wed 25 (Nauryz days moved off the weekend) -> Thu 26 March.
     assert add_working_days(D(2026, 3, 20), 1) == D(2026, 3, 26)
 
 
 @pytest.mark.parametrize("day", [D(2026, 3, day) for day in (21, 22, 23, 24, 25)])
-def test_the_nauryz_days_of_2026_are_not_working_days(day):
+def test_the_nauryz_days_of_2026_are_not_working_days(day: Any) -> None:
     assert not is_working_day(day)
 
 
 @pytest.mark.parametrize("year", [2026, 2027, 2028])
-def test_the_first_of_january_is_never_a_working_day(year):
+def test_the_first_of_january_is_never_a_working_day(year: Any) -> None:
     assert not is_working_day(D(year, 1, 1))
 
 
-def test_an_ordinary_weekday_is_a_working_day_and_a_saturday_is_not():
+def test_an_ordinary_weekday_is_a_working_day_and_a_saturday_is_not() -> None:
     assert is_working_day(D(2026, 3, 19))  # Thursday
     assert is_working_day(D(2026, 3, 26))  # Thursday after Nauryz
     assert not is_working_day(D(2026, 6, 20))  # Saturday
 
 
-def test_a_holiday_on_a_sunday_moves_to_the_monday():
+def test_a_holiday_on_a_sunday_moves_to_the_monday() -> None:
     # Women's Day, Sunday 8 March 2026 -> Monday 9 March is off.
     assert not is_working_day(D(2026, 3, 9))
     assert add_working_days(D(2026, 3, 6), 1) == D(2026, 3, 10)
 
 
-def test_thirty_working_days_across_capital_day_end_one_working_day_later():
+def test_thirty_working_days_across_capital_day_end_one_working_day_later() -> None:
     # From Fri 19 June 2026, counting Monday-to-Friday:
     #   22-26 Jun = 5;  29 Jun - 3 Jul = 10;  Mon 6 Jul is Capital Day;  7-10 Jul = 14;
     #   13-17 Jul = 19; 20-24 Jul = 24; 27-31 Jul = 29;  Mon 3 Aug = 30.
@@ -54,7 +55,7 @@ def test_thirty_working_days_across_capital_day_end_one_working_day_later():
     assert working_days_between(D(2026, 6, 19), D(2026, 7, 31)) == 29
 
 
-def test_a_span_across_the_new_year_skips_both_years_holidays():
+def test_a_span_across_the_new_year_skips_both_years_holidays() -> None:
     # Fri 11 Dec 2026 + 5: Mon 14, Tue 15 (2); Wed 16 is Independence Day; Thu 17, Fri 18 (4); Mon 21 (5).
     assert add_working_days(D(2026, 12, 11), 5) == D(2026, 12, 21)
     # Wed 30 Dec 2026 + 2: Thu 31 Dec (1); Fri 1 and Sat 2 Jan 2027 are New Year, Sun 3 Jan,
@@ -62,6 +63,6 @@ def test_a_span_across_the_new_year_skips_both_years_holidays():
     assert add_working_days(D(2026, 12, 30), 2) == D(2027, 1, 5)
 
 
-def test_zero_working_days_after_a_date_is_the_date_itself():
+def test_zero_working_days_after_a_date_is_the_date_itself() -> None:
     assert add_working_days(D(2026, 3, 21), 0) == D(2026, 3, 21)
     assert working_days_between(D(2026, 3, 21), D(2026, 3, 21)) == 0

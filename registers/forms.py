@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.conf import settings
@@ -22,6 +22,9 @@ from registers.models import CMO, LicenseeLocation, Party, PartyKind, Role, User
 from registers.models.parties import SuccessionKind
 from udp import identifiers
 from udp.accounts.actions import STAFF_ROLES
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 #: Right types a contributor row has a share field for.
 SHARE_FIELDS = (("pr", "PR"), ("mr", "MR"), ("sr", "SR"))
@@ -75,6 +78,13 @@ def lines(text: str) -> list[str]:
     return [line.strip() for line in (text or "").splitlines() if line.strip()]
 
 
+def lines_field(label: StrOrPromise, help_text: StrOrPromise) -> forms.CharField:
+    """An optional field of a few lines of text, one item a line (see :func:`lines`)."""
+    return forms.CharField(
+        label=label, required=False, widget=forms.Textarea(attrs={"rows": 2}), help_text=help_text
+    )
+
+
 class ReasonFormMixin:
     """Adds a required "Reason for the change" field when the acting account is the operator."""
 
@@ -93,11 +103,8 @@ class ReasonFormMixin:
 class WorkForm(ReasonFormMixin, forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=WorkKind.choices, initial=WorkKind.MUSICAL)
     title = forms.CharField(label=_("Title"), max_length=500)
-    alternate_titles = forms.CharField(
-        label=_("Alternate titles"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_("One per line: translations, transliterations, other names of the work."),
+    alternate_titles = lines_field(
+        _("Alternate titles"), _("One per line: translations, transliterations, other names of the work.")
     )
     iswc = forms.CharField(
         label=_("ISWC"), required=False, max_length=20, help_text=_("Musical works, e.g. T-034.524.680-1.")
@@ -248,20 +255,10 @@ class PartyForm(ReasonFormMixin, forms.Form):
     name_kk = forms.CharField(label=_("Name in Kazakh"), required=False, max_length=300)
     name_ru = forms.CharField(label=_("Name in Russian"), required=False, max_length=300)
     name_lat = forms.CharField(label=_("Name in Latin script"), required=False, max_length=300)
-    pseudonyms = forms.CharField(
-        label=_("Pseudonyms"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_("One per line."),
-    )
+    pseudonyms = lines_field(_("Pseudonyms"), _("One per line."))
     iin = forms.CharField(label=_("IIN (natural persons)"), required=False, max_length=14)
     bin = forms.CharField(label=_("BIN (legal entities)"), required=False, max_length=14)
-    ipi_names = forms.CharField(
-        label=_("IPI name numbers"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_("One per line, 11 digits."),
-    )
+    ipi_names = lines_field(_("IPI name numbers"), _("One per line, 11 digits."))
     ipi_base_number = forms.CharField(label=_("IPI base number"), required=False, max_length=16)
     isni = forms.CharField(label=_("ISNI"), required=False, max_length=24)
     birth_date = forms.DateField(

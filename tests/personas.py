@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.contrib.auth.models import AnonymousUser
+
 from registers.models import CMO, Area, Contract, Mandate, Party
 from tests import factories as f
-from udp.accounts.models import Role, User
+from udp.accounts.models import Moderation, Role, User
 from udp.core.numbering import allocate_number
 
 
@@ -69,6 +71,27 @@ def make_personas() -> Personas:
         regulator=f.make_account("reviewer@minjust.gov.kz", Role.REGULATOR),
         operator=f.make_account("operator@udp.kz", Role.OPERATOR),
     )
+
+
+#: The accounts :func:`everyone` names, besides the anonymous visitor.
+ACCOUNTS = (
+    "holder", "other_holder", "licensee", "cmo_staff", "cmo_admin", "other_cmo_staff", "regulator", "operator",
+)  # fmt: skip
+
+
+def everyone(p: Personas) -> dict[str, User | AnonymousUser]:
+    """Every persona by name, with the anonymous visitor, an account the operator has not approved yet
+    (``pending_holder``) and CMO staff who have not set up their second factor (``cmo_staff_without_mfa``)."""
+    pending = f.make_account("pending@example.kz", Role.HOLDER, party=f.make_person())
+    pending.moderation = Moderation.PENDING
+    pending.save()
+    without_mfa = f.make_account("no-mfa@kaz.kz", Role.CMO_STAFF, cmo=p.cmo, mfa=False)
+    return {
+        "anonymous": AnonymousUser(),
+        **{name: getattr(p, name) for name in ACCOUNTS},
+        "pending_holder": pending,
+        "cmo_staff_without_mfa": without_mfa,
+    }
 
 
 def mandate_to(party: Party, cmo: CMO, *, area_item: int) -> Mandate:

@@ -13,29 +13,15 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from django.contrib.auth.models import AnonymousUser
 from django.http import Http404
 
 from registers import access
 from registers.models import Work
 from tests import factories as f
-from tests.personas import Personas
+from tests.personas import ACCOUNTS, Personas, everyone
 from udp.accounts import mfa
-from udp.accounts.models import Moderation, Role
 
-EVERYONE = {
-    "anonymous",
-    "holder",
-    "other_holder",
-    "licensee",
-    "cmo_staff",
-    "cmo_admin",
-    "other_cmo_staff",
-    "regulator",
-    "operator",
-    "cmo_staff_without_mfa",
-    "pending_holder",
-}
+EVERYONE = {"anonymous", *ACCOUNTS, "pending_holder", "cmo_staff_without_mfa"}
 
 
 @dataclass
@@ -46,20 +32,8 @@ class World:
 
 @pytest.fixture
 def world(personas: Personas) -> World:
-    without_mfa = f.make_account("no-mfa@kaz.kz", Role.CMO_STAFF, cmo=personas.cmo, mfa=False)
-    assert mfa.mfa_missing(without_mfa)
-    pending = f.make_account("pending@example.kz", Role.HOLDER, party=f.make_person())
-    pending.moderation = Moderation.PENDING
-    pending.save()
-    people = {
-        "anonymous": AnonymousUser(),
-        "cmo_staff_without_mfa": without_mfa,
-        "pending_holder": pending,
-        **{
-            name: getattr(personas, name)
-            for name in EVERYONE - {"anonymous", "cmo_staff_without_mfa", "pending_holder"}
-        },
-    }
+    people = everyone(personas)
+    assert mfa.mfa_missing(people["cmo_staff_without_mfa"])
     hundred = {"PR": Decimal("100")}
     public_work = f.make_work(personas.holder, (personas.holder_party, "CA", hundred), title="Public")
     private_work = f.make_work(personas.other_holder, (personas.other_party, "CA", hundred), title="Private")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from typing import Any
 
 from django.contrib import messages
@@ -48,6 +50,18 @@ def _rows_with_names(rows: list[dict[str, Any]] | None) -> list[dict[str, Any]]:
     return [{**r, "name": names.get(r["party"], f"#{r['party']}")} for r in rows]
 
 
+@contextlib.contextmanager
+def _reported(request: AuthedRequest) -> Iterator[None]:
+    """Around an answer or a resolution: a refused one is 403, a rejected one says why on the page."""
+    try:
+        yield
+    except PermissionError:
+        raise PermissionDenied from None
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+
+
 @claims_reader
 def proposal_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     try:
@@ -56,7 +70,7 @@ def proposal_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         raise Http404 from None
     if request.method == "POST":
         verb, note = request.POST.get("decision", ""), request.POST.get("note", "")
-        try:
+        with _reported(request):
             if verb in ("accept", "reject"):
                 claims.answer(proposal, by=request.user, accept=verb == "accept", note=note)
                 messages.success(request, _("Your answer is recorded."))
@@ -65,11 +79,6 @@ def proposal_detail(request: AuthedRequest, pk: int) -> HttpResponse:
                 messages.success(request, _("The proposal is withdrawn."))
             else:
                 raise ValidationError(_("Choose accept or reject."))
-        except PermissionError:
-            raise PermissionDenied from None
-        except ValidationError as exc:
-            for message in exc.messages:
-                messages.error(request, message)
         return redirect("claims:proposal", pk=proposal.pk)
     proposal.refresh_from_db()
     answers = list(proposal.answers.select_related("party", "decided_by__cmo", "decided_by__party"))
@@ -96,14 +105,9 @@ def conflict_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     except Conflict.DoesNotExist:
         raise Http404 from None
     if request.method == "POST":
-        try:
+        with _reported(request):
             claims.resolve_conflict(conflict, by=request.user, resolution=request.POST.get("resolution", ""))
             messages.success(request, _("The conflict is resolved."))
-        except PermissionError:
-            raise PermissionDenied from None
-        except ValidationError as exc:
-            for message in exc.messages:
-                messages.error(request, message)
         return redirect("claims:conflict", pk=conflict.pk)
     conflict.refresh_from_db()
     context = {

@@ -25,11 +25,12 @@ from registers.enrolment import approve_account
 from registers.forms import StaffAccountForm
 from registers.models import CMO, Licensee, Party, Work
 from registers.search import search_works
+from udp.accounts import consoles
 from udp.accounts.actions import create_staff_account, reject_account
 from udp.accounts.decorators import AuthedRequest, operator_required
 from udp.accounts.forms import RejectForm, RevealForm
 from udp.accounts.models import SELF_SIGNUP_ROLES, ConfidentialAccess, Moderation, User
-from udp.accounts.selectors import pending_accounts, pending_applications
+from udp.accounts.selectors import pending_applications
 
 RESULT_LIMIT = 50
 REGISTER_KINDS = {
@@ -50,15 +51,9 @@ def edit_url(kind: str, pk: int) -> str:
 
 @operator_required
 def home(request: AuthedRequest) -> HttpResponse:
-    counts = {
-        "pending": pending_accounts().count(),
-        "parties": Party.objects.count(),
-        "works": Work.objects.count(),
-        "cmos": CMO.objects.count(),
-        "licensees": Licensee.objects.count(),
-        "accesses": ConfidentialAccess.objects.count(),
-    }
-    return render(request, "registers/operator/home.html", {"counts": counts})
+    cards = consoles.cards_for("operator", request.user)  # each domain's cards (udp.accounts.consoles)
+    counts = {card.key: card.count for card in cards}
+    return render(request, "registers/operator/home.html", {"cards": cards, "counts": counts})
 
 
 # --- Moderation of self-registered accounts -------------------------------------------------------
@@ -146,6 +141,16 @@ class Found:
     edit_url: str | None
 
 
+def _named(text: str, own_name: str) -> Q:
+    """An organisation whose ``own_name``, or its legal entity's name in any script, contains ``text``,
+    or whose BIN is ``text``."""
+    names = [own_name, "party__name_ru", "party__name_kk", "party__name_lat"]
+    match = Q(party__bin=text)
+    for name in names:
+        match |= Q(**{f"{name}__icontains": text})
+    return match
+
+
 def find_entries(user: User, kind: str, text: str, *, officials_prefix: str) -> list[Found]:
     """Register entries of one kind matching ``text``, with the pages an official may open for each."""
     text = text.strip()
@@ -161,20 +166,16 @@ def find_entries(user: User, kind: str, text: str, *, officials_prefix: str) -> 
             for w in works
         ]  # fmt: skip
     if kind == "cmo":
-        cmos = CMO.objects.filter(
-            Q(short_name__icontains=text) | Q(party__name_ru__icontains=text) | Q(party__name_kk__icontains=text)
-            | Q(party__name_lat__icontains=text) | Q(party__bin=text)
-        ).select_related("party")[:RESULT_LIMIT]  # fmt: skip
+        cmos = CMO.objects.filter(_named(text, "short_name")).select_related("party")[:RESULT_LIMIT]
         return [
             Found("cmo", c.pk, c.short_name, c.party.name, reverse(f"{officials_prefix}:party", args=[c.party_id]),
                   history("cmo", c.pk), edit_url("party", c.party_id) if operator else None)
             for c in cmos
         ]  # fmt: skip
     if kind == "licensee":
-        licensees = Licensee.objects.filter(
-            Q(trade_name__icontains=text) | Q(party__name_ru__icontains=text) | Q(party__name_kk__icontains=text)
-            | Q(party__name_lat__icontains=text) | Q(party__bin=text)
-        ).select_related("party", "category")[:RESULT_LIMIT]  # fmt: skip
+        licensees = Licensee.objects.filter(_named(text, "trade_name")).select_related("party", "category")[
+            :RESULT_LIMIT
+        ]
         return [
             Found("licensee", lic.pk, str(lic), str(lic.category),
                   reverse(f"{officials_prefix}:party", args=[lic.party_id]), history("licensee", lic.pk),

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.contrib import messages
@@ -15,6 +16,9 @@ from registers import access, actions
 from registers.models import CMO, Area
 from udp import identifiers
 from udp.accounts.decorators import operator_required
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 class CMOForm(forms.Form):
@@ -82,24 +86,8 @@ def cmo_list(request: HttpRequest) -> HttpResponse:
 @operator_required
 def cmo_create(request: HttpRequest) -> HttpResponse:
     form = CMOForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            cmo = actions.register_cmo(
-                by=request.user,
-                reason=data["reason"],
-                short_name=data["short_name"],
-                party_fields=_party_fields(data),
-                areas=data["areas"],
-                **{k: data[k] for k in CMO_FIELDS},
-                **({"charter": data["charter"]} if data.get("charter") else {}),
-            )
-        except ValidationError as exc:
-            _attach(form, exc)
-        else:
-            messages.success(request, _("The CMO is entered in the register."))
-            return redirect("operator_cmos:edit", pk=cmo.pk)
-    return render(request, "registers/operator_cmos/form.html", {"form": form, "cmo": None})
+    write = lambda fields: actions.register_cmo(by=request.user, **fields)  # noqa: E731
+    return _form_page(request, form, None, write, _("The CMO is entered in the register."))
 
 
 @operator_required
@@ -114,30 +102,40 @@ def cmo_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "areas": list(cmo.areas.all()),
     }
     form = CMOForm(request.POST or None, request.FILES or None, initial=initial)
+    write = lambda fields: actions.update_cmo(cmo, by=request.user, **fields)  # noqa: E731
+    return _form_page(request, form, cmo, write, _("The change is recorded."))
+
+
+def _form_page(
+    request: HttpRequest,
+    form: CMOForm,
+    cmo: CMO | None,
+    write: Callable[[dict[str, Any]], CMO],
+    done: StrOrPromise,
+) -> HttpResponse:
+    """The CMO form: on a valid POST, one action (``write``) with what the form gives, then back to it."""
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
         try:
-            actions.update_cmo(
-                cmo,
-                by=request.user,
-                reason=data["reason"],
-                areas=data["areas"],
-                short_name=data["short_name"],
-                party_fields=_party_fields(data),
-                **{k: data[k] for k in CMO_FIELDS},
-                **({"charter": data["charter"]} if data.get("charter") else {}),
-            )
+            saved = write(_action_fields(form.cleaned_data))
         except ValidationError as exc:
             _attach(form, exc)
         else:
-            messages.success(request, _("The change is recorded."))
-            return redirect("operator_cmos:edit", pk=cmo.pk)
+            messages.success(request, done)
+            return redirect("operator_cmos:edit", pk=saved.pk)
     return render(request, "registers/operator_cmos/form.html", {"form": form, "cmo": cmo})
 
 
-def _party_fields(data: dict[str, Any]) -> dict[str, Any]:
-    """The CMO's legal entity as the form gives it."""
-    return {k: data[k] for k in ("name_kk", "name_ru", "name_lat")} | {"bin": data["bin"] or None}
+def _action_fields(data: dict[str, Any]) -> dict[str, Any]:
+    """What the form gives, as :func:`registers.actions.register_cmo` and ``update_cmo`` take it."""
+    return {
+        "reason": data["reason"],
+        "short_name": data["short_name"],
+        "areas": data["areas"],
+        "party_fields": {k: data[k] for k in ("name_kk", "name_ru", "name_lat")}
+        | {"bin": data["bin"] or None},
+        **{k: data[k] for k in CMO_FIELDS},
+        **({"charter": data["charter"]} if data.get("charter") else {}),
+    }
 
 
 def _attach(form: forms.Form, exc: ValidationError) -> None:

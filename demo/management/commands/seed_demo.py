@@ -8,6 +8,7 @@ from typing import Any
 from django.core.management.base import BaseCommand
 
 from demo.world import DEMO_PASSWORD, DEMO_TOTP_SECRET, LOGINS, seed_demo
+from udp.accounts.models import MFA_REQUIRED_ROLES
 
 
 class Command(BaseCommand):
@@ -24,11 +25,7 @@ class Command(BaseCommand):
         self.stdout.write("")
         self.stdout.write(f"{'Role':<12} {'E-mail':<32} {'Password':<16} MFA")
         for email, role, _name, _link in LOGINS:
-            mfa = (
-                "TOTP (manage.py demo_totp)"
-                if role in {"cmo_admin", "cmo_staff", "regulator", "operator"}
-                else "-"
-            )
+            mfa = "TOTP (manage.py demo_totp)" if role in MFA_REQUIRED_ROLES else "-"
             self.stdout.write(f"{role:<12} {email:<32} {DEMO_PASSWORD:<16} {mfa}")
         self.stdout.write("")
         self.stdout.write(

@@ -348,5 +348,8 @@ class CheckedContext:
 
 
 def _slug(url: str) -> str:
-    path = re.sub(r"^https?://[^/]+", "", url).split("?")[0].strip("/")
-    return re.sub(r"[^A-Za-z0-9]+", "_", path)[:60] or "home"
+    """A file name for the page at ``url``: its path and query, in letters, digits and underscores."""
+    from urllib.parse import unquote
+
+    path = unquote(re.sub(r"^https?://[^/]+", "", url)).strip("/")
+    return re.sub(r"\W+", "_", path).strip("_")[:80] or "home"

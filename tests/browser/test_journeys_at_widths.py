@@ -3,6 +3,7 @@
 The main journey (:mod:`tests.browser.test_journey`: a holder signs up, the operator approves the
 account, the holder registers a work with a co-author, the public finds it) and the claims journey
 (:mod:`tests.browser.test_claims_phone`: a co-author rejects a proposal that takes from their share)
+and the API key journey (:mod:`tests.browser.test_api_keys_phone`: a holder issues a key and revokes it)
 run their own steps through a page that checks itself after each navigation and before acting on
 a page it has not checked yet (:class:`tests.browser.checks.CheckedPage`): no horizontal overflow,
 and a screenshot ``tests/artifacts/journeys/<lang>-<width>-<step>.png``. Each run fails listing
@@ -11,6 +12,7 @@ every step that was too wide. Later journeys run once, at 390 px.
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from typing import Any
 
@@ -28,7 +30,7 @@ from tests.browser.test_journey import (
     register_work_with_co_author,
     sign_up_holder,
 )
-from udp.accounts.models import Moderation, Role, User
+from udp.accounts.models import ApiKey, Moderation, Role, User
 
 JOURNEYS = ARTIFACTS / "journeys"
 
@@ -120,5 +122,38 @@ def test_a_co_author_finds_a_proposal_that_takes_from_their_share_and_rejects_it
     assert Conflict.objects.filter(proposal=change.proposal, status="open").exists()
     assert Share.objects.filter(work=work, contributor__party=co.party, percent=Decimal("50")).exists()
     assert rejected in page.inner_text("body")
+    assert len(journey.steps) >= 5, journey.steps
+    journey.assert_fits()
+
+
+@languages_and_widths
+def test_a_holder_issues_an_api_key_sees_it_once_and_revokes_it(
+    live_server: Any, chromium: Any, language: str, width: int
+) -> None:
+    base = live_server.url
+    journey = checks.Journey(JOURNEYS, language, width, "api-key")
+    holder = f.make_account(f"keys-{language}-{width}@example.kz", Role.HOLDER, party=f.make_person())
+
+    page = checked_context(chromium, base, journey).new_page()
+    checks.sign_in(page, base, holder)
+    page.goto(f"{base}/accounts/api-keys/")
+    page.fill("input[name=name]", "Publisher back office with a rather long name")
+    page.check("input[name=scopes][value='registers:read']")
+    page.click("#issue-key button[type=submit]")
+    page.wait_for_url(re.compile(r"/accounts/reauthenticate/"))
+    page.fill("input[name=password]", f.PASSWORD)
+    page.click("#content form[method=post] button[type=submit]")
+    page.wait_for_selector("#new-key")
+    key = page.input_value("#new-key-value")
+    api_key = ApiKey.objects.get(owner=holder)
+    assert key.startswith(api_key.prefix)
+
+    page.goto(f"{base}/accounts/api-keys/")
+    assert key not in page.content()
+    page.click(f"#api-key-{api_key.pk} summary")
+    page.click(f"#api-key-{api_key.pk} button[type=submit]")
+    page.wait_for_load_state()
+    api_key.refresh_from_db()
+    assert api_key.revoked_at is not None
     assert len(journey.steps) >= 5, journey.steps
     journey.assert_fits()

@@ -1,0 +1,30 @@
+"""One Chromium for each module of browser tests (the journeys at three languages and two widths
+run in one browser); each test still gets its own contexts (cookies, viewport, language)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from tests.browser.test_journey import CHROMIUM, LAUNCH_ARGS
+
+
+@pytest.fixture(scope="module")
+def chromium() -> Iterator[Any]:
+    if not CHROMIUM.exists():
+        if os.environ.get("UDP_REQUIRE_BROWSER") == "1":
+            pytest.fail(f"UDP_REQUIRE_BROWSER=1 but {CHROMIUM} is missing")
+        pytest.skip(f"{CHROMIUM} is missing: install Chromium to run the browser tests")
+    # The sync Playwright API runs an event loop in this thread; Django's ORM must still be allowed here.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()

@@ -302,7 +302,29 @@ def open_proposal(
         ProposalAnswer(proposal=proposal, party_id=party_id)
         for party_id in sorted(answerers, key=lambda p: (p is not None, p or 0))
     )
+    _tell_holders(proposal, by)
     return proposal
+
+
+def _tell_holders(proposal: Proposal, by: Any) -> None:
+    """Each holder whose answer a change to a work waits for gets a notice (CMO staff see the waiting
+    proposals in their header)."""
+    from udp.accounts.models import Moderation, Role, User
+    from udp.notices.actions import notify
+
+    if proposal.work is None:
+        return
+    parties = proposal.answers.exclude(party=None).values("party_id")
+    holders = User.objects.filter(party__in=parties, role=Role.HOLDER, moderation=Moderation.APPROVED)
+    if getattr(by, "pk", None) is not None:
+        holders = holders.exclude(pk=by.pk)
+    for holder in holders:
+        notify(
+            holder,
+            "proposal_waiting",
+            {"title": proposal.work.title[:200], "id": proposal.pk},
+            link=f"/claims/proposals/{proposal.pk}/",
+        )
 
 
 def proposals_visible_to(user: Any) -> QuerySet[Proposal]:

@@ -17,15 +17,18 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.crypto import get_random_string
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from registers.models import CMO, Licensee, Party, Work
 from udp.accounts.models import CMO_ROLES, ApiKey, Moderation, Role, User
 from udp.accounts.scopes import Scope
+from udp.notices.actions import notify
 
 
-def _notify(account: User, template: str, context: dict[str, Any]) -> None:
-    """E-mail ``account`` in its own language (not in the language of whoever caused the e-mail)."""
+def _email(account: User, template: str, context: dict[str, Any]) -> None:
+    """E-mail ``account`` in its own language (not in the language of whoever caused the e-mail).
+
+    Only for what is not a notice (a new staff account's link to set its password); everything else
+    goes through :func:`udp.notices.actions.notify`."""
     with translation.override(account.email_language):
         subject = render_to_string(f"accounts/email/{template}_subject.txt", context).strip()
         body = render_to_string(f"accounts/email/{template}_message.txt", context)
@@ -55,7 +58,7 @@ def approve_account(account: User, *, by: User, note: str = "") -> User:
         if account.licensee_id:
             Licensee.objects.filter(pk=account.licensee_id).update(verified=True)
         Work.objects.filter(submitted_by=account).update(public=True)
-        transaction.on_commit(lambda: _notify(account, "approved", {"account": account}))
+        notify(account, "account_approved", link="/home/")
     return account
 
 
@@ -78,7 +81,7 @@ def grant_entry_claim(account: Any, party: Party, payload: dict[str, Any], *, by
     account.moderated_by, account.moderated_at = by, timezone.now()
     account.moderation_note = "entry claim granted"
     account.save()
-    transaction.on_commit(lambda: _notify(account, "approved", {"account": account}))
+    notify(account, "account_approved", link="/home/")
 
 
 def refuse_entry_claim(account: Any, *, by: Any) -> None:
@@ -86,11 +89,7 @@ def refuse_entry_claim(account: Any, *, by: Any) -> None:
     account.moderated_by, account.moderated_at = by, timezone.now()
     account.moderation_note = "entry claim refused"
     account.save()
-    reason = gettext_lazy(
-        "We could not confirm that the entry in the register is yours. Contact the expert organization "
-        "with a document proving your identity."
-    )
-    transaction.on_commit(lambda: _notify(account, "rejected", {"account": account, "reason": reason}))
+    notify(account, "entry_claim_refused")
 
 
 def reject_account(account: User, *, by: User, reason: str) -> User:
@@ -104,7 +103,7 @@ def reject_account(account: User, *, by: User, reason: str) -> User:
         account.moderated_by = by
         account.moderated_at = timezone.now()
         account.save(update_fields=["moderation", "moderation_note", "moderated_by", "moderated_at"])
-        transaction.on_commit(lambda: _notify(account, "rejected", {"account": account, "reason": reason}))
+        notify(account, "account_rejected", {"reason": reason.strip()})
     return account
 
 
@@ -175,9 +174,7 @@ def create_staff_account(
         account.save()
         EmailAddress.objects.create(user=account, email=email, verified=True, primary=True)
         transaction.on_commit(
-            lambda: _notify(
-                account, "staff_created", {"account": account, "url": password_setup_url(account)}
-            )
+            lambda: _email(account, "staff_created", {"account": account, "url": password_setup_url(account)})
         )
     return account
 

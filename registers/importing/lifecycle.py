@@ -17,6 +17,7 @@ import datetime as dt
 import io
 import logging
 import tempfile
+from collections.abc import Callable
 from typing import Any
 
 from celery.exceptions import SoftTimeLimitExceeded
@@ -144,11 +145,12 @@ def sweep(*, resend_after: dt.timedelta = dt.timedelta(minutes=30)) -> int:
 
 
 # -- running -----------------------------------------------------------------------------------------
-def run(batch_id: int) -> ImportBatch | None:
+def run(batch_id: int, *, report: Callable[[dict[str, Any]], None] | None = None) -> ImportBatch | None:
+    """Import a queued batch; ``report`` is told its progress each time it is saved."""
     batch = claim(batch_id)
     if batch is None:
         return None
-    job = Job(batch)
+    job = Job(batch, report)
     try:
         job.run()
     except SoftTimeLimitExceeded:
@@ -173,7 +175,7 @@ def run(batch_id: int) -> ImportBatch | None:
 class Job:
     """One run of a batch: reads the file, writes the works, counts, and always finishes the batch."""
 
-    def __init__(self, batch: ImportBatch) -> None:
+    def __init__(self, batch: ImportBatch, report: Callable[[dict[str, Any]], None] | None = None) -> None:
         self.batch = batch
         self.parsed = ParsedFile()
         self.log: ProblemLog = self.parsed.log
@@ -182,7 +184,7 @@ class Job:
         self.refused = False  # all or nothing, and something was bad
         self.failure: tuple[str, dict[str, Any]] | None = None
         self.ack: Any = None
-        self.progress = Progress(batch)
+        self.progress = Progress(batch, report)
 
     @property
     def line(self) -> int:

@@ -11,7 +11,7 @@ progress goes through a database connection of its own, opened for the run and c
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import IO, Any
 
@@ -42,8 +42,9 @@ def count_lines(fh: IO[bytes], fmt: str) -> int:
 class Progress:
     """Saves a batch's stage and lines read; :meth:`detached` while the import holds a transaction."""
 
-    def __init__(self, batch: ImportBatch) -> None:
+    def __init__(self, batch: ImportBatch, report: Callable[[dict[str, Any]], None] | None = None) -> None:
         self.batch_id = batch.pk
+        self.report = report  # also told each time progress is saved (the command prints it)
         self.lines_total = 0
         self._own: Any = None  # the connection of its own, while detached
         self._detached = False
@@ -77,6 +78,8 @@ class Progress:
 
     def _save(self, **fields: Any) -> None:
         fields["lines_total"] = max(self.lines_total, fields["lines_done"])
+        if self.report is not None:
+            self.report(fields)
         if not self._detached:
             ImportBatch.objects.filter(pk=self.batch_id).update(**fields)
             return

@@ -78,15 +78,15 @@ class Progress:
 
     def _save(self, **fields: Any) -> None:
         fields["lines_total"] = max(self.lines_total, fields["lines_done"])
-        if self.report is not None:
-            self.report(fields)
         if not self._detached:
             ImportBatch.objects.filter(pk=self.batch_id).update(**fields)
-            return
-        try:
-            self._save_apart(fields)
-        except DatabaseError:  # progress is a courtesy: the import goes on without it
-            logger.warning("import batch %s: progress not saved", self.batch_id, exc_info=True)
+        else:
+            try:
+                self._save_apart(fields)
+            except DatabaseError:  # progress is a courtesy: the import goes on without it
+                logger.warning("import batch %s: progress not saved", self.batch_id, exc_info=True)
+        if self.report is not None:
+            self.report(fields)
 
     def _save_apart(self, fields: dict[str, Any]) -> None:
         if self._own is None:

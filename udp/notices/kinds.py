@@ -93,7 +93,7 @@ IMPORT_SUBJECT = _("Your import of %(name)s has ended")
 register(
     Kind(
         "import_done",
-        _("Import of %(name)s: every line was imported (%(created)s works created, %(updated)s updated)."),
+        _("Import of %(name)s: every line was imported (works created: %(created)s, updated: %(updated)s)."),
         subject=IMPORT_SUBJECT,
     )
 )
@@ -101,8 +101,8 @@ register(
     Kind(
         "import_partial",
         _(
-            "Import of %(name)s: the good lines were imported (%(created)s works created, %(updated)s "
-            "updated); %(rejected)s works were not. Download the bad lines from the import's page."
+            "Import of %(name)s: the good lines were imported (works created: %(created)s, updated: "
+            "%(updated)s, not imported: %(rejected)s). Download the bad lines from the import's page."
         ),
         subject=IMPORT_SUBJECT,
     )

@@ -45,10 +45,11 @@ def test_a_notice_is_stored_as_its_code_and_parameters_never_as_text(personas: A
 @pytest.mark.parametrize(
     ("language", "expected"),
     [
-        ("en", "Import of works.csv: the good lines were imported (3 works created, 1 updated); 2 works were not."),
-        ("ru", "Импорт works.csv: правильные строки импортированы (создано произведений: 3, обновлено: 1); "
-               "не импортировано произведений: 2."),
-        ("kk", "works.csv импорты: дұрыс жолдар импортталды (3 туынды құрылды, 1 жаңартылды); 2 туынды импортталмады."),
+        ("en", "Import of works.csv: the good lines were imported (works created: 3, updated: 1, not imported: 2)."),
+        ("ru", "Импорт works.csv: правильные строки импортированы (создано произведений: 3, обновлено: 1, "
+               "не импортировано: 2)."),
+        ("kk", "works.csv импорты: дұрыс жолдар импортталды (құрылған туындылар: 3, жаңартылғаны: 1, "
+               "импортталмағаны: 2)."),
     ],
 )  # fmt: skip
 def test_each_reader_reads_the_same_notice_in_their_own_language(

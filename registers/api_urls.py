@@ -3,6 +3,7 @@ from rest_framework.routers import DefaultRouter
 
 from registers import api, claims_api
 from udp.accounts.api import ApiKeyViewSet
+from udp.notices.api import NoticeViewSet
 
 router = DefaultRouter()
 router.register("works", api.WorkViewSet, basename="work")
@@ -16,6 +17,7 @@ router.register("conflicts", claims_api.ConflictViewSet, basename="conflict")
 router.register("user-categories", api.UserCategoryViewSet, basename="user-category")
 router.register("imports", api.ImportBatchViewSet, basename="import")
 router.register("keys", ApiKeyViewSet, basename="api-key")
+router.register("notices", NoticeViewSet, basename="notice")
 
 urlpatterns = [
     path("auth/token/", api.ObtainTokenView.as_view(), name="api-token"),

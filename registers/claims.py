@@ -34,7 +34,6 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -59,10 +58,11 @@ from registers.models import (
 )
 from registers.models.contracts import MandateStatus
 from udp.accounts import roles
-from udp.accounts.actions import notify, refuse_entry_claim
+from udp.accounts.actions import refuse_entry_claim
 from udp.accounts.models import CMO_ROLES, Moderation, Role, User
 from udp.accounts.roles import Actor
 from udp.audit import audited
+from udp.notices.actions import notify
 
 #: Party fields that change a person's legal status (term of protection, identity).
 LEGAL_STATUS_FIELDS = ("death_date", "rehabilitated_on", "iin", "birth_date", "kind")
@@ -308,7 +308,26 @@ def open_proposal(
         ProposalAnswer(proposal=proposal, party_id=party_id)
         for party_id in sorted(answerers, key=lambda p: (p is not None, p or 0))
     )
+    _tell_holders(proposal, by)
     return proposal
+
+
+def _tell_holders(proposal: Proposal, by: Actor) -> None:
+    """Each holder whose answer a change to a work waits for gets a notice (CMO staff see the waiting
+    proposals in their header)."""
+    if proposal.work is None:
+        return
+    parties = proposal.answers.exclude(party=None).values("party_id")
+    holders = User.objects.filter(party__in=parties, role=Role.HOLDER, moderation=Moderation.APPROVED)
+    if roles.signed_in(by):
+        holders = holders.exclude(pk=by.pk)
+    for holder in holders:
+        notify(
+            holder,
+            "proposal_waiting",
+            {"title": proposal.work.title[:200], "id": proposal.pk},
+            link=f"/claims/proposals/{proposal.pk}/",
+        )
 
 
 def proposals_visible_to(user: Actor) -> QuerySet[Proposal]:
@@ -585,7 +604,7 @@ def _grant_entry_claim(account: User, party: Party, payload: dict[str, Any], *, 
     account.moderated_by, account.moderated_at = by, timezone.now()
     account.moderation_note = "entry claim granted"
     account.save()
-    transaction.on_commit(lambda: notify(account, "approved", {"account": account}))
+    notify(account, "account_approved", link="/home/")
 
 
 def resolve_conflict(conflict: Conflict, *, by: User, resolution: str) -> Conflict:

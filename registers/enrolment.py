@@ -11,7 +11,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -26,9 +25,9 @@ from registers.models import (
     UserCategory,
     Work,
 )
-from udp.accounts.actions import notify
 from udp.accounts.models import Moderation, Role, User
 from udp.audit import Reason, audited
+from udp.notices.actions import notify
 
 
 @dataclass(frozen=True)
@@ -124,5 +123,5 @@ def approve_account(account: User, *, by: User, note: str = "") -> User:
         if account.licensee_id:
             Licensee.objects.filter(pk=account.licensee_id).update(verified=True)
         Work.objects.filter(submitted_by=account).update(public=True)
-        transaction.on_commit(lambda: notify(account, "approved", {"account": account}))
+        notify(account, "account_approved", link="/home/")
     return account

@@ -487,6 +487,15 @@ class ImportBatchSerializer(serializers.ModelSerializer[ImportBatch]):
     problems_truncated = serializers.BooleanField(
         read_only=True, help_text="only the first problems are kept; all are counted"
     )
+    running = serializers.BooleanField(read_only=True, help_text="queued or running: poll again")
+    percent = serializers.IntegerField(read_only=True, help_text="how much of the file is read, 0 to 100")
+    progress_text = serializers.CharField(
+        read_only=True, help_text="“120 of 5,000 lines — writing works”, in the language of the request"
+    )
+    ack_url = serializers.SerializerMethodField(help_text="the CWR acknowledgement, once there is one")
+    errors_csv_url = serializers.SerializerMethodField(
+        help_text="the bad lines as CSV (line, record, field, reason), once the import has ended"
+    )
 
     class Meta:
         model = ImportBatch
@@ -496,10 +505,19 @@ class ImportBatchSerializer(serializers.ModelSerializer[ImportBatch]):
             "format",
             "policy",
             "status",
-            "encoding",
+            "running",
+            "stage",
+            "lines_done",
             "lines_total",
+            "percent",
+            "progress_text",
+            "encoding",
             "works_created",
             "works_updated",
+            "works_proposed",
+            "works_rejected",
+            "works_unchanged",
+            "works_in_conflict",
             "errors_count",
             "notes_count",
             "problem_counts",
@@ -511,5 +529,13 @@ class ImportBatchSerializer(serializers.ModelSerializer[ImportBatch]):
             "created_at",
             "started_at",
             "finished_at",
+            "ack_url",
+            "errors_csv_url",
         ]
         read_only_fields = fields
+
+    def get_ack_url(self, batch: ImportBatch) -> str | None:
+        return f"/api/imports/{batch.pk}/ack/" if batch.ack_file else None
+
+    def get_errors_csv_url(self, batch: ImportBatch) -> str | None:
+        return None if batch.running else f"/api/imports/{batch.pk}/problems-csv/"

@@ -170,6 +170,7 @@ def read_xlsx(source: bytes | IO[bytes]) -> ParsedFile:
         fh.seek(0)
         book = load_workbook(fh, read_only=True, data_only=True)
         sheet = book.worksheets[0]
+        parsed.lines_expected = sheet.max_row or 0  # the sheet's declared size, not counted
     except Exception:  # openpyxl and zipfile raise many kinds of error for a file that is not a workbook
         return parsed.refuse(1, ROW, "not_xlsx")
     parsed.works = read_rows(parsed, _sheet_rows(parsed, book, sheet))

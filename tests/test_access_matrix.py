@@ -32,6 +32,7 @@ from registers.models import Contract, ImportBatch
 from tests import factories as f
 from udp.accounts.actions import issue_api_key
 from udp.accounts.models import Moderation, Role, User
+from udp.notices.actions import notify
 
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 
@@ -70,6 +71,8 @@ PAGE_RULES: dict[str, AbstractSet[str] | None] = {
     "imports/export.<str:fmt>": EDITORS,
     "imports/<int:pk>/": {HOLDER, OPERATOR}, "imports/<int:pk>/problems.csv": {HOLDER, OPERATOR},
     "imports/<int:pk>/ack/": frozenset(),  # a CSV import has no acknowledgement
+    "imports/<int:pk>/progress/": {HOLDER, OPERATOR},
+    "notices/": SIGNED, "notices/<int:pk>/read/": frozenset(), "notices/read-all/": frozenset(),  # POST only
     "history/<str:kind>/<int:pk>/": OWN | {REGULATOR},
     "claims/": CLAIMS,
     "claims/proposals/<int:pk>/": {HOLDER, HOLDER2, STAFF2, OPERATOR, REGULATOR},
@@ -98,6 +101,8 @@ API_RULES: dict[str, AbstractSet[str] | None] = {
     "GET /api/imports/{id}/": {HOLDER, OPERATOR}, "GET /api/imports/{id}/problems/": {HOLDER, OPERATOR},
     "GET /api/imports/{id}/problems-csv/": {HOLDER, OPERATOR}, "GET /api/imports/{id}/ack/": frozenset(),
     "GET /api/imports/export/{fmt}/": EDITORS, "GET /api/imports/template/{fmt}/": EDITORS,
+    "GET /api/notices/": SIGNED, "GET /api/notices/{id}/": {HOLDER},  # each account reads only its own
+    "POST /api/notices/{id}/read/": {HOLDER}, "POST /api/notices/read-all/": SIGNED,
     "GET /api/keys/": SIGNED, "POST /api/keys/": SIGNED,
     "GET /api/keys/{id}/": {HOLDER, OPERATOR},
     "POST /api/keys/{id}/revoke/": frozenset(),  # also needs the password (or a fresh re-authentication)
@@ -173,6 +178,7 @@ class World:
             uploaded_by=p.holder, format="csv", filename="w.csv", file="imports/2026/01/x.csv"
         )
         self.key, _secret = issue_api_key(by=p.holder, name="back office", scopes=["registers:read"])
+        self.notice = notify(p.holder, "import_done", {"id": self.batch.pk, "name": "w.csv"})
         self.pending = User.objects.create_user(
             "pending@example.kz", f.PASSWORD, moderation=Moderation.PENDING
         )
@@ -184,6 +190,7 @@ class World:
             "operator/cmos/": self.cmo.pk, "operator/accounts/": self.pending.pk, "operator/parties/": self.party.pk,
             "imports/": self.batch.pk, "claims/proposals/": self.proposal.pk, "claims/conflicts/": self.conflict.pk,
             "entries/work/": self.work.pk, "entries/party/": self.party.pk, "accounts/api-keys/": self.key.pk,
+            "notices/": self.notice.pk,
         }  # fmt: skip
         url = route.replace("<str:kind>", "work").replace("<str:fmt>", "csv")
         if "<int:pk>" in url:
@@ -200,6 +207,7 @@ class World:
             "/api/works/": self.work.pk, "/api/holders/": self.party.pk, "/api/users/": self.licensee.pk,
             "/api/contracts/": self.contract.number if self.contract else "X", "/api/imports/": self.batch.pk,
             "/api/keys/": self.key.pk, "/api/proposals/": self.proposal.pk, "/api/conflicts/": self.conflict.pk,
+            "/api/notices/": self.notice.pk,
         }  # fmt: skip
         path = path.replace("{fmt}", "csv")
         match = re.match(r"(/api/[a-z-]+/)\{[a-z]+\}", path)

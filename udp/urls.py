@@ -32,6 +32,7 @@ urlpatterns = [
     path("operator/cmos/", include("registers.urls.operator_cmos")),
     path("operator/", include("registers.urls.operator")),
     path("imports/", include("registers.urls.imports")),
+    path("notices/", include("udp.notices.urls")),
     path("history/", include("registers.urls.history")),
     path("claims/", include("registers.urls.claims")),
     path("entries/", include("registers.urls.editing")),

@@ -17,6 +17,7 @@ import datetime as dt
 import io
 import logging
 import tempfile
+from collections.abc import Callable
 from typing import Any
 
 from celery.exceptions import SoftTimeLimitExceeded
@@ -37,15 +38,14 @@ from registers.importing import (
     parse_file,
 )
 from registers.importing.problems import NOTE, Problem, ProblemLog
+from registers.importing.progress import Progress, count_lines
 from registers.importing.rows import ParsedFile
-from registers.models import ImportBatch, ImportFormat, ImportPolicy, ImportProblem, ImportStatus
+from registers.models import ImportBatch, ImportFormat, ImportPolicy, ImportProblem, ImportStage, ImportStatus
 
 logger = logging.getLogger(__name__)
 
 #: First key of the advisory locks held by running imports (the second is the batch id).
 LOCK_SPACE = 7041
-#: Progress of a keep_good import is saved every this many works.
-PROGRESS_EVERY = 100
 
 
 class _Refused(Exception):
@@ -97,10 +97,26 @@ def claim(batch_id: int) -> ImportBatch | None:
 
 def _interrupted(batch: ImportBatch) -> None:
     batch.status = ImportStatus.FAILED
+    batch.stage = ImportStage.DONE
     batch.failure_code = "interrupted"
-    batch.failure_params = {"line": batch.lines_total}
+    batch.failure_params = {"line": batch.lines_done}
     batch.finished_at = timezone.now()
-    batch.save(update_fields=["status", "failure_code", "failure_params", "finished_at"])
+    batch.save(update_fields=["status", "stage", "failure_code", "failure_params", "finished_at"])
+    tell_uploader(batch)
+
+
+def tell_uploader(batch: ImportBatch) -> None:
+    """The uploader's notice (and e-mail) that the import has ended, and how."""
+    from udp.notices.actions import notify
+
+    params = {
+        "id": batch.pk,
+        "name": batch.filename,
+        "created": batch.works_created,
+        "updated": batch.works_updated,
+        "rejected": batch.works_rejected,
+    }
+    notify(batch.uploaded_by, f"import_{batch.status}", params, link=f"/imports/{batch.pk}/")
 
 
 def sweep(*, resend_after: dt.timedelta = dt.timedelta(minutes=30)) -> int:
@@ -129,11 +145,12 @@ def sweep(*, resend_after: dt.timedelta = dt.timedelta(minutes=30)) -> int:
 
 
 # -- running -----------------------------------------------------------------------------------------
-def run(batch_id: int) -> ImportBatch | None:
+def run(batch_id: int, *, report: Callable[[dict[str, Any]], None] | None = None) -> ImportBatch | None:
+    """Import a queued batch; ``report`` is told its progress each time it is saved."""
     batch = claim(batch_id)
     if batch is None:
         return None
-    job = Job(batch)
+    job = Job(batch, report)
     try:
         job.run()
     except SoftTimeLimitExceeded:
@@ -147,13 +164,18 @@ def run(batch_id: int) -> ImportBatch | None:
     finally:
         job.finish()
         unlock(batch.pk)
+        try:
+            batch.refresh_from_db()
+            tell_uploader(batch)
+        except Exception:  # the batch has ended all the same; only its notice is missing
+            logger.exception("import batch %s: the uploader could not be told", batch.pk)
     return batch
 
 
 class Job:
     """One run of a batch: reads the file, writes the works, counts, and always finishes the batch."""
 
-    def __init__(self, batch: ImportBatch) -> None:
+    def __init__(self, batch: ImportBatch, report: Callable[[dict[str, Any]], None] | None = None) -> None:
         self.batch = batch
         self.parsed = ParsedFile()
         self.log: ProblemLog = self.parsed.log
@@ -162,6 +184,7 @@ class Job:
         self.refused = False  # all or nothing, and something was bad
         self.failure: tuple[str, dict[str, Any]] | None = None
         self.ack: Any = None
+        self.progress = Progress(batch, report)
 
     @property
     def line(self) -> int:
@@ -176,13 +199,18 @@ class Job:
             from registers.cwr.ack import AckLog
 
             self.ack = AckLog()
+        progress = self.progress
         with self.batch.file.open("rb") as fh:
+            progress.stage(ImportStage.READING)
+            lines = count_lines(fh, self.batch.format)
+            progress.stage(ImportStage.CHECKING, lines_total=lines)
             self.parsed = parse_file(self.batch.format, fh)
             self.log = self.parsed.log
+            progress.stage(ImportStage.WRITING, lines_total=lines or self.parsed.lines_expected)
             importer = Importer(self.batch)
             if self.all_or_nothing:
                 try:
-                    with transaction.atomic():
+                    with progress.detached(), transaction.atomic():
                         for row in self.parsed.works:
                             self.take(importer.one(row))
                         if self.bad:
@@ -192,9 +220,8 @@ class Job:
             else:
                 for row in self.parsed.works:
                     self.take(importer.one(row))
-                    if self.works_seen % PROGRESS_EVERY == 0:
-                        self.save_progress()
         if self.ack is not None:
+            progress.stage(ImportStage.ACKNOWLEDGING, lines_done=self.line)
             self.write_ack()
 
     @property
@@ -221,11 +248,7 @@ class Job:
             self.rejected += 1
         if self.ack is not None:
             self.ack.add(result)
-
-    def save_progress(self) -> None:
-        ImportBatch.objects.filter(pk=self.batch.pk).update(
-            lines_total=self.line, works_created=self.created, works_updated=self.updated
-        )
+        self.progress.works(self.works_seen, self.line, created=self.created, updated=self.updated)
 
     def write_ack(self) -> None:
         with tempfile.TemporaryFile() as raw:
@@ -265,7 +288,8 @@ class Job:
                     self.log.add(Problem(0, "", "file_refused", {"n": good}, level=NOTE))
             kept = [ImportProblem.from_problem(batch, p.as_dict()) for p in self.log.kept]
             batch.status = self.status()
-            batch.lines_total = self.line
+            batch.lines_total = batch.lines_done = self.line
+            batch.stage = ImportStage.DONE
             batch.works_created, batch.works_updated = self.created, self.updated
             batch.works_proposed, batch.works_rejected = self.proposed, self.rejected
             batch.works_unchanged, batch.works_in_conflict = self.unchanged, self.conflicts
@@ -287,6 +311,7 @@ class Job:
         try:
             ImportBatch.objects.filter(pk=self.batch.pk).update(
                 status=ImportStatus.FAILED,
+                stage=ImportStage.DONE,
                 failure_code="crashed",
                 failure_params={"e": "outcome not saved"},
                 finished_at=timezone.now(),

@@ -121,6 +121,8 @@ class ParsedFile:
     works: Iterable[WorkRow] = field(default_factory=list)
     log: ProblemLog = field(default_factory=ProblemLog)
     lines_total: int = 0
+    #: the lines the reader expects, when it knows before reading them (a workbook's declared size)
+    lines_expected: int = 0
     header: dict[str, str] = field(default_factory=dict)
     #: the whole file was refused before any line was read as a work (encoding, structure)
     refused: bool = False

@@ -14,7 +14,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.http import Http404
 
-from registers.models import ImportBatch, ImportFormat
+from registers.models import ImportBatch, ImportFormat, ImportPolicy
 
 EXTENSIONS = {
     "csv": ImportFormat.CSV,
@@ -67,22 +67,32 @@ def can_import(user: Any) -> bool:
     )
 
 
-def start_import(user: Any, upload: Any, policy: str) -> ImportBatch:
-    """Record the upload and queue its import once the batch is committed."""
+def start_import(user: Any, upload: Any, policy: str, *, cmo: Any = None, queue: bool = True) -> ImportBatch:
+    """Record the upload and queue its import once the batch is committed (the one way an import
+    starts: the upload page, the API and ``manage.py import_works``).
+
+    CMO staff import for their CMO; the operator may name the CMO a file is imported for (its staff
+    then see the batch). ``queue=False`` leaves the running to the caller (the command runs it at once).
+    """
     from registers.tasks import import_works
 
     fmt = detect_format(upload.name)
     if fmt is None:
         raise ValueError("not an importable file type")
+    if policy not in ImportPolicy.values:
+        raise ValueError(f"unknown policy {policy!r}")
+    if cmo is not None and not user.is_operator:
+        raise PermissionError("only the operator imports for a CMO it does not work for")
     with transaction.atomic():
         batch = ImportBatch(
             format=fmt,
             policy=policy,
             filename=display_name(upload.name),
             uploaded_by=user,
-            cmo_id=user.cmo_id if user.is_cmo_staff else None,
+            cmo_id=user.cmo_id if user.is_cmo_staff else getattr(cmo, "pk", None),
         )
         batch.file.save(batch.filename, upload, save=False)  # stored under a generated name
         batch.save()
-        transaction.on_commit(lambda: import_works.delay(batch.pk))
+        if queue:
+            transaction.on_commit(lambda: import_works.delay(batch.pk))
     return batch

@@ -11,7 +11,14 @@ from registers.models.claims import (
     ProposalStatus,
 )
 from registers.models.contracts import Contract, ContractKind, ContractStatus, Mandate
-from registers.models.imports import ImportBatch, ImportFormat, ImportPolicy, ImportProblem, ImportStatus
+from registers.models.imports import (
+    ImportBatch,
+    ImportFormat,
+    ImportPolicy,
+    ImportProblem,
+    ImportStage,
+    ImportStatus,
+)
 from registers.models.orgs import CMO, CMOArea, CMOBranch, CMORepresentative, Licensee, LicenseeLocation
 from registers.models.parties import BankAccount, IPIName, Party, PartyKind, Pseudonym, Succession
 from registers.models.reference import Area, UserCategory
@@ -60,6 +67,7 @@ __all__ = [
     "ImportProblem",
     "ImportFormat",
     "ImportPolicy",
+    "ImportStage",
     "ImportStatus",
     "Licensee",
     "LicenseeLocation",

@@ -43,6 +43,17 @@ class ImportStatus(models.TextChoices):
     FAILED = "failed", _("Failed")
 
 
+class ImportStage(models.TextChoices):
+    """How far a running import is; ``done`` once it has ended (its status says how)."""
+
+    QUEUED = "queued", _("waiting for its turn")
+    READING = "reading", _("reading the file")
+    CHECKING = "checking", _("checking the file")
+    WRITING = "writing", _("writing works")
+    ACKNOWLEDGING = "acknowledging", _("writing the acknowledgement")
+    DONE = "done", _("finished")
+
+
 class ImportBatch(models.Model):
     format = models.CharField(_("format"), max_length=4, choices=ImportFormat.choices)
     policy = models.CharField(
@@ -57,7 +68,13 @@ class ImportBatch(models.Model):
     cmo = models.ForeignKey(
         "registers.CMO", null=True, blank=True, on_delete=models.PROTECT, related_name="import_batches"
     )
-    lines_total = models.PositiveIntegerField(default=0)
+    #: while running: the lines the file has (counted before reading it; 0 if not known yet);
+    #: once ended: the lines read
+    lines_total = models.PositiveIntegerField(_("lines"), default=0)
+    lines_done = models.PositiveIntegerField(_("lines read"), default=0)
+    stage = models.CharField(
+        _("stage"), max_length=16, choices=ImportStage.choices, default=ImportStage.QUEUED
+    )
     works_created = models.PositiveIntegerField(default=0)
     works_updated = models.PositiveIntegerField(default=0)
     #: changes waiting for the answers of the other holders they touch
@@ -92,6 +109,30 @@ class ImportBatch(models.Model):
     @property
     def running(self) -> bool:
         return self.status in (ImportStatus.QUEUED, ImportStatus.RUNNING)
+
+    @property
+    def percent(self) -> int:
+        """How much of the file is read, 0 to 100 (100 once ended)."""
+        if not self.running:
+            return 100
+        if not self.lines_total:
+            return 0
+        return min(100, self.lines_done * 100 // self.lines_total)
+
+    @property
+    def progress_text(self) -> str:
+        """“120 of 5,000 lines — writing works”, in the reader's language."""
+        from django.contrib.humanize.templatetags.humanize import intcomma
+        from django.utils.translation import gettext
+
+        stage = self.get_stage_display()
+        if self.lines_total:
+            return gettext("%(done)s of %(total)s lines — %(stage)s") % {
+                "done": intcomma(self.lines_done),
+                "total": intcomma(self.lines_total),
+                "stage": stage,
+            }
+        return gettext("%(done)s lines — %(stage)s") % {"done": intcomma(self.lines_done), "stage": stage}
 
     @property
     def failure_reason(self) -> str:

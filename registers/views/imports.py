@@ -7,7 +7,7 @@ from typing import Any
 
 from django import forms
 from django.db.models import QuerySet
-from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods
 
 from registers import access, tabular
 from registers.importing import ack_filename
-from registers.importing.problems import MAX_STORED
+from registers.importing.problems import ERROR, MAX_STORED
 from registers.importing.problems import render as render_problem
 from registers.importing.uploads import (
     MAX_UPLOAD,
@@ -33,7 +33,8 @@ importer_required = role_required("is_cmo_staff", "is_operator", "is_holder")
 
 #: Problems shown on one page of a batch's report.
 PROBLEMS_PER_PAGE = 100
-PROBLEM_COLUMNS = ["line", "record", "field", "level", "code", "reason"]
+#: The bad lines CSV: its errors (notes are on the page), the reason in the reader's language.
+PROBLEM_COLUMNS = ["line", "record", "field", "reason"]
 
 __all__ = ["batches_visible_to", "detect_format", "get_batch_for_user", "start_import"]
 
@@ -109,15 +110,37 @@ def detail(request: AuthedRequest, pk: int) -> HttpResponse:
     )
 
 
+def progress_data(batch: ImportBatch) -> dict[str, Any]:
+    """How far a batch is, for its page's progress bar and the API (texts in the reader's language)."""
+    return {
+        "status": batch.status,
+        "status_label": str(batch.get_status_display()),
+        "running": batch.running,
+        "stage": batch.stage,
+        "stage_label": str(batch.get_stage_display()),
+        "lines_done": batch.lines_done,
+        "lines_total": batch.lines_total,
+        "percent": batch.percent,
+        "text": batch.progress_text,
+    }
+
+
+@importer_required
+def progress(request: AuthedRequest, pk: int) -> JsonResponse:
+    response = JsonResponse(progress_data(get_batch_for_user(request.user, pk)))
+    response["Cache-Control"] = "no-store"
+    return response
+
+
 def problem_rows(problems: QuerySet[ImportProblem]) -> Iterator[list[Any]]:
     for p in problems.iterator(chunk_size=500):
-        yield [p.line, p.record, p.field, p.level, p.code, p.reason]
+        yield [p.line, p.record, p.field, p.reason]
 
 
 def problems_csv_response(batch: ImportBatch) -> StreamingHttpResponse:
-    """The kept problems of a batch as CSV, streamed, every cell neutralised."""
+    """The bad lines of a batch (its kept errors) as CSV, streamed, every cell neutralised."""
     response = StreamingHttpResponse(
-        spreadsheets.csv_lines(PROBLEM_COLUMNS, problem_rows(batch.problems.all())),
+        spreadsheets.csv_lines(PROBLEM_COLUMNS, problem_rows(batch.problems.filter(level=ERROR))),
         content_type="text/csv; charset=utf-8",
     )
     response["Content-Disposition"] = f'attachment; filename="import-{batch.pk}-problems.csv"'

@@ -19,18 +19,21 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.crypto import get_random_string
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from udp.accounts.models import CMO_ROLES, ApiKey, Moderation, Role, User
 from udp.accounts.scopes import Scope
 from udp.audit import audited
+from udp.notices.actions import notify
 
 if TYPE_CHECKING:
     from registers.models import CMO
 
 
-def notify(account: User, template: str, context: dict[str, Any]) -> None:
-    """E-mail ``account`` in its own language (not in the language of whoever caused the e-mail)."""
+def _email(account: User, template: str, context: dict[str, Any]) -> None:
+    """E-mail ``account`` in its own language (not in the language of whoever caused the e-mail).
+
+    Only for what is not a notice (a new staff account's link to set its password); everything else
+    goes through :func:`udp.notices.actions.notify`."""
     with translation.override(account.email_language):
         subject = render_to_string(f"accounts/email/{template}_subject.txt", context).strip()
         body = render_to_string(f"accounts/email/{template}_message.txt", context)
@@ -42,11 +45,7 @@ def refuse_entry_claim(account: User, *, by: User) -> None:
     account.moderated_by, account.moderated_at = by, timezone.now()
     account.moderation_note = "entry claim refused"
     account.save()
-    reason = gettext_lazy(
-        "We could not confirm that the entry in the register is yours. Contact the expert organization "
-        "with a document proving your identity."
-    )
-    transaction.on_commit(lambda: notify(account, "rejected", {"account": account, "reason": reason}))
+    notify(account, "entry_claim_refused")
 
 
 def reject_account(account: User, *, by: User, reason: str) -> User:
@@ -60,7 +59,7 @@ def reject_account(account: User, *, by: User, reason: str) -> User:
         account.moderated_by = by
         account.moderated_at = timezone.now()
         account.save(update_fields=["moderation", "moderation_note", "moderated_by", "moderated_at"])
-        transaction.on_commit(lambda: notify(account, "rejected", {"account": account, "reason": reason}))
+        notify(account, "account_rejected", {"reason": reason.strip()})
     return account
 
 
@@ -131,7 +130,7 @@ def create_staff_account(
         account.save()
         EmailAddress.objects.create(user=account, email=email, verified=True, primary=True)
         transaction.on_commit(
-            lambda: notify(account, "staff_created", {"account": account, "url": password_setup_url(account)})
+            lambda: _email(account, "staff_created", {"account": account, "url": password_setup_url(account)})
         )
     return account
 

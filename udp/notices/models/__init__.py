@@ -1,0 +1,3 @@
+from udp.notices.models.notices import Notice
+
+__all__ = ["Notice"]

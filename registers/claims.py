@@ -58,7 +58,6 @@ from registers.models import (
 )
 from registers.models.contracts import MandateStatus
 from udp.accounts import roles
-from udp.accounts.actions import refuse_entry_claim
 from udp.accounts.models import CMO_ROLES, Moderation, Role, User
 from udp.accounts.roles import Actor
 from udp.audit import audited
@@ -487,6 +486,8 @@ def _reject(proposal: Proposal, *, by: User, now: Any) -> None:
     proposal.status, proposal.decided_at = ProposalStatus.REJECTED, now
     proposal.save(update_fields=["status", "decided_at"])
     if proposal.kind == ProposalKind.ENTRY_CLAIM:  # the entry stays as it is; the account is refused
+        from registers.enrolment import refuse_entry_claim
+
         refuse_entry_claim(_claimant(proposal), by=by)
         return
     kind = {

@@ -125,3 +125,26 @@ def approve_account(account: User, *, by: User, note: str = "") -> User:
         Work.objects.filter(submitted_by=account).update(public=True)
         notify(account, "account_approved", link="/home/")
     return account
+
+
+def refuse_entry_claim(account: User, *, by: User) -> None:
+    account.moderation = Moderation.REJECTED
+    account.moderated_by, account.moderated_at = by, timezone.now()
+    account.moderation_note = "entry claim refused"
+    account.save()
+    notify(account, "entry_claim_refused")
+
+
+def reject_account(account: User, *, by: User, reason: str) -> User:
+    if not by.is_operator:
+        raise PermissionError("only the operator moderates accounts")
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say what is wrong with the form, so the applicant can fix it.")})
+    with audited(by, reason):
+        account.moderation = Moderation.REJECTED
+        account.moderation_note = reason.strip()
+        account.moderated_by = by
+        account.moderated_at = timezone.now()
+        account.save(update_fields=["moderation", "moderation_note", "moderated_by", "moderated_at"])
+        notify(account, "account_rejected", {"reason": reason.strip()})
+    return account

@@ -325,7 +325,7 @@ def test_the_emails_a_kazakh_recipient_gets_read_in_kazakh(
     with missed.at("e-mails"):
         kazakh_client(applicant).post("/accounts/email/", {"action_send": "", "email": applicant.email})
         with django_capture_on_commit_callbacks(execute=True):
-            actions.reject_account(applicant, by=personas.operator, reason="Атыңызды толық жазыңыз.")
+            enrolment.reject_account(applicant, by=personas.operator, reason="Атыңызды толық жазыңыз.")
             enrolment.approve_account(applicant, by=personas.operator)
             actions.create_staff_account(
                 by=personas.operator, email="kk-staff@kaz.kz", role=Role.CMO_STAFF, cmo=personas.cmo,

@@ -21,12 +21,12 @@ from django.views.decorators.http import require_POST
 
 from registers import access
 from registers.actions import reveal_confidential
-from registers.enrolment import approve_account
+from registers.enrolment import approve_account, reject_account
 from registers.forms import StaffAccountForm
 from registers.models import CMO, Licensee, Party, Work
 from registers.search import search_works
 from udp.accounts import consoles
-from udp.accounts.actions import create_staff_account, reject_account
+from udp.accounts.actions import create_staff_account
 from udp.accounts.decorators import AuthedRequest, operator_required
 from udp.accounts.forms import RejectForm, RevealForm
 from udp.accounts.models import SELF_SIGNUP_ROLES, ConfidentialAccess, Moderation, User

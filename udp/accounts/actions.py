@@ -23,10 +23,13 @@ from django.utils.translation import gettext as _
 from udp.accounts.models import CMO_ROLES, ApiKey, Moderation, Role, User
 from udp.accounts.scopes import Scope
 from udp.audit import audited
-from udp.notices.actions import notify
 
 if TYPE_CHECKING:
     from registers.models import CMO
+
+
+#: Roles the operator gives out; everyone else signs up and is moderated.
+STAFF_ROLES = (Role.CMO_ADMIN, Role.CMO_STAFF, Role.REGULATOR, Role.OPERATOR)
 
 
 def _email(account: User, template: str, context: dict[str, Any]) -> None:
@@ -38,33 +41,6 @@ def _email(account: User, template: str, context: dict[str, Any]) -> None:
         subject = render_to_string(f"accounts/email/{template}_subject.txt", context).strip()
         body = render_to_string(f"accounts/email/{template}_message.txt", context)
     send_mail(subject, body, None, [account.email])
-
-
-def refuse_entry_claim(account: User, *, by: User) -> None:
-    account.moderation = Moderation.REJECTED
-    account.moderated_by, account.moderated_at = by, timezone.now()
-    account.moderation_note = "entry claim refused"
-    account.save()
-    notify(account, "entry_claim_refused")
-
-
-def reject_account(account: User, *, by: User, reason: str) -> User:
-    if not by.is_operator:
-        raise PermissionError("only the operator moderates accounts")
-    if not reason.strip():
-        raise ValidationError({"reason": _("Say what is wrong with the form, so the applicant can fix it.")})
-    with audited(by, reason):
-        account.moderation = Moderation.REJECTED
-        account.moderation_note = reason.strip()
-        account.moderated_by = by
-        account.moderated_at = timezone.now()
-        account.save(update_fields=["moderation", "moderation_note", "moderated_by", "moderated_at"])
-        notify(account, "account_rejected", {"reason": reason.strip()})
-    return account
-
-
-#: Roles the operator gives out; everyone else signs up and is moderated.
-STAFF_ROLES = (Role.CMO_ADMIN, Role.CMO_STAFF, Role.REGULATOR, Role.OPERATOR)
 
 
 def password_setup_url(account: User) -> str:

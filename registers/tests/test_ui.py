@@ -113,6 +113,7 @@ def test_a_protected_work_shows_shares_with_the_names_of_right_types_and_areas(c
     assert "Performing and communication (PR) 83.34 %" in who
     assert "(item 1 of Art. 43.3)" in who  # the area by its name and item, not "1"
     assert "Composer and author (CA)" in html and "Performer (PER)" in html
+    assert "Performing and communication (PR), %" in html  # the shares table's column
     assert "Kazakh (kk)" in html
     assert not re.search(r">\s*(PR|MR|CA|PER)\s*<", html)  # never a code alone in a cell
 

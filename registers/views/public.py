@@ -67,7 +67,7 @@ def _contributor_rows(work: Work) -> tuple[list[str], list[ContributorRow]]:
     for contributor in contributors:
         by_type = {share.right_type: share for share in contributor.shares.all()}
         rows.append(ContributorRow(contributor, [by_type.get(rt) for rt in right_types]))
-    return [str(RightType(rt).label) for rt in right_types], rows
+    return right_types, rows  # codes: the page names them (labels.right_name)
 
 
 def work(request: HttpRequest, pk: int) -> HttpResponse:

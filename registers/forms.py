@@ -25,6 +25,7 @@ from udp.accounts.actions import STAFF_ROLES
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
+from udp.core.languages import language_choices
 
 #: Right types a contributor row has a share field for.
 SHARE_FIELDS = (("pr", "PR"), ("mr", "MR"), ("sr", "SR"))
@@ -113,7 +114,7 @@ class WorkForm(ReasonFormMixin, forms.Form):
         label=_("ISRC"), required=False, max_length=20, help_text=_("Recordings, e.g. KZA012500001.")
     )
     isan = forms.CharField(label=_("ISAN"), required=False, max_length=40, help_text=_("Audiovisual works."))
-    language = forms.CharField(label=_("Language (ISO code, e.g. kk, ru, en)"), required=False, max_length=3)
+    language = forms.ChoiceField(label=_("Language"), required=False, choices=language_choices)
     creation_year = forms.IntegerField(
         label=_("Year of creation"), required=False, min_value=1000, max_value=2100
     )
@@ -135,6 +136,11 @@ class WorkForm(ReasonFormMixin, forms.Form):
     def __init__(self, *args: Any, reason_required: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.add_reason(reason_required)
+        # a stored code the list does not know (say, from a CWR file) stays choosable, by its name
+        current = self.initial.get("language") or ""
+        language = self.fields["language"]
+        assert isinstance(language, forms.ChoiceField)
+        language.choices = language_choices(current)
 
     def work_fields(self) -> dict[str, Any]:
         data = self.cleaned_data

@@ -55,6 +55,7 @@ ANY = None  # library pages (allauth, the admin login): only "no server error" i
 PAGE_RULES: dict[str, AbstractSet[str] | None] = {
     "": PUBLIC, "works/": PUBLIC, "works/<int:pk>/": PUBLIC, "holders/": PUBLIC, "holders/<int:pk>/": PUBLIC,
     "cmos/": PUBLIC, "cmos/<int:pk>/": PUBLIC, "users/": PUBLIC, "users/<int:pk>/": PUBLIC,
+    "glossary/": PUBLIC, "help/": PUBLIC,
     "healthz": ALL, "i18n/setlang/": ALL,
     "home/": SIGNED,
     "portal/": HOLDERS,

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "django_bootstrap5",
     "pgtrigger",
     "pghistory",
     "pghistory.admin",
@@ -189,6 +190,16 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
+# Bootstrap 5 is vendored under static/vendor/bootstrap/ (the platform runs on a closed network: no CDN).
+# django-bootstrap5 renders form fields; its css/js URLs point at our own copy, never at a CDN.
+BOOTSTRAP5 = {
+    "css_url": {"url": STATIC_URL + "vendor/bootstrap/bootstrap.min.css"},
+    "javascript_url": {"url": STATIC_URL + "vendor/bootstrap/bootstrap.bundle.min.js"},
+    "theme_url": None,
+    "set_placeholder": False,
+    "error_css_class": "",
+    "required_css_class": "",
+}
 STATIC_ROOT = Path(env.str("DJANGO_STATIC_ROOT", default=str(DATA_DIR / "static")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)

@@ -212,7 +212,7 @@ def test_an_accepted_change_applies_and_the_history_shows_who_proposed_and_accep
     page = client.get(f"/history/work/{work.pk}/").content.decode()
     proposals = page.split('id="history-proposals"')[1].split("</table>")[0]
     assert personas.holder.public_label in proposals and personas.other_holder.public_label in proposals
-    history = page.split('class="history"')[1]
+    history = page.split('align-middle history"')[1]
     assert personas.other_holder.public_label in history  # the accepting account wrote the change
     assert personas.holder.email not in history and personas.other_holder.email not in history
 

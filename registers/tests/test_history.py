@@ -59,9 +59,9 @@ def as_user(user, language: str = "en") -> Client:
 def history_table(response) -> str:
     """The table of changes, as the reader sees it (tags dropped, spaces collapsed)."""
     html = response.content.decode()
-    table = html[
-        html.index('<table class="history">') : html.index("</table>", html.index('<table class="history">'))
-    ]
+    start = re.search(r'<table class="[^"]*\bhistory\b[^"]*"', html)
+    assert start is not None, "the page has a table of changes"
+    table = html[start.start() : html.index("</table>", start.start())]
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", table))
 
 

@@ -140,7 +140,9 @@ def test_the_work_page_says_who_to_pay_per_area_from_mandates_in_force(client, p
     html = client.get(reverse("public:work", args=[work.pk])).content.decode()
     who = html.split('id="who-to-pay"')[1]
     assert "KAZ" in who and "QAZ" in who
-    assert "PR 50,00 %" in who or "PR 50.00 %" in who
+    # the right type by its name, followed by its code: never "PR" alone
+    assert "(PR) 50,00 %" in who or "(PR) 50.00 %" in who
+    assert ">PR 50" not in who and " PR 50" not in who
     assert "no-mandates" not in who
 
 

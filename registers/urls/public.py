@@ -13,4 +13,6 @@ urlpatterns = [
     path("cmos/<int:pk>/", views.cmo, name="cmo"),
     path("users/", views.users, name="users"),
     path("users/<int:pk>/", views.user, name="user"),
+    path("glossary/", views.glossary, name="glossary"),
+    path("help/", views.help_page, name="help"),
 ]

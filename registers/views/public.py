@@ -6,6 +6,7 @@ details and a living person's birth date stay in the accounts and the API's priv
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import Prefetch, prefetch_related_objects
@@ -24,6 +25,22 @@ PAGE_SIZE = 25
 
 def home(request: HttpRequest) -> HttpResponse:
     return render(request, "registers/public/index.html")
+
+
+def glossary(request: HttpRequest) -> HttpResponse:
+    """The terms the registers use (right types, identifiers, areas, mandates, tariffs), with anchors."""
+    from registers.models import Area, Role
+
+    return render(
+        request,
+        "registers/public/glossary.html",
+        {"roles": Role, "right_types": RightType, "areas": Area.objects.filter(in_force=True)},
+    )
+
+
+def help_page(request: HttpRequest) -> HttpResponse:
+    """How each actor uses the platform: one section per actor, linked from their home page."""
+    return render(request, "registers/public/help.html")
 
 
 def works(request: HttpRequest) -> HttpResponse:
@@ -50,7 +67,7 @@ def _contributor_rows(work: Work) -> tuple[list[str], list[ContributorRow]]:
     for contributor in contributors:
         by_type = {share.right_type: share for share in contributor.shares.all()}
         rows.append(ContributorRow(contributor, [by_type.get(rt) for rt in right_types]))
-    return [str(RightType(rt).label) for rt in right_types], rows
+    return right_types, rows  # codes: the page names them (labels.right_name)
 
 
 def work(request: HttpRequest, pk: int) -> HttpResponse:
@@ -76,7 +93,13 @@ def work(request: HttpRequest, pk: int) -> HttpResponse:
             "declared_differs": any(s is not None and s.declared is not None for r in rows for s in r.shares),
             "recordings": selectors.visible_related(item.recordings.all(), visible),
             "embodied": selectors.visible_related(item.embodied_works.all(), visible),
-            "who_to_pay": selectors.who_to_pay(item),
+            "who_to_pay": [] if item.in_public_domain else selectors.who_to_pay(item),
+            # the day after the term of protection ends (registers.term): nobody is paid from then on
+            "public_domain_since": (
+                item.protection_ends_on + dt.timedelta(days=1)
+                if item.in_public_domain and item.protection_ends_on is not None
+                else None
+            ),
         },
     )
 

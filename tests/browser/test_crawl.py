@@ -59,7 +59,6 @@ SEARCHES_ITSELF = """() => [...document.querySelectorAll('form:not([method=post 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True),
-    pytest.mark.xfail(strict=False, reason="pages not yet on the shared patterns"),
 ]
 
 #: An import of the holder's works: one good, one whose shares do not add up, one without a title or a known role.

@@ -37,7 +37,6 @@ JOURNEYS = ARTIFACTS / "journeys"
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True),
-    pytest.mark.xfail(strict=False, reason="pages not yet on the shared patterns"),
 ]
 
 languages_and_widths = pytest.mark.parametrize(

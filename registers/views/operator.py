@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 
 from registers import access
 from registers.actions import reveal_confidential
+from registers.dashboards import activity_chart, queues_chart
 from registers.models import CMO, Licensee, Party, Work
 from registers.search import search_works
 from udp.accounts.actions import approve_account, create_staff_account, reject_account
@@ -56,7 +57,8 @@ def home(request: AuthedRequest) -> HttpResponse:
         "licensees": Licensee.objects.count(),
         "accesses": ConfidentialAccess.objects.count(),
     }
-    return render(request, "registers/operator/home.html", {"counts": counts})
+    charts = {"activity": activity_chart(), "queues": queues_chart()}
+    return render(request, "registers/operator/home.html", {"counts": counts, "charts": charts})
 
 
 # --- Moderation of self-registered accounts -------------------------------------------------------

@@ -19,7 +19,12 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django_filters.utils import translate_validation
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema, extend_schema_view
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    PolymorphicProxySerializer,
+    extend_schema,
+    extend_schema_view,
+)
 from rest_framework import exceptions, mixins, permissions, viewsets
 from rest_framework.authtoken.models import Token
 from rest_framework.decorators import action
@@ -31,6 +36,7 @@ from rest_framework.serializers import BaseSerializer
 from rest_framework.throttling import AnonRateThrottle
 
 from registers import access, actions
+from registers import documents as extracts
 from registers import filters as register_filters
 from registers import public_selectors as selectors
 from registers import serializers as s
@@ -47,10 +53,12 @@ from registers.models import (
     WorkContributor,
 )
 from registers.models.contracts import ContractStatus
+from registers.views.extracts import requested_language
 from udp.accounts import roles
 from udp.accounts.api_auth import HasApiKeyScope, check_totp
 from udp.accounts.scopes import READ_REGISTERS, Scope
 from udp.core.pagination import NoCountPagination
+from udp.documents.views import pdf_response
 
 
 def _drf_error(exc: DjangoValidationError) -> exceptions.ValidationError:
@@ -73,6 +81,18 @@ class CanRegisterWorks(permissions.BasePermission):
         if view.action == "create":
             return bool(user.is_holder or user.is_cmo_staff or user.is_operator)
         return True
+
+
+#: Extracts from the registers (``POST …/{id}/extract/``): issuing one takes a number, so it is a POST.
+EXTRACT_LANGUAGE = OpenApiParameter(
+    "lang", str, enum=["kk", "ru", "en"], description="Language of the extract (default: the request's)."
+)
+EXTRACT_RESPONSES = {(200, "application/pdf"): OpenApiTypes.BINARY}
+EXTRACT_HEADERS = (
+    "The PDF as issued; `X-Document-Number`, `X-Document-SHA256` and `X-Document-Verification` (the public "
+    "verification page) come with it. The same extract asked again the same day, with the register unchanged, "
+    "is the same document."
+)
 
 
 # --- works ------------------------------------------------------------------------------------
@@ -124,10 +144,25 @@ class WorkViewSet(
         "create": Scope.WORKS_WRITE,
         "update": Scope.WORKS_WRITE,
         "partial_update": Scope.WORKS_WRITE,
+        "extract": Scope.DOCUMENTS_WRITE,
     }
 
     def get_queryset(self) -> QuerySet[Work]:
         return access.works_visible_to(self.request.user)
+
+    @extend_schema(
+        summary="Extract from the register of works (PDF)",
+        description="The work's public entry; its registration details and contributors' confidential "
+        "data only for those who may edit the work or see those contributors' data. " + EXTRACT_HEADERS,
+        parameters=[EXTRACT_LANGUAGE],
+        request=None,
+        responses=EXTRACT_RESPONSES,
+    )
+    @action(detail=True, methods=["post"], permission_classes=[HasApiKeyScope, permissions.IsAuthenticated])
+    def extract(self, request: Request, pk: Any = None) -> FileResponse:
+        work = access.get_work_for_user(request.user, pk)
+        language = requested_language(request.query_params.get("lang"))
+        return pdf_response(extracts.issue_work_extract(work, by=request.user, language=language))
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         search = register_filters.WorkFilter(
@@ -283,7 +318,12 @@ class HolderViewSet(
     filterset_class = register_filters.HolderFilter
     pagination_class = NoCountPagination
     serializer_class = s.HolderPublicSerializer
-    required_scopes = {**READ_REGISTERS, "update": Scope.HOLDERS_WRITE, "partial_update": Scope.HOLDERS_WRITE}
+    required_scopes = {
+        **READ_REGISTERS,
+        "update": Scope.HOLDERS_WRITE,
+        "partial_update": Scope.HOLDERS_WRITE,
+        "extract": Scope.DOCUMENTS_WRITE,
+    }
 
     def get_queryset(self) -> QuerySet[Party]:
         return (
@@ -312,6 +352,26 @@ class HolderViewSet(
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return self._detail(self.get_object())
+
+    @extend_schema(
+        summary="Extract from the register of authors and rightsholders (PDF)",
+        description="The holder's public entry; the confidential part (IIN, birth date, address, contacts, "
+        "bank accounts) for the holder, its CMO and the operator, and for the authorized body when it "
+        "gives a `reason` (recorded). " + EXTRACT_HEADERS,
+        parameters=[EXTRACT_LANGUAGE],
+        request=s.ExtractRequestSerializer,
+        responses=EXTRACT_RESPONSES,
+    )
+    @action(detail=True, methods=["post"], permission_classes=[HasApiKeyScope, permissions.IsAuthenticated])
+    def extract(self, request: Request, pk: Any = None) -> FileResponse:
+        party = access.get_party_for_user(request.user, pk)
+        body = s.ExtractRequestSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        language = requested_language(request.query_params.get("lang"))
+        document = extracts.issue_holder_extract(
+            party, by=request.user, language=language, reason=body.validated_data.get("reason", "")
+        )
+        return pdf_response(document)
 
     def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         party = self.get_object()

@@ -159,6 +159,15 @@ class HolderUpdateSerializer(serializers.Serializer[Any]):
     )
 
 
+class ExtractRequestSerializer(serializers.Serializer[Any]):
+    reason = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=500,
+        help_text="The authorized body only: why it needs the confidential part (recorded with its name).",
+    )
+
+
 # --- works ------------------------------------------------------------------------------------
 
 

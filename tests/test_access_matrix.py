@@ -83,6 +83,9 @@ PAGE_RULES: dict[str, AbstractSet[str] | None] = {
     "entries/party/<int:pk>/": OWN,
     "accounts/api-keys/": SIGNED, "accounts/api-keys/<int:pk>/revoke/": frozenset(),  # revoke: POST only
     "accounts/pending/": ALL - {ANON},
+    "extracts/works/<int:pk>/": frozenset(), "extracts/holders/<int:pk>/": frozenset(),  # POST only
+    "verify/<str:token>/": PUBLIC,  # the token is the key; anyone holding the document has it
+    "documents/<int:pk>/pdf/": {HOLDER, OPERATOR},  # the one who asked for it, and the operator
 }  # fmt: skip
 
 API_RULES: dict[str, AbstractSet[str] | None] = {
@@ -116,6 +119,7 @@ API_RULES: dict[str, AbstractSet[str] | None] = {
     "GET /api/conflicts/": SIGNED,
     "GET /api/conflicts/{id}/": {HOLDER, HOLDER2, STAFF, STAFF2, ADMIN, OPERATOR, REGULATOR},
     "POST /api/conflicts/{id}/resolve/": {OPERATOR},
+    "POST /api/works/{id}/extract/": SIGNED, "POST /api/holders/{id}/extract/": SIGNED,
 }  # fmt: skip
 #: For POST on an object, "reach" means passing the object check: the action itself may still refuse
 #: (403 "only the expert organization resolves", 400 "no longer open"); those count as reached only
@@ -183,6 +187,9 @@ class World:
         self.pending = User.objects.create_user(
             "pending@example.kz", f.PASSWORD, moderation=Moderation.PENDING
         )
+        from registers.documents import issue_holder_extract
+
+        self.document = issue_holder_extract(self.party, by=p.holder, language="en")
 
     def page_url(self, route: str) -> str:
         ids = {
@@ -192,8 +199,13 @@ class World:
             "imports/": self.batch.pk, "claims/proposals/": self.proposal.pk, "claims/conflicts/": self.conflict.pk,
             "entries/work/": self.work.pk, "entries/party/": self.party.pk, "accounts/api-keys/": self.key.pk,
             "notices/": self.notice.pk,
+            "extracts/works/": self.work.pk, "extracts/holders/": self.party.pk, "documents/": self.document.pk,
         }  # fmt: skip
-        url = route.replace("<str:kind>", "work").replace("<str:fmt>", "csv")
+        url = (
+            route.replace("<str:kind>", "work")
+            .replace("<str:fmt>", "csv")
+            .replace("<str:token>", self.document.token)
+        )
         if "<int:pk>" in url:
             prefix = url.split("<int:pk>")[0]
             pk = self.work.pk if prefix == "history/work/" else ids[prefix]
@@ -246,7 +258,10 @@ def _outcome(response: Any, method: str) -> str:
 
 
 @pytest.mark.statute("A9-2.1.9")
-def test_every_endpoint_answers_each_principal_as_its_rule_says(personas: Any, settings: Any) -> None:
+def test_every_endpoint_answers_each_principal_as_its_rule_says(
+    personas: Any, settings: Any, tmp_path: Any
+) -> None:
+    settings.MEDIA_ROOT = tmp_path
     settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_CLASSES": []}
     cache.clear()
     world = World(personas)

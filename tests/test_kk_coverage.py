@@ -94,8 +94,9 @@ def assert_all_kazakh(missed: MissedLookups) -> None:
 
 @pytest.mark.parametrize("language", ["kk", "ru"])
 def test_every_page_and_api_answer_each_persona_reaches_reads_in_the_language(
-    personas: Any, monkeypatch: Any, pending_catalogue: None, settings: Any, language: str
+    personas: Any, monkeypatch: Any, pending_catalogue: None, settings: Any, language: str, tmp_path: Any
 ) -> None:
+    settings.MEDIA_ROOT = tmp_path / "media"
     settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_CLASSES": []}
     cache.clear()
     missed = MissedLookups([language]).install(monkeypatch)

@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "udp.core",
     "udp.accounts",
     "udp.notices",
+    "udp.documents",
     "registers",
     "accreditation",
     "licensing",
@@ -214,6 +215,8 @@ STORAGES = {
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
+#: The fonts of PDF documents (DejaVu Sans: Kazakh, Russian, English); see udp.documents.rendering.
+UDP_PDF_FONT_DIR = env.str("UDP_PDF_FONT_DIR", default="/usr/share/fonts/truetype/dejavu")
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 

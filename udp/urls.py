@@ -18,6 +18,8 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 urlpatterns = [
     path("", include("registers.urls.public")),
+    path("", include("udp.documents.urls")),
+    path("extracts/", include("registers.urls.extracts")),
     path("healthz", healthz, name="healthz"),
     path("i18n/setlang/", account_views.set_language, name="set_language"),
     path("accounts/pending/", account_views.pending, name="account_pending"),

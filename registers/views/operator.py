@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 
 from registers import access
 from registers.actions import reveal_confidential
+from registers.dashboards import activity_chart, queues_chart
 from registers.enrolment import approve_account, reject_account
 from registers.forms import StaffAccountForm
 from registers.models import CMO, Licensee, Party, Work
@@ -53,7 +54,10 @@ def edit_url(kind: str, pk: int) -> str:
 def home(request: AuthedRequest) -> HttpResponse:
     cards = consoles.cards_for("operator", request.user)  # each domain's cards (udp.accounts.consoles)
     counts = {card.key: card.count for card in cards}
-    return render(request, "registers/operator/home.html", {"cards": cards, "counts": counts})
+    charts = {"activity": activity_chart(), "queues": queues_chart()}
+    return render(
+        request, "registers/operator/home.html", {"cards": cards, "counts": counts, "charts": charts}
+    )
 
 
 # --- Moderation of self-registered accounts -------------------------------------------------------

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Q
 from django.http import HttpResponse
 from django.shortcuts import render
 
-from registers.access import member_parties
-from registers.models import CMO, Area, Work, WorkContributor
+from registers.dashboards import cmos_with_figures, regulator_charts
+from registers.models import CMO, Area
 from registers.views.operator import render_party, render_registers
 from udp.accounts.decorators import AuthedRequest, regulator_required
 from udp.accounts.selectors import pending_accounts
@@ -24,19 +23,20 @@ class CMOOverview:
 
 
 def cmo_overview() -> list[CMOOverview]:
-    """Each CMO with its areas, how many holders it acts for and how many of their works are registered."""
-    rows = []
-    for cmo in CMO.objects.select_related("party").prefetch_related("areas"):
-        members = member_parties(cmo)
-        contributes = WorkContributor.objects.filter(work=OuterRef("pk"), party__in=members.values("pk"))
-        works = Work.objects.filter(Q(registered_by_cmo=cmo) | Exists(contributes))
-        rows.append(CMOOverview(cmo, list(cmo.areas.all()), members.count(), works.count()))
-    return rows
+    """Each CMO with its areas, how many holders it acts for and how many of their works are registered
+    (counted for all CMOs at once: the page's queries do not grow with the number of CMOs)."""
+    cmos = cmos_with_figures().select_related("party").prefetch_related("areas")
+    return [CMOOverview(cmo, list(cmo.areas.all()), cmo.members, cmo.works) for cmo in cmos]  # type: ignore[attr-defined]
 
 
 @regulator_required
 def home(request: AuthedRequest) -> HttpResponse:
-    context = {"cmos": cmo_overview(), "pending": pending_accounts().count()}
+    cmos = cmo_overview()
+    context = {
+        "cmos": cmos,
+        "pending": pending_accounts().count(),
+        "charts": regulator_charts([row.cmo for row in cmos]),
+    }
     return render(request, "registers/regulator/home.html", context)
 
 

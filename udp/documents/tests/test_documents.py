@@ -1,0 +1,111 @@
+"""The documents machinery: kept as issued, verifiable, rendered from local files only."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core.checks import run_checks
+from django.db import DatabaseError, transaction
+from django.test import Client
+
+from registers.documents import HOLDER_EXTRACT, issue_holder_extract
+from tests import factories as f
+from udp.documents import kinds
+from udp.documents.models import IssuedDocument
+from udp.documents.rendering import font_dir, local_only_fetcher
+
+
+@pytest.fixture(autouse=True)
+def media(settings: Any, tmp_path: Any) -> None:
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def issued(personas: Any) -> IssuedDocument:
+    return issue_holder_extract(personas.holder_party, by=personas.holder, language="en")
+
+
+def test_an_issued_document_cannot_be_changed_or_deleted_even_in_sql(issued: IssuedDocument) -> None:
+    with pytest.raises(DatabaseError), transaction.atomic():
+        IssuedDocument.objects.filter(pk=issued.pk).update(sha256="0" * 64)
+    with pytest.raises(DatabaseError), transaction.atomic():
+        IssuedDocument.objects.filter(pk=issued.pk).delete()
+
+    assert IssuedDocument.objects.get(pk=issued.pk).sha256 == issued.sha256
+
+
+def test_a_failed_issue_gives_its_number_back(personas: Any) -> None:
+    class Boom(Exception):
+        pass
+
+    with pytest.raises(Boom), transaction.atomic():
+        issue_holder_extract(personas.holder_party, by=personas.holder, language="en")
+        raise Boom
+
+    assert not IssuedDocument.objects.exists()
+    document = issue_holder_extract(personas.holder_party, by=personas.holder, language="en")
+    assert document.number == "EXH-0000001"
+
+
+def test_the_pdf_goes_to_the_one_who_asked_and_the_operator_only(
+    personas: Any, issued: IssuedDocument
+) -> None:
+    path = f"/documents/{issued.pk}/pdf/"
+
+    own = f.login(Client(), personas.holder).get(path)
+    assert own.status_code == 200 and b"".join(own.streaming_content).startswith(b"%PDF")
+    assert f.login(Client(), personas.operator).get(path).status_code == 200
+    for who in ("other_holder", "cmo_staff", "regulator"):
+        assert f.login(Client(), getattr(personas, who)).get(path).status_code == 404, who
+    assert Client().get(path).status_code == 404
+
+
+def test_an_unknown_token_is_not_found(issued: IssuedDocument) -> None:
+    assert Client().get("/verify/not-a-token/").status_code == 404
+    assert Client().get(f"/verify/{issued.token[:-1]}/").status_code == 404
+
+
+def test_rendering_fetches_nothing_but_data_uris_and_the_font_files(tmp_path: Any) -> None:
+    fetcher = local_only_fetcher()
+    for url in (
+        "https://fonts.example.com/font.woff2",
+        "http://127.0.0.1:8000/healthz",
+        "file:///etc/passwd",
+        (font_dir() / ".." / ".." / "passwd").as_uri(),
+    ):
+        with pytest.raises(ValueError):
+            fetcher.fetch(url)
+    font = fetcher.fetch((font_dir() / "DejaVuSans.ttf").as_uri())
+    assert font.read(4) == b"\x00\x01\x00\x00"  # a TrueType font
+    font.close()
+    data = fetcher.fetch("data:text/plain,ok")
+    assert data.read() == b"ok"
+    data.close()
+
+
+def test_a_missing_font_folder_is_reported_by_the_system_checks(settings: Any, tmp_path: Any) -> None:
+    assert not [m for m in run_checks() if m.id == "documents.W001"]
+    settings.UDP_PDF_FONT_DIR = str(tmp_path)
+
+    warnings = [m for m in run_checks() if m.id == "documents.W001"]
+
+    assert warnings and "DejaVuSans.ttf" in warnings[0].msg
+
+
+def test_a_kind_cannot_take_another_kinds_numbering_series() -> None:
+    with pytest.raises(ValueError):
+        kinds.register(
+            kinds.DocumentKind(
+                code="another", series=HOLDER_EXTRACT.series, title="x", template="x", version="1"
+            )
+        )
+    assert kinds.register(HOLDER_EXTRACT) is HOLDER_EXTRACT  # declaring the same kind again is harmless
+
+
+def test_the_kinds_are_found_at_start_up() -> None:
+    codes = {kind.code for kind in kinds.all_kinds()}
+    assert {"register_extract_work", "register_extract_holder"} <= codes
+    for kind in kinds.all_kinds():
+        assert Path(kind.template).suffix == ".html"

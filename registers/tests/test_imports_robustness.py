@@ -40,10 +40,7 @@ def english(settings: Any, tmp_path: Path) -> Iterator[None]:
 
 
 def login(user: Any) -> Client:
-    client = Client(HTTP_ACCEPT_LANGUAGE="en")
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    f.login(client, user)
-    return client
+    return f.signed_in(user)
 
 
 def upload_and_run(user: Any, name: str, content: bytes, policy: str = "keep_good") -> ImportBatch:

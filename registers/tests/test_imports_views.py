@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
@@ -36,10 +35,7 @@ def media_in_tmp(settings: Any, tmp_path: Path) -> Iterator[None]:
 
 
 def login(user: Any) -> Client:
-    client = Client(HTTP_ACCEPT_LANGUAGE="en")
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    f.login(client, user)
-    return client
+    return f.signed_in(user)
 
 
 def upload(client: Client, name: str, content: bytes, policy: str = "keep_good") -> Any:

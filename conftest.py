@@ -34,3 +34,16 @@ def _reference_data(request: Any) -> None:
         from django.apps import apps
 
         importlib.import_module("registers.migrations.0002_reference_data").load(apps, None)
+
+
+@pytest.fixture
+def clock() -> Any:
+    """The platform's clock (:mod:`udp.core.clock`), put back to the machine's time after the test.
+
+    ``clock.travel_to(date)`` moves every reader (pages, API, Celery tasks, the live server) at once.
+    """
+    from udp.core import clock as platform_clock
+
+    platform_clock.reset()
+    yield platform_clock
+    platform_clock.reset()

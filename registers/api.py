@@ -14,7 +14,6 @@ from allauth.account.adapter import get_adapter as get_account_adapter
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch, QuerySet
 from django.http import FileResponse, HttpResponse, StreamingHttpResponse
-from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django_filters.utils import translate_validation
@@ -57,6 +56,7 @@ from registers.views.extracts import requested_language
 from udp.accounts import roles
 from udp.accounts.api_auth import HasApiKeyScope, check_totp
 from udp.accounts.scopes import READ_REGISTERS, Scope
+from udp.core import clock
 from udp.core.pagination import NoCountPagination
 from udp.documents.views import pdf_response
 
@@ -173,7 +173,7 @@ class WorkViewSet(
         results = search.ranked(selectors.work_list_rows)
         # NoCountPagination slices RankedWorks like a queryset (see udp.core.pagination.Sliceable)
         rows = self.paginate_queryset(results) or []  # type: ignore[arg-type]
-        today, language = timezone.localdate(), get_language() or "ru"
+        today, language = clock.today(), get_language() or "ru"
         items = [selectors.work_list_item(row, today=today, language=language[:2]) for row in rows]
         return self.get_paginated_response(items)
 

@@ -33,6 +33,7 @@ from registers.models.claims import Conflict, ConflictStatus, Proposal, Proposal
 from registers.models.contracts import MandateStatus
 from registers.models.imports import ImportStatus
 from udp.accounts.models import SELF_SIGNUP_ROLES, Moderation, User
+from udp.core import clock
 from udp.core.charts import Chart, Series, bar_chart, line_chart
 
 WEEKS = 12
@@ -62,7 +63,7 @@ def per_week(queryset: QuerySet[Any], field: str, weeks: list[dt.date]) -> list[
 
 def activity_chart(today: dt.date | None = None) -> Chart:
     """Self sign-ups and imports of works per week, over the last twelve weeks (two queries)."""
-    weeks = week_starts(today or timezone.localdate())
+    weeks = week_starts(today or clock.today())
     signups = per_week(User.objects.filter(role__in=SELF_SIGNUP_ROLES), "date_joined", weeks)
     imports = per_week(ImportBatch.objects.all(), "created_at", weeks)
     return line_chart(
@@ -76,9 +77,7 @@ def activity_chart(today: dt.date | None = None) -> Chart:
 
 def queues_chart(today: dt.date | None = None) -> Chart:
     """What waits for someone: applications, proposals, conflicts, imports running or failed (four queries)."""
-    since = timezone.make_aware(
-        dt.datetime.combine(week_starts(today or timezone.localdate())[0], dt.time.min)
-    )
+    since = timezone.make_aware(dt.datetime.combine(week_starts(today or clock.today())[0], dt.time.min))
     pending = User.objects.filter(moderation=Moderation.PENDING, role__in=SELF_SIGNUP_ROLES).count()
     proposals = Proposal.objects.filter(status=ProposalStatus.OPEN).count()
     conflicts = Conflict.objects.filter(status=ConflictStatus.OPEN).count()

@@ -12,10 +12,10 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
-from django.utils import timezone
 
 from registers.models import CMO, Area, Mandate, Party, Work, WorkContributor
 from registers.models.contracts import MandateStatus
+from udp.core import clock
 from udp.core.text import is_ascii_digits
 
 #: The right types an area of collective management (item of Art. 43.3) manages, in order of relevance.
@@ -31,7 +31,7 @@ AREA_RIGHT_TYPES: dict[int, tuple[str, ...]] = {
 
 def active_mandates(day: dt.date | None = None) -> QuerySet[Mandate]:
     """Mandates in force on ``day`` (today by default)."""
-    day = day or timezone.localdate()
+    day = day or clock.today()
     return Mandate.objects.filter(status=MandateStatus.ACTIVE, valid_from__lte=day).filter(
         Q(ends_on__isnull=True) | Q(ends_on__gt=day)
     )

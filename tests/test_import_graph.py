@@ -16,7 +16,7 @@ from pathlib import Path
 from django.conf import settings
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGES = ("udp", "registers", "accreditation", "licensing", "distribution", "reporting", "demo")
+PACKAGES = ("udp", "registers", "mandates", "accreditation", "licensing", "distribution", "reporting", "demo")
 #: Our installed apps, most specific first; a module of ``udp`` outside them is the project's shared core.
 APPS = (
     *sorted((a for a in settings.INSTALLED_APPS if a.split(".")[0] in PACKAGES), key=len, reverse=True),
@@ -148,6 +148,14 @@ def test_the_apps_depend_on_each_other_in_one_direction_only() -> None:
 def test_accounts_know_nothing_of_the_registers() -> None:
     """Accounts are below every domain: a domain reads the account, never the other way round."""
     assert "registers" not in app_graph().get("udp.accounts", {})
+
+
+def test_the_registers_know_nothing_of_the_domains_above_them() -> None:
+    """The registers are read by every domain (mandates, accreditation, licensing, …); they never read one."""
+    graph = app_graph()
+    assert "registers" in graph.get("mandates", {}) or "mandates" not in graph  # the edge is really read
+    domains = {"mandates", "accreditation", "licensing", "distribution", "reporting"}
+    assert not domains & set(graph.get("registers", {}))
 
 
 def test_the_cwr_acknowledgement_does_not_import_the_importer() -> None:

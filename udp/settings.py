@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "udp.notices",
     "udp.documents",
     "registers",
+    "mandates",
     "accreditation",
     "licensing",
     "distribution",
@@ -303,6 +304,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     # imports whose worker died are ended as interrupted; lost import tasks are sent again
     "sweep-imports": {"task": "registers.sweep_imports", "schedule": 300.0},
 }
+#: The platform's clock (udp.core.clock): may it be moved? Tests, the demo and training copies only.
+UDP_CLOCK_TRAVEL = env_bool("UDP_CLOCK_TRAVEL", default=False)
+#: Where a moved clock keeps its offset, shared by the web server, the worker and the tests of one machine.
+UDP_CLOCK_FILE = Path(env.str("UDP_CLOCK_FILE", default=str(DATA_DIR / "clock.json")))
+
 #: An import running longer than this (seconds) is stopped and ends as failed, saying where it stopped.
 IMPORT_TIME_LIMIT = env.int("UDP_IMPORT_TIME_LIMIT", default=2 * 60 * 60)
 

@@ -1,6 +1,8 @@
 """Settings for the test suite: the real settings with a known key and test-friendly mail."""
 
 import os
+import tempfile
+from pathlib import Path
 
 os.environ.setdefault("DJANGO_DEBUG", "0")
 os.environ.setdefault("DJANGO_SECRET_KEY", "test-secret-key-not-for-production-0123456789abcdef")
@@ -21,3 +23,12 @@ CELERY_TASK_ALWAYS_EAGER = False
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # Tests read English unless they choose a language; the product's default stays Russian.
 LANGUAGE_CODE = "en"
+
+# The clock can travel in tests; each test process (each xdist worker) has its own, so that one
+# test's journey through time never moves another's.
+UDP_CLOCK_TRAVEL = True
+_worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+UDP_CLOCK_FILE = Path(
+    os.environ.get("UDP_CLOCK_FILE")
+    or Path(tempfile.gettempdir()) / f"udp-clock-{os.getpid()}-{_worker}.json"
+)

@@ -12,8 +12,9 @@ from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from udp.core import clock
 
 
 class WorkKind(models.TextChoices):
@@ -246,14 +247,14 @@ class Work(models.Model):
                     )
                 }
             )
-        if identified_on > timezone.localdate():
+        if identified_on > clock.today():
             raise ValidationError(
                 {"author_identified_on": _("The date the author became known cannot be in the future.")}
             )
 
     @property
     def in_public_domain(self) -> bool:
-        return self.protection_ends_on is not None and self.protection_ends_on < timezone.localdate()
+        return self.protection_ends_on is not None and self.protection_ends_on < clock.today()
 
     def public_domain_on(self, day: dt.date) -> bool:
         return self.protection_ends_on is not None and self.protection_ends_on < day

@@ -11,8 +11,9 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
-from django.utils import timezone, translation
+from django.utils import translation
 
+from udp.core import clock
 from udp.core.numbering import allocate_number
 from udp.documents.kinds import DocumentKind
 from udp.documents.models import IssuedDocument
@@ -46,7 +47,7 @@ def issue_document(
     requester = by if getattr(by, "is_authenticated", False) else None
     digest = data_digest({"kind": kind.code, "version": kind.version, "data": data})
     subject_type = ContentType.objects.get_for_model(subject)
-    today = timezone.localdate()
+    today = clock.today()
     with transaction.atomic():
         issued = IssuedDocument.objects.filter(
             kind=kind.code, subject_type=subject_type, subject_id=subject.pk, language=language,

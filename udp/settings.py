@@ -112,6 +112,7 @@ TEMPLATES = [
                 "udp.accounts.context.actor",
                 "registers.context.claims_waiting",
                 "udp.notices.context.notices",
+                "udp.core.context.platform_clock",
             ],
         },
     },

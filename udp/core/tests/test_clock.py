@@ -70,3 +70,11 @@ def test_the_command_shows_and_moves_the_clock(clock: Any, capsys: Any) -> None:
     assert clock.today() == dt.date(2028, 3, 1)
     call_command("clock", "reset")
     assert clock.today() == timezone.localdate()
+
+
+@pytest.mark.django_db
+def test_pages_say_when_the_platforms_date_was_moved(clock: Any, client: Any) -> None:
+    assert 'id="moved-clock"' not in client.get("/", headers={"accept-language": "en"}).content.decode()
+    clock.travel_to(dt.date(2027, 3, 5))
+    page = client.get("/", headers={"accept-language": "en"}).content.decode()
+    assert 'id="moved-clock"' in page and "2027" in page.split('id="moved-clock"')[1].split("</p>")[0]

@@ -1,4 +1,4 @@
-""" "My rights": for each area, who manages a holder's rights, since and until when, over which works,
+"""The "My rights" page: for each area, who manages a holder's rights, since and until when, over which works,
 and what is pending (a request, a withdrawal with its countdown, a conflict). Read-only; the page
 and the API both build on :func:`rights_of`.
 """

@@ -286,7 +286,7 @@ IN_WORDS = {
     "en": [
         "Title Менің елім → Менің елім-ай",
         "Published anonymously No → Yes",
-        "Lawfully disclosed on — → May 9, 2009",
+        "Lawfully disclosed on — → 9 May 2009",
         "Submitted by KAZ",
         "Registered by CMO KAZ",
         "Share of Aigul Serikova in Performing and communication",

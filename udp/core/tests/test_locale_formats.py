@@ -78,7 +78,7 @@ def test_a_time_on_a_kazakh_page_is_on_the_24_hour_clock(personas: Any) -> None:
         ),
         (
             "en",
-            "Dec. 31, 1974 | 9:05 a.m. | December 31 | December 1974 | 31 December 1974 | 1,234,567 | 33.33",
+            "31 December 1974 | 09:05 | 31 December | December 1974 | 31 December 1974 | 1,234,567 | 33.33",
         ),
     ],
 )
@@ -106,3 +106,17 @@ def test_a_choice_list_invites_a_choice_in_the_readers_language(db: Any, languag
 
     assert f'<option value="" selected>{blank}</option>' in page
     assert "Select an option" not in page
+
+
+def test_an_english_page_writes_the_day_before_the_month(personas: Any) -> None:
+    """12/04/2026 reads as 4 December in the United States and 12 April here: English says it in words."""
+    nine = timezone.make_aware(dt.datetime(2026, 12, 4, 14, 40))
+    batch = ImportBatch.objects.create(
+        uploaded_by=personas.holder, format="csv", filename="works.csv", file="imports/2026/12/x.csv"
+    )
+    ImportBatch.objects.filter(pk=batch.pk).update(created_at=nine)
+
+    page = client_in("en", personas.holder).get("/imports/").content.decode()
+
+    assert "4 Dec 2026, 14:40" in page
+    assert "12/04/2026" not in page and "p.m." not in page

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import translation
 from rest_framework.test import APIClient
 
 from registers.models import ImportBatch, IPIName, WorkContributor
@@ -20,11 +18,8 @@ HEADER = "work_ref,title,contributor_name,party_id,ipi_name_number,role,pr_share
 
 
 @pytest.fixture(autouse=True)
-def english(settings: Any, tmp_path: Path) -> Iterator[None]:
-    settings.MEDIA_ROOT = tmp_path
+def english(media_in_tmp: Path, settings: Any) -> None:
     settings.LANGUAGE_CODE = "en"
-    with translation.override("en"):
-        yield
 
 
 def api(user: Any = None) -> APIClient:

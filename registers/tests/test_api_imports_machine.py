@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +12,6 @@ import pytest
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
-from django.utils import translation
 from rest_framework.test import APIClient
 
 from registers.importing import progress
@@ -36,12 +34,9 @@ CSV = (
 
 
 @pytest.fixture(autouse=True)
-def english(settings: Any, tmp_path: Path) -> Iterator[None]:
-    settings.MEDIA_ROOT = tmp_path
+def english(media_in_tmp: Path, settings: Any) -> None:
     settings.LANGUAGE_CODE = "en"
     cache.clear()  # keys are throttled per key
-    with translation.override("en"):
-        yield
 
 
 def machine(user: Any, *scopes: Scope) -> APIClient:

@@ -470,11 +470,6 @@ def test_a_publisher_does_not_count_as_an_author_for_the_term(personas):
     assert (stored.protection_ends_on, stored.protection_basis) == (D(2010, 12, 31), Basis.LIFE)
 
 
-@pytest.fixture
-def media_in_tmp(settings: Any, tmp_path: Any) -> None:
-    settings.MEDIA_ROOT = tmp_path
-
-
 @term
 def test_a_cwr_work_with_an_unknown_writer_stays_protected_when_the_known_writer_dies(personas, media_in_tmp):
     from registers.tests.test_cwr import cwr_file, import_cwr, put, transaction

@@ -8,7 +8,8 @@ from typing import Any
 import pytest
 
 from tests import factories as f
-from tests.browser.test_journey import ARTIFACTS, browser  # noqa: F401  (the fixture)
+from tests.browser import checks
+from tests.browser.test_journey import ARTIFACTS
 from udp.accounts.models import ApiKey, Role
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -19,15 +20,11 @@ def _fits(page: Any) -> bool:
 
 
 @pytest.mark.statute("A9-2.1.9")
-def test_a_holder_issues_and_revokes_a_key_on_a_phone(live_server: Any, browser: Any) -> None:  # noqa: F811
+def test_a_holder_issues_and_revokes_a_key_on_a_phone(live_server: Any, browser: Any) -> None:
     base = live_server.url
     holder = f.make_account("phone-holder@example.kz", Role.HOLDER, party=f.make_person())
     page = browser.new_context(locale="en-US", viewport={"width": 360, "height": 740}).new_page()
-    page.goto(f"{base}/accounts/login/")
-    page.fill("input[name=login]", holder.email)
-    page.fill("input[name=password]", f.PASSWORD)
-    page.click("#content form[method=post] button[type=submit]")
-    page.wait_for_load_state()
+    checks.sign_in(page, base, holder)
 
     page.goto(f"{base}/accounts/api-keys/")
     assert _fits(page)

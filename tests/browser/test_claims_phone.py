@@ -10,7 +10,8 @@ import pytest
 from registers.actions import ContributorInput, change_work
 from registers.models import Conflict, Proposal, Share
 from tests import factories as f
-from tests.browser.test_journey import ARTIFACTS, browser  # noqa: F401  (the fixture)
+from tests.browser import checks
+from tests.browser.test_journey import ARTIFACTS
 from udp.accounts.models import Role
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -21,7 +22,7 @@ def _fits(page: Any) -> bool:
 
 
 @pytest.mark.statute("A45-1.2-works")
-def test_a_co_author_rejects_a_proposal_in_kazakh_on_a_phone(live_server: Any, browser: Any) -> None:  # noqa: F811
+def test_a_co_author_rejects_a_proposal_in_kazakh_on_a_phone(live_server: Any, browser: Any) -> None:
     mine, theirs = f.make_person(name_kk="Әсел Нұрланқызы"), f.make_person(name_kk="Бауыржан Омаров")
     me = f.make_account("me@example.kz", Role.HOLDER, party=mine)
     co = f.make_account("co@example.kz", Role.HOLDER, party=theirs)
@@ -35,11 +36,7 @@ def test_a_co_author_rejects_a_proposal_in_kazakh_on_a_phone(live_server: Any, b
     context = browser.new_context(locale="kk-KZ", viewport={"width": 360, "height": 740})
     context.add_cookies([{"name": "django_language", "value": "kk", "url": live_server.url}])
     page = context.new_page()
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("input[name=login]", co.email)
-    page.fill("input[name=password]", f.PASSWORD)
-    page.click("#content form[method=post] button[type=submit]")
-    page.wait_for_load_state()
+    checks.sign_in(page, live_server.url, co)
 
     page.click("a.claims-link")  # the header says a proposal awaits an answer
     page.wait_for_selector("#waiting")

@@ -1,12 +1,12 @@
 """The main journey in a real browser: a holder signs up, is approved, registers a work, and the public finds it.
 
-Runs the system Chromium through Playwright against pytest-django's live server. Skipped when
-/usr/bin/chromium is missing, unless UDP_REQUIRE_BROWSER=1 (then it fails).
+Runs the system Chromium through Playwright (the ``browser`` fixture of conftest.py) against
+pytest-django's live server. Skipped when /usr/bin/chromium is missing, unless UDP_REQUIRE_BROWSER=1
+(then it fails).
 """
 
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 from typing import Any
@@ -17,6 +17,7 @@ from django.core import mail
 
 from registers.models import Work
 from tests import factories as f
+from tests.browser import checks
 from udp.accounts.models import Moderation, Role, User
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -27,24 +28,6 @@ LAUNCH_ARGS = [
 ]  # fmt: skip
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def browser() -> Any:
-    if not CHROMIUM.exists():
-        if os.environ.get("UDP_REQUIRE_BROWSER") == "1":
-            pytest.fail(f"UDP_REQUIRE_BROWSER=1 but {CHROMIUM} is missing")
-        pytest.skip(f"{CHROMIUM} is missing: install Chromium to run the browser journey")
-    # The sync Playwright API runs an event loop in this thread; Django's ORM must still be allowed here.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
 
 
 def sign_up_holder(page: Any, base: str, *, email: str, iin: str) -> None:
@@ -74,14 +57,7 @@ def confirm_email(page: Any, base: str, email: str) -> None:
 
 def operator_approves(context: Any, base: str, operator: User, email: str) -> None:
     page = context.new_page()
-    page.goto(f"{base}/accounts/login/")
-    page.fill("input[name=login]", operator.email)
-    page.fill("input[name=password]", f.PASSWORD)
-    page.click("#content form[method=post] button[type=submit]")
-    page.wait_for_url(re.compile(r"/accounts/2fa/authenticate/"))
-    page.fill("input[name=code]", f.totp_code())
-    page.click("#content form[method=post] button[type=submit]")
-    page.wait_for_load_state()
+    checks.sign_in(page, base, operator)
     page.goto(f"{base}/operator/accounts/")
     section = page.locator("section.application", has_text=email)
     section.locator("form[action$='/approve/'] button[type=submit]").click()

@@ -9,7 +9,7 @@ import pytest
 from registers.models import Area
 from tests.personas import Personas, make_personas
 
-pytest_plugins = ["tests.statute"]
+pytest_plugins = ["tests.statute", "tests.browser.fixtures"]
 
 
 @pytest.fixture

@@ -1,6 +1,6 @@
 """The main journey in a real browser: a holder signs up, is approved, registers a work, and the public finds it.
 
-Runs the system Chromium through Playwright (the ``browser`` fixture of conftest.py) against
+Runs the system Chromium through Playwright (the ``browser`` fixture, tests/browser/fixtures.py) against
 pytest-django's live server. Skipped when /usr/bin/chromium is missing, unless UDP_REQUIRE_BROWSER=1
 (then it fails).
 """

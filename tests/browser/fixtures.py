@@ -1,6 +1,6 @@
-"""Chromium for the browser tests: ``chromium``, one for each module (the journeys at three languages and
-two widths run in one browser; each test still gets its own contexts: cookies, viewport, language), or
-``browser``, one for each test."""
+"""Chromium for the browser tests, a plugin of the root conftest.py so that every app's tests have it:
+``chromium``, one for each module (the journeys at three languages and two widths run in one browser;
+each test still gets its own contexts: cookies, viewport, language), or ``browser``, one for each test."""
 
 from __future__ import annotations
 

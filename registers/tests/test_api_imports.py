@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -16,10 +15,7 @@ from tests import factories as f
 
 HEADER = "work_ref,title,contributor_name,party_id,ipi_name_number,role,pr_share\n"
 
-
-@pytest.fixture(autouse=True)
-def english(media_in_tmp: Path, settings: Any) -> None:
-    settings.LANGUAGE_CODE = "en"
+pytestmark = pytest.mark.usefixtures("media_in_tmp", "english")
 
 
 def api(user: Any = None) -> APIClient:

@@ -5,11 +5,9 @@ from __future__ import annotations
 
 import csv
 import io
-from pathlib import Path
 from typing import Any
 
 import pytest
-from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from rest_framework.test import APIClient
@@ -32,11 +30,7 @@ CSV = (
     b"M-3,Another good song,Writer Three,CA,100\n"
 )
 
-
-@pytest.fixture(autouse=True)
-def english(media_in_tmp: Path, settings: Any) -> None:
-    settings.LANGUAGE_CODE = "en"
-    cache.clear()  # keys are throttled per key
+pytestmark = pytest.mark.usefixtures("media_in_tmp", "english", "fresh_cache")
 
 
 def machine(user: Any, *scopes: Scope) -> APIClient:

@@ -28,11 +28,7 @@ HEADER = "work_ref,title,contributor_name,party_id,ipi_name_number,role,pr_share
 STORED_NAME = re.compile(r"^imports/\d{4}/\d{2}/[0-9a-f]{32}\.(csv|xlsx|V21)$")
 REAL_CWR = DATA / "cwr" / "CW220001DMP_000.V21"
 
-
-@pytest.fixture(autouse=True)
-def english(media_in_tmp: Path, settings: Any) -> None:
-    """Assertions read the English source strings, whatever translations are compiled."""
-    settings.LANGUAGE_CODE = "en"
+pytestmark = pytest.mark.usefixtures("media_in_tmp", "english")
 
 
 def upload_and_run(user: Any, name: str, content: bytes, policy: str = "keep_good") -> ImportBatch:

@@ -8,19 +8,12 @@ import pytest
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
-from django.utils import translation
 
 from registers.models import BankAccount
 from tests import factories as f
 from udp.accounts.models import ConfidentialAccess, Moderation, Role, User
 
-
-@pytest.fixture(autouse=True)
-def english(settings):
-    """Assertions read the English source strings, whatever translations are compiled."""
-    settings.LANGUAGE_CODE = "en"
-    with translation.override("en"):
-        yield
+pytestmark = pytest.mark.usefixtures("english")
 
 
 CONSOLE_URLS = ["/operator/", "/operator/accounts/", "/operator/accounts/new/", "/operator/registers/",

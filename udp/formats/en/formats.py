@@ -5,8 +5,10 @@ April here) and use a 12-hour clock. English pages write the month as a word, af
 24-hour clock: 4 December 2026, 4 Dec 2026 14:40. Numbers keep the English point and comma (1,234.5).
 
 Input: ISO first (``<input type="date">`` sends and expects it), then the day first as people type it
-here (04.12.2026); never month-first.
+here (04.12.2026), or with the month in words (4 Dec 2026); never month-first. Times as in Kazakh.
 """
+
+from udp.formats.kk.formats import DATETIME_INPUT_FORMATS, TIME_INPUT_FORMATS  # noqa: F401  (Django reads them here)
 
 DATE_FORMAT = "j F Y"
 TIME_FORMAT = "H:i"
@@ -18,14 +20,6 @@ SHORT_DATETIME_FORMAT = "j M Y, H:i"
 FIRST_DAY_OF_WEEK = 1  # Monday
 
 DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d.%m.%Y", "%d.%m.%y", "%d %b %Y", "%d %B %Y"]
-TIME_INPUT_FORMATS = ["%H:%M:%S", "%H:%M:%S.%f", "%H:%M"]
-DATETIME_INPUT_FORMATS = [
-    "%Y-%m-%d %H:%M:%S",
-    "%Y-%m-%d %H:%M",
-    "%d.%m.%Y %H:%M:%S",
-    "%d.%m.%Y %H:%M",
-    "%d.%m.%y %H:%M",
-]
 
 DECIMAL_SEPARATOR = "."
 THOUSAND_SEPARATOR = ","

@@ -8,6 +8,7 @@ pytest-django's live server. Skipped when /usr/bin/chromium is missing, unless U
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +16,8 @@ import pytest
 from allauth.account.models import EmailAddress
 from django.core import mail
 
-from registers.models import Work
+from registers.actions import ContributorInput, change_work
+from registers.models import Conflict, Proposal, Share, Work
 from tests import factories as f
 from tests.browser import checks
 from udp.accounts.models import Moderation, Role, User
@@ -81,6 +83,56 @@ def register_work_with_co_author(page: Any, base: str, *, title: str, co_author:
     page.screenshot(path=str(ARTIFACTS / "work-form.png"), full_page=True)
     page.click("#work-form button[type=submit]")
     page.wait_for_url(re.compile(r"/entries/work/\d+/"))
+
+
+def issue_api_key(page: Any, base: str, *scopes: str) -> str:
+    """Issue a key on the API keys page (asked for the password again); the key, shown this once."""
+    page.goto(f"{base}/accounts/api-keys/")
+    page.fill("input[name=name]", "Publisher back office with a rather long name")
+    for scope in scopes:
+        page.check(f"input[name=scopes][value='{scope}']")
+    page.click("#issue-key button[type=submit]")
+    page.wait_for_url(re.compile(r"/accounts/reauthenticate/"))
+    page.fill("input[name=password]", f.PASSWORD)
+    page.click("#content form[method=post] button[type=submit]")
+    page.wait_for_selector("#new-key")
+    return str(page.input_value("#new-key-value"))
+
+
+def revoke_api_key(page: Any, base: str, key: str, pk: int) -> None:
+    """Revoke a key from the API keys page, which no longer shows the key itself."""
+    page.goto(f"{base}/accounts/api-keys/")
+    assert key not in page.content()
+    page.click(f"#api-key-{pk} summary")
+    page.click(f"#api-key-{pk} button[type=submit]")
+    page.wait_for_load_state()
+
+
+def a_proposal_that_takes_from_a_co_author() -> tuple[User, Proposal]:
+    """Two co-authors of a work at 50 % each; one claims all of it, which waits for the other's answer.
+    The co-author who must answer, and the proposal."""
+    mine, theirs = f.make_person(name_kk="Әсел Нұрланқызы"), f.make_person(name_kk="Бауыржан Омаров")
+    me = f.make_account("me@example.kz", Role.HOLDER, party=mine)
+    co = f.make_account("co@example.kz", Role.HOLDER, party=theirs)
+    operator = f.make_account("op@udp.kz", Role.OPERATOR)
+    work = f.make_work(
+        operator, (mine, "C", {"PR": Decimal("50")}), (theirs, "A", {"PR": Decimal("50")}), title="Жыр"
+    )
+    change = change_work(work, by=me, contributors=[ContributorInput(mine, "CA", {"PR": Decimal("100")})])
+    assert change.proposal is not None
+    return co, change.proposal
+
+
+def reject_proposal(page: Any, proposal: Proposal, co: User) -> None:
+    """On the proposal's page, reject it with a note; the co-author's share stays and a conflict opens."""
+    page.fill("#id_note", "Сөзін мен жаздым")
+    page.click("#answer-form button[value=reject]")
+    page.wait_for_load_state()
+    assert Proposal.objects.get(pk=proposal.pk).status == "rejected"
+    assert Conflict.objects.filter(proposal=proposal, status="open").exists()
+    assert Share.objects.filter(
+        work=proposal.work, contributor__party=co.party, percent=Decimal("50")
+    ).exists()
 
 
 def screenshot_in_each_language(page: Any, base: str) -> None:

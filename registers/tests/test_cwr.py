@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 
 from registers.cwr import records
-from registers.cwr.reader import read
 from registers.cwr.writer import works_for_export, write_works
+from registers.importing.cwr import read
 from registers.models import EmbodiedWork, IPIName, Party, Share, Work, WorkKind
 from registers.tests.imports import import_cwr
 from tests import DATA

@@ -19,8 +19,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from registers.actions import ContributorInput, register_work, update_party
-from registers.importing import UNIDENTIFIED_NAME
 from registers.models import Party, PartyKind, Work
+from registers.models.parties import UNIDENTIFIED_NAME
 from registers.term import (
     UNIDENTIFIED_AUTHOR,
     AuthorFacts,

@@ -27,7 +27,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from registers.actions import ContributorInput, change_work
-from registers.claims import answer
+from registers.answers import answer
 from registers.models import Contract, ImportBatch
 from tests import factories as f
 from udp.accounts.actions import issue_api_key

@@ -70,6 +70,8 @@ class WhoManages:
     unmanaged: list[Party]
     #: open conflicts on the work that day: money on it is held until they are resolved
     conflicts: list[Conflict]
+    #: the term of protection had ended by that day: nobody manages it, nobody is paid
+    public_domain: bool = False
 
     @property
     def held(self) -> bool:
@@ -108,9 +110,19 @@ def _until(mandate: Mandate, excluded_from: dict[int, dt.date]) -> dt.date | Non
     return min(ends) if ends else None
 
 
+def parse_day(value: str | None) -> dt.date | None:
+    """The ``on`` date of a query (``YYYY-MM-DD``); ``None`` when absent; ``ValueError`` when not a date."""
+    value = (value or "").strip()
+    if not value:
+        return None
+    return dt.date.fromisoformat(value)
+
+
 def who_manages(work: Work, day: dt.date | None = None) -> WhoManages:
     """The answer for ``work`` on ``day`` (today by default)."""
     day = day or clock.today()
+    if work.protection_ends_on is not None and work.protection_ends_on < day:
+        return WhoManages(work=work, day=day, rows=[], unmanaged=[], conflicts=[], public_domain=True)
     contributions = list(work.contributors.select_related("party").prefetch_related("shares"))
     by_party: dict[int, list[WorkContributor]] = {}
     for contributor in contributions:

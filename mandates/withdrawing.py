@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils.formats import date_format
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -360,7 +361,7 @@ def notify_overdue_obligations(today: dt.date | None = None) -> int:
     return told
 
 
-OBLIGATION_HELP = {
+OBLIGATION_HELP: dict[str, Promise] = {
     ObligationKind.PUBLISH: gettext_lazy(
         "Publish that the works or the area are excluded from your licences."
     ),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.core.validators import FileExtensionValidator
 from django.utils.translation import gettext_lazy as _
 
 from registers.models import CMO, Area, Work
@@ -35,13 +36,28 @@ class WithdrawalForm(forms.Form):
         field.queryset = works if works is not None else Work.objects.none()
 
 
+#: The largest evidence file accepted (bytes).
+MAX_EVIDENCE = 10 * 1024 * 1024
+
+
 class ObligationDoneForm(forms.Form):
     evidence = forms.CharField(
         label=_("What was done"),
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Where the exclusion was published, the payment's reference, how the report was sent."),
     )
-    evidence_file = forms.FileField(label=_("Evidence file"), required=False)
+    evidence_file = forms.FileField(
+        label=_("Evidence file"),
+        required=False,
+        validators=[FileExtensionValidator(["pdf", "jpg", "jpeg", "png"])],
+        help_text=_("PDF, JPEG or PNG, up to 10 MB."),
+    )
+
+    def clean_evidence_file(self) -> Any:
+        upload = self.cleaned_data.get("evidence_file")
+        if upload and upload.size > MAX_EVIDENCE:
+            raise forms.ValidationError(_("The file is larger than 10 MB."))
+        return upload
 
 
 class DayForm(forms.Form):

@@ -10,9 +10,12 @@ and records the CMO's obligations, each with its due date (:mod:`mandates.deadli
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections.abc import Sequence
+from pathlib import Path
 
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils.formats import date_format
@@ -289,7 +292,11 @@ def apply_due_withdrawals(today: dt.date | None = None) -> int:
 
 # -- what the CMO owes --------------------------------------------------------------------------------
 def complete_obligation(
-    obligation: WithdrawalObligation, *, by: User, evidence: str, evidence_file: object = None
+    obligation: WithdrawalObligation,
+    *,
+    by: User,
+    evidence: str,
+    evidence_file: UploadedFile[bytes] | None = None,
 ) -> WithdrawalObligation:
     """The CMO reports an obligation done, with its evidence (what was published where, the payment, the report)."""
     if not evidence.strip() and not evidence_file:
@@ -309,7 +316,10 @@ def complete_obligation(
         obligation.done_by = by
         obligation.evidence = evidence.strip()
         fields = ["done_on", "done_by", "evidence"]
-        if evidence_file:
+        if isinstance(evidence_file, UploadedFile):
+            # stored under a generated name: the uploader's file name is not a path
+            suffix = Path(evidence_file.name or "").suffix.lower()[:6]
+            evidence_file.name = f"{uuid.uuid4().hex}{suffix}"
             obligation.evidence_file = evidence_file
             fields.append("evidence_file")
         obligation.save(update_fields=fields)

@@ -160,3 +160,27 @@ def test_each_persona_sees_only_the_withdrawals_it_may(personas: Personas, on_re
     }
     writers = {n for n, u in people.items() if access.withdrawals_editable_by(u).exists()}
     assert writers == {"holder"}
+
+
+def test_evidence_files_are_checked_and_stored_under_a_generated_name(
+    personas: Personas, on_receipt_day: Any, settings: Any, tmp_path: Any
+) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    withdrawal = _notice(personas)
+    on_receipt_day.travel_to(EFFECTIVE)
+    withdrawing.apply_due_withdrawals()
+    report = withdrawal.obligations.get(kind="report")
+    staff = f.signed_in(personas.cmo_staff)
+    url = f"/withdrawals/obligations/{report.pk}/done/"
+    bad = SimpleUploadedFile("run.exe", b"MZ", content_type="application/octet-stream")
+    staff.post(url, {f"o{report.pk}-evidence": "Report sent", f"o{report.pk}-evidence_file": bad})
+    report.refresh_from_db()
+    assert report.done_on is None
+    good = SimpleUploadedFile("../../Отчёт.pdf", b"%PDF-1.4 report", content_type="application/pdf")
+    staff.post(url, {f"o{report.pk}-evidence": "Report sent", f"o{report.pk}-evidence_file": good})
+    report.refresh_from_db()
+    assert report.done_on == EFFECTIVE
+    name = report.evidence_file.name
+    assert name.startswith("mandates/evidence/") and name.endswith(".pdf") and "Отчёт" not in name

@@ -87,9 +87,16 @@ def _holder_works(user: Any) -> QuerySet[Work]:
 def withdrawal_new(request: AuthedRequest) -> HttpResponse:
     works = _holder_works(request.user)
     initial: dict[str, Any] = {}
-    mandate = Mandate.objects.filter(
-        pk=request.GET.get("mandate") or 0, holder_id=request.user.party_id, status=MandateStatus.ACTIVE
-    ).first()
+    # preselected from "My rights" (?area=<item of Art. 43.3>) or the list of mandates (?mandate=<id>)
+    mine = Mandate.objects.filter(holder_id=request.user.party_id, status=MandateStatus.ACTIVE)
+    area, mandate_id = request.GET.get("area", ""), request.GET.get("mandate", "")
+    mandate = (
+        mine.filter(area__item=int(area)).first()
+        if area.isdigit()
+        else mine.filter(pk=int(mandate_id)).first()
+        if mandate_id.isdigit()
+        else None
+    )
     if mandate is not None:
         initial = {"cmo": mandate.cmo_id, "area": mandate.area_id}
     form = WithdrawalForm(request.POST or None, works=works, initial=initial)

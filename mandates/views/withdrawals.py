@@ -29,6 +29,7 @@ from registers.models.contracts import MandateStatus
 from udp.accounts import roles
 from udp.accounts.decorators import AuthedRequest, cmo_required, holder_required
 from udp.core import clock
+from udp.core.text import is_ascii_digits
 
 PAGE_SIZE = 50
 
@@ -92,9 +93,9 @@ def withdrawal_new(request: AuthedRequest) -> HttpResponse:
     area, mandate_id = request.GET.get("area", ""), request.GET.get("mandate", "")
     mandate = (
         mine.filter(area__item=int(area)).first()
-        if area.isdigit()
+        if is_ascii_digits(area) and len(area) <= 3
         else mine.filter(pk=int(mandate_id)).first()
-        if mandate_id.isdigit()
+        if is_ascii_digits(mandate_id) and len(mandate_id) <= 9
         else None
     )
     if mandate is not None:

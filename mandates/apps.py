@@ -11,3 +11,9 @@ class MandatesConfig(AppConfig):
 
     name = "mandates"
     verbose_name = _("Mandates and withdrawal")
+
+    def ready(self) -> None:
+        from mandates import consoles, notices
+
+        notices.register_kinds()
+        consoles.add_cards()

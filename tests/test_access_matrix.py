@@ -86,6 +86,10 @@ PAGE_RULES: dict[str, AbstractSet[str] | None] = {
     "extracts/works/<int:pk>/": frozenset(), "extracts/holders/<int:pk>/": frozenset(),  # POST only
     "verify/<str:token>/": PUBLIC,  # the token is the key; anyone holding the document has it
     "documents/<int:pk>/pdf/": {HOLDER, OPERATOR},  # the one who asked for it, and the operator
+    # withdrawal (Art. 46.2): the holder's own notice, the CMO it is addressed to, the officials
+    "withdrawals/": HOLDERS | CMOS | {REGULATOR, OPERATOR}, "withdrawals/new/": HOLDERS,
+    "withdrawals/repertoire/": CMOS, "withdrawals/<int:pk>/": {HOLDER, STAFF, ADMIN, REGULATOR, OPERATOR},
+    "withdrawals/<int:pk>/cancel/": frozenset(), "withdrawals/obligations/<int:pk>/done/": frozenset(),  # POST only
 }  # fmt: skip
 
 API_RULES: dict[str, AbstractSet[str] | None] = {
@@ -120,6 +124,12 @@ API_RULES: dict[str, AbstractSet[str] | None] = {
     "GET /api/conflicts/{id}/": {HOLDER, HOLDER2, STAFF, STAFF2, ADMIN, OPERATOR, REGULATOR},
     "POST /api/conflicts/{id}/resolve/": {OPERATOR},
     "POST /api/works/{id}/extract/": SIGNED, "POST /api/holders/{id}/extract/": SIGNED,
+    "GET /api/works/{id}/management/": PUBLIC,
+    "GET /api/withdrawals/": SIGNED,  # each sees the notices it may: none, for most
+    "GET /api/withdrawals/{id}/": {HOLDER, STAFF, ADMIN, REGULATOR, OPERATOR},
+    "POST /api/withdrawals/": HOLDERS, "POST /api/withdrawals/{id}/cancel/": {HOLDER},
+    # the notice is still pending: nothing is owed yet (marking done is tested in mandates/tests)
+    "POST /api/withdrawals/{id}/obligations/{kind}/done/": frozenset(),
 }  # fmt: skip
 #: For POST on an object, "reach" means passing the object check: the action itself may still refuse
 #: (403 "only the expert organization resolves", 400 "no longer open"); those count as reached only
@@ -190,6 +200,10 @@ class World:
         from registers.documents import issue_holder_extract
 
         self.document = issue_holder_extract(self.party, by=p.holder, language="en")
+        from mandates.withdrawing import file_withdrawal
+        from registers.models import Area
+
+        self.withdrawal = file_withdrawal(by=p.holder, cmo=p.cmo, area=Area.objects.get(item=1))
 
     def page_url(self, route: str) -> str:
         ids = {
@@ -200,6 +214,7 @@ class World:
             "entries/work/": self.work.pk, "entries/party/": self.party.pk, "accounts/api-keys/": self.key.pk,
             "notices/": self.notice.pk,
             "extracts/works/": self.work.pk, "extracts/holders/": self.party.pk, "documents/": self.document.pk,
+            "withdrawals/": self.withdrawal.pk, "withdrawals/obligations/": 1,
         }  # fmt: skip
         url = (
             route.replace("<str:kind>", "work")
@@ -220,9 +235,9 @@ class World:
             "/api/works/": self.work.pk, "/api/holders/": self.party.pk, "/api/users/": self.licensee.pk,
             "/api/contracts/": self.contract.number if self.contract else "X", "/api/imports/": self.batch.pk,
             "/api/keys/": self.key.pk, "/api/proposals/": self.proposal.pk, "/api/conflicts/": self.conflict.pk,
-            "/api/notices/": self.notice.pk,
+            "/api/notices/": self.notice.pk, "/api/withdrawals/": self.withdrawal.pk,
         }  # fmt: skip
-        path = path.replace("{fmt}", "csv")
+        path = path.replace("{fmt}", "csv").replace("{kind}", "publish")
         match = re.match(r"(/api/[a-z-]+/)\{[a-z]+\}", path)
         if match:
             path = path.replace(path[match.end(1) : match.end()], str(ids[match.group(1)]))

@@ -72,6 +72,23 @@ def _proposal(p: Personas, n: int) -> None:
     )
 
 
+def _withdrawal(p: Personas, n: int) -> None:
+    """A holder of KAZ gives notice withdrawing area 1."""
+    from mandates.withdrawing import file_withdrawal
+    from registers.models import Area
+
+    party = f.make_person(name_ru=f"Отзывающий {n}")
+    mandate_to(party, p.cmo, area_item=1)
+    account = f.make_account(f"withdrawing{n}@example.kz", Role.HOLDER, party=party)
+    file_withdrawal(by=account, cmo=p.cmo, area=Area.objects.get(item=1))
+
+
+def _mandated_work(p: Personas, n: int) -> None:
+    member = f.make_person(name_ru=f"Доверитель {n}")
+    mandate_to(member, p.cmo, area_item=1)
+    f.make_work(p.operator, (member, "CA", HUNDRED), title=f"Песня доверителя {n}")
+
+
 #: (URL, who asks, how a row is made)
 CASES: list[tuple[str, str | None, Callable[[Personas, int], None]]] = [
     ("/works/?q=Песня", None, _work),
@@ -89,6 +106,10 @@ CASES: list[tuple[str, str | None, Callable[[Personas, int], None]]] = [
     ("/api/users/", "operator", _licensee),
     ("/api/contracts/", "operator", _contract),
     ("/api/proposals/", "holder", _proposal),
+    ("/withdrawals/", "regulator", _withdrawal),
+    ("/withdrawals/?overdue=1", "operator", _withdrawal),
+    ("/api/withdrawals/", "regulator", _withdrawal),
+    ("/withdrawals/repertoire/", "cmo_staff", _mandated_work),
 ]
 
 

@@ -304,6 +304,9 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     # imports whose worker died are ended as interrupted; lost import tasks are sent again
     "sweep-imports": {"task": "registers.sweep_imports", "schedule": 300.0},
+    # withdrawals whose effective date has come take effect; overdue obligations are told (idempotent:
+    # hourly, so a moved clock or a missed run is caught up the same day)
+    "apply-withdrawals": {"task": "mandates.apply_withdrawals", "schedule": 3600.0},
 }
 #: The platform's clock (udp.core.clock): may it be moved? Tests, the demo and training copies only.
 UDP_CLOCK_TRAVEL = env_bool("UDP_CLOCK_TRAVEL", default=False)

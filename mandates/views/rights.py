@@ -14,8 +14,8 @@ from udp.core import clock
 #: The steps "My rights" links to, by the URL names of the pages that take them.
 STEPS = {
     "request": "mandates_portal:request",
-    "withdraw": "withdrawals_portal:file",
-    "withdrawal": "withdrawals_portal:detail",
+    "withdraw": "withdrawals:new",
+    "withdrawal": "withdrawals:detail",
     "conflict": "conflicts:detail",
 }
 

@@ -10,7 +10,7 @@ from registers.models.claims import (
     ProposalKind,
     ProposalStatus,
 )
-from registers.models.contracts import Contract, ContractKind, ContractStatus, Mandate
+from registers.models.contracts import Contract, ContractKind, ContractStatus, Mandate, MandateExclusion
 from registers.models.imports import (
     ImportBatch,
     ImportFormat,
@@ -72,6 +72,7 @@ __all__ = [
     "Licensee",
     "LicenseeLocation",
     "Mandate",
+    "MandateExclusion",
     "Party",
     "PartyKind",
     "Pseudonym",

@@ -11,3 +11,9 @@ class MandatesConfig(AppConfig):
 
     name = "mandates"
     verbose_name = _("Mandates and withdrawal")
+
+    def ready(self) -> None:
+        from mandates import cards, notice_kinds
+
+        notice_kinds.register_request_kinds()
+        cards.add_request_cards()

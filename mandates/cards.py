@@ -20,6 +20,7 @@ def add_request_cards() -> None:
         "cmo", Card("mandates", _("Requests for management waiting"), "mandates:list", count=_cmo_waiting)
     )
     add_card("cmo", Card("paper_mandates", _("Mandates signed on paper"), "mandates:paper_list"))
+    add_card("cmo", Card("signatories", _("Who signs for the organisation"), "mandates:signatories"))
     add_card(
         "regulator",
         Card(

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from mandates.models import RefusalGround
 from registers.models import CMO, Area, Party
+from udp.accounts.models import CMO_ROLES, User
 from udp.core import clock
 
 
@@ -96,3 +97,31 @@ def find_holder(value: str) -> Party | None:
     if found is None and len(text) <= 10 and value.strip().startswith("#"):
         found = parties.filter(pk=int(text)).first()
     return found
+
+
+class AccountChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.full_name} <{obj.email}>" if obj.full_name else str(obj.email)
+
+
+class SignatoryForm(forms.Form):
+    account = AccountChoiceField(label=_("Account"), queryset=User.objects.none())
+    iin = forms.CharField(label=_("IIN of the signatory"), max_length=12)
+    position = forms.CharField(label=_("Position"), max_length=200)
+    basis = forms.CharField(
+        label=_("Acts on the basis of"),
+        max_length=300,
+        help_text=_("The charter, or a power of attorney with its number and date."),
+    )
+    valid_from = forms.DateField(
+        label=_("May sign from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    valid_until = forms.DateField(
+        label=_("May sign until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args: Any, cmo_id: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["account"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = User.objects.filter(cmo_id=cmo_id, role__in=CMO_ROLES).order_by("email")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from mandates.views import paper, requests
+from mandates.views import paper, requests, signatories
 
 app_name = "mandates"
 
@@ -13,6 +13,7 @@ urlpatterns = [
     path("<int:pk>/refuse/", requests.request_refuse, name="refuse"),
     path("<int:pk>/sign/", requests.request_sign, name="sign"),
     path("<int:pk>/agreement.pdf", requests.request_agreement, name="agreement"),
+    path("signatories/", signatories.signatories, name="signatories"),
     path("paper/", paper.paper_list, name="paper_list"),
     path("paper/new/", paper.paper_new, name="paper_new"),
     path("paper/<int:pk>/", paper.paper_detail, name="paper"),

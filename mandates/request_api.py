@@ -16,9 +16,12 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from mandates import access, actions, paper
+from mandates import bulk as membership
 from mandates.models import MandateRequest, PaperMandate
 from mandates.request_forms import find_holder
 from mandates.request_serializers import (
+    BulkInputSerializer,
+    BulkResultSerializer,
     DisputeInputSerializer,
     MandateRequestInputSerializer,
     MandateRequestSerializer,
@@ -184,7 +187,7 @@ class PaperMandateViewSet(
     serializer_class = PaperMandateSerializer
     permission_classes = [HasApiKeyScope, permissions.IsAuthenticated]
     parser_classes = [MultiPartParser, FormParser, JSONParser]
-    required_scopes = {**READ_REGISTERS, "create": WRITE, "confirm": WRITE, "dispute": WRITE}
+    required_scopes = {**READ_REGISTERS, "create": WRITE, "confirm": WRITE, "dispute": WRITE, "bulk": WRITE}
 
     def get_queryset(self) -> QuerySet[PaperMandate]:
         queryset = access.paper_mandates_visible_to(self.request.user)
@@ -216,6 +219,29 @@ class PaperMandateViewSet(
         except PermissionError as exc:
             raise _forbidden(exc) from None
         return Response(PaperMandateSerializer(entered).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="Bring in the whole membership: a CSV or XLSX list of paper mandates and a ZIP of scans (CMO staff)",
+        description="Each line is entered on its own; the answer lists every line with its contract number or "
+        "what is wrong. A file that cannot be read is refused whole (400).",
+        request={"multipart/form-data": BulkInputSerializer},
+        responses={200: BulkResultSerializer},
+    )
+    @action(detail=False, methods=["post"])
+    def bulk(self, request: Request) -> Response:
+        data = BulkInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        listing = data.validated_data["listing"]
+        try:
+            result = membership.enter_membership(
+                by=roles.acting_account(request.user), listing=listing, listing_name=listing.name or "",
+                scans=data.validated_data.get("scans"),
+            )  # fmt: skip
+        except membership.Unreadable as exc:
+            raise exceptions.ValidationError({"listing": [str(exc)]}) from None
+        except PermissionError as exc:
+            raise _forbidden(exc) from None
+        return Response(BulkResultSerializer(result).data)
 
     @extend_schema(
         summary="Confirm a mandate entered for you (the holder)",

@@ -80,6 +80,14 @@ class PaperMandateForm(forms.Form):
         return holder
 
 
+class BulkForm(forms.Form):
+    listing = forms.FileField(
+        label=_("List of mandates (CSV or XLSX)"),
+        help_text=_("Columns: holder, areas, concluded_on, valid_from, paper_number, scan."),
+    )
+    scans = forms.FileField(label=_("Scanned copies (ZIP)"), required=False)
+
+
 class DisputeForm(forms.Form):
     note = forms.CharField(label=_("Why you dispute this mandate"), widget=forms.Textarea(attrs={"rows": 3}))
 

@@ -116,5 +116,25 @@ class PaperMandateInputSerializer(serializers.Serializer[Any]):
         return MandateRequestInputSerializer.validate_areas(self, value)  # type: ignore[arg-type]
 
 
+class BulkInputSerializer(serializers.Serializer[Any]):
+    listing = serializers.FileField(
+        help_text="CSV or XLSX: holder, areas, concluded_on, valid_from, paper_number, scan."
+    )
+    scans = serializers.FileField(required=False, help_text="ZIP of the scanned copies the list names.")
+
+
+class BulkLineSerializer(serializers.Serializer[Any]):
+    line = serializers.IntegerField()
+    holder = serializers.CharField()
+    contract = serializers.CharField()
+    problems = serializers.ListField(child=serializers.CharField(), source="errors")
+    conflict = serializers.IntegerField(allow_null=True)
+
+
+class BulkResultSerializer(serializers.Serializer[Any]):
+    entered = serializers.IntegerField()
+    lines = BulkLineSerializer(many=True)
+
+
 class DisputeInputSerializer(serializers.Serializer[Any]):
     note = serializers.CharField()

@@ -16,6 +16,7 @@ urlpatterns = [
     path("signatories/", signatories.signatories, name="signatories"),
     path("paper/", paper.paper_list, name="paper_list"),
     path("paper/new/", paper.paper_new, name="paper_new"),
+    path("paper/bulk/", paper.paper_bulk, name="paper_bulk"),
     path("paper/<int:pk>/", paper.paper_detail, name="paper"),
     path("paper/<int:pk>/scan/", paper.paper_scan, name="paper_scan"),
     path("paper/<int:pk>/confirm/", paper.paper_confirm, name="paper_confirm"),

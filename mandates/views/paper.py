@@ -3,6 +3,8 @@ the holder confirms or disputes each; the operator and the authorized body read 
 
 from __future__ import annotations
 
+import base64
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, HttpResponse
@@ -11,10 +13,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from mandates import access, paper
+from mandates import access, bulk, paper
 from mandates.actions import MandateRefused
 from mandates.models import HolderAnswer
-from mandates.request_forms import DisputeForm, PaperMandateForm
+from mandates.request_forms import BulkForm, DisputeForm, PaperMandateForm
 from mandates.views.requests import _reported, reader_required
 from registers.models.claims import Conflict
 from udp.accounts import roles
@@ -68,6 +70,27 @@ def paper_new(request: AuthedRequest) -> HttpResponse:
             )
             return redirect("mandates:paper", pk=entered.pk)
     return render(request, "mandates/paper/new.html", {"form": form, "conflict": conflict})
+
+
+@cmo_required
+def paper_bulk(request: AuthedRequest) -> HttpResponse:
+    form = BulkForm(request.POST or None, request.FILES or None)
+    result = None
+    errors_uri = ""
+    if request.method == "POST" and form.is_valid():
+        listing, scans = form.cleaned_data["listing"], form.cleaned_data["scans"]
+        try:
+            result = bulk.enter_membership(
+                by=request.user, listing=listing, listing_name=listing.name or "", scans=scans
+            )
+        except bulk.Unreadable as unreadable:
+            form.add_error("listing", str(unreadable))
+        else:
+            if result.refused:
+                errors_uri = "data:text/csv;base64," + base64.b64encode(result.error_csv()).decode()
+    return render(
+        request, "mandates/paper/bulk.html", {"form": form, "result": result, "errors_uri": errors_uri}
+    )
 
 
 @reader_required

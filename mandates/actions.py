@@ -244,10 +244,10 @@ def _locked(request: MandateRequest, *statuses: str) -> MandateRequest:
 
 def cancel_request(request: MandateRequest, *, by: User) -> MandateRequest:
     """The holder withdraws a request the CMO has not answered yet."""
+    if not (roles.is_holder(by) and by.party_id == request.holder_id):
+        raise PermissionError("only the holder cancels their request")
     with audited(by):
         request = _locked(request, RequestStatus.REQUESTED)
-        if not (roles.is_holder(by) and by.party_id == request.holder_id):
-            raise PermissionError("only the holder cancels their request")
         request.status = RequestStatus.CANCELLED
         request.save(update_fields=["status"])
         _tell(
@@ -263,13 +263,13 @@ def _check_cmo_side(request: MandateRequest, by: User) -> None:
 
 def refuse_request(request: MandateRequest, *, by: User, ground: str, note: str = "") -> MandateRequest:
     """The CMO refuses, with a ground of :class:`RefusalGround` (and a note); the authorized body sees it."""
+    _check_cmo_side(request, by)
     if ground not in RefusalGround.values:
         raise ValidationError({"ground": _("Choose the ground of refusal.")})
     if not note.strip():
         raise ValidationError({"note": _("Explain the refusal to the holder.")})
     with audited(by, note):
         request = _locked(request, RequestStatus.REQUESTED)
-        _check_cmo_side(request, by)
         request.status = RequestStatus.REFUSED
         request.refusal_ground, request.refusal_note = ground, note.strip()
         request.decided_by, request.decided_at = by, clock.now()
@@ -283,11 +283,13 @@ def refuse_request(request: MandateRequest, *, by: User, ground: str, note: str 
 def accept_request(request: MandateRequest, *, by: User) -> MandateRequest:
     """The CMO accepts: the contract is entered in the register of contracts (a draft, with its register
     number) and the agreement is issued as a PDF for both parties to sign."""
+    _check_cmo_side(request, by)
+    if request.status != RequestStatus.REQUESTED:
+        _locked(request, RequestStatus.REQUESTED)  # says it is no longer open
     areas = list(request.areas.all())
     _refuse_overlap(request.holder, request.cmo, areas, by=by)
     with audited(by):
         request = _locked(request, RequestStatus.REQUESTED)
-        _check_cmo_side(request, by)
         today = clock.today()
         contract = Contract.objects.create(
             number=allocate_number(CONTRACT_SERIES[ContractKind.MANDATE]), kind=ContractKind.MANDATE,
@@ -321,6 +323,8 @@ def sign_agreement(
     request: MandateRequest, *, by: User, confirmed_sha256: str, evidence: str = ""
 ) -> MandateRequest:
     """``by`` signs the agreement for their side; with the second signature the mandate comes into force."""
+    if signing_side(request, by) is None:
+        raise PermissionError("only the parties sign the agreement")
     with audited(by):
         request = _locked(request, RequestStatus.AWAITING_SIGNATURES)
         side = signing_side(request, by)

@@ -90,6 +90,8 @@ class MandateRequestViewSet(
         return Response(MandateRequestSerializer(made).data, status=code)
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        if not roles.is_holder(request.user):
+            raise exceptions.PermissionDenied("Only a rightsholder asks a CMO for management.")
         data = MandateRequestInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         user = roles.acting_account(request.user)
@@ -135,6 +137,8 @@ class MandateRequestViewSet(
     )
     @action(detail=True, methods=["post"])
     def refuse(self, request: Request, pk: Any = None) -> Response:
+        if actions.signing_side(self._writable(), request.user) != "cmo":
+            raise exceptions.PermissionDenied("Only the CMO's staff answer its requests.")
         data = RefuseInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         return self._step(
@@ -148,6 +152,7 @@ class MandateRequestViewSet(
     )
     @action(detail=True, methods=["post"])
     def sign(self, request: Request, pk: Any = None) -> Response:
+        self._writable()  # strangers are told "not found" before anything about their input
         data = SignInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         return self._step(
@@ -201,6 +206,8 @@ class PaperMandateViewSet(
         return access.get_paper_mandate_for_user(self.request.user, self.kwargs["pk"])
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        if not roles.is_cmo_staff(request.user):
+            raise exceptions.PermissionDenied("Only a CMO's staff enter its paper mandates.")
         data = PaperMandateInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         holder = find_holder(data.validated_data["holder"])
@@ -229,6 +236,8 @@ class PaperMandateViewSet(
     )
     @action(detail=False, methods=["post"])
     def bulk(self, request: Request) -> Response:
+        if not roles.is_cmo_staff(request.user):
+            raise exceptions.PermissionDenied("Only a CMO's staff enter its paper mandates.")
         data = BulkInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         listing = data.validated_data["listing"]

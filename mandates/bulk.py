@@ -167,7 +167,7 @@ def _date(row: dict[str, str], column: str, errors: list[str]) -> dt.date | None
 
 def _areas(value: str, errors: list[str]) -> list[Area]:
     items = [part.strip() for part in value.replace(",", ";").split(";") if part.strip()]
-    if not items or not all(item.isdigit() for item in items):
+    if not items or not all(item.isascii() and item.isdigit() and len(item) < 4 for item in items):
         errors.append(_("areas: list the items of Art. 43.3, e.g. 1;7"))
         return []
     areas = list(Area.objects.filter(item__in=[int(i) for i in items], in_force=True))

@@ -96,7 +96,7 @@ def find_holder(value: str) -> Party | None:
     """The party an identifier names: an IPI name number (11 digits, or fewer padded), an IIN or BIN (12
     digits), or a register id (``#123`` or a number of up to 10 digits not matching the others)."""
     text = "".join(value.split()).lstrip("#")
-    if not text.isdigit():
+    if not (text.isascii() and text.isdigit()):
         return None
     parties = Party.objects.all()
     if len(text) == 12:

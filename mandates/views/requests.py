@@ -62,7 +62,9 @@ def request_new(request: AuthedRequest) -> HttpResponse:
         )
         return redirect("mandates:list")
     initial = {"language": request.user.language or "kk"}
-    areas = Area.objects.filter(item__in=[a for a in request.GET.getlist("area") if a.isdigit()])
+    areas = Area.objects.filter(
+        item__in=[a for a in request.GET.getlist("area") if a.isascii() and a.isdigit() and len(a) < 4]
+    )
     if areas:
         initial["areas"] = list(areas)  # type: ignore[assignment]
     form = RequestForm(request.POST or None, initial=initial)

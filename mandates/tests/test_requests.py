@@ -25,6 +25,7 @@ from tests import factories as f
 from tests.personas import Personas
 from udp.accounts.models import Role
 from udp.documents.models import Signature
+from udp.documents.signing import AccountSigner
 from udp.notices.models import Notice
 
 
@@ -223,3 +224,27 @@ def test_bad_requests_are_refused_and_change_nothing(personas: Personas) -> None
     with pytest.raises(PermissionError):
         requested(p.cmo_staff, p.cmo, 7)
     assert MandateRequest.objects.count() == 1
+
+
+class CmsSigner(AccountSigner):
+    """Stands in for an NCALayer adapter: the same protocol, another method, a CMS signature as evidence."""
+
+    method = "ncalayer"
+
+    def sign(self, document: Any, **kwargs: Any) -> Signature:
+        if not kwargs.get("evidence"):
+            raise ValidationError("a CMS signature is required")
+        return super().sign(document, **kwargs)
+
+
+def test_the_signer_named_in_the_settings_signs(personas: Personas, signatories: None, settings: Any) -> None:
+    settings.UDP_DOCUMENT_SIGNER = "mandates.tests.test_requests.CmsSigner"
+    made = accepted(personas.holder, personas.cmo, personas.cmo_staff, 7)
+    assert made.document is not None
+    with pytest.raises(ValidationError, match="CMS"):
+        actions.sign_agreement(made, by=personas.holder, confirmed_sha256=made.document.sha256)
+    made = actions.sign_agreement(
+        made, by=personas.holder, confirmed_sha256=made.document.sha256, evidence="MIIB…"
+    )
+    assert made.holder_signature is not None
+    assert made.holder_signature.method == "ncalayer" and made.holder_signature.evidence == "MIIB…"

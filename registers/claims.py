@@ -362,6 +362,14 @@ CONFLICT_MESSAGES: dict[str, Any] = {
         "A CWR file (import %(batch)s, transaction %(transaction)s) registers “%(title)s” as a new work "
         "with ISWC %(iswc)s (submitter's work number %(ref)s), which belongs to this work."
     ),
+    "overlapping_mandate": gettext_lazy(
+        "%(requesting_cmo)s was asked to manage area(s) %(areas)s for %(holder)s, which %(cmo)s already "
+        "manages under mandate %(contract)s (one CMO per holder and area, Art. 43.4)."
+    ),
+    "paper_mandate_disputed": gettext_lazy(
+        "%(holder)s disputes mandate %(contract)s, entered by %(cmo)s as signed on paper, for area(s) "
+        "%(areas)s: %(note)s"
+    ),
 }
 
 

@@ -90,6 +90,18 @@ PAGE_RULES: dict[str, AbstractSet[str] | None] = {
     "withdrawals/": HOLDERS | CMOS | {REGULATOR, OPERATOR}, "withdrawals/new/": HOLDERS,
     "withdrawals/repertoire/": CMOS, "withdrawals/<int:pk>/": {HOLDER, STAFF, ADMIN, REGULATOR, OPERATOR},
     "withdrawals/<int:pk>/cancel/": frozenset(), "withdrawals/obligations/<int:pk>/done/": frozenset(),  # POST only
+    "portal/rights/": HOLDERS, "portal/rights/my-data.zip": HOLDERS,
+    # requests for management: the holder's request to QAZ (accepted, awaiting signatures); the paper
+    # mandate KAZ entered for the holder
+    "mandates/": CLAIMS, "mandates/new/": HOLDERS, "mandates/<int:pk>/": {HOLDER, STAFF2, REGULATOR, OPERATOR},
+    "mandates/<int:pk>/agreement.pdf": {HOLDER, STAFF2, OPERATOR},  # it holds the holder's IIN
+    "mandates/<int:pk>/cancel/": frozenset(), "mandates/<int:pk>/accept/": frozenset(),  # POST only
+    "mandates/<int:pk>/refuse/": frozenset(), "mandates/<int:pk>/sign/": frozenset(),
+    "mandates/signatories/": CMOS,
+    "mandates/paper/": CLAIMS, "mandates/paper/new/": CMOS, "mandates/paper/bulk/": CMOS,
+    "mandates/paper/<int:pk>/": {HOLDER, STAFF, ADMIN, REGULATOR, OPERATOR},
+    "mandates/paper/<int:pk>/scan/": {HOLDER, STAFF, ADMIN, REGULATOR, OPERATOR},
+    "mandates/paper/<int:pk>/confirm/": frozenset(), "mandates/paper/<int:pk>/dispute/": frozenset(),
 }  # fmt: skip
 
 API_RULES: dict[str, AbstractSet[str] | None] = {
@@ -130,6 +142,15 @@ API_RULES: dict[str, AbstractSet[str] | None] = {
     "POST /api/withdrawals/": HOLDERS, "POST /api/withdrawals/{id}/cancel/": {HOLDER},
     # the notice is still pending: nothing is owed yet (marking done is tested in mandates/tests)
     "POST /api/withdrawals/{id}/obligations/{kind}/done/": frozenset(),
+    "GET /api/me/rights/": HOLDERS, "GET /api/me/data/": HOLDERS,
+    "GET /api/mandate-requests/": SIGNED, "POST /api/mandate-requests/": HOLDERS,
+    "GET /api/mandate-requests/{id}/": {HOLDER, STAFF2, REGULATOR, OPERATOR},
+    "GET /api/mandate-requests/{id}/agreement/": {HOLDER, STAFF2, OPERATOR},
+    "POST /api/mandate-requests/{id}/cancel/": {HOLDER}, "POST /api/mandate-requests/{id}/accept/": {STAFF2},
+    "POST /api/mandate-requests/{id}/refuse/": {STAFF2}, "POST /api/mandate-requests/{id}/sign/": {HOLDER, STAFF2},
+    "GET /api/paper-mandates/": SIGNED, "POST /api/paper-mandates/": CMOS, "POST /api/paper-mandates/bulk/": CMOS,
+    "GET /api/paper-mandates/{id}/": {HOLDER, STAFF, ADMIN, REGULATOR, OPERATOR},
+    "POST /api/paper-mandates/{id}/confirm/": {HOLDER}, "POST /api/paper-mandates/{id}/dispute/": {HOLDER},
 }  # fmt: skip
 #: For POST on an object, "reach" means passing the object check: the action itself may still refuse
 #: (403 "only the expert organization resolves", 400 "no longer open"); those count as reached only
@@ -204,6 +225,24 @@ class World:
         from registers.models import Area
 
         self.withdrawal = file_withdrawal(by=p.holder, cmo=p.cmo, area=Area.objects.get(item=1))
+        self._mandates(p)
+
+    def _mandates(self, p: Any) -> None:
+        import datetime as dt
+
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        from mandates.actions import accept_request, request_mandate
+        from mandates.paper import enter_paper_mandate
+        from registers.models import Area
+
+        asked = request_mandate(by=p.holder, cmo=p.other_cmo, areas=[Area.objects.get(item=5)])
+        self.request = accept_request(asked, by=p.other_cmo_staff)
+        scan = SimpleUploadedFile("scan.pdf", b"%PDF-1.4\n%%EOF\n")
+        self.paper = enter_paper_mandate(
+            by=p.cmo_staff, holder=p.holder_party, areas=[Area.objects.get(item=7)], concluded_on=dt.date(2024, 1, 5),
+            valid_from=dt.date(2024, 1, 5), scan=scan,
+        )  # fmt: skip
 
     def page_url(self, route: str) -> str:
         ids = {
@@ -212,7 +251,7 @@ class World:
             "operator/cmos/": self.cmo.pk, "operator/accounts/": self.pending.pk, "operator/parties/": self.party.pk,
             "imports/": self.batch.pk, "claims/proposals/": self.proposal.pk, "claims/conflicts/": self.conflict.pk,
             "entries/work/": self.work.pk, "entries/party/": self.party.pk, "accounts/api-keys/": self.key.pk,
-            "notices/": self.notice.pk,
+            "notices/": self.notice.pk, "mandates/": self.request.pk, "mandates/paper/": self.paper.pk,
             "extracts/works/": self.work.pk, "extracts/holders/": self.party.pk, "documents/": self.document.pk,
             "withdrawals/": self.withdrawal.pk, "withdrawals/obligations/": 1,
         }  # fmt: skip
@@ -236,6 +275,8 @@ class World:
             "/api/contracts/": self.contract.number if self.contract else "X", "/api/imports/": self.batch.pk,
             "/api/keys/": self.key.pk, "/api/proposals/": self.proposal.pk, "/api/conflicts/": self.conflict.pk,
             "/api/notices/": self.notice.pk, "/api/withdrawals/": self.withdrawal.pk,
+            "/api/mandate-requests/": self.request.pk,
+            "/api/paper-mandates/": self.paper.pk,
         }  # fmt: skip
         path = path.replace("{fmt}", "csv").replace("{kind}", "publish")
         match = re.match(r"(/api/[a-z-]+/)\{[a-z]+\}", path)

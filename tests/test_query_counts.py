@@ -89,6 +89,31 @@ def _mandated_work(p: Personas, n: int) -> None:
     f.make_work(p.operator, (member, "CA", HUNDRED), title=f"Песня доверителя {n}")
 
 
+def _request(p: Personas, n: int) -> None:
+    from mandates.actions import request_mandate
+    from registers.models import Area
+
+    holder = f.make_account(
+        f"asker{n}@example.kz", Role.HOLDER, party=f.make_person(name_ru=f"Заявитель {n}")
+    )
+    request_mandate(by=holder, cmo=p.cmo, areas=[Area.objects.get(item=7)])
+
+
+def _paper(p: Personas, n: int) -> None:
+    import datetime as dt
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from mandates.paper import enter_paper_mandate
+    from registers.models import Area
+
+    enter_paper_mandate(
+        by=p.cmo_staff, holder=f.make_person(name_ru=f"Член {n}"), areas=[Area.objects.get(item=7)],
+        concluded_on=dt.date(2024, 1, 5), valid_from=dt.date(2024, 1, 5),
+        scan=SimpleUploadedFile("scan.pdf", b"%PDF-1.4\n%%EOF\n"),
+    )  # fmt: skip
+
+
 #: (URL, who asks, how a row is made)
 CASES: list[tuple[str, str | None, Callable[[Personas, int], None]]] = [
     ("/works/?q=Песня", None, _work),
@@ -110,6 +135,11 @@ CASES: list[tuple[str, str | None, Callable[[Personas, int], None]]] = [
     ("/withdrawals/?overdue=1", "operator", _withdrawal),
     ("/api/withdrawals/", "regulator", _withdrawal),
     ("/withdrawals/repertoire/", "cmo_staff", _mandated_work),
+    ("/mandates/", "cmo_staff", _request),
+    ("/mandates/?status=requested", "regulator", _request),
+    ("/mandates/paper/", "cmo_staff", _paper),
+    ("/api/mandate-requests/", "cmo_staff", _request),
+    ("/api/paper-mandates/", "regulator", _paper),
 ]
 
 

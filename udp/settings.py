@@ -219,6 +219,9 @@ STORAGES = {
 }
 #: The fonts of PDF documents (DejaVu Sans: Kazakh, Russian, English); see udp.documents.rendering.
 UDP_PDF_FONT_DIR = env.str("UDP_PDF_FONT_DIR", default="/usr/share/fonts/truetype/dejavu")
+#: How documents are signed (udp.documents.signing): the default confirms by the signed-in account and the
+#: document's hash; an NCALayer adapter implementing the same Signer protocol can be named here instead.
+UDP_DOCUMENT_SIGNER = env.str("UDP_DOCUMENT_SIGNER", default="udp.documents.signing.AccountSigner")
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 

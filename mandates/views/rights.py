@@ -13,7 +13,7 @@ from udp.core import clock
 
 #: The steps "My rights" links to, by the URL names of the pages that take them.
 STEPS = {
-    "request": "mandates_portal:request",
+    "request": "mandates:new",
     "withdraw": "withdrawals:new",
     "withdrawal": "withdrawals:detail",
     "conflict": "conflicts:detail",

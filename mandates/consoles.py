@@ -3,10 +3,13 @@ for management, mandates signed on paper, signatories, withdrawals and their obl
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.utils.translation import gettext_lazy as _
 
 from mandates.access import paper_mandates_answerable_by, requests_visible_to, withdrawals_visible_to
 from mandates.models import HolderAnswer, RequestStatus, WithdrawalStatus
+from mandates.rights import rights_of
 from mandates.withdrawing import overdue_obligations
 from udp.accounts.consoles import Card, add_card
 from udp.accounts.models import User
@@ -14,6 +17,14 @@ from udp.accounts.models import User
 
 def add_cards() -> None:
     """Called once, from :meth:`mandates.apps.MandatesConfig.ready`."""
+    # "Who manages my rights" on the portal, with what is pending and the way to "My rights by area"
+    add_card(
+        "portal",
+        Card(
+            "my-cmos", _("Who manages my rights"), glossary="mandate", visible=_has_party,
+            template="mandates/cards/my_rights.html", context=_my_rights, width="col-lg-5",
+        ),
+    )  # fmt: skip
     _request_cards()
     add_card(
         "portal",
@@ -35,6 +46,10 @@ def _pending(user: User) -> int:
 
 def _overdue(user: User) -> int:
     return overdue_obligations().filter(withdrawal__in=withdrawals_visible_to(user)).count()
+
+
+def _my_rights(user: User) -> dict[str, Any]:
+    return {"rows": rights_of(user.party) if user.party else []}
 
 
 def _has_party(user: User) -> bool:

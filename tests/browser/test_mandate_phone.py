@@ -12,7 +12,7 @@ from mandates.tests.request_helpers import make_signatory
 from registers.models import Mandate
 from registers.models.contracts import MandateStatus
 from tests import factories as f
-from tests.browser.test_journey import ARTIFACTS, browser  # noqa: F401  (the fixture)
+from tests.browser.test_journey import ARTIFACTS
 from tests.personas import make_personas
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -23,7 +23,7 @@ OVERFLOWING = (
 )
 
 
-def _phone(browser: Any, live_server: Any, user: Any) -> Any:  # noqa: F811
+def _phone(browser: Any, live_server: Any, user: Any) -> Any:
     from django.test import Client
 
     context = browser.new_context(viewport={"width": 360, "height": 740})
@@ -45,7 +45,7 @@ def _fits(page: Any, name: str) -> None:
 
 
 @pytest.mark.statute("A44.1-must-accept")
-def test_a_mandate_is_asked_accepted_and_signed_on_phones(live_server: Any, browser: Any) -> None:  # noqa: F811
+def test_a_mandate_is_asked_accepted_and_signed_on_phones(live_server: Any, browser: Any) -> None:
     p = make_personas()
     make_signatory(p.cmo_admin, p.cmo)
     base = live_server.url

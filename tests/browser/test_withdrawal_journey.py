@@ -17,12 +17,15 @@ from django.core.management import call_command
 from django.utils import translation
 from django.utils.formats import date_format
 
-from mandates.models import Withdrawal, WithdrawalStatus
+from mandates.actions import accept_request, sign_agreement
+from mandates.models import MandateRequest, Withdrawal, WithdrawalStatus
+from mandates.tests.request_helpers import make_signatory
 from registers.models import Mandate
 from tests import factories as f
 from tests.browser.checks import PHONE, WIDE, describe_overflow, new_context, overflow, sign_in
 from tests.browser.test_journey import ARTIFACTS
-from tests.personas import make_personas, mandate_to
+from tests.personas import make_personas
+from udp.accounts.models import Role
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -40,7 +43,7 @@ def _fits(page: Any, step: str) -> None:
 @pytest.mark.statute("A46.2-no-license-after")
 def test_a_holder_withdraws_an_area_and_after_the_date_cmo_a_no_longer_lists_the_works(
     live_server: Any,
-    browser: Any,  # noqa: F811
+    browser: Any,
     clock: Any,
 ) -> None:
     p = make_personas()  # the holder has a mandate to KAZ (CMO A) for area 1
@@ -83,9 +86,23 @@ def test_a_holder_withdraws_an_area_and_after_the_date_cmo_a_no_longer_lists_the
     call_command("apply_withdrawals", stdout=StringIO())
     withdrawal.refresh_from_db()
     assert withdrawal.status == WithdrawalStatus.EFFECTIVE
-    # the holder gives area 1 to QAZ (CMO B): the mandate is written to the register of contracts
-    new_mandate = mandate_to(p.holder_party, p.other_cmo, area_item=1)
-    Mandate.objects.filter(pk=new_mandate.pk).update(valid_from=EFFECTIVE)
+    # the holder asks QAZ (CMO B) for area 1 from the phone; QAZ accepts; both sign the agreement
+    page.goto(f"{base}/mandates/new/?area=1")
+    page.select_option("#id_cmo", str(p.other_cmo.pk))
+    page.click("form.entry-form button[type=submit]")
+    page.wait_for_selector("#status")
+    request = MandateRequest.objects.get(cmo=p.other_cmo)
+    qaz_admin = f.make_account("admin@qaz.kz", Role.CMO_ADMIN, cmo=p.other_cmo)
+    make_signatory(qaz_admin, p.other_cmo)
+    accept_request(request, by=p.other_cmo_staff)
+    page.goto(f"{base}/mandates/{request.pk}/")
+    page.check("#id_confirm")
+    page.click("text=Sign the agreement")
+    page.wait_for_selector("#signatures")
+    request.refresh_from_db()
+    assert request.document is not None
+    sign_agreement(request, by=qaz_admin, confirmed_sha256=request.document.sha256)
+    assert Mandate.objects.get(holder=p.holder_party, area__item=1, status="active").cmo == p.other_cmo
 
     cmo_page.goto(f"{base}/withdrawals/repertoire/")
     assert "Көктем вальсі" not in cmo_page.inner_text("#repertoire")

@@ -34,6 +34,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
+from django.db import transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -308,6 +309,11 @@ def open_proposal(
         for party_id in sorted(answerers, key=lambda p: (p is not None, p or 0))
     )
     _tell_holders(proposal, by)
+    if work is not None:
+        from registers.conflicts import detect_over_claims
+
+        work_id = work.pk
+        transaction.on_commit(lambda: detect_over_claims({work_id}))
     return proposal
 
 
@@ -359,6 +365,7 @@ def conflicts_visible_to(user: Actor) -> QuerySet[Conflict]:
     q = Q(parties__in=mine) | Q(opened_by=user)
     if roles.is_cmo_staff(user):
         q |= Q(opened_by__cmo_id=user.cmo_id, opened_by__role__in=["cmo_admin", "cmo_staff"])
+        q |= Q(cmos=user.cmo_id)
     return Conflict.objects.filter(pk__in=Conflict.objects.filter(q).values("pk"))
 
 
@@ -367,6 +374,21 @@ CONFLICT_MESSAGES: dict[str, Any] = {
     "competing_registration": gettext_lazy(
         "A CWR file (import %(batch)s, transaction %(transaction)s) registers “%(title)s” as a new work "
         "with ISWC %(iswc)s (submitter's work number %(ref)s), which belongs to this work."
+    ),
+    "competing_holder_claims": gettext_lazy(
+        "In area %(item)s more than one CMO claims this holder's rights: %(claims)s."
+    ),
+    "competing_work_claims": gettext_lazy(
+        "In area %(item)s more than one CMO claims one contributor's share (%(right_type)s) in “%(title)s”: "
+        "%(claims)s."
+    ),
+    "over_claim": gettext_lazy(
+        "The open claims on “%(title)s” add up to %(total)s %% for the right type %(right_type)s."
+    ),
+    "competing_reciprocal": gettext_lazy(
+        "%(claimant_cmo)s entered an agreement with %(society)s (CISAC %(cisac_code)s) for area %(item)s, "
+        "which the society already gave to %(holder_cmo)s (%(number)s). A foreign society mandates only one "
+        "domestic CMO per area."
     ),
 }
 

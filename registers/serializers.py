@@ -381,7 +381,7 @@ class CMOSerializer(serializers.ModelSerializer[CMO]):
     class Meta:
         model = CMO
         fields = [
-            "id", "short_name", "legal_name", "bin", "is_foreign", "country", "cisac_code", "website",
+            "id", "short_name", "legal_name", "bin", "cisac_code", "website",
             "public_email", "public_phone", "legal_address", "charter", "charter_date", "areas",
             "representatives", "branches",
         ]  # fmt: skip

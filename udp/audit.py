@@ -30,6 +30,8 @@ MESSAGES: dict[str, Promise] = {
     "demo_data": _("Demo data loaded"),
     "import": _("Import of %(name)s (batch %(id)s)"),
     "account_approved": _("Account approved after moderation"),
+    "conflict_detected": _("Conflict found by the platform's checks"),
+    "conflict_gone": _("The platform's checks no longer find this conflict"),
 }
 
 #: Reasons written as plain English before they were codes; the history is append-only, so they stay.

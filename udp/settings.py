@@ -304,6 +304,8 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     # imports whose worker died are ended as interrupted; lost import tasks are sent again
     "sweep-imports": {"task": "registers.sweep_imports", "schedule": 300.0},
+    # two CMOs on one holder or work, claims above 100 %: found, and closed when gone
+    "detect-conflicts": {"task": "registers.detect_conflicts", "schedule": 3600.0},
 }
 #: The platform's clock (udp.core.clock): may it be moved? Tests, the demo and training copies only.
 UDP_CLOCK_TRAVEL = env_bool("UDP_CLOCK_TRAVEL", default=False)

@@ -30,6 +30,10 @@ class Scope(models.TextChoices):
     IMPORTS_WRITE = "imports:write", _("Bulk imports (CWR, CSV, XLSX)")
     USAGE_WRITE = "usage:write", _("Report usage")
     DOCUMENTS_WRITE = "documents:write", _("Request documents (extracts from the registers)")
+    MANDATES_WRITE = (
+        "mandates:write",
+        _("Mandates and withdrawals: give notice, cancel, report obligations done"),
+    )
 
     @property
     def is_write(self) -> bool:

@@ -11,3 +11,8 @@ class MandatesConfig(AppConfig):
 
     name = "mandates"
     verbose_name = _("Mandates and withdrawal")
+
+    def ready(self) -> None:
+        from mandates import reciprocal_cards
+
+        reciprocal_cards.add_cards()

@@ -436,6 +436,8 @@ class ContractSerializer(serializers.ModelSerializer[Contract]):
             return str(contract.licensee)
         if contract.counterparty_cmo is not None:
             return contract.counterparty_cmo.short_name
+        if contract.foreign_society is not None:
+            return f"{contract.foreign_society.short_name} ({contract.foreign_society.cisac_code})"
         return None
 
     @extend_schema_field(OpenApiTypes.STR)

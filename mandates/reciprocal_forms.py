@@ -76,3 +76,6 @@ class SocietyForm(forms.ModelForm):  # type: ignore[type-arg]
     class Meta:
         model = ForeignSociety
         fields = ["short_name", "name", "cisac_code", "country", "territory", "website"]
+
+    def clean_country(self) -> str:
+        return str(self.cleaned_data["country"]).strip().upper()

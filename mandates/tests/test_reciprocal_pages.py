@@ -116,7 +116,7 @@ def test_the_cmo_and_the_regulator_see_which_domestic_agreements_are_missing(per
     page = f.signed_in(personas.cmo_admin).get("/cmo/reciprocal/").content.decode()
     missing = page[page.index('id="missing"') : page.index("</section>", page.index('id="missing"'))]
     assert "QAZ" not in missing and "AVT" in missing
-    told = personas.other_cmo_staff.notices.filter(code="reciprocal_entered")  # type: ignore[attr-defined]
+    told = personas.other_cmo_staff.notices.filter(code="reciprocal_entered")
     assert told.count() == 1
     regulator = f.signed_in(personas.regulator).get("/regulator/reciprocal/").content.decode()
     assert "AVT" in regulator[regulator.index('id="missing"') :]

@@ -173,7 +173,22 @@ def record_reciprocal_agreement(
             }
         ) from None
     _tell_counterparty(contract, by=by)
+    if society is not None:
+        _check_members(society, areas, by=by)
     return contract
+
+
+def _check_members(society: ForeignSociety, areas: Iterable[Area], *, by: Actor) -> None:
+    """The society's members now reach a CMO: does another CMO claim any of them?"""
+    from registers.conflicts import detect_for_holders
+
+    members = set(
+        SocietyMembership.objects.filter(society=society, area__in=list(areas)).values_list(
+            "party_id", flat=True
+        )
+    )
+    if members:
+        detect_for_holders(members, by=by)
 
 
 def _check_agreement(
@@ -247,6 +262,8 @@ def end_reciprocal_agreement(
         contract.reciprocal_areas.filter(status=ReciprocalAreaStatus.ACTIVE).update(
             status=ReciprocalAreaStatus.ENDED, valid_until=ended_on
         )
+    if contract.foreign_society is not None:
+        _check_members(contract.foreign_society, contract.areas.all(), by=by)
     return contract
 
 

@@ -157,3 +157,18 @@ def test_the_holder_is_told_when_a_conflict_concerns_them(personas: Personas) ->
     told = set(Notice.objects.filter(code="conflict_opened").values_list("recipient__email", flat=True))
     assert {"holder@example.kz", "staff@kaz.kz", "staff@qaz.kz", "admin@kaz.kz"} <= told
     assert "other-holder@example.kz" not in told
+
+
+def test_an_agreement_that_brings_a_member_to_a_second_cmo_is_checked_at_once(personas: Personas) -> None:
+    society = ForeignSociety.objects.create(name="GEMA", short_name="GEMA", cisac_code="035", country="DE")
+    SocietyMembership.objects.create(
+        party=personas.holder_party, society=society, area=area(1), source="operator"
+    )
+    assert not Conflict.objects.exists()  # no agreement yet: GEMA's members reach no CMO
+    admin = f.make_account("admin@qaz.kz", Role.CMO_ADMIN, cmo=personas.other_cmo)
+    reciprocal.record_reciprocal_agreement(
+        by=admin, cmo=personas.other_cmo, society=society, areas=[area(1)],
+        concluded_on=dt.date(2026, 1, 5), valid_from=dt.date(2026, 1, 5),
+    )  # fmt: skip
+    conflict = Conflict.objects.get(kind=ConflictKind.COMPETING_HOLDER_CLAIMS)
+    assert set(conflict.cmos.all()) == {personas.cmo, personas.other_cmo}

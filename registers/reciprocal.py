@@ -396,3 +396,32 @@ def record_society_membership(
 
     detect_for_holders({party.pk}, by=by)
     return membership
+
+
+#: The area a CWR society affiliation speaks for, by right: performing (item 1), mechanical (item 7).
+CWR_RIGHT_AREAS = {"pr": 1, "mr": 7}
+
+
+def record_cwr_affiliations(party: Party, societies: dict[str, str]) -> list[SocietyMembership]:
+    """A CWR file names the party's foreign society per right: record the memberships it implies.
+
+    Runs inside the import's own audited write (the import is the action); codes of societies the
+    platform does not know (domestic CMOs among them) are left alone. Conflicts these cause are found
+    by the periodic check.
+    """
+    codes = {
+        code.zfill(3): CWR_RIGHT_AREAS[right] for right, code in societies.items() if right in CWR_RIGHT_AREAS
+    }
+    if not codes:
+        return []
+    known = {s.cisac_code: s for s in ForeignSociety.objects.filter(cisac_code__in=codes)}
+    areas = {a.item: a for a in Area.objects.filter(item__in=set(codes.values()))}
+    made = []
+    for code, item in codes.items():
+        if code in known and item in areas:
+            membership, created = SocietyMembership.objects.get_or_create(
+                party=party, society=known[code], area=areas[item], defaults={"source": MembershipSource.CWR}
+            )
+            if created:
+                made.append(membership)
+    return made

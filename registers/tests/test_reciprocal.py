@@ -291,3 +291,27 @@ def test_memberships_are_entered_by_the_societys_domestic_cmo_or_the_operator(pe
     with pytest.raises(ValidationError):
         reciprocal.record_society_membership(by=personas.cmo_staff, party=foreign, society=soc, area=area(1))
     assert SocietyMembership.objects.filter(party=foreign).count() == 1
+
+
+def test_a_cwr_files_society_fields_record_the_foreign_memberships_the_platform_knows(
+    personas: Personas, settings: Any, tmp_path: Any
+) -> None:
+    from registers.tests.test_cwr import REAL_FILE, import_cwr
+
+    settings.MEDIA_ROOT = tmp_path
+    ascap = society(code="010", short_name="ASCAP", country="US")
+    prs = society(code="052", short_name="PRS", country="GB")
+    batch = import_cwr(personas.cmo_staff, REAL_FILE.read_bytes())
+    assert batch.status == "done"
+    rows = {
+        (m.party.ipi_names.get().name_number, m.society.short_name, m.area.item, m.source)
+        for m in SocietyMembership.objects.select_related("party", "society", "area")
+    }
+    # the writers name ASCAP (010) for performing; the publisher PRS (052) for performing and 044
+    # (a society the platform does not know) for mechanical rights
+    assert rows == {
+        ("00000000199", "ASCAP", 1, "cwr"),
+        ("00000000297", "ASCAP", 1, "cwr"),
+        ("09000000020", "PRS", 1, "cwr"),
+    }
+    assert {ascap, prs} == set(ForeignSociety.objects.exclude(memberships=None))

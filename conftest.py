@@ -2,19 +2,39 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from django.core.cache import cache
+from django.utils import translation
 
 from registers.models import Area
 from tests.personas import Personas, make_personas
 
-pytest_plugins = ["tests.statute"]
+pytest_plugins = ["tests.statute", "tests.browser.fixtures"]
 
 
 @pytest.fixture
 def personas(db: Any) -> Personas:
     return make_personas()
+
+
+@pytest.fixture
+def english(settings: Any) -> Iterator[None]:
+    """Assertions read the English source strings, whatever translations are compiled (the site's
+    default language is Russian). A module asks for it with ``pytest.mark.usefixtures("english")``."""
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
+def fresh_cache() -> Iterator[None]:
+    """Rate limits and used TOTP codes live in the cache; no test may see another's."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -56,6 +56,7 @@ from udp import audit, identifiers
 from udp.accounts.models import Moderation, Role, User
 from udp.core.numbering import allocate_number
 from udp.core.workdays import add_working_days
+from udp.documents.models import Signatory
 
 DEMO_PASSWORD = "udp-demo-2026"
 #: Base32 TOTP secret shared by every demo account that must use a second factor.
@@ -677,6 +678,8 @@ class DemoWorld:
                 self.summary.add("logins")
             if not EmailAddress.objects.filter(user=user, email=email).exists():
                 EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
+            if role == Role.CMO_ADMIN:
+                self._signatory(user)
             if (
                 user.needs_mfa
                 and not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
@@ -684,6 +687,18 @@ class DemoWorld:
                 from allauth.mfa.totp.internal.auth import TOTP
 
                 TOTP.activate(user, DEMO_TOTP_SECRET)
+
+    def _signatory(self, admin: User) -> None:
+        """A CMO's admin is on record as the person who signs for it (its director, under its charter)."""
+        cmo = admin.cmo
+        if cmo is None or not cmo.party.bin or Signatory.objects.filter(account=admin).exists():
+            return
+        Signatory.objects.create(
+            entity_bin=cmo.party.bin, entity_name=cmo.party.name_ru or cmo.short_name, account=admin,
+            iin=make_iin(self.rng, dt.date(1978, 3, 9), male=False), position="Директор", basis="Устав",
+            valid_from=dt.date(2020, 1, 1),
+        )  # fmt: skip
+        self.summary.add("signatories")
 
 
 def seed_demo(log: Log = lambda s: None) -> Summary:

@@ -13,6 +13,8 @@ class MandatesConfig(AppConfig):
     verbose_name = _("Mandates and withdrawal")
 
     def ready(self) -> None:
-        from mandates import reciprocal_cards
+        from mandates import consoles, notices, reciprocal_cards
 
+        notices.register_kinds()
+        consoles.add_cards()
         reciprocal_cards.add_cards()

@@ -21,7 +21,8 @@ def add_cards() -> None:
                                "reciprocal_regulator:overview", count=_late_copies))  # fmt: skip
     add_card("operator", Card("societies", _("Foreign societies"), "reciprocal_operator:list",
                               count=lambda user: ForeignSociety.objects.count()))  # fmt: skip
-    for console in ("portal", "cmo", "regulator", "operator"):
+    # the holder finds their conflicts on "My rights" (mandates.rights)
+    for console in ("cmo", "regulator", "operator"):
         add_card(console, Card("conflicts", _("Open conflicts"), "claims:conflicts", count=_open_conflicts))
 
 

@@ -430,7 +430,12 @@ def change_work(
     if contributors is not None:
         validate_shares(contributors)
     alternate_titles = list(alternate_titles) if alternate_titles is not None else None
-    field_changes = claims.changed_fields(work, fields, alternate_titles)
+    wanted_titles = (
+        title_inputs(alternate_titles, work=work, main_title=fields.get("title", work.title))
+        if alternate_titles is not None
+        else None
+    )
+    field_changes = claims.changed_fields(work, fields, wanted_titles)
     touched: set[int] = set()
     if contributors is not None:
         touched = claims.touched_parties(claims.current_rows(work), claims.contributor_rows(contributors))

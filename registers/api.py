@@ -34,7 +34,7 @@ from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
 from rest_framework.throttling import AnonRateThrottle
 
-from registers import access, actions
+from registers import access, actions, who_manages
 from registers import documents as extracts
 from registers import filters as register_filters
 from registers import public_selectors as selectors
@@ -145,10 +145,33 @@ class WorkViewSet(
         "update": Scope.WORKS_WRITE,
         "partial_update": Scope.WORKS_WRITE,
         "extract": Scope.DOCUMENTS_WRITE,
+        "management": Scope.REGISTERS_READ,
     }
 
     def get_queryset(self) -> QuerySet[Work]:
         return access.works_visible_to(self.request.user)
+
+    @extend_schema(
+        summary="Who manages this work on a date",
+        description="Per area of collective management, which CMO manages which contributor's rights and "
+        "through which path (the holder's mandate, a foreign society's reciprocal agreement, extended "
+        "collective management), whether open conflicts hold the work, and who manages their rights "
+        "themselves. Withdrawals (Art. 46.2) count from their effective date.",
+        parameters=[
+            OpenApiParameter(
+                "on", OpenApiTypes.DATE, description="The day asked about (YYYY-MM-DD); today by default."
+            )
+        ],
+        responses=s.WhoManagesSerializer,
+    )
+    @action(detail=True, methods=["get"])
+    def management(self, request: Request, pk: Any = None) -> Response:
+        work = access.get_work_for_user(request.user, pk)
+        try:
+            day = who_manages.parse_day(request.query_params.get("on"))
+        except ValueError:
+            raise exceptions.ValidationError({"on": [_("Enter a date as YYYY-MM-DD.")]}) from None
+        return Response(s.WhoManagesSerializer(who_manages.who_manages(work, day)).data)
 
     @extend_schema(
         summary="Extract from the register of works (PDF)",

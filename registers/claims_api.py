@@ -16,7 +16,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from registers import claims, conflicts
+from registers import answers, claims, conflicts
 from registers.models import Conflict, ConflictEvidence, Proposal, ProposalAnswer
 from udp.accounts import roles
 from udp.accounts.api_auth import HasApiKeyScope
@@ -184,7 +184,7 @@ class ProposalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         data = DecisionSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         try:
-            claims.answer(
+            answers.answer(
                 proposal,
                 by=roles.acting_account(request.user),
                 accept=accept,
@@ -211,7 +211,7 @@ class ProposalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     def withdraw(self, request: Request, pk: Any = None) -> Response:
         proposal = self.get_object()
         try:
-            claims.withdraw(proposal, by=roles.acting_account(request.user))
+            answers.withdraw(proposal, by=roles.acting_account(request.user))
         except PermissionError as exc:
             raise exceptions.PermissionDenied(str(exc)) from exc
         except DjangoValidationError as exc:
@@ -275,7 +275,7 @@ class ConflictViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         data = ResolutionSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         try:
-            claims.resolve_conflict(conflict, by=request.user, resolution=data.validated_data["resolution"])
+            answers.resolve_conflict(conflict, by=request.user, resolution=data.validated_data["resolution"])
         except PermissionError as exc:
             raise exceptions.PermissionDenied(str(exc)) from exc
         except DjangoValidationError as exc:

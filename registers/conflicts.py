@@ -18,7 +18,7 @@ run again finds the same conflict rather than a second one):
 
 A conflict a check no longer finds is closed by the platform (the history says so). The parties and
 their CMOs add evidence (:func:`add_evidence`); the operator decides
-(:func:`registers.claims.resolve_conflict`). Until then, money on what the conflict touches is held:
+(:func:`registers.answers.resolve_conflict`). Until then, money on what the conflict touches is held:
 :func:`held_by_conflict` is the read distribution asks before paying anything.
 """
 

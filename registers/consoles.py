@@ -1,13 +1,20 @@
-"""The registers' cards on the audiences' consoles (see :mod:`udp.accounts.consoles`)."""
+"""The registers' cards on the audiences' consoles (see :mod:`udp.accounts.consoles`).
+
+Each card's snippet is under ``templates/registers/cards/``; the console page gives it its subject
+(``party`` on the portal, ``cmo`` on the CMO dashboard, ``licensee`` and its ``party`` in the space).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from typing import Any
 
 from django.db.models import Model
 from django.utils.translation import gettext_lazy as _
 
-from registers.models import CMO, Licensee, Party, Work
+from registers import access
+from registers.models import CMO, Area, Licensee, Mandate, Party, Work
+from registers.models.contracts import MandateStatus
 from udp.accounts.consoles import Card, add_card
 from udp.accounts.models import ConfidentialAccess, User
 from udp.accounts.selectors import pending_accounts
@@ -15,7 +22,18 @@ from udp.accounts.selectors import pending_accounts
 
 def add_cards() -> None:
     """Called once, from :meth:`registers.apps.RegistersConfig.ready`."""
+    _operator_cards()
+    _portal_cards()
+    _cmo_cards()
+    _space_cards()
+    _regulator_cards()
 
+
+def _pending(user: User) -> int:
+    return pending_accounts().count()
+
+
+def _operator_cards() -> None:
     def count(model: type[Model]) -> Callable[[User], int]:
         return lambda user: model._default_manager.count()
 
@@ -37,5 +55,118 @@ def add_cards() -> None:
         add_card("operator", card)
 
 
-def _pending(user: User) -> int:
-    return pending_accounts().count()
+# --- The rightsholder's portal -------------------------------------------------------------------
+
+
+def _has_party(user: User) -> bool:
+    return user.party_id is not None
+
+
+def managing_cmos(party: Party | None) -> list[dict[str, Any]]:
+    """Each area in force with the CMO the holder has an active mandate to, or none."""
+    mandates: dict[int, Mandate] = {}
+    if party is not None:
+        active = Mandate.objects.filter(holder=party, status=MandateStatus.ACTIVE).select_related(
+            "cmo", "contract"
+        )
+        mandates = {m.area_id: m for m in active}
+    return [{"area": area, "mandate": mandates.get(area.pk)} for area in Area.objects.filter(in_force=True)]
+
+
+def _my_entry(user: User) -> Mapping[str, Any]:
+    party = user.party
+    assert party is not None  # the card is visible only then
+    return {
+        "pseudonyms": party.pseudonyms.all(),
+        "ipi_names": party.ipi_names.all(),
+        "bank_accounts": party.bank_accounts.all(),
+    }
+
+
+def _portal_cards() -> None:
+    add_card(
+        "portal",
+        Card(
+            "my-entry", _("My entry in the register"), visible=_has_party,
+            template="registers/cards/my_entry.html", context=_my_entry, width="col-lg-7",
+        ),
+    )  # fmt: skip
+    add_card(
+        "portal",
+        Card(
+            "my-cmos", _("Who manages my rights"), glossary="mandate", visible=_has_party,
+            template="registers/cards/my_cmos.html", context=lambda user: {"areas": managing_cmos(user.party)},
+            width="col-lg-5",
+        ),
+    )  # fmt: skip
+
+
+# --- The CMO dashboard ---------------------------------------------------------------------------
+
+
+def _has_cmo(user: User) -> bool:
+    return user.cmo_id is not None
+
+
+def _organisation(user: User) -> Mapping[str, Any]:
+    cmo = user.cmo
+    assert cmo is not None  # the card is visible only then
+    return {
+        "areas": cmo.area_links.select_related("area").order_by("area__item"),
+        "member_count": access.member_parties(cmo).count(),
+        "work_count": access.works_editable_by(user).count(),
+        "can_edit": access.cmos_editable_by(user).filter(pk=cmo.pk).exists(),
+    }
+
+
+def _cmo_cards() -> None:
+    for card in (
+        Card(
+            "cmo-card", _("The organisation"), visible=_has_cmo,
+            template="registers/cards/cmo_organisation.html", context=_organisation, width="col-lg-4",
+        ),
+        Card(
+            "members", _("Members"), visible=_has_cmo, template="registers/cards/cmo_members.html",
+            context=lambda user: {"recent_members": access.member_parties(user.cmo).order_by("-created_at")[:5]},
+            width="col-md-6 col-lg-4",
+        ),
+        Card(
+            "repertoire", _("Repertoire"), visible=_has_cmo, template="registers/cards/cmo_repertoire.html",
+            context=lambda user: {"recent_works": access.works_editable_by(user).order_by("-created_at")[:5]},
+            width="col-md-6 col-lg-4",
+        ),
+    ):  # fmt: skip
+        add_card("cmo", card)
+
+
+# --- The music user's space ----------------------------------------------------------------------
+
+
+def _space_cards() -> None:
+    add_card(
+        "space",
+        Card("user-entry", _("Entry in the register of users"), template="registers/cards/user_entry.html",
+             width="col-md-6"),
+    )  # fmt: skip
+    add_card(
+        "space",
+        Card("find-work", _("Find who licenses a work"), template="registers/cards/find_work.html",
+             width="col-md-6"),
+    )  # fmt: skip
+
+
+# --- The regulator's workspace -------------------------------------------------------------------
+
+
+def _regulator_cards() -> None:
+    add_card(
+        "regulator",
+        Card("pending", _("Applications awaiting the operator"), count=_pending, width="col-sm-6"),
+    )
+    add_card(
+        "regulator",
+        Card(
+            "registers", _("Search the registers"), "regulator:registers", width="col-sm-6",
+            description=_("Authors and rightsholders, works, CMOs and users; read only."),
+        ),
+    )  # fmt: skip

@@ -32,11 +32,12 @@ class WorkFilter(filters.FilterSet):
     iswc = filters.CharFilter(method="filter_iswc", label=_("ISWC"))
     isrc = filters.CharFilter(method="filter_isrc", label=_("ISRC"))
     cmo = filters.CharFilter(method="filter_cmo", label=_("Managing CMO (id or short name)"))
+    on = filters.DateFilter(method="filter_on", label=_("Managed on (date; with the CMO, today by default)"))
     contributor = filters.NumberFilter(method="filter_contributor", label=_("Contributor (holder id)"))
 
     class Meta:
         model = Work
-        fields = ["q", "kind", "iswc", "isrc", "cmo", "contributor"]
+        fields = ["q", "kind", "iswc", "isrc", "cmo", "on", "contributor"]
 
     def filter_queryset(self, queryset: QuerySet[Work]) -> QuerySet[Work]:
         queryset = self.filter_all_but_words(queryset)
@@ -71,7 +72,13 @@ class WorkFilter(filters.FilterSet):
         return queryset.filter(isrc=_normalised(identifiers.validate_isrc, value) or _compact(value))
 
     def filter_cmo(self, queryset: QuerySet[Work], name: str, value: str) -> QuerySet[Work]:
-        return selectors.works_managed_by(queryset, selectors.cmo_by_key(value))
+        """The CMO's repertoire on the ``on`` date: withdrawn works leave it from their effective date."""
+        return selectors.works_managed_by(
+            queryset, selectors.cmo_by_key(value), self.form.cleaned_data.get("on")
+        )
+
+    def filter_on(self, queryset: QuerySet[Work], name: str, value: Any) -> QuerySet[Work]:
+        return queryset  # read by filter_cmo
 
     def filter_contributor(self, queryset: QuerySet[Work], name: str, value: int) -> QuerySet[Work]:
         return queryset.filter(contributors__party_id=value).distinct()

@@ -19,6 +19,7 @@ from registers.models import (
     Contract,
     ForeignSociety,
     Mandate,
+    MandateExclusion,
     Party,
     ReciprocalArea,
     ReciprocalAreaStatus,
@@ -42,11 +43,30 @@ AREA_RIGHT_TYPES: dict[int, tuple[str, ...]] = {
 
 
 def active_mandates(day: dt.date | None = None) -> QuerySet[Mandate]:
-    """Mandates in force on ``day`` (today by default)."""
+    """Mandates in force on ``day`` (today by default).
+
+    A mandate is in force from ``valid_from`` up to the day before ``ends_on``. One that has ended
+    (a withdrawn area, say) still answers for the days before its end, so a past date reads as it was.
+    """
     day = day or clock.today()
-    return Mandate.objects.filter(status=MandateStatus.ACTIVE, valid_from__lte=day).filter(
-        Q(ends_on__isnull=True) | Q(ends_on__gt=day)
+    return Mandate.objects.filter(valid_from__lte=day).filter(
+        Q(status=MandateStatus.ACTIVE, ends_on__isnull=True) | Q(ends_on__gt=day)
     )
+
+
+def excluded_on(day: dt.date, work: Any = None) -> QuerySet[MandateExclusion]:
+    """Works taken out of mandates by a withdrawal (Art. 46.2) that has taken effect on ``day``.
+
+    ``work``: one work, or (the default) the outer query's work, for use inside ``Exists``.
+    """
+    return MandateExclusion.objects.filter(
+        from_date__lte=day, work=OuterRef(OuterRef("pk")) if work is None else work
+    )
+
+
+def mandates_covering(day: dt.date, work: Any = None) -> QuerySet[Mandate]:
+    """Mandates in force on ``day`` that have not excluded the work (see :func:`excluded_on`)."""
+    return active_mandates(day).filter(~Exists(excluded_on(day, work).filter(mandate=OuterRef("pk"))))
 
 
 @dataclass(frozen=True)
@@ -107,19 +127,31 @@ def cmo_by_key(key: str) -> CMO | None:
     return CMO.objects.filter(short_name__iexact=key).first()
 
 
-def parties_managed_by(queryset: QuerySet[Party], cmo: CMO | None) -> QuerySet[Party]:
-    """Parties with a mandate in force to ``cmo`` (none when no such CMO)."""
+def parties_managed_by(
+    queryset: QuerySet[Party], cmo: CMO | None, day: dt.date | None = None
+) -> QuerySet[Party]:
+    """Parties with a mandate in force to ``cmo`` on ``day`` (today by default; none when no such CMO)."""
     if cmo is None:
         return queryset.none()
-    return queryset.filter(Exists(active_mandates().filter(holder=OuterRef("pk"), cmo=cmo)))
+    return queryset.filter(Exists(active_mandates(day).filter(holder=OuterRef("pk"), cmo=cmo)))
 
 
-def works_managed_by(queryset: QuerySet[Work], cmo: CMO | None) -> QuerySet[Work]:
-    """Works with a contributor who has a mandate in force to ``cmo``."""
+def works_managed_by(
+    queryset: QuerySet[Work], cmo: CMO | None, day: dt.date | None = None, area: Area | None = None
+) -> QuerySet[Work]:
+    """The CMO's repertoire on ``day`` (today by default): works with a contributor who has a mandate in
+    force to ``cmo`` (for ``area``, if given) that has not excluded the work (A46.2-no-license-after).
+
+    Licences, quotes and every repertoire answer of a CMO read this, so a withdrawn work leaves
+    them on the day the withdrawal takes effect.
+    """
     if cmo is None:
         return queryset.none()
-    mandated = active_mandates().filter(cmo=cmo).values("holder_id")
-    return queryset.filter(Exists(WorkContributor.objects.filter(work=OuterRef("pk"), party_id__in=mandated)))
+    day = day or clock.today()
+    mandates = mandates_covering(day).filter(cmo=cmo, holder__contributions__work=OuterRef("pk"))
+    if area is not None:
+        mandates = mandates.filter(area=area)
+    return queryset.filter(Exists(mandates))
 
 
 def list_contributors() -> Prefetch:
@@ -160,7 +192,7 @@ def who_to_pay(work: Work, day: dt.date | None = None) -> list[AreaManagement]:
     for contributor in contributors:
         by_party[contributor.party_id].append(contributor)
     mandates = (
-        active_mandates(day)
+        mandates_covering(day or clock.today(), work)
         .filter(holder_id__in=by_party.keys())
         .select_related("cmo__party", "area", "holder")
         .order_by("area__item", "cmo__short_name")

@@ -279,6 +279,49 @@ class AreaManagementSerializer(serializers.Serializer[Any]):
     cmos = CMOCoverageSerializer(many=True)
 
 
+class ManagementRowSerializer(serializers.Serializer[Any]):
+    area = serializers.IntegerField(source="area.item")
+    area_name = serializers.CharField(source="area.name")
+    holder = serializers.IntegerField(
+        source="holder.pk", help_text="The contributor whose rights are managed."
+    )
+    holder_name = serializers.CharField(source="holder.name")
+    cmo = serializers.IntegerField(source="cmo.pk")
+    cmo_short_name = serializers.CharField(source="cmo.short_name")
+    path = serializers.ChoiceField(
+        choices=["mandate", "reciprocal", "extended"],
+        help_text="mandate: the holder's own; reciprocal: a foreign society's agreement with the CMO; "
+        "extended: extended collective management (Art. 46-1).",
+    )
+    path_label = serializers.CharField()
+    contract = serializers.CharField(source="contract.number", allow_null=True, default=None)
+    society = serializers.CharField(allow_null=True, default=None)
+    until = serializers.DateField(
+        allow_null=True, help_text="The day this path stops, when known (a mandate's end, a withdrawal)."
+    )
+    shares = serializers.DictField(child=serializers.DecimalField(max_digits=7, decimal_places=4))
+
+
+class WhoManagesSerializer(serializers.Serializer[Any]):
+    work = serializers.IntegerField(source="work.pk")
+    on = serializers.DateField(source="day")
+    public_domain = serializers.BooleanField()
+    held = serializers.BooleanField(
+        help_text="Open conflicts hold the work: money on it waits for their end."
+    )
+    conflicts = serializers.SerializerMethodField()
+    rows = ManagementRowSerializer(many=True)
+    unmanaged = serializers.SerializerMethodField(help_text="Contributors nobody manages that day.")
+
+    @extend_schema_field(serializers.ListField(child=serializers.DictField()))
+    def get_conflicts(self, answer: Any) -> list[dict[str, Any]]:
+        return [{"id": c.pk, "kind": c.kind, "kind_label": c.get_kind_display()} for c in answer.conflicts]
+
+    @extend_schema_field(serializers.ListField(child=serializers.DictField()))
+    def get_unmanaged(self, answer: Any) -> list[dict[str, Any]]:
+        return [{"holder": p.pk, "holder_name": p.name} for p in answer.unmanaged]
+
+
 class WorkDetailSerializer(WorkListSerializer):
     titles = WorkTitleSerializer(many=True, read_only=True)
     contributors = ContributorDetailSerializer(many=True, read_only=True)

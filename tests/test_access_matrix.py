@@ -28,7 +28,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from registers.actions import ContributorInput, change_work
-from registers.claims import answer
+from registers.answers import answer
 from registers.models import Contract, ImportBatch
 from tests import factories as f
 from udp.accounts.actions import issue_api_key
@@ -95,6 +95,22 @@ PAGE_RULES: dict[str, AbstractSet[str] | None] = {
     "extracts/works/<int:pk>/": frozenset(), "extracts/holders/<int:pk>/": frozenset(),  # POST only
     "verify/<str:token>/": PUBLIC,  # the token is the key; anyone holding the document has it
     "documents/<int:pk>/pdf/": {HOLDER, OPERATOR},  # the one who asked for it, and the operator
+    # withdrawal (Art. 46.2): the holder's own notice, the CMO it is addressed to, the officials
+    "withdrawals/": HOLDERS | CMOS | {REGULATOR, OPERATOR}, "withdrawals/new/": HOLDERS,
+    "withdrawals/repertoire/": CMOS, "withdrawals/<int:pk>/": {HOLDER, STAFF, ADMIN, REGULATOR, OPERATOR},
+    "withdrawals/<int:pk>/cancel/": frozenset(), "withdrawals/obligations/<int:pk>/done/": frozenset(),  # POST only
+    "portal/rights/": HOLDERS, "portal/rights/my-data.zip": HOLDERS,
+    # requests for management: the holder's request to QAZ (accepted, awaiting signatures); the paper
+    # mandate KAZ entered for the holder
+    "mandates/": CLAIMS, "mandates/new/": HOLDERS, "mandates/<int:pk>/": {HOLDER, STAFF2, REGULATOR, OPERATOR},
+    "mandates/<int:pk>/agreement.pdf": {HOLDER, STAFF2, OPERATOR},  # it holds the holder's IIN
+    "mandates/<int:pk>/cancel/": frozenset(), "mandates/<int:pk>/accept/": frozenset(),  # POST only
+    "mandates/<int:pk>/refuse/": frozenset(), "mandates/<int:pk>/sign/": frozenset(),
+    "mandates/signatories/": CMOS,
+    "mandates/paper/": CLAIMS, "mandates/paper/new/": CMOS, "mandates/paper/bulk/": CMOS,
+    "mandates/paper/<int:pk>/": {HOLDER, STAFF, ADMIN, REGULATOR, OPERATOR},
+    "mandates/paper/<int:pk>/scan/": {HOLDER, STAFF, ADMIN, REGULATOR, OPERATOR},
+    "mandates/paper/<int:pk>/confirm/": frozenset(), "mandates/paper/<int:pk>/dispute/": frozenset(),
 }  # fmt: skip
 
 API_RULES: dict[str, AbstractSet[str] | None] = {
@@ -139,6 +155,21 @@ API_RULES: dict[str, AbstractSet[str] | None] = {
     "POST /api/reciprocal-agreements/{id}/end/": {ADMIN, OPERATOR},
     "POST /api/society-memberships/": CMOS | {OPERATOR},
     "POST /api/works/{id}/extract/": SIGNED, "POST /api/holders/{id}/extract/": SIGNED,
+    "GET /api/works/{id}/management/": PUBLIC,
+    "GET /api/withdrawals/": SIGNED,  # each sees the notices it may: none, for most
+    "GET /api/withdrawals/{id}/": {HOLDER, STAFF, ADMIN, REGULATOR, OPERATOR},
+    "POST /api/withdrawals/": HOLDERS, "POST /api/withdrawals/{id}/cancel/": {HOLDER},
+    # the notice is still pending: nothing is owed yet (marking done is tested in mandates/tests)
+    "POST /api/withdrawals/{id}/obligations/{kind}/done/": frozenset(),
+    "GET /api/me/rights/": HOLDERS, "GET /api/me/data/": HOLDERS,
+    "GET /api/mandate-requests/": SIGNED, "POST /api/mandate-requests/": HOLDERS,
+    "GET /api/mandate-requests/{id}/": {HOLDER, STAFF2, REGULATOR, OPERATOR},
+    "GET /api/mandate-requests/{id}/agreement/": {HOLDER, STAFF2, OPERATOR},
+    "POST /api/mandate-requests/{id}/cancel/": {HOLDER}, "POST /api/mandate-requests/{id}/accept/": {STAFF2},
+    "POST /api/mandate-requests/{id}/refuse/": {STAFF2}, "POST /api/mandate-requests/{id}/sign/": {HOLDER, STAFF2},
+    "GET /api/paper-mandates/": SIGNED, "POST /api/paper-mandates/": CMOS, "POST /api/paper-mandates/bulk/": CMOS,
+    "GET /api/paper-mandates/{id}/": {HOLDER, STAFF, ADMIN, REGULATOR, OPERATOR},
+    "POST /api/paper-mandates/{id}/confirm/": {HOLDER}, "POST /api/paper-mandates/{id}/dispute/": {HOLDER},
 }  # fmt: skip
 #: For POST on an object, "reach" means passing the object check: the action itself may still refuse
 #: (403 "only the expert organization resolves", 400 "no longer open"); those count as reached only
@@ -219,6 +250,28 @@ class World:
         from registers.documents import issue_holder_extract
 
         self.document = issue_holder_extract(self.party, by=p.holder, language="en")
+        from mandates.withdrawing import file_withdrawal
+        from registers.models import Area
+
+        self.withdrawal = file_withdrawal(by=p.holder, cmo=p.cmo, area=Area.objects.get(item=1))
+        self._mandates(p)
+
+    def _mandates(self, p: Any) -> None:
+        import datetime as dt
+
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        from mandates.actions import accept_request, request_mandate
+        from mandates.paper import enter_paper_mandate
+        from registers.models import Area
+
+        asked = request_mandate(by=p.holder, cmo=p.other_cmo, areas=[Area.objects.get(item=5)])
+        self.request = accept_request(asked, by=p.other_cmo_staff)
+        scan = SimpleUploadedFile("scan.pdf", b"%PDF-1.4\n%%EOF\n")
+        self.paper = enter_paper_mandate(
+            by=p.cmo_staff, holder=p.holder_party, areas=[Area.objects.get(item=7)], concluded_on=dt.date(2024, 1, 5),
+            valid_from=dt.date(2024, 1, 5), scan=scan,
+        )  # fmt: skip
 
     def page_url(self, route: str) -> str:
         ids = {
@@ -227,8 +280,10 @@ class World:
             "operator/cmos/": self.cmo.pk, "operator/accounts/": self.pending.pk, "operator/parties/": self.party.pk,
             "imports/": self.batch.pk, "claims/proposals/": self.proposal.pk, "claims/conflicts/": self.conflict.pk,
             "entries/work/": self.work.pk, "entries/party/": self.party.pk, "accounts/api-keys/": self.key.pk,
-            "notices/": self.notice.pk, "cmo/reciprocal/": self.agreement.pk, "operator/societies/": self.society.pk,
+            "notices/": self.notice.pk, "mandates/": self.request.pk, "mandates/paper/": self.paper.pk,
+            "cmo/reciprocal/": self.agreement.pk, "operator/societies/": self.society.pk,
             "extracts/works/": self.work.pk, "extracts/holders/": self.party.pk, "documents/": self.document.pk,
+            "withdrawals/": self.withdrawal.pk, "withdrawals/obligations/": 1,
         }  # fmt: skip
         url = (
             route.replace("<str:kind>", "work")
@@ -249,10 +304,13 @@ class World:
             "/api/works/": self.work.pk, "/api/holders/": self.party.pk, "/api/users/": self.licensee.pk,
             "/api/contracts/": self.contract.number if self.contract else "X", "/api/imports/": self.batch.pk,
             "/api/keys/": self.key.pk, "/api/proposals/": self.proposal.pk, "/api/conflicts/": self.conflict.pk,
-            "/api/notices/": self.notice.pk, "/api/foreign-societies/": self.society.pk,
+            "/api/notices/": self.notice.pk, "/api/withdrawals/": self.withdrawal.pk,
+            "/api/mandate-requests/": self.request.pk,
+            "/api/paper-mandates/": self.paper.pk,
+            "/api/foreign-societies/": self.society.pk,
             "/api/reciprocal-agreements/": self.agreement.pk,
         }  # fmt: skip
-        path = path.replace("{fmt}", "csv")
+        path = path.replace("{fmt}", "csv").replace("{kind}", "publish")
         match = re.match(r"(/api/[a-z-]+/)\{[a-z]+\}", path)
         if match:
             path = path.replace(path[match.end(1) : match.end()], str(ids[match.group(1)]))

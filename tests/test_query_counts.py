@@ -72,6 +72,48 @@ def _proposal(p: Personas, n: int) -> None:
     )
 
 
+def _withdrawal(p: Personas, n: int) -> None:
+    """A holder of KAZ gives notice withdrawing area 1."""
+    from mandates.withdrawing import file_withdrawal
+    from registers.models import Area
+
+    party = f.make_person(name_ru=f"Отзывающий {n}")
+    mandate_to(party, p.cmo, area_item=1)
+    account = f.make_account(f"withdrawing{n}@example.kz", Role.HOLDER, party=party)
+    file_withdrawal(by=account, cmo=p.cmo, area=Area.objects.get(item=1))
+
+
+def _mandated_work(p: Personas, n: int) -> None:
+    member = f.make_person(name_ru=f"Доверитель {n}")
+    mandate_to(member, p.cmo, area_item=1)
+    f.make_work(p.operator, (member, "CA", HUNDRED), title=f"Песня доверителя {n}")
+
+
+def _request(p: Personas, n: int) -> None:
+    from mandates.actions import request_mandate
+    from registers.models import Area
+
+    holder = f.make_account(
+        f"asker{n}@example.kz", Role.HOLDER, party=f.make_person(name_ru=f"Заявитель {n}")
+    )
+    request_mandate(by=holder, cmo=p.cmo, areas=[Area.objects.get(item=7)])
+
+
+def _paper(p: Personas, n: int) -> None:
+    import datetime as dt
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from mandates.paper import enter_paper_mandate
+    from registers.models import Area
+
+    enter_paper_mandate(
+        by=p.cmo_staff, holder=f.make_person(name_ru=f"Член {n}"), areas=[Area.objects.get(item=7)],
+        concluded_on=dt.date(2024, 1, 5), valid_from=dt.date(2024, 1, 5),
+        scan=SimpleUploadedFile("scan.pdf", b"%PDF-1.4\n%%EOF\n"),
+    )  # fmt: skip
+
+
 def _agreement(p: Personas, n: int) -> None:
     """A reciprocal agreement of KAZ with a foreign society of its own, its copy due."""
     import datetime as dt
@@ -116,6 +158,15 @@ CASES: list[tuple[str, str | None, Callable[[Personas, int], None]]] = [
     ("/api/users/", "operator", _licensee),
     ("/api/contracts/", "operator", _contract),
     ("/api/proposals/", "holder", _proposal),
+    ("/withdrawals/", "regulator", _withdrawal),
+    ("/withdrawals/?overdue=1", "operator", _withdrawal),
+    ("/api/withdrawals/", "regulator", _withdrawal),
+    ("/withdrawals/repertoire/", "cmo_staff", _mandated_work),
+    ("/mandates/", "cmo_staff", _request),
+    ("/mandates/?status=requested", "regulator", _request),
+    ("/mandates/paper/", "cmo_staff", _paper),
+    ("/api/mandate-requests/", "cmo_staff", _request),
+    ("/api/paper-mandates/", "regulator", _paper),
     ("/cmo/reciprocal/", "cmo_admin", _agreement),
     ("/regulator/reciprocal/", "regulator", _agreement),
     ("/api/reciprocal-agreements/", None, _agreement),

@@ -30,6 +30,10 @@ MESSAGES: dict[str, Promise] = {
     "demo_data": _("Demo data loaded"),
     "import": _("Import of %(name)s (batch %(id)s)"),
     "account_approved": _("Account approved after moderation"),
+    "withdrawal_notice": _("Notice of withdrawal from a CMO (Art. 46.2)"),
+    "withdrawal_cancelled": _("Withdrawal no. %(id)s cancelled by the holder"),
+    "withdrawal_effective": _("Withdrawal no. %(id)s took effect (Art. 46.2)"),
+    "withdrawal_obligation_overdue": _("An obligation after withdrawal no. %(id)s is overdue"),
     "conflict_detected": _("Conflict found by the platform's checks"),
     "conflict_gone": _("The platform's checks no longer find this conflict"),
 }

@@ -219,6 +219,9 @@ STORAGES = {
 }
 #: The fonts of PDF documents (DejaVu Sans: Kazakh, Russian, English); see udp.documents.rendering.
 UDP_PDF_FONT_DIR = env.str("UDP_PDF_FONT_DIR", default="/usr/share/fonts/truetype/dejavu")
+#: How documents are signed (udp.documents.signing): the default confirms by the signed-in account and the
+#: document's hash; an NCALayer adapter implementing the same Signer protocol can be named here instead.
+UDP_DOCUMENT_SIGNER = env.str("UDP_DOCUMENT_SIGNER", default="udp.documents.signing.AccountSigner")
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 
@@ -304,6 +307,9 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     # imports whose worker died are ended as interrupted; lost import tasks are sent again
     "sweep-imports": {"task": "registers.sweep_imports", "schedule": 300.0},
+    # withdrawals whose effective date has come take effect; overdue obligations are told (idempotent:
+    # hourly, so a moved clock or a missed run is caught up the same day)
+    "apply-withdrawals": {"task": "mandates.apply_withdrawals", "schedule": 3600.0},
     # two CMOs on one holder or work, claims above 100 %: found, and closed when gone
     "detect-conflicts": {"task": "registers.detect_conflicts", "schedule": 3600.0},
 }

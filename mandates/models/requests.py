@@ -82,6 +82,22 @@ class MandateRequest(models.Model):
         related_name="+",
         verbose_name=_("agreement"),
     )
+    holder_signature = models.ForeignKey(
+        "documents.Signature",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("holder's signature"),
+    )
+    cmo_signature = models.ForeignKey(
+        "documents.Signature",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("CMO's signature"),
+    )
 
     class Meta:
         verbose_name = _("request for management")
@@ -101,6 +117,10 @@ class MandateRequest(models.Model):
 
     def __str__(self) -> str:
         return str(_("Request for management no. %(number)s") % {"number": self.pk})
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in (RequestStatus.REQUESTED, RequestStatus.AWAITING_SIGNATURES)
 
 
 class HolderAnswer(models.TextChoices):

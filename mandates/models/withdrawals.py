@@ -62,6 +62,8 @@ class Withdrawal(models.Model):
     )
     filed_at = models.DateTimeField(_("filed at"))
     note = models.TextField(_("holder's note"), blank=True)
+    #: the mandate's end before the notice moved it to the effective date (a cancelled notice puts it back)
+    restores_ends_on = models.DateField(_("mandate's end before the notice"), null=True, blank=True)
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
     took_effect_at = models.DateTimeField(_("took effect at"), null=True, blank=True)
     document = models.ForeignKey(
@@ -120,6 +122,8 @@ class WithdrawalObligation(models.Model):
     )
     evidence = models.TextField(_("evidence"), blank=True)
     evidence_file = models.FileField(_("evidence file"), upload_to="mandates/evidence/%Y/%m/", blank=True)
+    #: the day the parties were told it is overdue (they are told once)
+    overdue_notified_on = models.DateField(_("overdue notice sent on"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("obligation after a withdrawal")

@@ -13,9 +13,9 @@ from udp.core import clock
 
 #: The steps "My rights" links to, by the URL names of the pages that take them.
 STEPS = {
-    "request": "mandates_portal:request",
-    "withdraw": "withdrawals_portal:file",
-    "withdrawal": "withdrawals_portal:detail",
+    "request": "mandates:new",
+    "withdraw": "withdrawals:new",
+    "withdrawal": "withdrawals:detail",
     "conflict": "conflicts:detail",
 }
 

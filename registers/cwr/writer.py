@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from registers.cwr.records import format_record, format_share
 from registers.models import Work, WorkContributor
+from registers.models.parties import UNIDENTIFIED_NAME
 from registers.models.works import PUBLISHER_ROLES
 
 WRITER_ROLES_CWR = frozenset({"CA", "C", "A", "AR", "AD", "TR", "SA", "SR"})
@@ -261,8 +262,6 @@ def work_records(work: Work) -> list[RECORD]:
 
 def unidentified(contributor: WorkContributor) -> bool:
     """A contributor the source could not name (held by the register's placeholder party)."""
-    from registers.importing import UNIDENTIFIED_NAME
-
     party = contributor.party
     return party.name_lat == UNIDENTIFIED_NAME and party.registered_by_cmo_id is None
 

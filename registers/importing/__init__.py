@@ -1,6 +1,6 @@
 """Import works from a file (CSV/XLSX template or CWR) into the register, as an :class:`ImportBatch`.
 
-The readers (:mod:`registers.tabular`, :mod:`registers.cwr.reader`) check the whole file first
+The readers (:mod:`registers.tabular`, :mod:`registers.importing.cwr`) check the whole file first
 (encoding, control characters, structure) and then give its works one at a time, as
 :class:`~registers.importing.rows.WorkRow` objects carrying their own problems. This module writes
 the good ones through :func:`registers.actions.register_work` / ``change_work`` / ``create_party``
@@ -52,14 +52,13 @@ from registers.models import (
     Work,
     WorkKind,
 )
+from registers.models.parties import UNIDENTIFIED_NAME
 from registers.models.works import PUBLISHER_ROLES
 from registers.reciprocal import record_cwr_affiliations
 from udp.audit import Reason
 
 logger = logging.getLogger(__name__)
 
-#: The placeholder holding shares that a CWR file gives to an unknown (unnamed) interested party.
-UNIDENTIFIED_NAME = "Unidentified rightsholder"
 
 CREATED, UPDATED, REJECTED = "created", "updated", "rejected"
 #: The change touches other parties' claims: it waits as a proposal for their answers (registers.claims).
@@ -113,7 +112,7 @@ class WorkResult:
 def parse_file(fmt: str, source: bytes | IO[bytes]) -> ParsedFile:
     """The file's works as a stream (read once); ``source`` stays open until they are read."""
     if fmt == ImportFormat.CWR:
-        from registers.cwr.reader import read
+        from registers.importing.cwr import read
 
         return read(source)
     from registers import tabular

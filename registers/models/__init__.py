@@ -11,7 +11,7 @@ from registers.models.claims import (
     ProposalKind,
     ProposalStatus,
 )
-from registers.models.contracts import Contract, ContractKind, ContractStatus, Mandate
+from registers.models.contracts import Contract, ContractKind, ContractStatus, Mandate, MandateExclusion
 from registers.models.imports import (
     ImportBatch,
     ImportFormat,
@@ -86,6 +86,7 @@ __all__ = [
     "Licensee",
     "LicenseeLocation",
     "Mandate",
+    "MandateExclusion",
     "Party",
     "PartyKind",
     "Pseudonym",

@@ -141,3 +141,31 @@ class Mandate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.holder} → {self.cmo} ({self.area.item})"
+
+
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
+class MandateExclusion(models.Model):
+    """A work taken out of a mandate from a date on (Art. 46.2): the holder manages it alone from then.
+
+    Written when the holder's notice is received, with the day it takes effect, so every repertoire
+    read is right at any date; removed if the holder cancels the notice before that day.
+    """
+
+    mandate = models.ForeignKey(
+        Mandate, on_delete=models.PROTECT, related_name="exclusions", verbose_name=_("mandate")
+    )
+    work = models.ForeignKey(
+        "registers.Work", on_delete=models.CASCADE, related_name="mandate_exclusions", verbose_name=_("work")
+    )
+    from_date = models.DateField(_("excluded from"))
+
+    class Meta:
+        verbose_name = _("work excluded from a mandate")
+        verbose_name_plural = _("works excluded from mandates")
+        constraints = [
+            models.UniqueConstraint(fields=["mandate", "work"], name="one_exclusion_per_mandate_work"),
+        ]
+        indexes = [models.Index(fields=["work", "from_date"])]
+
+    def __str__(self) -> str:
+        return f"{self.work_id} ∉ {self.mandate}"

@@ -22,6 +22,9 @@ from udp.core.text import is_ascii_digits
 
 #: Fields that are never public.
 CONFIDENTIAL_PARTY_FIELDS = ("iin", "address", "email", "phone", "birth_date")
+#: The placeholder party holding shares that a CWR file gives to an unknown (unnamed) interested party
+#: (created by the imports, recognised by the CWR writer).
+UNIDENTIFIED_NAME = "Unidentified rightsholder"
 
 
 class PartyKind(models.TextChoices):

@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import translation
 from rest_framework.test import APIClient
 
 from registers.models import ImportBatch, IPIName, WorkContributor
@@ -18,13 +15,7 @@ from tests import factories as f
 
 HEADER = "work_ref,title,contributor_name,party_id,ipi_name_number,role,pr_share\n"
 
-
-@pytest.fixture(autouse=True)
-def english(settings: Any, tmp_path: Path) -> Iterator[None]:
-    settings.MEDIA_ROOT = tmp_path
-    settings.LANGUAGE_CODE = "en"
-    with translation.override("en"):
-        yield
+pytestmark = pytest.mark.usefixtures("media_in_tmp", "english")
 
 
 def api(user: Any = None) -> APIClient:

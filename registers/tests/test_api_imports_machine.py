@@ -5,15 +5,11 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
-from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
-from django.utils import translation
 from rest_framework.test import APIClient
 
 from registers.importing import progress
@@ -34,14 +30,7 @@ CSV = (
     b"M-3,Another good song,Writer Three,CA,100\n"
 )
 
-
-@pytest.fixture(autouse=True)
-def english(settings: Any, tmp_path: Path) -> Iterator[None]:
-    settings.MEDIA_ROOT = tmp_path
-    settings.LANGUAGE_CODE = "en"
-    cache.clear()  # keys are throttled per key
-    with translation.override("en"):
-        yield
+pytestmark = pytest.mark.usefixtures("media_in_tmp", "english", "fresh_cache")
 
 
 def machine(user: Any, *scopes: Scope) -> APIClient:

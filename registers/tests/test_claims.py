@@ -12,7 +12,6 @@ from decimal import Decimal
 
 import pytest
 from django.test import Client
-from django.utils import translation
 from rest_framework.test import APIClient
 
 from registers.models import ClaimsStatus, Conflict, Proposal, Share, Work
@@ -22,12 +21,7 @@ from tests.personas import mandate_to
 
 P = Decimal
 
-
-@pytest.fixture(autouse=True)
-def english(settings):
-    settings.LANGUAGE_CODE = "en"
-    with translation.override("en"):
-        yield
+pytestmark = pytest.mark.usefixtures("english")
 
 
 def _api(user=None) -> APIClient:

@@ -10,7 +10,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from registers import claims, conflicts, reciprocal
+from registers import answers, conflicts, reciprocal
 from registers.actions import ContributorInput, change_work
 from registers.models import Area, Conflict, ConflictKind, ForeignSociety, SocietyMembership, Work
 from registers.tasks import detect_conflicts
@@ -116,7 +116,7 @@ def test_open_claims_of_different_claimants_above_100_percent_are_an_over_claim(
     assert set(over.parties.all()) == {personas.holder_party, personas.other_party}
     assert list(conflicts.held_by_conflict([work.pk], area(1))) == [work.pk]
     # one claim is withdrawn: the rest add up to no more than 100 %, and the checks close the conflict
-    claims.withdraw(holder_claims.proposal, by=personas.holder)
+    answers.withdraw(holder_claims.proposal, by=personas.holder)
     conflicts.detect_over_claims({work.pk})
     over.refresh_from_db()
     assert over.status == "resolved" and over.resolved_by is None
@@ -138,8 +138,8 @@ def test_parties_and_their_cmos_add_evidence_and_the_operator_decides(personas: 
     with pytest.raises(ValidationError):
         conflicts.add_evidence(conflict, by=personas.holder, text=" ")
     with pytest.raises(PermissionError):
-        claims.resolve_conflict(conflict, by=personas.cmo_admin, resolution="ours")
-    claims.resolve_conflict(
+        answers.resolve_conflict(conflict, by=personas.cmo_admin, resolution="ours")
+    answers.resolve_conflict(
         conflict, by=personas.operator, resolution="SACEM confirmed the holder left in 2019."
     )
     conflict.refresh_from_db()

@@ -7,20 +7,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 import pytest
-from django.core.files.base import ContentFile
-from django.utils import translation
 
 from registers.cwr import records
-from registers.cwr.reader import read
 from registers.cwr.writer import works_for_export, write_works
-from registers.importing import run_import
-from registers.models import EmbodiedWork, ImportBatch, IPIName, Party, Share, Work, WorkKind
+from registers.importing.cwr import read
+from registers.models import EmbodiedWork, IPIName, Party, Share, Work, WorkKind
+from registers.tests.imports import import_cwr
 from tests import DATA
 from tests import factories as f
 
@@ -28,29 +24,7 @@ REAL_FILE = DATA / "cwr" / "CW220001DMP_000.V21"
 REAL_LINES = REAL_FILE.read_text().splitlines()
 TRANSACTION = REAL_LINES[2:20]  # NWR … ORN
 
-
-@pytest.fixture(autouse=True)
-def media_in_tmp(settings: Any, tmp_path: Path) -> Iterator[None]:
-    settings.MEDIA_ROOT = tmp_path
-    with translation.override("en"):  # reasons are asserted in the source language
-        yield
-
-
-def import_cwr(
-    user: Any, content: str | bytes, *, policy: str = "keep_good", name: str = "CW250001TST_000.V21"
-) -> ImportBatch:
-    data = content.encode() if isinstance(content, str) else content
-    batch = ImportBatch.objects.create(
-        format="cwr",
-        policy=policy,
-        filename=name,
-        uploaded_by=user,
-        cmo_id=getattr(user, "cmo_id", None),
-        file=ContentFile(data, name=name),
-    )
-    result = run_import(batch.pk)
-    assert result is not None
-    return result
+pytestmark = pytest.mark.usefixtures("media_in_tmp")
 
 
 def put(line: str, start: int, text: str) -> str:

@@ -7,20 +7,15 @@ states only what matters to it: titles, ISWCs, writers, publishers and shares.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 import pytest
-from django.core.files.base import ContentFile
-from django.utils import translation
 
 from registers import claims
 from registers.cwr import records
 from registers.cwr.writer import works_for_export, write_works
-from registers.importing import run_import
 from registers.models import (
     Conflict,
     ConflictKind,
@@ -32,18 +27,14 @@ from registers.models import (
     WorkTitle,
 )
 from registers.shares import agreed_shares
+from registers.tests.imports import import_cwr
 from tests import DATA
 
 works = pytest.mark.statute("A45-1.2-works")
 REAL_FILE = DATA / "cwr" / "CW220001DMP_000.V21"
 P = Decimal
 
-
-@pytest.fixture(autouse=True)
-def media_in_tmp(settings: Any, tmp_path: Path) -> Iterator[None]:
-    settings.MEDIA_ROOT = tmp_path
-    with translation.override("en"):
-        yield
+pytestmark = pytest.mark.usefixtures("media_in_tmp")
 
 
 @dataclass
@@ -180,20 +171,6 @@ def cwr_file(*transactions: list[tuple[str, dict[str, Any]]], kind: str = "NWR")
     grt = f"GRT00001{len(transactions):08d}{len(body) + 2:08d}   0000000000"
     trl = f"TRL00001{len(transactions):08d}{len(body) + 4:08d}"
     return "\n".join([header, grh, *body, grt, trl]) + "\n"
-
-
-def import_cwr(user: Any, content: str, *, policy: str = "keep_good") -> ImportBatch:
-    batch = ImportBatch.objects.create(
-        format="cwr",
-        policy=policy,
-        filename="CW260001TST_000.V21",
-        uploaded_by=user,
-        cmo_id=getattr(user, "cmo_id", None),
-        file=ContentFile(content.encode(), name="CW260001TST_000.V21"),
-    )
-    result = run_import(batch.pk)
-    assert result is not None
-    return result
 
 
 def ack(batch: ImportBatch) -> list[dict[str, str]]:

@@ -16,7 +16,6 @@ from registers.access import member_parties
 from registers.dashboards import activity_chart, area_figures, cmos_with_figures, queues_chart, week_starts
 from registers.models import Area, ImportBatch, Work, WorkContributor
 from tests import factories as f
-from tests.browser.test_journey import browser  # noqa: F401  (the fixture)
 from tests.personas import mandate_to
 from udp.accounts.models import Moderation, Role, User
 
@@ -130,7 +129,7 @@ def test_the_charts_read_in_kazakh(personas: Any, settings: Any, tmp_path: Any) 
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-def test_the_charts_fit_a_360_px_phone(live_server: Any, browser: Any) -> None:  # noqa: F811
+def test_the_charts_fit_a_360_px_phone(live_server: Any, browser: Any) -> None:
     from tests.browser.test_journey import ARTIFACTS
     from tests.personas import make_personas
 

@@ -83,16 +83,16 @@ def post_extract(client: Client, path: str, **data: str) -> Any:
 
 EXPECTED_DATE = {"kk": "%d.%m.%Y", "ru": None, "en": None}
 MONTHS_RU = "января февраля марта апреля мая июня июля августа сентября октября ноября декабря".split()
-MONTHS_EN = "Jan. Feb. March April May June July Aug. Sept. Oct. Nov. Dec.".split()
+MONTHS_EN = "January February March April May June July August September October November December".split()
 
 
 def date_in(language: str, day: dt.date) -> str:
-    """The issue date as each language writes it (Django's DATE_FORMAT: ours for Kazakh)."""
+    """The issue date as each language writes it (DATE_FORMAT: ours for Kazakh and English, Django's for Russian)."""
     if language == "kk":
         return day.strftime("%d.%m.%Y")
     if language == "ru":
         return f"{day.day} {MONTHS_RU[day.month - 1]} {day.year} г."
-    return f"{MONTHS_EN[day.month - 1]} {day.day}, {day.year}"
+    return f"{day.day} {MONTHS_EN[day.month - 1]} {day.year}"
 
 
 HEADINGS = {

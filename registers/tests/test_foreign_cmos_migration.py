@@ -9,8 +9,8 @@ import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-BEFORE = [("registers", "0012_foreign_societies_reciprocal_areas_conflict_evidence")]
-AFTER = [("registers", "0014_cmo_register_is_domestic")]
+BEFORE = [("registers", "0013_foreign_societies_reciprocal_areas_conflict_evidence")]
+AFTER = [("registers", "0015_cmo_register_is_domestic")]
 
 
 def _apps_at(target: list[tuple[str, str]]) -> Any:
@@ -74,7 +74,7 @@ def test_foreign_cmos_become_societies_with_their_agreements_and_members() -> No
         assert apps.get_model("registers", "Work").objects.get(pk=work.pk).registered_by_cmo_id is None
         assert apps.get_model("registers", "Party").objects.filter(pk=sacem_party.pk).exists()
     finally:
-        _apps_at([("registers", "0014_cmo_register_is_domestic")])
+        _apps_at([("registers", "0015_cmo_register_is_domestic")])
         executor = MigrationExecutor(connection)
         executor.loader.build_graph()
         executor.migrate(executor.loader.graph.leaf_nodes())

@@ -17,7 +17,6 @@ from django.core.files.base import ContentFile
 from django.db import DatabaseError, connection, transaction
 from django.test import Client
 from django.urls import reverse
-from django.utils import translation
 
 from registers.actions import (
     ContributorInput,
@@ -40,13 +39,7 @@ from tests import factories as f
 
 PENDING = ROOT / "locale" / "pending"
 
-
-@pytest.fixture(autouse=True)
-def english(settings):
-    """Assertions read the English source strings, whatever translations are compiled."""
-    settings.LANGUAGE_CODE = "en"
-    with translation.override("en"):
-        yield
+pytestmark = pytest.mark.usefixtures("english")
 
 
 def as_user(user, language: str = "en") -> Client:
@@ -286,7 +279,7 @@ IN_WORDS = {
     "en": [
         "Title Менің елім → Менің елім-ай",
         "Published anonymously No → Yes",
-        "Lawfully disclosed on — → May 9, 2009",
+        "Lawfully disclosed on — → 9 May 2009",
         "Submitted by KAZ",
         "Registered by CMO KAZ",
         "Share of Aigul Serikova in Performing and communication",

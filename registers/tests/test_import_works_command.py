@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.utils import translation
 
 from registers.importing.uploads import get_batch_for_user
 from registers.models import ImportBatch, Work
@@ -23,11 +21,7 @@ CSV = (
 )
 
 
-@pytest.fixture(autouse=True)
-def media(settings: Any, tmp_path: Path) -> Iterator[None]:
-    settings.MEDIA_ROOT = tmp_path / "media"
-    with translation.override("en"):
-        yield
+pytestmark = pytest.mark.usefixtures("media_in_tmp")
 
 
 def works_file(tmp_path: Path, content: bytes = CSV, name: str = "catalogue.csv") -> Path:

@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 import pytest
-from django.core.files.base import ContentFile
 from django.utils import translation
 
 from registers import tabular
-from registers.importing import run_import
-from registers.models import ImportBatch, Party, Work
+from registers.models import Party, Work
+from registers.tests.imports import import_file
 from tests import factories as f
 
 HEADER = (
@@ -21,27 +18,7 @@ HEADER = (
     "contributor_name,party_id,ipi_name_number,role,pr_share,mr_share\n"
 )
 
-
-@pytest.fixture(autouse=True)
-def media_in_tmp(settings: Any, tmp_path: Path) -> Iterator[None]:
-    settings.MEDIA_ROOT = tmp_path
-    with translation.override("en"):  # reasons are asserted in the source language
-        yield
-
-
-def import_file(user: Any, data: bytes, fmt: str = "csv", *, policy: str = "keep_good") -> ImportBatch:
-    name = f"works.{fmt}"
-    batch = ImportBatch.objects.create(
-        format=fmt,
-        policy=policy,
-        filename=name,
-        uploaded_by=user,
-        cmo_id=getattr(user, "cmo_id", None),
-        file=ContentFile(data, name=name),
-    )
-    result = run_import(batch.pk)
-    assert result is not None
-    return result
+pytestmark = pytest.mark.usefixtures("media_in_tmp")
 
 
 def snapshot(works: Any) -> list[tuple[Any, ...]]:

@@ -3,43 +3,31 @@ ACK and the bad lines side by side."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
-from django.utils import translation
 
 from registers.models import ImportBatch
 from registers.tasks import import_works
+from registers.tests import imports
 from tests import DATA
 from tests import factories as f
 
 REAL_CWR = DATA / "cwr" / "CW220001DMP_000.V21"
 CSV = b"work_ref,title,contributor_name,role,pr_share\nV-1,Good song,Writer One,CA,100\nV-2,Bad,Writer Two,CA,90\n"
 
-
-@pytest.fixture(autouse=True)
-def media_in_tmp(settings: Any, tmp_path: Path) -> Iterator[None]:
-    settings.MEDIA_ROOT = tmp_path
-    with translation.override("en"):
-        yield
-
-
-def login(user: Any) -> Client:
-    return f.signed_in(user)
+pytestmark = pytest.mark.usefixtures("media_in_tmp")
 
 
 def upload(client: Client, name: str, content: bytes) -> ImportBatch:
-    client.post(reverse("imports:upload"), {"file": SimpleUploadedFile(name, content), "policy": "keep_good"})
+    imports.upload(client, name, content)
     return ImportBatch.objects.latest("pk")
 
 
 def test_a_running_import_shows_a_progress_bar_and_answers_its_progress_as_json(personas: Any) -> None:
-    client = login(personas.cmo_staff)
+    client = f.signed_in(personas.cmo_staff)
     batch = upload(client, "works.csv", CSV)
     page = client.get(reverse("imports:detail", args=[batch.pk])).content.decode()
 
@@ -71,7 +59,7 @@ def test_a_running_import_shows_a_progress_bar_and_answers_its_progress_as_json(
 
 
 def test_the_ack_and_the_bad_lines_are_offered_side_by_side(personas: Any) -> None:
-    client = login(personas.cmo_staff)
+    client = f.signed_in(personas.cmo_staff)
     batch = upload(client, "CW.V21", REAL_CWR.read_bytes().replace(b"T1234567894", b"T1234567890"))
     import_works(batch.pk)
     batch.refresh_from_db()
@@ -84,9 +72,9 @@ def test_the_ack_and_the_bad_lines_are_offered_side_by_side(personas: Any) -> No
 
 
 def test_another_cmos_staff_get_404_on_the_progress_the_ack_and_the_bad_lines(personas: Any) -> None:
-    batch = upload(login(personas.cmo_staff), "CW.V21", REAL_CWR.read_bytes())
+    batch = upload(f.signed_in(personas.cmo_staff), "CW.V21", REAL_CWR.read_bytes())
     import_works(batch.pk)
-    other = login(personas.other_cmo_staff)
+    other = f.signed_in(personas.other_cmo_staff)
 
     for name in ("detail", "progress", "ack", "problems_csv"):
         assert other.get(reverse(f"imports:{name}", args=[batch.pk])).status_code == 404, name

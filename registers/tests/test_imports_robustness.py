@@ -7,7 +7,6 @@ from __future__ import annotations
 import re
 import time
 import tracemalloc
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -16,12 +15,12 @@ import pytest
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
-from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
 from registers.models import ImportBatch, IPIName, Work, WorkContributor
 from registers.tasks import import_works
+from registers.tests.imports import upload
 from tests import DATA
 from tests import factories as f
 
@@ -29,25 +28,12 @@ HEADER = "work_ref,title,contributor_name,party_id,ipi_name_number,role,pr_share
 STORED_NAME = re.compile(r"^imports/\d{4}/\d{2}/[0-9a-f]{32}\.(csv|xlsx|V21)$")
 REAL_CWR = DATA / "cwr" / "CW220001DMP_000.V21"
 
-
-@pytest.fixture(autouse=True)
-def english(settings: Any, tmp_path: Path) -> Iterator[None]:
-    """Assertions read the English source strings, whatever translations are compiled."""
-    settings.MEDIA_ROOT = tmp_path
-    settings.LANGUAGE_CODE = "en"
-    with translation.override("en"):
-        yield
-
-
-def login(user: Any) -> Client:
-    return f.signed_in(user)
+pytestmark = pytest.mark.usefixtures("media_in_tmp", "english")
 
 
 def upload_and_run(user: Any, name: str, content: bytes, policy: str = "keep_good") -> ImportBatch:
     """Upload through the page, then run the Celery task as the worker would."""
-    response = login(user).post(
-        reverse("imports:upload"), {"file": SimpleUploadedFile(name, content), "policy": policy}
-    )
+    response = upload(f.signed_in(user), name, content, policy)
     assert response.status_code == 302, response.content[:2000]
     batch = ImportBatch.objects.latest("pk")
     import_works(batch.pk)
@@ -86,7 +72,7 @@ def test_a_nul_byte_in_a_csv_cell_ends_the_import_refused_with_its_line(personas
 def test_a_batch_left_running_by_a_dead_worker_is_ended_as_interrupted_when_the_task_comes_again(
     personas: Any,
 ) -> None:
-    login(personas.cmo_staff).post(
+    f.signed_in(personas.cmo_staff).post(
         reverse("imports:upload"),
         {"file": SimpleUploadedFile("w.csv", HEADER.encode()), "policy": "keep_good"},
     )
@@ -100,14 +86,14 @@ def test_a_batch_left_running_by_a_dead_worker_is_ended_as_interrupted_when_the_
     batch.refresh_from_db()
     assert (batch.status, batch.failure_code) == ("failed", "interrupted")
     assert "after line 1200" in batch.failure_reason and "Upload the file again" in batch.failure_reason
-    page = login(personas.cmo_staff).get(reverse("imports:detail", args=[batch.pk])).content.decode()
+    page = f.signed_in(personas.cmo_staff).get(reverse("imports:detail", args=[batch.pk])).content.decode()
     assert "after line 1200" in page and 'http-equiv="refresh"' not in page
 
 
 def test_a_batch_whose_worker_is_alive_is_left_running(personas: Any) -> None:
     from registers.importing.lifecycle import LOCK_SPACE, sweep
 
-    login(personas.cmo_staff).post(
+    f.signed_in(personas.cmo_staff).post(
         reverse("imports:upload"),
         {"file": SimpleUploadedFile("w.csv", HEADER.encode()), "policy": "keep_good"},
     )
@@ -128,7 +114,7 @@ def test_a_batch_whose_worker_is_alive_is_left_running(personas: Any) -> None:
 
 
 def test_a_crash_ends_the_batch_failed_with_a_reason_in_the_readers_language(personas: Any) -> None:
-    login(personas.cmo_staff).post(
+    f.signed_in(personas.cmo_staff).post(
         reverse("imports:upload"),
         {"file": SimpleUploadedFile("w.csv", HEADER.encode()), "policy": "keep_good"},
     )
@@ -164,7 +150,7 @@ def test_fifty_thousand_bad_lines_keep_2000_reasons_exact_counts_and_a_small_pag
     assert (batch.errors_count, batch.problems.count()) == (100_000, 2000)
     assert peak < 40 * 1024 * 1024, f"{peak / 1e6:.1f} MB for a {len(data) / 1e6:.1f} MB file"
     assert time.monotonic() - started < 120
-    client = login(personas.cmo_staff)
+    client = f.signed_in(personas.cmo_staff)
     page = client.get(reverse("imports:detail", args=[batch.pk]))
     assert len(page.content) < 150_000
     text = page.content.decode()
@@ -218,7 +204,7 @@ def test_a_byte_that_is_no_text_is_refused_naming_its_line_and_the_byte(personas
     assert (batch.status, batch.refused_whole_file) == ("refused", True)
     problem = first_problem(batch)
     assert problem["line"] == 3 and problem["reason"].startswith("Byte 0x98 is not valid UTF-8"), problem
-    page = login(personas.cmo_staff).get(reverse("imports:detail", args=[batch.pk])).content.decode()
+    page = f.signed_in(personas.cmo_staff).get(reverse("imports:detail", args=[batch.pk])).content.decode()
     assert "refused as a whole" in page and "Byte 0x98 is not valid UTF-8" in page
 
 
@@ -251,7 +237,7 @@ def test_a_long_title_is_a_bad_line_and_the_good_lines_are_kept(personas: Any) -
     problem = first_problem(batch)
     assert (problem["line"], problem["field"]) == (3, "title")
     assert problem["reason"] == "The field is longer than 2000 characters."
-    page = login(personas.cmo_staff).get(reverse("imports:detail", args=[batch.pk])).content.decode()
+    page = f.signed_in(personas.cmo_staff).get(reverse("imports:detail", args=[batch.pk])).content.decode()
     assert "each good work was imported; a work with a bad row" in page
 
 
@@ -294,7 +280,7 @@ def test_a_cwr_acknowledgement_is_stored_under_a_generated_name(personas: Any) -
     assert re.match(r"^imports/ack/\d{4}/\d{2}/[0-9a-f]{32}\.V21$", str(batch.ack_file.name)), (
         batch.ack_file.name
     )
-    response = login(personas.cmo_staff).get(reverse("imports:ack", args=[batch.pk]))
+    response = f.signed_in(personas.cmo_staff).get(reverse("imports:ack", args=[batch.pk]))
     assert response.status_code == 200 and "ACK_" in response["Content-Disposition"]
 
 

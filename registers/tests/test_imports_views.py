@@ -3,19 +3,16 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
-from django.utils import translation
 
 from registers.models import ImportBatch, Work
 from registers.tasks import import_works
+from registers.tests.imports import upload
 from tests import DATA
 from tests import factories as f
 
@@ -26,29 +23,14 @@ CSV = (
     b"V-2,Bad song,Writer Two,CA,90\n"
 )
 
-
-@pytest.fixture(autouse=True)
-def media_in_tmp(settings: Any, tmp_path: Path) -> Iterator[None]:
-    settings.MEDIA_ROOT = tmp_path
-    with translation.override("en"):
-        yield
-
-
-def login(user: Any) -> Client:
-    return f.signed_in(user)
-
-
-def upload(client: Client, name: str, content: bytes, policy: str = "keep_good") -> Any:
-    return client.post(
-        reverse("imports:upload"), {"file": SimpleUploadedFile(name, content), "policy": policy}
-    )
+pytestmark = pytest.mark.usefixtures("media_in_tmp")
 
 
 @pytest.mark.smoke
 def test_an_upload_queues_the_import_after_commit_and_the_result_page_names_bad_lines(
     personas: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
-    client = login(personas.cmo_staff)
+    client = f.signed_in(personas.cmo_staff)
     with django_capture_on_commit_callbacks() as callbacks:
         response = upload(client, "works.csv", CSV)
     batch = ImportBatch.objects.get()
@@ -65,7 +47,7 @@ def test_an_upload_queues_the_import_after_commit_and_the_result_page_names_bad_
 
 
 def test_the_task_does_not_import_a_finished_batch_twice(personas: Any) -> None:
-    upload(login(personas.cmo_staff), "works.csv", CSV)
+    upload(f.signed_in(personas.cmo_staff), "works.csv", CSV)
     batch = ImportBatch.objects.get()
     assert import_works(batch.pk) == "partial"
 
@@ -77,28 +59,31 @@ def test_the_task_does_not_import_a_finished_batch_twice(personas: Any) -> None:
 
 
 def test_a_file_of_unknown_type_is_refused_by_the_form(personas: Any) -> None:
-    response = upload(login(personas.cmo_staff), "works.pdf", b"%PDF")
+    response = upload(f.signed_in(personas.cmo_staff), "works.pdf", b"%PDF")
 
     assert response.status_code == 200
     assert not ImportBatch.objects.exists()
 
 
 def test_another_cmos_staff_and_other_holders_cannot_see_my_batch(personas: Any) -> None:
-    upload(login(personas.cmo_staff), "works.csv", CSV)
+    upload(f.signed_in(personas.cmo_staff), "works.csv", CSV)
     batch = ImportBatch.objects.get()
     url = reverse("imports:detail", args=[batch.pk])
 
-    assert login(personas.cmo_admin).get(url).status_code == 200  # same CMO
-    assert login(personas.operator).get(url).status_code == 200
-    assert login(personas.other_cmo_staff).get(url).status_code == 404
-    assert login(personas.holder).get(url).status_code == 404
-    assert login(personas.licensee).get(url).status_code == 403
+    assert f.signed_in(personas.cmo_admin).get(url).status_code == 200  # same CMO
+    assert f.signed_in(personas.operator).get(url).status_code == 200
+    assert f.signed_in(personas.other_cmo_staff).get(url).status_code == 404
+    assert f.signed_in(personas.holder).get(url).status_code == 404
+    assert f.signed_in(personas.licensee).get(url).status_code == 403
     assert Client().get(url).status_code == 302
-    assert batch.filename not in login(personas.other_cmo_staff).get(reverse("imports:list")).content.decode()
+    assert (
+        batch.filename
+        not in f.signed_in(personas.other_cmo_staff).get(reverse("imports:list")).content.decode()
+    )
 
 
 def test_the_ack_of_a_cwr_upload_can_be_downloaded_by_its_uploader_only(personas: Any) -> None:
-    client = login(personas.cmo_staff)
+    client = f.signed_in(personas.cmo_staff)
     upload(client, "CW220001DMP_000.V21", REAL_CWR.read_bytes())
     batch = ImportBatch.objects.get()
     import_works(batch.pk)
@@ -110,12 +95,12 @@ def test_the_ack_of_a_cwr_upload_can_be_downloaded_by_its_uploader_only(personas
     ack = f.streamed(response).decode()
     assert ack.startswith("HDR") and "MUSIC PUB CARTOONS" in ack and "DMP000001" in ack
     assert "AS" in [line[157:159] for line in ack.splitlines() if line.startswith("ACK")]
-    assert login(personas.other_cmo_staff).get(url).status_code == 404
+    assert f.signed_in(personas.other_cmo_staff).get(url).status_code == 404
 
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
 def test_the_template_downloads(personas: Any, fmt: str) -> None:
-    response = login(personas.holder).get(reverse("imports:template", args=[fmt]))
+    response = f.signed_in(personas.holder).get(reverse("imports:template", args=[fmt]))
 
     assert response.status_code == 200
     assert f"works-template.{fmt}" in response["Content-Disposition"]
@@ -125,9 +110,9 @@ def test_the_export_holds_only_the_works_the_user_may_edit(personas: Any) -> Non
     f.make_work(personas.holder, (personas.holder_party, "CA", {"PR": Decimal("100")}), title="Mine")
     f.make_work(personas.other_holder, (personas.other_party, "CA", {"PR": Decimal("100")}), title="Not mine")
 
-    response = login(personas.holder).get(reverse("imports:export", args=["csv"]))
+    response = f.signed_in(personas.holder).get(reverse("imports:export", args=["csv"]))
     csv = f.streamed(response).decode("utf-8-sig")
-    cwr = login(personas.holder).get(reverse("imports:export", args=["cwr"])).content.decode()
+    cwr = f.signed_in(personas.holder).get(reverse("imports:export", args=["cwr"])).content.decode()
 
     assert "Mine" in csv and "Not mine" not in csv
     assert personas.holder_party.iin not in csv
@@ -142,7 +127,7 @@ def test_an_upload_is_imported_by_a_celery_worker(personas: Any) -> None:
     from udp.celery import app
 
     with start_worker(app, perform_ping_check=False, pool="solo", loglevel="WARNING"):
-        upload(login(personas.cmo_staff), "CW220001DMP_000.V21", REAL_CWR.read_bytes())
+        upload(f.signed_in(personas.cmo_staff), "CW220001DMP_000.V21", REAL_CWR.read_bytes())
         batch = ImportBatch.objects.get()
         deadline = time.monotonic() + 30
         while batch.status in ("queued", "running") and time.monotonic() < deadline:
@@ -155,7 +140,7 @@ def test_an_upload_is_imported_by_a_celery_worker(personas: Any) -> None:
 
 
 def test_the_upload_page_offers_the_templates_and_the_policies(personas: Any) -> None:
-    page = login(personas.holder).get(reverse("imports:upload")).content.decode()
+    page = f.signed_in(personas.holder).get(reverse("imports:upload")).content.decode()
 
     assert reverse("imports:template", args=["xlsx"]) in page
     assert 'value="all_or_nothing"' in page and 'value="keep_good"' in page

@@ -16,7 +16,6 @@ from typing import Any
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.utils import translation
 
 from registers.actions import ContributorInput, register_work, validate_shares
 from registers.models import (
@@ -66,13 +65,6 @@ def checked_as_at_commit() -> Iterator[None]:
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
     with connection.cursor() as cursor:  # back to the default for the rest of the test
         cursor.execute("SET CONSTRAINTS ALL DEFERRED")
-
-
-@pytest.fixture
-def english() -> Iterator[None]:
-    """Messages in English (the site's default language is Russian)."""
-    with translation.override("en"):
-        yield
 
 
 def in_own_connection(scenario: Callable[[], Any]) -> Any:

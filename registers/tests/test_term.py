@@ -19,8 +19,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from registers.actions import ContributorInput, register_work, update_party
-from registers.importing import UNIDENTIFIED_NAME
 from registers.models import Party, PartyKind, Work
+from registers.models.parties import UNIDENTIFIED_NAME
 from registers.term import (
     UNIDENTIFIED_AUTHOR,
     AuthorFacts,
@@ -468,11 +468,6 @@ def test_a_publisher_does_not_count_as_an_author_for_the_term(personas):
     )
     stored = Work.objects.get(pk=work.pk)
     assert (stored.protection_ends_on, stored.protection_basis) == (D(2010, 12, 31), Basis.LIFE)
-
-
-@pytest.fixture
-def media_in_tmp(settings: Any, tmp_path: Any) -> None:
-    settings.MEDIA_ROOT = tmp_path
 
 
 @term

@@ -13,7 +13,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from registers import claims, conflicts
+from registers import answers, claims, conflicts
 from registers.models import Conflict, ConflictEvidence, ConflictKind, ConflictStatus, Party, Proposal
 from udp.accounts.decorators import AuthedRequest, role_required
 from udp.accounts.roles import Actor
@@ -73,22 +73,22 @@ def proposal_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         verb, note = request.POST.get("decision", ""), request.POST.get("note", "")
         with _reported(request):
             if verb in ("accept", "reject"):
-                claims.answer(proposal, by=request.user, accept=verb == "accept", note=note)
+                answers.answer(proposal, by=request.user, accept=verb == "accept", note=note)
                 messages.success(request, _("Your answer is recorded."))
             elif verb == "withdraw":
-                claims.withdraw(proposal, by=request.user)
+                answers.withdraw(proposal, by=request.user)
                 messages.success(request, _("The proposal is withdrawn."))
             else:
                 raise ValidationError(_("Choose accept or reject."))
         return redirect("claims:proposal", pk=proposal.pk)
     proposal.refresh_from_db()
-    answers = list(proposal.answers.select_related("party", "decided_by__cmo", "decided_by__party"))
+    given = list(proposal.answers.select_related("party", "decided_by__cmo", "decided_by__party"))
     current = claims.snapshot(proposal.work) if proposal.work is not None else None
     context = {
         "proposal": proposal,
-        "answers": answers,
+        "answers": given,
         "may_answer": claims.may_answer(request.user, proposal),
-        "answer_needs_evidence": any(a.party_id is None for a in answers),
+        "answer_needs_evidence": any(a.party_id is None for a in given),
         "may_withdraw": claims.may_withdraw(request.user, proposal),
         "current_rows": _rows_with_names(current["contributors"]) if current else [],
         "proposed_rows": _rows_with_names(proposal.payload.get("contributors")),
@@ -141,7 +141,7 @@ def conflict_detail(request: AuthedRequest, pk: int) -> HttpResponse:
                 )
                 messages.success(request, _("Your evidence is added."))
             else:
-                claims.resolve_conflict(
+                answers.resolve_conflict(
                     conflict, by=request.user, resolution=request.POST.get("resolution", "")
                 )
                 messages.success(request, _("The conflict is resolved."))

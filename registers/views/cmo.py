@@ -1,4 +1,5 @@
-"""The CMO dashboard: the organisation's card, its members and their works, its public data."""
+"""The CMO dashboard: the domains' cards (the organisation, its members, their works), the members and
+works lists, the public data."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from registers import access, actions
 from registers.forms import BranchFormSet, CMOPublicForm, RepresentativeFormSet, filled_rows
 from registers.models import CMO
 from registers.search import search_works
+from udp.accounts import consoles
 from udp.accounts.decorators import AuthedRequest, cmo_required
 
 PAGE_SIZE = 50
@@ -28,17 +30,7 @@ def _cmo(request: AuthedRequest) -> CMO:
 
 @cmo_required
 def home(request: AuthedRequest) -> HttpResponse:
-    cmo = _cmo(request)
-    members = access.member_parties(cmo)
-    context = {
-        "cmo": cmo,
-        "areas": cmo.area_links.select_related("area").order_by("area__item"),
-        "member_count": members.count(),
-        "work_count": access.works_editable_by(request.user).count(),
-        "recent_members": members.order_by("-created_at")[:5],
-        "recent_works": access.works_editable_by(request.user).order_by("-created_at")[:5],
-        "can_edit": access.cmos_editable_by(request.user).filter(pk=cmo.pk).exists(),
-    }
+    context = {"cmo": _cmo(request), "cards": consoles.cards_for("cmo", request.user)}
     return render(request, "registers/cmo/home.html", context)
 
 

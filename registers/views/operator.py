@@ -53,11 +53,8 @@ def edit_url(kind: str, pk: int) -> str:
 @operator_required
 def home(request: AuthedRequest) -> HttpResponse:
     cards = consoles.cards_for("operator", request.user)  # each domain's cards (udp.accounts.consoles)
-    counts = {card.key: card.count for card in cards}
     charts = {"activity": activity_chart(), "queues": queues_chart()}
-    return render(
-        request, "registers/operator/home.html", {"cards": cards, "counts": counts, "charts": charts}
-    )
+    return render(request, "registers/operator/home.html", {"cards": cards, "charts": charts})
 
 
 # --- Moderation of self-registered accounts -------------------------------------------------------

@@ -12,8 +12,9 @@ from dataclasses import dataclass
 from django.db.models import Prefetch, prefetch_related_objects
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
 
-from registers import access
+from registers import access, who_manages
 from registers import public_selectors as selectors
 from registers.filters import HolderFilter, LicenseeFilter, WorkFilter
 from registers.models import CMO, RightType, Share, Work, WorkContributor
@@ -70,9 +71,18 @@ def _contributor_rows(work: Work) -> tuple[list[str], list[ContributorRow]]:
     return right_types, rows  # codes: the page names them (labels.right_name)
 
 
+def _asked_day(request: HttpRequest) -> tuple[dt.date | None, str]:
+    """The ``on`` date of the page (``None``: today), and an error to show when it is not a date."""
+    try:
+        return who_manages.parse_day(request.GET.get("on")), ""
+    except ValueError:
+        return None, _("Enter a date as YYYY-MM-DD.")
+
+
 def work(request: HttpRequest, pk: int) -> HttpResponse:
     visible = access.works_visible_to(request.user)
     item = access.get_work_for_user(request.user, pk)
+    day, day_error = _asked_day(request)
     prefetch_related_objects(
         [item],
         "titles",
@@ -93,7 +103,10 @@ def work(request: HttpRequest, pk: int) -> HttpResponse:
             "declared_differs": any(s is not None and s.declared is not None for r in rows for s in r.shares),
             "recordings": selectors.visible_related(item.recordings.all(), visible),
             "embodied": selectors.visible_related(item.embodied_works.all(), visible),
-            "who_to_pay": [] if item.in_public_domain else selectors.who_to_pay(item),
+            "who_to_pay": [] if item.in_public_domain else selectors.who_to_pay(item, day),
+            "management": who_manages.who_manages(item, day),
+            "asked_day": day,
+            "day_error": day_error,
             # the day after the term of protection ends (registers.term): nobody is paid from then on
             "public_domain_since": (
                 item.protection_ends_on + dt.timedelta(days=1)

@@ -10,8 +10,8 @@ from django.shortcuts import render
 from registers.dashboards import cmos_with_figures, regulator_charts
 from registers.models import CMO, Area
 from registers.views.operator import render_party, render_registers
+from udp.accounts import consoles
 from udp.accounts.decorators import AuthedRequest, regulator_required
-from udp.accounts.selectors import pending_accounts
 
 
 @dataclass
@@ -34,7 +34,7 @@ def home(request: AuthedRequest) -> HttpResponse:
     cmos = cmo_overview()
     context = {
         "cmos": cmos,
-        "pending": pending_accounts().count(),
+        "cards": consoles.cards_for("regulator", request.user),
         "charts": regulator_charts([row.cmo for row in cmos]),
     }
     return render(request, "registers/regulator/home.html", context)

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from registers import access, actions
 from registers.forms import LocationForm
 from registers.models import Licensee, LicenseeLocation
+from udp.accounts import consoles
 from udp.accounts.decorators import AuthedRequest, licensee_required
 
 
@@ -33,6 +34,7 @@ def home(request: AuthedRequest) -> HttpResponse:
         "licensee": licensee,
         "party": licensee.party,
         "locations": licensee.locations.select_related("category").order_by("city", "name"),
+        "cards": consoles.cards_for("space", request.user),
     }
     return render(request, "registers/space/home.html", context)
 

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import pytest
 
 from tests import factories as f
-from tests.browser.test_journey import ARTIFACTS, browser  # noqa: F401  (the fixture)
+from tests.browser import checks
+from tests.browser.test_journey import ARTIFACTS, issue_api_key, revoke_api_key
 from udp.accounts.models import ApiKey, Role
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -19,39 +19,20 @@ def _fits(page: Any) -> bool:
 
 
 @pytest.mark.statute("A9-2.1.9")
-def test_a_holder_issues_and_revokes_a_key_on_a_phone(live_server: Any, browser: Any) -> None:  # noqa: F811
+def test_a_holder_issues_and_revokes_a_key_on_a_phone(live_server: Any, browser: Any) -> None:
     base = live_server.url
     holder = f.make_account("phone-holder@example.kz", Role.HOLDER, party=f.make_person())
     page = browser.new_context(locale="en-US", viewport={"width": 360, "height": 740}).new_page()
-    page.goto(f"{base}/accounts/login/")
-    page.fill("input[name=login]", holder.email)
-    page.fill("input[name=password]", f.PASSWORD)
-    page.click("#content form[method=post] button[type=submit]")
-    page.wait_for_load_state()
+    checks.sign_in(page, base, holder)
 
-    page.goto(f"{base}/accounts/api-keys/")
-    assert _fits(page)
-    page.fill("input[name=name]", "Publisher back office with a rather long name")
-    page.check("input[name=scopes][value='registers:read']")
-    page.check("input[name=scopes][value='works:write']")
-    page.click("#issue-key button[type=submit]")
-    page.wait_for_url(re.compile(r"/accounts/reauthenticate/"))
-    page.fill("input[name=password]", f.PASSWORD)
-    page.click("#content form[method=post] button[type=submit]")
-    page.wait_for_selector("#new-key")
-
-    key = page.input_value("#new-key-value")
+    key = issue_api_key(page, base, "registers:read", "works:write")
     api_key = ApiKey.objects.get(owner=holder)
     assert key.startswith(api_key.prefix) and api_key.scopes == ["registers:read", "works:write"]
     assert _fits(page)
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "api-keys-phone.png"), full_page=True)
 
-    page.goto(f"{base}/accounts/api-keys/")
-    assert key not in page.content()
-    page.click(f"#api-key-{api_key.pk} summary")
-    page.click(f"#api-key-{api_key.pk} button[type=submit]")
-    page.wait_for_load_state()
+    revoke_api_key(page, base, key, api_key.pk)
     api_key.refresh_from_db()
     assert api_key.revoked_at is not None
     assert _fits(page)

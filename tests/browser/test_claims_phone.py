@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
 import pytest
 
-from registers.actions import ContributorInput, change_work
-from registers.models import Conflict, Proposal, Share
-from tests import factories as f
-from tests.browser.test_journey import ARTIFACTS, browser  # noqa: F401  (the fixture)
-from udp.accounts.models import Role
+from tests.browser import checks
+from tests.browser.test_journey import ARTIFACTS, a_proposal_that_takes_from_a_co_author, reject_proposal
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -21,25 +17,13 @@ def _fits(page: Any) -> bool:
 
 
 @pytest.mark.statute("A45-1.2-works")
-def test_a_co_author_rejects_a_proposal_in_kazakh_on_a_phone(live_server: Any, browser: Any) -> None:  # noqa: F811
-    mine, theirs = f.make_person(name_kk="Әсел Нұрланқызы"), f.make_person(name_kk="Бауыржан Омаров")
-    me = f.make_account("me@example.kz", Role.HOLDER, party=mine)
-    co = f.make_account("co@example.kz", Role.HOLDER, party=theirs)
-    operator = f.make_account("op@udp.kz", Role.OPERATOR)
-    work = f.make_work(
-        operator, (mine, "C", {"PR": Decimal("50")}), (theirs, "A", {"PR": Decimal("50")}), title="Жыр"
-    )
-    change = change_work(work, by=me, contributors=[ContributorInput(mine, "CA", {"PR": Decimal("100")})])
-    assert change.proposal is not None
+def test_a_co_author_rejects_a_proposal_in_kazakh_on_a_phone(live_server: Any, browser: Any) -> None:
+    co, proposal = a_proposal_that_takes_from_a_co_author()
 
     context = browser.new_context(locale="kk-KZ", viewport={"width": 360, "height": 740})
     context.add_cookies([{"name": "django_language", "value": "kk", "url": live_server.url}])
     page = context.new_page()
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("input[name=login]", co.email)
-    page.fill("input[name=password]", f.PASSWORD)
-    page.click("#content form[method=post] button[type=submit]")
-    page.wait_for_load_state()
+    checks.sign_in(page, live_server.url, co)
 
     page.click("a.claims-link")  # the header says a proposal awaits an answer
     page.wait_for_selector("#waiting")
@@ -51,16 +35,10 @@ def test_a_co_author_rejects_a_proposal_in_kazakh_on_a_phone(live_server: Any, b
         ".slice(0, 5).map(e => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right))"
     )
     assert _fits(page), wide
-    page.click(f"#waiting a[href='/claims/proposals/{change.proposal.pk}/']")
+    page.click(f"#waiting a[href='/claims/proposals/{proposal.pk}/']")
     page.wait_for_selector("#answer-form")
     assert _fits(page)
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "claims-proposal-kk-phone.png"), full_page=True)
-    page.fill("#id_note", "Сөзін мен жаздым")
-    page.click("#answer-form button[value=reject]")
-    page.wait_for_load_state()
-
-    assert Proposal.objects.get(pk=change.proposal.pk).status == "rejected"
-    assert Conflict.objects.filter(proposal=change.proposal, status="open").exists()
-    assert Share.objects.filter(work=work, contributor__party=co.party, percent=Decimal("50")).exists()
+    reject_proposal(page, proposal, co)
     assert "Қабылданбады" in page.content()  # "Rejected", in Kazakh

@@ -13,7 +13,8 @@ import pytest
 from registers.importing import progress
 from registers.models import ImportBatch
 from tests import factories as f
-from tests.browser.test_journey import ARTIFACTS, browser  # noqa: F401  (the fixture)
+from tests.browser import checks
+from tests.browser.test_journey import ARTIFACTS
 from udp.accounts.models import Role
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -45,7 +46,7 @@ def _fits(page: Any) -> bool:
 @pytest.mark.statute("A45-1.2-works")
 def test_an_uploader_follows_the_import_then_reads_the_notice_and_downloads_the_bad_lines(
     live_server: Any,
-    browser: Any,  # noqa: F811
+    browser: Any,
     settings: Any,
     tmp_path: Path,
     monkeypatch: Any,
@@ -64,11 +65,7 @@ def test_an_uploader_follows_the_import_then_reads_the_notice_and_downloads_the_
     )
     context.add_cookies([{"name": "django_language", "value": "en", "url": live_server.url}])
     page = context.new_page()
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("input[name=login]", uploader.email)
-    page.fill("input[name=password]", f.PASSWORD)
-    page.click("#content form[method=post] button[type=submit]")
-    page.wait_for_load_state()
+    checks.sign_in(page, live_server.url, uploader)
     assert page.locator("#notices-unread").count() == 0  # nothing to read yet
 
     page.goto(f"{live_server.url}/imports/new/")

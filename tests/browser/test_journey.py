@@ -1,13 +1,14 @@
 """The main journey in a real browser: a holder signs up, is approved, registers a work, and the public finds it.
 
-Runs the system Chromium through Playwright against pytest-django's live server. Skipped when
-/usr/bin/chromium is missing, unless UDP_REQUIRE_BROWSER=1 (then it fails).
+Runs the system Chromium through Playwright (the ``browser`` fixture, tests/browser/fixtures.py) against
+pytest-django's live server. Skipped when /usr/bin/chromium is missing, unless UDP_REQUIRE_BROWSER=1
+(then it fails).
 """
 
 from __future__ import annotations
 
-import os
 import re
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -15,8 +16,10 @@ import pytest
 from allauth.account.models import EmailAddress
 from django.core import mail
 
-from registers.models import Work
+from registers.actions import ContributorInput, change_work
+from registers.models import Conflict, Proposal, Share, Work
 from tests import factories as f
+from tests.browser import checks
 from udp.accounts.models import Moderation, Role, User
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -27,24 +30,6 @@ LAUNCH_ARGS = [
 ]  # fmt: skip
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def browser() -> Any:
-    if not CHROMIUM.exists():
-        if os.environ.get("UDP_REQUIRE_BROWSER") == "1":
-            pytest.fail(f"UDP_REQUIRE_BROWSER=1 but {CHROMIUM} is missing")
-        pytest.skip(f"{CHROMIUM} is missing: install Chromium to run the browser journey")
-    # The sync Playwright API runs an event loop in this thread; Django's ORM must still be allowed here.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
 
 
 def sign_up_holder(page: Any, base: str, *, email: str, iin: str) -> None:
@@ -74,14 +59,7 @@ def confirm_email(page: Any, base: str, email: str) -> None:
 
 def operator_approves(context: Any, base: str, operator: User, email: str) -> None:
     page = context.new_page()
-    page.goto(f"{base}/accounts/login/")
-    page.fill("input[name=login]", operator.email)
-    page.fill("input[name=password]", f.PASSWORD)
-    page.click("#content form[method=post] button[type=submit]")
-    page.wait_for_url(re.compile(r"/accounts/2fa/authenticate/"))
-    page.fill("input[name=code]", f.totp_code())
-    page.click("#content form[method=post] button[type=submit]")
-    page.wait_for_load_state()
+    checks.sign_in(page, base, operator)
     page.goto(f"{base}/operator/accounts/")
     section = page.locator("section.application", has_text=email)
     section.locator("form[action$='/approve/'] button[type=submit]").click()
@@ -105,6 +83,56 @@ def register_work_with_co_author(page: Any, base: str, *, title: str, co_author:
     page.screenshot(path=str(ARTIFACTS / "work-form.png"), full_page=True)
     page.click("#work-form button[type=submit]")
     page.wait_for_url(re.compile(r"/entries/work/\d+/"))
+
+
+def issue_api_key(page: Any, base: str, *scopes: str) -> str:
+    """Issue a key on the API keys page (asked for the password again); the key, shown this once."""
+    page.goto(f"{base}/accounts/api-keys/")
+    page.fill("input[name=name]", "Publisher back office with a rather long name")
+    for scope in scopes:
+        page.check(f"input[name=scopes][value='{scope}']")
+    page.click("#issue-key button[type=submit]")
+    page.wait_for_url(re.compile(r"/accounts/reauthenticate/"))
+    page.fill("input[name=password]", f.PASSWORD)
+    page.click("#content form[method=post] button[type=submit]")
+    page.wait_for_selector("#new-key")
+    return str(page.input_value("#new-key-value"))
+
+
+def revoke_api_key(page: Any, base: str, key: str, pk: int) -> None:
+    """Revoke a key from the API keys page, which no longer shows the key itself."""
+    page.goto(f"{base}/accounts/api-keys/")
+    assert key not in page.content()
+    page.click(f"#api-key-{pk} summary")
+    page.click(f"#api-key-{pk} button[type=submit]")
+    page.wait_for_load_state()
+
+
+def a_proposal_that_takes_from_a_co_author() -> tuple[User, Proposal]:
+    """Two co-authors of a work at 50 % each; one claims all of it, which waits for the other's answer.
+    The co-author who must answer, and the proposal."""
+    mine, theirs = f.make_person(name_kk="Әсел Нұрланқызы"), f.make_person(name_kk="Бауыржан Омаров")
+    me = f.make_account("me@example.kz", Role.HOLDER, party=mine)
+    co = f.make_account("co@example.kz", Role.HOLDER, party=theirs)
+    operator = f.make_account("op@udp.kz", Role.OPERATOR)
+    work = f.make_work(
+        operator, (mine, "C", {"PR": Decimal("50")}), (theirs, "A", {"PR": Decimal("50")}), title="Жыр"
+    )
+    change = change_work(work, by=me, contributors=[ContributorInput(mine, "CA", {"PR": Decimal("100")})])
+    assert change.proposal is not None
+    return co, change.proposal
+
+
+def reject_proposal(page: Any, proposal: Proposal, co: User) -> None:
+    """On the proposal's page, reject it with a note; the co-author's share stays and a conflict opens."""
+    page.fill("#id_note", "Сөзін мен жаздым")
+    page.click("#answer-form button[value=reject]")
+    page.wait_for_load_state()
+    assert Proposal.objects.get(pk=proposal.pk).status == "rejected"
+    assert Conflict.objects.filter(proposal=proposal, status="open").exists()
+    assert Share.objects.filter(
+        work=proposal.work, contributor__party=co.party, percent=Decimal("50")
+    ).exists()
 
 
 def screenshot_in_each_language(page: Any, base: str) -> None:

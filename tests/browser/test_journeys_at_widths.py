@@ -12,22 +12,23 @@ every step that was too wide. Later journeys run once, at 390 px.
 
 from __future__ import annotations
 
-import re
-from decimal import Decimal
 from typing import Any
 
 import pytest
 from django.utils import translation
 
-from registers.actions import ContributorInput, change_work
-from registers.models import Conflict, Proposal, Share, Work
+from registers.models import Work
 from tests import factories as f
 from tests.browser import checks
 from tests.browser.test_journey import (
     ARTIFACTS,
+    a_proposal_that_takes_from_a_co_author,
     confirm_email,
+    issue_api_key,
     operator_approves,
     register_work_with_co_author,
+    reject_proposal,
+    revoke_api_key,
     sign_up_holder,
 )
 from udp.accounts.models import ApiKey, Moderation, Role, User
@@ -95,14 +96,7 @@ def test_a_co_author_finds_a_proposal_that_takes_from_their_share_and_rejects_it
 ) -> None:
     base = live_server.url
     journey = checks.Journey(JOURNEYS, language, width, "claims")
-    me = f.make_account("me@example.kz", Role.HOLDER, party=f.make_person(name_kk="Әсел Нұрланқызы"))
-    co = f.make_account("co@example.kz", Role.HOLDER, party=f.make_person(name_kk="Бауыржан Омаров"))
-    operator = f.make_account("op@udp.kz", Role.OPERATOR)
-    work = f.make_work(
-        operator, (me.party, "C", {"PR": Decimal("50")}), (co.party, "A", {"PR": Decimal("50")}), title="Жыр"
-    )
-    change = change_work(work, by=me, contributors=[ContributorInput(me.party, "CA", {"PR": Decimal("100")})])
-    assert change.proposal is not None
+    co, proposal = a_proposal_that_takes_from_a_co_author()
     with translation.override(language):
         awaiting, rejected = translation.gettext("Awaiting your answer"), translation.gettext("Rejected")
 
@@ -111,15 +105,9 @@ def test_a_co_author_finds_a_proposal_that_takes_from_their_share_and_rejects_it
     page.click("a.claims-link")  # the header says a proposal awaits an answer
     page.wait_for_selector("#waiting")
     assert awaiting in page.inner_text("#waiting")
-    page.click(f"#waiting a[href='/claims/proposals/{change.proposal.pk}/']")
+    page.click(f"#waiting a[href='/claims/proposals/{proposal.pk}/']")
     page.wait_for_selector("#answer-form")
-    page.fill("#id_note", "Сөзін мен жаздым")
-    page.click("#answer-form button[value=reject]")
-    page.wait_for_load_state()
-
-    assert Proposal.objects.get(pk=change.proposal.pk).status == "rejected"
-    assert Conflict.objects.filter(proposal=change.proposal, status="open").exists()
-    assert Share.objects.filter(work=work, contributor__party=co.party, percent=Decimal("50")).exists()
+    reject_proposal(page, proposal, co)
     assert rejected in page.inner_text("body")
     assert len(journey.steps) >= 5, journey.steps
     journey.assert_fits()
@@ -135,23 +123,11 @@ def test_a_holder_issues_an_api_key_sees_it_once_and_revokes_it(
 
     page = checked_context(chromium, base, journey).new_page()
     checks.sign_in(page, base, holder)
-    page.goto(f"{base}/accounts/api-keys/")
-    page.fill("input[name=name]", "Publisher back office with a rather long name")
-    page.check("input[name=scopes][value='registers:read']")
-    page.click("#issue-key button[type=submit]")
-    page.wait_for_url(re.compile(r"/accounts/reauthenticate/"))
-    page.fill("input[name=password]", f.PASSWORD)
-    page.click("#content form[method=post] button[type=submit]")
-    page.wait_for_selector("#new-key")
-    key = page.input_value("#new-key-value")
+    key = issue_api_key(page, base, "registers:read")
     api_key = ApiKey.objects.get(owner=holder)
     assert key.startswith(api_key.prefix)
 
-    page.goto(f"{base}/accounts/api-keys/")
-    assert key not in page.content()
-    page.click(f"#api-key-{api_key.pk} summary")
-    page.click(f"#api-key-{api_key.pk} button[type=submit]")
-    page.wait_for_load_state()
+    revoke_api_key(page, base, key, api_key.pk)
     api_key.refresh_from_db()
     assert api_key.revoked_at is not None
     assert len(journey.steps) >= 5, journey.steps

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from tests import factories as f
-from tests.browser.test_journey import ARTIFACTS, browser  # noqa: F401  (the fixture)
+from tests.browser.test_journey import ARTIFACTS
 from udp.accounts.models import Role
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -22,7 +22,7 @@ def visible_text(page: Any) -> str:
     return str(page.inner_text("body"))
 
 
-def test_a_kazakh_reader_signs_in_in_kazakh(live_server: Any, browser: Any) -> None:  # noqa: F811
+def test_a_kazakh_reader_signs_in_in_kazakh(live_server: Any, browser: Any) -> None:
     staff = f.make_account("staff@kaz.kz", Role.CMO_STAFF, cmo=f.make_cmo("KAZ"))
     context = browser.new_context(locale="kk-KZ", viewport={"width": 1000, "height": 800})
     context.add_cookies([{"name": "django_language", "value": "kk", "url": live_server.url}])

@@ -11,7 +11,7 @@ import pytest
 from django.test import Client
 
 from tests import factories as f
-from tests.browser.test_journey import ARTIFACTS, browser  # noqa: F401  (the fixture)
+from tests.browser.test_journey import ARTIFACTS
 from tests.personas import make_personas
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -24,7 +24,7 @@ OVERFLOWING = (
 )
 
 
-def _signed_in(browser: Any, live_server: Any, user: Any, language: str) -> Any:  # noqa: F811
+def _signed_in(browser: Any, live_server: Any, user: Any, language: str) -> Any:
     context = browser.new_context(viewport={"width": 1366, "height": 900})
     cookies = [{"name": "django_language", "value": language, "url": live_server.url}]
     if user is not None:
@@ -52,7 +52,7 @@ def _check(page: Any, url: str, name: str) -> None:
 
 
 @pytest.mark.parametrize("language", ["kk", "ru"])
-def test_main_pages_fit_a_phone_and_a_laptop(live_server: Any, browser: Any, language: str) -> None:  # noqa: F811
+def test_main_pages_fit_a_phone_and_a_laptop(live_server: Any, browser: Any, language: str) -> None:
     personas = make_personas()
     work = f.make_work(
         personas.operator,

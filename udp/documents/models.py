@@ -91,3 +91,113 @@ class IssuedDocument(models.Model):
     @property
     def verification_url(self) -> str:
         return settings.SITE_URL.rstrip("/") + self.verification_path
+
+
+class SignatureMethod(models.TextChoices):
+    ACCOUNT = "account", _("Confirmed by the signed-in account")
+    NCALAYER = "ncalayer", _("National electronic signature (NCALayer)")
+
+
+class Signatory(models.Model):
+    """Who may sign for an entity (by its BIN): an account, the person's IIN, their position and the basis
+    of their authority (a charter, a power of attorney), for a period."""
+
+    entity_bin = models.CharField(_("BIN of the entity"), max_length=12)
+    entity_name = models.CharField(_("entity"), max_length=300)
+    account = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="signatory_roles",
+        verbose_name=_("account"),
+    )
+    iin = models.CharField(_("IIN of the signatory"), max_length=12)
+    position = models.CharField(_("position"), max_length=200)
+    basis = models.CharField(_("acts on the basis of"), max_length=300)
+    valid_from = models.DateField(_("may sign from"))
+    valid_until = models.DateField(_("may sign until"), null=True, blank=True)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("entered by"),
+    )
+    entered_at = models.DateTimeField(_("entered at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("signatory")
+        verbose_name_plural = _("signatories")
+        ordering = ["entity_name", "-valid_from"]
+        constraints = [
+            models.CheckConstraint(
+                name="signatory_bin_digits", condition=Q(entity_bin__regex=r"^[0-9]{12}$")
+            ),
+            models.CheckConstraint(name="signatory_iin_digits", condition=Q(iin__regex=r"^[0-9]{12}$")),
+            models.CheckConstraint(
+                name="signatory_period_ordered",
+                condition=Q(valid_until__isnull=True) | Q(valid_until__gte=models.F("valid_from")),
+            ),
+        ]
+        indexes = [models.Index(fields=["entity_bin", "account"], name="signatory_entity_account")]
+
+    def __str__(self) -> str:
+        return f"{self.entity_name}: {self.position}"
+
+
+class Signature(models.Model):
+    """A signature on an issued document, as given: who (account and IIN), for whom (a BIN, where a person
+    signs for an entity), when, the SHA-256 signed, and how. Never edited."""
+
+    document = models.ForeignKey(
+        IssuedDocument, on_delete=models.PROTECT, related_name="signatures", verbose_name=_("document")
+    )
+    account = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="signatures",
+        verbose_name=_("signed by"),
+    )
+    signer_iin = models.CharField(_("IIN of the signer"), max_length=12)
+    signer_name = models.CharField(_("name of the signer"), max_length=300)
+    on_behalf_bin = models.CharField(_("BIN signed for"), max_length=12, blank=True)
+    on_behalf_name = models.CharField(_("signed for"), max_length=300, blank=True)
+    signatory = models.ForeignKey(
+        Signatory,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="signatures",
+        verbose_name=_("authority to sign"),
+    )
+    signed_at = models.DateTimeField(_("signed at"))
+    sha256 = models.CharField(_("SHA-256 signed"), max_length=64)
+    method = models.CharField(_("method"), max_length=10, choices=SignatureMethod.choices)
+    #: what the method gives besides the hash (a CMS signature from NCALayer); empty for "account"
+    evidence = models.TextField(_("signature data"), blank=True)
+
+    class Meta:
+        verbose_name = _("signature")
+        verbose_name_plural = _("signatures")
+        ordering = ["signed_at", "id"]
+        constraints = [
+            models.CheckConstraint(name="signature_sha256_hex", condition=Q(sha256__regex=r"^[0-9a-f]{64}$")),
+            models.CheckConstraint(
+                name="signature_iin_digits", condition=Q(signer_iin__regex=r"^[0-9]{12}$")
+            ),
+            models.CheckConstraint(
+                name="signature_bin_digits",
+                condition=Q(on_behalf_bin="") | Q(on_behalf_bin__regex=r"^[0-9]{12}$"),
+            ),
+            models.UniqueConstraint(
+                fields=["document", "account", "on_behalf_bin"], name="one_signature_per_signer_and_side"
+            ),
+        ]
+        triggers = [
+            pgtrigger.Protect(
+                name="signatures_are_append_only", operation=pgtrigger.Update | pgtrigger.Delete
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.document} — {self.signer_name}"

@@ -4,18 +4,11 @@ from __future__ import annotations
 
 import pytest
 from django.test import Client
-from django.utils import translation
 
 from tests import factories as f
 from udp.accounts.models import Moderation, Role
 
-
-@pytest.fixture(autouse=True)
-def english(settings):
-    """Assertions read the English source strings, whatever translations are compiled."""
-    settings.LANGUAGE_CODE = "en"
-    with translation.override("en"):
-        yield
+pytestmark = pytest.mark.usefixtures("english")
 
 
 HOMES = {

@@ -2,25 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from allauth.mfa.models import Authenticator
 from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
-from django.utils import translation
 
 from tests import factories as f
 from udp.accounts.models import Role
 
-
-@pytest.fixture(autouse=True)
-def english(settings):
-    """Assertions read the English source strings, whatever translations are compiled."""
-    settings.LANGUAGE_CODE = "en"
-    with translation.override("en"):
-        yield
+pytestmark = pytest.mark.usefixtures("english", "fresh_cache")
 
 
 ACTIVATE_URL = "/accounts/2fa/totp/activate/"
@@ -31,14 +22,6 @@ MFA_ROLES = [
     (Role.REGULATOR, "/regulator/"),
     (Role.OPERATOR, "/operator/"),
 ]
-
-
-@pytest.fixture(autouse=True)
-def fresh_cache() -> Iterator[None]:
-    """Rate limits and used TOTP codes live in the cache; no test may see another's."""
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def sign_in(client: Client, email: str, password: str = f.PASSWORD):

@@ -9,19 +9,12 @@ from allauth.account.models import EmailAddress
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
-from django.utils import translation
 
 from registers.models import Licensee, Party, UserCategory
 from tests import factories as f
 from udp.accounts.models import Moderation, Role, User
 
-
-@pytest.fixture(autouse=True)
-def english(settings):
-    """Assertions read the English source strings, whatever translations are compiled."""
-    settings.LANGUAGE_CODE = "en"
-    with translation.override("en"):
-        yield
+pytestmark = pytest.mark.usefixtures("english")
 
 
 SIGNUP_URL = "/accounts/signup/"

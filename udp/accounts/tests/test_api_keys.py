@@ -5,14 +5,12 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from allauth.mfa.models import Authenticator
-from django.core.cache import cache
 from django.test import Client
-from django.utils import timezone, translation
+from django.utils import timezone
 from rest_framework.authtoken.models import Token
 from rest_framework.response import Response
 from rest_framework.test import APIClient, APIRequestFactory
@@ -24,26 +22,12 @@ from udp.accounts import actions
 from udp.accounts.models import ApiKey, Moderation, User
 from udp.accounts.scopes import Scope
 
-pytestmark = pytest.mark.statute("A9-2.1.9")
+pytestmark = [pytest.mark.usefixtures("english", "fresh_cache"), pytest.mark.statute("A9-2.1.9")]
 
 KEYS_URL = "/api/keys/"
 PAGE_URL = "/accounts/api-keys/"
 ALL_SCOPES = list(Scope.values)
 IN_A_MONTH = timezone.localdate() + dt.timedelta(days=30)
-
-
-@pytest.fixture(autouse=True)
-def english(settings: Any) -> Iterator[None]:
-    settings.LANGUAGE_CODE = "en"
-    with translation.override("en"):
-        yield
-
-
-@pytest.fixture(autouse=True)
-def fresh_cache() -> Iterator[None]:
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def issue(user: User, *scopes: Scope, name: str = "Back office") -> tuple[ApiKey, str]:

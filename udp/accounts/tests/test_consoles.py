@@ -8,6 +8,7 @@ from django.urls import reverse
 from tests import factories as f
 from tests.personas import Personas
 from udp.accounts import consoles
+from udp.accounts.models import Role
 
 
 def test_the_registers_put_their_cards_on_the_operator_console(personas: Personas) -> None:
@@ -36,3 +37,52 @@ def test_a_card_added_again_replaces_the_old_one_in_its_place(personas: Personas
 def test_there_is_no_console_by_another_name() -> None:
     with pytest.raises(ValueError, match="no console"):
         consoles.add_card("minister", consoles.Card("x", "X", "public:works"))
+
+
+def test_each_console_shows_the_registers_cards_in_order(personas: Personas) -> None:
+    keys = {
+        console: [c.key for c in consoles.cards_for(console, user)]
+        for console, user in [
+            ("portal", personas.holder), ("cmo", personas.cmo_staff), ("space", personas.licensee),
+            ("regulator", personas.regulator),
+        ]
+    }  # fmt: skip
+    registers_cards = {
+        "portal": ["my-entry", "my-cmos"],
+        "cmo": ["cmo-card", "members", "repertoire"],
+        "space": ["user-entry", "find-work"],
+        "regulator": ["pending", "registers"],
+    }
+    # the registers' cards come first, in order; the domains above them add theirs after
+    assert {
+        console: keys[console][: len(cards)] for console, cards in registers_cards.items()
+    } == registers_cards
+
+
+def test_a_card_with_a_snippet_renders_it_with_its_names_and_the_consoles_subject(personas: Personas) -> None:
+    card = consoles.Card(
+        "mandates", "Mandates", template="registers/cards/my_cmos.html",
+        context=lambda user: {"areas": [{"area": personas.cmo.areas.get(item=7), "mandate": None}]},
+        visible=lambda user: user == personas.holder,
+    )  # fmt: skip
+    consoles.add_card("portal", card)
+    try:
+        body = f.signed_in(personas.holder).get(reverse("portal:home")).content.decode()
+        section = body.split('<section class="card h-100" id="mandates">', 1)[1].split("</section>", 1)[0]
+        assert "Mandates" in section and "No mandate yet" in section
+        assert "mandates" not in [c.key for c in consoles.cards_for("portal", personas.other_holder)]
+    finally:
+        del consoles._cards["portal"]["mandates"]
+
+
+def test_a_holder_without_an_entry_sees_no_entry_cards_but_the_way_to_get_one(personas: Personas) -> None:
+    holder = f.make_account("unlinked@example.kz", Role.HOLDER)
+    assert [c.key for c in consoles.cards_for("portal", holder)] == ["mandates"]  # how to ask a CMO: none yet
+    body = f.signed_in(holder).get(reverse("portal:home")).content.decode()
+    assert "not linked to an entry in the register" in body and 'id="my-entry"' not in body
+
+
+def test_a_card_without_a_link_is_a_figure_and_one_with_a_description_says_it(personas: Personas) -> None:
+    body = f.signed_in(personas.regulator).get(reverse("regulator:home")).content.decode()
+    assert '<div class="card h-100"><div class="card-body"><h2 class="card-title h5">' in body
+    assert "CMOs and users; read only." in body and f'href="{reverse("regulator:registers")}"' in body

@@ -7,13 +7,10 @@ address across the login form, the token endpoint and the TOTP step.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from allauth.mfa.models import Authenticator
 from django.core.cache import cache
 from django.test import Client
-from django.utils import translation
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
@@ -23,19 +20,7 @@ from udp.accounts.models import Role
 
 TOKEN_URL = "/api/auth/token/"
 
-
-@pytest.fixture(autouse=True)
-def english(settings):
-    settings.LANGUAGE_CODE = "en"
-    with translation.override("en"):
-        yield
-
-
-@pytest.fixture(autouse=True)
-def fresh_cache() -> Iterator[None]:
-    cache.clear()
-    yield
-    cache.clear()
+pytestmark = pytest.mark.usefixtures("english", "fresh_cache")
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from registers.documents import issue_holder_extract
-from tests.browser.test_journey import ARTIFACTS, browser  # noqa: F401  (the fixture)
+from tests.browser.test_journey import ARTIFACTS
 from tests.personas import make_personas
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -15,7 +15,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 def test_a_visitor_verifies_an_extract_on_a_phone(
     live_server: Any,
-    browser: Any,  # noqa: F811
+    browser: Any,
     settings: Any,
     tmp_path: Any,
 ) -> None:

@@ -99,7 +99,7 @@ def forward(apps: Any, schema_editor: Any) -> None:
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("registers", "0012_foreign_societies_reciprocal_areas_conflict_evidence"),
+        ("registers", "0013_foreign_societies_reciprocal_areas_conflict_evidence"),
         ("accounts", "0005_api_key_scope_documents_write"),
     ]
 

@@ -8,7 +8,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('registers', '0013_foreign_cmos_become_societies'),
+        ('registers', '0014_foreign_cmos_become_societies'),
     ]
 
     operations = [

@@ -1,5 +1,6 @@
-"""One Chromium for each module of browser tests (the journeys at three languages and two widths
-run in one browser); each test still gets its own contexts (cookies, viewport, language)."""
+"""Chromium for the browser tests, a plugin of the root conftest.py so that every app's tests have it:
+``chromium``, one for each module (the journeys at three languages and two widths run in one browser;
+each test still gets its own contexts: cookies, viewport, language), or ``browser``, one for each test."""
 
 from __future__ import annotations
 
@@ -12,8 +13,7 @@ import pytest
 from tests.browser.test_journey import CHROMIUM, LAUNCH_ARGS
 
 
-@pytest.fixture(scope="module")
-def chromium() -> Iterator[Any]:
+def _launched() -> Iterator[Any]:
     if not CHROMIUM.exists():
         if os.environ.get("UDP_REQUIRE_BROWSER") == "1":
             pytest.fail(f"UDP_REQUIRE_BROWSER=1 but {CHROMIUM} is missing")
@@ -28,3 +28,15 @@ def chromium() -> Iterator[Any]:
             yield browser
         finally:
             browser.close()
+
+
+@pytest.fixture(scope="module")
+def chromium() -> Iterator[Any]:
+    """One Chromium for every test of a module."""
+    yield from _launched()
+
+
+@pytest.fixture
+def browser() -> Iterator[Any]:
+    """A Chromium of the test's own (a journey that must not share the browser's state with another)."""
+    yield from _launched()

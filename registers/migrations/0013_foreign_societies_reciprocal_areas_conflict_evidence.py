@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('pghistory', '0007_auto_20250421_0444'),
-        ('registers', '0011_import_progress'),
+        ('registers', '0012_mandate_exclusion'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

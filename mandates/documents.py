@@ -1,0 +1,108 @@
+"""The mandate agreement (Art. 43.4, 44.1) as a PDF, in the holder's language with the texts the law asks for.
+
+A contract with a Kazakh party is made in the state language and in Russian (the Law on languages):
+the agreement always carries the Kazakh and Russian texts, the holder's own language first; a holder
+who reads English gets the English text first, then the Kazakh and Russian ones.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils import translation
+from django.utils.formats import date_format
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from mandates.models import MandateRequest
+from registers.models import Contract
+from udp.documents import kinds
+from udp.documents.actions import issue_document
+from udp.documents.models import IssuedDocument
+
+AGREEMENT = kinds.register(
+    kinds.DocumentKind(
+        code="mandate_agreement",
+        series="MAG",
+        title=_("Mandate agreement"),
+        template="documents/mandates/agreement.html",
+        version="1",
+    )
+)
+
+#: The texts the law asks for, besides the holder's own language (first).
+STATE_TEXTS = ("kk", "ru")
+
+
+def agreement_languages(language: str) -> list[str]:
+    """The holder's language first, then Kazakh and Russian where not already there."""
+    return [language, *(lang for lang in STATE_TEXTS if lang != language)]
+
+
+def _text(request: MandateRequest, contract: Contract, language: str) -> dict[str, Any]:
+    holder, cmo = request.holder, request.cmo
+    with translation.override(language):
+        areas = "; ".join(str(area) for area in request.areas.order_by("item"))
+        params = {
+            "holder": holder.name,
+            "cmo": f"{cmo.party.name} ({cmo.short_name})",
+            "areas": areas,
+            "starts": date_format(request.starts_on, "DATE_FORMAT"),
+            "number": contract.number,
+        }
+        return {
+            "language": language,
+            "heading": gettext("Mandate agreement no. %(number)s") % params,
+            "clauses": [
+                gettext(
+                    "%(holder)s (the rightsholder) entrusts %(cmo)s (the organisation) with the collective "
+                    "management of their property rights in these areas of collective management: %(areas)s."
+                )
+                % params,
+                gettext(
+                    "The organisation manages these rights on a collective basis: it licenses the use of the "
+                    "works, collects the remuneration, and distributes and pays it to the rightsholder under "
+                    "its distribution rules (Art. 43 and 46 of the Law on copyright and related rights)."
+                )
+                % params,
+                gettext(
+                    "The mandate is in force from %(starts)s for an indefinite period. The rightsholder may "
+                    "withdraw the rights or listed works by a notice to the organisation; the withdrawal takes "
+                    "effect three months after the notice is received (Art. 46.2)."
+                )
+                % params,
+                gettext(
+                    "While this mandate is in force the rightsholder gives no other organisation a mandate for "
+                    "the same area (Art. 43.4)."
+                )
+                % params,
+                gettext(
+                    "Both parties sign this agreement electronically on the Unified Digital Platform; it is "
+                    "entered in the register of contracts under no. %(number)s."
+                )
+                % params,
+            ],
+        }
+
+
+def agreement_data(request: MandateRequest, contract: Contract) -> dict[str, Any]:
+    holder, cmo = request.holder, request.cmo
+    languages = agreement_languages(request.language)
+    with translation.override(request.language):
+        holder_name = holder.name
+    return {
+        "contract": {"number": contract.number, "starts_on": request.starts_on},
+        "holder": {"name": holder_name, "iin": holder.iin or "", "bin": holder.bin or ""},
+        "cmo": {"name": cmo.party.name, "short_name": cmo.short_name, "bin": cmo.party.bin or ""},
+        "areas": [str(area) for area in request.areas.order_by("item")],
+        "texts": [_text(request, contract, language) for language in languages],
+    }
+
+
+def issue_agreement(request: MandateRequest, contract: Contract, *, by: Any) -> IssuedDocument:
+    """The agreement of an accepted request, in the holder's language (inside the accepting action)."""
+    data = agreement_data(request, contract)
+    return issue_document(
+        AGREEMENT, request, by=by, language=request.language, data=data, public_label=contract.number,
+        confidential=True,
+    )  # fmt: skip

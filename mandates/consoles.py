@@ -44,7 +44,13 @@ def _has_party(user: User) -> bool:
 def _request_cards() -> None:
     add_card(
         "portal",
-        Card("mandates", _("Mandates: requests and agreements"), "mandates:list", count=_holder_waiting),
+        Card(
+            "mandates",
+            _("Mandates: requests and agreements"),
+            "mandates:list",
+            count=_holder_waiting,
+            visible=_has_party,
+        ),
     )
     add_card(
         "cmo", Card("mandates", _("Requests for management waiting"), "mandates:list", count=_cmo_waiting)

@@ -282,6 +282,7 @@ SPECTACULAR_SETTINGS = {
         "WorkTitleKindEnum": "registers.models.works.WorkTitle.Kind",
         "ApiKeyStatusEnum": "udp.accounts.models.ApiKeyStatus",
         "ApiKeyScopeEnum": "udp.accounts.scopes.Scope",
+        "RefusalGroundEnum": "mandates.models.requests.RefusalGround",
     },
 }
 

@@ -30,7 +30,7 @@ def test_the_holder_files_a_notice_from_the_portal_and_sees_the_countdown(
     listing = client.get("/withdrawals/").content.decode()
     assert "KAZ" in listing and "/withdrawals/new/?mandate=" in listing
     form = client.get("/withdrawals/new/", {"area": 1}).content.decode()
-    assert "30 Nov 2026" in form
+    assert "30 November 2026" in form
     assert f'<option value="{personas.cmo.pk}" selected>' in form  # preselected from "My rights"
     response = client.post("/withdrawals/new/", {"cmo": personas.cmo.pk, "area": Area.objects.get(item=1).pk})
     withdrawal = Withdrawal.objects.get()

@@ -61,23 +61,23 @@ def test_each_console_shows_the_registers_cards_in_order(personas: Personas) -> 
 
 def test_a_card_with_a_snippet_renders_it_with_its_names_and_the_consoles_subject(personas: Personas) -> None:
     card = consoles.Card(
-        "mandates", "Mandates", template="registers/cards/my_cmos.html",
+        "test-card", "Mandates", template="registers/cards/my_cmos.html",
         context=lambda user: {"areas": [{"area": personas.cmo.areas.get(item=7), "mandate": None}]},
         visible=lambda user: user == personas.holder,
     )  # fmt: skip
     consoles.add_card("portal", card)
     try:
         body = f.signed_in(personas.holder).get(reverse("portal:home")).content.decode()
-        section = body.split('<section class="card h-100" id="mandates">', 1)[1].split("</section>", 1)[0]
+        section = body.split('<section class="card h-100" id="test-card">', 1)[1].split("</section>", 1)[0]
         assert "Mandates" in section and "No mandate yet" in section
-        assert "mandates" not in [c.key for c in consoles.cards_for("portal", personas.other_holder)]
+        assert "test-card" not in [c.key for c in consoles.cards_for("portal", personas.other_holder)]
     finally:
-        del consoles._cards["portal"]["mandates"]
+        del consoles._cards["portal"]["test-card"]
 
 
 def test_a_holder_without_an_entry_sees_no_entry_cards_but_the_way_to_get_one(personas: Personas) -> None:
     holder = f.make_account("unlinked@example.kz", Role.HOLDER)
-    assert [c.key for c in consoles.cards_for("portal", holder)] == ["mandates"]  # how to ask a CMO: none yet
+    assert consoles.cards_for("portal", holder) == []
     body = f.signed_in(holder).get(reverse("portal:home")).content.decode()
     assert "not linked to an entry in the register" in body and 'id="my-entry"' not in body
 

@@ -60,7 +60,7 @@ def demo_world(django_db_setup: None, django_db_blocker: Any) -> Any:
             )
             cursor.execute(
                 "TRUNCATE registers_cmo, registers_succession, registers_bankaccount, registers_pseudonym, "
-                "registers_ipiname, registers_party, core_registersequence CASCADE"
+                "registers_ipiname, registers_party, registers_foreignsociety, core_registersequence CASCADE"
             )
         assert before["Work"] == 0
 

@@ -31,14 +31,18 @@ from registers.models import (
     Contract,
     ContractKind,
     EmbodiedWork,
+    ForeignSociety,
     IPIName,
     Licensee,
     LicenseeLocation,
     Mandate,
+    MembershipSource,
     Party,
     PartyKind,
     Pseudonym,
+    ReciprocalArea,
     Share,
+    SocietyMembership,
     Succession,
     UserCategory,
     Work,
@@ -46,10 +50,12 @@ from registers.models import (
     WorkTitle,
 )
 from registers.models.contracts import CONTRACT_SERIES
+from registers.reciprocal import COPY_WORKING_DAYS
 from registers.search import build_search_text, transliterate
 from udp import audit, identifiers
 from udp.accounts.models import Moderation, Role, User
 from udp.core.numbering import allocate_number
+from udp.core.workdays import add_working_days
 from udp.documents.models import Signatory
 
 DEMO_PASSWORD = "udp-demo-2026"
@@ -75,10 +81,19 @@ class CMOSpec:
     name_lat: str
     areas: tuple[int, ...]
     charter_date: dt.date | None = None
-    is_foreign: bool = False
-    country: str = "KZ"
     cisac_code: str = ""
     website: str = ""
+
+
+@dataclass(frozen=True)
+class SocietySpec:
+    """A foreign society: a reciprocal partner of a domestic CMO, not an entry of the register of CMOs."""
+
+    short_name: str
+    name: str
+    country: str
+    cisac_code: str
+    website: str
 
 
 DOMESTIC_CMOS = (
@@ -93,16 +108,22 @@ DOMESTIC_CMOS = (
             (7,), dt.date(2009, 11, 20), website="https://kazrepro.demo.udp.kz"),
 )  # fmt: skip
 
-FOREIGN_CMOS = (
-    CMOSpec("SACEM", "", "", "Société des auteurs, compositeurs et éditeurs de musique", (1,), is_foreign=True,
-            country="FR", cisac_code="058", website="https://www.sacem.fr"),
-    CMOSpec("GEMA", "", "", "Gesellschaft für musikalische Aufführungs- und mechanische Vervielfältigungsrechte",
-            (1,), is_foreign=True, country="DE", cisac_code="035", website="https://www.gema.de"),
-    CMOSpec("PRS", "", "", "PRS for Music", (1,), is_foreign=True, country="GB", cisac_code="052",
-            website="https://www.prsformusic.com"),
-    CMOSpec("ASCAP", "", "", "American Society of Composers, Authors and Publishers", (1,), is_foreign=True,
-            country="US", cisac_code="010", website="https://www.ascap.com"),
+FOREIGN_SOCIETIES = (
+    SocietySpec("SACEM", "Société des auteurs, compositeurs et éditeurs de musique", "FR", "058",
+                "https://www.sacem.fr"),
+    SocietySpec("GEMA", "Gesellschaft für musikalische Aufführungs- und mechanische Vervielfältigungsrechte",
+                "DE", "035", "https://www.gema.de"),
+    SocietySpec("PRS", "PRS for Music", "GB", "052", "https://www.prsformusic.com"),
+    SocietySpec("ASCAP", "American Society of Composers, Authors and Publishers", "US", "010",
+                "https://www.ascap.com"),
 )  # fmt: skip
+#: Reciprocal agreements between domestic CMOs (one pair is left without one, so the register shows a gap).
+DOMESTIC_AGREEMENTS = (
+    ("KazAK", "QazAvtor", dt.date(2019, 3, 1)),
+    ("KazAK", "KazPerform", dt.date(2020, 6, 15)),
+    ("KazAK", "KazRepro", dt.date(2021, 2, 1)),
+    ("KazPerform", "KazRepro", dt.date(2022, 9, 1)),
+)
 
 FOREIGN_NAMES = {
     "FR": (
@@ -238,6 +259,7 @@ class DemoWorld:
         self.summary = Summary()
         self.areas = {a.item: a for a in Area.objects.all()}
         self.cmos: dict[str, CMO] = {}
+        self.societies: dict[str, ForeignSociety] = {}
         self.kz_holders: list[Party] = []
         self.foreign_holders: list[Party] = []
         self.publishers: list[Party] = []
@@ -280,19 +302,19 @@ class DemoWorld:
             self.summary.add("bank accounts")
 
     def build_cmos(self) -> None:
-        for serial, spec in enumerate(DOMESTIC_CMOS + FOREIGN_CMOS, start=1):
-            bin_ = None if spec.is_foreign else make_bin(self.rng)
+        for serial, spec in enumerate(DOMESTIC_CMOS, start=1):
+            bin_ = make_bin(self.rng)
             cmo = CMO.objects.filter(short_name=spec.short_name).first()
             if cmo is None:
                 party = self.party(
                     90_000 + serial, kind=PartyKind.ENTITY, name_kk=spec.name_kk, name_ru=spec.name_ru,
-                    name_lat=spec.name_lat, bin=bin_, citizenship=spec.country, resident=not spec.is_foreign,
+                    name_lat=spec.name_lat, bin=bin_, citizenship="KZ", resident=True,
                 )  # fmt: skip
                 cmo = CMO.objects.create(
-                    party=party, short_name=spec.short_name, is_foreign=spec.is_foreign, country=spec.country,
+                    party=party, short_name=spec.short_name,
                     cisac_code=spec.cisac_code, website=spec.website, charter_date=spec.charter_date,
                     public_email=f"info@{spec.short_name.lower()}.demo.udp.kz",
-                    legal_address="" if spec.is_foreign else "Алматы, Абай даңғылы, 1",
+                    legal_address="Алматы, Абай даңғылы, 1",
                 )  # fmt: skip
                 self.summary.add("CMOs")
             self.cmos[spec.short_name] = cmo
@@ -301,8 +323,15 @@ class DemoWorld:
                     cmo=cmo, area=self.areas[item], defaults={"since": spec.charter_date}
                 )
                 self.summary.add("CMO areas", made)
-            if not spec.is_foreign:
-                self._offices(cmo)
+            self._offices(cmo)
+        for society_spec in FOREIGN_SOCIETIES:
+            society, made = ForeignSociety.objects.get_or_create(
+                cisac_code=society_spec.cisac_code,
+                defaults={"short_name": society_spec.short_name, "name": society_spec.name,
+                          "country": society_spec.country, "website": society_spec.website},
+            )  # fmt: skip
+            self.summary.add("foreign societies", made)
+            self.societies[society_spec.short_name] = society
 
     def _offices(self, cmo: CMO) -> None:
         cities = self.rng.sample(words.CITIES, 3)
@@ -390,6 +419,8 @@ class DemoWorld:
 
     # contracts
     def _contract(self, kind: str, cmo: CMO, areas: list[Area], on: dt.date, **fields: Any) -> Contract:
+        if kind == ContractKind.RECIPROCAL:
+            fields.setdefault("copy_due_on", add_working_days(on, COPY_WORKING_DAYS))
         contract = Contract.objects.create(
             number=allocate_number(CONTRACT_SERIES[ContractKind(kind)]), kind=kind, cmo=cmo, concluded_on=on,
             valid_from=on, **fields,
@@ -399,15 +430,35 @@ class DemoWorld:
         return contract
 
     def build_reciprocals(self) -> None:
+        """KazAK represents the four foreign societies in area 1 (each society one domestic CMO per area);
+        the domestic CMOs have agreements with each other, all but one pair. Copies: placed on time,
+        except the last agreement with a society, placed late."""
         kazak = self.cmos["KazAK"]
-        for spec in FOREIGN_CMOS:
-            foreign = self.cmos[spec.short_name]
+        for spec in FOREIGN_SOCIETIES:
+            society = self.societies[spec.short_name]
             on = dt.date(self.rng.randint(2000, 2020), self.rng.randint(1, 12), 1)
-            exists = Contract.objects.filter(
-                kind=ContractKind.RECIPROCAL, cmo=kazak, counterparty_cmo=foreign
+            if Contract.objects.filter(
+                kind=ContractKind.RECIPROCAL, cmo=kazak, foreign_society=society
+            ).exists():
+                continue
+            late = spec is FOREIGN_SOCIETIES[-1]
+            due = add_working_days(on, COPY_WORKING_DAYS)
+            contract = self._contract(
+                ContractKind.RECIPROCAL, kazak, [self.areas[1]], on, foreign_society=society,
+                copy_placed_on=due + dt.timedelta(days=30) if late else due,
+            )  # fmt: skip
+            ReciprocalArea.objects.create(
+                contract=contract, society=society, cmo=kazak, area=self.areas[1], valid_from=on
             )
-            if not exists.exists():
-                self._contract(ContractKind.RECIPROCAL, kazak, [self.areas[1]], on, counterparty_cmo=foreign)
+        for first, second, on in DOMESTIC_AGREEMENTS:
+            cmo, other = self.cmos[first], self.cmos[second]
+            if Contract.objects.filter(
+                kind=ContractKind.RECIPROCAL, cmo=cmo, counterparty_cmo=other
+            ).exists():
+                continue
+            areas = list(cmo.areas.all()) or [self.areas[1]]
+            self._contract(ContractKind.RECIPROCAL, cmo, areas, on, counterparty_cmo=other,
+                           copy_placed_on=add_working_days(on, 3))  # fmt: skip
 
     def mandate(self, holder: Party, cmo: CMO, items: list[int], on: dt.date) -> None:
         items = [
@@ -438,8 +489,12 @@ class DemoWorld:
             if repro:
                 self.mandate(holder, self.cmos["KazRepro"], [7], on)
         for holder in self.foreign_holders:
-            society = self.cmos[SOCIETY_BY_COUNTRY[holder.citizenship]]
-            self.mandate(holder, society, [1], dt.date(2010, 1, 1))
+            society = self.societies[SOCIETY_BY_COUNTRY[holder.citizenship]]
+            _, made = SocietyMembership.objects.get_or_create(
+                party=holder, society=society, area=self.areas[1],
+                defaults={"since": dt.date(2010, 1, 1), "source": MembershipSource.CMO},
+            )  # fmt: skip
+            self.summary.add("memberships of foreign societies", made)
         for publisher in self.publishers:
             self.mandate(publisher, self.cmos["KazAK"], [1, 2], dt.date(2018, 1, 1))
             self.mandate(publisher, self.cmos["KazRepro"], [7], dt.date(2018, 1, 1))

@@ -13,7 +13,8 @@ class MandatesConfig(AppConfig):
     verbose_name = _("Mandates and withdrawal")
 
     def ready(self) -> None:
-        from mandates import consoles, notices
+        from mandates import consoles, notices, reciprocal_cards
 
         notices.register_kinds()
         consoles.add_cards()
+        reciprocal_cards.add_cards()

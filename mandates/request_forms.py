@@ -22,7 +22,7 @@ class AreaChoiceField(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
 class RequestForm(forms.Form):
     cmo = forms.ModelChoiceField(
         label=_("Collective management organisation"),
-        queryset=CMO.objects.filter(is_foreign=False).select_related("party"),
+        queryset=CMO.objects.select_related("party"),
     )
     areas = AreaChoiceField(
         label=_("Areas of collective management"),

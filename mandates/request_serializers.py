@@ -59,7 +59,7 @@ class MandateRequestSerializer(serializers.ModelSerializer[MandateRequest]):
 
 
 class MandateRequestInputSerializer(serializers.Serializer[Any]):
-    cmo = serializers.PrimaryKeyRelatedField(queryset=CMO.objects.filter(is_foreign=False))
+    cmo = serializers.PrimaryKeyRelatedField(queryset=CMO.objects.all())
     areas = AreaItemsField(allow_empty=False, help_text="Items of Art. 43.3 (1, 2, 3, 4, 5, 7).")
     starts_on = serializers.DateField(required=False, allow_null=True)
     language = serializers.ChoiceField(choices=[code for code, _ in settings.LANGUAGES], required=False)

@@ -456,7 +456,7 @@ class LicenseeViewSet(viewsets.ReadOnlyModelViewSet[Licensee]):
 class ContractViewSet(viewsets.ReadOnlyModelViewSet[Contract]):
     queryset = (
         Contract.objects.exclude(status=ContractStatus.DRAFT)
-        .select_related("cmo", "holder", "licensee__party", "counterparty_cmo")
+        .select_related("cmo", "holder", "licensee__party", "counterparty_cmo", "foreign_society")
         .prefetch_related("areas")
         .order_by("-concluded_on", "number")
     )

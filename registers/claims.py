@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
+from django.db import transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -302,6 +303,11 @@ def open_proposal(
         for party_id in sorted(answerers, key=lambda p: (p is not None, p or 0))
     )
     _tell_holders(proposal, by)
+    if work is not None:
+        from registers.conflicts import detect_over_claims
+
+        work_id = work.pk
+        transaction.on_commit(lambda: detect_over_claims({work_id}))
     return proposal
 
 
@@ -353,6 +359,7 @@ def conflicts_visible_to(user: Actor) -> QuerySet[Conflict]:
     q = Q(parties__in=mine) | Q(opened_by=user)
     if roles.is_cmo_staff(user):
         q |= Q(opened_by__cmo_id=user.cmo_id, opened_by__role__in=["cmo_admin", "cmo_staff"])
+        q |= Q(cmos=user.cmo_id)
     return Conflict.objects.filter(pk__in=Conflict.objects.filter(q).values("pk"))
 
 
@@ -369,6 +376,21 @@ CONFLICT_MESSAGES: dict[str, Any] = {
     "paper_mandate_disputed": gettext_lazy(
         "%(holder)s disputes mandate %(contract)s, entered by %(cmo)s as signed on paper, for area(s) "
         "%(areas)s: %(note)s"
+    ),
+    "competing_holder_claims": gettext_lazy(
+        "In area %(item)s more than one CMO claims this holder's rights: %(claims)s."
+    ),
+    "competing_work_claims": gettext_lazy(
+        "In area %(item)s more than one CMO claims one contributor's share (%(right_type)s) in “%(title)s”: "
+        "%(claims)s."
+    ),
+    "over_claim": gettext_lazy(
+        "The open claims on “%(title)s” add up to %(total)s %% for the right type %(right_type)s."
+    ),
+    "competing_reciprocal": gettext_lazy(
+        "%(claimant_cmo)s entered an agreement with %(society)s (CISAC %(cisac_code)s) for area %(item)s, "
+        "which the society already gave to %(holder_cmo)s (%(number)s). A foreign society mandates only one "
+        "domestic CMO per area."
     ),
 }
 

@@ -6,16 +6,18 @@ from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Exists, OuterRef, QuerySet
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import exceptions, mixins, permissions, serializers, viewsets
 from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from registers import answers, claims
-from registers.models import Conflict, Proposal, ProposalAnswer
+from registers import answers, claims, conflicts
+from registers.models import Conflict, ConflictEvidence, Proposal, ProposalAnswer
 from udp.accounts import roles
 from udp.accounts.api_auth import HasApiKeyScope
 from udp.accounts.scopes import READ_REGISTERS, Scope
@@ -75,20 +77,58 @@ class DecisionSerializer(serializers.Serializer[Any]):
     )  # fmt: skip
 
 
+class EvidenceSerializer(serializers.ModelSerializer[ConflictEvidence]):
+    party = serializers.SerializerMethodField()
+    cmo: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
+        slug_field="short_name", read_only=True
+    )
+    file = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ConflictEvidence
+        fields = ["id", "party", "cmo", "text", "file", "file_name", "added_at"]
+
+    def get_party(self, evidence: ConflictEvidence) -> dict[str, Any] | None:
+        return {"id": evidence.party_id, "name": str(evidence.party)} if evidence.party else None
+
+    def get_file(self, evidence: ConflictEvidence) -> str | None:
+        if not evidence.file:
+            return None
+        return reverse("claims:evidence_file", args=[evidence.conflict_id, evidence.pk])
+
+
 class ConflictSerializer(serializers.ModelSerializer[Conflict]):
     parties = serializers.SerializerMethodField()
+    cmos: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
+        slug_field="short_name", many=True, read_only=True
+    )
+    area: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(slug_field="item", read_only=True)
+    society: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
+        slug_field="cisac_code", read_only=True
+    )
+    about = serializers.SerializerMethodField()
+    evidence = EvidenceSerializer(many=True, read_only=True)
     opened_by = ActorField(read_only=True)
     resolved_by = ActorField(read_only=True)
 
     class Meta:
         model = Conflict
         fields = [
-            "id", "kind", "status", "work", "proposal", "parties", "code", "params", "opened_by",
-            "opened_at", "resolved_by", "resolved_at", "resolution",
+            "id", "kind", "status", "work", "proposal", "parties", "cmos", "area", "right_type", "society",
+            "code", "params", "about", "evidence", "opened_by", "opened_at", "resolved_by", "resolved_at",
+            "resolution",
         ]  # fmt: skip
 
     def get_parties(self, conflict: Conflict) -> list[dict[str, Any]]:
         return [{"id": p.pk, "name": str(p)} for p in conflict.parties.all()]
+
+    def get_about(self, conflict: Conflict) -> str:
+        return claims.conflict_text(conflict)
+
+
+class EvidenceInputSerializer(serializers.Serializer[Any]):
+    text = serializers.CharField(max_length=4000, help_text="What the evidence shows.")
+    file = serializers.FileField(required=False, help_text="A PDF, PNG or JPEG document (optional).")
 
 
 class ResolutionSerializer(serializers.Serializer[Any]):
@@ -186,7 +226,8 @@ class ProposalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
 class ConflictViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[Conflict]):
     serializer_class = ConflictSerializer
     permission_classes = [HasApiKeyScope, permissions.IsAuthenticated]
-    required_scopes = {**READ_REGISTERS, "resolve": None}  # the expert organization resolves in person
+    # the expert organization resolves in person; the parties add evidence with a key too
+    required_scopes = {**READ_REGISTERS, "resolve": None, "evidence": Scope.MANDATES_WRITE}
     queryset = Conflict.objects.none()
 
     def get_queryset(self) -> QuerySet[Conflict]:
@@ -196,9 +237,34 @@ class ConflictViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
             queryset = queryset.filter(status=status)
         return (
             queryset.select_related("opened_by__cmo", "opened_by__party", "resolved_by")
-            .prefetch_related("parties")
+            .prefetch_related("parties", "cmos", "evidence__party", "evidence__cmo")
+            .select_related("area", "society")
             .order_by("-opened_at", "-id")
         )
+
+    @extend_schema(
+        summary="Add evidence to an open conflict (its parties and their CMOs)",
+        request={"multipart/form-data": EvidenceInputSerializer},
+    )
+    @action(detail=True, methods=["post"], parser_classes=[MultiPartParser, FormParser, JSONParser])
+    def evidence(self, request: Request, pk: Any = None) -> Response:
+        conflict = self.get_object()
+        if conflicts.evidence_side(request.user, conflict) is None:
+            raise exceptions.PermissionDenied("only the conflict's parties and their CMOs add evidence")
+        data = EvidenceInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            conflicts.add_evidence(
+                conflict,
+                by=roles.acting_account(request.user),
+                text=data.validated_data["text"],
+                upload=data.validated_data.get("file"),
+            )
+        except PermissionError as exc:
+            raise exceptions.PermissionDenied(str(exc)) from exc
+        except DjangoValidationError as exc:
+            raise _drf(exc) from exc
+        return Response(self.get_serializer(self.get_queryset().get(pk=conflict.pk)).data, status=201)
 
     @extend_schema(summary="Resolve a conflict (the expert organization)", request=ResolutionSerializer)
     @action(detail=True, methods=["post"])

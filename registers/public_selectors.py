@@ -13,7 +13,20 @@ from typing import Any
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
-from registers.models import CMO, Area, Mandate, MandateExclusion, Party, Work, WorkContributor
+from registers.models import (
+    CMO,
+    Area,
+    Contract,
+    ForeignSociety,
+    Mandate,
+    MandateExclusion,
+    Party,
+    ReciprocalArea,
+    ReciprocalAreaStatus,
+    SocietyMembership,
+    Work,
+    WorkContributor,
+)
 from registers.models.contracts import MandateStatus
 from udp.core import clock
 from udp.core.text import is_ascii_digits
@@ -54,6 +67,54 @@ def excluded_on(day: dt.date, work: Any = None) -> QuerySet[MandateExclusion]:
 def mandates_covering(day: dt.date, work: Any = None) -> QuerySet[Mandate]:
     """Mandates in force on ``day`` that have not excluded the work (see :func:`excluded_on`)."""
     return active_mandates(day).filter(~Exists(excluded_on(day, work).filter(mandate=OuterRef("pk"))))
+
+
+@dataclass(frozen=True)
+class ReciprocalPath:
+    """A foreign holder's rights in an area reach a domestic CMO through a foreign society's agreement."""
+
+    holder_id: int
+    area_id: int
+    cmo: CMO
+    society: ForeignSociety
+    contract: Contract
+
+
+def reciprocal_areas_in_force(day: dt.date | None = None) -> QuerySet[ReciprocalArea]:
+    """Areas of agreements with foreign societies in force on ``day`` (an ended one, up to its end)."""
+    day = day or clock.today()
+    return ReciprocalArea.objects.filter(valid_from__lte=day).filter(
+        Q(valid_until__gte=day) | Q(valid_until__isnull=True, status=ReciprocalAreaStatus.ACTIVE)
+    )
+
+
+def reciprocal_paths(holder_ids: set[int], day: dt.date | None = None) -> list[ReciprocalPath]:
+    """For the holders ``holder_ids``, each (holder, area) whose rights a domestic CMO manages on ``day``
+    through the holder's membership of a foreign society and that society's agreement with the CMO.
+    Two queries, whatever the number of holders."""
+    day = day or clock.today()
+    if not holder_ids:
+        return []
+    memberships = list(
+        SocietyMembership.objects.filter(party_id__in=holder_ids)
+        .filter(Q(since__isnull=True) | Q(since__lte=day))
+        .filter(Q(until__isnull=True) | Q(until__gte=day))
+        .values_list("party_id", "society_id", "area_id")
+    )
+    if not memberships:
+        return []
+    agreements = {
+        (row.society_id, row.area_id): row
+        for row in reciprocal_areas_in_force(day)
+        .filter(society_id__in={m[1] for m in memberships})
+        .select_related("cmo__party", "society", "contract")
+    }
+    paths = []
+    for holder_id, society_id, area_id in sorted(memberships):
+        row = agreements.get((society_id, area_id))
+        if row is not None:
+            paths.append(ReciprocalPath(holder_id, area_id, row.cmo, row.society, row.contract))
+    return paths
 
 
 def cmo_by_key(key: str) -> CMO | None:

@@ -424,7 +424,7 @@ class CMOSerializer(serializers.ModelSerializer[CMO]):
     class Meta:
         model = CMO
         fields = [
-            "id", "short_name", "legal_name", "bin", "is_foreign", "country", "cisac_code", "website",
+            "id", "short_name", "legal_name", "bin", "cisac_code", "website",
             "public_email", "public_phone", "legal_address", "charter", "charter_date", "areas",
             "representatives", "branches",
         ]  # fmt: skip
@@ -479,6 +479,8 @@ class ContractSerializer(serializers.ModelSerializer[Contract]):
             return str(contract.licensee)
         if contract.counterparty_cmo is not None:
             return contract.counterparty_cmo.short_name
+        if contract.foreign_society is not None:
+            return f"{contract.foreign_society.short_name} ({contract.foreign_society.cisac_code})"
         return None
 
     @extend_schema_field(OpenApiTypes.STR)

@@ -1,4 +1,4 @@
-"""Background jobs of the registers: imports of works."""
+"""Background jobs of the registers: imports of works, and the checks that find conflicts."""
 
 from __future__ import annotations
 
@@ -26,3 +26,12 @@ def sweep_imports() -> int:
     from registers.importing.lifecycle import sweep
 
     return sweep()
+
+
+@shared_task(name="registers.detect_conflicts")
+def detect_conflicts() -> int:
+    """Run every conflict check over the registers; returns how many conflicts it opened. Idempotent:
+    a conflict already open is found again, not opened twice."""
+    from registers.conflicts import detect_conflicts as run_checks
+
+    return len(run_checks())

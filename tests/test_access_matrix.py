@@ -14,6 +14,7 @@ The figures (size, unexpected allows and denies) are printed and written to
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from collections.abc import Set as AbstractSet
@@ -78,6 +79,14 @@ PAGE_RULES: dict[str, AbstractSet[str] | None] = {
     "claims/": CLAIMS,
     "claims/proposals/<int:pk>/": {HOLDER, HOLDER2, STAFF2, OPERATOR, REGULATOR},
     "claims/conflicts/<int:pk>/": {HOLDER, HOLDER2, STAFF, STAFF2, ADMIN, OPERATOR, REGULATOR},
+    "claims/conflicts/": CLAIMS,
+    "claims/conflicts/<int:pk>/evidence/<int:evidence_pk>/": frozenset(),  # no such evidence
+    "cmo/reciprocal/": CMOS, "cmo/reciprocal/new/": {ADMIN}, "cmo/reciprocal/memberships/new/": CMOS,
+    "cmo/reciprocal/<int:pk>/": CMOS,  # an agreement of KAZ with QAZ: both CMOs' staff read it
+    "cmo/reciprocal/<int:pk>/copy/": frozenset(),  # no copy placed yet
+    "regulator/reciprocal/": {REGULATOR},
+    "operator/societies/": {OPERATOR}, "operator/societies/new/": {OPERATOR},
+    "operator/societies/<int:pk>/": {OPERATOR},
     "entries/works/new/": EDITORS, "entries/work/<int:pk>/": OWN,
     "entries/parties/new/": CMOS | {OPERATOR}, "entries/parties/lookup/": EDITORS,
     "entries/party/<int:pk>/": OWN,
@@ -135,6 +144,16 @@ API_RULES: dict[str, AbstractSet[str] | None] = {
     "GET /api/conflicts/": SIGNED,
     "GET /api/conflicts/{id}/": {HOLDER, HOLDER2, STAFF, STAFF2, ADMIN, OPERATOR, REGULATOR},
     "POST /api/conflicts/{id}/resolve/": {OPERATOR},
+    # the conflict's parties (both holders) and their CMOs
+    "POST /api/conflicts/{id}/evidence/": {HOLDER, HOLDER2, STAFF, STAFF2, ADMIN},
+    "GET /api/foreign-societies/": PUBLIC, "GET /api/foreign-societies/{id}/": PUBLIC,
+    "POST /api/foreign-societies/": {OPERATOR},
+    "GET /api/reciprocal-agreements/": PUBLIC, "GET /api/reciprocal-agreements/{id}/": PUBLIC,
+    "GET /api/reciprocal-agreements/missing/": PUBLIC, "GET /api/reciprocal-agreements/late/": PUBLIC,
+    "POST /api/reciprocal-agreements/": {ADMIN, OPERATOR},
+    "POST /api/reciprocal-agreements/{id}/copy/": {ADMIN, OPERATOR},
+    "POST /api/reciprocal-agreements/{id}/end/": {ADMIN, OPERATOR},
+    "POST /api/society-memberships/": CMOS | {OPERATOR},
     "POST /api/works/{id}/extract/": SIGNED, "POST /api/holders/{id}/extract/": SIGNED,
     "GET /api/works/{id}/management/": PUBLIC,
     "GET /api/withdrawals/": SIGNED,  # each sees the notices it may: none, for most
@@ -202,6 +221,16 @@ class World:
         answer(disputed, by=p.other_holder, accept=False, note="no")
         self.conflict = disputed.conflict
         self.party = p.holder_party
+        from registers.models import Area, ForeignSociety
+        from registers.reciprocal import record_reciprocal_agreement
+
+        self.society = ForeignSociety.objects.create(
+            name="SACEM", short_name="SACEM", cisac_code="058", country="FR"
+        )
+        self.agreement = record_reciprocal_agreement(
+            by=p.cmo_admin, cmo=p.cmo, counterparty_cmo=p.other_cmo, areas=[Area.objects.get(item=1)],
+            concluded_on=dt.date(2026, 1, 5), valid_from=dt.date(2026, 1, 5),
+        )  # fmt: skip
         self.cmo = p.cmo
         self.licensee = p.licensee.licensee
         from registers.models import LicenseeLocation
@@ -252,6 +281,7 @@ class World:
             "imports/": self.batch.pk, "claims/proposals/": self.proposal.pk, "claims/conflicts/": self.conflict.pk,
             "entries/work/": self.work.pk, "entries/party/": self.party.pk, "accounts/api-keys/": self.key.pk,
             "notices/": self.notice.pk, "mandates/": self.request.pk, "mandates/paper/": self.paper.pk,
+            "cmo/reciprocal/": self.agreement.pk, "operator/societies/": self.society.pk,
             "extracts/works/": self.work.pk, "extracts/holders/": self.party.pk, "documents/": self.document.pk,
             "withdrawals/": self.withdrawal.pk, "withdrawals/obligations/": 1,
         }  # fmt: skip
@@ -277,6 +307,8 @@ class World:
             "/api/notices/": self.notice.pk, "/api/withdrawals/": self.withdrawal.pk,
             "/api/mandate-requests/": self.request.pk,
             "/api/paper-mandates/": self.paper.pk,
+            "/api/foreign-societies/": self.society.pk,
+            "/api/reciprocal-agreements/": self.agreement.pk,
         }  # fmt: skip
         path = path.replace("{fmt}", "csv").replace("{kind}", "publish")
         match = re.match(r"(/api/[a-z-]+/)\{[a-z]+\}", path)

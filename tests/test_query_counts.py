@@ -114,6 +114,33 @@ def _paper(p: Personas, n: int) -> None:
     )  # fmt: skip
 
 
+def _agreement(p: Personas, n: int) -> None:
+    """A reciprocal agreement of KAZ with a foreign society of its own, its copy due."""
+    import datetime as dt
+
+    from registers.models import Area, ForeignSociety
+    from registers.reciprocal import record_reciprocal_agreement
+
+    society = ForeignSociety.objects.create(
+        name=f"Society {n}", short_name=f"S{n:02d}", cisac_code=f"{100 + n:03d}", country="FR"
+    )
+    record_reciprocal_agreement(
+        by=p.cmo_admin, cmo=p.cmo, society=society, areas=[Area.objects.get(item=1)],
+        concluded_on=dt.date(2026, 1, 5), valid_from=dt.date(2026, 1, 5),
+    )  # fmt: skip
+
+
+def _conflict(p: Personas, n: int) -> None:
+    from registers.conflicts import record_conflict
+    from registers.models import Area
+
+    record_conflict(
+        kind="competing_holder_claims", key=f"holder:test:{n}", params={"item": 1, "claims": "KAZ, QAZ"},
+        area=Area.objects.get(item=1), parties=[f.make_person(name_ru=f"Спорный {n}").pk],
+        cmos=[p.cmo.pk, p.other_cmo.pk],
+    )  # fmt: skip
+
+
 #: (URL, who asks, how a row is made)
 CASES: list[tuple[str, str | None, Callable[[Personas, int], None]]] = [
     ("/works/?q=Песня", None, _work),
@@ -140,6 +167,12 @@ CASES: list[tuple[str, str | None, Callable[[Personas, int], None]]] = [
     ("/mandates/paper/", "cmo_staff", _paper),
     ("/api/mandate-requests/", "cmo_staff", _request),
     ("/api/paper-mandates/", "regulator", _paper),
+    ("/cmo/reciprocal/", "cmo_admin", _agreement),
+    ("/regulator/reciprocal/", "regulator", _agreement),
+    ("/api/reciprocal-agreements/", None, _agreement),
+    ("/api/foreign-societies/", None, _agreement),
+    ("/claims/conflicts/", "operator", _conflict),
+    ("/api/conflicts/", "operator", _conflict),
 ]
 
 

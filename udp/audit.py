@@ -34,6 +34,8 @@ MESSAGES: dict[str, Promise] = {
     "withdrawal_cancelled": _("Withdrawal no. %(id)s cancelled by the holder"),
     "withdrawal_effective": _("Withdrawal no. %(id)s took effect (Art. 46.2)"),
     "withdrawal_obligation_overdue": _("An obligation after withdrawal no. %(id)s is overdue"),
+    "conflict_detected": _("Conflict found by the platform's checks"),
+    "conflict_gone": _("The platform's checks no longer find this conflict"),
 }
 
 #: Reasons written as plain English before they were codes; the history is append-only, so they stay.

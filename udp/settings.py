@@ -311,6 +311,8 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     # withdrawals whose effective date has come take effect; overdue obligations are told (idempotent:
     # hourly, so a moved clock or a missed run is caught up the same day)
     "apply-withdrawals": {"task": "mandates.apply_withdrawals", "schedule": 3600.0},
+    # two CMOs on one holder or work, claims above 100 %: found, and closed when gone
+    "detect-conflicts": {"task": "registers.detect_conflicts", "schedule": 3600.0},
 }
 #: The platform's clock (udp.core.clock): may it be moved? Tests, the demo and training copies only.
 UDP_CLOCK_TRAVEL = env_bool("UDP_CLOCK_TRAVEL", default=False)

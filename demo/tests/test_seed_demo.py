@@ -60,7 +60,7 @@ def demo_world(django_db_setup: None, django_db_blocker: Any) -> Any:
             )
             cursor.execute(
                 "TRUNCATE registers_cmo, registers_succession, registers_bankaccount, registers_pseudonym, "
-                "registers_ipiname, registers_party, core_registersequence CASCADE"
+                "registers_ipiname, registers_party, registers_foreignsociety, core_registersequence CASCADE"
             )
         assert before["Work"] == 0
 
@@ -160,24 +160,29 @@ def test_the_demo_iban_check_digits_are_computed_not_guessed() -> None:
         identifiers.validate_kz_iban(broken)
 
 
+@pytest.mark.statute("A43.4-foreign")
 def test_kazak_carries_foreign_repertoire_through_reciprocal_agreements(demo_world: Any) -> None:
+    from registers.models import ForeignSociety, SocietyMembership
+    from registers.public_selectors import reciprocal_paths
+
     kazak = CMO.objects.get(short_name="KazAK")
-    reciprocal = Contract.objects.filter(kind="reciprocal", cmo=kazak)
-    foreign = {c.counterparty_cmo for c in reciprocal}
-    assert len(foreign) >= 4 and all(
-        c is not None and c.is_foreign and len(c.cisac_code) == 3 for c in foreign
-    )
-    assert Mandate.objects.filter(cmo__in=foreign, area__item=1).count() == demo.FOREIGN_HOLDERS
-    assert (
-        Work.objects.filter(contributors__party__mandates__cmo__in=foreign).distinct().count()
-        == demo.FOREIGN_WORKS
-    )
+    reciprocal = Contract.objects.filter(kind="reciprocal", cmo=kazak, foreign_society__isnull=False)
+    societies = {c.foreign_society for c in reciprocal}
+    assert {s.short_name for s in societies if s} == {"ASCAP", "GEMA", "PRS", "SACEM"}
+    assert all(s is not None and len(s.cisac_code) == 3 for s in societies)
+    assert not CMO.objects.filter(short_name__in=["ASCAP", "GEMA", "PRS", "SACEM"]).exists()
+    members = set(SocietyMembership.objects.values_list("party_id", flat=True))
+    assert len(members) == demo.FOREIGN_HOLDERS
+    paths = reciprocal_paths(members)
+    assert len(paths) == demo.FOREIGN_HOLDERS and {p.cmo for p in paths} == {kazak}
+    assert ForeignSociety.objects.count() == 4
+    assert Work.objects.filter(contributors__party__in=members).distinct().count() == demo.FOREIGN_WORKS
 
 
 def test_each_domestic_cmo_has_a_charter_areas_representatives_and_branches(demo_world: Any) -> None:
     for short_name, items in (("KazAK", {1, 2}), ("QazAvtor", {1}), ("KazPerform", {5}), ("KazRepro", {7})):
         cmo = CMO.objects.get(short_name=short_name)
-        assert cmo.charter_date and not cmo.is_foreign
+        assert cmo.charter_date
         assert {a.item for a in cmo.areas.all()} == items
         assert cmo.representatives.exists() and cmo.branches.exists()
         assert cmo.party.bin and identifiers.validate_bin(cmo.party.bin)
@@ -223,7 +228,9 @@ def test_no_holder_has_two_active_mandates_for_one_area(demo_world: Any) -> None
         .filter(n__gt=1)
     )
     assert not dupes.exists()
-    assert Mandate.objects.values("holder").distinct().count() > 250
+    # foreign holders come through their societies' agreements, not through mandates
+    assert Mandate.objects.values("holder").distinct().count() > 200
+    assert not Mandate.objects.filter(holder__society_memberships__isnull=False).exists()
 
 
 def test_the_demo_totp_command_prints_the_current_code(capsys: pytest.CaptureFixture[str]) -> None:

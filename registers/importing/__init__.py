@@ -54,6 +54,7 @@ from registers.models import (
 )
 from registers.models.parties import UNIDENTIFIED_NAME
 from registers.models.works import PUBLISHER_ROLES
+from registers.reciprocal import record_cwr_affiliations
 from udp.audit import Reason
 
 logger = logging.getLogger(__name__)
@@ -374,6 +375,8 @@ class Importer:
                 party = self.unidentified()
             else:
                 party = self.party(c, result)
+                if c.societies:
+                    record_cwr_affiliations(party, c.societies)
             key = (party.pk, c.role)
             if c.file_key:
                 by_file_key.setdefault(c.file_key, key)

@@ -241,6 +241,7 @@ class _Reader:
             unknown=f["unknown"] == "Y" or (record == "OPU" and not f["name"]),
             controlled=record == "SPU",
             publisher_seq=int(f["publisher_seq"]) if is_ascii_digits(f["publisher_seq"]) else 0,
+            societies=societies_of(f),
         )
         self.identifiers(work, number, record, contributor, f)
         self.shares(work, number, record, contributor, f)
@@ -267,6 +268,7 @@ class _Reader:
             file_key=f["ip_number"],
             unknown=f["unknown"] == "Y" or not name,
             controlled=record == "SWR",
+            societies=societies_of(f),
         )
         self.identifiers(work, number, record, contributor, f)
         self.shares(work, number, record, contributor, f)
@@ -516,3 +518,9 @@ def read(source: bytes | IO[bytes]) -> ParsedFile:
     parsed.encoding = encoding.name
     parsed.works = _Reader(textfile.lines(fh, encoding), parsed).read()
     return parsed
+
+
+def societies_of(f: dict[str, str]) -> dict[str, str]:
+    """The society affiliations an SPU/SWR record names, per right: a CISAC code (000: none)."""
+    codes = {right: f.get(f"{right}_society", "").strip() for right in ("pr", "mr", "sr")}
+    return {right: code for right, code in codes.items() if is_ascii_digits(code) and int(code) != 0}

@@ -41,6 +41,8 @@ class ContributorRow:
     #: CWR PWR: (publisher interested party number, publisher sequence, submitter's and society's
     #: agreement numbers) of the publishers representing this writer; None: not given
     publisher_refs: list[tuple[str, int, str, str]] | None = None
+    #: CWR SPU/SWR: the CISAC code of the society the party is affiliated with, per right (pr, mr, sr)
+    societies: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass

@@ -2,6 +2,7 @@
 
 from registers.models.claims import (
     Conflict,
+    ConflictEvidence,
     ConflictKind,
     ConflictStatus,
     Decision,
@@ -21,6 +22,13 @@ from registers.models.imports import (
 )
 from registers.models.orgs import CMO, CMOArea, CMOBranch, CMORepresentative, Licensee, LicenseeLocation
 from registers.models.parties import BankAccount, IPIName, Party, PartyKind, Pseudonym, Succession
+from registers.models.reciprocal import (
+    ForeignSociety,
+    MembershipSource,
+    ReciprocalArea,
+    ReciprocalAreaStatus,
+    SocietyMembership,
+)
 from registers.models.reference import Area, UserCategory
 from registers.models.works import (
     AUTHOR_ROLES,
@@ -51,7 +59,13 @@ __all__ = [
     "CMORepresentative",
     "ClaimsStatus",
     "Conflict",
+    "ConflictEvidence",
     "ConflictKind",
+    "ForeignSociety",
+    "MembershipSource",
+    "ReciprocalArea",
+    "ReciprocalAreaStatus",
+    "SocietyMembership",
     "ConflictStatus",
     "Decision",
     "Proposal",

@@ -120,6 +120,9 @@ class ConflictKind(models.TextChoices):
     COMPETING_REGISTRATION = "competing_registration", _("Competing registrations of one work")
     DISPUTED_FACTS = "disputed_facts", _("Disputed legal-status facts")
     OVERLAPPING_MANDATES = "overlapping_mandates", _("Overlapping mandates")
+    COMPETING_HOLDER_CLAIMS = "competing_holder_claims", _("Two CMOs claim one holder")
+    COMPETING_WORK_CLAIMS = "competing_work_claims", _("Two CMOs claim one work")
+    COMPETING_RECIPROCAL = "competing_reciprocal", _("Two domestic CMOs claim one foreign society")
 
 
 class ConflictStatus(models.TextChoices):
@@ -142,6 +145,29 @@ class Conflict(models.Model):
         Proposal, null=True, blank=True, on_delete=models.SET_NULL, related_name="conflict"
     )
     parties = models.ManyToManyField("registers.Party", related_name="conflicts", verbose_name=_("parties"))
+    #: The CMOs whose claims meet in the conflict (they see it and may add evidence).
+    cmos = models.ManyToManyField(
+        "registers.CMO", related_name="conflicts", blank=True, verbose_name=_("CMOs")
+    )
+    society = models.ForeignKey(
+        "registers.ForeignSociety",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="conflicts",
+        verbose_name=_("foreign society"),
+    )
+    area = models.ForeignKey(
+        "registers.Area",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="conflicts",
+        verbose_name=_("area of collective management"),
+    )
+    right_type = models.CharField(_("right type"), max_length=2, blank=True)
+    #: What the detector found, as a key (kind, subject, area, right type): one open conflict per key.
+    key = models.CharField(max_length=120, blank=True)
     #: A message code and its parameters, rendered in the reader's language (see registers.claims.MESSAGES).
     code = models.CharField(max_length=40)
     params = models.JSONField(default=dict)
@@ -160,6 +186,52 @@ class Conflict(models.Model):
         verbose_name_plural = _("conflicts")
         ordering = ["-opened_at", "-id"]
         indexes = [models.Index(fields=["work", "status"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["key"], condition=Q(status="open") & ~Q(key=""), name="one_open_conflict_per_key"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} #{self.pk}"
+
+
+@pghistory.track(pghistory.InsertEvent())
+class ConflictEvidence(models.Model):
+    """What a party (or its CMO) puts forward in a conflict: a statement and, where it has one, a file."""
+
+    conflict = models.ForeignKey(
+        Conflict, on_delete=models.CASCADE, related_name="evidence", verbose_name=_("conflict")
+    )
+    party = models.ForeignKey(
+        "registers.Party",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="conflict_evidence",
+        verbose_name=_("for the party"),
+    )
+    cmo = models.ForeignKey(
+        "registers.CMO",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="conflict_evidence",
+        verbose_name=_("for the CMO"),
+    )
+    text = models.TextField(_("statement"))
+    file = models.FileField(_("document"), upload_to="conflicts/evidence/", blank=True)
+    file_name = models.CharField(_("file name"), max_length=200, blank=True)
+    added_by = models.ForeignKey(
+        "accounts.User", null=True, on_delete=models.SET_NULL, related_name="conflict_evidence",
+        verbose_name=_("added by"),
+    )  # fmt: skip
+    added_at = models.DateTimeField(_("added at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("evidence in a conflict")
+        verbose_name_plural = _("evidence in conflicts")
+        ordering = ["added_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.conflict} / {self.pk}"

@@ -56,12 +56,26 @@ class Contract(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="counterparty_contracts",
+        verbose_name=_("counterparty CMO"),
+    )
+    foreign_society = models.ForeignKey(
+        "registers.ForeignSociety",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="contracts",
+        verbose_name=_("foreign society"),
     )
     areas = models.ManyToManyField("registers.Area", related_name="contracts", blank=True)
     concluded_on = models.DateField(_("concluded on"))
     valid_from = models.DateField(_("in force from"))
     valid_until = models.DateField(_("in force until"), null=True, blank=True)
     location = models.CharField(_("place of use"), max_length=300, blank=True)
+    #: A copy of a reciprocal agreement is placed on the platform within 10 working days of its
+    #: conclusion (Art. 46.1 (12)); ``copy_due_on`` is that day, set when the agreement is entered.
+    copy = models.FileField(_("copy of the agreement"), upload_to="contracts/copies/", blank=True)
+    copy_placed_on = models.DateField(_("copy placed on"), null=True, blank=True)
+    copy_due_on = models.DateField(_("copy due by"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -74,7 +88,8 @@ class Contract(models.Model):
                 condition=(
                     Q(kind="mandate", holder__isnull=False)
                     | Q(kind__in=["licence", "remuneration"], licensee__isnull=False)
-                    | Q(kind="reciprocal", counterparty_cmo__isnull=False)
+                    | Q(kind="reciprocal", counterparty_cmo__isnull=False, foreign_society__isnull=True)
+                    | Q(kind="reciprocal", counterparty_cmo__isnull=True, foreign_society__isnull=False)
                 ),
             ),
             models.CheckConstraint(
@@ -85,6 +100,15 @@ class Contract(models.Model):
 
     def __str__(self) -> str:
         return self.number
+
+    @property
+    def copy_late(self) -> bool:
+        """Was (or is) the copy placed after its deadline?"""
+        from udp.core import clock
+
+        if self.copy_due_on is None:
+            return False
+        return (self.copy_placed_on or clock.today()) > self.copy_due_on
 
 
 class MandateStatus(models.TextChoices):

@@ -10,14 +10,15 @@ from django.utils.translation import gettext_lazy as _
 
 @pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
 class CMO(models.Model):
-    """A collective management organisation: a legal entity in the register of holders, plus its charter."""
+    """A collective management organisation: a legal entity in the register of holders, plus its charter.
+
+    Only Kazakh CMOs are entered here; foreign societies are partners (:class:`registers.models.ForeignSociety`).
+    """
 
     party = models.OneToOneField(
         "registers.Party", on_delete=models.PROTECT, related_name="cmo", verbose_name=_("legal entity")
     )
     short_name = models.CharField(_("short name"), max_length=60, unique=True)
-    is_foreign = models.BooleanField(_("foreign society"), default=False)
-    country = models.CharField(_("country (ISO code)"), max_length=2, default="KZ")
     cisac_code = models.CharField(_("CISAC society code"), max_length=3, blank=True)
     website = models.URLField(_("website"), blank=True)
     public_email = models.EmailField(_("public e-mail"), blank=True)

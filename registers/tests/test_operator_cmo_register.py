@@ -26,7 +26,6 @@ def test_the_operator_enters_a_cmo_with_its_bin_areas_and_charter_date(client, p
     assert response.status_code == 302, response.content.decode()[:2000]
     cmo = CMO.objects.get(short_name="AVTOR")
     assert cmo.party.bin == bin_
-    assert cmo.country == "KZ"
     assert sorted(cmo.areas.values_list("item", flat=True)) == [1, 7]
     assert str(cmo.charter_date) == "2024-02-01"
 

@@ -392,13 +392,6 @@ def test_the_register_of_cmos_keeps_bin_charter_areas_representatives_branches_a
     CMOArea.objects.create(cmo=cmo, area=Area.objects.get(item=5), since=D(2010, 1, 1))
     cmo.representatives.create(name="Асель Нурланова", position="Representative", region="Алматы")
     cmo.branches.create(city="Шымкент", address="ул. Тауке хана 1", head="Бауыржан Оспанов")
-    foreign = CMO.objects.create(
-        party=f.make_entity(name_lat="SACEM"),
-        short_name="SACEM",
-        is_foreign=True,
-        country="FR",
-        cisac_code="058",
-    )
 
     stored = CMO.objects.get(pk=cmo.pk)
     assert (stored.party.bin, stored.charter.name, stored.charter_date) == (
@@ -407,10 +400,6 @@ def test_the_register_of_cmos_keeps_bin_charter_areas_representatives_branches_a
     assert sorted(stored.areas.values_list("item", flat=True)) == [1, 5]
     assert list(stored.representatives.values_list("name", "region")) == [("Асель Нурланова", "Алматы")]
     assert list(stored.branches.values_list("city", flat=True)) == ["Шымкент"]
-    assert (stored.is_foreign, stored.country) == (False, "KZ")
-    stored_foreign = CMO.objects.get(pk=foreign.pk)
-    assert (stored_foreign.is_foreign, stored_foreign.country) == (True, "FR")
-    assert stored_foreign.cisac_code == "058"
     with refused_by("cmo_area_unique"), transaction.atomic():
         CMOArea.objects.create(cmo=cmo, area=Area.objects.get(item=1))
 

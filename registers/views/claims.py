@@ -8,12 +8,13 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from registers import answers, claims
-from registers.models import Conflict, Party, Proposal
+from registers import answers, claims, conflicts
+from registers.models import Conflict, ConflictEvidence, ConflictKind, ConflictStatus, Party, Proposal
 from udp.accounts.decorators import AuthedRequest, role_required
 from udp.accounts.roles import Actor
 
@@ -98,25 +99,79 @@ def proposal_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     return render(request, "registers/claims/proposal.html", context)
 
 
+def _conflicts(user: Actor) -> Any:
+    return claims.conflicts_visible_to(user).select_related("work", "proposal", "area", "society")
+
+
+@claims_reader
+def conflict_list(request: AuthedRequest) -> HttpResponse:
+    """The conflicts a reader may see (a party or its CMO: theirs; the operator and regulator: all)."""
+    status = request.GET.get("status", ConflictStatus.OPEN)
+    kind = request.GET.get("kind", "")
+    conflicts = _conflicts(request.user).prefetch_related("parties", "cmos").order_by("-opened_at", "-id")
+    if status in ConflictStatus.values:
+        conflicts = conflicts.filter(status=status)
+    if kind in ConflictKind.values:
+        conflicts = conflicts.filter(kind=kind)
+    page = Paginator(conflicts, 50).get_page(request.GET.get("page"))
+    context = {
+        "page": page,
+        "status": status,
+        "kind": kind,
+        "statuses": ConflictStatus.choices,
+        "kinds": ConflictKind.choices,
+    }
+    return render(request, "registers/claims/conflicts.html", context)
+
+
 @claims_reader
 def conflict_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     try:
-        conflict = claims.conflicts_visible_to(request.user).select_related("work", "proposal").get(pk=pk)
+        conflict = _conflicts(request.user).get(pk=pk)
     except Conflict.DoesNotExist:
         raise Http404 from None
     if request.method == "POST":
         with _reported(request):
-            answers.resolve_conflict(conflict, by=request.user, resolution=request.POST.get("resolution", ""))
-            messages.success(request, _("The conflict is resolved."))
+            if request.POST.get("step") == "evidence":
+                conflicts.add_evidence(
+                    conflict,
+                    by=request.user,
+                    text=request.POST.get("text", ""),
+                    upload=request.FILES.get("file"),
+                )
+                messages.success(request, _("Your evidence is added."))
+            else:
+                answers.resolve_conflict(
+                    conflict, by=request.user, resolution=request.POST.get("resolution", "")
+                )
+                messages.success(request, _("The conflict is resolved."))
         return redirect("claims:conflict", pk=conflict.pk)
     conflict.refresh_from_db()
     context = {
         "conflict": conflict,
         "about": claims.conflict_text(conflict),
         "parties": conflict.parties.all(),
+        "cmos": conflict.cmos.all(),
+        "evidence": conflict.evidence.select_related("party", "cmo", "added_by"),
+        "may_add_evidence": conflicts.evidence_side(request.user, conflict) is not None,
         "may_resolve": request.user.is_operator,
     }
     return render(request, "registers/claims/conflict.html", context)
+
+
+@claims_reader
+def evidence_file(request: AuthedRequest, pk: int, evidence_pk: int) -> FileResponse:
+    """A document put forward in a conflict, for whoever may read the conflict."""
+    try:
+        conflict = _conflicts(request.user).get(pk=pk)
+        evidence = conflict.evidence.get(pk=evidence_pk)
+    except (Conflict.DoesNotExist, ConflictEvidence.DoesNotExist):
+        raise Http404 from None
+    if not evidence.file:
+        raise Http404
+    return FileResponse(
+        evidence.file.open("rb"), as_attachment=True, filename=evidence.file_name or "evidence"
+    )
 
 
 def _titles(titles: list[Any] | None) -> list[str] | None:

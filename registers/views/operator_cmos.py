@@ -1,4 +1,7 @@
-"""The operator keeps the register of CMOs: enters a CMO with its legal entity and charter, edits it."""
+"""The operator keeps the register of CMOs: enters a CMO with its legal entity and charter, edits it.
+
+The register holds Kazakh CMOs only, each a legal entity with a BIN; foreign societies are partners
+of reciprocal agreements (``mandates.views.reciprocal``)."""
 
 from __future__ import annotations
 
@@ -26,11 +29,7 @@ class CMOForm(forms.Form):
     name_kk = forms.CharField(label=_("Legal name in Kazakh"), max_length=300, required=False)
     name_ru = forms.CharField(label=_("Legal name in Russian"), max_length=300, required=False)
     name_lat = forms.CharField(label=_("Legal name in Latin script"), max_length=300, required=False)
-    bin = forms.CharField(
-        label=_("BIN"), max_length=14, required=False, help_text=_("Required for Kazakh CMOs.")
-    )
-    is_foreign = forms.BooleanField(label=_("Foreign society"), required=False)
-    country = forms.CharField(label=_("Country (ISO code)"), max_length=2, initial="KZ")
+    bin = forms.CharField(label=_("BIN"), max_length=14)
     cisac_code = forms.CharField(label=_("CISAC society code"), max_length=3, required=False)
     website = forms.URLField(label=_("Website"), required=False)
     public_email = forms.EmailField(label=_("Public e-mail"), required=False)
@@ -58,16 +57,10 @@ class CMOForm(forms.Form):
                 data["bin"] = identifiers.validate_bin(data["bin"])
             except ValidationError as exc:
                 self.add_error("bin", exc)
-        elif not data.get("is_foreign"):
-            self.add_error("bin", _("A Kazakh CMO is a legal entity with a BIN."))
-        if data.get("country"):
-            data["country"] = data["country"].upper()
         return data
 
 
 CMO_FIELDS = (
-    "is_foreign",
-    "country",
     "cisac_code",
     "website",
     "public_email",

@@ -75,10 +75,20 @@ def test_main_pages_fit_a_phone_and_a_laptop(live_server: Any, browser: Any, lan
     ]:
         _check(public, base + path, f"{name}-{language}")
     holder = _signed_in(browser, live_server, personas.holder, language).new_page()
-    for path, name in [("/portal/", "portal"), ("/entries/works/new/", "work-form"), ("/claims/", "claims")]:
+    for path, name in [
+        ("/portal/", "portal"),
+        ("/entries/works/new/", "work-form"),
+        ("/claims/", "claims"),
+        ("/claims/conflicts/?status=all", "conflicts"),
+    ]:
         _check(holder, base + path, f"{name}-{language}")
     staff = _signed_in(browser, live_server, personas.cmo_staff, language).new_page()
-    for path, name in [("/cmo/", "cmo-home"), ("/cmo/works/", "cmo-works"), ("/cmo/members/", "cmo-members")]:
+    for path, name in [
+        ("/cmo/", "cmo-home"),
+        ("/cmo/works/", "cmo-works"),
+        ("/cmo/members/", "cmo-members"),
+        ("/cmo/reciprocal/", "cmo-reciprocal"),
+    ]:
         _check(staff, base + path, f"{name}-{language}")
     # the menu button opens the collapsed menu on a phone, and its links can be reached
     staff.set_viewport_size({"width": 390, "height": 900})

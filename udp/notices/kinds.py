@@ -130,3 +130,18 @@ register(
         subject=_("A change to a work waits for your answer"),
     )
 )
+
+# -- conflicts and reciprocal agreements ---------------------------------------------------------------
+register(
+    Kind(
+        "conflict_opened",
+        _("Conflict no. %(number)s concerns you: see what it is about and add your evidence."),
+        subject=_("A conflict concerns you"),
+    )
+)
+register(
+    Kind(
+        "reciprocal_entered",
+        _("%(cmo)s entered the reciprocal agreement %(number)s with your CMO in the register of contracts."),
+    )
+)

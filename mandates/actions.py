@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 
 from mandates.documents import issue_agreement
 from mandates.models import MandateRequest, RefusalGround, RequestStatus
+from registers.conflicts import detect_for_holders
 from registers.models import CMO, Area, Contract, Mandate, Party
 from registers.models.claims import Conflict, ConflictKind, ConflictStatus
 from registers.models.contracts import CONTRACT_SERIES, ContractKind, ContractStatus, MandateStatus
@@ -418,6 +419,8 @@ def _bring_into_force(request: MandateRequest) -> None:
         ) from None
     request.status = RequestStatus.IN_FORCE
     request.save(update_fields=["status"])
+    # a society's reciprocal agreement may already claim this holder in these areas
+    detect_for_holders({request.holder_id})
 
 
 def _refuse_after_signing(request: MandateRequest, clash: list[Mandate], *, by: User) -> None:

@@ -29,6 +29,7 @@ from mandates.actions import (
     record_overlap,
 )
 from mandates.models import HolderAnswer, PaperMandate
+from registers.conflicts import detect_for_holders
 from registers.models import CMO, Area, Contract, Mandate, Party
 from registers.models.claims import Conflict, ConflictKind
 from registers.models.contracts import CONTRACT_SERIES, ContractKind, ContractStatus, MandateStatus
@@ -138,6 +139,8 @@ def enter_paper_mandate(
             )
             paper.scan.save(f"{contract.number}.{kind}", scan, save=False)
             paper.save()
+            # a society's reciprocal agreement may already claim this holder in the area
+            detect_for_holders({holder.pk}, by=by)
             for account in holder_accounts(holder):
                 notify(account, "paper_mandate_entered", _params(paper), link=paper_link(paper))
     except IntegrityError:

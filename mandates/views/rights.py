@@ -16,7 +16,6 @@ STEPS = {
     "request": "mandates:new",
     "withdraw": "withdrawals:new",
     "withdrawal": "withdrawals:detail",
-    "conflict": "conflicts:detail",
 }
 
 

@@ -62,7 +62,7 @@ def rights_of(party: Party, day: dt.date | None = None) -> list[AreaRights]:
     areas = list(Area.objects.filter(in_force=True))
     current = {
         m.area_id: m
-        for m in active_mandates(day).filter(holder=party).select_related("cmo", "contract", "area")
+        for m in active_mandates(day).filter(holder=party).select_related("cmo", "contract__paper", "area")
     }
     past: dict[int, list[Mandate]] = {}
     for mandate in (

@@ -283,6 +283,11 @@ SPECTACULAR_SETTINGS = {
         "ApiKeyStatusEnum": "udp.accounts.models.ApiKeyStatus",
         "ApiKeyScopeEnum": "udp.accounts.scopes.Scope",
         "RefusalGroundEnum": "mandates.models.requests.RefusalGround",
+        "MandateRequestStatusEnum": "mandates.models.requests.RequestStatus",
+        "ContractStatusEnum": "registers.models.contracts.ContractStatus",
+        "WithdrawalStatusEnum": "mandates.models.withdrawals.WithdrawalStatus",
+        "ConflictStatusEnum": "registers.models.claims.ConflictStatus",
+        "ReciprocalAreaStatusEnum": "registers.models.reciprocal.ReciprocalAreaStatus",
     },
 }
 

@@ -96,3 +96,25 @@ def test_the_api_gives_the_same_answer_and_the_same_file(personas: Personas, clo
     assert data.status_code == 200 and "mandates.csv" in _zip(data.content)
     assert f.signed_in(personas.cmo_staff).get("/api/me/rights/").status_code == 403
     assert f.Client().get("/api/me/data/").status_code in (401, 403)
+
+
+def test_a_paper_mandate_waiting_for_the_holder_is_one_click_from_my_rights(
+    personas: Personas, clock: Any
+) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from mandates.paper import confirm_paper_mandate, enter_paper_mandate
+    from registers.models import Area
+
+    clock.travel_to(dt.date(2026, 6, 1))
+    paper = enter_paper_mandate(
+        by=personas.cmo_staff, holder=personas.holder_party, areas=[Area.objects.get(item=7)],
+        concluded_on=dt.date(2019, 3, 1), valid_from=dt.date(2019, 3, 1),
+        scan=SimpleUploadedFile("scan.pdf", b"%PDF-1.4\n%%EOF\n"),
+    )  # fmt: skip
+    client = f.signed_in(personas.holder)
+    area7 = client.get(reverse("rights:home")).content.decode().split('id="area-7"')[1].split("</section>")[0]
+    assert reverse("mandates:paper", args=[paper.pk]) in area7 and "paper mandate" in area7
+    confirm_paper_mandate(paper, by=personas.holder)
+    area7 = client.get(reverse("rights:home")).content.decode().split('id="area-7"')[1].split("</section>")[0]
+    assert reverse("mandates:paper", args=[paper.pk]) not in area7 and "KAZ" in area7

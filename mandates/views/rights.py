@@ -7,7 +7,9 @@ from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 
 from mandates import export
+from mandates.models import HolderAnswer
 from mandates.rights import open_conflicts_of, rights_of
+from registers.models import Mandate
 from udp.accounts.decorators import AuthedRequest, holder_required
 from udp.core import clock
 
@@ -16,6 +18,7 @@ STEPS = {
     "request": "mandates:new",
     "withdraw": "withdrawals:new",
     "withdrawal": "withdrawals:detail",
+    "paper": "mandates:paper",
 }
 
 
@@ -24,6 +27,14 @@ def step_url(step: str, *args: object) -> str | None:
         return reverse(STEPS[step], args=args)
     except NoReverseMatch:
         return None
+
+
+def _paper_to_answer(mandate: Mandate | None) -> str | None:
+    """A mandate entered from paper that the holder has not yet confirmed or disputed: the way to answer."""
+    paper = getattr(mandate.contract, "paper", None) if mandate else None
+    if paper is None or paper.holder_answer != HolderAnswer.PENDING:
+        return None
+    return step_url("paper", paper.pk)
 
 
 @holder_required
@@ -37,6 +48,7 @@ def rights(request: AuthedRequest) -> HttpResponse:
             "withdrawal": step_url("withdrawal", row.pending_withdrawal.pk)
             if row.pending_withdrawal
             else None,
+            "paper": _paper_to_answer(row.mandate),
         }
     context = {
         "party": party,

@@ -36,8 +36,7 @@ from udp.accounts.models import CMO_ROLES, Moderation, Role, User
 from udp.audit import audited
 from udp.core import clock
 from udp.core.numbering import allocate_number
-from udp.documents.models import Signatory
-from udp.documents.signing import enter_signatory, get_signer, signatory_for
+from udp.documents.signing import get_signer, signatory_for
 from udp.notices.actions import notify
 
 #: The code of the conflict a second mandate for the same holder and area records (registers.claims renders it).
@@ -437,40 +436,3 @@ def _refuse_after_signing(request: MandateRequest, clash: list[Mandate], *, by: 
         request.decided_at = clock.now()
         request.save(update_fields=["status", "refusal_ground", "refusal_note", "decided_at"])
     raise MandateRefused(overlap_message(clash), conflict)
-
-
-# --- who signs for a CMO ----------------------------------------------------------------------------
-
-
-def enter_cmo_signatory(
-    *,
-    by: User,
-    account: User,
-    iin: str,
-    position: str,
-    basis: str,
-    valid_from: dt.date | None = None,
-    valid_until: dt.date | None = None,
-) -> Signatory:
-    """A CMO's admin records who may sign its mandate agreements: themselves or another of its accounts."""
-    from udp.identifiers import validate_iin
-
-    if not roles.is_cmo_admin(by) or by.cmo is None:
-        raise PermissionError("only a CMO's admin says who signs for it")
-    if account.cmo_id != by.cmo_id or account.role not in CMO_ROLES:
-        raise ValidationError({"account": _("Choose an account of your organisation.")})
-    cmo = by.cmo
-    if not cmo.party.bin:
-        raise ValidationError(
-            _("Your organisation's BIN is not in the register; the operator must enter it first.")
-        )
-    try:
-        iin = validate_iin(iin)
-    except ValidationError as error:
-        raise ValidationError({"iin": error.messages}) from None
-    if valid_until is not None and valid_from is not None and valid_until < valid_from:
-        raise ValidationError({"valid_until": _("The end cannot come before the start.")})
-    return enter_signatory(
-        by=by, entity_bin=cmo.party.bin, entity_name=cmo.party.name, account=account, iin=iin,
-        position=position.strip(), basis=basis.strip(), valid_from=valid_from, valid_until=valid_until,
-    )  # fmt: skip

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from mandates.access import paper_mandates_answerable_by, requests_visible_to, withdrawals_visible_to
 from mandates.models import HolderAnswer, RequestStatus, WithdrawalStatus
 from mandates.rights import rights_of
+from mandates.signatories import current_q, entity_of, signatories_of
 from mandates.withdrawing import overdue_obligations
 from udp.accounts.consoles import Card, add_card
 from udp.accounts.models import User
@@ -73,6 +74,17 @@ def _request_cards() -> None:
     add_card("cmo", Card("paper_mandates", _("Mandates signed on paper"), "mandates:paper_list"))
     add_card("cmo", Card("signatories", _("Who signs for the organisation"), "mandates:signatories"))
     add_card(
+        "portal",
+        Card(
+            "signatories",
+            _("Who signs for the organisation"),
+            "mandates:signatories",
+            count=_current_signatories,
+            description=_("The people who may sign agreements for your company."),
+            visible=_is_entity_holder,
+        ),
+    )
+    add_card(
         "regulator",
         Card(
             "mandate_refusals",
@@ -82,6 +94,14 @@ def _request_cards() -> None:
             count=_refused,
         ),
     )
+
+
+def _is_entity_holder(user: User) -> bool:
+    return entity_of(user) is not None
+
+
+def _current_signatories(user: User) -> int:
+    return signatories_of(user).filter(current_q()).count()
 
 
 def _holder_waiting(user: User) -> int:

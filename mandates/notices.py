@@ -73,6 +73,22 @@ PAPER_SUBJECT = _("A mandate signed on paper")
 def _register_request_kinds() -> None:
     register(
         Kind(
+            "signatory_entered",
+            _("%(by)s entered %(person)s (%(position)s) as a person who may sign for %(entity)s."),
+            subject=_("Who signs for your organisation"),
+        )
+    )
+    register(
+        Kind(
+            "signatory_ended",
+            _(
+                "%(by)s ended the authority of %(person)s (%(position)s) to sign for %(entity)s; the last day is %(until)s."
+            ),
+            subject=_("Who signs for your organisation"),
+        )
+    )
+    register(
+        Kind(
             "mandate_requested",
             _("%(holder)s asks your organisation to manage area(s) %(areas)s (request no. %(id)s)."),
             subject=REQUEST_SUBJECT,

@@ -6,11 +6,12 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from mandates.models import RefusalGround
 from registers.models import CMO, Area, Party
-from udp.accounts.models import CMO_ROLES, User
+from udp.accounts.models import User
 from udp.core import clock
 
 
@@ -128,8 +129,17 @@ class SignatoryForm(forms.Form):
         label=_("May sign until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
 
-    def __init__(self, *args: Any, cmo_id: int, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, accounts: QuerySet[User], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["account"]
         assert isinstance(field, forms.ModelChoiceField)
-        field.queryset = User.objects.filter(cmo_id=cmo_id, role__in=CMO_ROLES).order_by("email")
+        field.queryset = accounts.order_by("email")
+
+
+class EndSignatoryForm(forms.Form):
+    last_day = forms.DateField(
+        label=_("Last day they may sign"),
+        required=False,
+        help_text=_("Leave empty to end it as of yesterday."),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )

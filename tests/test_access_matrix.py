@@ -106,7 +106,8 @@ PAGE_RULES: dict[str, AbstractSet[str] | None] = {
     "mandates/<int:pk>/agreement.pdf": {HOLDER, STAFF2, OPERATOR},  # it holds the holder's IIN
     "mandates/<int:pk>/cancel/": frozenset(), "mandates/<int:pk>/accept/": frozenset(),  # POST only
     "mandates/<int:pk>/refuse/": frozenset(), "mandates/<int:pk>/sign/": frozenset(),
-    "mandates/signatories/": CMOS,
+    "mandates/signatories/": CMOS,  # the matrix's holders are persons: they sign for themselves
+    "mandates/signatories/<int:pk>/end/": frozenset(),  # POST only
     "mandates/paper/": CLAIMS, "mandates/paper/new/": CMOS, "mandates/paper/bulk/": CMOS,
     "mandates/paper/<int:pk>/": {HOLDER, STAFF, ADMIN, REGULATOR, OPERATOR},
     "mandates/paper/<int:pk>/scan/": {HOLDER, STAFF, ADMIN, REGULATOR, OPERATOR},
@@ -170,6 +171,9 @@ API_RULES: dict[str, AbstractSet[str] | None] = {
     "GET /api/paper-mandates/": SIGNED, "POST /api/paper-mandates/": CMOS, "POST /api/paper-mandates/bulk/": CMOS,
     "GET /api/paper-mandates/{id}/": {HOLDER, STAFF, ADMIN, REGULATOR, OPERATOR},
     "POST /api/paper-mandates/{id}/confirm/": {HOLDER}, "POST /api/paper-mandates/{id}/dispute/": {HOLDER},
+    # who signs for KAZ: its accounts read, its admin keeps; every other list is empty
+    "GET /api/me/signatories/": SIGNED, "POST /api/me/signatories/": {ADMIN},
+    "GET /api/me/signatories/{id}/": {STAFF, ADMIN}, "POST /api/me/signatories/{id}/end/": {ADMIN},
 }  # fmt: skip
 #: For POST on an object, "reach" means passing the object check: the action itself may still refuse
 #: (403 "only the expert organization resolves", 400 "no longer open"); those count as reached only
@@ -255,6 +259,11 @@ class World:
 
         self.withdrawal = file_withdrawal(by=p.holder, cmo=p.cmo, area=Area.objects.get(item=1))
         self._mandates(p)
+        from mandates.signatories import enter_own_signatory
+
+        self.signatory = enter_own_signatory(
+            by=p.cmo_admin, account=p.cmo_admin, iin=f.make_iin(), position="Director", basis="Charter"
+        )
 
     def _mandates(self, p: Any) -> None:
         import datetime as dt
@@ -284,6 +293,7 @@ class World:
             "cmo/reciprocal/": self.agreement.pk, "operator/societies/": self.society.pk,
             "extracts/works/": self.work.pk, "extracts/holders/": self.party.pk, "documents/": self.document.pk,
             "withdrawals/": self.withdrawal.pk, "withdrawals/obligations/": 1,
+            "mandates/signatories/": self.signatory.pk,
         }  # fmt: skip
         url = (
             route.replace("<str:kind>", "work")
@@ -309,9 +319,10 @@ class World:
             "/api/paper-mandates/": self.paper.pk,
             "/api/foreign-societies/": self.society.pk,
             "/api/reciprocal-agreements/": self.agreement.pk,
+            "/api/me/signatories/": self.signatory.pk,
         }  # fmt: skip
         path = path.replace("{fmt}", "csv").replace("{kind}", "publish")
-        match = re.match(r"(/api/[a-z-]+/)\{[a-z]+\}", path)
+        match = re.match(r"(/api/[a-z/-]+?/)\{[a-z]+\}", path)
         if match:
             path = path.replace(path[match.end(1) : match.end()], str(ids[match.group(1)]))
         return path

@@ -14,6 +14,7 @@ urlpatterns = [
     path("<int:pk>/sign/", requests.request_sign, name="sign"),
     path("<int:pk>/agreement.pdf", requests.request_agreement, name="agreement"),
     path("signatories/", signatories.signatories, name="signatories"),
+    path("signatories/<int:pk>/end/", signatories.signatory_end, name="signatory_end"),
     path("paper/", paper.paper_list, name="paper_list"),
     path("paper/new/", paper.paper_new, name="paper_new"),
     path("paper/bulk/", paper.paper_bulk, name="paper_bulk"),

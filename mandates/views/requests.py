@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from mandates import access, actions
+from mandates import signatories as keeping
 from mandates.models import MandateRequest, RequestStatus
 from mandates.request_forms import RefuseForm, RequestForm, SignForm
 from registers.models import Area
@@ -102,13 +103,18 @@ def request_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     may_act = access.requests_answerable_by(request.user).filter(pk=made.pk).exists()
     awaiting = made.status == RequestStatus.AWAITING_SIGNATURES
     signed = side is not None and getattr(made, f"{side}_signature_id") is not None
+    needs_signatory = (
+        may_act and side == "holder" and awaiting and not signed
+        and keeping.holder_needs_signatory(request.user, made.holder)
+    )  # fmt: skip
     context = {
         "made": made,
         "areas": made.areas.order_by("item"),
         "signatures": [s for s in (made.holder_signature, made.cmo_signature) if s is not None],
         "may_cancel": may_act and side == "holder" and made.status == RequestStatus.REQUESTED,
         "may_answer": may_act and side == "cmo" and made.status == RequestStatus.REQUESTED,
-        "may_sign": may_act and side is not None and awaiting and not signed,
+        "may_sign": may_act and side is not None and awaiting and not signed and not needs_signatory,
+        "needs_signatory": needs_signatory,
         "refuse_form": RefuseForm(),
         "sign_form": SignForm(initial={"sha256": made.document.sha256 if made.document else ""}),
     }

@@ -1,36 +1,70 @@
-"""The CMO admin's page of who signs for the organisation (the mandate agreements name them)."""
+"""Who signs for the organisation: a CMO's admin, or any account of a rightsholder that is a legal entity,
+enters the people who may sign mandate agreements for it, and ends their authority."""
 
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
-from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse, HttpResponseBase
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
-from mandates import actions
+from mandates import signatories as keeping
+from mandates.request_forms import EndSignatoryForm, SignatoryForm
 from udp.accounts.decorators import AuthedRequest, role_required
-from udp.documents.models import Signatory
 
 
-@role_required("is_cmo_staff")
+@role_required("is_cmo_staff", "is_holder")
 def signatories(request: AuthedRequest) -> HttpResponse:
-    """The CMO's staff read who signs for it; its admin adds signatories."""
-    from mandates.request_forms import SignatoryForm
-
-    cmo = request.user.cmo
-    may_add = request.user.is_cmo_admin and cmo is not None
-    form = SignatoryForm(request.POST or None, cmo_id=cmo.pk) if may_add and cmo is not None else None
+    """The organisation's accounts read who signs for it; those who keep the record add and end signatories."""
+    entity = keeping.entity_of(request.user)
+    if entity is None:
+        raise PermissionDenied  # a person signs for themselves
+    may_keep = keeping.may_keep(request.user) and bool(entity.bin)
+    form = None
+    if may_keep:
+        form = SignatoryForm(
+            request.POST or None, accounts=entity.accounts, initial={"account": request.user.pk}
+        )
     if request.method == "POST" and form is not None and form.is_valid():
         try:
-            actions.enter_cmo_signatory(by=request.user, **form.cleaned_data)
+            keeping.enter_own_signatory(by=request.user, **form.cleaned_data)
         except ValidationError as error:
             for field, errors in getattr(error, "message_dict", {None: error.messages}).items():
                 form.add_error(field if field in form.fields else None, errors)
         else:
             messages.success(request, _("The signatory is on record."))
             return redirect("mandates:signatories")
-    rows = Signatory.objects.none()
-    if cmo is not None and cmo.party.bin:
-        rows = Signatory.objects.filter(entity_bin=cmo.party.bin).select_related("account")
-    return render(request, "mandates/signatories.html", {"form": form, "signatories": rows, "cmo": cmo})
+    rows = list(keeping.signatories_of(request.user))
+    for row in rows:
+        row.is_current = keeping.is_current(row)  # type: ignore[attr-defined]
+        row.end_form = EndSignatoryForm(prefix=f"end{row.pk}")  # type: ignore[attr-defined]
+    context = {
+        "form": form,
+        "signatories": rows,
+        "entity": entity,
+        "may_keep": may_keep,
+    }
+    return render(request, "mandates/signatories.html", context)
+
+
+@require_POST
+@role_required("is_cmo_admin", "is_holder")
+def signatory_end(request: AuthedRequest, pk: int) -> HttpResponseBase:
+    """End a signatory's authority (the row stays: signatures already made name it)."""
+    rows = keeping.signatories_of(request.user) if keeping.may_keep(request.user) else None
+    if rows is None:
+        raise PermissionDenied
+    row = get_object_or_404(rows, pk=pk)
+    form = EndSignatoryForm(request.POST, prefix=f"end{pk}")
+    if not form.is_valid():
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+        return redirect("mandates:signatories")
+    try:
+        keeping.end_own_signatory(by=request.user, signatory=row, last_day=form.cleaned_data["last_day"])
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The signatory's authority is ended."))
+    return redirect("mandates:signatories")

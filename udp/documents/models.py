@@ -6,6 +6,7 @@ says about a number is what was handed out under it.
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 
 import pgtrigger
@@ -136,7 +137,8 @@ class Signatory(models.Model):
             models.CheckConstraint(name="signatory_iin_digits", condition=Q(iin__regex=r"^[0-9]{12}$")),
             models.CheckConstraint(
                 name="signatory_period_ordered",
-                condition=Q(valid_until__isnull=True) | Q(valid_until__gte=models.F("valid_from")),
+                condition=Q(valid_until__isnull=True)
+                | Q(valid_until__gte=models.F("valid_from") - dt.timedelta(days=1)),
             ),
         ]
         indexes = [models.Index(fields=["entity_bin", "account"], name="signatory_entity_account")]

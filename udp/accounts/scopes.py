@@ -34,6 +34,11 @@ class Scope(models.TextChoices):
         "mandates:write",
         _("Mandates and withdrawals: give notice, cancel, report obligations done"),
     )
+    ACCREDITATION_WRITE = (
+        "accreditation:write",
+        _("Accreditation: apply, check, schedule, decide, appeal, suspend, revoke, terminate"),
+    )
+    PUBLICATIONS_WRITE = "publications:write", _("Publish what the law asks a CMO to publish")
 
     @property
     def is_write(self) -> bool:

@@ -1,1 +1,0 @@
-"""Models of the accreditation module; filled by its issue."""

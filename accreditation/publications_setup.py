@@ -1,0 +1,6 @@
+"""What the publications part of the accreditation domain registers when the app is ready: its notice kinds,
+document kinds, console cards and evidence providers."""
+
+
+def ready() -> None:
+    pass

@@ -85,3 +85,41 @@ def test_a_mandate_is_asked_accepted_and_signed_on_phones(live_server: Any, brow
     holder.goto(f"{base}/mandates/{made.pk}/")
     assert "Signed; the mandate is in force" in holder.content()
     _fits(holder, "in-force")
+
+
+def test_a_company_enters_who_signs_for_it_and_signs_on_a_phone_in_kazakh(
+    live_server: Any, browser: Any
+) -> None:
+    """A rightsholder that is a company: its agreement's page sends it to enter who signs for it, and
+    then it signs. In Kazakh, at 360 px."""
+    from mandates.tests.request_helpers import accepted
+    from udp.accounts.models import Role
+    from udp.documents.models import Signatory
+
+    p = make_personas()
+    make_signatory(p.cmo_admin, p.cmo)
+    party = f.make_entity(name_ru="ТОО Дала Мьюзик", name_lat="Dala Music LLP")
+    director = f.make_account("director@dala.kz", Role.HOLDER, party=party, full_name="Асель Нурланова")
+    made = accepted(director, p.cmo, p.cmo_staff, 7)
+    page = _phone(browser, live_server, director)
+    page.context.add_cookies([{"name": "django_language", "value": "kk", "url": live_server.url}])
+    page.goto(f"{live_server.url}/mandates/{made.pk}/")
+    page.wait_for_selector("#needs-signatory")
+    _fits(page, "company-needs-signatory-kk")
+    assert page.locator("#id_confirm").count() == 0
+    page.click("#needs-signatory a")
+    page.wait_for_selector("form.entry-form")
+    page.fill("#id_iin", f.make_iin())
+    page.fill("#id_position", "Директор")
+    page.fill("#id_basis", "Жарғы")
+    _fits(page, "company-signatories-form-kk")
+    page.click("form.entry-form button[type=submit]")
+    page.wait_for_selector("#signatories")
+    _fits(page, "company-signatories-kk")
+    assert Signatory.objects.filter(entity_bin=party.bin, account=director).exists()
+    page.goto(f"{live_server.url}/mandates/{made.pk}/")
+    page.check("#id_confirm")
+    page.click("form[action$='/sign/'] button[type=submit]")
+    page.wait_for_selector("#signatures")
+    made.refresh_from_db()
+    assert made.holder_signature is not None and made.holder_signature.on_behalf_bin == party.bin

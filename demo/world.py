@@ -192,6 +192,8 @@ LOGINS = (
     # (e-mail, role, full name, what it is linked to)
     ("holder@demo.udp.kz", Role.HOLDER, "Айгерім Сәрсенбаева", "holder:0"),
     ("holder2@demo.udp.kz", Role.HOLDER, "Нұрлан Жақыпов", "holder:1"),
+    # a rightsholder that is a company (a music publisher): it enters who signs for it before it signs
+    ("publisher@demo.udp.kz", Role.HOLDER, "Марат Сейітов", "publisher:0"),
     ("admin@kazak.demo.udp.kz", Role.CMO_ADMIN, "Әсел Омарова", "cmo:KazAK"),
     ("staff@kazak.demo.udp.kz", Role.CMO_STAFF, "Ерлан Бейсенов", "cmo:KazAK"),
     ("staff@kazperform.demo.udp.kz", Role.CMO_STAFF, "Динара Есенова", "cmo:KazPerform"),
@@ -661,6 +663,8 @@ class DemoWorld:
             fields: dict[str, Any] = {}
             if kind == "holder":
                 fields["party"] = self.kz_holders[int(key)]
+            elif kind == "publisher":
+                fields["party"] = self.publishers[int(key)]
             elif kind == "cmo":
                 fields["cmo"] = self.cmos[key]
             elif kind == "licensee":

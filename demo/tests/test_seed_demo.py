@@ -96,6 +96,8 @@ def test_the_demo_has_an_approved_verified_login_for_every_kind_of_actor(demo_wo
         assert EmailAddress.objects.filter(user=user, verified=True).exists()
     holder_party = users.get(role=Role.HOLDER, email="holder@demo.udp.kz").party
     assert holder_party is not None and holder_party.contributions.exists()
+    company = users.get(email="publisher@demo.udp.kz").party
+    assert company is not None and company.kind == "entity" and company.bin
     assert users.get(role=Role.LICENSEE).licensee is not None
     assert {str(u.cmo) for u in users.filter(role__in=[Role.CMO_ADMIN, Role.CMO_STAFF])} == {
         "KazAK",

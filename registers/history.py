@@ -49,6 +49,8 @@ from registers.models import (
     IPIName,
     Licensee,
     LicenseeLocation,
+    Mandate,
+    MandateExclusion,
     Party,
     Pseudonym,
     Share,
@@ -91,6 +93,7 @@ MODEL_ORDER: tuple[type[models.Model], ...] = (
     CMOBranch,
     Licensee,
     LicenseeLocation,
+    MandateExclusion,
 )
 LABEL_ORDER = {"update": 0, "delete": 1, "insert": 2}
 ACTIONS = {"insert": _("created"), "update": _("changed"), "delete": _("deleted")}
@@ -278,6 +281,10 @@ class Presenter:
             return gettext("Representative %(name)s") % {"name": data.get("name")}
         if model is CMOBranch:
             return gettext("Branch in %(city)s") % {"city": data.get("city")}
+        if model is MandateExclusion:
+            return gettext("Taken out of the mandate %(mandate)s (a withdrawal, Art. 46.2)") % {
+                "mandate": name(Mandate, data.get("mandate_id")) or EMPTY
+            }
         if model is LicenseeLocation:
             return gettext("Place of use %(name)s, %(city)s") % {
                 "name": data.get("name"),

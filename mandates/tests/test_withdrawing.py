@@ -15,6 +15,7 @@ from mandates.withdrawing import WithdrawalRefused
 from registers import public_selectors as selectors
 from registers.models import Area, Mandate, MandateExclusion, Work
 from registers.models.contracts import MandateStatus
+from tests import factories as f
 from tests.personas import Personas, mandate_to
 from udp.notices.models import Notice
 
@@ -198,3 +199,11 @@ def test_obligations_are_overdue_after_their_due_date_until_the_cmo_reports_them
         withdrawing.complete_obligation(
             WithdrawalObligation.objects.get(withdrawal=w, kind="pay"), by=personas.cmo_staff, evidence=" "
         )
+
+
+def test_a_work_taken_out_of_a_mandate_shows_in_the_works_history(personas: Personas, song: Work) -> None:
+    withdrawing.file_withdrawal(by=personas.holder, cmo=personas.cmo, area=area(), works=[song])
+    page = f.signed_in(personas.holder).get(f"/history/work/{song.pk}/").content.decode()
+    assert "Taken out of the mandate" in page and "KAZ" in page
+    # the date it takes effect is part of the entry, in words
+    assert "Excluded from" in page or "excluded from" in page

@@ -28,6 +28,7 @@ from registers.models import (
     IPIName,
     Licensee,
     LicenseeLocation,
+    MandateExclusion,
     Party,
     Pseudonym,
     PublisherLink,
@@ -56,7 +57,7 @@ KINDS: dict[str, Kind] = {
     "work": Kind(
         Work,
         access.works_editable_by,
-        (WorkTitle, WorkContributor, Share, EmbodiedWork, PublisherLink, TerritoryShare),
+        (WorkTitle, WorkContributor, Share, EmbodiedWork, PublisherLink, TerritoryShare, MandateExclusion),
         lambda w: None,
     ),
     "party": Kind(

@@ -318,6 +318,8 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "apply-withdrawals": {"task": "mandates.apply_withdrawals", "schedule": 3600.0},
     # two CMOs on one holder or work, claims above 100 %: found, and closed when gone
     "detect-conflicts": {"task": "registers.detect_conflicts", "schedule": 3600.0},
+    # PDFs a rolled-back transaction left behind, a day old or more, are deleted
+    "sweep-documents": {"task": "documents.sweep_orphans", "schedule": 86400.0},
 }
 #: The platform's clock (udp.core.clock): may it be moved? Tests, the demo and training copies only.
 UDP_CLOCK_TRAVEL = env_bool("UDP_CLOCK_TRAVEL", default=False)

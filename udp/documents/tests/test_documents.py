@@ -109,3 +109,37 @@ def test_the_kinds_are_found_at_start_up() -> None:
     assert {"register_extract_work", "register_extract_holder"} <= codes
     for kind in kinds.all_kinds():
         assert Path(kind.template).suffix == ".html"
+
+
+def test_a_pdf_left_by_a_rolled_back_issue_is_swept_after_a_day_and_the_rest_stay(personas: Any) -> None:
+    import os
+    import time
+
+    from django.core.files.storage import default_storage
+    from django.core.management import call_command
+
+    from udp.documents.sweep import ROOT, _files
+    from udp.documents.tasks import sweep_orphans
+
+    class Boom(Exception):
+        pass
+
+    with pytest.raises(Boom), transaction.atomic():
+        issue_holder_extract(personas.holder_party, by=personas.holder, language="en")
+        raise Boom
+    kept = issue_holder_extract(personas.holder_party, by=personas.holder, language="en")
+    stored = list(_files(default_storage, ROOT))
+    assert len(stored) == 2  # the rolled-back issue left its PDF
+    orphan = next(path for path in stored if path != kept.file.name)
+    # a fresh orphan may belong to a transaction still running: it stays until it is a day old
+    assert sweep_orphans.apply().get() == 0
+    two_days_ago = time.time() - 2 * 86400
+    for path in stored:
+        os.utime(default_storage.path(path), (two_days_ago, two_days_ago))
+    call_command("sweep_documents", "--dry-run", stdout=open(os.devnull, "w"))  # noqa: SIM115
+    assert default_storage.exists(orphan)
+    assert sweep_orphans.apply().get() == 1
+    assert kept.file.name is not None
+    assert not default_storage.exists(orphan) and default_storage.exists(kept.file.name)
+    kept.refresh_from_db()
+    assert kept.file.read()[:4] == b"%PDF"

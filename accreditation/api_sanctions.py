@@ -32,6 +32,7 @@ from accreditation.models import (
 from udp.accounts import roles
 from udp.accounts.api_auth import HasApiKeyScope
 from udp.accounts.scopes import READ_REGISTERS, Scope
+from udp.core import clock
 
 WRITE = Scope.ACCREDITATION_WRITE
 
@@ -46,22 +47,38 @@ def _regulator(request: Request) -> Any:
     return roles.acting_account(request.user)
 
 
-class SanctionLineSerializer(serializers.ModelSerializer[Accreditation]):
+class SanctionLineRefSerializer(serializers.ModelSerializer[Accreditation]):
     cmo = serializers.CharField(source="cmo.short_name")
     area = serializers.IntegerField(source="area.item")
     certificate = serializers.CharField(source="certificate.number")
-    status = serializers.SerializerMethodField()
 
     class Meta:
         model = Accreditation
-        fields = ["id", "cmo", "area", "certificate", "valid_from", "valid_until", "status"]
+        fields = ["id", "cmo", "area", "certificate", "valid_from", "valid_until"]
+
+
+class SanctionLineSerializer(SanctionLineRefSerializer):
+    status = serializers.SerializerMethodField()
+
+    class Meta(SanctionLineRefSerializer.Meta):
+        fields = [*SanctionLineRefSerializer.Meta.fields, "status"]
 
     def get_status(self, line: Accreditation) -> str:
-        return str(selectors.status_on(line).value)
+        """Today's status, from the annotations of :func:`selectors.with_status` (no query per row)."""
+        today = clock.today()
+        if getattr(line, "is_terminated", False):
+            return str(selectors.LineStatus.TERMINATED.value)
+        if today < line.valid_from:
+            return str(selectors.LineStatus.NOT_YET.value)
+        if today > line.valid_until:
+            return str(selectors.LineStatus.EXPIRED.value)
+        if getattr(line, "is_suspended", False):
+            return str(selectors.LineStatus.SUSPENDED.value)
+        return str(selectors.LineStatus.IN_FORCE.value)
 
 
 class SanctionSuspensionSerializer(serializers.ModelSerializer[Suspension]):
-    line = SanctionLineSerializer(source="accreditation")
+    line = SanctionLineRefSerializer(source="accreditation")
 
     class Meta:
         model = Suspension
@@ -72,7 +89,7 @@ class SanctionSuspensionSerializer(serializers.ModelSerializer[Suspension]):
 
 
 class SanctionRevocationSerializer(serializers.ModelSerializer[Revocation]):
-    line = SanctionLineSerializer(source="accreditation")
+    line = SanctionLineRefSerializer(source="accreditation")
 
     class Meta:
         model = Revocation
@@ -80,7 +97,7 @@ class SanctionRevocationSerializer(serializers.ModelSerializer[Revocation]):
 
 
 class SanctionTerminationSerializer(serializers.ModelSerializer[Termination]):
-    line = SanctionLineSerializer(source="accreditation")
+    line = SanctionLineRefSerializer(source="accreditation")
     late = serializers.SerializerMethodField()
 
     class Meta:
@@ -144,7 +161,8 @@ class SanctionLineViewSet(
     required_scopes = {**READ_REGISTERS, "evidence": Scope.REGISTERS_READ, "return_": WRITE}
 
     def get_queryset(self) -> QuerySet[Accreditation]:
-        return access.lines_visible_to(self.request.user).order_by("cmo__short_name", "area__item", "pk")
+        lines = access.lines_visible_to(self.request.user).order_by("cmo__short_name", "area__item", "pk")
+        return selectors.with_status(lines)
 
     @extend_schema(
         summary="The evidence the platform holds against the line's CMO for a ground of Art. 47-1",

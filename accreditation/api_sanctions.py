@@ -184,7 +184,7 @@ class SanctionLineViewSet(
     @extend_schema(
         summary="Ask the authorized body to take back the accreditation in this area (the CMO's administrator)",
         request=SanctionNoteInputSerializer,
-        responses={202: None},
+        responses={202: SanctionLineSerializer},
     )
     @action(detail=True, methods=["post"], url_path="return", parser_classes=[JSONParser, FormParser])
     def return_(self, request: Request, pk: Any = None) -> Response:
@@ -199,7 +199,7 @@ class SanctionLineViewSet(
             )
         except DjangoValidationError as exc:
             raise _drf(exc) from exc
-        return Response(status=202)
+        return Response(self.get_serializer(self.get_object()).data, status=202)
 
 
 @extend_schema_view(

@@ -384,3 +384,9 @@ def test_the_api_decides_revokes_and_records(personas: Any, clock: Any) -> None:
     assert Client().get("/api/sanctions/terminations/").json()["results"][0]["reason"] == "revocation"
     public = Client().get("/api/sanctions/suspensions/").json()["results"]
     assert [s["status"] for s in public] == ["decided"]
+    url = f"/api/sanctions/lines/{line.pk}/return/"
+    body = {"note": "We stop managing this area."}
+    assert f.signed_in(p.other_cmo_staff).post(url, body, content_type="application/json").status_code == 404
+    assert f.signed_in(p.cmo_staff).post(url, body, content_type="application/json").status_code == 403
+    assert f.signed_in(p.cmo_admin).post(url, body, content_type="application/json").status_code == 202
+    assert notices("accreditation_return_asked", p.regulator)

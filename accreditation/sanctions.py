@@ -102,10 +102,10 @@ def _require(text: str, field: str, message: str) -> str:
 
 
 # -- suspension (Art. 47-3) ----------------------------------------------------------------------------
-def report_year_due(today: dt.date) -> int | None:
-    """The reporting year whose annual report was due by 15 April of this year, once that day has passed."""
+def report_year_due(today: dt.date) -> int:
+    """The latest reporting year whose annual report's due day (15 April of the next year) has passed."""
     year = today.year - 1
-    return year if today > due_on(year) else None
+    return year if today > due_on(year) else year - 1
 
 
 def late_report_evidence(cmo_id: int, year: int) -> dict[str, Any]:
@@ -135,10 +135,14 @@ def draft_late_report_suspensions(today: dt.date | None = None) -> int:
     suspension (once per line and year) for the authorized body to decide. Returns how many were drafted."""
     today = today or clock.today()
     year = report_year_due(today)
-    if year is None:
-        return 0
     drafted = 0
-    lines = selectors.in_force_on(today).select_related("cmo", "area", "certificate").order_by("pk")
+    # a line granted after the due day did not owe that report as an accredited organisation
+    lines = (
+        selectors.in_force_on(today)
+        .filter(valid_from__lte=due_on(year))
+        .select_related("cmo", "area", "certificate")
+        .order_by("pk")
+    )
     for line in lines:
         if _filed_in_time(line.cmo_id, year):
             continue

@@ -69,6 +69,8 @@ def test_a_missing_annual_report_drafts_a_suspension_once_after_15_april(persona
     line = make_line(p.cmo, 1)
     other = make_line(p.other_cmo, 1)
     filed(p.other_cmo, 2026, dt.date(2027, 4, 15))  # on the last day: in time
+    for cmo in (p.cmo, p.other_cmo):
+        filed(cmo, 2025, dt.date(2026, 3, 1))  # the year before: in time
     clock.travel_to(dt.date(2027, 4, 15))
     assert apply_sanctions()["drafted"] == 0  # the due day itself is still in time
     clock.travel_to(DAY_AFTER_DUE)
@@ -82,6 +84,15 @@ def test_a_missing_annual_report_drafts_a_suspension_once_after_15_april(persona
     # drafted, not decided: the line stays in force until the authorized body decides
     assert selectors.is_accredited(p.cmo.pk, line.area_id, DAY_AFTER_DUE)
     assert notices("accreditation_suspension_drafted", p.regulator)
+
+
+@pytest.mark.statute("A47-3.suspension")
+def test_the_job_still_reads_last_due_report_before_the_next_15_april(personas: Any, clock: Any) -> None:
+    make_line(personas.cmo, 1)
+    make_line(personas.other_cmo, 1, valid_from=dt.date(2027, 5, 1))  # granted after the due day
+    clock.travel_to(dt.date(2028, 1, 20))  # the 2026 report was due on 15 April 2027; 2027's not yet
+    assert apply_sanctions()["drafted"] == 1
+    assert Suspension.objects.get().evidence["year"] == 2026
 
 
 @pytest.mark.statute("A47-3.suspension")

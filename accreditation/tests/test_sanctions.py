@@ -401,3 +401,30 @@ def test_the_api_decides_revokes_and_records(personas: Any, clock: Any) -> None:
     assert f.signed_in(p.cmo_staff).post(url, body, content_type="application/json").status_code == 403
     assert f.signed_in(p.cmo_admin).post(url, body, content_type="application/json").status_code == 202
     assert notices("accreditation_return_asked", p.regulator)
+
+
+@pytest.mark.statute("A47-2.termination")
+def test_the_management_command_runs_the_daily_job(personas: Any, clock: Any) -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    make_line(personas.cmo, 1, valid_until=dt.date(2027, 3, 31))
+    clock.travel_to(dt.date(2027, 4, 2))
+    out = StringIO()
+    call_command("apply_sanctions", stdout=out)
+    assert "1 line(s) terminated on expiry" in out.getvalue()
+    call_command("apply_sanctions", stdout=out)
+    assert Termination.objects.count() == 1
+
+
+def test_the_pages_read_in_kazakh_and_russian(personas: Any, clock: Any) -> None:
+    p = personas
+    line = make_line(p.cmo, 1)
+    clock.travel_to(DAY_AFTER_DUE)
+    apply_sanctions()
+    for language, text in (("kk", "Кері қайтарып алу"), ("ru", "Отозвать")):
+        page = f.signed_in(p.regulator, language=language).get(f"/accreditation/sanctions/lines/{line.pk}/")
+        assert text in page.content.decode()
+    page = Client(headers={"accept-language": "ru"}).get("/accreditation/sanctions/")
+    assert "Приостановления" in page.content.decode()

@@ -18,9 +18,27 @@ SUBJECT = gettext_lazy("Accreditation of %(cmo)s in area %(area)s")
 
 def ready() -> None:
     _register_reasons()
+    _extended_management()
     _register_kinds()
     _register_evidence()
     _add_cards()
+
+
+def _extended_management() -> None:
+    """Who manages a work: a CMO whose line is in force on the day covers holders without a mandate in
+    its area (Art. 46-1.2); a suspended or terminated line covers nobody."""
+    from accreditation.selectors import in_force_on
+    from registers import who_manages
+
+    def lines_in_force(day: dt.date) -> Any:
+        return (
+            in_force_on(day)
+            .filter(area__in_force=True)
+            .select_related("cmo__party", "area")
+            .order_by("area__item", "cmo__short_name")
+        )
+
+    who_manages.read_accreditation_with(lines_in_force)
 
 
 def _register_reasons() -> None:

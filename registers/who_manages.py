@@ -18,7 +18,7 @@ A contributor that none of them covers manages their rights themselves: users as
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -79,22 +79,27 @@ class WhoManages:
         return bool(self.conflicts)
 
 
+#: The accreditation module's reading of the certificate lines in force on a day (each with ``cmo``,
+#: ``area``, ``cmo_id``, ``area_id`` and ``valid_until``), set when it is ready: the registers know
+#: nothing of the domains above them.
+_accredited_lines: Callable[[dt.date], Iterable[Any]] | None = None
+
+
+def read_accreditation_with(lines_in_force: Callable[[dt.date], Iterable[Any]]) -> None:
+    """Called once by the accreditation module: how to read the lines in force on a day."""
+    global _accredited_lines
+    _accredited_lines = lines_in_force
+
+
 def extended_collective_management(work: Work, holder_ids: set[int], day: dt.date) -> list[ManagementRow]:
     """Art. 46-1.2: a CMO accredited in an area, in force on ``day``, also covers there the work's holders
     who gave no mandate (``holder_ids``), for the rights that area manages. A suspended or terminated
     accreditation covers nobody: the CMO manages only what is mandated to it (Art. 46-1.1). When two
     CMOs are in force in one area, both are answered: which one covers is the authorized body's matter.
     """
-    if not holder_ids:
+    if not holder_ids or _accredited_lines is None:
         return []
-    from accreditation.selectors import in_force_on
-
-    lines = list(
-        in_force_on(day)
-        .filter(area__in_force=True)
-        .select_related("cmo__party", "area")
-        .order_by("area__item", "cmo__short_name")
-    )
+    lines = list(_accredited_lines(day))
     if not lines:
         return []
     contributions = [

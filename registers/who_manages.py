@@ -8,8 +8,9 @@ The paths, in order:
 2. a foreign society's reciprocal agreement with a domestic CMO, for a holder who is a member of
    that society (:func:`registers.public_selectors.reciprocal_paths`, when the register of
    reciprocal agreements provides it);
-3. extended collective management (Art. 46-1): an accredited CMO covers holders who gave no mandate
-   (:func:`extended_collective_management`, which answers nothing until accreditation exists).
+3. extended collective management (Art. 46-1): a CMO whose accreditation in the area is in force that
+   day covers holders who gave no mandate (:func:`extended_collective_management`); a suspended or
+   terminated accreditation does not.
 
 A contributor that none of them covers manages their rights themselves: users ask them directly.
 """
@@ -17,7 +18,7 @@ A contributor that none of them covers manages their rights themselves: users as
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -78,12 +79,57 @@ class WhoManages:
         return bool(self.conflicts)
 
 
-def extended_collective_management(work: Work, holder_ids: set[int], day: dt.date) -> list[ManagementRow]:
-    """Art. 46-1: an accredited CMO also covers, in its area, holders who gave no mandate.
+#: The accreditation module's reading of the certificate lines in force on a day (each with ``cmo``,
+#: ``area``, ``cmo_id``, ``area_id`` and ``valid_until``), set when it is ready: the registers know
+#: nothing of the domains above them.
+_accredited_lines: Callable[[dt.date], Iterable[Any]] | None = None
 
-    The hook for the accreditation module: it answers nothing until accreditations are on record.
+
+def read_accreditation_with(lines_in_force: Callable[[dt.date], Iterable[Any]]) -> None:
+    """Called once by the accreditation module: how to read the lines in force on a day."""
+    global _accredited_lines
+    _accredited_lines = lines_in_force
+
+
+def extended_collective_management(work: Work, holder_ids: set[int], day: dt.date) -> list[ManagementRow]:
+    """Art. 46-1.2: a CMO accredited in an area, in force on ``day``, also covers there the work's holders
+    who gave no mandate (``holder_ids``), for the rights that area manages. A suspended or terminated
+    accreditation covers nobody: the CMO manages only what is mandated to it (Art. 46-1.1). When two
+    CMOs are in force in one area, both are answered: which one covers is the authorized body's matter.
     """
-    return []
+    if not holder_ids or _accredited_lines is None:
+        return []
+    lines = list(_accredited_lines(day))
+    if not lines:
+        return []
+    contributions = [
+        c
+        for c in work.contributors.select_related("party").prefetch_related("shares")
+        if c.party_id in holder_ids
+    ]
+    by_party: dict[int, list[WorkContributor]] = {}
+    for contributor in contributions:
+        by_party.setdefault(contributor.party_id, []).append(contributor)
+    rows: list[ManagementRow] = []
+    seen: set[tuple[int, int, int]] = set()
+    for line in lines:
+        for party_id, own in by_party.items():
+            key = (line.area_id, line.cmo_id, party_id)
+            shares = _shares(own, line.area)
+            if key in seen or not shares:
+                continue
+            seen.add(key)
+            rows.append(
+                ManagementRow(
+                    area=line.area,
+                    holder=own[0].party,
+                    cmo=line.cmo,
+                    path=Path.EXTENDED,
+                    until=line.valid_until,
+                    shares=shares,
+                )
+            )
+    return rows
 
 
 def _reciprocal_rows(holder_ids: set[int], day: dt.date) -> Iterable[Any]:

@@ -112,6 +112,16 @@ PAGE_RULES: dict[str, AbstractSet[str] | None] = {
     "mandates/paper/<int:pk>/": {HOLDER, STAFF, ADMIN, REGULATOR, OPERATOR},
     "mandates/paper/<int:pk>/scan/": {HOLDER, STAFF, ADMIN, REGULATOR, OPERATOR},
     "mandates/paper/<int:pk>/confirm/": frozenset(), "mandates/paper/<int:pk>/dispute/": frozenset(),
+    # accreditation, sanctions: the public register; KAZ's line in area 1 for its accounts and the officials;
+    # a drafted suspension for the officials only; every decision is a POST
+    "accreditation/sanctions/": PUBLIC, "accreditation/sanctions/regulator/": {REGULATOR, OPERATOR},
+    "accreditation/sanctions/own/": CMOS,
+    "accreditation/sanctions/lines/<int:pk>/": {STAFF, ADMIN, REGULATOR, OPERATOR},
+    "accreditation/sanctions/lines/<int:pk>/suspend/": frozenset(), "accreditation/sanctions/lines/<int:pk>/revoke/": frozenset(),
+    "accreditation/sanctions/lines/<int:pk>/terminate/": frozenset(), "accreditation/sanctions/lines/<int:pk>/return/": frozenset(),
+    "accreditation/sanctions/suspensions/<int:pk>/": {REGULATOR, OPERATOR},
+    "accreditation/sanctions/suspensions/<int:pk>/decide/": frozenset(),
+    "accreditation/sanctions/suspensions/<int:pk>/dismiss/": frozenset(),
 }  # fmt: skip
 
 API_RULES: dict[str, AbstractSet[str] | None] = {
@@ -174,6 +184,19 @@ API_RULES: dict[str, AbstractSet[str] | None] = {
     # who signs for KAZ: its accounts read, its admin keeps; every other list is empty
     "GET /api/me/signatories/": SIGNED, "POST /api/me/signatories/": {ADMIN},
     "GET /api/me/signatories/{id}/": {STAFF, ADMIN}, "POST /api/me/signatories/{id}/end/": {ADMIN},
+    # accreditation, sanctions: KAZ's line in area 1 (a drafted suspension on it), its line in area 7
+    # revoked (so terminated); published decisions are public, the officials read the rest, the authorized
+    # body decides, KAZ's administrator asks to return a line (400 without a note)
+    "GET /api/sanctions/lines/": SIGNED, "GET /api/sanctions/lines/{id}/": {STAFF, ADMIN, REGULATOR, OPERATOR},
+    "GET /api/sanctions/lines/{id}/evidence/": {REGULATOR, OPERATOR},
+    "POST /api/sanctions/lines/{id}/return/": {ADMIN},
+    "GET /api/sanctions/suspensions/": PUBLIC, "GET /api/sanctions/suspensions/{id}/": {REGULATOR, OPERATOR},
+    "POST /api/sanctions/suspensions/": {REGULATOR}, "POST /api/sanctions/suspensions/{id}/decide/": {REGULATOR},
+    "POST /api/sanctions/suspensions/{id}/dismiss/": {REGULATOR},
+    "GET /api/sanctions/revocations/": PUBLIC, "GET /api/sanctions/revocations/{id}/": PUBLIC,
+    "POST /api/sanctions/revocations/": {REGULATOR},
+    "GET /api/sanctions/terminations/": PUBLIC, "GET /api/sanctions/terminations/{id}/": PUBLIC,
+    "POST /api/sanctions/terminations/": {REGULATOR},
 }  # fmt: skip
 #: For POST on an object, "reach" means passing the object check: the action itself may still refuse
 #: (403 "only the expert organization resolves", 400 "no longer open"); those count as reached only
@@ -264,6 +287,27 @@ class World:
         self.signatory = enter_own_signatory(
             by=p.cmo_admin, account=p.cmo_admin, iin=f.make_iin(), position="Director", basis="Charter"
         )
+        self._sanctions(p)
+
+    def _sanctions(self, p: Any) -> None:
+        from accreditation.models import Accreditation, Certificate, Suspension
+        from accreditation.sanctions import revoke
+        from registers.models import Area
+
+        certificate = Certificate.objects.create(number="ACC-M1", cmo=p.cmo, issued_on=dt.date(2024, 1, 10))
+        lines = [
+            Accreditation.objects.create(
+                certificate=certificate,
+                cmo=p.cmo,
+                area=Area.objects.get(item=item),
+                valid_from=dt.date(2024, 1, 10),
+                valid_until=dt.date(2034, 1, 9),
+            )  # fmt: skip
+            for item in (1, 7)
+        ]
+        self.line = lines[0]
+        self.suspension = Suspension.objects.create(accreditation=self.line, ground="late_annual_report")
+        self.revocation = revoke(lines[1], by=p.regulator, ground="4", reasons="Commercial activities")
 
     def _mandates(self, p: Any) -> None:
         import datetime as dt
@@ -294,6 +338,8 @@ class World:
             "extracts/works/": self.work.pk, "extracts/holders/": self.party.pk, "documents/": self.document.pk,
             "withdrawals/": self.withdrawal.pk, "withdrawals/obligations/": 1,
             "mandates/signatories/": self.signatory.pk,
+            "accreditation/sanctions/lines/": self.line.pk,
+            "accreditation/sanctions/suspensions/": self.suspension.pk,
         }  # fmt: skip
         url = (
             route.replace("<str:kind>", "work")
@@ -320,6 +366,9 @@ class World:
             "/api/foreign-societies/": self.society.pk,
             "/api/reciprocal-agreements/": self.agreement.pk,
             "/api/me/signatories/": self.signatory.pk,
+            "/api/sanctions/lines/": self.line.pk, "/api/sanctions/suspensions/": self.suspension.pk,
+            "/api/sanctions/revocations/": self.revocation.pk,
+            "/api/sanctions/terminations/": self.revocation.accreditation.termination.pk,
         }  # fmt: skip
         path = path.replace("{fmt}", "csv").replace("{kind}", "publish")
         match = re.match(r"(/api/[a-z/-]+?/)\{[a-z]+\}", path)

@@ -141,6 +141,30 @@ def _conflict(p: Personas, n: int) -> None:
     )  # fmt: skip
 
 
+def _sanction(p: Personas, n: int) -> None:
+    """A CMO with two accreditation lines: one suspended (decided), one revoked (so terminated)."""
+    import datetime as dt
+
+    from accreditation.models import Accreditation, Certificate
+    from accreditation.sanctions import revoke, suspend_for_false_information
+    from registers.models import Area
+
+    cmo = f.make_cmo(f"S{n:02d}", areas=(1, 7))
+    certificate = Certificate.objects.create(number=f"ACC-Q{n}", cmo=cmo, issued_on=dt.date(2024, 1, 10))
+    lines = [
+        Accreditation.objects.create(
+            certificate=certificate,
+            cmo=cmo,
+            area=Area.objects.get(item=item),
+            valid_from=dt.date(2024, 1, 10),
+            valid_until=dt.date(2034, 1, 9),
+        )  # fmt: skip
+        for item in (1, 7)
+    ]
+    suspend_for_false_information(lines[0], by=p.regulator, note="False figures")
+    revoke(lines[1], by=p.regulator, ground="4", reasons="Commercial activities")
+
+
 #: (URL, who asks, how a row is made)
 CASES: list[tuple[str, str | None, Callable[[Personas, int], None]]] = [
     ("/works/?q=Песня", None, _work),
@@ -173,6 +197,12 @@ CASES: list[tuple[str, str | None, Callable[[Personas, int], None]]] = [
     ("/api/foreign-societies/", None, _agreement),
     ("/claims/conflicts/", "operator", _conflict),
     ("/api/conflicts/", "operator", _conflict),
+    # accreditation, sanctions
+    ("/accreditation/sanctions/", None, _sanction),
+    ("/accreditation/sanctions/regulator/", "regulator", _sanction),
+    ("/api/sanctions/lines/", "regulator", _sanction),
+    ("/api/sanctions/suspensions/", None, _sanction),
+    ("/api/sanctions/terminations/", None, _sanction),
 ]
 
 

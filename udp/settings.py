@@ -288,6 +288,11 @@ SPECTACULAR_SETTINGS = {
         "WithdrawalStatusEnum": "mandates.models.withdrawals.WithdrawalStatus",
         "ConflictStatusEnum": "registers.models.claims.ConflictStatus",
         "ReciprocalAreaStatusEnum": "registers.models.reciprocal.ReciprocalAreaStatus",
+        # accreditation: sanctions
+        "SuspensionGroundEnum": "accreditation.models.certificates.SuspensionGround",
+        "SuspensionStatusEnum": "accreditation.models.certificates.SuspensionStatus",
+        "RevocationGroundEnum": "accreditation.models.certificates.RevocationGround",
+        "TerminationReasonEnum": "accreditation.models.certificates.TerminationReason",
     },
 }
 
@@ -320,6 +325,8 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "detect-conflicts": {"task": "registers.detect_conflicts", "schedule": 3600.0},
     # PDFs a rolled-back transaction left behind, a day old or more, are deleted
     "sweep-documents": {"task": "documents.sweep_orphans", "schedule": 86400.0},
+    # accreditation: expiry terminates, a late annual report drafts a suspension, a suspension's end is told
+    "apply-sanctions": {"task": "accreditation.apply_sanctions", "schedule": 3600.0},
 }
 #: The platform's clock (udp.core.clock): may it be moved? Tests, the demo and training copies only.
 UDP_CLOCK_TRAVEL = env_bool("UDP_CLOCK_TRAVEL", default=False)

@@ -41,7 +41,7 @@ _DESCRIBERS: dict[str, Callable[[dict[str, Any]], str]] = {}
 
 
 def register(ground: str, provider: Provider) -> None:
-    """Add ``provider`` for the revocation ground ``ground`` ("1"…"9", :class:`RevocationGround` values)."""
+    """Add ``provider`` for the revocation ground ``ground`` (a :class:`RevocationGround` value)."""
     _PROVIDERS.setdefault(ground, []).append(provider)
 
 

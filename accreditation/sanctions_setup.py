@@ -197,8 +197,8 @@ def _day(value: str | None) -> str:
 def _register_evidence() -> None:
     from accreditation import evidence
 
-    evidence.register("2", late_annual_reports)
-    evidence.register("5", art46_duties_missed)
+    evidence.register("late_annual_report", late_annual_reports)
+    evidence.register("art46_duties", art46_duties_missed)
     evidence.describe_with(
         "annual_report_missing",
         lambda p: (

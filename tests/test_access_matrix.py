@@ -122,6 +122,19 @@ PAGE_RULES: dict[str, AbstractSet[str] | None] = {
     "accreditation/sanctions/suspensions/<int:pk>/": {REGULATOR, OPERATOR},
     "accreditation/sanctions/suspensions/<int:pk>/decide/": frozenset(),
     "accreditation/sanctions/suspensions/<int:pk>/dismiss/": frozenset(),
+    # accreditation, applications: KAZ's submitted application; the public list and meetings; the
+    # certificate from before the platform has no PDF; the other steps are POST only
+    "accreditation/": PUBLIC, "accreditation/meetings/": PUBLIC,
+    "accreditation/certificates/<int:pk>/pdf/": frozenset(),
+    "accreditation/applications/": CMOS | {REGULATOR, OPERATOR}, "accreditation/applications/new/": {ADMIN},
+    "accreditation/applications/<int:pk>/": {STAFF, ADMIN, REGULATOR, OPERATOR},
+    "accreditation/applications/<int:pk>/attach/": frozenset(), "accreditation/applications/<int:pk>/submit/": frozenset(),
+    "accreditation/applications/<int:pk>/withdraw/": frozenset(), "accreditation/applications/<int:pk>/check/": frozenset(),
+    "accreditation/applications/<int:pk>/conclusion/": frozenset(),
+    "accreditation/applications/<int:pk>/decide/": frozenset(), "accreditation/decisions/<int:pk>/appeal/": frozenset(),
+    "accreditation/appeals/<int:pk>/decide/": frozenset(), "accreditation/requirements/<int:pk>/toggle/": frozenset(),
+    "accreditation/meetings/new/": {REGULATOR}, "accreditation/requirements/": {REGULATOR},
+    "accreditation/certificates/enter/": {OPERATOR},
 }  # fmt: skip
 
 API_RULES: dict[str, AbstractSet[str] | None] = {
@@ -197,6 +210,26 @@ API_RULES: dict[str, AbstractSet[str] | None] = {
     "POST /api/sanctions/revocations/": {REGULATOR},
     "GET /api/sanctions/terminations/": PUBLIC, "GET /api/sanctions/terminations/{id}/": PUBLIC,
     "POST /api/sanctions/terminations/": {REGULATOR},
+    # accreditation, applications: KAZ's submitted application; a refusal in area 7 of its decided one,
+    # under appeal; a step's role is checked before its input, so only the one who takes it reaches it
+    "GET /api/accreditation/accredited/": PUBLIC,
+    "GET /api/accreditation/applications/": SIGNED, "POST /api/accreditation/applications/": {ADMIN},
+    "GET /api/accreditation/applications/{id}/": {STAFF, ADMIN, REGULATOR, OPERATOR},
+    "POST /api/accreditation/applications/{id}/attach/": {ADMIN},
+    "POST /api/accreditation/applications/{id}/submit/": {ADMIN},
+    "POST /api/accreditation/applications/{id}/withdraw/": {ADMIN},
+    "POST /api/accreditation/applications/{id}/check/": {OPERATOR},
+    "POST /api/accreditation/applications/{id}/conclusion/": {REGULATOR},
+    "POST /api/accreditation/applications/{id}/decide/": {REGULATOR},
+    "POST /api/accreditation/decisions/{id}/appeal/": {ADMIN},
+    "POST /api/accreditation/appeals/{id}/decide/": {REGULATOR},
+    "GET /api/accreditation/certificates/": PUBLIC, "GET /api/accreditation/certificates/{id}/": PUBLIC,
+    "POST /api/accreditation/certificates/": {OPERATOR},
+    "GET /api/accreditation/meetings/": PUBLIC, "GET /api/accreditation/meetings/{id}/": PUBLIC,
+    "POST /api/accreditation/meetings/": {REGULATOR},
+    "GET /api/accreditation/requirements/": PUBLIC, "GET /api/accreditation/requirements/{id}/": PUBLIC,
+    "POST /api/accreditation/requirements/": {REGULATOR}, "PATCH /api/accreditation/requirements/{id}/": {REGULATOR},
+    "POST /api/accreditation/requirements/{id}/toggle/": {REGULATOR},
 }  # fmt: skip
 #: For POST on an object, "reach" means passing the object check: the action itself may still refuse
 #: (403 "only the expert organization resolves", 400 "no longer open"); those count as reached only
@@ -307,7 +340,33 @@ class World:
         ]
         self.line = lines[0]
         self.suspension = Suspension.objects.create(accreditation=self.line, ground="late_annual_report")
-        self.revocation = revoke(lines[1], by=p.regulator, ground="4", reasons="Commercial activities")
+        self.revocation = revoke(
+            lines[1], by=p.regulator, ground="commercial_activity", reasons="Commercial activities"
+        )
+        self.certificate = certificate
+        self._applications(p)
+
+    def _applications(self, p: Any) -> None:
+        from accreditation.models import Appeal, Application, AreaDecision, CommissionMeeting, Requirement
+        from registers.models import Area
+
+        self.requirement = Requirement.objects.create(
+            code="charter", title_kk="Жарғы", title_ru="Устав", title_en="Charter"
+        )
+        self.application = Application.objects.create(cmo=p.cmo, status="submitted", created_by=p.cmo_admin)
+        self.application.areas.set([Area.objects.get(item=1)])
+        decided = Application.objects.create(cmo=p.cmo, status="decided", created_by=p.cmo_admin)
+        decided.areas.set([Area.objects.get(item=7)])
+        self.decision = AreaDecision.objects.create(
+            application=decided, area=Area.objects.get(item=7), outcome="refused", reasons="No members.",
+            decided_by=p.regulator,
+        )  # fmt: skip
+        self.appeal = Appeal.objects.create(
+            decision=self.decision, grounds="We have members.", filed_by=p.cmo_admin
+        )
+        self.meeting = CommissionMeeting.objects.create(
+            announced_on=dt.date(2026, 1, 5), meets_on=dt.date(2026, 2, 20), announced_by=p.regulator
+        )
 
     def _mandates(self, p: Any) -> None:
         import datetime as dt
@@ -338,6 +397,9 @@ class World:
             "extracts/works/": self.work.pk, "extracts/holders/": self.party.pk, "documents/": self.document.pk,
             "withdrawals/": self.withdrawal.pk, "withdrawals/obligations/": 1,
             "mandates/signatories/": self.signatory.pk,
+            "accreditation/certificates/": self.certificate.pk, "accreditation/applications/": self.application.pk,
+            "accreditation/decisions/": self.decision.pk, "accreditation/appeals/": self.appeal.pk,
+            "accreditation/requirements/": self.requirement.pk,
             "accreditation/sanctions/lines/": self.line.pk,
             "accreditation/sanctions/suspensions/": self.suspension.pk,
         }  # fmt: skip
@@ -369,6 +431,10 @@ class World:
             "/api/sanctions/lines/": self.line.pk, "/api/sanctions/suspensions/": self.suspension.pk,
             "/api/sanctions/revocations/": self.revocation.pk,
             "/api/sanctions/terminations/": self.revocation.accreditation.termination.pk,
+            "/api/accreditation/applications/": self.application.pk,
+            "/api/accreditation/decisions/": self.decision.pk, "/api/accreditation/appeals/": self.appeal.pk,
+            "/api/accreditation/certificates/": self.certificate.pk, "/api/accreditation/meetings/": self.meeting.pk,
+            "/api/accreditation/requirements/": self.requirement.pk,
         }  # fmt: skip
         path = path.replace("{fmt}", "csv").replace("{kind}", "publish")
         match = re.match(r"(/api/[a-z/-]+?/)\{[a-z]+\}", path)

@@ -165,15 +165,21 @@ class Suspension(models.Model):
 class RevocationGround(models.TextChoices):
     """The nine grounds of Art. 47-1."""
 
-    FALSE_DOCUMENTS = "1", _("False information in the documents the accreditation was granted on")
-    LATE_ANNUAL_REPORT = "2", _("The annual report was not submitted in time")
-    FALSE_ANNUAL_REPORT = "3", _("The annual report contains false information")
-    COMMERCIAL_ACTIVITY = "4", _("Commercial activities")
-    ART46_DUTIES = "5", _("Duties of Article 46 not performed")
-    LATE_PAYMENT = "6", _("Late payment of remuneration")
-    HOLDERS_NOT_FOUND = "7", _("Failure to find the holders to transfer the collected remuneration to")
-    OBSTRUCTION = "8", _("Administrative liability for obstructing state control officials")
-    BELOW_MINIMUM_RATES = "9", _("Rates below the minimum rates set by the Government")
+    FALSE_DOCUMENTS = (
+        "false_documents",
+        _("False information in the documents the accreditation was granted on"),
+    )
+    LATE_ANNUAL_REPORT = "late_annual_report", _("The annual report was not submitted in time")
+    FALSE_ANNUAL_REPORT = "false_annual_report", _("The annual report contains false information")
+    COMMERCIAL_ACTIVITY = "commercial_activity", _("Commercial activities")
+    ART46_DUTIES = "art46_duties", _("Duties of Article 46 not performed")
+    LATE_PAYMENT = "late_payment", _("Late payment of remuneration")
+    HOLDERS_NOT_FOUND = (
+        "holders_not_found",
+        _("Failure to find the holders to transfer the collected remuneration to"),
+    )
+    OBSTRUCTION = "obstruction", _("Administrative liability for obstructing state control officials")
+    BELOW_MINIMUM_RATES = "below_minimum_rates", _("Rates below the minimum rates set by the Government")
 
 
 @pghistory.track(pghistory.InsertEvent())
@@ -184,7 +190,7 @@ class Revocation(models.Model):
     accreditation = models.OneToOneField(
         Accreditation, on_delete=models.PROTECT, related_name="revocation", verbose_name=_("accreditation")
     )
-    ground = models.CharField(_("ground (Art. 47-1)"), max_length=2, choices=RevocationGround.choices)
+    ground = models.CharField(_("ground (Art. 47-1)"), max_length=30, choices=RevocationGround.choices)
     reasons = models.TextField(_("reasons"))
     evidence = models.JSONField(_("evidence"), default=dict, blank=True)
     effective_on = models.DateField(_("revoked from"))

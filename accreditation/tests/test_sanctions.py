@@ -194,18 +194,23 @@ def test_revocation_shows_the_evidence_for_its_ground_keeps_a_copy_and_terminate
     line = make_line(p.cmo, 1)
     clock.travel_to(DAY_AFTER_DUE)
     regulator = f.signed_in(p.regulator)
-    page = regulator.get(f"/accreditation/sanctions/lines/{line.pk}/?ground=2")
+    page = regulator.get(f"/accreditation/sanctions/lines/{line.pk}/?ground=late_annual_report")
     assert b"The annual report for 2026" in page.content and b"is not filed" in page.content
     # grounds 6 and 9 get their evidence when payouts and tariffs exist
-    page = regulator.get(f"/accreditation/sanctions/lines/{line.pk}/?ground=6")
+    page = regulator.get(f"/accreditation/sanctions/lines/{line.pk}/?ground=late_payment")
     assert b"payouts and tariffs" in page.content
     url = f"/accreditation/sanctions/lines/{line.pk}/revoke/"
-    regulator.post(url, {"ground": "2", "reasons": ""})  # reasons required
+    regulator.post(url, {"ground": "late_annual_report", "reasons": ""})  # reasons required
     assert not Revocation.objects.exists()
-    assert f.signed_in(p.cmo_admin).post(url, {"ground": "2", "reasons": "x"}).status_code == 403
-    regulator.post(url, {"ground": "2", "reasons": "The 2026 annual report was not submitted."})
+    assert (
+        f.signed_in(p.cmo_admin).post(url, {"ground": "late_annual_report", "reasons": "x"}).status_code
+        == 403
+    )
+    regulator.post(
+        url, {"ground": "late_annual_report", "reasons": "The 2026 annual report was not submitted."}
+    )
     revocation = Revocation.objects.get()
-    assert revocation.ground == "2" and revocation.effective_on == DAY_AFTER_DUE
+    assert revocation.ground == "late_annual_report" and revocation.effective_on == DAY_AFTER_DUE
     codes = [item["code"] for item in revocation.evidence["items"]]
     assert "annual_report_missing" in codes
     termination = Termination.objects.get(accreditation=line)
@@ -213,7 +218,7 @@ def test_revocation_shows_the_evidence_for_its_ground_keeps_a_copy_and_terminate
     assert selectors.status_on(line) == selectors.LineStatus.TERMINATED
     assert notices("accreditation_revoked", p.cmo_admin)
     with pytest.raises(sanctions.SanctionRefused):
-        sanctions.revoke(line, by=p.regulator, ground="1", reasons="again")
+        sanctions.revoke(line, by=p.regulator, ground="false_documents", reasons="again")
 
 
 @pytest.mark.statute("A47-1.revocation")
@@ -228,9 +233,9 @@ def test_ground_5_evidence_reads_late_copies_of_reciprocal_agreements(personas: 
     )  # fmt: skip
     clock.travel_to(dt.date(2026, 6, 1))
     assert late_copies().filter(cmo=p.cmo).exists()
-    items = sanctions.gather_evidence(line, "5")
+    items = sanctions.gather_evidence(line, "art46_duties")
     assert [item.code for item in items] == ["reciprocal_copy_late"]
-    assert sanctions.gather_evidence(make_line(p.other_cmo, 5), "5") == []
+    assert sanctions.gather_evidence(make_line(p.other_cmo, 5), "art46_duties") == []
 
 
 # -- termination (Art. 47-2) ---------------------------------------------------------------------------
@@ -366,7 +371,10 @@ def test_who_reaches_a_line_and_a_draft(personas: Any, clock: Any) -> None:
     assert f.signed_in(p.other_cmo_staff).get(f"/api/sanctions/lines/{line.pk}/").status_code == 404
     assert Client().get("/api/sanctions/suspensions/").json()["results"] == []
     assert (
-        f.signed_in(p.cmo_staff).get(f"/api/sanctions/lines/{line.pk}/evidence/?ground=2").status_code == 404
+        f.signed_in(p.cmo_staff)
+        .get(f"/api/sanctions/lines/{line.pk}/evidence/?ground=late_annual_report")
+        .status_code
+        == 404
     )
 
 
@@ -379,17 +387,17 @@ def test_the_api_decides_revokes_and_records(personas: Any, clock: Any) -> None:
     api = f.signed_in(p.regulator)
     drafts = api.get("/api/sanctions/suspensions/").json()["results"]
     assert {d["status"] for d in drafts} == {"drafted"}
-    evidence = api.get(f"/api/sanctions/lines/{line.pk}/evidence/?ground=2").json()
+    evidence = api.get(f"/api/sanctions/lines/{line.pk}/evidence/?ground=late_annual_report").json()
     assert evidence[0]["code"] == "annual_report_missing"
     draft = Suspension.objects.get(accreditation=line)
     decided = api.post(f"/api/sanctions/suspensions/{draft.pk}/decide/", {}, content_type="application/json")
     assert decided.status_code == 200 and decided.json()["ends_on"] == "2027-07-16"
     assert f.signed_in(p.cmo_admin).post(
-        "/api/sanctions/revocations/", {"line": second.pk, "ground": "2", "reasons": "x"},
+        "/api/sanctions/revocations/", {"line": second.pk, "ground": "late_annual_report", "reasons": "x"},
         content_type="application/json",
     ).status_code == 403  # fmt: skip
     revoked = api.post(
-        "/api/sanctions/revocations/", {"line": second.pk, "ground": "2", "reasons": "Not filed"},
+        "/api/sanctions/revocations/", {"line": second.pk, "ground": "late_annual_report", "reasons": "Not filed"},
         content_type="application/json",
     )  # fmt: skip
     assert revoked.status_code == 201

@@ -37,7 +37,7 @@ from udp.accounts.decorators import AuthedRequest, role_required
 from udp.core import clock
 
 #: Grounds whose evidence comes when payouts (6) and tariffs (9) exist on the platform.
-GROUNDS_AWAITING_DATA = ("6", "9")
+GROUNDS_AWAITING_DATA = ("late_payment", "below_minimum_rates")
 LIST_LIMIT = 200
 
 officials_required = role_required("is_regulator", "is_operator")

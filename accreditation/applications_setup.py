@@ -3,6 +3,8 @@ kinds and console cards. (The certificate's document kind is declared in ``accre
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.utils.translation import gettext_lazy as _
 
 from udp.accounts.models import User
@@ -13,6 +15,30 @@ SUBJECT = _("Your application for accreditation no. %(id)s")
 def ready() -> None:
     _register_kinds()
     _add_cards()
+    _cmo_page()
+
+
+def _cmo_page() -> None:
+    """The CMO's public page shows its certificate lines with their status today."""
+    from registers.public_sections import add_cmo_section
+
+    add_cmo_section(_cmo_lines)
+
+
+def _cmo_lines(cmo: Any) -> tuple[str, dict[str, Any]]:
+    from accreditation import selectors
+    from accreditation.models import Accreditation
+    from udp.core import clock
+
+    today = clock.today()
+    lines = list(
+        Accreditation.objects.filter(cmo=cmo)
+        .select_related("area", "certificate")
+        .order_by("area__item", "-valid_from")
+    )
+    for line in lines:
+        line.status = selectors.status_on(line, today)  # type: ignore[attr-defined]
+    return "accreditation/public/_cmo_lines.html", {"lines": lines}
 
 
 def _register_kinds() -> None:

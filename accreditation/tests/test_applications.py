@@ -269,6 +269,9 @@ def test_the_public_list_shows_accredited_cmos_by_area_with_status_and_term(
     assert 'data-cmo="KAZ" data-status="in_force"' in page and "ACC-0000001" in page
     api = APIClient().get("/api/accreditation/accredited/").json()["results"]
     assert [(r["cmo"], r["area"], r["status"]) for r in api] == [("KAZ", 1, "in_force")]
+    cmo_page = Client().get(f"/cmos/{p.cmo.pk}/").content.decode()
+    assert 'id="accreditation"' in cmo_page and 'data-status="in_force"' in cmo_page
+    assert "Not accredited." in Client().get(f"/cmos/{p.other_cmo.pk}/").content.decode()
     # a suspension decided by the authorized body shows on the list at once
     line = Accreditation.objects.get()
     suspension = Suspension.objects.create(accreditation=line, ground=SuspensionGround.FALSE_INFORMATION)
@@ -276,6 +279,7 @@ def test_the_public_list_shows_accredited_cmos_by_area_with_status_and_term(
     page = Client().get("/accreditation/").content.decode()
     assert 'data-cmo="KAZ" data-status="suspended"' in page
     assert APIClient().get("/api/accreditation/accredited/").json()["results"][0]["status"] == "suspended"
+    assert 'data-status="suspended"' in Client().get(f"/cmos/{p.cmo.pk}/").content.decode()
 
 
 def test_the_operator_enters_a_certificate_issued_before_the_platform(personas: Personas) -> None:

@@ -158,7 +158,9 @@ def cmo(request: HttpRequest, pk: int) -> HttpResponse:
     item = get_object_or_404(
         CMO.objects.select_related("party").prefetch_related("areas", "representatives", "branches"), pk=pk
     )
-    return render(request, "registers/public/cmo.html", {"cmo": item})
+    from registers.public_sections import cmo_sections
+
+    return render(request, "registers/public/cmo.html", {"cmo": item, "sections": cmo_sections(item)})
 
 
 def users(request: HttpRequest) -> HttpResponse:

@@ -692,6 +692,11 @@ class DemoWorld:
 
                 TOTP.activate(user, DEMO_TOTP_SECRET)
 
+    def build_accreditation(self) -> None:
+        from demo import accreditation
+
+        accreditation.build(self.cmos, self.summary)
+
     def _signatory(self, admin: User) -> None:
         """A CMO's admin is on record as the person who signs for it (its director, under its charter)."""
         cmo = admin.cmo
@@ -711,7 +716,16 @@ def seed_demo(log: Log = lambda s: None) -> Summary:
 
     world = DemoWorld(log)
     with audit.audited(None, audit.Reason("demo_data")):
-        for step in ("cmos", "holders", "reciprocals", "mandates", "users", "works", "logins"):
+        for step in (
+            "cmos",
+            "holders",
+            "reciprocals",
+            "mandates",
+            "users",
+            "works",
+            "logins",
+            "accreditation",
+        ):
             began = time.monotonic()
             getattr(world, f"build_{step}")()
             log(f"{step}: {time.monotonic() - began:.1f} s")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 from typing import Any
 
@@ -56,7 +57,7 @@ def demo_world(django_db_setup: None, django_db_blocker: Any) -> Any:
                 "TRUNCATE registers_embodiedwork, registers_share, registers_workcontributor, registers_worktitle, "
                 "registers_work, registers_mandate, registers_contract_areas, registers_contract, "
                 "registers_licenseelocation, registers_licensee, registers_cmoarea, registers_cmorepresentative, "
-                "registers_cmobranch, mfa_authenticator, account_emailaddress, accounts_user CASCADE"
+                "registers_cmobranch, accreditation_requirement, mfa_authenticator, account_emailaddress, accounts_user CASCADE"
             )
             cursor.execute(
                 "TRUNCATE registers_cmo, registers_succession, registers_bankaccount, registers_pseudonym, "
@@ -238,3 +239,16 @@ def test_no_holder_has_two_active_mandates_for_one_area(demo_world: Any) -> None
 def test_the_demo_totp_command_prints_the_current_code(capsys: pytest.CaptureFixture[str]) -> None:
     call_command("demo_totp")
     assert capsys.readouterr().out.strip() == demo.demo_totp_code()
+
+
+def test_the_demo_starts_from_the_countrys_accreditation_state(demo_world: Any) -> None:
+    from accreditation import selectors
+    from accreditation.models import Application, Certificate
+
+    certificates = Certificate.objects.filter(source="pre_platform")
+    assert certificates.count() == 3 and all(c.source_document for c in certificates)
+    in_force = {(line.cmo.short_name, line.area.item) for line in selectors.in_force_on(dt.date(2026, 12, 4))}
+    assert in_force == {("KazAK", 1), ("KazAK", 2), ("KazPerform", 5)}  # KazRepro's term ended on 30 November
+    waiting = Application.objects.get()
+    assert waiting.status == "submitted" and waiting.cmo.short_name == "KazAK"
+    assert not waiting.documents.filter(sha256="").exists()

@@ -196,7 +196,7 @@ class CalendarDayViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[Calendar
     @extend_schema(
         summary="The day follows the public holidays again (the expert organization)",
         request=CalendarDayRemoveSerializer,
-        responses={204: None},
+        responses=CalendarDaySerializer,
     )
     @action(detail=False, methods=["post"])
     def remove(self, request: Request) -> Response:
@@ -207,5 +207,6 @@ class CalendarDayViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[Calendar
         row = CalendarDay.objects.filter(day=data.validated_data["day"]).first()
         if row is None:
             raise exceptions.NotFound()
+        data_out = self.get_serializer(row).data
         calendar_days.remove_day(by=roles.acting_account(request.user), row=row)
-        return Response(status=204)
+        return Response(data_out)

@@ -162,7 +162,7 @@ def _sanction(p: Personas, n: int) -> None:
         for item in (1, 7)
     ]
     suspend_for_false_information(lines[0], by=p.regulator, note="False figures")
-    revoke(lines[1], by=p.regulator, ground="4", reasons="Commercial activities")
+    revoke(lines[1], by=p.regulator, ground="commercial_activity", reasons="Commercial activities")
 
 
 #: (URL, who asks, how a row is made)

@@ -135,6 +135,11 @@ PAGE_RULES: dict[str, AbstractSet[str] | None] = {
     "accreditation/appeals/<int:pk>/decide/": frozenset(), "accreditation/requirements/<int:pk>/toggle/": frozenset(),
     "accreditation/meetings/new/": {REGULATOR}, "accreditation/requirements/": {REGULATOR},
     "accreditation/certificates/enter/": {OPERATOR},
+    # accreditation, publications: KAZ's and QAZ's records and missed deadlines for their accounts and the
+    # officials; the CMO's administrator publishes and notifies; the expert organization keeps the calendar
+    "publications/": CMOS | {REGULATOR, OPERATOR}, "publications/new/": {ADMIN},
+    "publications/meetings/new/": {ADMIN}, "publications/calendar/": {OPERATOR},
+    "publications/calendar/<int:pk>/remove/": frozenset(),
 }  # fmt: skip
 
 API_RULES: dict[str, AbstractSet[str] | None] = {
@@ -230,6 +235,13 @@ API_RULES: dict[str, AbstractSet[str] | None] = {
     "GET /api/accreditation/requirements/": PUBLIC, "GET /api/accreditation/requirements/{id}/": PUBLIC,
     "POST /api/accreditation/requirements/": {REGULATOR}, "PATCH /api/accreditation/requirements/{id}/": {REGULATOR},
     "POST /api/accreditation/requirements/{id}/toggle/": {REGULATOR},
+    # accreditation, publications: lists answer each account with what it may see; the CMO's administrator
+    # publishes and notifies (400 without input); the expert organization moves days
+    "GET /api/publications/records/": SIGNED, "POST /api/publications/records/": {ADMIN},
+    "GET /api/publications/meetings/": SIGNED, "POST /api/publications/meetings/": {ADMIN},
+    "GET /api/publications/flags/": SIGNED,
+    "GET /api/calendar-days/": SIGNED, "POST /api/calendar-days/": {OPERATOR},
+    "POST /api/calendar-days/remove/": {OPERATOR},
 }  # fmt: skip
 #: For POST on an object, "reach" means passing the object check: the action itself may still refuse
 #: (403 "only the expert organization resolves", 400 "no longer open"); those count as reached only
@@ -402,6 +414,7 @@ class World:
             "accreditation/requirements/": self.requirement.pk,
             "accreditation/sanctions/lines/": self.line.pk,
             "accreditation/sanctions/suspensions/": self.suspension.pk,
+            "publications/calendar/": 1,
         }  # fmt: skip
         url = (
             route.replace("<str:kind>", "work")

@@ -293,6 +293,9 @@ SPECTACULAR_SETTINGS = {
         "SuspensionStatusEnum": "accreditation.models.certificates.SuspensionStatus",
         "RevocationGroundEnum": "accreditation.models.certificates.RevocationGround",
         "TerminationReasonEnum": "accreditation.models.certificates.TerminationReason",
+        # accreditation: publications; the working days calendar
+        "PublicationKindEnum": "accreditation.models.publications.PublicationKind",
+        "CalendarDayKindEnum": "udp.core.models.DayKind",
     },
 }
 

@@ -25,10 +25,12 @@ from accreditation.models.certificates import (
     Termination,
     TerminationReason,
 )
+from accreditation.models.publications import MeetingNotice, Publication, PublicationKind
 
 __all__ = [
     "Accreditation", "Appeal", "AppealStatus", "Application", "ApplicationDocument", "ApplicationStatus",
     "AreaDecision", "Certificate", "CertificateSource", "CommissionMeeting", "Conclusion", "DecisionOutcome",
     "Requirement", "Revocation", "RevocationGround", "Suspension", "SuspensionGround", "SuspensionStatus",
     "Termination", "TerminationReason",
+    "MeetingNotice", "Publication", "PublicationKind",
 ]  # fmt: skip

@@ -14,6 +14,7 @@ import pytest
 from udp.core.workdays import add_working_days, is_working_day, working_days_between
 
 D = dt.date
+pytestmark = pytest.mark.django_db
 
 
 def test_one_working_day_after_the_friday_before_nauryz_is_the_next_thursday() -> None:

@@ -17,12 +17,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accreditation import publishing
+from accreditation import calendar_days, publishing
 from accreditation.models import MeetingNotice, Publication, PublicationKind
 from udp.accounts import roles
 from udp.accounts.api_auth import HasApiKeyScope
 from udp.accounts.scopes import READ_REGISTERS, Scope
-from udp.core import calendar_days
 from udp.core.models import CalendarDay, DayKind
 
 WRITE = Scope.PUBLICATIONS_WRITE

@@ -33,6 +33,8 @@ from udp.accounts.models import Role
 from udp.documents.models import IssuedDocument
 from udp.notices.models import Notice
 
+pytestmark = pytest.mark.usefixtures("english")
+
 PDF = b"%PDF-1.4\n%%EOF\n"
 ANNOUNCED = dt.date(2026, 12, 10)
 #: 30 working days after 10 December 2026: over Independence Day (16 Dec), New Year (1 Jan and the day

@@ -18,11 +18,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accreditation import publishing
+from accreditation import calendar_days, publishing
 from accreditation.views.publications_forms import CalendarDayForm, MeetingNoticeForm, PublicationForm
 from udp.accounts import roles
 from udp.accounts.decorators import AuthedRequest, role_required
-from udp.core import calendar_days, clock, workdays
+from udp.core import clock, workdays
 from udp.core.models import CalendarDay
 
 LIST_LIMIT = 200

@@ -13,7 +13,8 @@ from typing import Any
 import pytest
 from django.core.cache import cache
 
-from udp.core import calendar_days, workdays
+from accreditation import calendar_days
+from udp.core import workdays
 from udp.core.models import CalendarDay, DayKind
 from udp.core.workdays import add_working_days, is_working_day, subtract_working_days, working_days_between
 

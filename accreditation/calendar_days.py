@@ -1,4 +1,5 @@
-"""The expert organization keeps the days the government moves each year (see :mod:`udp.core.workdays`)."""
+"""The expert organization keeps the days the government moves each year (read by :mod:`udp.core.workdays`;
+kept here, above the accounts, because only the operator changes them)."""
 
 from __future__ import annotations
 

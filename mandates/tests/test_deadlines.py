@@ -37,12 +37,14 @@ def test_adding_months_keeps_the_day_or_takes_the_months_last() -> None:
     assert deadlines.add_calendar_months(D(2026, 3, 31), -1) == D(2026, 2, 28)
 
 
+@pytest.mark.django_db  # working days read the days the expert organization moved
 def test_the_obligations_fall_due_on_the_documented_terms() -> None:
     # effective Monday 30 November 2026: 5 working days → Monday 7 December; one month → 30 December
     due = deadlines.obligation_due_dates(D(2026, 11, 30))
     assert due == {"publish": D(2026, 12, 7), "pay": D(2026, 12, 30), "report": D(2026, 12, 30)}
 
 
+@pytest.mark.django_db
 def test_an_obligation_is_overdue_from_the_day_after_its_due_date_until_it_is_done() -> None:
     due = D(2026, 12, 30)
     assert not deadlines.is_overdue(due, None, D(2026, 12, 30))

@@ -1,1 +1,0 @@
-"""Models of the licensing module; filled by its issue."""

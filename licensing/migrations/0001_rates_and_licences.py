@@ -50,7 +50,7 @@ class Migration(migrations.Migration):
                 ('invoice_period', models.CharField(choices=[('month', 'per month'), ('quarter', 'per quarter'), ('year', 'per year')], max_length=8, verbose_name='invoiced')),
                 ('report_frequency', models.CharField(choices=[('monthly', 'Monthly'), ('quarterly', 'Quarterly'), ('yearly', 'Yearly')], max_length=10, verbose_name='usage reports')),
                 ('report_due_days', models.PositiveSmallIntegerField(verbose_name='report due, days after the period')),
-                ('monthly_amount', models.DecimalField(decimal_places=2, max_digits=16, verbose_name='remuneration per month, tenge')),
+                ('monthly_amount', models.DecimalField(decimal_places=6, max_digits=20, verbose_name='remuneration per month, tenge')),
                 ('language', models.CharField(default='kk', max_length=2, verbose_name='language of the agreement')),
                 ('refusal_ground', models.CharField(blank=True, choices=[('not_managed', 'The CMO does not manage the rights asked for'), ('unpaid', 'The user owes remuneration under an earlier agreement'), ('false_declaration', 'The declared parameters are false'), ('previously_terminated', 'An earlier licence was terminated for a breach by the user'), ('court', 'A court decision forbids it')], max_length=24, verbose_name='ground of refusal')),
                 ('refusal_note', models.TextField(blank=True, verbose_name='reasons')),
@@ -80,7 +80,7 @@ class Migration(migrations.Migration):
                 ('invoice_period', models.CharField(choices=[('month', 'per month'), ('quarter', 'per quarter'), ('year', 'per year')], max_length=8, verbose_name='invoiced')),
                 ('report_frequency', models.CharField(choices=[('monthly', 'Monthly'), ('quarterly', 'Quarterly'), ('yearly', 'Yearly')], max_length=10, verbose_name='usage reports')),
                 ('report_due_days', models.PositiveSmallIntegerField(verbose_name='report due, days after the period')),
-                ('monthly_amount', models.DecimalField(decimal_places=2, max_digits=16, verbose_name='remuneration per month, tenge')),
+                ('monthly_amount', models.DecimalField(decimal_places=6, max_digits=20, verbose_name='remuneration per month, tenge')),
                 ('language', models.CharField(default='kk', max_length=2, verbose_name='language of the agreement')),
                 ('refusal_ground', models.CharField(blank=True, choices=[('not_managed', 'The CMO does not manage the rights asked for'), ('unpaid', 'The user owes remuneration under an earlier agreement'), ('false_declaration', 'The declared parameters are false'), ('previously_terminated', 'An earlier licence was terminated for a breach by the user'), ('court', 'A court decision forbids it')], max_length=24, verbose_name='ground of refusal')),
                 ('refusal_note', models.TextField(blank=True, verbose_name='reasons')),
@@ -95,7 +95,7 @@ class Migration(migrations.Migration):
             name='LicenceLine',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('monthly_amount', models.DecimalField(decimal_places=2, max_digits=16, verbose_name='per month, tenge')),
+                ('monthly_amount', models.DecimalField(decimal_places=6, max_digits=20, verbose_name='per month, tenge')),
                 ('workings', models.JSONField(default=list, verbose_name='calculation')),
             ],
             options={
@@ -110,7 +110,7 @@ class Migration(migrations.Migration):
                 ('pgh_created_at', models.DateTimeField(auto_now_add=True)),
                 ('pgh_label', models.TextField(help_text='The event label.')),
                 ('id', models.BigIntegerField()),
-                ('monthly_amount', models.DecimalField(decimal_places=2, max_digits=16, verbose_name='per month, tenge')),
+                ('monthly_amount', models.DecimalField(decimal_places=6, max_digits=20, verbose_name='per month, tenge')),
                 ('workings', models.JSONField(default=list, verbose_name='calculation')),
             ],
             options={

@@ -144,8 +144,9 @@ class Licence(models.Model):
     invoice_period = models.CharField(_("invoiced"), max_length=8, choices=Period.choices)
     report_frequency = models.CharField(_("usage reports"), max_length=10, choices=ReportFrequency.choices)
     report_due_days = models.PositiveSmallIntegerField(_("report due, days after the period"))
-    #: The price of one month, the sum of the lines; invoices multiply it by the months of their period.
-    monthly_amount = models.DecimalField(_("remuneration per month, tenge"), max_digits=16, decimal_places=2)
+    #: The price of one month, the sum of the lines, exact to a millionth of a tenge (a yearly rate divided
+    #: by 12); an invoice multiplies it by the months of its period and rounds once, to the tiyn.
+    monthly_amount = models.DecimalField(_("remuneration per month, tenge"), max_digits=20, decimal_places=6)
     language = models.CharField(_("language of the agreement"), max_length=2, default="kk")
     document = models.ForeignKey(
         "documents.IssuedDocument", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
@@ -216,7 +217,7 @@ class LicenceLine(models.Model):
     tariff = models.ForeignKey(
         "licensing.Tariff", on_delete=models.PROTECT, related_name="licence_lines", verbose_name=_("tariff")
     )
-    monthly_amount = models.DecimalField(_("per month, tenge"), max_digits=16, decimal_places=2)
+    monthly_amount = models.DecimalField(_("per month, tenge"), max_digits=20, decimal_places=6)
     #: The quote's terms, each {"shape", "unit", "quantity", "rate", "basis", "index", "amount"}, as strings.
     workings = models.JSONField(_("calculation"), default=list)
 

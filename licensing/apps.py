@@ -1,5 +1,13 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class LicensingConfig(AppConfig):
     name = "licensing"
+    verbose_name = _("Licensing")
+
+    def ready(self) -> None:
+        from licensing import notices
+
+        notices.register_kinds()
+        notices.register_reasons()

@@ -5,6 +5,7 @@ from licensing.models.licences import (
     LICENSED_AREAS,
     AgreementKind,
     CollectionAgreementBasis,
+    CountersignPolicy,
     Declaration,
     Licence,
     LicenceLine,
@@ -35,7 +36,7 @@ from licensing.models.rates import (
 )
 
 __all__ = [
-    "LICENSED_AREAS", "PERIOD_MONTHS", "REPORT_MONTHS", "AgreementKind", "AmountBasis", "CollectionAgreementBasis",
+    "LICENSED_AREAS", "PERIOD_MONTHS", "REPORT_MONTHS", "AgreementKind", "AmountBasis", "CollectionAgreementBasis", "CountersignPolicy",
     "Declaration", "IndexKind", "IndexValue", "Licence", "LicenceLine", "LicenceStatus", "MinimumRate",
     "MinimumRateComponent", "Period", "PhonogramCollector", "RateShape", "RefusalGround", "Renewal", "ReportDue",
     "ReportFrequency", "RepertoireScope", "Tariff", "TariffComponent", "TariffStatus", "Unit", "Use",

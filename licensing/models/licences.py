@@ -135,7 +135,6 @@ class Licence(models.Model):
     status = models.CharField(
         _("status"), max_length=14, choices=LicenceStatus.choices, default=LicenceStatus.AWAITING_USER
     )
-    scope = models.CharField(_("repertoire"), max_length=10, choices=RepertoireScope.choices)
     starts_on = models.DateField(_("in force from"))
     ends_on = models.DateField(_("in force until"))
     renewal = models.CharField(
@@ -217,6 +216,7 @@ class LicenceLine(models.Model):
     tariff = models.ForeignKey(
         "licensing.Tariff", on_delete=models.PROTECT, related_name="licence_lines", verbose_name=_("tariff")
     )
+    scope = models.CharField(_("repertoire"), max_length=10, choices=RepertoireScope.choices)
     monthly_amount = models.DecimalField(_("per month, tenge"), max_digits=20, decimal_places=6)
     #: The quote's terms, each {"shape", "unit", "quantity", "rate", "basis", "index", "amount"}, as strings.
     workings = models.JSONField(_("calculation"), default=list)
@@ -326,3 +326,31 @@ class PhonogramCollector(models.Model):
 
     def __str__(self) -> str:
         return f"{self.cmo} {self.producers_percent}/{self.performers_percent} ({self.valid_from})"
+
+
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent())
+class CountersignPolicy(models.Model):
+    """A CMO's standing instruction to countersign licences at its tariffs marked so, as soon as the user
+    signs: the person on record who may sign for the CMO and who gave the instruction."""
+
+    cmo = models.OneToOneField(
+        "registers.CMO", on_delete=models.PROTECT, related_name="countersign_policy", verbose_name=_("CMO")
+    )
+    signatory = models.ForeignKey(
+        "documents.Signatory",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("signs automatically"),
+    )
+    active = models.BooleanField(_("in effect"), default=True)
+    set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("set by")
+    )
+    set_at = models.DateTimeField(_("set at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("countersigning policy")
+        verbose_name_plural = _("countersigning policies")
+
+    def __str__(self) -> str:
+        return f"{self.cmo}: {self.signatory}"

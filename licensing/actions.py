@@ -48,16 +48,8 @@ from licensing.models import (
     kind_for_area,
 )
 from licensing.pricing import parse_parameters, published_tariffs, quote
-from registers.models import (
-    CMO,
-    CONTRACT_SERIES,
-    Contract,
-    ContractKind,
-    ContractStatus,
-    Licensee,
-    LicenseeLocation,
-    UserCategory,
-)
+from registers.models import CMO, Contract, Licensee, LicenseeLocation, UserCategory
+from registers.models.contracts import CONTRACT_SERIES, ContractKind, ContractStatus
 from udp.accounts import roles
 from udp.accounts.models import Moderation, Role, User
 from udp.audit import Reason, audited

@@ -54,6 +54,14 @@ def _reference_data(request: Any) -> None:
         from django.apps import apps
 
         importlib.import_module("registers.migrations.0002_reference_data").load(apps, None)
+    from licensing.models import IndexValue
+
+    if not IndexValue.objects.exists():
+        import importlib
+
+        from django.apps import apps
+
+        importlib.import_module("licensing.migrations.0002_mrp_values").load(apps, None)
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""Who signs for an organisation: a CMO, or a rightsholder that is a legal entity.
+"""Who signs for an organisation: a CMO, a rightsholder or a music user that is a legal entity.
 
 A signature on a mandate agreement names the person's IIN and, where they sign for an entity, its BIN
 with who may sign for it on record (:class:`udp.documents.models.Signatory`). An organisation keeps that
@@ -49,6 +49,10 @@ def entity_of(user: Actor | None) -> Entity | None:
     if roles.is_holder(user) and user.party is not None and user.party.kind == PartyKind.ENTITY:
         party = user.party
         accounts = User.objects.filter(party_id=party.pk, role=Role.HOLDER)
+        return Entity(party.bin or "", party.name, accounts, is_cmo=False)
+    if roles.is_licensee(user) and user.licensee is not None and user.licensee.party.kind == PartyKind.ENTITY:
+        party = user.licensee.party
+        accounts = User.objects.filter(licensee_id=user.licensee_id, role=Role.LICENSEE)
         return Entity(party.bin or "", party.name, accounts, is_cmo=False)
     return None
 

@@ -15,7 +15,7 @@ from mandates.request_forms import EndSignatoryForm, SignatoryForm
 from udp.accounts.decorators import AuthedRequest, role_required
 
 
-@role_required("is_cmo_staff", "is_holder")
+@role_required("is_cmo_staff", "is_holder", "is_licensee")
 def signatories(request: AuthedRequest) -> HttpResponse:
     """The organisation's accounts read who signs for it; those who keep the record add and end signatories."""
     entity = keeping.entity_of(request.user)
@@ -50,7 +50,7 @@ def signatories(request: AuthedRequest) -> HttpResponse:
 
 
 @require_POST
-@role_required("is_cmo_admin", "is_holder")
+@role_required("is_cmo_admin", "is_holder", "is_licensee")
 def signatory_end(request: AuthedRequest, pk: int) -> HttpResponseBase:
     """End a signatory's authority (the row stays: signatures already made name it)."""
     rows = keeping.signatories_of(request.user) if keeping.may_keep(request.user) else None

@@ -50,9 +50,10 @@ def entity_of(user: Actor | None) -> Entity | None:
         party = user.party
         accounts = User.objects.filter(party_id=party.pk, role=Role.HOLDER)
         return Entity(party.bin or "", party.name, accounts, is_cmo=False)
-    if roles.is_licensee(user) and user.licensee is not None and user.licensee.party.kind == PartyKind.ENTITY:
-        party = user.licensee.party
-        accounts = User.objects.filter(licensee_id=user.licensee_id, role=Role.LICENSEE)
+    licensee = user.licensee if roles.is_licensee(user) else None
+    if licensee is not None and licensee.party.kind == PartyKind.ENTITY:
+        party = licensee.party
+        accounts = User.objects.filter(licensee_id=licensee.pk, role=Role.LICENSEE)
         return Entity(party.bin or "", party.name, accounts, is_cmo=False)
     return None
 

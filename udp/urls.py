@@ -56,6 +56,7 @@ urlpatterns = [
     path("api/", include("accreditation.urls.api_applications")),
     path("api/", include("accreditation.urls.api_sanctions")),
     path("api/", include("accreditation.urls.api_publications")),
+    path("api/", include("licensing.urls.api")),
     path("api/", include("registers.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),

@@ -39,6 +39,10 @@ class Scope(models.TextChoices):
         _("Accreditation: apply, check, schedule, decide, appeal, suspend, revoke, terminate"),
     )
     PUBLICATIONS_WRITE = "publications:write", _("Publish what the law asks a CMO to publish")
+    LICENSING_WRITE = (
+        "licensing:write",
+        _("Licensing: tariffs and minimum rates, declare a use, request, sign or refuse an agreement"),
+    )
 
     @property
     def is_write(self) -> bool:

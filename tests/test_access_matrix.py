@@ -106,7 +106,7 @@ PAGE_RULES: dict[str, AbstractSet[str] | None] = {
     "mandates/<int:pk>/agreement.pdf": {HOLDER, STAFF2, OPERATOR},  # it holds the holder's IIN
     "mandates/<int:pk>/cancel/": frozenset(), "mandates/<int:pk>/accept/": frozenset(),  # POST only
     "mandates/<int:pk>/refuse/": frozenset(), "mandates/<int:pk>/sign/": frozenset(),
-    "mandates/signatories/": CMOS,  # the matrix's holders are persons: they sign for themselves
+    "mandates/signatories/": CMOS | {LICENSEE},  # the matrix's holders are persons: they sign for themselves
     "mandates/signatories/<int:pk>/end/": frozenset(),  # POST only
     "mandates/paper/": CLAIMS, "mandates/paper/new/": CMOS, "mandates/paper/bulk/": CMOS,
     "mandates/paper/<int:pk>/": {HOLDER, STAFF, ADMIN, REGULATOR, OPERATOR},
@@ -140,6 +140,21 @@ PAGE_RULES: dict[str, AbstractSet[str] | None] = {
     "publications/": CMOS | {REGULATOR, OPERATOR}, "publications/new/": {ADMIN},
     "publications/meetings/new/": {ADMIN}, "publications/calendar/": {OPERATOR},
     "publications/calendar/<int:pk>/remove/": frozenset(),
+    # licensing: KAZ's published tariff (public), its draft (KAZ's staff), the music user's declaration and its
+    # agreement with KAZ awaiting the user's signature (the parties and the officials read it)
+    "tariffs/": PUBLIC, "tariffs/mine/": CMOS, "tariffs/new/": CMOS, "tariffs/<int:pk>/": {ADMIN, STAFF},
+    "tariffs/<int:pk>/edit/": {ADMIN, STAFF},
+    "tariffs/<int:pk>/publish/": frozenset(), "tariffs/<int:pk>/withdraw/": frozenset(),  # POST only
+    "licences/": CMOS | {LICENSEE, REGULATOR, OPERATOR}, "licences/get/": {LICENSEE},
+    "licences/get/<int:pk>/": {LICENSEE}, "licences/get/<int:pk>/request/": frozenset(),
+    "licences/<int:pk>/": {LICENSEE, STAFF, ADMIN, REGULATOR, OPERATOR},
+    "licences/<int:pk>/agreement.pdf": {LICENSEE, STAFF, ADMIN, REGULATOR, OPERATOR},
+    "licences/<int:pk>/sign/": frozenset(), "licences/<int:pk>/refuse/": frozenset(),
+    "licences/<int:pk>/cancel/": frozenset(),
+    "minimum-rates/": PUBLIC, "contracts/": PUBLIC,
+    "licensing/minimum-rates/new/": {REGULATOR}, "licensing/minimum-rates/<int:pk>/end/": frozenset(),
+    "licensing/index/": {REGULATOR, OPERATOR}, "licensing/phonograms/": CMOS | {REGULATOR, OPERATOR},
+    "licensing/countersigning/": {ADMIN},
 }  # fmt: skip
 
 API_RULES: dict[str, AbstractSet[str] | None] = {
@@ -200,7 +215,7 @@ API_RULES: dict[str, AbstractSet[str] | None] = {
     "GET /api/paper-mandates/{id}/": {HOLDER, STAFF, ADMIN, REGULATOR, OPERATOR},
     "POST /api/paper-mandates/{id}/confirm/": {HOLDER}, "POST /api/paper-mandates/{id}/dispute/": {HOLDER},
     # who signs for KAZ: its accounts read, its admin keeps; every other list is empty
-    "GET /api/me/signatories/": SIGNED, "POST /api/me/signatories/": {ADMIN},
+    "GET /api/me/signatories/": SIGNED, "POST /api/me/signatories/": {ADMIN, LICENSEE},  # a company user keeps its own
     "GET /api/me/signatories/{id}/": {STAFF, ADMIN}, "POST /api/me/signatories/{id}/end/": {ADMIN},
     # accreditation, sanctions: KAZ's line in area 1 (a drafted suspension on it), its line in area 7
     # revoked (so terminated); published decisions are public, the officials read the rest, the authorized
@@ -242,6 +257,19 @@ API_RULES: dict[str, AbstractSet[str] | None] = {
     "GET /api/publications/flags/": SIGNED,
     "GET /api/calendar-days/": SIGNED, "POST /api/calendar-days/": {OPERATOR},
     "POST /api/calendar-days/remove/": {OPERATOR},
+    # licensing: the tariff in the path is KAZ's draft (its staff read and publish it; 400 below no minimum is
+    # not a refusal); the agreement is the music user's with KAZ, awaiting the user's signature
+    "GET /api/tariffs/": PUBLIC, "GET /api/tariffs/{id}/": {STAFF, ADMIN}, "POST /api/tariffs/": CMOS,
+    "POST /api/tariffs/{id}/publish/": {STAFF, ADMIN}, "POST /api/tariffs/{id}/withdraw/": {STAFF, ADMIN},
+    "GET /api/minimum-rates/": PUBLIC, "GET /api/minimum-rates/{id}/": PUBLIC, "POST /api/minimum-rates/": {REGULATOR},
+    "GET /api/index-values/": PUBLIC, "POST /api/index-values/": {REGULATOR, OPERATOR},
+    "POST /api/declarations/": {LICENSEE}, "GET /api/declarations/{id}/": {LICENSEE},
+    "GET /api/licences/": SIGNED, "POST /api/licences/": {LICENSEE},
+    "GET /api/licences/{id}/": {LICENSEE, STAFF, ADMIN, REGULATOR, OPERATOR},
+    "POST /api/licences/{id}/sign/": {LICENSEE, STAFF, ADMIN}, "POST /api/licences/{id}/refuse/": {STAFF, ADMIN},
+    "POST /api/licences/{id}/cancel/": {LICENSEE},
+    "GET /api/contracts/users/": PUBLIC,
+    "GET /api/phonogram-collectors/": PUBLIC, "POST /api/phonogram-collectors/": {ADMIN, OPERATOR},
 }  # fmt: skip
 #: For POST on an object, "reach" means passing the object check: the action itself may still refuse
 #: (403 "only the expert organization resolves", 400 "no longer open"); those count as reached only
@@ -333,6 +361,34 @@ class World:
             by=p.cmo_admin, account=p.cmo_admin, iin=f.make_iin(), position="Director", basis="Charter"
         )
         self._sanctions(p)
+        self._licensing(p)
+
+    def _licensing(self, p: Any) -> None:
+        from licensing import actions as licensing
+        from licensing.models import Tariff
+        from licensing.tariffs import Term, publish_tariff, save_tariff
+        from registers.models import Area, UserCategory
+
+        cafe = UserCategory.objects.get(code="restaurant")
+        published = save_tariff(
+            by=p.cmo_staff, cmo=p.cmo, area=Area.objects.get(item=1), category=cafe, use="background",
+            valid_from=dt.date(2026, 1, 1), terms=[Term(shape="per_unit", unit="m2", amount=Decimal("120"))],
+        )  # fmt: skip
+        publish_tariff(published, by=p.cmo_staff)
+        self.tariff: Tariff = save_tariff(
+            by=p.cmo_staff, cmo=p.cmo, area=Area.objects.get(item=1), category=cafe, use="live",
+            valid_from=dt.date(2026, 1, 1), terms=[Term(shape="fixed", amount=Decimal("1000"))],
+        )  # fmt: skip
+        self.declaration = licensing.declare_use(
+            by=p.licensee, category=cafe, use="background", parameters={"m2": "50"}
+        )
+        self.licence = licensing.request_agreement(self.declaration, by=p.licensee, cmo=p.cmo, kind="licence")
+        from licensing.tariffs import enter_minimum_rate
+
+        self.minimum_rate = enter_minimum_rate(
+            by=p.regulator, area=Area.objects.get(item=1), use="live", category=None, valid_from=dt.date(2026, 1, 1),
+            valid_until=None, act="Order 1", terms=[Term(shape="fixed", amount=Decimal("10"))],
+        )  # fmt: skip
 
     def _sanctions(self, p: Any) -> None:
         from accreditation.models import Accreditation, Certificate, Suspension
@@ -415,6 +471,8 @@ class World:
             "accreditation/sanctions/lines/": self.line.pk,
             "accreditation/sanctions/suspensions/": self.suspension.pk,
             "publications/calendar/": 1,
+            "tariffs/": self.tariff.pk, "licences/get/": self.declaration.pk, "licences/": self.licence.pk,
+            "licensing/minimum-rates/": self.minimum_rate.pk,
         }  # fmt: skip
         url = (
             route.replace("<str:kind>", "work")
@@ -448,6 +506,8 @@ class World:
             "/api/accreditation/decisions/": self.decision.pk, "/api/accreditation/appeals/": self.appeal.pk,
             "/api/accreditation/certificates/": self.certificate.pk, "/api/accreditation/meetings/": self.meeting.pk,
             "/api/accreditation/requirements/": self.requirement.pk,
+            "/api/tariffs/": self.tariff.pk, "/api/minimum-rates/": self.minimum_rate.pk,
+            "/api/declarations/": self.declaration.pk, "/api/licences/": self.licence.pk,
         }  # fmt: skip
         path = path.replace("{fmt}", "csv").replace("{kind}", "publish")
         match = re.match(r"(/api/[a-z/-]+?/)\{[a-z]+\}", path)

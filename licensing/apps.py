@@ -7,7 +7,6 @@ class LicensingConfig(AppConfig):
     verbose_name = _("Licensing")
 
     def ready(self) -> None:
-        from licensing import notices
+        from licensing import setup
 
-        notices.register_kinds()
-        notices.register_reasons()
+        setup.ready()

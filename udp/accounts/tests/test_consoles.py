@@ -17,7 +17,7 @@ def test_the_registers_put_their_cards_on_the_operator_console(personas: Persona
     # accreditation's
     assert [c.key for c in cards] == [
         "pending", "parties", "works", "cmos", "licensees", "accesses", "societies", "conflicts",
-        "applications_accreditation", "publications-calendar",
+        "applications_accreditation", "publications-calendar", "index-values",
     ]  # fmt: skip
     by_key = {c.key: c for c in cards}
     assert by_key["cmos"].count == 2 and by_key["cmos"].url == reverse("operator:registers") + "?kind=cmo"

@@ -1,0 +1,76 @@
+"""What licensing puts on the consoles and the CMO's public page, registered when the app is ready."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+from udp.accounts.models import User
+
+
+def ready() -> None:
+    from licensing import notices
+
+    notices.register_kinds()
+    notices.register_reasons()
+    _add_cards()
+    _add_cmo_section()
+
+
+def _add_cards() -> None:
+    from udp.accounts.consoles import Card, add_card
+
+    add_card("space", Card("get-licence", _("Get a licence"), "licences:declare",
+                           description=_("Whom you need to pay, at what price, and sign online.")))  # fmt: skip
+    add_card(
+        "space", Card("my-licences", _("My licences and agreements"), "licences:index", count=_own_licences)
+    )
+    add_card("cmo", Card("tariffs", _("Our tariffs"), "tariffs:mine", count=_own_tariffs))
+    add_card("cmo", Card("licences-to-sign", _("Agreements to countersign"), "licences:index",
+                         query="status=awaiting_cmo", count=_to_countersign))  # fmt: skip
+    add_card("regulator", Card("minimum-rates", _("Minimum rates"), "licensing_public:minimum_rates"))
+    add_card("regulator", Card("licences-refused", _("Licences refused by CMOs"), "licences:index",
+                               query="status=refused", count=_refused))  # fmt: skip
+    add_card(
+        "operator", Card("index-values", _("Monthly calculation index (MCI)"), "licensing_rates:index_values")
+    )
+
+
+def _own_licences(user: User) -> int:
+    from licensing.access import licences_visible_to
+
+    return licences_visible_to(user).count()
+
+
+def _own_tariffs(user: User) -> int:
+    from licensing.models import Tariff, TariffStatus
+
+    return Tariff.objects.filter(cmo=user.cmo, status=TariffStatus.PUBLISHED).count()
+
+
+def _to_countersign(user: User) -> int:
+    from licensing.access import licences_visible_to
+
+    return licences_visible_to(user).filter(status="awaiting_cmo").count()
+
+
+def _refused(user: User) -> int:
+    from licensing.models import Licence
+
+    return Licence.objects.filter(status="refused").count()
+
+
+def _add_cmo_section() -> None:
+    from registers.public_sections import add_cmo_section
+
+    def tariffs(cmo: Any) -> tuple[str, dict[str, Any]] | None:
+        from licensing.pricing import published_tariffs
+        from udp.core import clock
+
+        rows = list(
+            published_tariffs(clock.today()).filter(cmo=cmo).order_by("area__item", "category__ordering")
+        )
+        return ("licensing/tariffs/_cmo_section.html", {"tariffs": rows, "cmo": cmo})
+
+    add_cmo_section(tariffs)

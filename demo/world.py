@@ -198,6 +198,7 @@ LOGINS = (
     ("staff@kazak.demo.udp.kz", Role.CMO_STAFF, "Ерлан Бейсенов", "cmo:KazAK"),
     ("staff@kazperform.demo.udp.kz", Role.CMO_STAFF, "Динара Есенова", "cmo:KazPerform"),
     ("user@demo.udp.kz", Role.LICENSEE, "Бауыржан Оспанов", "licensee:0"),
+    ("cafe@demo.udp.kz", Role.LICENSEE, "Алма Нұрланқызы", "licensee:4"),
     ("regulator@demo.udp.kz", Role.REGULATOR, "Гүлнар Исабекова", ""),
     ("operator@demo.udp.kz", Role.OPERATOR, "Қайрат Мұқанов", ""),
 )
@@ -697,6 +698,11 @@ class DemoWorld:
 
         accreditation.build(self.cmos, self.summary)
 
+    def build_licensing(self) -> None:
+        from demo import licensing
+
+        licensing.build(self.cmos, self.summary)
+
     def _signatory(self, admin: User) -> None:
         """A CMO's admin is on record as the person who signs for it (its director, under its charter)."""
         cmo = admin.cmo
@@ -725,6 +731,7 @@ def seed_demo(log: Log = lambda s: None) -> Summary:
             "works",
             "logins",
             "accreditation",
+            "licensing",
         ):
             began = time.monotonic()
             getattr(world, f"build_{step}")()

@@ -57,7 +57,8 @@ def demo_world(django_db_setup: None, django_db_blocker: Any) -> Any:
                 "TRUNCATE registers_embodiedwork, registers_share, registers_workcontributor, registers_worktitle, "
                 "registers_work, registers_mandate, registers_contract_areas, registers_contract, "
                 "registers_licenseelocation, registers_licensee, registers_cmoarea, registers_cmorepresentative, "
-                "registers_cmobranch, accreditation_requirement, mfa_authenticator, account_emailaddress, accounts_user CASCADE"
+                "registers_cmobranch, accreditation_requirement, licensing_minimumrate, mfa_authenticator, account_emailaddress, "
+                "accounts_user CASCADE"
             )
             cursor.execute(
                 "TRUNCATE registers_cmo, registers_succession, registers_bankaccount, registers_pseudonym, "

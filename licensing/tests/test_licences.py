@@ -231,3 +231,23 @@ def test_report_periods_follow_the_calendar_and_the_term() -> None:
     assert periods[0] == (dt.date(2026, 2, 15), dt.date(2026, 3, 31), dt.date(2026, 4, 15))
     assert periods[1][:2] == (dt.date(2026, 4, 1), dt.date(2026, 6, 30))
     assert periods[-1][:2] == (dt.date(2027, 1, 1), dt.date(2027, 2, 14))
+
+
+def test_a_suspended_cmo_licenses_only_its_mandated_repertoire(cafe: Personas) -> None:
+    from accreditation.models import Accreditation, Suspension
+    from udp.core import clock as platform_clock
+
+    p = cafe
+    accredit(p, p.cmo, 1)
+    today = platform_clock.today()
+    Suspension.objects.create(
+        accreditation=Accreditation.objects.get(cmo=p.cmo, area__item=1), ground="late_annual_report",
+        status="decided", starts_on=today - dt.timedelta(days=1), ends_on=today + dt.timedelta(days=90),
+    )  # fmt: skip
+    licence = licence_in_force(p)
+    assert licence.lines.get().scope == RepertoireScope.MANDATED
+    offer = offers.needs(
+        category_id=category("restaurant").pk, use="background", parameters={"m2": Decimal("80")}, revenue=None,
+        day=today,
+    )[0].offers[0]  # fmt: skip
+    assert offer.cmo == p.cmo and not offer.accredited

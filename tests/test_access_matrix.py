@@ -140,6 +140,13 @@ PAGE_RULES: dict[str, AbstractSet[str] | None] = {
     "publications/": CMOS | {REGULATOR, OPERATOR}, "publications/new/": {ADMIN},
     "publications/meetings/new/": {ADMIN}, "publications/calendar/": {OPERATOR},
     "publications/calendar/<int:pk>/remove/": frozenset(),
+    # usage reports: the music user's licence with KAZ and a report under it; the user sends and reads, KAZ's
+    # accounts and the officials read
+    "space/usage/": {LICENSEE}, "space/usage/licences/<int:licence_pk>/new/": {LICENSEE},
+    "space/usage/template.<str:fmt>": {LICENSEE},
+    "space/usage/<int:pk>/": {LICENSEE, STAFF, ADMIN, REGULATOR, OPERATOR},
+    "space/usage/<int:pk>/progress/": {LICENSEE, STAFF, ADMIN, REGULATOR, OPERATOR},
+    "cmo/usage/": CMOS | {REGULATOR, OPERATOR}, "cmo/usage/<int:pk>/": {STAFF, ADMIN, REGULATOR, OPERATOR},
 }  # fmt: skip
 
 API_RULES: dict[str, AbstractSet[str] | None] = {
@@ -242,6 +249,9 @@ API_RULES: dict[str, AbstractSet[str] | None] = {
     "GET /api/publications/flags/": SIGNED,
     "GET /api/calendar-days/": SIGNED, "POST /api/calendar-days/": {OPERATOR},
     "POST /api/calendar-days/remove/": {OPERATOR},
+    # usage reports: each reads what it may (none, for most); the music user sends (400 without input)
+    "GET /api/usage-reports/": SIGNED, "POST /api/usage-reports/": {LICENSEE},
+    "GET /api/usage-reports/{id}/": {LICENSEE, STAFF, ADMIN, REGULATOR, OPERATOR},
 }  # fmt: skip
 #: For POST on an object, "reach" means passing the object check: the action itself may still refuse
 #: (403 "only the expert organization resolves", 400 "no longer open"); those count as reached only
@@ -333,6 +343,18 @@ class World:
             by=p.cmo_admin, account=p.cmo_admin, iin=f.make_iin(), position="Director", basis="Charter"
         )
         self._sanctions(p)
+        self._usage(p)
+
+    def _usage(self, p: Any) -> None:
+        from licensing.models import UsageReport
+        from licensing.tests.usage_fixtures import make_licence
+
+        self.licence = make_licence(p)
+        self.usage_report = UsageReport.objects.create(
+            licence=self.licence, period_start=dt.date(2026, 1, 1), period_end=dt.date(2026, 1, 31), format="csv",
+            file="usage/2026/01/x.csv", original_name="p.csv", sha256="0" * 64, policy="keep_good",
+            submitted_by=p.licensee, status="accepted", stage="done",
+        )  # fmt: skip
 
     def _sanctions(self, p: Any) -> None:
         from accreditation.models import Accreditation, Certificate, Suspension
@@ -415,11 +437,13 @@ class World:
             "accreditation/sanctions/lines/": self.line.pk,
             "accreditation/sanctions/suspensions/": self.suspension.pk,
             "publications/calendar/": 1,
+            "space/usage/": self.usage_report.pk, "cmo/usage/": self.usage_report.pk,
         }  # fmt: skip
         url = (
             route.replace("<str:kind>", "work")
             .replace("<str:fmt>", "csv")
             .replace("<str:token>", self.document.token)
+            .replace("<int:licence_pk>", str(self.licence.pk))
         )
         if "<int:pk>" in url:
             prefix = url.split("<int:pk>")[0]
@@ -448,6 +472,7 @@ class World:
             "/api/accreditation/decisions/": self.decision.pk, "/api/accreditation/appeals/": self.appeal.pk,
             "/api/accreditation/certificates/": self.certificate.pk, "/api/accreditation/meetings/": self.meeting.pk,
             "/api/accreditation/requirements/": self.requirement.pk,
+            "/api/usage-reports/": self.usage_report.pk,
         }  # fmt: skip
         path = path.replace("{fmt}", "csv").replace("{kind}", "publish")
         match = re.match(r"(/api/[a-z/-]+?/)\{[a-z]+\}", path)

@@ -44,6 +44,15 @@ def problems(report: UsageReport) -> list[tuple[int, str]]:
     return [(p.line_no, p.code) for p in report.problems.all()]
 
 
+@pytest.fixture(autouse=True, params=["set-based", "line by line"])
+def way_in(request: Any, monkeypatch: Any) -> str:
+    """Every test reads its files both ways: inside PostgreSQL, and line by line; the outcome is the same."""
+    from licensing.usage import ingest
+
+    monkeypatch.setattr(ingest, "FAST", request.param == "set-based")
+    return str(request.param)
+
+
 ROW = ["2026-01-05 10:00", "KZA012600001", "", "Дала әні", "Roza", "3", "215", "Café Dala"]
 
 
@@ -246,6 +255,7 @@ def test_a_line_played_outside_the_period_is_named(send: Any, licence: Any) -> N
 def test_progress_is_saved_as_lines_are_read(send: Any, licence: Any, monkeypatch: Any) -> None:
     from licensing.usage import ingest
 
+    monkeypatch.setattr(ingest, "FAST", False)
     monkeypatch.setattr(ingest, "EVERY", 10)
     monkeypatch.setattr(ingest, "CHUNK", 7)
     seen: list[dict[str, Any]] = []
@@ -283,10 +293,10 @@ def test_a_crash_ends_the_report_as_failed_and_keeps_nothing(
 ) -> None:
     from licensing.usage import ingest
 
-    def broken(self: Any, table: str) -> None:
+    def broken(self: Any, *args: Any) -> None:
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(ingest.Job, "_finish_lines", broken)
+    monkeypatch.setattr(ingest.Job, "_keep", broken)
     report = send(licence, csv_file(GOOD))
     assert (report.status, report.failure_code, report.stage) == ("failed", "crashed", "done")
     assert lines_of(report) == 0

@@ -33,7 +33,7 @@ from django.utils import timezone
 
 from licensing.models import Licence, ReportDue, UsageFormat, UsagePolicy, UsageProblem, UsageReport
 from licensing.models.usage import KEPT, UsageStage, UsageStatus
-from licensing.usage import readers
+from licensing.usage import readers, setbased
 from licensing.usage.problems import ProblemLog
 from licensing.usage.rows import LineChecker
 from registers.importing.uploads import display_name
@@ -41,6 +41,8 @@ from udp.audit import Reason, audited
 
 logger = logging.getLogger(__name__)
 
+#: Text files (CSV, DSR) are read inside PostgreSQL when they can be (:mod:`.setbased`); else line by line.
+FAST = True
 #: Lines sent to COPY at a time.
 CHUNK = 20_000
 #: Progress is saved every this many lines read.
@@ -280,11 +282,12 @@ class Job:
         self.outcome = ""
         self.encoding = ""
         self.kept = 0
+        self.fast_lines = 0
         self.replaced: int | None = None
 
     @property
     def line(self) -> int:
-        return self.reader.line if self.reader is not None else 0
+        return self.reader.line if self.reader is not None else self.fast_lines
 
     def run(self) -> None:
         usage = self.usage
@@ -297,6 +300,13 @@ class Job:
                     self.encoding = encoding.name
                 total = _count_lines(fh) if usage.format != UsageFormat.XLSX else 0
                 self.progress.save(stage=UsageStage.READING, lines_total=total)
+                if (
+                    encoding is not None
+                    and FAST
+                    and setbased.usable(encoding)
+                    and self._set_based(fh, encoding, total)
+                ):
+                    return
                 self.reader = readers.reader_for(usage.format, fh, self.checker, encoding)
                 with transaction.atomic():
                     table = _staging_table(usage.pk)
@@ -306,6 +316,32 @@ class Job:
                 self.refused = refused
                 self.log.add(refused.line, refused.code, **refused.params)
                 self.outcome = UsageStatus.REFUSED
+
+    def _set_based(self, fh: IO[bytes], encoding: Any, total: int) -> bool:
+        """Read the file inside PostgreSQL (:mod:`.setbased`); ``False`` if it must be read line by line."""
+        usage = self.usage
+        fast = setbased.SetBased(usage, fh, encoding, self.log, total)
+        try:
+            with transaction.atomic():
+                if usage.format == UsageFormat.CSV:
+                    fast.load_csv()
+                else:
+                    fast.load_dsr()
+                self.fast_lines = fast.line
+                self.progress.save(stage=UsageStage.CHECKING, lines_read=fast.line)
+                fast.check()
+                self.checker.good, self.checker.bad = fast.good, fast.bad_lines
+                select, params = fast.select_good()
+                self._keep(fast.months(), select, params)
+                fast.drop()
+        except setbased.Fallback:
+            logger.info("usage report %s: read line by line", usage.pk)
+            self.fast_lines = 0
+            self.log.kept.clear()
+            self.log.counts.clear()
+            self.checker.good = self.checker.bad = 0
+            return False
+        return True
 
     def _copy(self, table: str) -> None:
         assert self.reader is not None
@@ -338,10 +374,23 @@ class Job:
                 self.log.add(0, "file_refused", n=bad)
             _drop(table)
             return
-        self.progress.save(stage=UsageStage.SAVING, lines_read=self.line, lines_good=good, lines_bad=bad)
         with connection.cursor() as cursor:
             cursor.execute(f"SELECT DISTINCT period FROM {table}")
             months = [row[0] for row in cursor.fetchall()]
+        self._keep(months, f"SELECT {COLUMNS} FROM {table}", [])
+        _drop(table)
+
+    def _keep(self, months: list[dt.date], select: str, params: list[Any]) -> None:
+        """Keep the good lines (a SELECT in the staging table's columns), replacing an earlier report."""
+        usage = self.usage
+        good, bad = self.checker.good, self.checker.bad
+        if good == 0 or (bad and usage.policy == UsagePolicy.ALL_OR_NOTHING):
+            self.outcome = UsageStatus.REFUSED
+            if good:
+                self.log.add(0, "file_refused", n=bad)
+            return
+        self.progress.save(stage=UsageStage.SAVING, lines_read=self.line, lines_good=good, lines_bad=bad)
+        with connection.cursor() as cursor:
             for month in months:
                 ensure_partition(cursor, month)
             earlier = (
@@ -360,9 +409,8 @@ class Job:
                 earlier.status = UsageStatus.REPLACED
                 earlier.save(update_fields=["status"])
                 self.replaced = earlier.pk
-            cursor.execute(f"INSERT INTO {LINES} ({COLUMNS}) SELECT {COLUMNS} FROM {table}")
+            cursor.execute(f"INSERT INTO {LINES} ({COLUMNS}) {select}", params)
             self.kept = cursor.rowcount
-        _drop(table)
         self.outcome = UsageStatus.PARTIAL if bad else UsageStatus.ACCEPTED
         if usage.report_due_id is not None:
             ReportDue.objects.filter(pk=usage.report_due_id, received_at__isnull=True).update(

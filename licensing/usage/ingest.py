@@ -38,6 +38,7 @@ from licensing.usage.problems import ProblemLog
 from licensing.usage.rows import LineChecker
 from registers.importing.uploads import display_name
 from udp.audit import Reason, audited
+from udp.core import clock
 
 logger = logging.getLogger(__name__)
 
@@ -414,7 +415,7 @@ class Job:
         self.outcome = UsageStatus.PARTIAL if bad else UsageStatus.ACCEPTED
         if usage.report_due_id is not None:
             ReportDue.objects.filter(pk=usage.report_due_id, received_at__isnull=True).update(
-                received_at=timezone.now()
+                received_at=clock.now()
             )
 
     def finish(self) -> None:

@@ -11,7 +11,9 @@ from udp.accounts.models import User
 
 def ready() -> None:
     from licensing import notices
+    from licensing.usage import setup as usage_setup
 
+    usage_setup.ready()
     notices.register_kinds()
     notices.register_reasons()
     _add_cards()

@@ -1,8 +1,10 @@
-"""Celery: licensing's daily work."""
+"""Background jobs of licensing: reading usage reports, the daily notice of overdue reports, the renewal and
+end of agreements."""
 
 from __future__ import annotations
 
 from celery import shared_task
+from django.conf import settings
 
 from licensing import actions
 
@@ -12,3 +14,31 @@ def end_or_renew() -> dict[str, int]:
     """Idempotent: agreements past their term are renewed or ended once."""
     renewed, ended = actions.end_or_renew_due()
     return {"renewed": renewed, "ended": ended}
+
+
+@shared_task(
+    name="licensing.ingest_usage_report",
+    soft_time_limit=settings.IMPORT_TIME_LIMIT,
+    time_limit=settings.IMPORT_TIME_LIMIT + 120,
+)
+def ingest_usage_report(report_id: int) -> str | None:
+    """Read the usage report ``report_id``. Idempotent: a report already read or being read is left alone."""
+    from licensing.usage.ingest import run_report
+
+    report = run_report(report_id)
+    return report.status if report is not None else None
+
+
+@shared_task(name="licensing.sweep_usage_reports")
+def sweep_usage_reports() -> int:
+    from licensing.usage.ingest import sweep
+
+    return sweep()
+
+
+@shared_task(name="licensing.notice_overdue_reports")
+def notice_overdue_reports() -> int:
+    """Tell once of each usage report overdue (A44.2-1-reports). Idempotent."""
+    from licensing.usage.overdue import notice_overdue_reports as run
+
+    return run()

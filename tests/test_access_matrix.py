@@ -155,6 +155,13 @@ PAGE_RULES: dict[str, AbstractSet[str] | None] = {
     "licensing/minimum-rates/new/": {REGULATOR}, "licensing/minimum-rates/<int:pk>/end/": frozenset(),
     "licensing/index/": {REGULATOR, OPERATOR}, "licensing/phonograms/": CMOS | {REGULATOR, OPERATOR},
     "licensing/countersigning/": {ADMIN},
+    # usage reports: the music user's licence with KAZ and a report under it; the user sends and reads, KAZ's
+    # accounts and the officials read
+    "space/usage/": {LICENSEE}, "space/usage/licences/<int:licence_pk>/new/": {LICENSEE},
+    "space/usage/template.<str:fmt>": {LICENSEE},
+    "space/usage/<int:pk>/": {LICENSEE, STAFF, ADMIN, REGULATOR, OPERATOR},
+    "space/usage/<int:pk>/progress/": {LICENSEE, STAFF, ADMIN, REGULATOR, OPERATOR},
+    "cmo/usage/": CMOS | {REGULATOR, OPERATOR}, "cmo/usage/<int:pk>/": {STAFF, ADMIN, REGULATOR, OPERATOR},
 }  # fmt: skip
 
 API_RULES: dict[str, AbstractSet[str] | None] = {
@@ -270,6 +277,9 @@ API_RULES: dict[str, AbstractSet[str] | None] = {
     "POST /api/licences/{id}/cancel/": {LICENSEE},
     "GET /api/contracts/users/": PUBLIC,
     "GET /api/phonogram-collectors/": PUBLIC, "POST /api/phonogram-collectors/": {ADMIN, OPERATOR},
+    # usage reports: each reads what it may (none, for most); the music user sends (400 without input)
+    "GET /api/usage-reports/": SIGNED, "POST /api/usage-reports/": {LICENSEE},
+    "GET /api/usage-reports/{id}/": {LICENSEE, STAFF, ADMIN, REGULATOR, OPERATOR},
 }  # fmt: skip
 #: For POST on an object, "reach" means passing the object check: the action itself may still refuse
 #: (403 "only the expert organization resolves", 400 "no longer open"); those count as reached only
@@ -362,6 +372,7 @@ class World:
         )
         self._sanctions(p)
         self._licensing(p)
+        self._usage(p)
 
     def _licensing(self, p: Any) -> None:
         from licensing import actions as licensing
@@ -388,6 +399,17 @@ class World:
         self.minimum_rate = enter_minimum_rate(
             by=p.regulator, area=Area.objects.get(item=1), use="live", category=None, valid_from=dt.date(2026, 1, 1),
             valid_until=None, act="Order 1", terms=[Term(shape="fixed", amount=Decimal("10"))],
+        )  # fmt: skip
+
+    def _usage(self, p: Any) -> None:
+        from licensing.models import UsageReport
+        from licensing.tests.usage_fixtures import make_licence
+
+        self.usage_licence = make_licence(p)
+        self.usage_report = UsageReport.objects.create(
+            licence=self.usage_licence, period_start=dt.date(2026, 1, 1), period_end=dt.date(2026, 1, 31), format="csv",
+            file="usage/2026/01/x.csv", original_name="p.csv", sha256="0" * 64, policy="keep_good",
+            submitted_by=p.licensee, status="accepted", stage="done",
         )  # fmt: skip
 
     def _sanctions(self, p: Any) -> None:
@@ -473,11 +495,13 @@ class World:
             "publications/calendar/": 1,
             "tariffs/": self.tariff.pk, "licences/get/": self.declaration.pk, "licences/": self.licence.pk,
             "licensing/minimum-rates/": self.minimum_rate.pk,
+            "space/usage/": self.usage_report.pk, "cmo/usage/": self.usage_report.pk,
         }  # fmt: skip
         url = (
             route.replace("<str:kind>", "work")
             .replace("<str:fmt>", "csv")
             .replace("<str:token>", self.document.token)
+            .replace("<int:licence_pk>", str(self.usage_licence.pk))
         )
         if "<int:pk>" in url:
             prefix = url.split("<int:pk>")[0]
@@ -508,6 +532,7 @@ class World:
             "/api/accreditation/requirements/": self.requirement.pk,
             "/api/tariffs/": self.tariff.pk, "/api/minimum-rates/": self.minimum_rate.pk,
             "/api/declarations/": self.declaration.pk, "/api/licences/": self.licence.pk,
+            "/api/usage-reports/": self.usage_report.pk,
         }  # fmt: skip
         path = path.replace("{fmt}", "csv").replace("{kind}", "publish")
         match = re.match(r"(/api/[a-z/-]+?/)\{[a-z]+\}", path)

@@ -332,6 +332,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "apply-sanctions": {"task": "accreditation.apply_sanctions", "schedule": 3600.0},
     # agreements with users past their term renew or end by their terms
     "end-or-renew-licences": {"task": "licensing.end_or_renew", "schedule": 3600.0},
+    # usage reports not received by their day are told once to the user, the CMO and the authorized body;
+    # reports whose worker died are ended
+    "notice-overdue-reports": {"task": "licensing.notice_overdue_reports", "schedule": 86400.0},
+    "sweep-usage-reports": {"task": "licensing.sweep_usage_reports", "schedule": 300.0},
 }
 #: The platform's clock (udp.core.clock): may it be moved? Tests, the demo and training copies only.
 UDP_CLOCK_TRAVEL = env_bool("UDP_CLOCK_TRAVEL", default=False)

@@ -42,3 +42,23 @@ __all__ = [
     "ReportFrequency", "RepertoireScope", "Tariff", "TariffComponent", "TariffStatus", "Unit", "Use",
     "kind_for_area",
 ]  # fmt: skip
+
+from licensing.models.usage import (
+    UsageFormat,
+    UsageLine,
+    UsagePolicy,
+    UsageProblem,
+    UsageReport,
+    UsageStage,
+    UsageStatus,
+)
+
+__all__ += [
+    "UsageFormat",
+    "UsageLine",
+    "UsagePolicy",
+    "UsageProblem",
+    "UsageReport",
+    "UsageStage",
+    "UsageStatus",
+]

@@ -29,6 +29,7 @@ class Scope(models.TextChoices):
     HOLDERS_WRITE = "holders:write", _("Change entries in the register of rightsholders")
     IMPORTS_WRITE = "imports:write", _("Bulk imports (CWR, CSV, XLSX)")
     USAGE_WRITE = "usage:write", _("Report usage")
+    USAGE_READ = "usage:read", _("Read usage reports (as much as the key's owner may see)")
     DOCUMENTS_WRITE = "documents:write", _("Request documents (extracts from the registers)")
     MANDATES_WRITE = (
         "mandates:write",

@@ -41,3 +41,25 @@ __all__ = [
     "ReportFrequency", "RepertoireScope", "Tariff", "TariffComponent", "TariffStatus", "Unit", "Use",
     "kind_for_area",
 ]  # fmt: skip
+from licensing.models.invoices import (  # noqa: E402
+    BankStatement,
+    Invoice,
+    InvoiceLine,
+    InvoiceStatus,
+    Payment,
+    PaymentSource,
+    StatementStatus,
+)
+from licensing.models.ledger import (
+    AccountingPeriod,
+    AccountKind,
+    Entry,
+    LedgerAccount,
+    SourceKind,
+    Transaction,
+)  # noqa: E402
+
+__all__ += [
+    "AccountKind", "AccountingPeriod", "BankStatement", "Entry", "Invoice", "InvoiceLine", "InvoiceStatus",
+    "LedgerAccount", "Payment", "PaymentSource", "SourceKind", "StatementStatus", "Transaction",
+]  # fmt: skip

@@ -140,6 +140,15 @@ PAGE_RULES: dict[str, AbstractSet[str] | None] = {
     "publications/": CMOS | {REGULATOR, OPERATOR}, "publications/new/": {ADMIN},
     "publications/meetings/new/": {ADMIN}, "publications/calendar/": {OPERATOR},
     "publications/calendar/<int:pk>/remove/": frozenset(),
+    # finance: KAZ's invoice to the music user, an unallocated receipt and a bank statement of KAZ; the user
+    # reads its invoices, KAZ's staff work on theirs, the officials read the overview
+    "space/invoices/": {LICENSEE}, "space/invoices/<int:pk>/pdf/": {LICENSEE},
+    "cmo/finance/": CMOS, "cmo/finance/invoices/<int:pk>/": {STAFF, ADMIN},
+    "cmo/finance/invoices/<int:pk>/pdf/": {STAFF, ADMIN}, "cmo/finance/payments/": CMOS,
+    "cmo/finance/payments/new/": CMOS, "cmo/finance/statements/": CMOS,
+    "cmo/finance/statements/<int:pk>/": {STAFF, ADMIN}, "cmo/finance/receipts/": CMOS,
+    "cmo/finance/receipts/<int:pk>/allocate/": frozenset(),  # POST only
+    "cmo/finance/periods/": CMOS, "regulator/finance/": {REGULATOR, OPERATOR},
 }  # fmt: skip
 
 API_RULES: dict[str, AbstractSet[str] | None] = {
@@ -242,6 +251,14 @@ API_RULES: dict[str, AbstractSet[str] | None] = {
     "GET /api/publications/flags/": SIGNED,
     "GET /api/calendar-days/": SIGNED, "POST /api/calendar-days/": {OPERATOR},
     "POST /api/calendar-days/remove/": {OPERATOR},
+    # finance: lists answer each account with what it may see; KAZ's staff write (400 without input)
+    "GET /api/invoices/": SIGNED, "GET /api/invoices/{id}/": {LICENSEE, STAFF, ADMIN, REGULATOR, OPERATOR},
+    "GET /api/invoices/{id}/pdf/": {LICENSEE, STAFF, ADMIN, REGULATOR, OPERATOR},
+    "GET /api/payments/": SIGNED, "POST /api/payments/": CMOS,
+    "GET /api/payments/{id}/": {STAFF, ADMIN, REGULATOR, OPERATOR}, "POST /api/payments/{id}/allocate/": {STAFF, ADMIN},
+    "GET /api/bank-statements/": SIGNED, "POST /api/bank-statements/": CMOS,
+    "GET /api/bank-statements/{id}/": {STAFF, ADMIN, REGULATOR, OPERATOR},
+    "GET /api/accounting-periods/": SIGNED, "POST /api/accounting-periods/": CMOS,
 }  # fmt: skip
 #: For POST on an object, "reach" means passing the object check: the action itself may still refuse
 #: (403 "only the expert organization resolves", 400 "no longer open"); those count as reached only
@@ -333,6 +350,25 @@ class World:
             by=p.cmo_admin, account=p.cmo_admin, iin=f.make_iin(), position="Director", basis="Charter"
         )
         self._sanctions(p)
+        self._finance(p)
+
+    def _finance(self, p: Any) -> None:
+        import io
+
+        from licensing.invoicing import issue_first_invoice
+        from licensing.payments import import_bank_statement
+        from licensing.tests.finance.factories import make_licence
+
+        licence = make_licence(
+            cmo=p.cmo, licensee=self.licensee, user=p.licensee, cmo_user=p.cmo_admin, areas={1: "1000.00"},
+            starts_on=dt.date(2026, 1, 1),
+        )  # fmt: skip
+        self.invoice = issue_first_invoice(licence)
+        text = b"date,amount,payer_bin,payer_name,purpose,reference\n2026-01-05,100.00,,Cafe,rent,M-1\nbad\n"
+        self.statement = import_bank_statement(
+            by=p.cmo_staff, cmo=p.cmo, file=io.BytesIO(text), filename="s.csv"
+        )
+        self.receipt = self.statement.payments.get()
 
     def _sanctions(self, p: Any) -> None:
         from accreditation.models import Accreditation, Certificate, Suspension
@@ -415,6 +451,8 @@ class World:
             "accreditation/sanctions/lines/": self.line.pk,
             "accreditation/sanctions/suspensions/": self.suspension.pk,
             "publications/calendar/": 1,
+            "space/invoices/": self.invoice.pk, "cmo/finance/invoices/": self.invoice.pk,
+            "cmo/finance/statements/": self.statement.pk, "cmo/finance/receipts/": self.receipt.pk,
         }  # fmt: skip
         url = (
             route.replace("<str:kind>", "work")
@@ -448,6 +486,8 @@ class World:
             "/api/accreditation/decisions/": self.decision.pk, "/api/accreditation/appeals/": self.appeal.pk,
             "/api/accreditation/certificates/": self.certificate.pk, "/api/accreditation/meetings/": self.meeting.pk,
             "/api/accreditation/requirements/": self.requirement.pk,
+            "/api/invoices/": self.invoice.pk, "/api/payments/": self.receipt.pk,
+            "/api/bank-statements/": self.statement.pk,
         }  # fmt: skip
         path = path.replace("{fmt}", "csv").replace("{kind}", "publish")
         match = re.match(r"(/api/[a-z/-]+?/)\{[a-z]+\}", path)

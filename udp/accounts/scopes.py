@@ -39,6 +39,11 @@ class Scope(models.TextChoices):
         _("Accreditation: apply, check, schedule, decide, appeal, suspend, revoke, terminate"),
     )
     PUBLICATIONS_WRITE = "publications:write", _("Publish what the law asks a CMO to publish")
+    FINANCE_READ = "finance:read", _("Read invoices, payments, bank statements and accounting periods")
+    FINANCE_WRITE = (
+        "finance:write",
+        _("Record payments, import bank statements, allocate receipts, close accounting periods"),
+    )
 
     @property
     def is_write(self) -> bool:

@@ -28,6 +28,7 @@ def invoice(licence: Licence, in_2027: Any, settings: Any, tmp_path: Any) -> Inv
 
 def test_the_user_sees_its_invoices_and_downloads_the_pdf(invoice: Invoice, personas: Personas) -> None:
     client = f.signed_in(personas.licensee)
+    assert "/space/invoices/" in client.get("/space/").content.decode()
     page = client.get("/space/invoices/")
     assert page.status_code == 200 and invoice.number in page.content.decode()
     pdf = client.get(f"/space/invoices/{invoice.pk}/pdf/")
@@ -74,6 +75,8 @@ def test_the_cmo_records_a_payment_and_the_regulator_reads_the_overview(
     invoice.refresh_from_db()
     assert invoice.status == "paid"
     regulator = f.signed_in(personas.regulator)
+    assert "/regulator/finance/" in regulator.get("/regulator/").content.decode()
+    assert "/cmo/finance/" in staff.get("/cmo/").content.decode()
     page = regulator.get("/regulator/finance/")
     assert page.status_code == 200 and "KAZ" in page.content.decode()
     assert regulator.post("/api/payments/", {}, content_type="application/json").status_code == 403

@@ -32,6 +32,7 @@ def _statement(personas: Personas, text: str, name: str = "statement.csv") -> An
     )
 
 
+@pytest.mark.statute("A46.1.2-1-figures")
 def test_a_payment_by_hand_is_split_by_area_and_the_invoice_follows(
     invoice: Invoice, personas: Personas
 ) -> None:
@@ -81,7 +82,6 @@ def test_a_late_payment_after_the_month_closed_is_an_adjustment_in_the_open_mont
     assert [c.received_on for c in collections(cmo_id=personas.cmo.pk)] == [dt.date(2027, 1, 29)] * 2
 
 
-@pytest.mark.statute("A44.2-1-via-udp")
 def test_a_statement_names_each_bad_line_keeps_unmatched_receipts_and_never_posts_twice(
     invoice: Invoice, personas: Personas
 ) -> None:

@@ -19,10 +19,14 @@ def ready() -> None:
             "finance",
             _("Invoices and payments"),
             "finance_cmo:invoices",
-            count=lambda user: access.invoices_visible_to(user)
-            .filter(status__in=[InvoiceStatus.ISSUED, InvoiceStatus.PART_PAID])
-            .count(),
-            description=_("Unpaid invoices; payments, bank statements, receipts to allocate, closing a month"),
+            count=lambda user: (
+                access.invoices_visible_to(user)
+                .filter(status__in=[InvoiceStatus.ISSUED, InvoiceStatus.PART_PAID])
+                .count()
+            ),
+            description=_(
+                "Unpaid invoices; payments, bank statements, receipts to allocate, closing a month"
+            ),
         ),
     )
     add_card(

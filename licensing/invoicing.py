@@ -80,9 +80,11 @@ def amount_for(licence: Licence, start: dt.date, end: dt.date) -> Decimal:
     return tenge(licence.monthly_amount * months_in(start, end))
 
 
-def issue_invoice(licence: Licence, start: dt.date, end: dt.date, *, by: Any = None) -> Invoice | None:
+def issue_invoice(
+    licence: Licence, start: dt.date, end: dt.date, *, by: Any = None, corrects: Invoice | None = None
+) -> Invoice | None:
     """The invoice of ``licence`` for the period ``start``–``end``; ``None`` if it owes nothing for it.
-    Refused if the period already has one."""
+    Refused if the period already has one (other than the cancelled one it ``corrects``)."""
     amount = amount_for(licence, start, end)
     if amount <= 0:
         return None
@@ -93,12 +95,17 @@ def issue_invoice(licence: Licence, start: dt.date, end: dt.date, *, by: Any = N
     parts = split(amount, weights if sum(weights) > 0 else [1] * len(lines))
     today = clock.today()
     with audited(by):
-        if Invoice.objects.filter(licence=licence, period_start=start).exists():
+        if (
+            Invoice.objects.filter(licence=licence, period_start=start)
+            .exclude(status=InvoiceStatus.CANCELLED)
+            .exists()
+        ):
             raise ValidationError(gettext("This period is already invoiced."))
         invoice = Invoice.objects.create(
             number=allocate_number("INV"), cmo=licence.cmo, licence=licence, period_start=start, period_end=end,
             amount=amount, issued_on=today, due_on=workdays.add_working_days(today, PAYMENT_DAYS),
             language=licence.language or "kk", created_by=by if getattr(by, "is_authenticated", False) else None,
+            corrects=corrects,
         )  # fmt: skip
         InvoiceLine.objects.bulk_create(
             InvoiceLine(invoice=invoice, area=line.area, amount=part)
@@ -114,7 +121,7 @@ def issue_invoice(licence: Licence, start: dt.date, end: dt.date, *, by: Any = N
         ledger.post(
             licence.cmo, today, legs, "invoice",
             {"number": invoice.number, "start": start.isoformat(), "end": end.isoformat()},
-            (SourceKind.INVOICE, invoice.pk), by,
+            (SourceKind.INVOICE, invoice.pk), by, adjusts=invoice_transaction(corrects) if corrects else None,
         )  # fmt: skip
         invoice.document = issue_invoice_document(invoice, by=by)
         invoice.save(update_fields=["document"])
@@ -122,7 +129,9 @@ def issue_invoice(licence: Licence, start: dt.date, end: dt.date, *, by: Any = N
 
 
 def _due_periods(licence: Licence, on: dt.date) -> list[tuple[dt.date, dt.date]]:
-    invoiced = set(licence.invoices.values_list("period_start", flat=True))
+    invoiced = set(
+        licence.invoices.values_list("period_start", flat=True)
+    )  # a cancelled one too: corrected by hand
     return [(s, e) for s, e in periods(licence) if s <= on and s not in invoiced]
 
 
@@ -170,6 +179,17 @@ def cancel_invoice(invoice: Invoice, *, by: Any) -> Invoice:
         invoice.cancelled_at = clock.now()
         invoice.save(update_fields=["status", "cancelled_at"])
     return invoice
+
+
+def correct_invoice(invoice: Invoice, *, by: Any) -> Invoice | None:
+    """Replace an unpaid invoice by one at the licence's current amounts: the old one is cancelled (its
+    posting reversed) and the new one's posting names the original's; both land in the open month when the
+    original's is closed."""
+    with audited(by):
+        cancelled = cancel_invoice(invoice, by=by)
+        return issue_invoice(
+            cancelled.licence, cancelled.period_start, cancelled.period_end, by=by, corrects=cancelled
+        )
 
 
 def invoice_transaction(invoice: Invoice) -> Transaction:

@@ -49,6 +49,11 @@ class Invoice(models.Model):
         verbose_name=_("invoice (PDF)"),
     )  # fmt: skip
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    #: The invoice this one corrects (cancelled, for the same period).
+    corrects = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="correction",
+        verbose_name=_("corrects"),
+    )  # fmt: skip
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
         verbose_name=_("issued by"),
@@ -60,7 +65,9 @@ class Invoice(models.Model):
         verbose_name = _("invoice")
         verbose_name_plural = _("invoices")
         constraints = [
-            models.UniqueConstraint(fields=["licence", "period_start"], name="one_invoice_per_licence_period"),
+            models.UniqueConstraint(
+                fields=["licence", "period_start"], condition=~Q(status="cancelled"), name="one_invoice_per_licence_period"
+            ),
             models.CheckConstraint(name="invoice_period_ordered", condition=Q(period_end__gte=models.F("period_start"))),
             models.CheckConstraint(name="invoice_amount_positive", condition=Q(amount__gt=0)),
             models.CheckConstraint(name="invoice_paid_in_range", condition=Q(paid__gte=0) & Q(paid__lte=models.F("amount"))),

@@ -70,3 +70,31 @@ def test_cancelling_an_invoice_reverses_its_posting(
     assert invoice.status == InvoiceStatus.CANCELLED
     assert all(row["balance"] == 0 for row in ledger.balances(personas.cmo, by=("account", "area")))
     assert collections(cmo_id=personas.cmo.pk) == []
+
+
+def test_a_corrected_invoice_after_its_month_closed_is_an_adjustment_naming_the_original(
+    licence: Licence, personas: Personas, clock: Any
+) -> None:
+    from licensing.models import LicenceLine, Transaction
+
+    clock.travel_to(dt.date(2027, 1, 11))
+    invoice = invoicing.issue_first_invoice(licence)
+    assert invoice is not None
+    clock.travel_to(dt.date(2027, 2, 3))
+    ledger.close_period(personas.cmo, dt.date(2027, 1, 1), by=personas.cmo_admin)
+    LicenceLine.objects.filter(licence=licence, area__item=7).update(monthly_amount=Decimal("4000.00"))
+    Licence.objects.filter(pk=licence.pk).update(monthly_amount=Decimal("14000.00"))
+    licence.refresh_from_db()
+    corrected = invoicing.correct_invoice(invoice, by=personas.cmo_admin)
+    assert corrected is not None and corrected.corrects == invoice and corrected.amount == Decimal("42000.00")
+    original = invoicing.invoice_transaction(invoice)
+    later = Transaction.objects.filter(adjusts=original).order_by("id")
+    assert [(t.memo_code, t.period) for t in later] == [
+        ("reversal", dt.date(2027, 2, 1)),
+        ("invoice", dt.date(2027, 2, 1)),
+    ]
+    by_month = ledger.balances(personas.cmo, by=("account", "period"), accounts=["receivable"])
+    assert by_month == [
+        {"account": "receivable", "period": dt.date(2027, 1, 1), "balance": 4_500_000},
+        {"account": "receivable", "period": dt.date(2027, 2, 1), "balance": -300_000},
+    ]

@@ -59,6 +59,7 @@ MAX_PROBLEMS = 2000
 PROBLEMS: dict[str, Any] = {
     "wrong_columns": _("The columns must be: %(expected)s; the file has: %(found)s."),
     "empty_file": _("The file has no lines."),
+    "csv_syntax": _("The file is not valid CSV: %(error)s."),
     "too_large": _("The file is larger than %(limit)s MB."),
     "field_count": _("The line has %(found)s fields instead of %(expected)s."),
     "bad_date": _("“%(value)s” is not a date (write 2026-12-31 or 31.12.2026)."),
@@ -252,7 +253,7 @@ def _rows(fh: IO[bytes]) -> tuple[list[list[str]] | None, list[dict[str, Any]]]:
     try:
         rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=dialect, strict=True))
     except csv.Error as exc:
-        return None, [_problem(0, "field_count", found=str(exc), expected=len(COLUMNS))]
+        return None, [_problem(0, "csv_syntax", error=str(exc))]
     if not rows:
         return None, [_problem(0, "empty_file")]
     header = [c.strip().lower() for c in rows[0]]

@@ -141,6 +141,7 @@ def test_an_unallocated_receipt_is_allocated_to_an_invoice_later(
         (b"date,amount,payer_bin,payer_name,purpose,reference\n2027-01-01,5,,\x00x,y,z\n", "nul_byte"),
         (HEADER.encode() + b"2027-01-01,5,,\x81\x98,y,z\n", "bad_byte"),
         (b"", "empty_file"),
+        (HEADER.encode() + b'2027-01-01,5,,"Cafe\n', "csv_syntax"),
     ],
 )
 def test_an_unreadable_statement_is_refused_whole_with_its_reason(

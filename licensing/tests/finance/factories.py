@@ -9,6 +9,7 @@ from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
+from django.db import transaction
 
 from licensing.models import Declaration, Licence, LicenceLine, Tariff
 from registers.models import CMO, Area, Contract, Licensee
@@ -24,6 +25,7 @@ def _signature(document: IssuedDocument, account: Any) -> Signature:
     )  # fmt: skip
 
 
+@transaction.atomic
 def make_licence(
     *,
     cmo: CMO,

@@ -40,7 +40,8 @@ def fresh_cache() -> Iterator[None]:
 @pytest.fixture(autouse=True)
 def _reference_data(request: Any) -> None:
     """Transactional tests (live server, Celery worker threads) flush every table when they end,
-    including the reference data the migrations loaded (areas, user categories): put it back."""
+    including the reference data the migrations loaded (areas, user categories, the МРП's values, the chart of accounts):
+    put it back."""
     names = set(request.fixturenames)
     if names & {"transactional_db", "live_server"}:
         request.getfixturevalue("transactional_db")
@@ -48,20 +49,18 @@ def _reference_data(request: Any) -> None:
         request.getfixturevalue("db")
     else:
         return
+    import importlib
+
+    from django.apps import apps
+
+    from licensing.models import IndexValue, LedgerAccount
+
     if not Area.objects.exists():
-        import importlib
-
-        from django.apps import apps
-
         importlib.import_module("registers.migrations.0002_reference_data").load(apps, None)
-    from licensing.models import IndexValue
-
     if not IndexValue.objects.exists():
-        import importlib
-
-        from django.apps import apps
-
         importlib.import_module("licensing.migrations.0002_mrp_values").load(apps, None)
+    if not LedgerAccount.objects.exists():
+        importlib.import_module("licensing.migrations.0003_ledger").seed_chart(apps, None)
 
 
 @pytest.fixture

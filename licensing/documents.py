@@ -1,5 +1,11 @@
-"""The licence and the remuneration agreement as a PDF (Art. 44.2-1, 45): the user's language first, then
-the Kazakh and Russian texts, with the price's arithmetic, the term and the usage report schedule."""
+"""Licensing's PDFs.
+
+- The licence and the remuneration agreement (Art. 44.2-1, 45): the user's language first, then the Kazakh and
+  Russian texts, with the price's arithmetic, the term and the usage report schedule.
+- The invoice (:data:`INVOICE`), read in the user's language (the licence's): the CMO and the user, the
+  licence, the period, one line per area and the total, and the day it is due. Its own number (series ``INV``)
+  is the invoice's; the document register gives the PDF a number of its own (series ``INVD``).
+"""
 
 from __future__ import annotations
 
@@ -10,7 +16,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from licensing.models import AgreementKind, Licence, Period, RateShape, ReportFrequency, Unit
+from licensing.models import AgreementKind, Invoice, Licence, Period, RateShape, ReportFrequency, Unit
 from mandates.documents import agreement_languages
 from udp.documents import kinds
 from udp.documents.actions import issue_document
@@ -140,3 +146,50 @@ def issue_licence_document(licence: Licence, *, by: Any) -> IssuedDocument:
         LICENCE, licence, by=by, language=licence.language, data=licence_data(licence),
         public_label=licence.contract.number, confidential=bool(licence.licensee.party.iin),
     )  # fmt: skip
+
+
+INVOICE = kinds.register(
+    kinds.DocumentKind(
+        code="invoice",
+        series="INVD",
+        title=_("Invoice"),
+        template="documents/licensing/invoice.html",
+        version="1",
+    )
+)
+
+
+def invoice_data(invoice: Invoice, language: str) -> dict[str, Any]:
+    licence = invoice.licence
+    cmo, licensee = invoice.cmo, licence.licensee
+    with translation.override(language):
+        lines = [
+            {"area": str(line.area), "amount": str(line.amount)}
+            for line in invoice.lines.select_related("area")
+        ]
+    return {
+        "invoice": {
+            "number": invoice.number,
+            "period_start": invoice.period_start,
+            "period_end": invoice.period_end,
+            "issued_on": invoice.issued_on,
+            "due_on": invoice.due_on,
+            "amount": str(invoice.amount),
+        },
+        "cmo": {"name": cmo.party.name, "short_name": cmo.short_name, "bin": cmo.party.bin or ""},
+        "licensee": {"name": licensee.party.name, "bin": licensee.party.bin or ""},
+        "licence": {"number": licence.contract.number, "place": licence.place},
+        "lines": lines,
+    }
+
+
+def issue_invoice_document(invoice: Invoice, *, by: Any) -> IssuedDocument:
+    """The PDF of ``invoice`` in its language, inside the action that issues the invoice."""
+    return issue_document(
+        INVOICE,
+        invoice,
+        by=by,
+        language=invoice.language,
+        data=invoice_data(invoice, invoice.language),
+        public_label=f"{invoice.number} ({invoice.cmo.short_name})",
+    )

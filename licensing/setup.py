@@ -10,14 +10,27 @@ from udp.accounts.models import User
 
 
 def ready() -> None:
-    from licensing import notices
+    from licensing import finance_setup, notices
     from licensing.usage import setup as usage_setup
 
     usage_setup.ready()
+    finance_setup.ready()
+    _invoice_when_in_force()
     notices.register_kinds()
     notices.register_reasons()
     _add_cards()
     _add_cmo_section()
+
+
+def _invoice_when_in_force() -> None:
+    """An agreement that comes into force gets the invoice of its first period at once."""
+    from licensing import actions, invoicing
+
+    def first_invoice(licence: Any) -> None:
+        invoicing.issue_first_invoice(licence)
+
+    if not any(getattr(hook, "__name__", "") == "first_invoice" for hook in actions.ON_IN_FORCE):
+        actions.ON_IN_FORCE.append(first_invoice)
 
 
 def _add_cards() -> None:

@@ -1,12 +1,12 @@
 """Background jobs of licensing: reading usage reports, the daily notice of overdue reports, the renewal and
-end of agreements."""
+end of agreements, the invoices of each period."""
 
 from __future__ import annotations
 
 from celery import shared_task
 from django.conf import settings
 
-from licensing import actions
+from licensing import actions, invoicing
 
 
 @shared_task(name="licensing.end_or_renew")
@@ -42,3 +42,9 @@ def notice_overdue_reports() -> int:
     from licensing.usage.overdue import notice_overdue_reports as run
 
     return run()
+
+
+@shared_task(name="licensing.issue_invoices_due")
+def issue_invoices_due() -> int:
+    """Idempotent: each licence period that has begun gets its invoice once."""
+    return invoicing.issue_invoices_due()

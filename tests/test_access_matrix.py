@@ -162,6 +162,15 @@ PAGE_RULES: dict[str, AbstractSet[str] | None] = {
     "space/usage/<int:pk>/": {LICENSEE, STAFF, ADMIN, REGULATOR, OPERATOR},
     "space/usage/<int:pk>/progress/": {LICENSEE, STAFF, ADMIN, REGULATOR, OPERATOR},
     "cmo/usage/": CMOS | {REGULATOR, OPERATOR}, "cmo/usage/<int:pk>/": {STAFF, ADMIN, REGULATOR, OPERATOR},
+    # finance: KAZ's invoice to the music user, an unallocated receipt and a bank statement of KAZ; the user
+    # reads its invoices, KAZ's staff work on theirs, the officials read the overview
+    "space/invoices/": {LICENSEE}, "space/invoices/<int:pk>/pdf/": {LICENSEE},
+    "cmo/finance/": CMOS, "cmo/finance/invoices/<int:pk>/": {STAFF, ADMIN},
+    "cmo/finance/invoices/<int:pk>/pdf/": {STAFF, ADMIN}, "cmo/finance/payments/": CMOS,
+    "cmo/finance/payments/new/": CMOS, "cmo/finance/statements/": CMOS,
+    "cmo/finance/statements/<int:pk>/": {STAFF, ADMIN}, "cmo/finance/receipts/": CMOS,
+    "cmo/finance/receipts/<int:pk>/allocate/": frozenset(),  # POST only
+    "cmo/finance/periods/": CMOS, "regulator/finance/": {REGULATOR, OPERATOR},
 }  # fmt: skip
 
 API_RULES: dict[str, AbstractSet[str] | None] = {
@@ -280,6 +289,14 @@ API_RULES: dict[str, AbstractSet[str] | None] = {
     # usage reports: each reads what it may (none, for most); the music user sends (400 without input)
     "GET /api/usage-reports/": SIGNED, "POST /api/usage-reports/": {LICENSEE},
     "GET /api/usage-reports/{id}/": {LICENSEE, STAFF, ADMIN, REGULATOR, OPERATOR},
+    # finance: lists answer each account with what it may see; KAZ's staff write (400 without input)
+    "GET /api/invoices/": SIGNED, "GET /api/invoices/{id}/": {LICENSEE, STAFF, ADMIN, REGULATOR, OPERATOR},
+    "GET /api/invoices/{id}/pdf/": {LICENSEE, STAFF, ADMIN, REGULATOR, OPERATOR},
+    "GET /api/payments/": SIGNED, "POST /api/payments/": CMOS,
+    "GET /api/payments/{id}/": {STAFF, ADMIN, REGULATOR, OPERATOR}, "POST /api/payments/{id}/allocate/": {STAFF, ADMIN},
+    "GET /api/bank-statements/": SIGNED, "POST /api/bank-statements/": CMOS,
+    "GET /api/bank-statements/{id}/": {STAFF, ADMIN, REGULATOR, OPERATOR},
+    "GET /api/accounting-periods/": SIGNED, "POST /api/accounting-periods/": CMOS,
 }  # fmt: skip
 #: For POST on an object, "reach" means passing the object check: the action itself may still refuse
 #: (403 "only the expert organization resolves", 400 "no longer open"); those count as reached only
@@ -373,6 +390,25 @@ class World:
         self._sanctions(p)
         self._licensing(p)
         self._usage(p)
+        self._finance(p)
+
+    def _finance(self, p: Any) -> None:
+        import io
+
+        from licensing.invoicing import issue_first_invoice
+        from licensing.payments import import_bank_statement
+        from licensing.tests.finance.factories import make_licence
+
+        licence = make_licence(
+            cmo=p.cmo, licensee=self.licensee, user=p.licensee, cmo_user=p.cmo_admin, areas={1: "1000.00"},
+            starts_on=dt.date(2026, 1, 1),
+        )  # fmt: skip
+        self.invoice = issue_first_invoice(licence)
+        text = b"date,amount,payer_bin,payer_name,purpose,reference\n2026-01-05,100.00,,Cafe,rent,M-1\nbad\n"
+        self.statement = import_bank_statement(
+            by=p.cmo_staff, cmo=p.cmo, file=io.BytesIO(text), filename="s.csv"
+        )
+        self.receipt = self.statement.payments.get()
 
     def _licensing(self, p: Any) -> None:
         from licensing import actions as licensing
@@ -496,6 +532,8 @@ class World:
             "tariffs/": self.tariff.pk, "licences/get/": self.declaration.pk, "licences/": self.licence.pk,
             "licensing/minimum-rates/": self.minimum_rate.pk,
             "space/usage/": self.usage_report.pk, "cmo/usage/": self.usage_report.pk,
+            "space/invoices/": self.invoice.pk, "cmo/finance/invoices/": self.invoice.pk,
+            "cmo/finance/statements/": self.statement.pk, "cmo/finance/receipts/": self.receipt.pk,
         }  # fmt: skip
         url = (
             route.replace("<str:kind>", "work")
@@ -533,6 +571,8 @@ class World:
             "/api/tariffs/": self.tariff.pk, "/api/minimum-rates/": self.minimum_rate.pk,
             "/api/declarations/": self.declaration.pk, "/api/licences/": self.licence.pk,
             "/api/usage-reports/": self.usage_report.pk,
+            "/api/invoices/": self.invoice.pk, "/api/payments/": self.receipt.pk,
+            "/api/bank-statements/": self.statement.pk,
         }  # fmt: skip
         path = path.replace("{fmt}", "csv").replace("{kind}", "publish")
         match = re.match(r"(/api/[a-z/-]+?/)\{[a-z]+\}", path)

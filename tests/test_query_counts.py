@@ -165,6 +165,44 @@ def _sanction(p: Personas, n: int) -> None:
     revoke(lines[1], by=p.regulator, ground="commercial_activity", reasons="Commercial activities")
 
 
+def _finance_licence(p: Personas) -> Any:
+    from licensing.models import Licence
+    from licensing.tests.finance.factories import make_licence
+
+    licence = Licence.objects.filter(cmo=p.cmo, licensee=p.licensee.licensee).first()
+    return licence or make_licence(
+        cmo=p.cmo, licensee=p.licensee.licensee, user=p.licensee, cmo_user=p.cmo_admin, areas={1: "100.00", 7: "50.00"},
+        invoice_period="month", months=24,
+    )  # fmt: skip
+
+
+def _invoice(p: Personas, n: int) -> None:
+    import datetime as dt
+
+    from licensing.models import Invoice
+
+    licence = _finance_licence(p)
+    start = dt.date(2027 + n // 12, n % 12 + 1, 1)
+    invoice = Invoice.objects.create(
+        number=f"INV-Q{n:05d}", cmo=p.cmo, licence=licence, period_start=start, period_end=start, amount=Decimal("150.00"),
+        issued_on=start, due_on=start,
+    )  # fmt: skip
+    for item, amount in ((1, "100.00"), (7, "50.00")):
+        invoice.lines.create(area=licence.lines.get(area__item=item).area, amount=Decimal(amount))
+
+
+def _payment(p: Personas, n: int) -> None:
+    import datetime as dt
+
+    from licensing.models import Payment
+
+    _invoice(p, n)
+    Payment.objects.create(
+        cmo=p.cmo, licensee=p.licensee.licensee, amount=Decimal("10.00"), received_on=dt.date(2027, 1, 2),
+        bank_reference=f"Q-{n}", payer_name=f"Payer {n}", source="manual", recorded_by=p.cmo_staff,
+    )  # fmt: skip
+
+
 #: (URL, who asks, how a row is made)
 CASES: list[tuple[str, str | None, Callable[[Personas, int], None]]] = [
     ("/works/?q=Песня", None, _work),
@@ -203,6 +241,14 @@ CASES: list[tuple[str, str | None, Callable[[Personas, int], None]]] = [
     ("/api/sanctions/lines/", "regulator", _sanction),
     ("/api/sanctions/suspensions/", None, _sanction),
     ("/api/sanctions/terminations/", None, _sanction),
+    # finance
+    ("/space/invoices/", "licensee", _payment),
+    ("/cmo/finance/", "cmo_staff", _invoice),
+    ("/cmo/finance/payments/", "cmo_staff", _payment),
+    ("/cmo/finance/receipts/", "cmo_staff", _payment),
+    ("/regulator/finance/", "regulator", _payment),
+    ("/api/invoices/", "licensee", _invoice),
+    ("/api/payments/", "cmo_staff", _payment),
 ]
 
 

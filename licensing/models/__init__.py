@@ -1,6 +1,24 @@
 """The licensing domain's rows: prices (the МРП, minimum rates, tariffs), licences and remuneration agreements
-with users and their report schedules, the collector for commercial phonograms (Art. 39)."""
+with users and their report schedules, the collector for commercial phonograms (Art. 39), usage reports and
+their lines, the ledger, invoices and payments."""
 
+from licensing.models.invoices import (
+    BankStatement,
+    Invoice,
+    InvoiceLine,
+    InvoiceStatus,
+    Payment,
+    PaymentSource,
+    StatementStatus,
+)
+from licensing.models.ledger import (
+    AccountingPeriod,
+    AccountKind,
+    Entry,
+    LedgerAccount,
+    SourceKind,
+    Transaction,
+)
 from licensing.models.licences import (
     LICENSED_AREAS,
     AgreementKind,
@@ -34,15 +52,6 @@ from licensing.models.rates import (
     Unit,
     Use,
 )
-
-__all__ = [
-    "LICENSED_AREAS", "PERIOD_MONTHS", "REPORT_MONTHS", "AgreementKind", "AmountBasis", "CollectionAgreementBasis", "CountersignPolicy",
-    "Declaration", "IndexKind", "IndexValue", "Licence", "LicenceLine", "LicenceStatus", "MinimumRate",
-    "MinimumRateComponent", "Period", "PhonogramCollector", "RateShape", "RefusalGround", "Renewal", "ReportDue",
-    "ReportFrequency", "RepertoireScope", "Tariff", "TariffComponent", "TariffStatus", "Unit", "Use",
-    "kind_for_area",
-]  # fmt: skip
-
 from licensing.models.usage import (
     UsageFormat,
     UsageLine,
@@ -53,7 +62,47 @@ from licensing.models.usage import (
     UsageStatus,
 )
 
-__all__ += [
+__all__ = [
+    "AccountKind",
+    "AccountingPeriod",
+    "AgreementKind",
+    "AmountBasis",
+    "BankStatement",
+    "CollectionAgreementBasis",
+    "CountersignPolicy",
+    "Declaration",
+    "Entry",
+    "IndexKind",
+    "IndexValue",
+    "Invoice",
+    "InvoiceLine",
+    "InvoiceStatus",
+    "LICENSED_AREAS",
+    "LedgerAccount",
+    "Licence",
+    "LicenceLine",
+    "LicenceStatus",
+    "MinimumRate",
+    "MinimumRateComponent",
+    "PERIOD_MONTHS",
+    "Payment",
+    "PaymentSource",
+    "Period",
+    "PhonogramCollector",
+    "REPORT_MONTHS",
+    "RateShape",
+    "RefusalGround",
+    "Renewal",
+    "RepertoireScope",
+    "ReportDue",
+    "ReportFrequency",
+    "SourceKind",
+    "StatementStatus",
+    "Tariff",
+    "TariffComponent",
+    "TariffStatus",
+    "Transaction",
+    "Unit",
     "UsageFormat",
     "UsageLine",
     "UsagePolicy",
@@ -61,4 +110,6 @@ __all__ += [
     "UsageReport",
     "UsageStage",
     "UsageStatus",
+    "Use",
+    "kind_for_area",
 ]

@@ -51,6 +51,41 @@ def _check(page: Any, url: str, name: str) -> None:
         assert header is not None and header["height"] < (110 if width >= 1200 else 70), (name, width, header)
 
 
+def _finance_pages(personas: Any) -> list[tuple[str, str]]:
+    """A licence of KAZ with its first invoice, and a bank statement with a bad line and a receipt to allocate."""
+    import datetime as dt
+    import io
+
+    from licensing.invoicing import issue_first_invoice
+    from licensing.payments import import_bank_statement
+    from licensing.tests.finance.factories import make_licence
+
+    licence = make_licence(
+        cmo=personas.cmo, licensee=personas.licensee.licensee, user=personas.licensee, cmo_user=personas.cmo_admin,
+        areas={1: "125000.00", 7: "37500.50"}, starts_on=dt.date(2026, 1, 1),
+    )  # fmt: skip
+    invoice = issue_first_invoice(licence)
+    assert invoice is not None
+    text = (
+        "date,amount,payer_bin,payer_name,purpose,reference\n"
+        f"2026-01-05,1000.00,,Радио Тест ЖШС,{invoice.number} бойынша ішінара төлем,L-1\n"
+        "2026-01-05,100.00,,Кафе «Сарыарқа» және ұзын атаулы төлеуші,жалға алу,L-2\nbad line\n"
+    )
+    statement = import_bank_statement(
+        by=personas.cmo_staff,
+        cmo=personas.cmo,
+        file=io.BytesIO(text.encode()),
+        filename="kaspi-statement-2026-01.csv",
+    )
+    return [
+        ("/cmo/finance/", "cmo-finance"),
+        (f"/cmo/finance/invoices/{invoice.pk}/", "cmo-invoice"),
+        (f"/cmo/finance/statements/{statement.pk}/", "cmo-statement"),
+        ("/cmo/finance/receipts/", "cmo-receipts"),
+        ("/cmo/finance/periods/", "cmo-periods"),
+    ]
+
+
 @pytest.mark.parametrize("language", ["kk", "ru"])
 def test_main_pages_fit_a_phone_and_a_laptop(live_server: Any, browser: Any, language: str) -> None:
     personas = make_personas()
@@ -88,8 +123,11 @@ def test_main_pages_fit_a_phone_and_a_laptop(live_server: Any, browser: Any, lan
         ("/cmo/works/", "cmo-works"),
         ("/cmo/members/", "cmo-members"),
         ("/cmo/reciprocal/", "cmo-reciprocal"),
+        *_finance_pages(personas),
     ]:
         _check(staff, base + path, f"{name}-{language}")
+    licensee = _signed_in(browser, live_server, personas.licensee, language).new_page()
+    _check(licensee, base + "/space/invoices/", f"space-invoices-{language}")
     # the menu button opens the collapsed menu on a phone, and its links can be reached
     staff.set_viewport_size({"width": 390, "height": 900})
     staff.goto(base + "/cmo/")

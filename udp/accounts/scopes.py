@@ -44,6 +44,11 @@ class Scope(models.TextChoices):
         "licensing:write",
         _("Licensing: tariffs and minimum rates, declare a use, request, sign or refuse an agreement"),
     )
+    FINANCE_READ = "finance:read", _("Read invoices, payments, bank statements and accounting periods")
+    FINANCE_WRITE = (
+        "finance:write",
+        _("Record payments, import bank statements, allocate receipts, close accounting periods"),
+    )
 
     @property
     def is_write(self) -> bool:

@@ -125,3 +125,18 @@ def test_a_cafe_gets_its_licence_reports_its_playlist_and_sees_its_invoice(
     bad = page.inner_text("#bad-lines")
     assert "4" in bad and "ISRC" in bad
     _fits(page, "report")
+
+    # 6. sees the invoice of the first period, with its PDF
+    from licensing.models import Invoice
+
+    invoice = Invoice.objects.get(licence=licence)
+    page.goto(f"{live_server.url}/space/")
+    page.click("a[href='/space/invoices/']")
+    page.wait_for_selector("table.invoices")
+    _fits(page, "invoices")
+    row = page.locator("table.invoices tbody tr").first.inner_text()
+    assert invoice.number in row and licence.contract.number in row
+    assert f"{invoice.amount:,.2f}" in row
+    with page.expect_response(lambda r: r.url.endswith("/pdf/")) as pdf:
+        page.click("table.invoices a:text('PDF')")
+    assert pdf.value.headers["content-type"] == "application/pdf"

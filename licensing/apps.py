@@ -3,3 +3,8 @@ from django.apps import AppConfig
 
 class LicensingConfig(AppConfig):
     name = "licensing"
+
+    def ready(self) -> None:
+        from licensing import monitoring_notices
+
+        monitoring_notices.register_kinds()

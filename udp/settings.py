@@ -330,6 +330,8 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "sweep-documents": {"task": "documents.sweep_orphans", "schedule": 86400.0},
     # accreditation: expiry terminates, a late annual report drafts a suspension, a suspension's end is told
     "apply-sanctions": {"task": "accreditation.apply_sanctions", "schedule": 3600.0},
+    # monitoring: each closed report period of a monitored licence is reconciled once (idempotent)
+    "reconcile-monitoring": {"task": "licensing.reconcile_monitoring", "schedule": 3600.0},
 }
 #: The platform's clock (udp.core.clock): may it be moved? Tests, the demo and training copies only.
 UDP_CLOCK_TRAVEL = env_bool("UDP_CLOCK_TRAVEL", default=False)

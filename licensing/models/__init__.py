@@ -41,3 +41,20 @@ __all__ = [
     "ReportFrequency", "RepertoireScope", "Tariff", "TariffComponent", "TariffStatus", "Unit", "Use",
     "kind_for_area",
 ]  # fmt: skip
+
+from licensing.models.info_requests import InfoAnswer, InfoRequest, InfoRequestStatus, InfoTopic  # noqa: E402
+from licensing.models.monitoring import (  # noqa: E402
+    Detection,
+    LineAnswer,
+    MonitoredSite,
+    MonitoringProvider,
+    ProviderKey,
+    Reconciliation,
+    ReconciliationLine,
+    ReconciliationStatus,
+)
+
+__all__ += [
+    "Detection", "InfoAnswer", "InfoRequest", "InfoRequestStatus", "InfoTopic", "LineAnswer", "MonitoredSite",
+    "MonitoringProvider", "ProviderKey", "Reconciliation", "ReconciliationLine", "ReconciliationStatus",
+]  # fmt: skip

@@ -39,6 +39,11 @@ class Scope(models.TextChoices):
         _("Accreditation: apply, check, schedule, decide, appeal, suspend, revoke, terminate"),
     )
     PUBLICATIONS_WRITE = "publications:write", _("Publish what the law asks a CMO to publish")
+    INFO_WRITE = "info:write", _("Requests for information of the authorized body: ask, answer")
+    MONITORING_WRITE = (
+        "monitoring:write",
+        _("Monitoring: push detections (a provider), confirm or dispute reconciliations (a user)"),
+    )
 
     @property
     def is_write(self) -> bool:

@@ -221,6 +221,10 @@ class ProviderViewSet(
         "list": None, "retrieve": None, "create": None, "sites": None, "keys": None,
     }  # fmt: skip
 
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        _operator_only(request)
+        return super().list(request, *args, **kwargs)
+
     def get_queryset(self) -> QuerySet[MonitoringProvider]:
         return providers_visible_to(self.request.user).prefetch_related("sites__licence__contract")
 

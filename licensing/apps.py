@@ -5,6 +5,7 @@ class LicensingConfig(AppConfig):
     name = "licensing"
 
     def ready(self) -> None:
-        from licensing import monitoring_notices
+        from licensing import monitoring_cards, monitoring_notices
 
         monitoring_notices.register_kinds()
+        monitoring_cards.add_cards()

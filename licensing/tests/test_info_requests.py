@@ -133,3 +133,12 @@ def test_asking_checks_the_input(personas: Any) -> None:
     with pytest.raises(ValidationError) as caught:
         _ask(personas, topics=[], period_to=dt.date(2024, 1, 1), due_on=platform_clock.today())
     assert {"topics", "period_to", "due_on"} <= set(caught.value.message_dict)
+
+
+def test_the_consoles_show_the_cards(personas: Any) -> None:
+    _ask(personas)
+    space = f.signed_in(personas.licensee).get("/space/")
+    assert b"/space/info-requests/" in space.content and b"/space/monitoring/" in space.content
+    assert b"/regulator/info-requests/" in f.signed_in(personas.regulator).get("/regulator/").content
+    assert b"/cmo/monitoring/" in f.signed_in(personas.cmo_staff).get("/cmo/").content
+    assert b"/operator/monitoring/providers/" in f.signed_in(personas.operator).get("/operator/").content

@@ -30,6 +30,8 @@ from udp.identifiers import validate_bin, validate_isrc
 
 #: The most items one push may carry.
 MAX_BATCH = 10_000
+#: A detection lasts at most a day.
+MAX_DURATION_S = 86_400
 
 
 def register_provider(*, by: User, name: str, bin: str) -> MonitoringProvider:
@@ -126,15 +128,20 @@ def _check_item(index: int, item: Any, sites: Mapping[str, MonitoredSite]) -> _R
     site = sites.get(str(item.get("site") or "").strip())
     if site is None:
         return _error(index, "site", _("This provider has no site with this code."))
-    moment = parse_datetime(str(item.get("detected_at") or ""))
+    try:
+        moment = parse_datetime(str(item.get("detected_at") or ""))
+    except ValueError:  # well formed, but no such moment (the 31st of February)
+        moment = None
     if moment is None or timezone.is_naive(moment):
         return _error(index, "detected_at", _("Give the moment in ISO 8601 with its time zone."))
     day = timezone.localtime(moment).date()
     if not site.licence.starts_on <= day <= site.licence.ends_on:
         return _error(index, "outside_licence", _("The play is outside the licence's term."))
     duration = item.get("duration_s")
-    if duration is not None and (not isinstance(duration, int) or isinstance(duration, bool) or duration < 0):
-        return _error(index, "duration_s", _("The duration is a whole number of seconds, not negative."))
+    if duration is not None and (
+        not isinstance(duration, int) or isinstance(duration, bool) or not 0 <= duration <= MAX_DURATION_S
+    ):
+        return _error(index, "duration_s", _("The duration is a whole number of seconds, from 0 to 86400."))
     return _Row(site.pk, site.licence_id, isrc, moment, duration)
 
 

@@ -75,14 +75,17 @@ def test_a_push_names_the_bad_items_and_keeps_the_good(world: dict[str, Any]) ->
             "duration_s": -3,
         },
         "not an object",
+        {"isrc": "KZA012500007", "site": "RADIO-1", "detected_at": "2026-02-30T10:00:00+05:00"},
+        {"isrc": "KZA012500008", "site": "RADIO-1", "detected_at": "2026-01-10T12:30:00+05:00", "duration_s": 10**12},
         {"isrc": "kza012500006", "site": "RADIO-1", "detected_at": "2026-01-11T08:00:00+05:00"},
     ]
     answer = _push(world["secret"], items)
     assert answer.status_code == 200, answer.content
     body = answer.json()
-    assert (body["received"], body["stored"], body["duplicates"]) == (8, 2, 0)
+    assert (body["received"], body["stored"], body["duplicates"]) == (10, 2, 0)
     assert [(e["index"], e["code"]) for e in body["rejected"]] == [
         (1, "isrc"), (2, "site"), (3, "outside_licence"), (4, "detected_at"), (5, "duration_s"), (6, "format"),
+        (7, "detected_at"), (8, "duration_s"),
     ]  # fmt: skip
     stored = Detection.objects.order_by("detected_at")
     assert [d.isrc for d in stored] == ["KZA012500001", "KZA012500006"]

@@ -76,7 +76,12 @@ def test_a_push_names_the_bad_items_and_keeps_the_good(world: dict[str, Any]) ->
         },
         "not an object",
         {"isrc": "KZA012500007", "site": "RADIO-1", "detected_at": "2026-02-30T10:00:00+05:00"},
-        {"isrc": "KZA012500008", "site": "RADIO-1", "detected_at": "2026-01-10T12:30:00+05:00", "duration_s": 10**12},
+        {
+            "isrc": "KZA012500008",
+            "site": "RADIO-1",
+            "detected_at": "2026-01-10T12:30:00+05:00",
+            "duration_s": 10**12,
+        },
         {"isrc": "kza012500006", "site": "RADIO-1", "detected_at": "2026-01-11T08:00:00+05:00"},
     ]
     answer = _push(world["secret"], items)

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import connection
+from django.db.backends.utils import CursorWrapper
 from django.db.models import Count, Exists, OuterRef
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -41,22 +42,41 @@ FLAG_MIN_PLAYS = 5
 FLAG_MIN_PERCENT = 10
 
 
+#: Where the usage lines may live (the partitioned table, or the name it was first given), first found wins.
+USAGE_TABLES = ("licensing_usage_line", "licensing_usageline")
+#: The statuses of a report whose lines count (a report replaced by a correction, or a duplicate, does not).
+COUNTED_REPORTS = ("accepted", "partial")
+
+
+def _exists(cursor: CursorWrapper, table: str) -> bool:
+    cursor.execute("SELECT to_regclass(%s) IS NOT NULL", [table])
+    row = cursor.fetchone()
+    return bool(row and row[0])
+
+
 def reported_plays(licence: Licence, period_start: dt.date, period_end: dt.date) -> dict[str, int]:
-    """Plays per ISRC the user reported for the period: the usage lines (a table partitioned by month), or
-    nothing while that table does not exist."""
+    """Plays per ISRC the user reported for the period: the usage lines (a table partitioned by month) of
+    its counted reports, or nothing while that table does not exist."""
     with connection.cursor() as cursor:
-        cursor.execute("SELECT to_regclass('licensing_usageline') IS NOT NULL")
-        row = cursor.fetchone()
-        if not row or not row[0]:
+        table = next((t for t in USAGE_TABLES if _exists(cursor, t)), None)
+        if table is None:
             return {}
+        join = ""
+        if _exists(cursor, "licensing_usagereport"):
+            join = "JOIN licensing_usagereport r ON r.id = l.report_id AND r.status = ANY(%(counted)s)"
         cursor.execute(
-            """
-            SELECT isrc, SUM(plays) FROM licensing_usageline
-             WHERE licence_id = %s AND period >= date_trunc('month', %s::date)::date AND period <= %s
-               AND isrc IS NOT NULL AND isrc <> ''
-             GROUP BY isrc
+            f"""
+            SELECT l.isrc, SUM(l.plays) FROM {table} l {join}
+             WHERE l.licence_id = %(licence)s AND l.period >= date_trunc('month', %(start)s::date)::date
+               AND l.period <= %(end)s AND l.isrc IS NOT NULL AND l.isrc <> ''
+             GROUP BY l.isrc
             """,
-            [licence.pk, period_start, period_end],
+            {
+                "licence": licence.pk,
+                "start": period_start,
+                "end": period_end,
+                "counted": list(COUNTED_REPORTS),
+            },
         )
         return {isrc: int(plays or 0) for isrc, plays in cursor.fetchall()}
 

@@ -10,11 +10,13 @@ from udp.accounts.models import User
 
 
 def ready() -> None:
-    from licensing import finance_setup, notices
+    from licensing import finance_setup, monitoring_cards, monitoring_notices, notices
     from licensing.usage import setup as usage_setup
 
     usage_setup.ready()
     finance_setup.ready()
+    monitoring_notices.register_kinds()
+    monitoring_cards.add_cards()
     _invoice_when_in_force()
     notices.register_kinds()
     notices.register_reasons()

@@ -1,12 +1,12 @@
 """Background jobs of licensing: reading usage reports, the daily notice of overdue reports, the renewal and
-end of agreements, the invoices of each period."""
+end of agreements, the invoices of each period, the monitoring reconciliations."""
 
 from __future__ import annotations
 
 from celery import shared_task
 from django.conf import settings
 
-from licensing import actions, invoicing
+from licensing import actions, invoicing, reconciling
 
 
 @shared_task(name="licensing.end_or_renew")
@@ -48,3 +48,9 @@ def notice_overdue_reports() -> int:
 def issue_invoices_due() -> int:
     """Idempotent: each licence period that has begun gets its invoice once."""
     return invoicing.issue_invoices_due()
+
+
+@shared_task(name="licensing.reconcile_monitoring")
+def reconcile_monitoring() -> int:
+    """Idempotent: each closed period of a monitored licence is reconciled once."""
+    return reconciling.reconcile_closed_periods()

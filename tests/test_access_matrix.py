@@ -171,6 +171,17 @@ PAGE_RULES: dict[str, AbstractSet[str] | None] = {
     "cmo/finance/statements/<int:pk>/": {STAFF, ADMIN}, "cmo/finance/receipts/": CMOS,
     "cmo/finance/receipts/<int:pk>/allocate/": frozenset(),  # POST only
     "cmo/finance/periods/": CMOS, "regulator/finance/": {REGULATOR, OPERATOR},
+    # licensing, requests for information (Art. 48-2.2): the authorized body asks the music user, who answers
+    "regulator/info-requests/": {REGULATOR}, "regulator/info-requests/new/": {REGULATOR},
+    "regulator/info-requests/<int:pk>/": {REGULATOR},
+    "space/info-requests/": {LICENSEE}, "space/info-requests/<int:pk>/": {LICENSEE},
+    # licensing, monitoring: the music user's reconciliation under a licence of KAZ (flagged); answers are POST
+    "space/monitoring/": {LICENSEE}, "space/monitoring/<int:pk>/": {LICENSEE},
+    "space/monitoring/lines/<int:pk>/answer/": frozenset(),
+    "cmo/monitoring/": CMOS, "cmo/monitoring/<int:pk>/": {STAFF, ADMIN},
+    "regulator/monitoring/": {REGULATOR}, "regulator/monitoring/<int:pk>/": {REGULATOR},
+    "operator/monitoring/providers/": {OPERATOR}, "operator/monitoring/providers/<int:pk>/": {OPERATOR},
+    "operator/monitoring/providers/<int:pk>/key/": frozenset(), "operator/monitoring/providers/<int:pk>/toggle/": frozenset(),
 }  # fmt: skip
 
 API_RULES: dict[str, AbstractSet[str] | None] = {
@@ -297,6 +308,18 @@ API_RULES: dict[str, AbstractSet[str] | None] = {
     "GET /api/bank-statements/": SIGNED, "POST /api/bank-statements/": CMOS,
     "GET /api/bank-statements/{id}/": {STAFF, ADMIN, REGULATOR, OPERATOR},
     "GET /api/accounting-periods/": SIGNED, "POST /api/accounting-periods/": CMOS,
+    # licensing, requests for information: each lists its own; the authorized body asks (a role check before
+    # the input), the music user answers
+    "GET /api/info-requests/": SIGNED, "POST /api/info-requests/": {REGULATOR},
+    "GET /api/info-requests/{id}/": {LICENSEE, REGULATOR}, "POST /api/info-requests/{id}/answer/": {LICENSEE},
+    # licensing, monitoring: only a provider's key pushes (no person); the reconciliation of KAZ's licence
+    "POST /api/monitoring/detections/": frozenset(),
+    "GET /api/monitoring/reconciliations/": SIGNED, "GET /api/monitoring/reconciliations/flags/": SIGNED,
+    "GET /api/monitoring/reconciliations/{id}/": {LICENSEE, STAFF, ADMIN, REGULATOR, OPERATOR},
+    "POST /api/monitoring/lines/{id}/answer/": {LICENSEE},
+    "GET /api/monitoring/providers/": {OPERATOR}, "POST /api/monitoring/providers/": {OPERATOR},
+    "GET /api/monitoring/providers/{id}/": {OPERATOR}, "POST /api/monitoring/providers/{id}/sites/": {OPERATOR},
+    "POST /api/monitoring/providers/{id}/keys/": {OPERATOR},
 }  # fmt: skip
 #: For POST on an object, "reach" means passing the object check: the action itself may still refuse
 #: (403 "only the expert organization resolves", 400 "no longer open"); those count as reached only
@@ -391,6 +414,29 @@ class World:
         self._licensing(p)
         self._usage(p)
         self._finance(p)
+        self._monitoring(p)
+
+    def _monitoring(self, p: Any) -> None:
+        from licensing import reconciling
+        from licensing.info_requests import ask_for_information
+        from licensing.models import Detection
+        from licensing.tests.monitoring_rows import make_licence, make_provider, make_site
+
+        licence = make_licence(p.licensee.licensee, p.cmo, by=p.licensee)
+        self.info_request = ask_for_information(
+            by=p.regulator, licensee=p.licensee.licensee, subject="Works used", question="Which?",
+            topics=["works_used"], period_from=dt.date(2025, 1, 1), period_to=dt.date(2025, 12, 31),
+            due_on=dt.date(2099, 1, 1),
+        )  # fmt: skip
+        self.provider = make_provider(p.operator)
+        site = make_site(p.operator, self.provider, licence, "RADIO-1")
+        for minute in range(6):
+            Detection.objects.create(
+                provider=self.provider, site=site, licence=licence, isrc="KZA012500001",
+                detected_at=dt.datetime(2026, 1, 10, 12, minute, tzinfo=dt.UTC),
+            )  # fmt: skip
+        self.reconciliation = reconciling.reconcile(licence, dt.date(2026, 1, 1), dt.date(2026, 1, 31))
+        self.recon_line = self.reconciliation.lines.get()
 
     def _finance(self, p: Any) -> None:
         import io
@@ -534,6 +580,10 @@ class World:
             "space/usage/": self.usage_report.pk, "cmo/usage/": self.usage_report.pk,
             "space/invoices/": self.invoice.pk, "cmo/finance/invoices/": self.invoice.pk,
             "cmo/finance/statements/": self.statement.pk, "cmo/finance/receipts/": self.receipt.pk,
+            "regulator/info-requests/": self.info_request.pk, "space/info-requests/": self.info_request.pk,
+            "space/monitoring/": self.reconciliation.pk, "cmo/monitoring/": self.reconciliation.pk,
+            "regulator/monitoring/": self.reconciliation.pk, "space/monitoring/lines/": self.recon_line.pk,
+            "operator/monitoring/providers/": self.provider.pk,
         }  # fmt: skip
         url = (
             route.replace("<str:kind>", "work")
@@ -573,6 +623,8 @@ class World:
             "/api/usage-reports/": self.usage_report.pk,
             "/api/invoices/": self.invoice.pk, "/api/payments/": self.receipt.pk,
             "/api/bank-statements/": self.statement.pk,
+            "/api/info-requests/": self.info_request.pk, "/api/monitoring/reconciliations/": self.reconciliation.pk,
+            "/api/monitoring/lines/": self.recon_line.pk, "/api/monitoring/providers/": self.provider.pk,
         }  # fmt: skip
         path = path.replace("{fmt}", "csv").replace("{kind}", "publish")
         match = re.match(r"(/api/[a-z/-]+?/)\{[a-z]+\}", path)

@@ -36,6 +36,7 @@ MESSAGES: dict[str, Promise] = {
     "withdrawal_obligation_overdue": _("An obligation after withdrawal no. %(id)s is overdue"),
     "conflict_detected": _("Conflict found by the platform's checks"),
     "conflict_gone": _("The platform's checks no longer find this conflict"),
+    "monitoring_reconciled": _("Monitoring reconciled against the usage report for %(period)s"),
 }
 
 #: Reasons written as plain English before they were codes; the history is append-only, so they stay.

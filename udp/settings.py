@@ -338,6 +338,8 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "sweep-usage-reports": {"task": "licensing.sweep_usage_reports", "schedule": 300.0},
     # licensing: each licence period that has begun gets its invoice (idempotent; hourly catches a moved clock)
     "issue-invoices": {"task": "licensing.issue_invoices_due", "schedule": 3600.0},
+    # monitoring: each closed report period of a monitored licence is reconciled once (idempotent)
+    "reconcile-monitoring": {"task": "licensing.reconcile_monitoring", "schedule": 3600.0},
 }
 #: The platform's clock (udp.core.clock): may it be moved? Tests, the demo and training copies only.
 UDP_CLOCK_TRAVEL = env_bool("UDP_CLOCK_TRAVEL", default=False)

@@ -1,7 +1,14 @@
 """The licensing domain's rows: prices (the МРП, minimum rates, tariffs), licences and remuneration agreements
 with users and their report schedules, the collector for commercial phonograms (Art. 39), usage reports and
-their lines, the ledger, invoices and payments."""
+their lines, the ledger, invoices and payments, the authorized body's requests for information, monitoring feeds
+and their reconciliation."""
 
+from licensing.models.info_requests import (
+    InfoAnswer,
+    InfoRequest,
+    InfoRequestStatus,
+    InfoTopic,
+)
 from licensing.models.invoices import (
     BankStatement,
     Invoice,
@@ -34,6 +41,16 @@ from licensing.models.licences import (
     RepertoireScope,
     ReportDue,
     kind_for_area,
+)
+from licensing.models.monitoring import (
+    Detection,
+    LineAnswer,
+    MonitoredSite,
+    MonitoringProvider,
+    ProviderKey,
+    Reconciliation,
+    ReconciliationLine,
+    ReconciliationStatus,
 )
 from licensing.models.rates import (
     PERIOD_MONTHS,
@@ -71,9 +88,14 @@ __all__ = [
     "CollectionAgreementBasis",
     "CountersignPolicy",
     "Declaration",
+    "Detection",
     "Entry",
     "IndexKind",
     "IndexValue",
+    "InfoAnswer",
+    "InfoRequest",
+    "InfoRequestStatus",
+    "InfoTopic",
     "Invoice",
     "InvoiceLine",
     "InvoiceStatus",
@@ -82,15 +104,22 @@ __all__ = [
     "Licence",
     "LicenceLine",
     "LicenceStatus",
+    "LineAnswer",
     "MinimumRate",
     "MinimumRateComponent",
+    "MonitoredSite",
+    "MonitoringProvider",
     "PERIOD_MONTHS",
     "Payment",
     "PaymentSource",
     "Period",
     "PhonogramCollector",
+    "ProviderKey",
     "REPORT_MONTHS",
     "RateShape",
+    "Reconciliation",
+    "ReconciliationLine",
+    "ReconciliationStatus",
     "RefusalGround",
     "Renewal",
     "RepertoireScope",

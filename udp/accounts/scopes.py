@@ -49,6 +49,11 @@ class Scope(models.TextChoices):
         "finance:write",
         _("Record payments, import bank statements, allocate receipts, close accounting periods"),
     )
+    INFO_WRITE = "info:write", _("Requests for information of the authorized body: ask, answer")
+    MONITORING_WRITE = (
+        "monitoring:write",
+        _("Monitoring: push detections (a provider), confirm or dispute reconciliations (a user)"),
+    )
 
     @property
     def is_write(self) -> bool:

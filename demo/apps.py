@@ -7,3 +7,9 @@ class DemoConfig(AppConfig):
 
     name = "demo"
     verbose_name = _("Demo data and benchmarks")
+
+    def ready(self) -> None:
+        from demo.bench.command import BENCH
+        from udp.core.benches import register
+
+        register(BENCH)

@@ -18,10 +18,18 @@ def ready() -> None:
     monitoring_notices.register_kinds()
     monitoring_cards.add_cards()
     _invoice_when_in_force()
+    _register_bench()
     notices.register_kinds()
     notices.register_reasons()
     _add_cards()
     _add_cmo_section()
+
+
+def _register_bench() -> None:
+    from licensing.usage.bench import BENCH
+    from udp.core.benches import register
+
+    register(BENCH)
 
 
 def _invoice_when_in_force() -> None:

@@ -1,21 +1,37 @@
-"""Benchmarks through the running web stack: ``manage.py bench search --json``."""
+"""``manage.py bench search --json``: title search through the running web stack (registered with
+:mod:`udp.core.benches`)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import BaseCommand, CommandError
 
 from demo.bench import search as bench
+from udp.core.benches import Bench
 
 
-class Command(BaseCommand):
-    help = (
-        "Benchmark title search through the web stack (gunicorn, or a loopback --url) and print the figures."
-    )
+def add_arguments(parser: Any) -> None:
+    SearchBench.arguments(parser)
 
-    def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("which", choices=["search"])
+
+def run(options: dict[str, Any], command: Any) -> None:
+    SearchBench(stdout=command.stdout, stderr=command.stderr).handle(**options)
+
+
+BENCH = Bench(
+    name="search",
+    help="title search through the web stack (gunicorn, or a loopback --url)",
+    add_arguments=add_arguments,
+    run=run,
+)
+
+
+class SearchBench(BaseCommand):
+    """The figures' writer (a command's ``stdout``) with the benchmark's steps."""
+
+    @staticmethod
+    def arguments(parser: Any) -> None:
         parser.add_argument("--json", action="store_true", help="print one JSON line and nothing else")
         parser.add_argument("--queries", type=int, default=2000)
         parser.add_argument(

@@ -1,4 +1,5 @@
-"""``manage.py bench ingest --lines 5000000 --json``: how fast a usage report goes in, against plain COPY.
+"""``manage.py bench ingest --lines 5000000 --json`` (registered with :mod:`udp.core.benches`): how fast a
+usage report goes in, against plain COPY.
 
 Writes a DSR (default) or CSV file of ``--lines`` lines to a temporary folder, reads it through the real
 pipeline (:func:`licensing.usage.ingest.start_report` and :func:`~licensing.usage.ingest.run_report`, run
@@ -20,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.files import File
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
 from licensing.models import Licence, UsageProblem, UsageReport
@@ -28,6 +29,7 @@ from licensing.usage import dsr
 from licensing.usage.ingest import LINES, run_report, start_report
 from licensing.usage.rows import COLUMNS
 from licensing.usage_access import REPORTABLE
+from udp.core.benches import Bench
 
 YEAR = (dt.date(2026, 1, 1), dt.date(2026, 12, 31))
 #: SU records per block in the generated DSR (each block: RE01, two AS02, these SU records).
@@ -91,26 +93,29 @@ def write_dsr(path: Path, lines: int, nonce: str = "") -> None:
         out.write(dsr.foot(written + 1, block))
 
 
-class Command(BaseCommand):
-    help = "Benchmarks: `bench ingest` reads a generated usage report of N lines through the real pipeline."
+def add_arguments(ingest: Any) -> None:
+    ingest.add_argument("--lines", type=int, default=100_000)
+    ingest.add_argument("--format", choices=("dsr", "csv"), default="dsr")
+    ingest.add_argument(
+        "--licence",
+        type=int,
+        default=None,
+        help="the licence to report for (default: the first in force)",
+    )
+    ingest.add_argument("--json", action="store_true", help="print one JSON line")
+    ingest.add_argument("--keep", action="store_true", help="keep the report and its lines")
 
-    def add_arguments(self, parser: CommandParser) -> None:
-        sub = parser.add_subparsers(dest="what", required=True)
-        ingest = sub.add_parser("ingest", help="a usage report of N lines against plain COPY")
-        ingest.add_argument("--lines", type=int, default=100_000)
-        ingest.add_argument("--format", choices=("dsr", "csv"), default="dsr")
-        ingest.add_argument(
-            "--licence",
-            type=int,
-            default=None,
-            help="the licence to report for (default: the first in force)",
-        )
-        ingest.add_argument("--json", action="store_true", help="print one JSON line")
-        ingest.add_argument("--keep", action="store_true", help="keep the report and its lines")
 
-    def handle(self, *args: Any, **options: Any) -> None:
-        if options["what"] == "ingest":
-            self.ingest(options)
+def run(options: dict[str, Any], command: Any) -> None:
+    IngestBench(stdout=command.stdout, stderr=command.stderr).ingest(options)
+
+
+BENCH = Bench(name="ingest", help="a usage report of N lines through the real pipeline, against plain COPY",
+              add_arguments=add_arguments, run=run)  # fmt: skip
+
+
+class IngestBench(BaseCommand):
+    """The figures' writer (a command's ``stdout``) with the benchmark's steps."""
 
     def ingest(self, options: Any) -> None:
         lines = max(int(options["lines"]), 10)

@@ -13,15 +13,15 @@ def ready() -> None:
     from licensing import finance_setup, monitoring_cards, monitoring_notices, notices
     from licensing.usage import setup as usage_setup
 
+    notices.register_kinds()
+    notices.register_reasons()
+    _add_cards()
     usage_setup.ready()
     finance_setup.ready()
     monitoring_notices.register_kinds()
     monitoring_cards.add_cards()
     _invoice_when_in_force()
     _register_bench()
-    notices.register_kinds()
-    notices.register_reasons()
-    _add_cards()
     _add_cmo_section()
 
 

@@ -303,7 +303,7 @@ def test_a_crash_ends_the_report_as_failed_and_keeps_nothing(
 
 
 def test_the_bench_generator_files_are_read(send: Any, licence: Any, tmp_path: Any) -> None:
-    from licensing.management.commands.bench import write_csv, write_dsr
+    from licensing.usage.bench import write_csv, write_dsr
 
     for writer, name in ((write_csv, "b.csv"), (write_dsr, "b.tsv")):
         path = tmp_path / name

@@ -417,6 +417,8 @@ class DsrReader(Reader):
 
 #: Distinct (resource, summary) pairs whose checked cells are remembered at a time.
 CLEAN_CACHE = 100_000
+#: The checker that checks cached cells (of the report being read), its problems thrown away.
+_SCRATCH: dict[tuple[Any, Any], LineChecker] = {}
 
 
 def _clean_parts(
@@ -424,7 +426,14 @@ def _clean_parts(
 ) -> tuple[str, str] | None:
     """The COPY text cells of a usage line that come from its resource and summary (before and after the
     count), or ``None`` if they name any problem: such lines are checked one by one."""
-    scratch = LineChecker(0, 0, checker.start, checker.end, ProblemLog())
+    scratch = _SCRATCH.get((checker.start, checker.end))
+    if scratch is None:
+        _SCRATCH.clear()
+        scratch = _SCRATCH[(checker.start, checker.end)] = LineChecker(
+            0, 0, checker.start, checker.end, ProblemLog()
+        )
+    scratch.log.kept.clear()
+    scratch.log.counts.clear()
     isrc, title, artist, duration, iswc = resource
     text = scratch.check(0, isrc=isrc, iswc=iswc, title=title, artist=artist, plays="1", duration=duration,
                          source=summary)  # fmt: skip

@@ -101,7 +101,23 @@ def check_text(fh: IO[bytes]) -> textfile.Encoding:
 
 
 def _refuse_controls(fh: IO[bytes], encoding: textfile.Encoding) -> None:
-    """Chunk by chunk (a file of millions of lines is not split into lines for this)."""
+    """Chunk by chunk (a file of millions of lines is not split into lines for this); lines are counted only
+    when there is something to name."""
+    decoder = codecs.getincrementaldecoder(encoding.codec)("strict")
+    try:
+        for chunk in textfile.chunks(fh, encoding.skip):
+            if textfile.CONTROL.search(decoder.decode(chunk)) is not None:
+                break
+        else:
+            decoder.decode(b"", final=True)
+            return
+    except UnicodeDecodeError:
+        pass
+    _name_controls(fh, encoding)
+
+
+def _name_controls(fh: IO[bytes], encoding: textfile.Encoding) -> None:
+    """The first bad byte or control character, with its line."""
     breaks = 0
     for text in textfile.decoded(fh, encoding):
         match = textfile.CONTROL.search(text)

@@ -304,11 +304,15 @@ class Job:
                 if (
                     encoding is not None
                     and FAST
+                    and usage.format == UsageFormat.CSV
                     and setbased.usable(encoding)
                     and self._set_based(fh, encoding, total)
                 ):
                     return
                 self.reader = readers.reader_for(usage.format, fh, self.checker, encoding)
+                if usage.format == UsageFormat.DSR:
+                    self._copy_direct()
+                    return
                 with transaction.atomic():
                     table = _staging_table(usage.pk)
                     self._copy(table)
@@ -365,6 +369,22 @@ class Job:
                 if buffer:
                     copy.write("".join(buffer))
 
+    def _copy_direct(self) -> None:
+        """DSR lines have no time of play: all go to the period's first month. They are streamed as COPY text
+        into the lines table (that month's partition), in a savepoint undone if the file is refused."""
+        month = self.usage.period_start.replace(day=1)
+        with transaction.atomic():
+            try:
+                with transaction.atomic():
+                    with connection.cursor() as cursor:
+                        ensure_partition(cursor, month)
+                    self._copy(LINES)  # routed to the partition made above (a partition has no id default)
+                    self._keep([], None, [])
+                    if self.outcome == UsageStatus.REFUSED:
+                        raise _Refuse
+            except _Refuse:
+                pass
+
     def _finish_lines(self, table: str) -> None:
         """In the report's transaction: refuse (drop the staging table) or keep the lines, replacing an earlier report."""
         usage = self.usage
@@ -381,8 +401,9 @@ class Job:
         self._keep(months, f"SELECT {COLUMNS} FROM {table}", [])
         _drop(table)
 
-    def _keep(self, months: list[dt.date], select: str, params: list[Any]) -> None:
-        """Keep the good lines (a SELECT in the staging table's columns), replacing an earlier report."""
+    def _keep(self, months: list[dt.date], select: str | None, params: list[Any]) -> None:
+        """Keep the good lines (a SELECT in the staging table's columns, or ``None`` when they were copied in
+        already), replacing an earlier report."""
         usage = self.usage
         good, bad = self.checker.good, self.checker.bad
         if good == 0 or (bad and usage.policy == UsagePolicy.ALL_OR_NOTHING):
@@ -410,8 +431,11 @@ class Job:
                 earlier.status = UsageStatus.REPLACED
                 earlier.save(update_fields=["status"])
                 self.replaced = earlier.pk
-            cursor.execute(f"INSERT INTO {LINES} ({COLUMNS}) {select}", params)
-            self.kept = cursor.rowcount
+            if select is None:
+                self.kept = good
+            else:
+                cursor.execute(f"INSERT INTO {LINES} ({COLUMNS}) {select}", params)
+                self.kept = cursor.rowcount
         self.outcome = UsageStatus.PARTIAL if bad else UsageStatus.ACCEPTED
         if usage.report_due_id is not None:
             ReportDue.objects.filter(pk=usage.report_due_id, received_at__isnull=True).update(

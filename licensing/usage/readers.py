@@ -101,7 +101,23 @@ def check_text(fh: IO[bytes]) -> textfile.Encoding:
 
 
 def _refuse_controls(fh: IO[bytes], encoding: textfile.Encoding) -> None:
-    """Chunk by chunk (a file of millions of lines is not split into lines for this)."""
+    """Chunk by chunk (a file of millions of lines is not split into lines for this); lines are counted only
+    when there is something to name."""
+    decoder = codecs.getincrementaldecoder(encoding.codec)("strict")
+    try:
+        for chunk in textfile.chunks(fh, encoding.skip):
+            if textfile.CONTROL.search(decoder.decode(chunk)) is not None:
+                break
+        else:
+            decoder.decode(b"", final=True)
+            return
+    except UnicodeDecodeError:
+        pass
+    _name_controls(fh, encoding)
+
+
+def _name_controls(fh: IO[bytes], encoding: textfile.Encoding) -> None:
+    """The first bad byte or control character, with its line."""
     breaks = 0
     for text in textfile.decoded(fh, encoding):
         match = textfile.CONTROL.search(text)
@@ -300,6 +316,9 @@ class DsrReader(Reader):
         self.fh, self.checker, self.encoding = fh, checker, encoding
         self.profile = ""
 
+    def _clean(self, resource: tuple[str, str, str, str, str], summary: str) -> tuple[str, str] | None:
+        return _clean_parts(self.checker, resource, summary)
+
     def rows(self) -> Iterator[str]:  # noqa: C901 - one record type a branch
         stream = text_stream(self.fh, self.encoding)
         check, log = self.checker.check, self.checker.log
@@ -308,6 +327,8 @@ class DsrReader(Reader):
         resources: dict[str, tuple[str, str, str, str, str]] = {}
         footed = 0
         line = 0
+        clean: dict[tuple[tuple[str, str, str, str, str], str], tuple[str, str] | None] = {}
+        prefix = f"{self.checker.prefix}{self.checker.default_period}\t"
         try:
             for raw in stream:
                 line += 1
@@ -347,9 +368,27 @@ class DsrReader(Reader):
                         log.add(line, "dsr_unknown_summary", ref=cells[spec["summary"]])
                         self.checker.bad += 1
                         continue
+                    plays = cells[spec["plays"]]
+                    key = (resource, summary)
+                    if key in clean:
+                        parts = clean[key]
+                    else:
+                        if len(clean) >= CLEAN_CACHE:
+                            clean.clear()
+                        parts = clean[key] = self._clean(resource, summary)
+                    # the common case: a resource and summary known good, a plain count in range
+                    if (
+                        parts is not None
+                        and plays.isascii()
+                        and plays.isdigit()
+                        and 0 < int(plays) <= 2_000_000_000
+                    ):
+                        self.checker.good += 1
+                        yield f"{prefix}{line}\t\\N\t{parts[0]}\t{int(plays)}\t{parts[1]}\n"
+                        continue
                     isrc, title, artist, duration, iswc = resource
                     text = check(
-                        line, isrc=isrc, iswc=iswc, title=title, artist=artist, plays=cells[spec["plays"]],
+                        line, isrc=isrc, iswc=iswc, title=title, artist=artist, plays=plays,
                         duration=duration, source=summary,
                     )  # fmt: skip
                     if text is not None:
@@ -390,6 +429,36 @@ class DsrReader(Reader):
                 raise FileRefused(line + 1, "dsr_no_foot")
         finally:
             stream.detach()
+
+
+#: Distinct (resource, summary) pairs whose checked cells are remembered at a time.
+CLEAN_CACHE = 100_000
+#: The checker that checks cached cells (of the report being read), its problems thrown away.
+_SCRATCH: dict[tuple[Any, Any], LineChecker] = {}
+
+
+def _clean_parts(
+    checker: LineChecker, resource: tuple[str, str, str, str, str], summary: str
+) -> tuple[str, str] | None:
+    """The COPY text cells of a usage line that come from its resource and summary (before and after the
+    count), or ``None`` if they name any problem: such lines are checked one by one."""
+    scratch = _SCRATCH.get((checker.start, checker.end))
+    if scratch is None:
+        _SCRATCH.clear()
+        scratch = _SCRATCH[(checker.start, checker.end)] = LineChecker(
+            0, 0, checker.start, checker.end, ProblemLog()
+        )
+    scratch.log.kept.clear()
+    scratch.log.counts.clear()
+    isrc, title, artist, duration, iswc = resource
+    text = scratch.check(0, isrc=isrc, iswc=iswc, title=title, artist=artist, plays="1", duration=duration,
+                         source=summary)  # fmt: skip
+    if text is None:
+        return None
+    cells = text[:-1].split(
+        "\t"
+    )  # report, licence, period, line, played_at, isrc, iswc, title, artist, 1, s, src
+    return "\t".join(cells[5:9]), "\t".join(cells[10:])
 
 
 def reader_for(fmt: str, fh: IO[bytes], checker: LineChecker, encoding: textfile.Encoding | None) -> Reader:

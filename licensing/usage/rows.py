@@ -29,8 +29,18 @@ COPY_SPECIAL = re.compile(r"[\\\t\n\r]")
 COPY_ESCAPES = {"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"}
 
 
-@lru_cache(maxsize=200_000)
+ISRC_SHAPE = re.compile(r"[A-Z]{2}[A-Z0-9]{3}[0-9]{7}")
+
+
 def isrc_of(value: str) -> str | None:
+    """An ISRC already in its compact form is valid when its country code is: that is checked once per code."""
+    if ISRC_SHAPE.fullmatch(value):
+        return value if _isrc_checked(value[:2] + "A000000001") is not None else None
+    return _isrc_checked(value)
+
+
+@lru_cache(maxsize=200_000)
+def _isrc_checked(value: str) -> str | None:
     try:
         return validate_isrc(value)
     except ValidationError:

@@ -21,13 +21,17 @@ from rest_framework.response import Response
 from licensing import access, actions, offers, phonograms, tariffs
 from licensing.models import (
     AgreementKind,
+    AmountBasis,
+    CollectionAgreementBasis,
     Declaration,
     IndexValue,
     Licence,
     LicenceLine,
     LicenceStatus,
     MinimumRate,
+    Period,
     PhonogramCollector,
+    RateShape,
     RefusalGround,
     Tariff,
     TariffStatus,
@@ -52,10 +56,10 @@ SIGNED = [HasApiKeyScope, permissions.IsAuthenticated]
 
 
 class TermSerializer(serializers.Serializer[Any]):
-    shape = serializers.ChoiceField(choices=["fixed", "per_unit", "percent"])
+    shape = serializers.ChoiceField(choices=RateShape.choices)
     amount = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=0)
-    basis = serializers.ChoiceField(choices=["kzt", "mrp"], default="kzt")
-    period = serializers.ChoiceField(choices=["month", "quarter", "year"], default="month")
+    basis = serializers.ChoiceField(choices=AmountBasis.choices, default="kzt")
+    period = serializers.ChoiceField(choices=Period.choices, default="month")
     unit = serializers.ChoiceField(choices=["", *Unit.values], required=False, allow_blank=True, default="")
     percent = serializers.DecimalField(max_digits=6, decimal_places=3, required=False, allow_null=True)
 
@@ -89,7 +93,7 @@ class TariffInputSerializer(serializers.Serializer[Any]):
     valid_from = serializers.DateField()
     valid_until = serializers.DateField(required=False, allow_null=True, default=None)
     licence_months = serializers.IntegerField(min_value=1, max_value=60, default=12)
-    invoice_period = serializers.ChoiceField(choices=["month", "quarter", "year"], default="quarter")
+    invoice_period = serializers.ChoiceField(choices=Period.choices, default="quarter")
     report_frequency = serializers.ChoiceField(
         choices=["monthly", "quarterly", "yearly"], default="quarterly"
     )
@@ -235,12 +239,12 @@ class RequestInputSerializer(serializers.Serializer[Any]):
     kind = serializers.ChoiceField(choices=AgreementKind.choices)
 
 
-class SignInputSerializer(serializers.Serializer[Any]):
+class LicenceSignInputSerializer(serializers.Serializer[Any]):
     sha256 = serializers.CharField(max_length=64, help_text="The SHA-256 of the agreement's PDF you read")
     evidence = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class RefuseInputSerializer(serializers.Serializer[Any]):
+class LicenceRefuseInputSerializer(serializers.Serializer[Any]):
     ground = serializers.ChoiceField(choices=RefusalGround.choices)
     note = serializers.CharField()
 
@@ -269,7 +273,7 @@ class CollectorSerializer(serializers.ModelSerializer[PhonogramCollector]):
 
 class CollectorInputSerializer(serializers.Serializer[Any]):
     cmo = serializers.PrimaryKeyRelatedField(queryset=CMO.objects.all())
-    basis = serializers.ChoiceField(choices=["accreditation", "agreement"], default="agreement")
+    basis = serializers.ChoiceField(choices=CollectionAgreementBasis.choices, default="agreement")
     agreement_reference = serializers.CharField(required=False, allow_blank=True, default="")
     producers_percent = serializers.DecimalField(
         max_digits=5, decimal_places=2, min_value=0, max_value=100, default=Decimal(50)
@@ -481,24 +485,24 @@ class LicenceViewSet(
         made = run(actions.request_agreement, declaration, by=request.user, cmo=v["cmo"], kind=v["kind"])
         return self._answer(made, status.HTTP_201_CREATED)
 
-    @extend_schema(summary="Sign for your side: the user first, then the CMO", request=SignInputSerializer,
+    @extend_schema(summary="Sign for your side: the user first, then the CMO", request=LicenceSignInputSerializer,
                    responses={200: LicenceSerializer})  # fmt: skip
     @action(detail=True, methods=["post"])
     def sign(self, request: Request, pk: Any = None) -> Response:
         licence = access.get_licence_for_user(request.user, pk, write=True)
-        data = SignInputSerializer(data=request.data)
+        data = LicenceSignInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         made = run(actions.sign_agreement, licence, by=request.user, confirmed_sha256=data.validated_data["sha256"],
                    evidence=data.validated_data["evidence"])  # fmt: skip
         return self._answer(made)
 
-    @extend_schema(summary="Refuse on a ground the law allows, with reasons (the CMO)", request=RefuseInputSerializer,
+    @extend_schema(summary="Refuse on a ground the law allows, with reasons (the CMO)", request=LicenceRefuseInputSerializer,
                    responses={200: LicenceSerializer})  # fmt: skip
     @action(detail=True, methods=["post"])
     def refuse(self, request: Request, pk: Any = None) -> Response:
         licence = access.get_licence_for_user(request.user, pk, write=True)
         must(roles.is_cmo_staff(request.user), "Only the CMO refuses its agreements.")
-        data = RefuseInputSerializer(data=request.data)
+        data = LicenceRefuseInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         return self._answer(run(actions.refuse_agreement, licence, by=request.user, **data.validated_data))
 

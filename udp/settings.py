@@ -296,6 +296,25 @@ SPECTACULAR_SETTINGS = {
         # accreditation: publications; the working days calendar
         "PublicationKindEnum": "accreditation.models.publications.PublicationKind",
         "CalendarDayKindEnum": "udp.core.models.DayKind",
+        # licensing
+        "LicenceRefusalGroundEnum": "licensing.models.licences.RefusalGround",
+        "AgreementKindEnum": "licensing.models.licences.AgreementKind",
+        "LicenceStatusEnum": "licensing.models.licences.LicenceStatus",
+        "RenewalEnum": "licensing.models.licences.Renewal",
+        "RepertoireScopeEnum": "licensing.models.licences.RepertoireScope",
+        "CollectionAgreementBasisEnum": "licensing.models.licences.CollectionAgreementBasis",
+        "TariffStatusEnum": "licensing.models.rates.TariffStatus",
+        "PeriodEnum": "licensing.models.rates.Period",
+        "ReportFrequencyEnum": "licensing.models.rates.ReportFrequency",
+        "UseEnum": "licensing.models.rates.Use",
+        "RateShapeEnum": "licensing.models.rates.RateShape",
+        "UnitEnum": "licensing.models.rates.Unit",
+        "AmountBasisEnum": "licensing.models.rates.AmountBasis",
+        "ImportPolicyEnum": "registers.models.imports.ImportPolicy",
+        "UsageFormatEnum": "licensing.models.usage.UsageFormat",
+        "UsagePolicyEnum": "licensing.models.usage.UsagePolicy",
+        "UsageStageEnum": "licensing.models.usage.UsageStage",
+        "UsageStatusEnum": "licensing.models.usage.UsageStatus",
     },
 }
 

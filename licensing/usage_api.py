@@ -113,7 +113,7 @@ class UsageReportViewSet(
         if not roles.is_licensee(request.user):  # the role first, then the input
             raise exceptions.PermissionDenied("Only a music user sends usage reports.")
         licence_id = request.data.get("licence") if hasattr(request.data, "get") else None
-        if not str(licence_id or "").isdigit():
+        if not str(licence_id or "").isdecimal():
             raise exceptions.ValidationError({"licence": ["Name the licence (its id)."]})
         licence = get_licence_for_reporting(request.user, licence_id)
         data = UsageReportInputSerializer(data=request.data)

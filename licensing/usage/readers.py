@@ -380,7 +380,7 @@ class DsrReader(Reader):
                     if (
                         parts is not None
                         and plays.isascii()
-                        and plays.isdigit()
+                        and plays.isdecimal()
                         and 0 < int(plays) <= 2_000_000_000
                     ):
                         self.checker.good += 1
@@ -418,7 +418,7 @@ class DsrReader(Reader):
                     summaries[cells[1]] = cells[spec["source"]]
                 elif kind == "FOOT":
                     given = cells[1].strip() if len(cells) > 1 else ""
-                    if not given.isdigit() or int(given) != line:
+                    if not given.isdecimal() or int(given) != line:
                         raise FileRefused(line, "dsr_foot_count", given=given or "—", counted=line)
                     footed = line
                 elif not raw.strip():

@@ -63,11 +63,11 @@ def copy_text(value: str) -> str:
 
 def duration_seconds(value: str) -> int | None:
     """Seconds, ``mm:ss``, or ISO 8601 (``PT3M35S``); ``None`` if it is none of them."""
-    if value.isdigit():
+    if value.isdecimal():
         return int(value)
     if ":" in value:
         parts = value.split(":")
-        if 2 <= len(parts) <= 3 and all(p.isdigit() for p in parts):
+        if 2 <= len(parts) <= 3 and all(p.isdecimal() for p in parts):
             seconds = 0
             for part in parts:
                 seconds = seconds * 60 + int(part)
@@ -136,12 +136,12 @@ class LineChecker:
             errors += 1
         plays = plays.strip() if plays else ""
         count = 0
-        if plays.isdigit():
+        if plays.isdecimal():
             count = int(plays)
             if count <= 0 or count > 2_000_000_000:
                 log.add(line, "plays_not_positive", v=plays)
                 errors += 1
-        elif plays.startswith("-") and plays[1:].isdigit():
+        elif plays.startswith("-") and plays[1:].isdecimal():
             log.add(line, "plays_not_positive", v=plays)
             errors += 1
         else:

@@ -152,7 +152,7 @@ class SetBased:
         if foot_line != rows:
             raise FileRefused(foot_line + 1, "dsr_after_foot")
         given = (foot_text.split("\t") + [""])[1].strip()
-        if not given.isdigit() or int(given) != rows:
+        if not given.isdecimal() or int(given) != rows:
             raise FileRefused(foot_line, "dsr_foot_count", given=given or "—", counted=rows)
         cells_table = f"licensing_usage_cells_{int(self.report.pk)}"
         self._execute(

@@ -51,7 +51,7 @@ def contracts(request: HttpRequest) -> HttpResponse:
         .order_by("-contract__concluded_on", "-pk")
     )
     cmo = request.GET.get("cmo", "")
-    if cmo.isdigit():
+    if cmo.isdecimal():
         rows = rows.filter(cmo_id=int(cmo))
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
     return render(

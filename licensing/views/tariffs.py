@@ -33,9 +33,9 @@ def index(request: HttpRequest) -> HttpResponse:
         access.tariffs_visible_to(None).filter(status=TariffStatus.PUBLISHED).exclude(valid_until__lt=today)
     )
     chosen = _filters(request)
-    if chosen["cmo"].isdigit():
+    if chosen["cmo"].isdecimal():
         rows = rows.filter(cmo_id=int(chosen["cmo"]))
-    if chosen["area"].isdigit():
+    if chosen["area"].isdecimal():
         rows = rows.filter(area__item=int(chosen["area"]))
     if chosen["category"]:
         rows = rows.filter(category__code=chosen["category"])

@@ -31,10 +31,6 @@ def seed_chart(apps, schema_editor):
         )
 
 
-def unseed_chart(apps, schema_editor):
-    apps.get_model("licensing", "LedgerAccount").objects.filter(code__in=[c[0] for c in CHART]).delete()
-
-
 
 class Migration(migrations.Migration):
 
@@ -454,5 +450,7 @@ class Migration(migrations.Migration):
             model_name='entry',
             trigger=pgtrigger.compiler.Trigger(name='ledger_entry_period_open', sql=pgtrigger.compiler.UpsertTriggerSql(func="\n                BEGIN\n                    IF EXISTS (\n                        SELECT 1 FROM licensing_transaction t\n                          JOIN licensing_accountingperiod p ON p.cmo_id = t.cmo_id AND p.month = t.period\n                         WHERE t.id = NEW.transaction_id AND p.closed_at IS NOT NULL\n                    ) THEN\n                        RAISE EXCEPTION 'the accounting month of transaction % is closed', NEW.transaction_id\n                            USING ERRCODE = 'check_violation', CONSTRAINT = 'ledger_entry_period_open';\n                    END IF;\n                    RETURN NEW;\n                END;\n                ", hash='efcc0bcd26e50af49882c121604262fdc72d014c', operation='INSERT', pgid='pgtrigger_ledger_entry_period_open_84a9d', table='licensing_entry', when='BEFORE')),
         ),
-        migrations.RunPython(seed_chart, unseed_chart),
+        # Unapplied, the table is dropped with its rows; deleting them first would leave deferred
+        # foreign-key checks pending and PostgreSQL refuses to drop a table with pending trigger events.
+        migrations.RunPython(seed_chart, migrations.RunPython.noop),
     ]

@@ -105,7 +105,7 @@ class CrawlWorld(matrix.World):
             (writer, "PER", {"RR": HUNDRED}),
             kind="recording",
             title="Қара торғай (live)",
-            reason="live",
+            reason="Концерттік жазба",
         )
         change_work(
             self.work, by=p.operator, reason="Өтініш №42: атауындағы қате", title="Own song (corrected)"

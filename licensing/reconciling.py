@@ -63,7 +63,11 @@ def reported_plays(licence: Licence, period_start: dt.date, period_end: dt.date)
             return {}
         join = ""
         if _exists(cursor, "licensing_usagereport"):
-            join = "JOIN licensing_usagereport r ON r.id = l.report_id AND r.status = ANY(%(counted)s)"
+            # a licence's lines are found through its reports (the lines are keyed by report and line)
+            join = (
+                "JOIN licensing_usagereport r ON r.id = l.report_id AND r.status = ANY(%(counted)s)"
+                " AND r.licence_id = %(licence)s"
+            )
         cursor.execute(
             f"""
             SELECT l.isrc, SUM(l.plays) FROM {table} l {join}

@@ -186,7 +186,8 @@ class UsageProblem(models.Model):
 class UsageLine(models.Model):
     """One line of usage: a recording played (or a work performed), how often, where. The table is
     partitioned by ``period`` (the first day of the month), one partition a month made on demand, and a
-    DEFAULT partition; it is written only set-based from the staging table (:mod:`licensing.usage.ingest`)."""
+    DEFAULT partition; it is written only set-based or by COPY (:mod:`licensing.usage.ingest`). The table's key
+    is (report, line, month); ``id`` is an identity, unique but not indexed."""
 
     id = models.BigAutoField(primary_key=True)
     report = models.ForeignKey(

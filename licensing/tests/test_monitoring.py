@@ -140,21 +140,34 @@ def test_a_provider_cannot_push_for_a_site_it_does_not_own(personas: Any, world:
 
 
 def _report(licence: Licence, plays: dict[str, int]) -> None:
-    """The user's usage lines for January, in temporary tables of the usage lines' and reports' shape (they
-    shadow the real ones, whether or not those exist yet): an accepted report, and a replaced one whose
-    lines must not count."""
+    """The user's usage lines for January in the real tables: an accepted report, and a replaced one whose
+    lines must not count (and a report of another licence, which must not count either)."""
+    from licensing.models import UsageReport
+    from licensing.usage.ingest import ensure_partition
+
+    def report(on: Licence, status: str, n: int) -> UsageReport:
+        return UsageReport.objects.create(
+            licence=on, period_start=dt.date(2026, 1, 1), period_end=dt.date(2026, 1, 31), format="csv",
+            file=f"usage/test-{n}.csv", sha256=f"{n:064d}", policy="keep_good", status=status,
+            submitted_by=on.created_by,
+        )  # fmt: skip
+
+    accepted, replaced = report(licence, "accepted", 1), report(licence, "replaced", 2)
+    other = Licence.objects.exclude(pk=licence.pk).first()
     with connection.cursor() as cursor:
-        cursor.execute(
-            "CREATE TEMP TABLE licensing_usage_line (report_id bigint, licence_id bigint, period date, "
-            "isrc varchar(12), plays integer, played_at timestamptz)"
-        )
-        cursor.execute("CREATE TEMP TABLE licensing_usagereport (id bigint, status varchar(10))")
-        cursor.execute("INSERT INTO licensing_usagereport VALUES (1, 'accepted'), (2, 'replaced')")
-        for isrc, n in plays.items():
+        ensure_partition(cursor, dt.date(2026, 1, 1))
+        for line_no, (isrc, n) in enumerate(plays.items(), start=1):
             cursor.execute(
-                "INSERT INTO licensing_usage_line VALUES (1, %s, '2026-01-01', %s, %s, NULL), "
-                "(2, %s, '2026-01-01', %s, 1000, NULL)",
-                [licence.pk, isrc, n, licence.pk, isrc],
+                "INSERT INTO licensing_usage_line (report_id, licence_id, period, line_no, isrc, plays) "
+                "VALUES (%s, %s, '2026-01-01', %s, %s, %s), (%s, %s, '2026-01-01', %s, %s, 1000)",
+                [accepted.pk, licence.pk, line_no, isrc, n, replaced.pk, licence.pk, line_no, isrc],
+            )
+        if other is not None:
+            counted_elsewhere = report(other, "accepted", 3)
+            cursor.execute(
+                "INSERT INTO licensing_usage_line (report_id, licence_id, period, line_no, isrc, plays) "
+                "SELECT %s, %s, '2026-01-01', 1, isrc, 1000 FROM unnest(%s::text[]) AS isrc",
+                [counted_elsewhere.pk, other.pk, list(plays)],
             )
 
 

@@ -351,23 +351,17 @@ class Job:
     def _copy(self, table: str) -> None:
         assert self.reader is not None
         reader = self.reader
-        buffer: list[str] = []
         next_save = EVERY
         with connection.cursor() as cursor:
             raw = cursor.cursor
             with raw.copy(f"COPY {table} ({COLUMNS}) FROM STDIN") as copy:
-                for text in reader.rows():
-                    buffer.append(text)
-                    if len(buffer) >= CHUNK:
-                        copy.write("".join(buffer))
-                        buffer.clear()
+                for text in reader.batches(CHUNK):
+                    copy.write(text)
                     if reader.line >= next_save:
                         next_save = reader.line + EVERY
                         self.progress.save(
                             lines_read=reader.line, lines_good=self.checker.good, lines_bad=self.checker.bad
                         )
-                if buffer:
-                    copy.write("".join(buffer))
 
     def _copy_direct(self) -> None:
         """DSR lines have no time of play: all go to the period's first month. They are streamed as COPY text

@@ -102,18 +102,13 @@ def check_text(fh: IO[bytes]) -> textfile.Encoding:
 
 def _refuse_controls(fh: IO[bytes], encoding: textfile.Encoding) -> None:
     """Chunk by chunk (a file of millions of lines is not split into lines for this); lines are counted only
-    when there is something to name."""
-    decoder = codecs.getincrementaldecoder(encoding.codec)("strict")
-    try:
-        for chunk in textfile.chunks(fh, encoding.skip):
-            if textfile.CONTROL.search(decoder.decode(chunk)) is not None:
-                break
-        else:
-            decoder.decode(b"", final=True)
-            return
-    except UnicodeDecodeError:
-        pass
-    _name_controls(fh, encoding)
+    when there is something to name. The text was decoded whole already (:func:`textfile.detect_csv`), except
+    in a code page guessed by plausibility: its bytes that the code page leaves undefined are named here."""
+    if encoding.guessed:
+        for _text in textfile.decoded(fh, encoding):
+            pass
+    if textfile.has_control(fh, encoding):
+        _name_controls(fh, encoding)
 
 
 def _name_controls(fh: IO[bytes], encoding: textfile.Encoding) -> None:
@@ -156,13 +151,31 @@ class Reader:
     def rows(self) -> Iterator[str]:  # pragma: no cover - overridden
         raise NotImplementedError
 
+    def batches(self, size: int = 20_000) -> Iterator[str]:
+        """The COPY text of ``size`` good lines at a time (``line`` is read between them)."""
+        buffer: list[str] = []
+        for text in self.rows():
+            buffer.append(text)
+            if len(buffer) >= size:
+                yield "".join(buffer)
+                buffer.clear()
+        if buffer:
+            yield "".join(buffer)
+
 
 class CsvReader(Reader):
     def __init__(self, fh: IO[bytes], checker: LineChecker, encoding: textfile.Encoding) -> None:
         self.fh, self.checker, self.encoding = fh, checker, encoding
 
     def rows(self) -> Iterator[str]:
-        csv.field_size_limit(CSV_FIELD_LIMIT)
+        # the limit is the process's: it is put back for the other readers (registers' imports) after this file
+        previous = csv.field_size_limit(CSV_FIELD_LIMIT)
+        try:
+            yield from self._rows()
+        finally:
+            csv.field_size_limit(previous)
+
+    def _rows(self) -> Iterator[str]:
         self.fh.seek(self.encoding.skip)
         first_line = self.fh.read(4096).decode(self.encoding.codec, "ignore").split("\n", 1)[0]
         delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
@@ -310,155 +323,171 @@ class DsrReader(Reader):
     An SU record is one usage line: the resource it names (in its block) gives ISRC, title, artist,
     duration and ISWC; the summary record it names gives the station or service. The file must end with
     a FOOT record whose line count matches: otherwise it is cut short, and refused whole.
+
+    A DSR file has millions of SU records and few resources: a resource's cells are checked once (with
+    the summary it is used with) and each SU record costs a split, two look-ups and its count. The COPY
+    text comes out a block of lines at a time (:meth:`batches`).
     """
 
     def __init__(self, fh: IO[bytes], checker: LineChecker, encoding: textfile.Encoding) -> None:
         self.fh, self.checker, self.encoding = fh, checker, encoding
         self.profile = ""
 
-    def _clean(self, resource: tuple[str, str, str, str, str], summary: str) -> tuple[str, str] | None:
-        return _clean_parts(self.checker, resource, summary)
+    def rows(self) -> Iterator[str]:
+        for batch in self.batches():
+            yield from batch.splitlines(keepends=True)
 
-    def rows(self) -> Iterator[str]:  # noqa: C901 - one record type a branch
+    def batches(self, size: int = 0) -> Iterator[str]:  # noqa: C901 - one record type a branch
         stream = text_stream(self.fh, self.encoding)
-        check, log = self.checker.check, self.checker.log
+        checker = self.checker
+        log = checker.log
+        usage = {
+            kind: (spec["min"], spec["summary"], spec["resource"], spec["plays"])
+            for kind, spec in USAGE.items()
+        }
         summaries: dict[str, str] = {}
         block = ""
-        resources: dict[str, tuple[str, str, str, str, str]] = {}
+        # ref → [the resource's cells, the checked COPY cells for the summary last used with it, that summary]
+        resources: dict[str, list[Any]] = {}
+        clean = _CleanCells(checker)
         footed = 0
         line = 0
-        clean: dict[tuple[tuple[str, str, str, str, str], str], tuple[str, str] | None] = {}
-        prefix = f"{self.checker.prefix}{self.checker.default_period}\t"
+        prefix = f"{checker.prefix}{checker.default_period}\t"
         try:
-            for raw in stream:
-                line += 1
-                self.line = line
-                cells = raw.rstrip("\r\n").split("\t")
-                kind = cells[0]
-                base = kind[:4]
-                if footed:
-                    if raw.strip():
-                        raise FileRefused(line, "dsr_after_foot")
-                    continue
-                if line == 1:
-                    if kind != "HEAD" or len(cells) < HEAD["min"]:
-                        raise FileRefused(1, "dsr_no_head")
-                    self.profile = cells[HEAD["profile"]]
-                    if self.profile not in PROFILES:
-                        raise FileRefused(1, "dsr_profile", p=self.profile)
-                    continue
-                if base in USAGE:
-                    spec = USAGE[base]
-                    if len(cells) < spec["min"]:
-                        log.add(line, "dsr_record_length", kind=kind, low=spec["min"], n=len(cells))
-                        self.checker.bad += 1
+            while chunk := stream.readlines(1 << 20):
+                out: list[str] = []
+                good = bad = 0
+                for raw in chunk:
+                    line += 1
+                    spec = usage.get(raw[:4])
+                    if spec is not None and not footed and line > 1:
+                        cells = raw.rstrip("\r\n").split("\t")
+                        low, at_summary, at_resource, at_plays = spec
+                        if len(cells) < low:
+                            log.add(line, "dsr_record_length", kind=cells[0], low=low, n=len(cells))
+                            bad += 1
+                            continue
+                        ref = cells[at_resource]
+                        if cells[1] != block:
+                            log.add(line, "dsr_unknown_resource", ref=ref, block=cells[1])
+                            bad += 1
+                            continue
+                        if "|" in ref:
+                            ref = ref.split("|", 1)[0]
+                        entry = resources.get(ref)
+                        if entry is None:
+                            log.add(line, "dsr_unknown_resource", ref=ref, block=block)
+                            bad += 1
+                            continue
+                        said = cells[at_summary]
+                        if said == entry[2]:
+                            parts = entry[1]
+                        else:
+                            summary = summaries.get(said)
+                            if summary is None:
+                                log.add(line, "dsr_unknown_summary", ref=said)
+                                bad += 1
+                                continue
+                            parts = entry[1] = clean(entry[0], summary)
+                            entry[2] = said
+                        plays = cells[at_plays]
+                        # the common case: a resource and summary known good, a plain count in range
+                        if parts is not None and plays.isascii() and plays.isdecimal() and len(plays) <= 10:
+                            count = int(plays)
+                            if 0 < count <= 2_000_000_000:
+                                good += 1
+                                out.append(f"{prefix}{line}\t\\N\t{parts[0]}\t{count}\t{parts[1]}\n")
+                                continue
+                        isrc, title, artist, duration, iswc = entry[0]
+                        checker.good, checker.bad = checker.good + good, checker.bad + bad
+                        good = bad = 0
+                        text = checker.check(
+                            line, isrc=isrc, iswc=iswc, title=title, artist=artist, plays=plays,
+                            duration=duration, source=summaries[said],
+                        )  # fmt: skip
+                        if text is not None:
+                            out.append(text)
                         continue
-                    if cells[1] != block:
-                        log.add(line, "dsr_unknown_resource", ref=cells[spec["resource"]], block=cells[1])
-                        self.checker.bad += 1
+                    cells = raw.rstrip("\r\n").split("\t")
+                    kind = cells[0]
+                    base = kind[:4]
+                    if footed:
+                        if raw.strip():
+                            raise FileRefused(line, "dsr_after_foot")
+                    elif line == 1:
+                        if kind != "HEAD" or len(cells) < HEAD["min"]:
+                            raise FileRefused(1, "dsr_no_head")
+                        self.profile = cells[HEAD["profile"]]
+                        if self.profile not in PROFILES:
+                            raise FileRefused(1, "dsr_profile", p=self.profile)
+                    elif base in RESOURCE:
+                        rspec = RESOURCE[base]
+                        if len(cells) < rspec["min"]:
+                            log.add(line, "dsr_record_length", kind=kind, low=rspec["min"], n=len(cells))
+                            continue
+                        if cells[1] != block:
+                            block, resources = cells[1], {}
+                        cells_of = (
+                            cells[rspec["isrc"]].split("|", 1)[0],
+                            cells[rspec["title"]],
+                            cells[rspec["artist"]].split("|", 1)[0],
+                            cells[rspec["duration"]],
+                            cells[rspec["iswc"]].split("|", 1)[0] if "iswc" in rspec else "",
+                        )
+                        resources[cells[rspec["ref"]]] = [cells_of, None, None]
+                    elif base in RELEASE:
+                        if len(cells) > 1 and cells[1] != block:
+                            block, resources = cells[1], {}
+                    elif base in SUMMARY:
+                        sspec = SUMMARY[base]
+                        if len(cells) < sspec["min"]:
+                            log.add(line, "dsr_record_length", kind=kind, low=sspec["min"], n=len(cells))
+                            continue
+                        summaries[cells[1]] = cells[sspec["source"]]
+                        for entry in resources.values():  # a summary given again: check afresh
+                            entry[2] = None
+                    elif kind == "FOOT":
+                        given = cells[1].strip() if len(cells) > 1 else ""
+                        if not given.isdecimal() or int(given) != line:
+                            raise FileRefused(line, "dsr_foot_count", given=given or "—", counted=line)
+                        footed = line
+                    elif not raw.strip():
                         continue
-                    ref = cells[spec["resource"]].split("|", 1)[0]
-                    resource = resources.get(ref)
-                    if resource is None:
-                        log.add(line, "dsr_unknown_resource", ref=ref, block=block)
-                        self.checker.bad += 1
-                        continue
-                    summary = summaries.get(cells[spec["summary"]])
-                    if summary is None:
-                        log.add(line, "dsr_unknown_summary", ref=cells[spec["summary"]])
-                        self.checker.bad += 1
-                        continue
-                    plays = cells[spec["plays"]]
-                    key = (resource, summary)
-                    if key in clean:
-                        parts = clean[key]
                     else:
-                        if len(clean) >= CLEAN_CACHE:
-                            clean.clear()
-                        parts = clean[key] = self._clean(resource, summary)
-                    # the common case: a resource and summary known good, a plain count in range
-                    if (
-                        parts is not None
-                        and plays.isascii()
-                        and plays.isdecimal()
-                        and 0 < int(plays) <= 2_000_000_000
-                    ):
-                        self.checker.good += 1
-                        yield f"{prefix}{line}\t\\N\t{parts[0]}\t{int(plays)}\t{parts[1]}\n"
-                        continue
-                    isrc, title, artist, duration, iswc = resource
-                    text = check(
-                        line, isrc=isrc, iswc=iswc, title=title, artist=artist, plays=plays,
-                        duration=duration, source=summary,
-                    )  # fmt: skip
-                    if text is not None:
-                        yield text
-                elif base in RESOURCE:
-                    spec = RESOURCE[base]
-                    if len(cells) < spec["min"]:
-                        log.add(line, "dsr_record_length", kind=kind, low=spec["min"], n=len(cells))
-                        continue
-                    if cells[1] != block:
-                        block, resources = cells[1], {}
-                    resources[cells[spec["ref"]]] = (
-                        cells[spec["isrc"]].split("|", 1)[0],
-                        cells[spec["title"]],
-                        cells[spec["artist"]].split("|", 1)[0],
-                        cells[spec["duration"]],
-                        cells[spec["iswc"]].split("|", 1)[0] if "iswc" in spec else "",
-                    )
-                elif base in RELEASE:
-                    if len(cells) > 1 and cells[1] != block:
-                        block, resources = cells[1], {}
-                elif base in SUMMARY:
-                    spec = SUMMARY[base]
-                    if len(cells) < spec["min"]:
-                        log.add(line, "dsr_record_length", kind=kind, low=spec["min"], n=len(cells))
-                        continue
-                    summaries[cells[1]] = cells[spec["source"]]
-                elif kind == "FOOT":
-                    given = cells[1].strip() if len(cells) > 1 else ""
-                    if not given.isdecimal() or int(given) != line:
-                        raise FileRefused(line, "dsr_foot_count", given=given or "—", counted=line)
-                    footed = line
-                elif not raw.strip():
-                    continue
-                else:
-                    log.add(line, "dsr_unknown_record", kind=kind[:20])
+                        log.add(line, "dsr_unknown_record", kind=kind[:20])
+                checker.good, checker.bad = checker.good + good, checker.bad + bad
+                self.line = line
+                if out:
+                    yield "".join(out)
+            self.line = line
             if not footed:
                 raise FileRefused(line + 1, "dsr_no_foot")
         finally:
             stream.detach()
 
 
-#: Distinct (resource, summary) pairs whose checked cells are remembered at a time.
-CLEAN_CACHE = 100_000
-#: The checker that checks cached cells (of the report being read), its problems thrown away.
-_SCRATCH: dict[tuple[Any, Any], LineChecker] = {}
-
-
-def _clean_parts(
-    checker: LineChecker, resource: tuple[str, str, str, str, str], summary: str
-) -> tuple[str, str] | None:
+class _CleanCells:
     """The COPY text cells of a usage line that come from its resource and summary (before and after the
-    count), or ``None`` if they name any problem: such lines are checked one by one."""
-    scratch = _SCRATCH.get((checker.start, checker.end))
-    if scratch is None:
-        _SCRATCH.clear()
-        scratch = _SCRATCH[(checker.start, checker.end)] = LineChecker(
-            0, 0, checker.start, checker.end, ProblemLog()
+    count), or ``None`` if they name any problem (such lines are then checked one by one, and named).
+    Remembered for the distinct resources of the report (a playlist names the same recordings again)."""
+
+    LIMIT = 100_000
+
+    def __init__(self, checker: LineChecker) -> None:
+        self.cells = checker.recording_cells
+        self.known: dict[tuple[tuple[str, str, str, str, str], str], tuple[str, str] | None] = {}
+
+    def __call__(self, resource: tuple[str, str, str, str, str], summary: str) -> tuple[str, str] | None:
+        key = (resource, summary)
+        if key in self.known:
+            return self.known[key]
+        if len(self.known) >= self.LIMIT:
+            self.known.clear()
+        isrc, title, artist, duration, iswc = resource
+        parts = self.known[key] = self.cells(
+            isrc=isrc, iswc=iswc, title=title, artist=artist, duration=duration, source=summary
         )
-    scratch.log.kept.clear()
-    scratch.log.counts.clear()
-    isrc, title, artist, duration, iswc = resource
-    text = scratch.check(0, isrc=isrc, iswc=iswc, title=title, artist=artist, plays="1", duration=duration,
-                         source=summary)  # fmt: skip
-    if text is None:
-        return None
-    cells = text[:-1].split(
-        "\t"
-    )  # report, licence, period, line, played_at, isrc, iswc, title, artist, 1, s, src
-    return "\t".join(cells[5:9]), "\t".join(cells[10:])
+        return parts
 
 
 def reader_for(fmt: str, fh: IO[bytes], checker: LineChecker, encoding: textfile.Encoding | None) -> Reader:

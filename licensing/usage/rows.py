@@ -193,3 +193,36 @@ class LineChecker:
             f"{self.prefix}{period}\t{line}\t{when}\t{isrc}\t{iswc}\t{copy_text(title)}\t{copy_text(artist)}\t"
             f"{count}\t{seconds}\t{copy_text(source)}\n"
         )
+
+    def recording_cells(
+        self, *, isrc: str, iswc: str, title: str, artist: str, duration: str, source: str
+    ) -> tuple[str, str] | None:
+        """The COPY text cells a usage line takes from its recording and source, before and after its count
+        (ISRC, ISWC, title, artist; seconds, source), or ``None`` if :meth:`check` would name a problem
+        with them. The same rules as :meth:`check`, without naming: a reader that meets the same recording
+        on many lines checks it once, and a line whose recording is wrong goes through :meth:`check`."""
+        if isrc:
+            isrc = isrc_of(isrc.strip().upper()) or ""
+            if not isrc:
+                return None
+        if iswc:
+            iswc = iswc_of(iswc.strip()) or ""
+            if not iswc:
+                return None
+        title = unquote(title.strip()) if title else ""
+        artist = unquote(artist.strip()) if artist else ""
+        if not isrc and not (title and artist):
+            return None
+        seconds = "\\N"
+        if duration:
+            length = duration_seconds(duration.strip())
+            if length is None:
+                return None
+            seconds = str(length)
+        source = unquote(source.strip()) if source else ""
+        if len(title) > 300 or len(artist) > 300 or len(source) > 200:
+            return None
+        return (
+            f"{isrc}\t{iswc}\t{copy_text(title)}\t{copy_text(artist)}",
+            f"{seconds}\t{copy_text(source)}",
+        )

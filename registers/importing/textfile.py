@@ -79,27 +79,44 @@ def count_breaks(text: str) -> int:
 
 
 def decoded(fh: IO[bytes], encoding: Encoding) -> Iterator[str]:
-    """The file's text, chunk by chunk; :class:`NotText` names the line of the first bad byte."""
+    """The file's text, chunk by chunk; :class:`NotText` names the line of the first bad byte. Lines are
+    counted only when there is one to name (a file of millions of lines is not split for nothing)."""
     decoder = codecs.getincrementaldecoder(encoding.codec)("strict")
-    breaks = 0
-    tail = ""
+    offset = encoding.skip
     for chunk in chunks(fh, encoding.skip):
+        held = len(decoder.getstate()[0])  # bytes of a character begun at the end of the chunk before
         try:
             text = decoder.decode(chunk)
-        except UnicodeDecodeError as exc:
-            before = exc.object[: exc.start].decode(encoding.codec, "replace")
-            line = breaks + count_breaks(tail + before) - count_breaks(tail) + 1
+        except UnicodeDecodeError as exc:  # exc.object is the held bytes and this chunk
+            line = _breaks_before(fh, encoding, offset - held + exc.start) + 1
             code = _bad_byte_code(encoding)
             raise NotText(line, code, byte=_hex(exc.object[exc.start]), name=encoding.name) from None
-        breaks += count_breaks(tail + text) - count_breaks(tail)
-        tail = text[-1:]
+        offset += len(chunk)
         yield text
     try:
         text = decoder.decode(b"", final=True)
     except UnicodeDecodeError:
-        raise NotText(breaks + 1, "truncated_character", name=encoding.name) from None
+        raise NotText(
+            _breaks_before(fh, encoding, offset) + 1, "truncated_character", name=encoding.name
+        ) from None
     if text:
         yield text
+
+
+def _breaks_before(fh: IO[bytes], encoding: Encoding, end: int) -> int:
+    """The line breaks in the file's text before byte ``end`` (bad bytes read as replacement characters)."""
+    decoder = codecs.getincrementaldecoder(encoding.codec)("replace")
+    position = fh.tell()
+    fh.seek(encoding.skip)
+    left = end - encoding.skip
+    breaks, tail = 0, ""
+    while left > 0 and (chunk := fh.read(min(CHUNK, left))):
+        left -= len(chunk)
+        text = decoder.decode(chunk)
+        breaks += count_breaks(tail + text) - count_breaks(tail)
+        tail = text[-1:]
+    fh.seek(position)
+    return breaks
 
 
 def _bad_byte_code(encoding: Encoding) -> str:
@@ -149,15 +166,38 @@ def detect(fh: IO[bytes], kind: str) -> Encoding:
 
 def _refuse_nul(fh: IO[bytes]) -> None:
     """A NUL byte in a file without a byte-order mark: binary, or UTF-16 without its mark."""
-    breaks = 0
-    tail = b""
+    offset = 0
     for chunk in chunks(fh):
         at = chunk.find(b"\x00")
-        text = chunk if at < 0 else chunk[:at]
-        breaks += len(BYTE_BREAK.findall(tail + text)) - len(BYTE_BREAK.findall(tail))
         if at >= 0:
-            raise NotText(breaks + 1, "nul_byte", char="U+0000")
+            raise NotText(_byte_breaks_before(fh, offset + at) + 1, "nul_byte", char="U+0000")
+        offset += len(chunk)
+
+
+def _byte_breaks_before(fh: IO[bytes], end: int) -> int:
+    breaks, tail = 0, b""
+    fh.seek(0)
+    left = end
+    while left > 0 and (chunk := fh.read(min(CHUNK, left))):
+        left -= len(chunk)
+        breaks += len(BYTE_BREAK.findall(tail + chunk)) - len(BYTE_BREAK.findall(tail))
         tail = chunk[-1:]
+    return breaks
+
+
+#: The control characters refused (as :data:`CONTROL`), as bytes: the same in every ASCII-compatible encoding,
+#: where no byte of a multi-byte character is below 0x80.
+CONTROL_BYTES = bytes([*range(0x00, 0x09), 0x0B, *range(0x0E, 0x20), 0x7F])
+_NOT_CONTROL_BYTES = bytes(b for b in range(256) if b not in CONTROL_BYTES)
+ASCII_COMPATIBLE = frozenset({"utf-8", "cp1251", "cp1252", "ascii"})
+
+
+def has_control(fh: IO[bytes], encoding: Encoding) -> bool:
+    """Whether the file's text has a refused control character: for an ASCII-compatible encoding a test of
+    the bytes at C speed, otherwise of the decoded text."""
+    if codecs.lookup(encoding.codec).name in {codecs.lookup(c).name for c in ASCII_COMPATIBLE}:
+        return any(chunk.translate(None, _NOT_CONTROL_BYTES) for chunk in chunks(fh, encoding.skip))
+    return any(CONTROL.search(text) is not None for text in decoded(fh, encoding))
 
 
 def by_bom(fh: IO[bytes]) -> Encoding | None:

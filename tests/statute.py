@@ -29,17 +29,22 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: Any) -> Any:
+    """The IDs travel with the test's report (its user properties), so a run split over pytest-xdist
+    workers is counted where the reports arrive."""
     outcome = yield
-    report = outcome.get_result()
     ids = [mark.args[0] for mark in item.iter_markers("statute")]
-    if not ids:
+    if ids:
+        outcome.get_result().user_properties.append(("statute", ids))
+
+
+def pytest_runtest_logreport(report: Any) -> None:
+    ids = [i for name, value in report.user_properties if name == "statute" for i in value]
+    if not ids or report.outcome == "skipped":
         return
     if report.when == "call" or (report.when == "setup" and report.outcome != "passed"):
+        bucket = "passed" if report.outcome == "passed" else "failed"
         for statute_id in ids:
-            bucket = "passed" if report.outcome == "passed" else "failed"
-            if report.outcome == "skipped":
-                continue
-            _results[statute_id][bucket].append(item.nodeid)
+            _results[statute_id][bucket].append(report.nodeid)
 
 
 def pytest_terminal_summary(terminalreporter: Any) -> None:

@@ -3,3 +3,8 @@ from django.apps import AppConfig
 
 class DistributionConfig(AppConfig):
     name = "distribution"
+
+    def ready(self) -> None:
+        from distribution.runs import register_reasons
+
+        register_reasons()

@@ -1,0 +1,177 @@
+"""Distribution runs: one CMO, one area, one period; a pool of collected money to the holders entitled.
+
+:class:`Run` holds the pool and the deductions; :class:`RunWeight` how much each work was used (the
+engine's input, from matched usage or any other measure, so the levy and the resale royalty can use the same
+engine); :class:`Allocation` each work's money per holder share; :class:`Payee` each holder's gross, each
+deduction and the net (Art. 46.1 (2)). Rows are written set-based by :mod:`distribution.engine`.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+
+class RunStatus(models.TextChoices):
+    CALCULATED = "calculated", _("Calculated, awaiting approval")
+    APPROVED = "approved", _("Approved")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class Route(models.TextChoices):
+    PAYABLE = "payable", _("To be paid")
+    HELD_CONFLICT = "held_conflict", _("Held: an open conflict")
+    NO_HOLDER = "no_holder", _("Kept: no holder on record")
+
+
+class Run(models.Model):
+    cmo = models.ForeignKey(
+        "registers.CMO", on_delete=models.PROTECT, related_name="distribution_runs", verbose_name=_("CMO")
+    )
+    area = models.ForeignKey(
+        "registers.Area", on_delete=models.PROTECT, related_name="+", verbose_name=_("area")
+    )
+    period_start = models.DateField(_("usage from"))
+    period_end = models.DateField(_("usage to"))
+    pool_tiyn = models.BigIntegerField(_("pool, tiyn"))
+    costs_percent = models.DecimalField(
+        _("deduction for costs, %"), max_digits=5, decimal_places=2, default=0
+    )
+    funds_percent = models.DecimalField(
+        _("deduction for special funds, %"), max_digits=5, decimal_places=2, default=0
+    )
+    costs_tiyn = models.BigIntegerField(_("deducted for costs, tiyn"), default=0)
+    funds_tiyn = models.BigIntegerField(_("deducted for special funds, tiyn"), default=0)
+    excluded_units = models.BigIntegerField(_("use of works in the public domain"), default=0)
+    status = models.CharField(
+        _("status"), max_length=12, choices=RunStatus.choices, default=RunStatus.CALCULATED
+    )
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("started by")
+    )
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name=_("approved by"),
+    )
+    calculated_at = models.DateTimeField(_("calculated at"), null=True, blank=True)
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("distribution run")
+        verbose_name_plural = _("distribution runs")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cmo", "area", "period_start", "period_end"],
+                condition=~Q(status="cancelled"),
+                name="run_one_per_cmo_area_period",
+            ),
+            models.CheckConstraint(name="run_pool_not_negative", condition=Q(pool_tiyn__gte=0)),
+            # Art. 46.1 (2): costs and special funds together at most 20 % of the total collected
+            models.CheckConstraint(
+                name="run_deductions_at_most_a_fifth",
+                condition=Q(pool_tiyn__gte=(F("costs_tiyn") + F("funds_tiyn")) * 5),
+            ),
+            models.CheckConstraint(
+                name="run_percent_at_most_20", condition=Q(costs_percent__gte=0, funds_percent__gte=0)
+            ),
+            models.CheckConstraint(name="run_period_order", condition=Q(period_end__gte=F("period_start"))),
+            models.CheckConstraint(
+                name="run_approver_is_another_person",
+                condition=Q(approved_by__isnull=True) | ~Q(approved_by=F("started_by")),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.cmo} · {self.area} · {self.period_start:%Y-%m-%d}–{self.period_end:%Y-%m-%d}"
+
+
+class RunWeight(models.Model):
+    run = models.ForeignKey(Run, on_delete=models.CASCADE, related_name="weights", verbose_name=_("run"))
+    work = models.ForeignKey(
+        "registers.Work", on_delete=models.PROTECT, related_name="+", verbose_name=_("work")
+    )
+    units = models.BigIntegerField(_("use"))
+
+    class Meta:
+        verbose_name = _("use of a work in a run")
+        verbose_name_plural = _("use of works in a run")
+        constraints = [
+            models.UniqueConstraint(fields=["run", "work"], name="run_weight_once_per_work"),
+            models.CheckConstraint(name="run_weight_positive", condition=Q(units__gt=0)),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.work_id}: {self.units}"
+
+
+class Allocation(models.Model):
+    """A work's money in a run for one holder share (``party`` empty: no holder on record for the work)."""
+
+    run = models.ForeignKey(Run, on_delete=models.CASCADE, related_name="allocations", verbose_name=_("run"))
+    work = models.ForeignKey(
+        "registers.Work", on_delete=models.PROTECT, related_name="+", verbose_name=_("work")
+    )
+    party = models.ForeignKey(
+        "registers.Party", on_delete=models.PROTECT, null=True, related_name="+", verbose_name=_("holder")
+    )
+    right_type = models.CharField(_("right type"), max_length=2, blank=True)
+    percent = models.DecimalField(_("share, %"), max_digits=5, decimal_places=2)
+    units = models.BigIntegerField(_("use"))
+    gross_tiyn = models.BigIntegerField(_("gross, tiyn"))
+    route = models.CharField(_("route"), max_length=14, choices=Route.choices)
+
+    class Meta:
+        verbose_name = _("allocation")
+        verbose_name_plural = _("allocations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["run", "work", "party", "right_type"], nulls_distinct=False, name="allocation_once"
+            ),
+            models.CheckConstraint(name="allocation_not_negative", condition=Q(gross_tiyn__gte=0)),
+        ]
+        indexes = [models.Index(fields=["run", "party"])]
+
+    def __str__(self) -> str:
+        return f"{self.work_id} → {self.party_id}: {self.gross_tiyn}"
+
+
+class Payee(models.Model):
+    """A holder's money in a run by route: gross, each deduction pro rata, net (Art. 46.1 (2)). Money with
+    no holder on record is one payee per work (``party`` empty), kept until a holder appears."""
+
+    run = models.ForeignKey(Run, on_delete=models.CASCADE, related_name="payees", verbose_name=_("run"))
+    party = models.ForeignKey(
+        "registers.Party", on_delete=models.PROTECT, null=True, related_name="+", verbose_name=_("holder")
+    )
+    work = models.ForeignKey(
+        "registers.Work", on_delete=models.PROTECT, null=True, related_name="+", verbose_name=_("work")
+    )
+    route = models.CharField(_("route"), max_length=14, choices=Route.choices)
+    gross_tiyn = models.BigIntegerField(_("gross, tiyn"))
+    costs_tiyn = models.BigIntegerField(_("deducted for costs, tiyn"))
+    funds_tiyn = models.BigIntegerField(_("deducted for special funds, tiyn"))
+    net_tiyn = models.BigIntegerField(_("net, tiyn"))
+
+    class Meta:
+        verbose_name = _("payee of a run")
+        verbose_name_plural = _("payees of a run")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["run", "party", "work", "route"], nulls_distinct=False, name="payee_once"
+            ),
+            models.CheckConstraint(
+                name="payee_net_is_gross_less_deductions",
+                condition=Q(net_tiyn=F("gross_tiyn") - F("costs_tiyn") - F("funds_tiyn")),
+            ),
+            models.CheckConstraint(name="payee_net_not_negative", condition=Q(net_tiyn__gte=0)),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.party_id or self.work_id} ({self.route}): {self.net_tiyn}"

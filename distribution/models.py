@@ -1,1 +1,0 @@
-"""Models of the distribution module; filled by its issue."""

@@ -4,15 +4,15 @@ A period (one month of ``licensing_usage_line``) is matched in three steps:
 
 1. :func:`prepare_period` — one ``INSERT … SELECT DISTINCT`` gathers each CMO's distinct (ISRC, ISWC,
    title, artist) of the month's counted lines (reports accepted or partly accepted) into
-   :class:`~distribution.models.UsageKey`, with counts, then computes the normalized key of the new ones
-   (``distribution_key_part`` in SQL: one Latin spelling of Kazakh, Russian and Latin script, case and
-   spaces and punctuation gone, "feat. …" and second artists dropped). Keys left unmatched or waiting for review
+   :class:`~distribution.models.UsageKey`, with counts. Keys left unmatched or waiting for review
    (not decided by a person) are tried again, since the registers may have grown.
 2. :func:`chunks` — the waiting keys split into id ranges; each range is one
    :func:`match_chunk` (the Celery task ``distribution.match_chunk``), idempotent: it only touches keys
    still ``pending`` in its range.
 3. :func:`match_chunk` — the stages, cheapest first, each one ``UPDATE … FROM``: (1) exact ISRC, then
-   ISWC; (2) the CMO's confirmed matches; (3) the normalized key against :class:`WorkKey` (one candidate
+   ISWC; then the normalized key of the keys left (``distribution_key_part`` in SQL: one Latin spelling of
+   Kazakh, Russian and Latin script, case, spaces and punctuation gone, "feat. …" and second artists
+   dropped), computed once per key; (2) the CMO's confirmed matches; (3) the normalized key against :class:`WorkKey` (one candidate
    matches, several go to review); (4) fuzzy candidates (:mod:`distribution.fuzzy`); what is left is
    unmatched.
 
@@ -109,18 +109,6 @@ def prepare_period(period: dt.date) -> int:
         )
         cursor.execute(
             """
-            UPDATE distribution_usagekey SET nkey = x.nkey, block = x.block
-              FROM (SELECT id, distribution_key_part(title) AS t,
-                           distribution_key_part(distribution_first_artist(artist)) AS a
-                      FROM distribution_usagekey WHERE period = %(period)s AND status = 'pending'
-                       AND nkey = '' AND (title <> '' OR artist <> '')) AS x0,
-                   LATERAL (SELECT x0.t || '|' || x0.a AS nkey, left(x0.t, 2) || left(x0.a, 1) AS block) AS x
-             WHERE distribution_usagekey.id = x0.id
-            """,
-            {"period": period},
-        )
-        cursor.execute(
-            """
             UPDATE distribution_usagekey SET status = 'pending', stage = 0, score = NULL, work_id = NULL,
                    recording_id = NULL, candidates = '{}'
              WHERE period = %(period)s AND decided_by_id IS NULL AND status IN ('unmatched', 'review')
@@ -203,6 +191,15 @@ STAGE_3 = f"""
              GROUP BY k.id) AS c
      WHERE k.id = c.id
 """
+#: The normalized key of the chunk's keys still pending after stage 1 (computed once per key, kept).
+NKEY = f"""
+    UPDATE distribution_usagekey k SET nkey = x.t || '|' || x.a, block = left(x.t, 2) || left(x.a, 1)
+      FROM (SELECT id, distribution_key_part(title) AS t,
+                   distribution_key_part(distribution_first_artist(artist)) AS a
+              FROM distribution_usagekey k
+             WHERE {_IN_CHUNK} AND k.nkey = '' AND (k.title <> '' OR k.artist <> '')) AS x
+     WHERE k.id = x.id
+"""
 UNMATCHED = f"UPDATE distribution_usagekey k SET status = 'unmatched', stage = 0 WHERE {_IN_CHUNK}"
 
 
@@ -218,6 +215,7 @@ def match_chunk(period: dt.date, lo: int, hi: int, *, fuzzy: bool = True) -> Chu
         for sql in (STAGE_1_ISRC, STAGE_1_ISWC):
             cursor.execute(sql, params)
             result.identifier += cursor.rowcount
+        cursor.execute(NKEY, params)
         cursor.execute(STAGE_2, params)
         result.confirmed = cursor.rowcount
         cursor.execute(STAGE_3, params)

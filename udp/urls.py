@@ -34,6 +34,7 @@ urlpatterns = [
     path("regulator/monitoring/", include("licensing.urls.monitoring_regulator")),
     path("operator/monitoring/providers/", include("licensing.urls.monitoring_operator")),
     path("portal/rights/", include("mandates.urls.rights")),
+    path("portal/distribution/", include("distribution.urls.portal")),
     path("mandates/", include("mandates.urls.requests")),
     path("portal/", include("registers.urls.portal")),
     path("cmo/reciprocal/", include("mandates.urls.reciprocal_cmo")),

@@ -1,5 +1,6 @@
 """Models of the distribution module."""
 
+from distribution.models.claims import ClaimStatus, UsageClaim
 from distribution.models.matching import (
     ConfirmedMatch,
     MatchStage,
@@ -8,4 +9,4 @@ from distribution.models.matching import (
     WorkKey,
 )
 
-__all__ = ["ConfirmedMatch", "MatchStage", "MatchStatus", "UsageKey", "WorkKey"]
+__all__ = ["ClaimStatus", "ConfirmedMatch", "MatchStage", "MatchStatus", "UsageClaim", "UsageKey", "WorkKey"]

@@ -41,9 +41,11 @@ def lines(usage: UsageReport, rows: Sequence[dict[str, Any]], *, period: dt.date
             )  # fmt: skip
 
 
-def recording(personas: Any, title: str, *, performer: Any = None, isrc: str | None = None) -> Work:
+def recording(
+    personas: Any, title: str, *, performer: Any = None, isrc: str | None = None, by: Any = None
+) -> Work:
     return f.make_work(
-        personas.holder, (performer or personas.holder_party, "PER", {"RR": Decimal("100")}),
+        by or personas.holder, (performer or personas.holder_party, "PER", {"RR": Decimal("100")}),
         title=title, kind="recording", isrc=isrc,
     )  # fmt: skip
 

@@ -10,4 +10,6 @@ urlpatterns = [
     path("review/", cmo.review, name="review"),
     path("review/<int:pk>/confirm/", cmo.confirm, name="confirm"),
     path("review/<int:pk>/unmatched/", cmo.unmatched, name="unmatched"),
+    path("claims/", cmo.claims_list, name="claims"),
+    path("claims/<int:pk>/decide/", cmo.decide, name="decide"),
 ]

@@ -54,3 +54,32 @@ def confirm(request: AuthedRequest, pk: int) -> HttpResponse:
 def unmatched(request: AuthedRequest, pk: int) -> HttpResponse:
     actions.leave_unmatched(get_key_for_user(request.user, pk, write=True), by=request.user)
     return redirect("distribution_cmo:review")
+
+
+@staff_required
+def claims_list(request: AuthedRequest) -> HttpResponse:
+    from distribution.access import claims_visible_to
+
+    page = Paginator(claims_visible_to(request.user), 25).get_page(request.GET.get("page"))
+    return render(request, "distribution/claims.html", {"page": page})
+
+
+@staff_required
+@require_POST
+def decide(request: AuthedRequest, pk: int) -> HttpResponse:
+    from distribution import claims
+    from distribution.access import get_claim_for_user
+    from distribution.forms import DecideForm
+
+    claim = get_claim_for_user(request.user, pk, write=True)
+    form = DecideForm(request.POST)
+    form.is_valid()
+    try:
+        claims.decide_claim(
+            claim, accept=form.cleaned_data.get("accept", False), reason=form.cleaned_data.get("reason", ""),
+            by=request.user,
+        )  # fmt: skip
+    except ValidationError as exc:
+        form.add_error(None, exc)
+        return render(request, "distribution/claims.html", {"page": [claim], "form": form}, status=400)
+    return redirect("distribution_cmo:claims")

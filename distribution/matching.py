@@ -115,6 +115,8 @@ def prepare_period(period: dt.date) -> int:
             """,
             {"period": period},
         )
+        # fresh statistics, or the planner may take a month's new keys for one row and nest its loops
+        cursor.execute("ANALYZE distribution_usagekey")
         cursor.execute(
             "SELECT count(*) FROM distribution_usagekey WHERE period = %s AND status = 'pending'", [period]
         )

@@ -6,6 +6,8 @@ class DistributionConfig(AppConfig):
 
     def ready(self) -> None:
         from distribution.bench.match import BENCH
+        from distribution.consoles import add_cards
         from udp.core.benches import register
 
         register(BENCH)
+        add_cards()

@@ -126,3 +126,13 @@ def test_none_of_the_candidates_leaves_the_key_unmatched_and_decided(personas, q
     matching.match_period(JANUARY)  # a decided key is not tried again
     key.refresh_from_db()
     assert key.status == "unmatched" and key.decided_by == personas.cmo_staff
+
+
+def test_the_cmo_dashboard_counts_its_own_usage_to_identify(personas, queue):
+    from udp.accounts.consoles import cards_for
+
+    ours = {card.key: card for card in cards_for("cmo", personas.cmo_staff)}
+    theirs = {card.key: card for card in cards_for("cmo", personas.other_cmo_staff)}
+    assert ours["match-review"].count == 2
+    assert theirs["match-review"].count == 1
+    assert "unidentified-usage" in {card.key for card in cards_for("portal", personas.holder)}

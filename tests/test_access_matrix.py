@@ -162,6 +162,10 @@ PAGE_RULES: dict[str, AbstractSet[str] | None] = {
     "space/usage/<int:pk>/": {LICENSEE, STAFF, ADMIN, REGULATOR, OPERATOR},
     "space/usage/<int:pk>/progress/": {LICENSEE, STAFF, ADMIN, REGULATOR, OPERATOR},
     "cmo/usage/": CMOS | {REGULATOR, OPERATOR}, "cmo/usage/<int:pk>/": {STAFF, ADMIN, REGULATOR, OPERATOR},
+    "cmo/distribution/review/": CMOS, "cmo/distribution/claims/": CMOS,
+    "cmo/distribution/claims/<int:pk>/decide/": frozenset(),
+    "portal/distribution/unmatched/": HOLDERS, "portal/distribution/unmatched/<int:pk>/claim/": frozenset(),
+    "cmo/distribution/review/<int:pk>/confirm/": frozenset(), "cmo/distribution/review/<int:pk>/unmatched/": frozenset(),
     # finance: KAZ's invoice to the music user, an unallocated receipt and a bank statement of KAZ; the user
     # reads its invoices, KAZ's staff work on theirs, the officials read the overview
     "space/invoices/": {LICENSEE}, "space/invoices/<int:pk>/pdf/": {LICENSEE},
@@ -299,6 +303,11 @@ API_RULES: dict[str, AbstractSet[str] | None] = {
     "GET /api/phonogram-collectors/": PUBLIC, "POST /api/phonogram-collectors/": {ADMIN, OPERATOR},
     # usage reports: each reads what it may (none, for most); the music user sends (400 without input)
     "GET /api/usage-reports/": SIGNED, "POST /api/usage-reports/": {LICENSEE},
+    "GET /api/match-review/": SIGNED, "GET /api/match-review/{id}/": frozenset(),  # no key in the fixture
+    "POST /api/match-review/{id}/confirm/": frozenset(), "POST /api/match-review/{id}/unmatched/": frozenset(),
+    "GET /api/unmatched-usage/": SIGNED, "GET /api/usage-claims/": SIGNED, "GET /api/usage-claims/{id}/": frozenset(),
+    "POST /api/usage-claims/": HOLDERS,  # a holder's empty claim is a 400
+    "POST /api/usage-claims/{id}/decide/": frozenset(),
     "GET /api/usage-reports/{id}/": {LICENSEE, STAFF, ADMIN, REGULATOR, OPERATOR},
     # finance: lists answer each account with what it may see; KAZ's staff write (400 without input)
     "GET /api/invoices/": SIGNED, "GET /api/invoices/{id}/": {LICENSEE, STAFF, ADMIN, REGULATOR, OPERATOR},
@@ -584,6 +593,8 @@ class World:
             "space/monitoring/": self.reconciliation.pk, "cmo/monitoring/": self.reconciliation.pk,
             "regulator/monitoring/": self.reconciliation.pk, "space/monitoring/lines/": self.recon_line.pk,
             "operator/monitoring/providers/": self.provider.pk,
+            "cmo/distribution/review/": 1, "cmo/distribution/claims/": 1,  # no usage key in the fixture
+            "portal/distribution/unmatched/": 1,
         }  # fmt: skip
         url = (
             route.replace("<str:kind>", "work")
@@ -620,7 +631,7 @@ class World:
             "/api/accreditation/requirements/": self.requirement.pk,
             "/api/tariffs/": self.tariff.pk, "/api/minimum-rates/": self.minimum_rate.pk,
             "/api/declarations/": self.declaration.pk, "/api/licences/": self.licence.pk,
-            "/api/usage-reports/": self.usage_report.pk,
+            "/api/usage-reports/": self.usage_report.pk, "/api/match-review/": 1, "/api/usage-claims/": 1,  # none in the fixture
             "/api/invoices/": self.invoice.pk, "/api/payments/": self.receipt.pk,
             "/api/bank-statements/": self.statement.pk,
             "/api/info-requests/": self.info_request.pk, "/api/monitoring/reconciliations/": self.reconciliation.pk,

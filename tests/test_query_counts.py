@@ -204,8 +204,37 @@ def _payment(p: Personas, n: int) -> None:
 
 
 #: (URL, who asks, how a row is made)
+def _usage_key(p: Personas, n: int, status: str = "review") -> Any:
+    import datetime as dt
+
+    from distribution.models import UsageKey
+
+    work = f.make_work(p.holder, (p.holder_party, "CA", HUNDRED), title=f"Кандидат {n}")
+    return UsageKey.objects.create(
+        cmo=p.cmo, period=dt.date(2026, 1, 1), title=f"Песня {n}", artist="Артист", nkey=f"pesnia{n}|artist",
+        lines=1, plays=n, status=status, stage=3 if status == "review" else 0, candidates=[work.pk],
+    )  # fmt: skip
+
+
+def _unmatched_key(p: Personas, n: int) -> None:
+    _usage_key(p, n, "unmatched")
+
+
+def _usage_claim(p: Personas, n: int) -> None:
+    from distribution.models import UsageClaim
+
+    key = _usage_key(p, n, "unmatched")
+    UsageClaim.objects.create(key=key, party=p.holder_party, work_id=key.candidates[0], filed_by=p.holder)
+
+
 CASES: list[tuple[str, str | None, Callable[[Personas, int], None]]] = [
     ("/works/?q=Песня", None, _work),
+    ("/cmo/distribution/review/", "cmo_staff", _usage_key),
+    ("/api/match-review/", "cmo_staff", _usage_key),
+    ("/portal/distribution/unmatched/", "holder", _unmatched_key),
+    ("/api/unmatched-usage/", "holder", _unmatched_key),
+    ("/cmo/distribution/claims/", "cmo_staff", _usage_claim),
+    ("/api/usage-claims/", "holder", _usage_claim),
     ("/holders/", None, _holder),
     ("/cmos/", None, _cmo),
     ("/users/", None, _licensee),

@@ -97,7 +97,7 @@ class RunWeight(models.Model):
     work = models.ForeignKey(
         "registers.Work", on_delete=models.PROTECT, related_name="+", verbose_name=_("work")
     )
-    units = models.BigIntegerField(_("use"))
+    units = models.BigIntegerField(_("use (plays or seconds)"))
 
     class Meta:
         verbose_name = _("use of a work in a run")
@@ -123,7 +123,7 @@ class Allocation(models.Model):
     )
     right_type = models.CharField(_("right type"), max_length=2, blank=True)
     percent = models.DecimalField(_("share, %"), max_digits=5, decimal_places=2)
-    units = models.BigIntegerField(_("use"))
+    units = models.BigIntegerField(_("use (plays or seconds)"))
     gross_tiyn = models.BigIntegerField(_("gross, tiyn"))
     route = models.CharField(_("route"), max_length=14, choices=Route.choices)
 

@@ -54,6 +54,7 @@ class Scope(models.TextChoices):
         "monitoring:write",
         _("Monitoring: push detections (a provider), confirm or dispute reconciliations (a user)"),
     )
+    MATCHING_WRITE = "matching:write", _("Identify usage: confirm the work of usage lines (a CMO)")
 
     @property
     def is_write(self) -> bool:

@@ -8,10 +8,9 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
 
-    initial = True
-
     dependencies = [
         ('registers', '0015_cmo_register_is_domestic'),
+        ('distribution', '0002_claims'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
@@ -66,7 +65,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('right_type', models.CharField(blank=True, max_length=2, verbose_name='right type')),
                 ('percent', models.DecimalField(decimal_places=2, max_digits=5, verbose_name='share, %')),
-                ('units', models.BigIntegerField(verbose_name='use')),
+                ('units', models.BigIntegerField(verbose_name='use (plays or seconds)')),
                 ('gross_tiyn', models.BigIntegerField(verbose_name='gross, tiyn')),
                 ('route', models.CharField(choices=[('payable', 'To be paid'), ('held_conflict', 'Held: an open conflict'), ('no_holder', 'Kept: no holder on record')], max_length=14, verbose_name='route')),
                 ('party', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='registers.party', verbose_name='holder')),
@@ -82,7 +81,7 @@ class Migration(migrations.Migration):
             name='RunWeight',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('units', models.BigIntegerField(verbose_name='use')),
+                ('units', models.BigIntegerField(verbose_name='use (plays or seconds)')),
                 ('run', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='weights', to='distribution.run', verbose_name='run')),
                 ('work', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='registers.work', verbose_name='work')),
             ],

@@ -1,0 +1,74 @@
+"""Writes of matching: a CMO's staff confirm a usage key's work or recording, or leave it unmatched.
+
+A confirmation is remembered as a :class:`~distribution.models.ConfirmedMatch` of the CMO's normalized key,
+which stage 2 uses in every later period; the CMO's other keys of the same normalized key waiting now are
+decided with it (one ``UPDATE``).
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from distribution.models import ConfirmedMatch, MatchStage, MatchStatus, UsageKey
+from registers.models import EmbodiedWork, Work
+from udp.accounts.models import User
+from udp.audit import audited
+from udp.core import clock
+
+#: Kinds a usage line can be matched to.
+MATCHABLE_KINDS = ("musical", "recording", "performance")
+
+
+def _target(work_id: int) -> tuple[int | None, int | None]:
+    """(work, recording) for the chosen register entry: a recording brings the work it embodies."""
+    work = Work.objects.filter(pk=work_id, kind__in=MATCHABLE_KINDS).first()
+    if work is None:
+        raise ValidationError({"work": _("No musical work or recording has this number.")})
+    if work.kind == "musical":
+        return work.pk, None
+    embodied = (
+        EmbodiedWork.objects.filter(recording_id=work.pk)
+        .order_by("work_id")
+        .values_list("work_id", flat=True)
+        .first()
+    )
+    return embodied, work.pk
+
+
+def confirm_match(key: UsageKey, *, work_id: int, by: User) -> UsageKey:
+    """The staff tie ``key`` to the work or recording ``work_id``; remembered for the CMO's later periods."""
+    if not (by.is_cmo_staff and by.cmo_id == key.cmo_id):
+        raise PermissionError("only the CMO's own staff decide its usage keys")
+    work, recording = _target(work_id)
+    if not key.nkey:
+        raise ValidationError(_("This usage has no title or artist to remember a match by."))
+    with audited(by):
+        ConfirmedMatch.objects.update_or_create(
+            cmo_id=key.cmo_id, nkey=key.nkey,
+            defaults={"work_id": work, "recording_id": recording, "confirmed_by": by},
+        )  # fmt: skip
+        UsageKey.objects.filter(
+            cmo_id=key.cmo_id, nkey=key.nkey, status__in=[MatchStatus.REVIEW, MatchStatus.UNMATCHED]
+        ).update(
+            work_id=work, recording_id=recording, stage=MatchStage.CONFIRMED, score=100,
+            status=MatchStatus.MATCHED, decided_by=by, decided_at=clock.now(),
+        )  # fmt: skip
+        key.refresh_from_db()
+    return key
+
+
+def leave_unmatched(key: UsageKey, *, by: User) -> UsageKey:
+    """The staff find no work for ``key``: it stays unmatched (and waits for a holder's claim)."""
+    if not (by.is_cmo_staff and by.cmo_id == key.cmo_id):
+        raise PermissionError("only the CMO's own staff decide its usage keys")
+    with audited(by):
+        UsageKey.objects.filter(pk=key.pk).update(
+            status=MatchStatus.UNMATCHED,
+            work_id=None,
+            recording_id=None,
+            decided_by=by,
+            decided_at=clock.now(),
+        )
+        key.refresh_from_db()
+    return key

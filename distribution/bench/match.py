@@ -1,0 +1,134 @@
+"""``manage.py bench match --json`` (registered with :mod:`udp.core.benches`): matching a month of usage on
+a synthetic world (:mod:`distribution.bench.world`), against the bare set-based floor of the same work.
+
+Builds the world (``--works``, ``--holders``, ``--lines``), rebuilds the registers' keys
+(:func:`distribution.matching.refresh_work_keys`, timed apart as ``index_seconds``: it follows the registers,
+not the usage), then matches the month as the workers would, chunk after chunk in this process, and prints
+one JSON line: ``lines``, ``seconds`` (gathering the distinct keys and all stages), ``lines_per_s``,
+``peak_rss_mb``, ``match_rate`` (lines matched to their true recording among the lines of something
+registered), ``precision`` (of the lines matched, those matched to their true recording), ``floor_seconds``
+(one ``SELECT DISTINCT`` of the month's keys hash-joined to the ISRC index of the registers) and
+``ratio_to_floor``. Stage 4 (fuzzy) runs with ``--fuzzy``. The world is removed afterwards unless ``--keep``.
+"""
+
+from __future__ import annotations
+
+import json
+import resource
+import time
+import uuid
+from typing import Any
+
+from django.core.management.base import BaseCommand
+from django.db import connection
+
+from distribution import matching
+from distribution.bench.world import World, build_world, drop_world
+from udp.core.benches import Bench
+
+
+def add_arguments(parser: Any) -> None:
+    parser.add_argument("--works", type=int, default=20_000)
+    parser.add_argument("--holders", type=int, default=3_000)
+    parser.add_argument("--lines", type=int, default=50_000)
+    parser.add_argument("--chunk", type=int, default=matching.CHUNK, help="distinct keys per chunk")
+    parser.add_argument("--fuzzy", action="store_true", help="run stage 4 (fuzzy) as well")
+    parser.add_argument("--json", action="store_true", help="print one JSON line")
+    parser.add_argument("--keep", action="store_true", help="keep the world")
+
+
+def run(options: dict[str, Any], command: Any) -> None:
+    MatchBench(stdout=command.stdout, stderr=command.stderr).match(options)
+
+
+BENCH = Bench(name="match", help="matching a month of usage on a synthetic world, against a hash-join floor",
+              add_arguments=add_arguments, run=run)  # fmt: skip
+
+
+def floor_seconds(world: World) -> float:
+    """One scan of the month's lines to their distinct keys, hash-joined to the registers' ISRCs."""
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_mergejoin = off") if connection.in_atomic_block else None
+        started = time.perf_counter()
+        cursor.execute(
+            """
+            SELECT count(w.id) FROM (SELECT DISTINCT l.licence_id, l.isrc, l.iswc, l.title, l.artist
+                                       FROM licensing_usage_line l WHERE l.period = %s) AS k
+              LEFT JOIN registers_work w ON w.isrc = k.isrc
+            """,
+            [world.period],
+        )
+        cursor.fetchone()
+        return time.perf_counter() - started
+
+
+def score(world: World) -> dict[str, int]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT count(*) FILTER (WHERE t.recording_id IS NOT NULL),
+                   count(*) FILTER (WHERE k.status = 'matched'),
+                   count(*) FILTER (WHERE k.status = 'matched' AND k.recording_id = t.recording_id),
+                   count(*) FILTER (WHERE k.status = 'review'),
+                   count(*) FILTER (WHERE k.status = 'matched' AND k.stage = 1),
+                   count(*) FILTER (WHERE k.status = 'matched' AND k.stage = 3),
+                   count(*) FILTER (WHERE k.status = 'matched' AND k.stage = 4)
+              FROM licensing_usage_line l
+              JOIN bench_world_truth t ON t.report_id = l.report_id AND t.line_no = l.line_no
+              LEFT JOIN distribution_usagekey k
+                ON k.cmo_id = %s AND k.period = l.period AND k.isrc = l.isrc AND k.iswc = l.iswc
+               AND k.title = l.title AND k.artist = l.artist
+             WHERE l.report_id = %s
+            """,
+            [world.cmo_id, world.report_id],
+        )
+        row = cursor.fetchone()
+    names = ("known", "matched", "correct", "review", "by_identifier", "by_key", "by_fuzzy")
+    return dict(zip(names, map(int, row), strict=True))
+
+
+class MatchBench(BaseCommand):
+    def match(self, options: dict[str, Any]) -> None:
+        started = time.perf_counter()
+        world = build_world(
+            works=options["works"], holders=options["holders"], lines=options["lines"],
+            cmo_short=f"B{uuid.uuid4().hex[:8].upper()}",
+        )  # fmt: skip
+        world_seconds = time.perf_counter() - started
+        try:
+            started = time.perf_counter()
+            matching.refresh_work_keys()
+            index_seconds = time.perf_counter() - started
+            started = time.perf_counter()
+            matching.prepare_period(world.period)
+            chunks = matching.chunks(world.period, options["chunk"])
+            for lo, hi in chunks:
+                matching.match_chunk(world.period, lo, hi, fuzzy=options["fuzzy"])
+            seconds = time.perf_counter() - started
+            floor = min(floor_seconds(world) for _ in range(2))
+            counts = score(world)
+        finally:
+            if not options["keep"]:
+                drop_world(world)
+        figures = {
+            "lines": world.lines,
+            "works": world.works,
+            "holders": world.holders,
+            "seconds": round(seconds, 3),
+            "lines_per_s": round(world.lines / seconds),
+            "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+            "match_rate": round(counts["correct"] / max(counts["known"], 1), 4),
+            "precision": round(counts["correct"] / max(counts["matched"], 1), 5),
+            "floor_seconds": round(floor, 3),
+            "ratio_to_floor": round(seconds / floor, 2),
+            "chunks": len(chunks),
+            "fuzzy": bool(options["fuzzy"]),
+            "index_seconds": round(index_seconds, 3),
+            "world_seconds": round(world_seconds, 3),
+            **counts,
+        }
+        if options["json"]:
+            self.stdout.write(json.dumps(figures))
+        else:
+            for name, value in figures.items():
+                self.stdout.write(f"{name}: {value}")

@@ -1,0 +1,36 @@
+"""Matching's cards: the CMO's usage to identify and claims to decide; the holder's unidentified usage."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from distribution.access import claims_visible_to, review_queue_for
+from distribution.models import ClaimStatus
+from udp.accounts.consoles import Card, add_card
+
+
+def add_cards() -> None:
+    add_card(
+        "cmo",
+        Card(
+            "match-review", _("Usage to identify"), "distribution_cmo:review",
+            count=lambda user: review_queue_for(user).count(),
+            description=_("Usage the matching could not tie to one work"),
+        ),
+    )  # fmt: skip
+    add_card(
+        "cmo",
+        Card(
+            "usage-claims", _("Claims of usage"), "distribution_cmo:claims",
+            count=lambda user: claims_visible_to(user).filter(status=ClaimStatus.PENDING).count(),
+            description=_("Holders who say unidentified usage is their work"),
+        ),
+    )  # fmt: skip
+    add_card(
+        "portal",
+        Card(
+            "unidentified-usage", _("Unidentified usage"), "distribution_portal:unmatched",
+            description=_("Claim usage of your work that no work was found for"),
+            visible=lambda user: user.party_id is not None,
+        ),
+    )  # fmt: skip

@@ -48,6 +48,33 @@ def pool_of(cmo: CMO, area: Area, start: dt.date, end: dt.date) -> int:
     )
 
 
+#: Areas whose money follows recordings (related rights); the others follow works.
+BY_RECORDING = frozenset({5})
+
+
+def usage_weights(
+    cmo: CMO, area: Area, start: dt.date, end: dt.date, *, basis: str = "plays"
+) -> dict[int, int]:
+    """The matched use (:func:`distribution.matching.matched_usage_sql`) under ``cmo``'s licences for
+    ``area``, per work (per recording for related rights), in plays or seconds (Art. 46.1 (3))."""
+    from distribution.matching import matched_usage_sql
+
+    if basis not in ("plays", "duration_s"):
+        raise ValueError(basis)
+    inner, params = matched_usage_sql(start, end)
+    column = "m.recording_id" if area.item in BY_RECORDING else "m.work_id"
+    sql = f"""
+        SELECT {column}, sum(m.{basis})::bigint FROM ({inner}) m
+          JOIN licensing_licence li ON li.id = m.licence_id
+         WHERE li.cmo_id = %s AND {column} IS NOT NULL
+           AND EXISTS (SELECT 1 FROM licensing_licenceline ll WHERE ll.licence_id = li.id AND ll.area_id = %s)
+         GROUP BY 1 HAVING sum(m.{basis}) > 0
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, cmo.pk, area.pk])
+        return {int(work): int(units) for work, units in cursor.fetchall()}
+
+
 def _lock(cmo: CMO, area: Area, start: dt.date, end: dt.date) -> None:
     key = hash((cmo.pk, area.pk, start.toordinal(), end.toordinal())) & 0x7FFFFFFF
     with connection.cursor() as cursor:

@@ -173,3 +173,44 @@ def test_any_pool_is_split_to_the_tiyn(
     rate = Decimal(run.costs_tiyn + run.funds_tiyn) / pool
     assert all(abs(Decimal(p.costs_tiyn + p.funds_tiyn) - p.gross_tiyn * rate) < 1 for p in payees)
     assert sum(Allocation.objects.filter(run=run).values_list("gross_tiyn", flat=True)) == pool
+
+
+@pytest.mark.django_db
+@pytest.mark.statute("A46.1.3-proportional")
+def test_matched_usage_drives_each_work_s_share_from_the_usage_lines_to_the_holders(personas: Any) -> None:
+    """Lines of a licence's report matched by ISRC to recordings embodying two works: 3 plays of the first
+    (writer A), 1 of the second (A 25 %, B 75 %), 6 of something unregistered. 1 001 tiyn: 750.75 and 250.25
+    → 751 and 250; the second's 62.5 / 187.5 → the tie goes to the first holder by id: A 751 + 63, B 187."""
+    from distribution import matching
+    from distribution.runs import usage_weights
+    from distribution.tests.helpers import JANUARY, embody, lines, recording, report
+    from licensing.models import LicenceLine
+    from licensing.tests.helpers import published
+    from licensing.tests.usage_fixtures import make_licence
+
+    licence = make_licence(personas)
+    LicenceLine.objects.create(licence=licence, area=Area.objects.get(item=1), tariff=published(personas.cmo_staff),
+                               scope="extended", monthly_amount=D("9600"))  # fmt: skip
+    a = f.make_person(name_lat="Aigul A")
+    b = f.make_person(name_lat="Bolat B")
+    first = f.make_work(personas.operator, (a, "C", {"PR": D("100")}), title="Dala")
+    second = f.make_work(personas.operator, (a, "C", {"PR": D("25")}), (b, "A", {"PR": D("75")}), title="Kok")
+    embody(recording(personas, "Dala", isrc="KZA012600001"), first)
+    embody(recording(personas, "Kok", isrc="KZA012600002"), second)
+    lines(
+        report(licence),
+        [
+            {"isrc": "KZA012600001", "plays": 2},
+            {"isrc": "KZA012600002", "plays": 1},
+            {"isrc": "KZA012600001", "plays": 1},
+            {"title": "Nobody's song", "artist": "Nobody", "plays": 6},
+        ],
+    )
+    matching.refresh_work_keys()
+    matching.match_period(JANUARY)
+    area = Area.objects.get(item=1)
+    weights = usage_weights(personas.cmo, area, *Q1)
+    assert weights == {first.pk: 3, second.pk: 1}
+    assert usage_weights(personas.other_cmo, area, *Q1) == {}
+    run = start_run(personas.cmo, area, *Q1, by=personas.cmo_staff, weights=weights, pool_tiyn=1_001)
+    assert {p.party_id: p.net_tiyn for p in Payee.objects.filter(run=run)} == {a.pk: 814, b.pk: 187}

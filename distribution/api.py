@@ -26,6 +26,7 @@ from distribution.models import UsageClaim, UsageKey
 from udp.accounts import roles
 from udp.accounts.api_auth import HasApiKeyScope
 from udp.accounts.scopes import Scope
+from udp.core.api_steps import refused
 
 
 class UsageKeySerializer(serializers.ModelSerializer[UsageKey]):
@@ -118,10 +119,6 @@ class DecideSerializer(serializers.Serializer[Any]):
     reason = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-def _drf(exc: DjangoValidationError) -> exceptions.ValidationError:
-    return exceptions.ValidationError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages)
-
-
 @extend_schema_view(
     list=extend_schema(summary="Claims of usage: a holder's own; those on your CMO's usage for its staff"),
     retrieve=extend_schema(summary="A claim of usage"),
@@ -154,7 +151,7 @@ class ClaimViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
                 by=roles.acting_account(request.user),
             )  # fmt: skip
         except DjangoValidationError as exc:
-            raise _drf(exc) from exc
+            raise refused(exc) from exc
         return Response(ClaimSerializer(claim).data, status=201)
 
     @extend_schema(summary="Accept a claim (the match is confirmed) or refuse it with a reason: the CMO's staff",
@@ -167,5 +164,5 @@ class ClaimViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         try:
             claim = claims.decide_claim(claim, by=roles.acting_account(request.user), **data.validated_data)
         except DjangoValidationError as exc:
-            raise _drf(exc) from exc
+            raise refused(exc) from exc
         return Response(ClaimSerializer(claim).data)

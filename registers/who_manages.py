@@ -91,6 +91,13 @@ def read_accreditation_with(lines_in_force: Callable[[dt.date], Iterable[Any]]) 
     _accredited_lines = lines_in_force
 
 
+def accredited_on(cmo_id: int, area_id: int, day: dt.date) -> bool:
+    """Whether ``cmo_id``'s accreditation in ``area_id`` is in force on ``day`` (Art. 46-1)."""
+    if _accredited_lines is None:
+        return False
+    return any(line.cmo_id == cmo_id and line.area_id == area_id for line in _accredited_lines(day))
+
+
 def extended_collective_management(work: Work, holder_ids: set[int], day: dt.date) -> list[ManagementRow]:
     """Art. 46-1.2: a CMO accredited in an area, in force on ``day``, also covers there the work's holders
     who gave no mandate (``holder_ids``), for the rights that area manages. A suspended or terminated

@@ -8,19 +8,34 @@ from distribution.models.matching import (
     UsageKey,
     WorkKey,
 )
-from distribution.models.runs import Allocation, Payee, Route, Run, RunStatus, RunWeight
+from distribution.models.runs import (
+    Allocation,
+    Basis,
+    Path,
+    Payee,
+    Route,
+    Run,
+    RunPath,
+    RunStatus,
+    RunWeight,
+    Side,
+)
 
 __all__ = [
     "Allocation",
+    "Basis",
     "ClaimStatus",
     "ConfirmedMatch",
     "MatchStage",
     "MatchStatus",
+    "Path",
     "Payee",
     "Route",
     "Run",
+    "RunPath",
     "RunStatus",
     "RunWeight",
+    "Side",
     "UsageClaim",
     "UsageKey",
     "WorkKey",

@@ -22,8 +22,36 @@ class RunStatus(models.TextChoices):
 
 class Route(models.TextChoices):
     PAYABLE = "payable", _("To be paid")
+    FOREIGN = "foreign", _("To the foreign society, in its annual run")
     HELD_CONFLICT = "held_conflict", _("Held: an open conflict")
     NO_HOLDER = "no_holder", _("Kept: no holder on record")
+    WITHDRAWN = "withdrawn", _("Not paid: the holder withdrew the work")
+    NOT_REPRESENTED = "not_represented", _("Kept: the CMO does not represent this holder")
+
+
+class Path(models.TextChoices):
+    """How the holder's rights reach the run's CMO (Art. 46-1)."""
+
+    MANDATE = "mandate", _("The holder's mandate")
+    RECIPROCAL = "reciprocal", _("A foreign society's reciprocal agreement")
+    EXTENDED = "extended", _("Extended collective management (Art. 46-1)")
+    NONE = "", _("None")
+
+
+class Side(models.TextChoices):
+    """Art. 39.2: area 5's money is split between the phonogram producers and the performers."""
+
+    ALL = "", _("All holders")
+    PRODUCERS = "producers", _("Phonogram producers")
+    PERFORMERS = "performers", _("Performers")
+
+
+class Basis(models.TextChoices):
+    """Which shares divided a work's money among its holders."""
+
+    OWNERSHIP = "ownership", _("Agreed ownership shares")
+    TERRITORY = "territory", _("Collection shares declared for Kazakhstan (CWR SPT/SWT)")
+    NONE = "", _("None")
 
 
 class Run(models.Model):
@@ -45,6 +73,13 @@ class Run(models.Model):
     costs_tiyn = models.BigIntegerField(_("deducted for costs, tiyn"), default=0)
     funds_tiyn = models.BigIntegerField(_("deducted for special funds, tiyn"), default=0)
     excluded_units = models.BigIntegerField(_("use of works in the public domain"), default=0)
+    #: Art. 46-1: whether the CMO's accreditation in the area was in force in the period (it then pays
+    #: holders without a mandate too)
+    accredited = models.BooleanField(_("accredited in the area"), default=False)
+    #: Art. 39.2: the producers' part of area 5's money (the performers' is the rest); empty for other areas
+    producers_percent = models.DecimalField(
+        _("phonogram producers' part, %"), max_digits=5, decimal_places=2, null=True, blank=True
+    )
     status = models.CharField(
         _("status"), max_length=12, choices=RunStatus.choices, default=RunStatus.CALCULATED
     )
@@ -122,18 +157,27 @@ class Allocation(models.Model):
         "registers.Party", on_delete=models.PROTECT, null=True, related_name="+", verbose_name=_("holder")
     )
     right_type = models.CharField(_("right type"), max_length=2, blank=True)
+    side = models.CharField(_("side"), max_length=10, choices=Side.choices, blank=True, default="")
+    basis = models.CharField(_("shares used"), max_length=10, choices=Basis.choices, blank=True, default="")
     percent = models.DecimalField(_("share, %"), max_digits=5, decimal_places=2)
     units = models.BigIntegerField(_("use (plays or seconds)"))
     gross_tiyn = models.BigIntegerField(_("gross, tiyn"))
-    route = models.CharField(_("route"), max_length=14, choices=Route.choices)
+    route = models.CharField(_("route"), max_length=16, choices=Route.choices)
+    path = models.CharField(_("path"), max_length=10, choices=Path.choices, blank=True, default="")
+    society = models.ForeignKey(
+        "registers.ForeignSociety", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("foreign society"),
+    )  # fmt: skip
 
     class Meta:
         verbose_name = _("allocation")
         verbose_name_plural = _("allocations")
         constraints = [
             models.UniqueConstraint(
-                fields=["run", "work", "party", "right_type"], nulls_distinct=False, name="allocation_once"
-            ),
+                fields=["run", "work", "party", "right_type", "side"],
+                nulls_distinct=False,
+                name="allocation_once",
+            ),  # fmt: skip
             models.CheckConstraint(name="allocation_not_negative", condition=Q(gross_tiyn__gte=0)),
         ]
         indexes = [models.Index(fields=["run", "party"])]
@@ -153,7 +197,12 @@ class Payee(models.Model):
     work = models.ForeignKey(
         "registers.Work", on_delete=models.PROTECT, null=True, related_name="+", verbose_name=_("work")
     )
-    route = models.CharField(_("route"), max_length=14, choices=Route.choices)
+    route = models.CharField(_("route"), max_length=16, choices=Route.choices)
+    path = models.CharField(_("path"), max_length=10, choices=Path.choices, blank=True, default="")
+    society = models.ForeignKey(
+        "registers.ForeignSociety", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("foreign society"),
+    )  # fmt: skip
     gross_tiyn = models.BigIntegerField(_("gross, tiyn"))
     costs_tiyn = models.BigIntegerField(_("deducted for costs, tiyn"))
     funds_tiyn = models.BigIntegerField(_("deducted for special funds, tiyn"))
@@ -175,3 +224,26 @@ class Payee(models.Model):
 
     def __str__(self) -> str:
         return f"{self.party_id or self.work_id} ({self.route}): {self.net_tiyn}"
+
+
+class RunPath(models.Model):
+    """How each holder of the run's works reached the run's CMO in its area and period (Art. 46-1): written
+    by the engine before the allocations, kept with the run as its evidence."""
+
+    run = models.ForeignKey(Run, on_delete=models.CASCADE, related_name="paths", verbose_name=_("run"))
+    party = models.ForeignKey(
+        "registers.Party", on_delete=models.PROTECT, related_name="+", verbose_name=_("holder")
+    )
+    path = models.CharField(_("path"), max_length=10, choices=Path.choices, blank=True)
+    society = models.ForeignKey(
+        "registers.ForeignSociety", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("foreign society"),
+    )  # fmt: skip
+
+    class Meta:
+        verbose_name = _("holder's path in a run")
+        verbose_name_plural = _("holders' paths in a run")
+        constraints = [models.UniqueConstraint(fields=["run", "party"], name="run_path_once")]
+
+    def __str__(self) -> str:
+        return f"{self.party_id}: {self.path or '-'}"

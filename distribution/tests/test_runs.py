@@ -16,6 +16,7 @@ from distribution.models import Allocation, Payee, Run
 from distribution.runs import approve_run, start_run
 from registers.models import Area, Conflict
 from tests import factories as f
+from tests.personas import mandate_to
 
 Q1 = (dt.date(2026, 1, 1), dt.date(2026, 3, 31))
 D = Decimal
@@ -36,6 +37,8 @@ def world(personas: Any) -> dict[str, Any]:
     public = f.make_work(by, (classic, "CA", {"PR": D("100")}))
     assert public.protection_ends_on is not None and public.protection_ends_on < Q1[0]
     mechanical_only = f.make_work(by, (b, "C", {"MR": D("100")}))
+    for holder in (a, b, c):
+        mandate_to(holder, personas.cmo, area_item=1)
     return {"a": a, "b": b, "c": c, "w1": w1, "w2": w2, "public": public, "mechanical_only": mechanical_only,
             "area": Area.objects.get(item=1)}  # fmt: skip
 

@@ -50,20 +50,28 @@ WORLD_TIS = 2136
 
 ALLOCATE = """
 WITH w AS (
-    SELECT rw.work_id, rw.units
+    SELECT rw.licence_id, rw.work_id, rw.units
       FROM distribution_runweight rw JOIN registers_work wk ON wk.id = rw.work_id
      WHERE rw.run_id = %(run)s AND (wk.protection_ends_on IS NULL OR wk.protection_ends_on >= %(start)s)
-), total AS (
-    SELECT sum(units)::numeric AS units FROM w
-), work_base AS (
-    SELECT w.work_id, w.units, floor(%(pool)s::numeric * w.units / total.units) AS base,
-           mod(%(pool)s::numeric * w.units, total.units) AS rem
-      FROM w, total
+), spread AS (
+    SELECT s.id AS source_id, s.pool_tiyn AS pool, w.work_id, sum(w.units) AS units
+      FROM distribution_runsource s JOIN w ON s.licence_id IS NULL OR w.licence_id = s.licence_id
+     WHERE s.run_id = %(run)s
+     GROUP BY s.id, s.pool_tiyn, w.work_id
+), source_base AS (
+    SELECT source_id, pool, work_id,
+           floor(pool::numeric * units / sum(units) OVER (PARTITION BY source_id)) AS base,
+           mod(pool::numeric * units, sum(units) OVER (PARTITION BY source_id)) AS rem
+      FROM spread
+), source_amount AS (
+    SELECT work_id,
+           base + CASE WHEN row_number() OVER (PARTITION BY source_id ORDER BY rem DESC, work_id)
+                            <= pool - sum(base) OVER (PARTITION BY source_id) THEN 1 ELSE 0 END AS amount
+      FROM source_base
 ), work_amount AS (
-    SELECT work_id, units,
-           base + CASE WHEN row_number() OVER (ORDER BY rem DESC, work_id)
-                            <= %(pool)s - sum(base) OVER () THEN 1 ELSE 0 END AS amount
-      FROM work_base
+    SELECT a.work_id, u.units, a.amount
+      FROM (SELECT work_id, sum(amount) AS amount FROM source_amount GROUP BY work_id) a
+      JOIN (SELECT work_id, sum(units) AS units FROM w GROUP BY work_id) u ON u.work_id = a.work_id
 ), side_base AS (
     SELECT a.work_id, a.units, a.amount, s.side, s.ord,
            floor(a.amount * s.percent / 100) AS base, mod(a.amount * s.percent, 100) AS rem

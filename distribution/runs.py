@@ -10,21 +10,24 @@ CMO, area and period, with its audit context.
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any
 
 from django.db import connection, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from distribution import engine
 from distribution.engine import RunError
-from distribution.models import Run, RunStatus, RunWeight
+from distribution.models import ReleaseRule, Run, RunSource, RunStatus, RunWeight, SourceKind, Unidentified
 from licensing.collections import collections
 from registers.models import CMO, Area
 from udp.audit import MESSAGES, Reason, audited
+from udp.core import clock
 
 #: First key of the advisory locks of runs (the second: CMO, area and period folded into one number).
 LOCK_SPACE = 7043
@@ -81,6 +84,67 @@ def _lock(cmo: CMO, area: Area, start: dt.date, end: dt.date) -> None:
         cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [LOCK_SPACE, key])
 
 
+def usage_by_licence(
+    cmo: CMO, area: Area, start: dt.date, end: dt.date, *, basis: str = "plays"
+) -> dict[tuple[int, int], int]:
+    """Like :func:`usage_weights`, per (licence, work): each licence's money follows its own use."""
+    from distribution.matching import matched_usage_sql
+
+    if basis not in ("plays", "duration_s"):
+        raise ValueError(basis)
+    inner, params = matched_usage_sql(start, end)
+    column = "m.recording_id" if area.item in BY_RECORDING else "m.work_id"
+    sql = f"""
+        SELECT m.licence_id, {column}, sum(m.{basis})::bigint FROM ({inner}) m
+          JOIN licensing_licence li ON li.id = m.licence_id
+         WHERE li.cmo_id = %s AND {column} IS NOT NULL
+           AND EXISTS (SELECT 1 FROM licensing_licenceline ll WHERE ll.licence_id = li.id AND ll.area_id = %s)
+         GROUP BY 1, 2 HAVING sum(m.{basis}) > 0
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, cmo.pk, area.pk])
+        return {(int(licence), int(work)): int(units) for licence, work, units in cursor.fetchall()}
+
+
+def three_years_after(day: dt.date) -> dt.date:
+    """The day three years after ``day`` (29 February → 28 February)."""
+    try:
+        return day.replace(year=day.year + 3)
+    except ValueError:
+        return day.replace(year=day.year + 3, day=28)
+
+
+def release_due(cmo: CMO, area: Area, today: dt.date) -> QuerySet[Unidentified]:
+    """Money of ``cmo`` in ``area`` with no use, received three years or more before ``today`` and not yet
+    released, found by an approved run: released when the general meeting has set its rule (Art. 44.5)."""
+    if not ReleaseRule.objects.filter(cmo=cmo, decided_on__lte=today).exists():
+        return Unidentified.objects.none()
+    if (today.month, today.day) == (2, 29):
+        latest = today.replace(year=today.year - 3, day=28)
+    else:
+        latest = today.replace(year=today.year - 3)
+    if (today.month, today.day) == (2, 28) and calendar.isleap(today.year - 3):
+        latest = latest.replace(day=29)  # received on 29 February: due on 28 February three years on
+    return Unidentified.objects.filter(
+        cmo=cmo,
+        area=area,
+        received_on__lte=latest,
+        released_in__isnull=True,
+        found_in__status=RunStatus.APPROVED,
+    )
+
+
+def _eligible_licences(run: Run) -> set[int]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT DISTINCT rw.licence_id FROM distribution_runweight rw JOIN registers_work wk ON wk.id = rw.work_id "
+            "WHERE rw.run_id = %s AND rw.licence_id IS NOT NULL "
+            "AND (wk.protection_ends_on IS NULL OR wk.protection_ends_on >= %s)",
+            [run.pk, run.period_start],
+        )
+        return {row[0] for row in cursor.fetchall()}
+
+
 def start_run(
     cmo: CMO,
     area: Area,
@@ -88,12 +152,19 @@ def start_run(
     end: dt.date,
     *,
     by: Any,
-    weights: Mapping[int, int],
+    weights: Mapping[int, int] | None = None,
     costs_percent: Decimal = Decimal("0"),
     funds_percent: Decimal = Decimal("0"),
     pool_tiyn: int | None = None,
 ) -> Run:
-    """The run of ``cmo`` for ``area`` and ``start``–``end``, calculated with ``weights`` (work → use)."""
+    """The run of ``cmo`` for ``area`` and ``start``–``end``, calculated.
+
+    With ``weights`` (work → use), the pool (``pool_tiyn``, or all the CMO collected for the area and period)
+    is spread over them as one. Without, each licence's collections for the area and period are spread over
+    that licence's own matched use (:func:`usage_by_licence`); a licence's money with no use to spread it
+    over is kept by its date of receipt (:class:`~distribution.models.Unidentified`), and money kept three
+    years is released into the run by the general meeting's rule (:func:`release_due`).
+    """
     if end < start:
         raise RunError("period_order")
     if costs_percent < 0 or funds_percent < 0:
@@ -108,32 +179,107 @@ def start_run(
         )
         if run is not None and run.status != RunStatus.CALCULATED:
             raise RunError("already_approved", run=run.pk)
-        pool = pool_of(cmo, area, start, end) if pool_tiyn is None else pool_tiyn
-        if pool <= 0:
-            raise RunError("empty_pool")
         if run is None:
-            run = Run(cmo=cmo, area=area, period_start=start, period_end=end, started_by=by, pool_tiyn=pool)
-        run.pool_tiyn, run.costs_percent, run.funds_percent, run.started_by = (
-            pool,
-            costs_percent,
-            funds_percent,
-            by,
-        )
-        run.costs_tiyn = run.funds_tiyn = 0
+            run = Run(cmo=cmo, area=area, period_start=start, period_end=end, started_by=by, pool_tiyn=0)
+        run.costs_percent, run.funds_percent, run.started_by = costs_percent, funds_percent, by
+        run.pool_tiyn = run.costs_tiyn = run.funds_tiyn = 0
         run.save()
         RunWeight.objects.filter(run=run).delete()
-        RunWeight.objects.bulk_create(
-            [
-                RunWeight(run=run, work_id=work, units=units)
-                for work, units in sorted(weights.items())
-                if units > 0
-            ],
-            batch_size=5000,
-        )
-        engine.calculate(run)
+        RunSource.objects.filter(run=run).delete()
+        Unidentified.objects.filter(found_in=run).delete()
+        Unidentified.objects.filter(released_in=run).update(released_in=None)
+        if weights is not None:
+            pool = pool_of(cmo, area, start, end) if pool_tiyn is None else pool_tiyn
+            if pool <= 0:
+                raise RunError("empty_pool")
+            _write_weights(run, [(None, work, units) for work, units in weights.items()])
+            RunSource.objects.create(run=run, kind=SourceKind.GIVEN, pool_tiyn=pool)
+        else:
+            pool = _sources_from_usage(run)
+        run.pool_tiyn = pool
+        run.save()
+        if pool > 0:
+            engine.calculate(run)
         run.calculated_at = timezone.now()
         run.save()
     return run
+
+
+def _write_weights(run: Run, weights: Iterable[tuple[int | None, int, int]]) -> None:
+    """``weights``: (licence or none, work, use) rows."""
+    RunWeight.objects.bulk_create(
+        [
+            RunWeight(run=run, licence_id=licence, work_id=work, units=units)
+            for licence, work, units in sorted(weights, key=lambda row: (row[0] or 0, row[1]))
+            if units > 0
+        ],
+        batch_size=5000,
+    )
+
+
+def _sources_from_usage(run: Run) -> int:
+    """Write the run's use per licence and its sources; keep money with no use; return the pool."""
+    cmo, area = run.cmo, run.area
+    _write_weights(
+        run,
+        [
+            (licence, work, units)
+            for (licence, work), units in usage_by_licence(
+                cmo, area, run.period_start, run.period_end
+            ).items()
+        ],
+    )
+    used = _eligible_licences(run)
+    pools: dict[int, int] = {}
+    kept: list[Unidentified] = []
+    received = [
+        c for c in collections(cmo_id=cmo.pk)
+        if c.area_item == area.item and run.period_start <= c.usage_start <= run.period_end
+    ]  # fmt: skip
+    for c in received:
+        if c.licence_id in used:
+            pools[c.licence_id] = pools.get(c.licence_id, 0) + c.amount_tiyn
+        else:
+            kept.append(
+                Unidentified(
+                    cmo=cmo,
+                    area=area,
+                    licence_id=c.licence_id,
+                    usage_start=c.usage_start,
+                    received_on=c.received_on,
+                    amount_tiyn=c.amount_tiyn,
+                    found_in=run,
+                )  # fmt: skip
+            )
+    Unidentified.objects.bulk_create([k for k in _merged(kept) if k.amount_tiyn > 0])
+    RunSource.objects.bulk_create(
+        RunSource(run=run, kind=SourceKind.COLLECTED, licence_id=licence, pool_tiyn=amount)
+        for licence, amount in sorted(pools.items())
+        if amount > 0
+    )
+    released = release_due(cmo, area, clock.today())
+    released_tiyn = sum(released.values_list("amount_tiyn", flat=True))
+    if released_tiyn and used:
+        released.update(released_in=run)
+        RunSource.objects.create(run=run, kind=SourceKind.RELEASED, pool_tiyn=released_tiyn)
+    else:
+        released_tiyn = 0
+    pool = sum(amount for amount in pools.values() if amount > 0) + released_tiyn
+    if pool <= 0 and not kept:
+        raise RunError("empty_pool")
+    return pool
+
+
+def _merged(kept: list[Unidentified]) -> list[Unidentified]:
+    """One row per licence, usage period and date of receipt (collections split by accounting month)."""
+    rows: dict[tuple[int, dt.date, dt.date], Unidentified] = {}
+    for row in kept:
+        key = (row.licence_id, row.usage_start, row.received_on)
+        if key in rows:
+            rows[key].amount_tiyn += row.amount_tiyn
+        else:
+            rows[key] = row
+    return list(rows.values())
 
 
 def approve_run(run: Run, *, by: Any) -> Run:

@@ -127,8 +127,48 @@ class Run(models.Model):
         return f"{self.cmo} · {self.area} · {self.period_start:%Y-%m-%d}–{self.period_end:%Y-%m-%d}"
 
 
+class SourceKind(models.TextChoices):
+    COLLECTED = "collected", _("Collected under a licence")
+    GIVEN = "given", _("Pool of the run")
+    RELEASED = "released", _("Released after three years (Art. 44.5)")
+
+
+class RunSource(models.Model):
+    """A part of a run's pool and the use it is spread over: what one licence collected for the area and
+    period, over that licence's own matched use; or money with no licence of its own (a pool given to the
+    run, money released after three years) over the run's whole use."""
+
+    run = models.ForeignKey(Run, on_delete=models.CASCADE, related_name="sources", verbose_name=_("run"))
+    kind = models.CharField(_("kind"), max_length=10, choices=SourceKind.choices)
+    licence = models.ForeignKey(
+        "licensing.Licence", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("licence"),
+    )  # fmt: skip
+    pool_tiyn = models.BigIntegerField(_("amount, tiyn"))
+
+    class Meta:
+        verbose_name = _("source of a run's pool")
+        verbose_name_plural = _("sources of a run's pool")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["run", "licence"],
+                condition=Q(licence__isnull=False),
+                name="run_source_once_per_licence",
+            ),
+            models.CheckConstraint(name="run_source_positive", condition=Q(pool_tiyn__gt=0)),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.licence_id or ''}: {self.pool_tiyn}"
+
+
 class RunWeight(models.Model):
     run = models.ForeignKey(Run, on_delete=models.CASCADE, related_name="weights", verbose_name=_("run"))
+    #: the licence under which the work was used (empty: use with no licence of its own, as given to the run)
+    licence = models.ForeignKey(
+        "licensing.Licence", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("licence"),
+    )  # fmt: skip
     work = models.ForeignKey(
         "registers.Work", on_delete=models.PROTECT, related_name="+", verbose_name=_("work")
     )
@@ -138,7 +178,9 @@ class RunWeight(models.Model):
         verbose_name = _("use of a work in a run")
         verbose_name_plural = _("use of works in a run")
         constraints = [
-            models.UniqueConstraint(fields=["run", "work"], name="run_weight_once_per_work"),
+            models.UniqueConstraint(
+                fields=["run", "licence", "work"], nulls_distinct=False, name="run_weight_once_per_work"
+            ),
             models.CheckConstraint(name="run_weight_positive", condition=Q(units__gt=0)),
         ]
 
@@ -247,3 +289,68 @@ class RunPath(models.Model):
 
     def __str__(self) -> str:
         return f"{self.party_id}: {self.path or '-'}"
+
+
+class Unidentified(models.Model):
+    """Money a CMO collected with no use to allocate it by (the user reported nothing matched for the
+    period), kept by its date of receipt (Art. 44.5). Three years after receipt it is released into a later
+    run of the area by the rule the general meeting set (:class:`ReleaseRule`)."""
+
+    cmo = models.ForeignKey(
+        "registers.CMO", on_delete=models.PROTECT, related_name="+", verbose_name=_("CMO")
+    )
+    area = models.ForeignKey(
+        "registers.Area", on_delete=models.PROTECT, related_name="+", verbose_name=_("area")
+    )
+    licence = models.ForeignKey(
+        "licensing.Licence", on_delete=models.PROTECT, related_name="+", verbose_name=_("licence")
+    )
+    usage_start = models.DateField(_("usage from"))
+    received_on = models.DateField(_("date of receipt"))
+    amount_tiyn = models.BigIntegerField(_("amount, tiyn"))
+    #: the run that found no use for it
+    found_in = models.ForeignKey(
+        Run, on_delete=models.CASCADE, related_name="unidentified", verbose_name=_("found in run")
+    )
+    #: the run it was released into, three years after receipt
+    released_in = models.ForeignKey(
+        Run, on_delete=models.SET_NULL, null=True, blank=True, related_name="released",
+        verbose_name=_("released into run"),
+    )  # fmt: skip
+
+    class Meta:
+        verbose_name = _("money with no use to allocate it")
+        verbose_name_plural = _("money with no use to allocate it")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["found_in", "licence", "usage_start", "received_on"], name="unidentified_once"
+            ),
+            models.CheckConstraint(name="unidentified_positive", condition=Q(amount_tiyn__gt=0)),
+        ]
+        indexes = [models.Index(fields=["cmo", "area", "received_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.licence_id} {self.received_on}: {self.amount_tiyn}"
+
+
+class ReleaseRule(models.Model):
+    """The general meeting's decision on money with no use after three years (Art. 44.5): from
+    ``decided_on``, it is added to the next run of its area, spread over that run's whole use."""
+
+    cmo = models.ForeignKey(
+        "registers.CMO", on_delete=models.PROTECT, related_name="+", verbose_name=_("CMO")
+    )
+    decided_on = models.DateField(_("decided by the general meeting on"))
+    meeting_reference = models.CharField(_("minutes of the general meeting"), max_length=200)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("recorded by")
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("rule for money with no use")
+        verbose_name_plural = _("rules for money with no use")
+        constraints = [models.UniqueConstraint(fields=["cmo", "decided_on"], name="release_rule_once_a_day")]
+
+    def __str__(self) -> str:
+        return f"{self.cmo_id} {self.decided_on}"

@@ -1,0 +1,134 @@
+"""A run from what was collected and used: each licence's money follows its own use; money with no use is
+kept by its date of receipt and released three years later into a later run, by the general meeting's rule
+(Art. 44.5). Amounts are computed by hand."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+from distribution import matching
+from distribution.models import Payee, ReleaseRule, RunSource, Unidentified
+from distribution.runs import approve_run, start_run, three_years_after
+from distribution.tests.helpers import embody, lines, recording, report
+from licensing.invoicing import issue_invoice
+from licensing.models import Licence, LicenceLine
+from licensing.payments import record_payment
+from licensing.tests.helpers import published
+from licensing.tests.usage_fixtures import make_licence
+from registers.models import Area
+from tests import factories as f
+from tests.personas import mandate_to
+
+D = Decimal
+Q1 = (dt.date(2026, 1, 1), dt.date(2026, 3, 31))
+Q2 = (dt.date(2026, 4, 1), dt.date(2026, 6, 30))
+RECEIVED = dt.date(2026, 2, 10)
+
+
+def area1() -> Area:
+    return Area.objects.get(item=1)
+
+
+def paid(personas: Any, licence: Licence, month: dt.date, received_on: dt.date) -> int:
+    """The licence's invoice for ``month``, paid in full on ``received_on``: its amount in tiyn."""
+    end = (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
+    invoice = issue_invoice(licence, month, end, by=personas.cmo_staff)
+    assert invoice is not None
+    record_payment(by=personas.cmo_staff, cmo=personas.cmo, amount=invoice.amount, received_on=received_on,
+                   invoice=invoice)  # fmt: skip
+    return int(invoice.amount * 100)
+
+
+@pytest.fixture
+def two_licences(personas: Any) -> dict[str, Any]:
+    """A café that reported its January plays and a radio that reported nothing; both paid for January."""
+    tariff = published(personas.cmo_staff)
+    cafe = make_licence(personas)
+    radio = make_licence(personas, licensee=f.make_licensee())
+    for licence in (cafe, radio):
+        LicenceLine.objects.create(licence=licence, area=area1(), tariff=tariff, scope="extended",
+                                   monthly_amount=D("10000"))  # fmt: skip
+    a, b = f.make_person(name_lat="Aigul A"), f.make_person(name_lat="Bolat B")
+    for holder in (a, b):
+        mandate_to(holder, personas.cmo, area_item=1)
+    first = f.make_work(personas.operator, (a, "C", {"PR": D("100")}), title="Dala")
+    second = f.make_work(personas.operator, (b, "C", {"PR": D("100")}), title="Kok")
+    embody(recording(personas, "Dala", isrc="KZA012600001"), first)
+    embody(recording(personas, "Kok", isrc="KZA012600002"), second)
+    lines(report(cafe), [{"isrc": "KZA012600001", "plays": 2}, {"isrc": "KZA012600002", "plays": 1}])
+    matching.refresh_work_keys()
+    matching.match_period(dt.date(2026, 1, 1))
+    return {"cafe": cafe, "radio": radio, "a": a, "b": b, "first": first, "second": second}
+
+
+@pytest.mark.django_db
+@pytest.mark.statute("A46.1.3-proportional")
+@pytest.mark.statute("A44.5-unidentified-3y")
+def test_each_licence_s_money_follows_its_own_use_and_money_with_no_use_is_kept_by_date_of_receipt(
+    personas: Any, two_licences: dict[str, Any]
+) -> None:
+    """The café's January money (10 000 tenge = 1 000 000 tiyn) is spread over its own plays, 2 : 1 →
+    666 667 and 333 333; the radio's January money has no use reported and is kept, dated 10 February."""
+    cafe_money = paid(personas, two_licences["cafe"], dt.date(2026, 1, 1), RECEIVED)
+    radio_money = paid(personas, two_licences["radio"], dt.date(2026, 1, 1), RECEIVED)
+    assert cafe_money == radio_money == 1_000_000
+    run = start_run(personas.cmo, area1(), *Q1, by=personas.cmo_staff)
+    assert run.pool_tiyn == cafe_money
+    assert list(RunSource.objects.filter(run=run).values_list("kind", "licence_id", "pool_tiyn")) == [
+        ("collected", two_licences["cafe"].pk, 1_000_000)
+    ]
+    money = {p.party_id: p.gross_tiyn for p in Payee.objects.filter(run=run)}
+    assert money == {two_licences["a"].pk: 666_667, two_licences["b"].pk: 333_333}
+    kept = Unidentified.objects.get(found_in=run)
+    assert (kept.licence, kept.received_on, kept.amount_tiyn) == (two_licences["radio"], RECEIVED, 1_000_000)
+    # calculated again, nothing is kept twice
+    again = start_run(personas.cmo, area1(), *Q1, by=personas.cmo_staff)
+    assert again.pk == run.pk and Unidentified.objects.count() == 1
+
+
+@pytest.mark.django_db
+@pytest.mark.statute("A44.5-unidentified-3y")
+def test_money_with_no_use_is_released_into_a_later_run_three_years_after_receipt_by_the_meeting_s_rule(
+    personas: Any, two_licences: dict[str, Any], clock: Any
+) -> None:
+    """Q1's radio money (1 000 000 tiyn, received 10 February 2026) joins a Q2 run started on 10 February
+    2029, spread over that run's whole use (the café's April plays, 1 : 3): the café's April money
+    1 000 000 + the released 1 000 000 → A 500 000, B 1 500 000."""
+    clock.travel_to(dt.date(2026, 5, 20))
+    paid(personas, two_licences["cafe"], dt.date(2026, 1, 1), RECEIVED)
+    paid(personas, two_licences["radio"], dt.date(2026, 1, 1), RECEIVED)
+    first = start_run(personas.cmo, area1(), *Q1, by=personas.cmo_staff)
+    approve_run(first, by=personas.cmo_admin)
+    april = dt.date(2026, 4, 1)
+    lines(report(two_licences["cafe"], period=april),
+          [{"isrc": "KZA012600001", "plays": 1}, {"isrc": "KZA012600002", "plays": 3}], period=april)  # fmt: skip
+    matching.match_period(april)
+    paid(personas, two_licences["cafe"], april, dt.date(2026, 5, 15))
+
+    def q2() -> Any:
+        return start_run(personas.cmo, area1(), *Q2, by=personas.cmo_staff)
+
+    clock.travel_to(three_years_after(RECEIVED))
+    assert q2().pool_tiyn == 1_000_000, "no rule of the general meeting yet: nothing is released"
+    ReleaseRule.objects.create(cmo=personas.cmo, decided_on=dt.date(2027, 4, 30), meeting_reference="Minutes 3",
+                               recorded_by=personas.cmo_admin)  # fmt: skip
+    clock.travel_to(three_years_after(RECEIVED) - dt.timedelta(days=1))
+    assert q2().pool_tiyn == 1_000_000, "a day short of three years: kept"
+    clock.travel_to(three_years_after(RECEIVED))
+    run = q2()
+    assert run.pool_tiyn == 2_000_000
+    assert Unidentified.objects.get().released_in == run
+    money = {p.party_id: p.gross_tiyn for p in Payee.objects.filter(run=run)}
+    assert money == {two_licences["a"].pk: 500_000, two_licences["b"].pk: 1_500_000}
+    assert sorted(RunSource.objects.filter(run=run).values_list("kind", "pool_tiyn")) == [
+        ("collected", 1_000_000), ("released", 1_000_000),
+    ]  # fmt: skip
+
+
+def test_three_years_after_a_leap_day_is_the_last_day_of_february() -> None:
+    assert three_years_after(dt.date(2028, 2, 29)) == dt.date(2031, 2, 28)
+    assert three_years_after(dt.date(2026, 2, 10)) == dt.date(2029, 2, 10)

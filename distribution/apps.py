@@ -5,6 +5,7 @@ class DistributionConfig(AppConfig):
     name = "distribution"
 
     def ready(self) -> None:
+        from distribution import foreign
         from distribution.bench.match import BENCH
         from distribution.consoles import add_cards
         from distribution.runs import register_reasons
@@ -13,3 +14,4 @@ class DistributionConfig(AppConfig):
         register(BENCH)
         add_cards()
         register_reasons()
+        foreign.register_reasons()

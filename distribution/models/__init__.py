@@ -1,6 +1,7 @@
 """Models of the distribution module."""
 
 from distribution.models.claims import ClaimStatus, UsageClaim
+from distribution.models.foreign import ForeignRun, ForeignRunStatus, Remittance, RemittedPayee
 from distribution.models.matching import (
     ConfirmedMatch,
     MatchStage,
@@ -30,6 +31,8 @@ __all__ = [
     "Basis",
     "ClaimStatus",
     "ConfirmedMatch",
+    "ForeignRun",
+    "ForeignRunStatus",
     "MatchStage",
     "MatchStatus",
     "Path",
@@ -37,6 +40,8 @@ __all__ = [
     "Route",
     "Run",
     "ReleaseRule",
+    "Remittance",
+    "RemittedPayee",
     "RunPath",
     "RunSource",
     "RunStatus",

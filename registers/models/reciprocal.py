@@ -85,6 +85,8 @@ class ReciprocalArea(models.Model):
     status = models.CharField(
         _("status"), max_length=10, choices=ReciprocalAreaStatus.choices, default=ReciprocalAreaStatus.ACTIVE
     )
+    #: the currency the agreement says the society is paid in (ISO 4217; empty: tenge)
+    currency = models.CharField(_("currency of remittances"), max_length=3, blank=True, default="")
 
     class Meta:
         verbose_name = _("area of a reciprocal agreement")

@@ -1,0 +1,209 @@
+"""The annual run for foreign societies (Art. 46.1 (3)) and its machine-readable export per society.
+
+:func:`start_foreign_run` gathers, for a CMO and a year, the money its approved runs routed to foreign
+societies (payees on the ``foreign`` route, not yet remitted, of runs whose period ended by the year's end)
+into one :class:`~distribution.models.Remittance` per society: in tenge, and in the currency the reciprocal
+agreement names, at the rate the CMO enters (tenge per unit, rounded once, half up, to the cent). Started
+again before approval, it is recalculated; approved by a second person (:func:`approve_foreign_run`), its
+payees are remitted for good: each payee once, ever.
+
+:func:`export_rows` and :func:`export_document` are the export for one society, in the spirit of CISAC's
+CRD (Common Royalty Distribution): a header naming the sender, the receiving society (its CISAC code) and
+the distribution, then per holder the gross, each deduction and the net, with the works, their identifiers,
+the holder's IPI name number and share, the use and the gross per work.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator, Mapping
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from django.db import connection, transaction
+from django.db.models import Sum
+from django.utils import timezone
+from django.utils.translation import gettext_lazy
+
+from distribution.engine import RunError
+from distribution.models import (
+    Allocation,
+    ForeignRun,
+    ForeignRunStatus,
+    Payee,
+    Remittance,
+    RemittedPayee,
+    Route,
+    RunStatus,
+)
+from registers.models import CMO, ReciprocalArea
+from udp.audit import MESSAGES, Reason, audited
+
+LOCK_SPACE = 7044
+TENGE = "KZT"
+CENT = Decimal("0.01")
+
+
+def register_reasons() -> None:
+    MESSAGES.update(
+        {
+            "foreign_run_calculated": gettext_lazy("Annual run for foreign societies calculated"),
+            "foreign_run_approved": gettext_lazy("Annual run for foreign societies approved"),
+        }
+    )
+
+
+def currency_of(cmo: CMO, society_id: int) -> str:
+    """The currency the latest reciprocal agreement of ``cmo`` with the society names (tenge if none)."""
+    row = (
+        ReciprocalArea.objects.filter(cmo=cmo, society_id=society_id)
+        .exclude(currency="")
+        .order_by("-valid_from", "-pk")
+        .values_list("currency", flat=True)
+        .first()
+    )
+    return (row or TENGE).upper()
+
+
+def converted(amount_tiyn: int, rate: Decimal) -> Decimal:
+    """``amount_tiyn`` in a currency of which one unit costs ``rate`` tenge, to the cent, half up."""
+    return (Decimal(amount_tiyn) / 100 / rate).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def due_payees(cmo: CMO, year: int) -> Any:
+    return Payee.objects.filter(
+        run__cmo=cmo,
+        run__status=RunStatus.APPROVED,
+        run__period_end__lte=dt.date(year, 12, 31),
+        route=Route.FOREIGN,
+        society__isnull=False,
+        remitted__isnull=True,
+    )
+
+
+def start_foreign_run(
+    cmo: CMO, year: int, *, by: Any, rates: Mapping[str, Decimal] | None = None
+) -> ForeignRun:
+    """The annual run of ``cmo`` for ``year``, calculated; ``rates``: tenge per unit of each currency."""
+    rates = {code.upper(): Decimal(value) for code, value in (rates or {}).items()}
+    with transaction.atomic(), audited(by, Reason("foreign_run_calculated")):
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [LOCK_SPACE, cmo.pk * 10_000 + year])
+        run = ForeignRun.objects.select_for_update().filter(cmo=cmo, year=year).first()
+        if run is not None and run.status != ForeignRunStatus.CALCULATED:
+            raise RunError("already_approved", run=run.pk)
+        if run is None:
+            run = ForeignRun.objects.create(cmo=cmo, year=year, started_by=by)
+        run.remittances.all().delete()
+        totals = (
+            due_payees(cmo, year).values("society_id").annotate(net=Sum("net_tiyn")).order_by("society_id")
+        )
+        if not totals:
+            raise RunError("nothing_for_societies", year=year)
+        for total in totals:
+            currency = currency_of(cmo, total["society_id"])
+            rate = Decimal(1) if currency == TENGE else rates.get(currency)
+            if rate is None or rate <= 0:
+                raise RunError("rate_missing", currency=currency)
+            remittance = Remittance.objects.create(
+                run=run, society_id=total["society_id"], amount_tiyn=total["net"], currency=currency, rate=rate,
+                amount=converted(total["net"], rate),
+            )  # fmt: skip
+            RemittedPayee.objects.bulk_create(
+                RemittedPayee(remittance=remittance, payee_id=pk)
+                for pk in due_payees(cmo, year)
+                .filter(society_id=total["society_id"])
+                .values_list("pk", flat=True)
+            )
+        run.started_by, run.calculated_at = by, timezone.now()
+        run.save(update_fields=["started_by", "calculated_at"])
+    return run
+
+
+def approve_foreign_run(run: ForeignRun, *, by: Any) -> ForeignRun:
+    with transaction.atomic(), audited(by, Reason("foreign_run_approved")):
+        run = ForeignRun.objects.select_for_update().get(pk=run.pk)
+        if run.status != ForeignRunStatus.CALCULATED:
+            raise RunError("not_awaiting_approval")
+        if run.started_by_id == getattr(by, "pk", None):
+            raise RunError("same_person")
+        run.status, run.approved_by, run.approved_at = ForeignRunStatus.APPROVED, by, timezone.now()
+        run.save(update_fields=["status", "approved_by", "approved_at"])
+    return run
+
+
+EXPORT_HEADER = [
+    "record", "sender", "society_code", "society", "year", "currency", "rate", "distribution", "period_start",
+    "period_end", "area", "ip_name", "ipi_name_number", "work_id", "iswc", "isrc", "title", "right_type",
+    "side", "share_percent", "shares_used", "units", "gross_tiyn", "costs_tiyn", "funds_tiyn", "net_tiyn",
+]  # fmt: skip
+
+
+def _ipi_numbers(party_ids: set[int]) -> dict[int, str]:
+    from registers.models import IPIName
+
+    numbers: dict[int, str] = {}
+    for party_id, number in (
+        IPIName.objects.filter(party_id__in=party_ids).order_by("pk").values_list("party_id", "name_number")
+    ):
+        numbers.setdefault(party_id, number)
+    return numbers
+
+
+def export_rows(remittance: Remittance) -> Iterator[list[Any]]:
+    """The export's rows: one ``PAY`` row per holder and run (gross, deductions, net), each followed by its
+    ``WRK`` rows (the holder's works in that run, with the use and the gross)."""
+    run, society = remittance.run, remittance.society
+    payees = list(
+        Payee.objects.filter(remitted__remittance=remittance)
+        .select_related("party", "run__area")
+        .order_by("run__period_start", "party_id")
+    )
+    ipi = _ipi_numbers({p.party_id for p in payees if p.party_id})
+    head = [run.cmo.short_name, society.cisac_code, society.short_name, run.year, remittance.currency,
+            remittance.rate]  # fmt: skip
+    for payee in payees:
+        domestic = payee.run
+        where = [
+            domestic.pk,
+            domestic.period_start.isoformat(),
+            domestic.period_end.isoformat(),
+            domestic.area.item,
+        ]
+        name = payee.party.name if payee.party else ""
+        number = ipi.get(payee.party_id or 0, "")
+        yield ["PAY", *head, *where, name, number, "", "", "", "", "", "", "", "", "", payee.gross_tiyn,
+               payee.costs_tiyn, payee.funds_tiyn, payee.net_tiyn]  # fmt: skip
+        for a in (
+            Allocation.objects.filter(run=domestic, party=payee.party, route=Route.FOREIGN)
+            .select_related("work")
+            .order_by("work_id", "side")
+        ):
+            yield ["WRK", *head, *where, name, number, a.work_id, a.work.iswc or "", a.work.isrc or "",
+                   a.work.title, a.right_type, a.side, str(a.percent), a.basis, a.units, a.gross_tiyn, "", "", ""]  # fmt: skip
+
+
+def export_document(remittance: Remittance) -> dict[str, Any]:
+    """The export as one JSON document: the header, each holder's money and works, and the totals."""
+    rows = list(export_rows(remittance))
+    header = dict(zip(EXPORT_HEADER[1:7], rows[0][1:7], strict=True)) if rows else {}
+    holders: list[dict[str, Any]] = []
+    for row in rows:
+        record = dict(zip(EXPORT_HEADER, row, strict=True))
+        if row[0] == "PAY":
+            holders.append({
+                key: record[key] for key in ("distribution", "period_start", "period_end", "area", "ip_name",
+                                             "ipi_name_number", "gross_tiyn", "costs_tiyn", "funds_tiyn", "net_tiyn")
+            } | {"works": []})  # fmt: skip
+        else:
+            holders[-1]["works"].append({
+                key: record[key] for key in ("work_id", "iswc", "isrc", "title", "right_type", "side",
+                                             "share_percent", "shares_used", "units", "gross_tiyn")
+            })  # fmt: skip
+    return {
+        "format": "udp-royalty-distribution/1",
+        "header": {key: str(value) for key, value in header.items()}
+        | {"amount_tiyn": remittance.amount_tiyn, "amount": str(remittance.amount)},
+        "holders": [{k: str(v) if isinstance(v, Decimal) else v for k, v in h.items()} for h in holders],
+        "totals": {"holders": len(holders), "net_tiyn": remittance.amount_tiyn},
+    }

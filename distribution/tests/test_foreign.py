@@ -1,0 +1,93 @@
+"""The annual run for foreign societies: money their members' rights earned in the year's approved runs,
+once per payee, in the agreement's currency, with an export per society."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+from distribution.engine import RunError
+from distribution.foreign import approve_foreign_run, export_document, export_rows, start_foreign_run
+from distribution.models import Payee, Remittance
+from distribution.runs import approve_run, start_run
+from registers import reciprocal
+from registers.models import Area, ForeignSociety, IPIName, ReciprocalArea, SocietyMembership
+from tests import factories as f
+from tests.personas import mandate_to
+
+D = Decimal
+
+
+def area1() -> Area:
+    return Area.objects.get(item=1)
+
+
+@pytest.fixture
+def sacem(personas: Any) -> dict[str, Any]:
+    """KAZ represents SACEM in area 1, paid in euros. E is SACEM's member, M is KAZ's own (French) member;
+    they wrote a work half each."""
+    society = ForeignSociety.objects.create(name="SACEM", short_name="SACEM", cisac_code="058", country="FR")
+    reciprocal.record_reciprocal_agreement(
+        by=personas.cmo_admin, cmo=personas.cmo, society=society, areas=[area1()],
+        concluded_on=dt.date(2025, 12, 1), valid_from=dt.date(2025, 12, 1),
+    )  # fmt: skip
+    ReciprocalArea.objects.filter(society=society).update(currency="EUR")
+    m = f.make_person(name_lat="Marie M", citizenship="FR")
+    e = f.make_person(name_lat="Etienne E", citizenship="FR")
+    IPIName.objects.create(party=e, name_number="00052210040", name_type="PA")
+    mandate_to(m, personas.cmo, area_item=1)
+    SocietyMembership.objects.create(party=e, society=society, area=area1(), source="cmo")
+    work = f.make_work(personas.operator, (m, "C", {"PR": D(50)}), (e, "A", {"PR": D(50)}), title="Paris")
+    return {"society": society, "m": m, "e": e, "work": work}
+
+
+def quarter(personas: Any, work: Any, start: dt.date, end: dt.date, pool: int) -> Any:
+    run = start_run(personas.cmo, area1(), start, end, by=personas.cmo_staff, weights={work.pk: 1},
+                    pool_tiyn=pool, costs_percent=D("10"))  # fmt: skip
+    return approve_run(run, by=personas.cmo_admin)
+
+
+@pytest.mark.django_db
+@pytest.mark.statute("A46.1.3-annual-foreign")
+@pytest.mark.statute("A46.1.2-nondiscrimination")
+def test_a_society_gets_its_members_money_once_a_year_in_its_currency_and_a_direct_member_is_paid_here(
+    personas: Any, sacem: dict[str, Any]
+) -> None:
+    """Two quarters of 10 001 tiyn, 10 % for costs: E's half is 5 000 or 5 001 gross (the odd tiyn to the
+    larger remainder, M by id first), 500 deducted, so 4 500 + 4 500 = 9 000 tiyn net = 90.00 tenge, at
+    7 tenge a euro 12.857… → 12.86 EUR. M, French but mandated to KAZ directly, stays a domestic payee."""
+    q1 = quarter(personas, sacem["work"], dt.date(2026, 1, 1), dt.date(2026, 3, 31), 10_000)
+    q2 = quarter(personas, sacem["work"], dt.date(2026, 4, 1), dt.date(2026, 6, 30), 10_000)
+    e_payees = Payee.objects.filter(party=sacem["e"])
+    assert [(p.route, p.net_tiyn) for p in e_payees.order_by("run_id")] == [("foreign", 4_500)] * 2
+    assert set(Payee.objects.filter(party=sacem["m"]).values_list("route", flat=True)) == {"payable"}
+    with pytest.raises(RunError) as refused:
+        start_foreign_run(personas.cmo, 2026, by=personas.cmo_staff)
+    assert refused.value.code == "rate_missing" and refused.value.params == {"currency": "EUR"}
+    run = start_foreign_run(personas.cmo, 2026, by=personas.cmo_staff, rates={"eur": D("7")})
+    remittance = Remittance.objects.get(run=run)
+    assert (remittance.society, remittance.amount_tiyn, remittance.currency, remittance.amount) == (
+        sacem["society"], 9_000, "EUR", D("12.86"),
+    )  # fmt: skip
+    # recalculated before approval, nothing is counted twice; a second person approves
+    run = start_foreign_run(personas.cmo, 2026, by=personas.cmo_staff, rates={"EUR": D("7")})
+    assert Remittance.objects.get(run=run).amount_tiyn == 9_000
+    with pytest.raises(RunError):
+        approve_foreign_run(run, by=personas.cmo_staff)
+    approve_foreign_run(run, by=personas.cmo_admin)
+    with pytest.raises(RunError) as again:
+        start_foreign_run(personas.cmo, 2027, by=personas.cmo_staff, rates={"EUR": D("7")})
+    assert again.value.code == "nothing_for_societies"
+    remittance = Remittance.objects.get(run=run)
+    rows = list(export_rows(remittance))
+    assert [r[0] for r in rows] == ["PAY", "WRK", "PAY", "WRK"]
+    assert rows[0][2] == "058" and rows[0][12] == "00052210040" and rows[0][-1] == 4_500
+    assert {r[7] for r in rows} == {q1.pk, q2.pk}
+    document = json.loads(json.dumps(export_document(remittance)))
+    assert document["header"]["society_code"] == "058" and document["header"]["amount"] == "12.86"
+    assert sum(h["net_tiyn"] for h in document["holders"]) == document["totals"]["net_tiyn"] == 9_000
+    assert document["holders"][0]["works"][0]["title"] == "Paris"

@@ -5,11 +5,14 @@ class DistributionConfig(AppConfig):
     name = "distribution"
 
     def ready(self) -> None:
+        from distribution import run_tasks  # noqa: F401  (the run pages' jobs, for the workers)
         from distribution.bench.match import BENCH
         from distribution.consoles import add_cards
+        from distribution.notices import register_kinds
         from distribution.runs import register_reasons
         from udp.core.benches import register
 
         register(BENCH)
         add_cards()
         register_reasons()
+        register_kinds()

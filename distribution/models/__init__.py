@@ -24,6 +24,7 @@ from distribution.models.runs import (
     SourceKind,
     Unidentified,
 )
+from distribution.models.statements import RequestStatus, RunRequest, Statement
 
 __all__ = [
     "Allocation",
@@ -34,15 +35,18 @@ __all__ = [
     "MatchStatus",
     "Path",
     "Payee",
+    "RequestStatus",
     "Route",
     "Run",
     "ReleaseRule",
     "RunPath",
+    "RunRequest",
     "RunSource",
     "RunStatus",
     "RunWeight",
     "Side",
     "SourceKind",
+    "Statement",
     "Unidentified",
     "UsageClaim",
     "UsageKey",

@@ -7,7 +7,11 @@ decided with it (one ``UPDATE``).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext, gettext_lazy
 from django.utils.translation import gettext as _
 
 from distribution.models import ConfirmedMatch, MatchStage, MatchStatus, UsageKey
@@ -72,3 +76,38 @@ def leave_unmatched(key: UsageKey, *, by: User) -> UsageKey:
         )
         key.refresh_from_db()
     return key
+
+
+#: What a refused run says, by :class:`distribution.engine.RunError` code (the one place these are worded).
+RUN_ERRORS = {
+    "period_order": gettext_lazy("The period ends before it starts."),
+    "negative_deduction": gettext_lazy("A deduction cannot be negative."),
+    "already_approved": gettext_lazy(
+        "The run of this area and period is approved already: it is not calculated again."
+    ),
+    "empty_pool": gettext_lazy(
+        "Nothing was collected for this area and period: there is no pool to distribute."
+    ),
+    "cap20": gettext_lazy(
+        "Costs and special funds together may not exceed 20 %% of the total collected (Art. 46.1 (2)); "
+        "%(percent)s %% was asked."
+    ),
+    "no_usage": gettext_lazy("No use of a protected work was matched for this area and period."),
+    "not_awaiting_approval": gettext_lazy("This run does not await approval."),
+    "same_person": gettext_lazy(
+        "The person who started a run does not approve it: another member of staff does."
+    ),
+}
+
+
+def run_error_message(code: str, params: Mapping[str, Any] | None = None) -> str:
+    """The refusal ``code`` of a run in the active language, with its parameters."""
+    text = RUN_ERRORS.get(code)
+    if text is None:
+        return gettext("The run could not be calculated (%(code)s).") % {"code": code}
+    return str(text) % _Params(params or {})
+
+
+class _Params(dict[str, Any]):
+    def __missing__(self, key: str) -> str:
+        return "…"

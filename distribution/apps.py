@@ -5,9 +5,13 @@ class DistributionConfig(AppConfig):
     name = "distribution"
 
     def ready(self) -> None:
-        from distribution import foreign
+        from distribution import (
+            foreign,
+            run_tasks,  # noqa: F401  (the run pages' jobs, for the workers)
+        )
         from distribution.bench.match import BENCH
         from distribution.consoles import add_cards
+        from distribution.notices import register_kinds
         from distribution.runs import register_reasons
         from udp.core.benches import register
 
@@ -15,3 +19,4 @@ class DistributionConfig(AppConfig):
         add_cards()
         register_reasons()
         foreign.register_reasons()
+        register_kinds()

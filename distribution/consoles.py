@@ -5,7 +5,8 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 from distribution.access import claims_visible_to, review_queue_for
-from distribution.models import ClaimStatus
+from distribution.models import ClaimStatus, RunStatus
+from distribution.run_access import runs_visible_to, statements_visible_to
 from udp.accounts.consoles import Card, add_card
 
 
@@ -31,6 +32,23 @@ def add_cards() -> None:
         Card(
             "unidentified-usage", _("Unidentified usage"), "distribution_portal:unmatched",
             description=_("Claim usage of your work that no work was found for"),
+            visible=lambda user: user.party_id is not None,
+        ),
+    )  # fmt: skip
+    add_card(
+        "cmo",
+        Card(
+            "distribution-runs", _("Distribution runs"), "distribution_cmo:runs",
+            count=lambda user: runs_visible_to(user).filter(status=RunStatus.CALCULATED).count(),
+            description=_("Runs awaiting a second person's approval; start a quarter's run"),
+        ),
+    )  # fmt: skip
+    add_card(
+        "portal",
+        Card(
+            "distribution-statements", _("Distribution statements"), "distribution_portal:statements",
+            count=lambda user: statements_visible_to(user).count(),
+            description=_("What you received from each distribution, with the deductions"),
             visible=lambda user: user.party_id is not None,
         ),
     )  # fmt: skip

@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import Any
+
 from django import forms
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
+
+from distribution.calculating import last_ended_quarter, quarter
+from registers.models import Area
 
 
 class ConfirmForm(forms.Form):
@@ -28,3 +35,70 @@ class ClaimForm(forms.Form):
 class DecideForm(forms.Form):
     accept = forms.BooleanField(required=False)
     reason = forms.CharField(label=_("Reason for the refusal"), required=False)
+
+
+class DeductionsForm(forms.Form):
+    """Costs and special funds, each recorded; together at most 20 % of the total collected (Art. 46.1 (2))."""
+
+    costs_percent = forms.DecimalField(
+        label=_("Deduction for costs, %"), min_value=0, max_value=20, max_digits=5, decimal_places=2, initial=0,
+        help_text=_("What the CMO keeps for its costs of collecting and distributing."),
+    )  # fmt: skip
+    funds_percent = forms.DecimalField(
+        label=_("Deduction for special funds, %"), min_value=0, max_value=20, max_digits=5, decimal_places=2,
+        initial=0, help_text=_("Social, cultural and educational funds the general meeting decided."),
+    )  # fmt: skip
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        costs, funds = data.get("costs_percent"), data.get("funds_percent")
+        if costs is not None and funds is not None and costs + funds > 20:
+            raise forms.ValidationError(
+                _(
+                    "Costs and special funds together may not exceed 20 %% of the total collected "
+                    "(Art. 46.1 (2)); these add up to %(percent)s %%."
+                ),
+                params={"percent": costs + funds},
+            )
+        return data
+
+
+def quarter_choices(today: dt.date, count: int = 8) -> list[tuple[str, str]]:
+    """The last ``count`` quarters that have ended, the latest first, as ``2026-1`` → "Quarter 1 of 2026"."""
+    start, _end = last_ended_quarter(today)
+    choices = []
+    for _n in range(count):
+        number = (start.month - 1) // 3 + 1
+        first, last = quarter(start.year, number)
+        label = _("Quarter %(number)s of %(year)s (%(start)s – %(end)s)") % {
+            "number": number, "year": start.year, "start": date_format(first, "SHORT_DATE_FORMAT"),
+            "end": date_format(last, "SHORT_DATE_FORMAT"),
+        }  # fmt: skip
+        choices.append((f"{start.year}-{number}", label))
+        start = (start - dt.timedelta(days=1)).replace(day=1)
+        start = start.replace(month=3 * ((start.month - 1) // 3) + 1)
+    return choices
+
+
+class RunForm(DeductionsForm):
+    area = forms.ModelChoiceField(label=_("Area of collective management"), queryset=Area.objects.none())
+    quarter = forms.ChoiceField(label=_("Quarter of use"))
+
+    field_order = ["area", "quarter", "costs_percent", "funds_percent"]
+
+    def __init__(self, *args: Any, areas: list[Area], today: dt.date, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        area_field = self.fields["area"]
+        assert isinstance(area_field, forms.ModelChoiceField)
+        area_field.queryset = Area.objects.filter(pk__in=[a.pk for a in areas]).order_by("item")
+        if len(areas) == 1:
+            area_field.initial = areas[0].pk
+        choices = quarter_choices(today)
+        quarter_field = self.fields["quarter"]
+        assert isinstance(quarter_field, forms.ChoiceField)
+        quarter_field.choices = choices
+        quarter_field.initial = choices[0][0]
+
+    def period(self) -> tuple[dt.date, dt.date]:
+        year, number = self.cleaned_data["quarter"].split("-")
+        return quarter(int(year), int(number))

@@ -166,6 +166,14 @@ PAGE_RULES: dict[str, AbstractSet[str] | None] = {
     "cmo/distribution/claims/<int:pk>/decide/": frozenset(),
     "portal/distribution/unmatched/": HOLDERS, "portal/distribution/unmatched/<int:pk>/claim/": frozenset(),
     "cmo/distribution/review/<int:pk>/confirm/": frozenset(), "cmo/distribution/review/<int:pk>/unmatched/": frozenset(),
+    # distribution runs: KAZ's approved run of Q1 2026 for its staff; the holder's statement of it
+    "cmo/distribution/runs/": CMOS, "cmo/distribution/runs/new/": CMOS,
+    "cmo/distribution/runs/requests/<int:pk>/": {STAFF, ADMIN}, "cmo/distribution/runs/<int:pk>/": {STAFF, ADMIN},
+    "cmo/distribution/runs/<int:pk>/recalculate/": frozenset(), "cmo/distribution/runs/<int:pk>/approve/": frozenset(),
+    "cmo/distribution/statements/": CMOS | {OPERATOR}, "cmo/distribution/statements/<int:pk>/": {STAFF, ADMIN, OPERATOR},
+    "cmo/distribution/statements/<int:pk>/pdf/": {STAFF, ADMIN, OPERATOR},
+    "portal/distribution/statements/": HOLDERS, "portal/distribution/statements/<int:pk>/": {HOLDER},
+    "portal/distribution/statements/<int:pk>/pdf/": {HOLDER},
     # finance: KAZ's invoice to the music user, an unallocated receipt and a bank statement of KAZ; the user
     # reads its invoices, KAZ's staff work on theirs, the officials read the overview
     "space/invoices/": {LICENSEE}, "space/invoices/<int:pk>/pdf/": {LICENSEE},
@@ -308,6 +316,15 @@ API_RULES: dict[str, AbstractSet[str] | None] = {
     "GET /api/unmatched-usage/": SIGNED, "GET /api/usage-claims/": SIGNED, "GET /api/usage-claims/{id}/": frozenset(),
     "POST /api/usage-claims/": HOLDERS,  # a holder's empty claim is a 400
     "POST /api/usage-claims/{id}/decide/": frozenset(),
+    "GET /api/distribution-runs/": SIGNED, "GET /api/distribution-runs/{id}/": {STAFF, ADMIN, OPERATOR},
+    "GET /api/distribution-runs/{id}/payees/": {STAFF, ADMIN, OPERATOR},
+    "POST /api/distribution-runs/": CMOS,  # an empty start is a 400 for any CMO's staff
+    # the run is approved already: approving or recalculating it again is a 400 for its own staff
+    "POST /api/distribution-runs/{id}/approve/": {STAFF, ADMIN},
+    "POST /api/distribution-runs/{id}/recalculate/": {STAFF, ADMIN},
+    "GET /api/distribution-run-requests/": SIGNED, "GET /api/distribution-run-requests/{id}/": {STAFF, ADMIN, OPERATOR},
+    "GET /api/statements/": SIGNED, "GET /api/statements/{id}/": {HOLDER, STAFF, ADMIN, OPERATOR},
+    "GET /api/statements/{id}/pdf/": {HOLDER, STAFF, ADMIN, OPERATOR},
     "GET /api/usage-reports/{id}/": {LICENSEE, STAFF, ADMIN, REGULATOR, OPERATOR},
     # finance: lists answer each account with what it may see; KAZ's staff write (400 without input)
     "GET /api/invoices/": SIGNED, "GET /api/invoices/{id}/": {LICENSEE, STAFF, ADMIN, REGULATOR, OPERATOR},
@@ -424,6 +441,22 @@ class World:
         self._usage(p)
         self._finance(p)
         self._monitoring(p)
+        self._runs(p)
+
+    def _runs(self, p: Any) -> None:
+        from distribution.calculating import approve
+        from distribution.models import RequestStatus, RunRequest
+        from distribution.runs import start_run
+        from registers.models import Area
+
+        area, q1 = Area.objects.get(item=1), (dt.date(2026, 1, 1), dt.date(2026, 3, 31))
+        run = start_run(p.cmo, area, *q1, by=p.cmo_staff, weights={self.work.pk: 3}, pool_tiyn=100_000)
+        self.run = approve(run, by=p.cmo_admin)
+        self.run_statement = self.run.statements.get(party=p.holder_party)
+        self.run_request = RunRequest.objects.create(
+            cmo=p.cmo, area=area, period_start=q1[0], period_end=q1[1], costs_percent=0, funds_percent=0,
+            requested_by=p.cmo_staff, status=RequestStatus.DONE, run=self.run,
+        )  # fmt: skip
 
     def _monitoring(self, p: Any) -> None:
         from licensing import reconciling
@@ -595,6 +628,9 @@ class World:
             "operator/monitoring/providers/": self.provider.pk,
             "cmo/distribution/review/": 1, "cmo/distribution/claims/": 1,  # no usage key in the fixture
             "portal/distribution/unmatched/": 1,
+            "cmo/distribution/runs/": self.run.pk, "cmo/distribution/runs/requests/": self.run_request.pk,
+            "cmo/distribution/statements/": self.run_statement.pk,
+            "portal/distribution/statements/": self.run_statement.pk,
         }  # fmt: skip
         url = (
             route.replace("<str:kind>", "work")
@@ -632,6 +668,8 @@ class World:
             "/api/tariffs/": self.tariff.pk, "/api/minimum-rates/": self.minimum_rate.pk,
             "/api/declarations/": self.declaration.pk, "/api/licences/": self.licence.pk,
             "/api/usage-reports/": self.usage_report.pk, "/api/match-review/": 1, "/api/usage-claims/": 1,  # none in the fixture
+            "/api/distribution-runs/": self.run.pk, "/api/distribution-run-requests/": self.run_request.pk,
+            "/api/statements/": self.run_statement.pk,
             "/api/invoices/": self.invoice.pk, "/api/payments/": self.receipt.pk,
             "/api/bank-statements/": self.statement.pk,
             "/api/info-requests/": self.info_request.pk, "/api/monitoring/reconciliations/": self.reconciliation.pk,

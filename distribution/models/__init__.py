@@ -25,6 +25,7 @@ from distribution.models.runs import (
     SourceKind,
     Unidentified,
 )
+from distribution.models.statements import RequestStatus, RunRequest, Statement
 
 __all__ = [
     "Allocation",
@@ -37,17 +38,20 @@ __all__ = [
     "MatchStatus",
     "Path",
     "Payee",
+    "RequestStatus",
     "Route",
     "Run",
     "ReleaseRule",
     "Remittance",
     "RemittedPayee",
     "RunPath",
+    "RunRequest",
     "RunSource",
     "RunStatus",
     "RunWeight",
     "Side",
     "SourceKind",
+    "Statement",
     "Unidentified",
     "UsageClaim",
     "UsageKey",

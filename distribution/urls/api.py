@@ -3,11 +3,14 @@
 from django.urls import URLPattern, URLResolver, include, path
 from rest_framework.routers import SimpleRouter
 
-from distribution import api
+from distribution import api, run_api
 
 router = SimpleRouter()
 router.register("match-review", api.ReviewViewSet, basename="match-review")
 router.register("unmatched-usage", api.UnmatchedViewSet, basename="unmatched-usage")
 router.register("usage-claims", api.ClaimViewSet, basename="usage-claim")
+router.register("distribution-runs", run_api.RunViewSet, basename="distribution-run")
+router.register("distribution-run-requests", run_api.RunRequestViewSet, basename="distribution-run-request")
+router.register("statements", run_api.StatementViewSet, basename="statement")
 
 urlpatterns: list[URLPattern | URLResolver] = [path("", include(router.urls))]

@@ -1,8 +1,8 @@
-"""Matching for a CMO's staff, under ``/cmo/distribution/``."""
+"""Matching and distribution runs for a CMO's staff, under ``/cmo/distribution/``."""
 
 from django.urls import path
 
-from distribution.views import cmo
+from distribution.views import cmo, runs, statements
 
 app_name = "distribution_cmo"
 
@@ -12,4 +12,13 @@ urlpatterns = [
     path("review/<int:pk>/unmatched/", cmo.unmatched, name="unmatched"),
     path("claims/", cmo.claims_list, name="claims"),
     path("claims/<int:pk>/decide/", cmo.decide, name="decide"),
+    path("runs/", runs.runs, name="runs"),
+    path("runs/new/", runs.start, name="run_start"),
+    path("runs/requests/<int:pk>/", runs.request_progress, name="run_request"),
+    path("runs/<int:pk>/", runs.run_detail, name="run"),
+    path("runs/<int:pk>/recalculate/", runs.recalculate, name="run_recalculate"),
+    path("runs/<int:pk>/approve/", runs.approve, name="run_approve"),
+    path("statements/", statements.cmo_list, name="statements"),
+    path("statements/<int:pk>/", statements.cmo_detail, name="statement"),
+    path("statements/<int:pk>/pdf/", statements.cmo_pdf, name="statement_pdf"),
 ]

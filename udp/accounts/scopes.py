@@ -55,6 +55,11 @@ class Scope(models.TextChoices):
         _("Monitoring: push detections (a provider), confirm or dispute reconciliations (a user)"),
     )
     MATCHING_WRITE = "matching:write", _("Identify usage: confirm the work of usage lines (a CMO)")
+    DISTRIBUTION_READ = (
+        "distribution:read",
+        _("Read distribution runs and statements (as much as the key's owner may see)"),
+    )
+    DISTRIBUTION_WRITE = "distribution:write", _("Distribution runs: calculate, approve (a CMO)")
 
     @property
     def is_write(self) -> bool:

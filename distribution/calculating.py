@@ -1,0 +1,190 @@
+"""A CMO's staff calculate and approve distribution runs from the pages and the API.
+
+- :func:`request_run` records the request (what a staff member asked: area, period, deductions) and sends it
+  to a Celery worker (``distribution.calculate_run``, :func:`calculate_requested`); the page says the run is
+  calculating until the worker is done. The worker calculates the run (:func:`distribution.runs.start_run`:
+  each licence's collections over that licence's own matched use) and tells the CMO's other staff that the run
+  awaits their approval. Asked again for the same area and period, it is the same run calculated afresh until approved.
+- :func:`approve` lets another member of the same CMO's staff approve it (Art. 46.1 (2)): the statements are
+  published (:func:`distribution.statements.publish_statements`) and each holder is told.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from distribution import runs
+from distribution.actions import run_error_message
+from distribution.engine import RunError
+from distribution.models import RequestStatus, Run, RunRequest, RunStatus
+from registers.models import CMO, Area
+from udp.accounts import roles
+from udp.accounts.models import User
+from udp.audit import audited
+from udp.core import clock
+
+#: Costs and special funds together: at most a fifth of the total collected (Art. 46.1 (2)).
+CAP_PERCENT = Decimal("20")
+
+
+def last_ended_quarter(today: dt.date | None = None) -> tuple[dt.date, dt.date]:
+    """The calendar quarter that ended last before ``today`` (the platform's today by default)."""
+    day = today or clock.today()
+    first = dt.date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
+    end = first - dt.timedelta(days=1)
+    return dt.date(end.year, end.month - 2, 1), end
+
+
+def quarter(year: int, number: int) -> tuple[dt.date, dt.date]:
+    if not 1 <= number <= 4:
+        raise ValueError(number)
+    start = dt.date(year, 3 * number - 2, 1)
+    following = dt.date(year + 1, 1, 1) if number == 4 else dt.date(year, 3 * number + 1, 1)
+    return start, following - dt.timedelta(days=1)
+
+
+def areas_of(cmo: CMO) -> list[Area]:
+    """The areas a CMO distributes in: those it is registered (and accredited) for."""
+    return list(cmo.areas.order_by("item"))
+
+
+def _must_be_staff_of(by: Any, cmo_id: int) -> None:
+    if not (roles.is_cmo_staff(by) and by.cmo_id == cmo_id):
+        raise PermissionError("only the CMO's own staff calculate and approve its runs")
+
+
+def request_run(
+    cmo: CMO,
+    area: Area,
+    start: dt.date,
+    end: dt.date,
+    *,
+    costs_percent: Decimal,
+    funds_percent: Decimal,
+    by: User,
+) -> RunRequest:
+    """Ask a worker to calculate the run of ``cmo`` for ``area`` and ``start``–``end``. Refused with a
+    reason (``ValidationError``) when it cannot be calculated: the area is not the CMO's, the deductions pass
+    20 %, the run is approved already. A request for the same run still waiting is given back."""
+    _must_be_staff_of(by, cmo.pk)
+    if not cmo.areas.filter(pk=area.pk).exists():
+        raise ValidationError({"area": _("Your CMO does not manage this area.")})
+    if end < start:
+        raise ValidationError(run_error_message("period_order"))
+    if costs_percent < 0 or funds_percent < 0:
+        raise ValidationError(run_error_message("negative_deduction"))
+    if costs_percent + funds_percent > CAP_PERCENT:
+        raise ValidationError(run_error_message("cap20", {"percent": costs_percent + funds_percent}))
+    approved = Run.objects.filter(
+        cmo=cmo, area=area, period_start=start, period_end=end, status=RunStatus.APPROVED
+    ).exists()
+    if approved:
+        raise ValidationError(run_error_message("already_approved"))
+    with audited(by):
+        waiting = (
+            RunRequest.objects.select_for_update()
+            .filter(cmo=cmo, area=area, period_start=start, period_end=end, status=RequestStatus.QUEUED)
+            .first()
+        )
+        if waiting is not None:
+            return waiting
+        request = RunRequest.objects.create(
+            cmo=cmo, area=area, period_start=start, period_end=end, costs_percent=costs_percent,
+            funds_percent=funds_percent, requested_by=by,
+        )  # fmt: skip
+        transaction.on_commit(lambda: _send(request.pk))
+    return request
+
+
+def _send(pk: int) -> None:
+    from distribution.run_tasks import calculate_run
+
+    calculate_run.delay(pk)
+
+
+def _claim(pk: int) -> RunRequest | None:
+    """Mark a waiting request as calculating; ``None`` if another worker has it or it is done."""
+    with transaction.atomic():
+        request = (
+            RunRequest.objects.select_for_update(skip_locked=True)
+            .select_related("cmo", "area", "requested_by")
+            .filter(pk=pk, status__in=[RequestStatus.QUEUED, RequestStatus.CALCULATING])
+            .first()
+        )
+        if request is None:
+            return None
+        request.status = RequestStatus.CALCULATING
+        request.save(update_fields=["status"])
+    return request
+
+
+def calculate_requested(pk: int) -> RunRequest | None:
+    """The worker's step: calculate the requested run. Idempotent: a request done is left alone, and one
+    calculated twice (a worker died after calculating) is the same run calculated afresh."""
+    request = _claim(pk)
+    if request is None:
+        return None
+    start, end = request.period_start, request.period_end
+    try:
+        with transaction.atomic():
+            run = runs.start_run(
+                request.cmo, request.area, start, end, by=request.requested_by,
+                costs_percent=request.costs_percent, funds_percent=request.funds_percent,
+            )  # fmt: skip
+            request.status, request.run, request.finished_at = RequestStatus.DONE, run, timezone.now()
+            request.save(update_fields=["status", "run", "finished_at"])
+            transaction.on_commit(lambda: _tell_staff(run))
+    except RunError as exc:
+        params = {k: str(v) for k, v in exc.params.items()}
+        RunRequest.objects.filter(pk=pk).update(
+            status=RequestStatus.FAILED, error_code=exc.code, error_params=params, finished_at=timezone.now()
+        )
+        request.refresh_from_db()
+    return request
+
+
+def _tell_staff(run: Run) -> None:
+    from distribution.notices import tell_staff_run_awaits_approval
+
+    tell_staff_run_awaits_approval(run)
+
+
+def approve(run: Run, *, by: User) -> Run:
+    """Another member of the CMO's staff approves ``run``: its statements are published and each holder is
+    told. Refused (``ValidationError``) for the person who started it and for a run not awaiting approval."""
+    from distribution.statements import publish_statements
+
+    _must_be_staff_of(by, run.cmo_id)
+    try:
+        with transaction.atomic():
+            run = runs.approve_run(run, by=by)
+            with audited(by):
+                publish_statements(run)
+            transaction.on_commit(lambda: _tell_holders(run.pk))
+    except RunError as exc:
+        raise ValidationError(run_error_message(exc.code, exc.params)) from exc
+    return run
+
+
+def _tell_holders(run_id: int) -> None:
+    from distribution.run_tasks import tell_holders
+
+    tell_holders.delay(run_id)
+
+
+def may_approve(run: Run, user: Any) -> tuple[bool, str]:
+    """Whether ``user`` may approve ``run`` now, and if not, why (for the page to say)."""
+    if run.status != RunStatus.CALCULATED:
+        return False, run_error_message("not_awaiting_approval")
+    if not (roles.is_cmo_staff(user) and user.cmo_id == run.cmo_id):
+        return False, _("Only the CMO's own staff approve its runs.")
+    if run.started_by_id == user.pk:
+        return False, run_error_message("same_person")
+    return True, ""

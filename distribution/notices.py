@@ -1,0 +1,90 @@
+"""The notices of distribution runs, through the notification centre: staff told a run awaits their
+approval; holders told their statement is ready. Parameters are data (names, dates, amounts)."""
+
+from __future__ import annotations
+
+from django.db.models import Sum
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from distribution.models import Payee, Route, Run, Statement
+from udp.accounts import roles
+from udp.accounts.models import User
+from udp.money import from_tiyn
+from udp.notices.actions import notify
+from udp.notices.kinds import Kind, register
+from udp.notices.models import Notice
+
+SUBJECT = _("A distribution of remuneration on the platform")
+TO_APPROVE = "distribution_run_to_approve"
+STATEMENT_READY = "distribution_statement_ready"
+
+
+def register_kinds() -> None:
+    register(
+        Kind(
+            TO_APPROVE,
+            _(
+                "%(started_by)s calculated the distribution run of %(cmo)s for area %(area)s, %(start)s – %(end)s: "
+                "%(pool)s tenge. Check it and approve it."
+            ),
+            subject=SUBJECT,
+        )
+    )
+    register(
+        Kind(
+            STATEMENT_READY,
+            _(
+                "Your statement from %(cmo)s for %(start)s – %(end)s is ready: %(net)s tenge after deductions. "
+                "It shows where your works were used."
+            ),
+            subject=SUBJECT,
+        )
+    )
+
+
+def _period(run: Run) -> dict[str, str]:
+    return {"start": run.period_start.isoformat(), "end": run.period_end.isoformat()}
+
+
+def tell_staff_run_awaits_approval(run: Run) -> int:
+    """Every other member of the run's CMO's staff: the run awaits their approval."""
+    run = Run.objects.select_related("cmo", "area", "started_by").get(pk=run.pk)
+    params = {
+        "cmo": run.cmo.short_name, "area": str(run.area.item), "started_by": str(run.started_by),
+        "pool": str(from_tiyn(run.pool_tiyn)), **_period(run),
+    }  # fmt: skip
+    link = reverse("distribution_cmo:run", args=[run.pk])
+    told = 0
+    for account in User.objects.filter(cmo_id=run.cmo_id, is_active=True).exclude(pk=run.started_by_id):
+        if roles.is_cmo_staff(account):
+            notify(account, TO_APPROVE, params, link=link)
+            told += 1
+    return told
+
+
+def tell_holders_statements_ready(run_id: int) -> int:
+    """Each account of a holder with a statement in the approved run: it is ready (once)."""
+    run = Run.objects.select_related("cmo").get(pk=run_id)
+    nets = dict(
+        Payee.objects.filter(run=run, party__isnull=False, route=Route.PAYABLE)
+        .values_list("party_id")
+        .annotate(net=Sum("net_tiyn"))
+    )
+    statements = dict(Statement.objects.filter(run=run).values_list("party_id", "pk"))
+    told = 0
+    accounts = User.objects.filter(party_id__in=list(statements), is_active=True).order_by("pk")
+    for account in accounts:
+        assert account.party_id is not None
+        statement = statements[account.party_id]
+        link = reverse("distribution_portal:statement", args=[statement])
+        if Notice.objects.filter(recipient=account, code=STATEMENT_READY, link=link).exists():
+            continue
+        params = {
+            "cmo": run.cmo.short_name,
+            "net": str(from_tiyn(nets.get(account.party_id, 0))),
+            **_period(run),
+        }
+        notify(account, STATEMENT_READY, params, link=link)
+        told += 1
+    return told

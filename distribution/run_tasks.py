@@ -1,0 +1,25 @@
+"""Background jobs of the run pages: calculating a requested run, telling holders their statement is ready.
+
+Loaded by :mod:`distribution.apps` so that a worker knows them (the app's ``tasks`` module holds matching's and
+the scheduled runs' jobs)."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+
+@shared_task(name="distribution.calculate_run", acks_late=True)
+def calculate_run(request_id: int) -> str | None:
+    """Calculate the requested run ``request_id``. Idempotent: a request done is left alone."""
+    from distribution.calculating import calculate_requested
+
+    request = calculate_requested(request_id)
+    return request.status if request is not None else None
+
+
+@shared_task(name="distribution.tell_holders")
+def tell_holders(run_id: int) -> int:
+    """Tell each holder with a statement in the approved run ``run_id`` that it is ready. Idempotent."""
+    from distribution.notices import tell_holders_statements_ready
+
+    return tell_holders_statements_ready(run_id)

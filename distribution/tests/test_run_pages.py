@@ -1,0 +1,170 @@
+"""A CMO's staff run a quarter's distribution on the pages: start it (a worker calculates it), read it, and
+another member of staff approves it; the holders' statements are published and each holder is told."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from distribution.models import Payee, RequestStatus, Run, RunRequest, Statement
+from distribution.notices import STATEMENT_READY, TO_APPROVE
+from distribution.tests.run_world import RunWorld, make_run_world
+from tests import factories as f
+from udp.notices.models import Notice
+
+pytestmark = pytest.mark.usefixtures("english")
+
+
+@pytest.fixture
+def eager() -> Iterator[None]:
+    """Tasks sent after commit run at once, in the test's process (the worker's own code, no broker)."""
+    from udp.celery import app
+
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = False
+
+
+@pytest.fixture
+def world(personas: Any) -> RunWorld:
+    return make_run_world(personas)
+
+
+def _start(client: Any, world: RunWorld, capture: Any, **data: Any) -> Any:
+    form = {"area": world.area.pk, "quarter": "2026-1", "costs_percent": "15", "funds_percent": "5", **data}
+    with capture(execute=True):
+        return client.post("/cmo/distribution/runs/new/", form)
+
+
+@pytest.mark.django_db
+@pytest.mark.statute("A44.5-distribute")
+@pytest.mark.statute("A46.1.2-pro-rata")
+def test_staff_start_a_quarter_a_worker_calculates_it_and_another_member_approves_it(
+    personas: Any, world: RunWorld, eager: None, django_capture_on_commit_callbacks: Any
+) -> None:
+    """Pool 3 000 tenge; Dala used 3 times (the holder's), Kok once (25 / 75): 2 250 and 750 tenge → the
+    holder 2 250 + 187.50 = 2 437.50, the other holder 562.50. A fifth deducted from each: 487.50 and 112.50;
+    costs are three quarters (365.625 and 84.375: the tie of halves goes to the first holder by id)."""
+    staff = f.signed_in(personas.cmo_staff)
+    answer = _start(staff, world, django_capture_on_commit_callbacks)
+    asked = RunRequest.objects.get()
+    assert answer.status_code == 302 and answer.url == f"/cmo/distribution/runs/requests/{asked.pk}/"
+    assert asked.status == RequestStatus.DONE and asked.run is not None
+    run = asked.run
+    page = staff.get(answer.url, follow=True)
+    assert page.redirect_chain[-1][0] == f"/cmo/distribution/runs/{run.pk}/"
+    html = page.content.decode()
+    assert "3,000.00 tenge" in html and "450.00 tenge (15 %)" in html and "150.00 tenge (5 %)" in html
+    assert 'id="approve"' not in html and "does not approve it" in html  # the starter is told why
+    nets = {p.party_id: p.net_tiyn for p in Payee.objects.filter(run=run)}
+    assert nets == {personas.holder_party.pk: 195_000, personas.other_party.pk: 45_000}
+    holder_row = Payee.objects.get(run=run, party=personas.holder_party)
+    assert (holder_row.costs_tiyn, holder_row.funds_tiyn) == (36_563, 12_187)
+    assert Notice.objects.filter(code=TO_APPROVE, recipient=personas.cmo_admin).count() == 1
+    assert not Notice.objects.filter(code=TO_APPROVE, recipient=personas.cmo_staff).exists()
+    assert not Notice.objects.filter(code=TO_APPROVE, recipient=personas.other_cmo_staff).exists()
+
+    refused = staff.post(f"/cmo/distribution/runs/{run.pk}/approve/")
+    assert refused.status_code == 400 and Run.objects.get().status == "calculated"
+
+    admin = f.signed_in(personas.cmo_admin)
+    assert 'id="approve"' in admin.get(f"/cmo/distribution/runs/{run.pk}/").content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        approved = admin.post(f"/cmo/distribution/runs/{run.pk}/approve/")
+    assert approved.status_code == 302
+    run.refresh_from_db()
+    assert (run.status, run.approved_by, run.started_by) == (
+        "approved",
+        personas.cmo_admin,
+        personas.cmo_staff,
+    )
+    assert set(Statement.objects.filter(run=run).values_list("party_id", flat=True)) == {
+        personas.holder_party.pk, personas.other_party.pk,
+    }  # fmt: skip
+    told = Notice.objects.get(code=STATEMENT_READY, recipient=personas.holder)
+    assert "1950.00" in told.message and told.link.startswith("/portal/distribution/statements/")
+    assert Notice.objects.filter(code=STATEMENT_READY, recipient=personas.other_holder).count() == 1
+    listed = staff.get("/cmo/distribution/runs/").content.decode()
+    assert "Approved" in listed and str(personas.cmo_admin) in listed
+
+
+@pytest.mark.django_db
+@pytest.mark.statute("A46.1.2-cap20")
+def test_deductions_above_a_fifth_are_refused_on_the_form_with_the_cap_explained(
+    personas: Any, world: RunWorld, eager: None, django_capture_on_commit_callbacks: Any
+) -> None:
+    staff = f.signed_in(personas.cmo_staff)
+    form = staff.get("/cmo/distribution/runs/new/").content.decode()
+    assert "20 % of the total collected" in form and 'value="2026-1"' in form
+    answer = _start(staff, world, django_capture_on_commit_callbacks, costs_percent="15", funds_percent="6")
+    assert answer.status_code == 400
+    assert "may not exceed 20 % of the total collected" in answer.content.decode()
+    assert not RunRequest.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_run_with_nothing_collected_says_why_it_was_not_calculated(
+    personas: Any, world: RunWorld, eager: None, django_capture_on_commit_callbacks: Any
+) -> None:
+    staff = f.signed_in(personas.cmo_staff)
+    answer = _start(staff, world, django_capture_on_commit_callbacks, quarter="2025-4")
+    asked = RunRequest.objects.get()
+    assert asked.status == RequestStatus.FAILED and asked.error_code == "empty_pool"
+    page = staff.get(answer.url).content.decode()
+    assert "Nothing was collected for this area and period" in page and not Run.objects.exists()
+
+
+@pytest.mark.django_db
+def test_recalculating_makes_the_one_who_asked_the_starter_and_the_same_run(
+    personas: Any, world: RunWorld, eager: None, django_capture_on_commit_callbacks: Any
+) -> None:
+    _start(f.signed_in(personas.cmo_staff), world, django_capture_on_commit_callbacks)
+    run = Run.objects.get()
+    admin = f.signed_in(personas.cmo_admin)
+    with django_capture_on_commit_callbacks(execute=True):
+        admin.post(
+            f"/cmo/distribution/runs/{run.pk}/recalculate/", {"costs_percent": "10", "funds_percent": "0"}
+        )
+    again = Run.objects.get()
+    assert again.pk == run.pk and again.started_by == personas.cmo_admin
+    assert (again.costs_tiyn, again.funds_tiyn) == (30_000, 0)
+    page = admin.get(f"/cmo/distribution/runs/{run.pk}/").content.decode()
+    assert 'id="approve"' not in page
+    assert (
+        'id="approve"'
+        in f.signed_in(personas.cmo_staff).get(f"/cmo/distribution/runs/{run.pk}/").content.decode()
+    )
+
+
+@pytest.mark.django_db
+def test_payees_are_searched_by_the_holder_s_name(
+    personas: Any, world: RunWorld, eager: None, django_capture_on_commit_callbacks: Any
+) -> None:
+    staff = f.signed_in(personas.cmo_staff)
+    _start(staff, world, django_capture_on_commit_callbacks)
+    run = Run.objects.get()
+    page = staff.get(f"/cmo/distribution/runs/{run.pk}/", {"q": "Yerlan"}).content.decode()
+    payees = page.split('id="payees"')[1].split("</table>")[0]
+    assert "Yerlan Akhmetov" in payees and "Aigul Serikova" not in payees
+
+
+@pytest.mark.django_db
+def test_only_the_cmo_s_own_staff_reach_its_runs(
+    personas: Any, world: RunWorld, eager: None, django_capture_on_commit_callbacks: Any
+) -> None:
+    from udp.accounts.models import Role
+
+    _start(f.signed_in(personas.cmo_staff), world, django_capture_on_commit_callbacks)
+    run = Run.objects.get()
+    url = f"/cmo/distribution/runs/{run.pk}/"
+    assert f.signed_in(personas.other_cmo_staff).get(url).status_code == 404
+    assert f.signed_in(personas.other_cmo_staff).post(url + "approve/").status_code == 404
+    assert f.signed_in(personas.holder).get(url).status_code == 403
+    from django.test import Client
+
+    assert Client().get(url).status_code == 302
+    without_mfa = f.make_account("nomfa@kaz.kz", Role.CMO_STAFF, cmo=personas.cmo, mfa=False)
+    answer = f.signed_in(without_mfa).post(url + "approve/")
+    assert answer.status_code == 302 and Run.objects.get().status == "calculated"

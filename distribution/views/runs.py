@@ -1,0 +1,136 @@
+"""Distribution runs for a CMO's staff, under ``/cmo/distribution/runs/``: the list, starting a quarter's run,
+following its calculation, the run with its deductions, payees and works, recalculating while it awaits
+approval, and approval by another member of staff (Art. 44.5, 46.1 (2))."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Sum
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from distribution import calculating
+from distribution.actions import run_error_message
+from distribution.forms import DeductionsForm, RunForm
+from distribution.models import Allocation, Payee, RequestStatus, Route
+from distribution.run_access import (
+    get_request_for_user,
+    get_run_for_user,
+    payees_of,
+    requests_visible_to,
+    runs_visible_to,
+)
+from udp.accounts.decorators import AuthedRequest, role_required
+from udp.core import clock
+
+staff_required = role_required("is_cmo_staff")
+
+
+@staff_required
+def runs(request: AuthedRequest) -> HttpResponse:
+    page = Paginator(
+        runs_visible_to(request.user).order_by("-period_start", "area__item", "-pk"), 25
+    ).get_page(request.GET.get("page"))
+    pending = requests_visible_to(request.user).filter(
+        status__in=[RequestStatus.QUEUED, RequestStatus.CALCULATING]
+    )
+    return render(request, "distribution/runs/list.html", {"page": page, "pending": pending.order_by("-pk")})
+
+
+@staff_required
+def start(request: AuthedRequest) -> HttpResponse:
+    cmo = request.user.cmo
+    assert cmo is not None
+    areas = calculating.areas_of(cmo)
+    form = RunForm(request.POST or None, areas=areas, today=clock.today())
+    if request.method == "POST" and form.is_valid():
+        begin, end = form.period()
+        try:
+            asked = calculating.request_run(
+                cmo, form.cleaned_data["area"], begin, end, costs_percent=form.cleaned_data["costs_percent"],
+                funds_percent=form.cleaned_data["funds_percent"], by=request.user,
+            )  # fmt: skip
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            return redirect("distribution_cmo:run_request", asked.pk)
+    return render(
+        request, "distribution/runs/start.html", {"form": form, "areas": areas},
+        status=400 if form.errors else 200,
+    )  # fmt: skip
+
+
+@staff_required
+def request_progress(request: AuthedRequest, pk: int) -> HttpResponse:
+    asked = get_request_for_user(request.user, pk)
+    if asked.status == RequestStatus.DONE and asked.run_id is not None:
+        return redirect("distribution_cmo:run", asked.run_id)
+    error = run_error_message(asked.error_code, asked.error_params) if asked.error_code else ""
+    return render(request, "distribution/runs/progress.html", {"asked": asked, "error": error})
+
+
+@staff_required
+def run_detail(request: AuthedRequest, pk: int) -> HttpResponse:
+    run = get_run_for_user(request.user, pk)
+    q = request.GET.get("q", "").strip()[:100]
+    routes = [
+        {**row, "label": Route(row["route"]).label}
+        for row in Payee.objects.filter(run=run)
+        .values("route")
+        .annotate(payees=Count("id"), gross=Sum("gross_tiyn"), costs=Sum("costs_tiyn"),
+                  funds=Sum("funds_tiyn"), net=Sum("net_tiyn"))
+        .order_by("route")
+    ]  # fmt: skip
+    payees = Paginator(payees_of(run, q), 25).get_page(request.GET.get("page"))
+    works = Paginator(
+        Allocation.objects.filter(run=run)
+        .select_related("work", "party")
+        .order_by("-gross_tiyn", "work_id", "pk"),
+        25,
+    ).get_page(request.GET.get("works_page"))
+    may, why_not = calculating.may_approve(run, request.user)
+    statements = dict(run.statements.values_list("party_id", "pk"))
+    pending = requests_visible_to(request.user).filter(
+        cmo_id=run.cmo_id, area_id=run.area_id, period_start=run.period_start, period_end=run.period_end,
+        status__in=[RequestStatus.QUEUED, RequestStatus.CALCULATING],
+    ).first()  # fmt: skip
+    context = {
+        "run": run, "routes": routes, "payees": payees, "works": works, "q": q, "may_approve": may,
+        "why_not": why_not, "statements": statements, "pending": pending,
+        "recalculate": DeductionsForm(initial={"costs_percent": run.costs_percent, "funds_percent": run.funds_percent}),
+        "deducted": run.costs_tiyn + run.funds_tiyn, "distributed": run.pool_tiyn - run.costs_tiyn - run.funds_tiyn,
+    }  # fmt: skip
+    return render(request, "distribution/runs/detail.html", context)
+
+
+@staff_required
+@require_POST
+def recalculate(request: AuthedRequest, pk: int) -> HttpResponse:
+    run = get_run_for_user(request.user, pk, write=True)
+    form = DeductionsForm(request.POST)
+    if form.is_valid():
+        try:
+            asked = calculating.request_run(
+                run.cmo, run.area, run.period_start, run.period_end, by=request.user,
+                costs_percent=form.cleaned_data["costs_percent"], funds_percent=form.cleaned_data["funds_percent"],
+            )  # fmt: skip
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            return redirect("distribution_cmo:run_request", asked.pk)
+    return render(request, "distribution/runs/recalculate.html", {"run": run, "form": form}, status=400)
+
+
+@staff_required
+@require_POST
+def approve(request: AuthedRequest, pk: int) -> HttpResponse:
+    run = get_run_for_user(request.user, pk, write=True)
+    try:
+        calculating.approve(run, by=request.user)
+    except ValidationError as exc:
+        return render(
+            request, "distribution/runs/refused.html", {"run": run, "errors": exc.messages}, status=400
+        )
+    return redirect("distribution_cmo:run", run.pk)

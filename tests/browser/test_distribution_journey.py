@@ -1,0 +1,122 @@
+"""A quarter's money reaches the holders, in the browser on a 360 px phone (Art. 44.5, 46.1 (1), (2)):
+
+1. A CMO's staff member starts the run of the last quarter that ended (the page says it is calculating while
+   a Celery worker calculates it) and sees that someone else must approve it;
+2. a second member of staff, told by a notice, approves it;
+3. the holder, told its statement is ready, opens the statement and its PDF.
+
+The clock is moved to April 2026, so the last quarter that ended is the first (the live server and the worker
+read the same clock).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from distribution.models import Run, Statement
+from distribution.notices import STATEMENT_READY, TO_APPROVE
+from distribution.tests.run_world import make_run_world
+from tests.browser.checks import describe_overflow, new_context, overflow, sign_in
+from tests.browser.test_journey import ARTIFACTS
+from tests.personas import make_personas
+from udp.notices.models import Notice
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+NARROW = 360
+
+
+def _fits(page: Any, step: str) -> None:
+    page.wait_for_load_state()
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"distribution-{step}-{NARROW}.png"), full_page=True)
+    result = overflow(page)
+    assert result["scrollWidth"] <= result["innerWidth"], f"{step}: {describe_overflow(result)}"
+
+
+@pytest.mark.statute("A44.5-distribute")
+@pytest.mark.statute("A46.1.1-statement")
+def test_staff_run_a_quarter_a_colleague_approves_it_and_the_holder_reads_its_statement(
+    live_server: Any, browser: Any, clock: Any, settings: Any, tmp_path: Path
+) -> None:
+    from celery.contrib.testing.worker import start_worker
+
+    from udp.celery import app
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    clock.travel_to(dt.date(2026, 4, 10))
+    p = make_personas()
+    world = make_run_world(p)
+    base = live_server.url
+
+    # 1. staff A starts the first quarter's run from the CMO dashboard
+    staff = new_context(browser, base, language="en", width=NARROW).new_page()
+    sign_in(staff, base, p.cmo_staff)
+    staff.goto(f"{base}/cmo/")
+    staff.click("a[href='/cmo/distribution/runs/']")
+    staff.wait_for_url("**/cmo/distribution/runs/")
+    staff.click("#start-run")
+    staff.wait_for_url("**/cmo/distribution/runs/new/")
+    _fits(staff, "start")
+    assert staff.input_value("#id_quarter") == "2026-1"  # the last quarter that ended, by default
+    staff.select_option("#id_area", str(world.area.pk))
+    staff.fill("#id_costs_percent", "15")
+    staff.fill("#id_funds_percent", "5")
+    staff.click("#content form.entry-form button[type=submit]")
+    staff.wait_for_selector("#calculating")
+    _fits(staff, "calculating")
+    with start_worker(app, perform_ping_check=False, pool="solo", loglevel="WARNING"):
+        staff.wait_for_url("**/cmo/distribution/runs/*/", timeout=120_000)
+        staff.wait_for_selector("#run-facts")
+    run = Run.objects.get()
+    assert staff.inner_text("#pool").startswith("3,000.00")
+    assert "450.00" in staff.inner_text("#costs") and "150.00" in staff.inner_text("#funds")
+    assert staff.locator("#approve").count() == 0
+    assert "does not approve it" in staff.inner_text("#why-not-approve")
+    _fits(staff, "run")
+
+    # 2. staff B, told the run waits for them, approves it
+    told = Notice.objects.get(code=TO_APPROVE, recipient=p.cmo_admin)
+    admin = new_context(browser, base, language="en", width=NARROW).new_page()
+    sign_in(admin, base, p.cmo_admin)
+    admin.goto(f"{base}{told.link}")
+    admin.wait_for_selector("#approve")
+    _fits(admin, "approve")
+    with start_worker(app, perform_ping_check=False, pool="solo", loglevel="WARNING"):
+        admin.click("#approve")
+        admin.wait_for_selector("#run-status[data-status=approved]")
+        for _ in range(100):
+            if Notice.objects.filter(code=STATEMENT_READY, recipient=p.holder).exists():
+                break
+            admin.wait_for_timeout(200)
+    run.refresh_from_db()
+    assert (run.status, run.started_by, run.approved_by) == ("approved", p.cmo_staff, p.cmo_admin)
+    assert p.cmo_admin.email in admin.inner_text("#approved-by") or str(p.cmo_admin) in admin.inner_text(
+        "#approved-by"
+    )
+
+    # 3. the holder opens its statement and the PDF
+    statement = Statement.objects.get(run=run, party=p.holder_party)
+    notice = Notice.objects.get(code=STATEMENT_READY, recipient=p.holder)
+    assert notice.link == f"/portal/distribution/statements/{statement.pk}/"
+    holder = new_context(browser, base, language="en", width=NARROW).new_page()
+    sign_in(holder, base, p.holder)
+    holder.goto(f"{base}/portal/")
+    holder.click("a[href='/portal/distribution/statements/']")
+    holder.wait_for_selector("#statements")
+    _fits(holder, "statements")
+    holder.click(f"#statement-{statement.pk} a")
+    holder.wait_for_selector("#statement-money")
+    _fits(holder, "statement")
+    assert "1,950.00" in holder.inner_text("#net") and "2,437.50" in holder.inner_text("#gross")
+    assert "Agreed ownership shares" in holder.inner_text("#basis")
+    works = holder.inner_text("#statement-works")
+    assert "Dala" in works and world.licence.contract.number in works
+    with holder.expect_response(lambda r: r.url.endswith("/pdf/")) as pdf:
+        holder.click("#statement-pdf")
+    assert pdf.value.headers["content-type"] == "application/pdf"
+    assert pdf.value.headers["x-document-number"].startswith("DST-")

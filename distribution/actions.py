@@ -97,6 +97,12 @@ RUN_ERRORS = {
     "same_person": gettext_lazy(
         "The person who started a run does not approve it: another member of staff does."
     ),
+    "rate_missing": gettext_lazy(
+        "A reciprocal agreement names %(currency)s: enter the rate of tenge for one unit of it."
+    ),
+    "nothing_for_societies": gettext_lazy(
+        "No approved run of %(year)s or before has money for a foreign society that was not remitted yet."
+    ),
 }
 
 

@@ -16,10 +16,11 @@ from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_lazy
 
 from distribution import engine
 from distribution.engine import RunError
@@ -280,6 +281,24 @@ def _merged(kept: list[Unidentified]) -> list[Unidentified]:
         else:
             rows[key] = row
     return list(rows.values())
+
+
+def record_release_rule(cmo: CMO, *, decided_on: dt.date, meeting_reference: str, by: Any) -> ReleaseRule:
+    """The CMO's admin records the general meeting's decision on money with no use after three years."""
+    from udp.accounts import roles
+
+    if not (roles.is_cmo_admin(by) and by.cmo_id == cmo.pk):
+        raise PermissionError("the CMO's admin records its general meeting's decisions")
+    if not meeting_reference.strip():
+        raise ValidationError({"meeting_reference": gettext("Name the minutes of the general meeting.")})
+    if decided_on > clock.today():
+        raise ValidationError({"decided_on": gettext("The decision cannot be dated in the future.")})
+    with transaction.atomic(), audited(by):
+        rule, _created = ReleaseRule.objects.get_or_create(
+            cmo=cmo, decided_on=decided_on,
+            defaults={"meeting_reference": meeting_reference.strip(), "recorded_by": by},
+        )  # fmt: skip
+    return rule
 
 
 def approve_run(run: Run, *, by: Any) -> Run:

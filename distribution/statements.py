@@ -112,7 +112,9 @@ def sources(run_id: int, work_ids: list[int]) -> dict[int, list[Source]]:
     for row in rows:
         licence = row.licence
         assert licence is not None
-        result[row.work_id].append(Source(licence.pk, licence.contract.number, str(licence.licensee), row.units))
+        result[row.work_id].append(
+            Source(licence.pk, licence.contract.number, str(licence.licensee), row.units)
+        )
     return dict(result)
 
 

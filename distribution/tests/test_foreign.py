@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.test import Client
 
 from distribution.engine import RunError
 from distribution.foreign import approve_foreign_run, export_document, export_rows, start_foreign_run
@@ -17,7 +18,7 @@ from distribution.runs import approve_run, start_run
 from registers import reciprocal
 from registers.models import Area, ForeignSociety, IPIName, ReciprocalArea, SocietyMembership
 from tests import factories as f
-from tests.personas import mandate_to
+from tests.personas import everyone, mandate_to
 
 D = Decimal
 
@@ -91,3 +92,54 @@ def test_a_society_gets_its_members_money_once_a_year_in_its_currency_and_a_dire
     assert document["header"]["society_code"] == "058" and document["header"]["amount"] == "12.86"
     assert sum(h["net_tiyn"] for h in document["holders"]) == document["totals"]["net_tiyn"] == 9_000
     assert document["holders"][0]["works"][0]["title"] == "Paris"
+
+
+@pytest.mark.django_db
+@pytest.mark.statute("A46.1.3-annual-foreign")
+def test_the_api_runs_the_year_for_societies_and_exports_each_only_to_its_cmo(
+    personas: Any, sacem: dict[str, Any]
+) -> None:
+    quarter(personas, sacem["work"], dt.date(2026, 1, 1), dt.date(2026, 3, 31), 10_000)
+    staff, admin = f.signed_in(personas.cmo_staff), f.signed_in(personas.cmo_admin)
+    missing = staff.post("/api/foreign-runs/", {"year": 2026}, content_type="application/json")
+    assert missing.status_code == 400 and missing.json()["code"] == "rate_missing"
+    assert "EUR" in missing.json()["detail"][0]
+    made = staff.post(
+        "/api/foreign-runs/", {"year": 2026, "rates": {"EUR": "7"}}, content_type="application/json"
+    )
+    assert made.status_code == 201, made.content
+    body = made.json()
+    assert body["remittances"][0]["amount"] == "6.43" and body["remittances"][0]["society_code"] == "058"
+    assert staff.post(f"/api/foreign-runs/{body['id']}/approve/").status_code == 400
+    assert admin.post(f"/api/foreign-runs/{body['id']}/approve/").json()["status"] == "approved"
+    remittance = body["remittances"][0]["id"]
+    exported = staff.get(f"/api/remittances/{remittance}/export/").json()
+    assert exported["totals"]["net_tiyn"] == 4_500
+    csv = staff.get(f"/api/remittances/{remittance}/export/?as=csv")
+    assert csv["Content-Type"].startswith("text/csv") and "058" in csv.content.decode("utf-8-sig")
+    for name, outsider in everyone(personas).items():
+        if name in ("cmo_staff", "cmo_admin", "operator"):
+            continue
+        client = Client() if name == "anonymous" else f.signed_in(outsider)
+        export = client.get(f"/api/remittances/{remittance}/export/")
+        assert export.status_code in ((401, 403) if name == "anonymous" else (404, 403)), name
+        listed = client.get("/api/foreign-runs/")
+        assert listed.status_code != 200 or listed.json()["results"] == [], name
+    assert f.signed_in(personas.operator).get(f"/api/remittances/{remittance}/export/").status_code == 200
+
+
+@pytest.mark.django_db
+@pytest.mark.statute("A44.5-unidentified-3y")
+def test_only_the_cmo_s_admin_records_the_general_meeting_s_rule(personas: Any) -> None:
+    decision = {"decided_on": "2026-04-30", "meeting_reference": "Minutes no. 3 of 30.04.2026"}
+    refused = f.signed_in(personas.cmo_staff).post(
+        "/api/release-rules/", decision, content_type="application/json"
+    )
+    assert refused.status_code == 403
+    made = f.signed_in(personas.cmo_admin).post(
+        "/api/release-rules/", decision, content_type="application/json"
+    )
+    assert made.status_code == 201 and made.json()["meeting_reference"] == "Minutes no. 3 of 30.04.2026"
+    assert f.signed_in(personas.other_cmo_staff).get("/api/release-rules/").json()["results"] == []
+    listed = f.signed_in(personas.cmo_staff).get("/api/release-rules/").json()["results"]
+    assert [r["decided_on"] for r in listed] == ["2026-04-30"]

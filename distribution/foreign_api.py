@@ -1,0 +1,210 @@
+"""The API of the annual run for foreign societies and of money with no use:
+
+- ``/api/foreign-runs/`` — a CMO's staff list their annual runs, start one for a year (``POST``, with the
+  rate of tenge for each currency the reciprocal agreements name), approve one (another member of staff);
+- ``/api/remittances/{id}/export/`` — one society's export (``?as=json``, or ``csv``);
+- ``/api/release-rules/`` — the general meeting's decisions on money with no use after three years
+  (recorded by the CMO's admin).
+
+Scopes: ``distribution:read`` to read, ``distribution:write`` to calculate, approve and record.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import Http404, HttpResponse
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import exceptions, mixins, permissions, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from distribution import foreign, runs
+from distribution.actions import run_error_message
+from distribution.engine import RunError
+from distribution.models import ForeignRun, ReleaseRule, Remittance
+from udp.accounts import roles
+from udp.accounts.api_auth import HasApiKeyScope
+from udp.accounts.scopes import Scope
+from udp.core.api_steps import must, run
+from udp.core.spreadsheets import csv_bytes
+
+READ, WRITE = Scope.DISTRIBUTION_READ, Scope.DISTRIBUTION_WRITE
+
+
+def _cmo_of(user: Any) -> int | None:
+    return user.cmo_id if roles.is_cmo_staff(user) and user.cmo_id is not None else None
+
+
+def foreign_runs_visible_to(user: Any) -> QuerySet[ForeignRun]:
+    rows = ForeignRun.objects.select_related("cmo", "started_by", "approved_by")
+    if (cmo := _cmo_of(user)) is not None:
+        return rows.filter(cmo_id=cmo)
+    return rows.all() if roles.is_operator(user) else rows.none()
+
+
+def remittances_visible_to(user: Any) -> QuerySet[Remittance]:
+    rows = Remittance.objects.select_related("run__cmo", "society")
+    if (cmo := _cmo_of(user)) is not None:
+        return rows.filter(run__cmo_id=cmo)
+    return rows.all() if roles.is_operator(user) else rows.none()
+
+
+def _get(queryset: QuerySet[Any], pk: Any) -> Any:
+    try:
+        return queryset.get(pk=int(pk))
+    except (queryset.model.DoesNotExist, TypeError, ValueError):
+        raise Http404 from None
+
+
+def _step(step: Any, *args: Any, **kwargs: Any) -> Any:
+    try:
+        return run(step, *args, **kwargs)
+    except RunError as exc:
+        raise exceptions.ValidationError(
+            {"detail": [run_error_message(exc.code, exc.params)], "code": exc.code}
+        ) from None
+
+
+class RemittanceSerializer(serializers.ModelSerializer[Remittance]):
+    society = serializers.CharField(source="society.short_name", read_only=True)
+    society_code = serializers.CharField(source="society.cisac_code", read_only=True)
+
+    class Meta:
+        model = Remittance
+        fields = ["id", "society", "society_code", "amount_tiyn", "currency", "rate", "amount"]
+
+
+class ForeignRunSerializer(serializers.ModelSerializer[ForeignRun]):
+    cmo = serializers.CharField(source="cmo.short_name", read_only=True)
+    started_by = serializers.CharField(read_only=True)
+    approved_by = serializers.CharField(read_only=True, allow_null=True)
+    remittances = RemittanceSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = ForeignRun
+        fields = ["id", "cmo", "year", "status", "started_by", "approved_by", "calculated_at", "approved_at",
+                  "remittances"]  # fmt: skip
+
+
+class StartForeignSerializer(serializers.Serializer[Any]):
+    year = serializers.IntegerField(min_value=2000, max_value=2100)
+    rates = serializers.DictField(
+        child=serializers.DecimalField(max_digits=14, decimal_places=6, min_value=0),
+        required=False,
+        help_text='Tenge for one unit of each currency the agreements name, e.g. {"EUR": "512.34"}',
+    )
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Your CMO's annual runs for foreign societies"),
+    retrieve=extend_schema(summary="An annual run for foreign societies, with each society's remittance"),
+)
+class ForeignRunViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[ForeignRun]
+):
+    serializer_class = ForeignRunSerializer
+    permission_classes = [HasApiKeyScope, permissions.IsAuthenticated]
+    required_scopes = {"list": READ, "retrieve": READ, "create": WRITE, "approve": WRITE}
+
+    def get_queryset(self) -> QuerySet[ForeignRun]:
+        return (
+            foreign_runs_visible_to(self.request.user)
+            .prefetch_related("remittances__society")
+            .order_by("-year")
+        )
+
+    def get_object(self) -> ForeignRun:
+        return _get(self.get_queryset(), self.kwargs["pk"])
+
+    @extend_schema(summary="Calculate a year's run for foreign societies (a CMO's staff)",
+                   request=StartForeignSerializer, responses={201: ForeignRunSerializer})  # fmt: skip
+    def create(self, request: Request) -> Response:
+        must(_cmo_of(request.user) is not None, "only a CMO's staff calculate its runs")
+        data = StartForeignSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        user: Any = request.user
+        made = _step(
+            foreign.start_foreign_run, user.cmo, data.validated_data["year"],
+            by=roles.acting_account(request.user), rates=data.validated_data.get("rates") or {},
+        )  # fmt: skip
+        return Response(ForeignRunSerializer(made).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(summary="Approve it: another member of the CMO's staff than the one who calculated it",
+                   request=None, responses=ForeignRunSerializer)  # fmt: skip
+    @action(detail=True, methods=["post"])
+    def approve(self, request: Request, pk: str) -> Response:
+        must(_cmo_of(request.user) is not None, "only a CMO's staff approve its runs")
+        target = self.get_object()
+        approved = _step(foreign.approve_foreign_run, target, by=roles.acting_account(request.user))
+        return Response(ForeignRunSerializer(approved).data)
+
+
+class RemittanceViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet[Remittance]):
+    serializer_class = RemittanceSerializer
+    permission_classes = [HasApiKeyScope, permissions.IsAuthenticated]
+    required_scopes = {"retrieve": READ, "export": READ}
+
+    def get_queryset(self) -> QuerySet[Remittance]:
+        return remittances_visible_to(self.request.user)
+
+    def get_object(self) -> Remittance:
+        return _get(self.get_queryset(), self.kwargs["pk"])
+
+    @extend_schema(
+        summary="One society's export: each holder's money and works (in the spirit of CISAC's CRD)",
+        parameters=[OpenApiParameter("as", str, enum=["json", "csv"], description="json (default) or csv")],
+        responses={(200, "application/json"): dict, (200, "text/csv"): str},
+    )  # fmt: skip
+    @action(detail=True, methods=["get"])
+    def export(self, request: Request, pk: str) -> Any:
+        remittance = self.get_object()
+        name = f"remittance-{remittance.pk}-{remittance.society.cisac_code}"
+        if request.query_params.get("as") == "csv":
+            response = HttpResponse(
+                csv_bytes(foreign.EXPORT_HEADER, foreign.export_rows(remittance)), content_type="text/csv"
+            )
+            response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+            return response
+        return Response(foreign.export_document(remittance))
+
+
+class ReleaseRuleSerializer(serializers.ModelSerializer[ReleaseRule]):
+    recorded_by = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = ReleaseRule
+        fields = ["id", "decided_on", "meeting_reference", "recorded_by", "recorded_at"]
+        read_only_fields = ["recorded_at"]
+
+
+@extend_schema_view(list=extend_schema(summary="Your CMO's rules for money with no use after three years"))
+class ReleaseRuleViewSet(
+    mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet[ReleaseRule]
+):
+    serializer_class = ReleaseRuleSerializer
+    permission_classes = [HasApiKeyScope, permissions.IsAuthenticated]
+    required_scopes = {"list": READ, "create": WRITE}
+
+    def get_queryset(self) -> QuerySet[ReleaseRule]:
+        cmo = _cmo_of(self.request.user)
+        return (
+            ReleaseRule.objects.filter(cmo_id=cmo).order_by("-decided_on")
+            if cmo
+            else ReleaseRule.objects.none()
+        )
+
+    @extend_schema(summary="Record the general meeting's decision (the CMO's admin)",
+                   responses={201: ReleaseRuleSerializer})  # fmt: skip
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        must(roles.is_cmo_admin(request.user), "only the CMO's admin records its general meeting's decisions")
+        data = ReleaseRuleSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        user: Any = request.user
+        rule = run(
+            runs.record_release_rule, user.cmo, by=roles.acting_account(user),
+            decided_on=data.validated_data["decided_on"], meeting_reference=data.validated_data["meeting_reference"],
+        )  # fmt: skip
+        return Response(ReleaseRuleSerializer(rule).data, status=status.HTTP_201_CREATED)

@@ -9,6 +9,7 @@ class DistributionConfig(AppConfig):
             foreign,
             run_tasks,  # noqa: F401  (the run pages' jobs, for the workers)
         )
+        from distribution.bench.distribute import BENCH as DISTRIBUTE
         from distribution.bench.match import BENCH
         from distribution.consoles import add_cards
         from distribution.notices import register_kinds
@@ -16,6 +17,7 @@ class DistributionConfig(AppConfig):
         from udp.core.benches import register
 
         register(BENCH)
+        register(DISTRIBUTE)
         add_cards()
         register_reasons()
         foreign.register_reasons()

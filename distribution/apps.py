@@ -11,6 +11,7 @@ class DistributionConfig(AppConfig):
         )
         from distribution.bench.distribute import BENCH as DISTRIBUTE
         from distribution.bench.match import BENCH
+        from distribution.compliance import register as register_flags
         from distribution.consoles import add_cards
         from distribution.notices import register_kinds
         from distribution.runs import register_reasons
@@ -22,3 +23,4 @@ class DistributionConfig(AppConfig):
         register_reasons()
         foreign.register_reasons()
         register_kinds()
+        register_flags()

@@ -50,7 +50,7 @@ def collecting(start: dt.date, end: dt.date, *, cmo_id: int | None = None) -> di
     for row in collections(cmo_id=cmo_id):
         if start <= row.usage_start <= end:
             key = (row.cmo_id, row.area_item)
-            totals[key] = totals.get(key, 0) + row.amount_tiyn
+            totals[key] = totals.get(key, 0) + int(row.amount_tiyn)
     return {key: amount for key, amount in totals.items() if amount > 0}
 
 

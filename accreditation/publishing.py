@@ -17,6 +17,7 @@ there too.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -205,7 +206,25 @@ class Flag:
         return describe(self.code, self.params)
 
 
+#: Missed deadlines and breaches other parts of the platform find: ``source(cmo_ids, day)`` → flags, and how
+#: their codes read (``code`` → a function of the params giving text in the active language).
+_SOURCES: list[Callable[[list[int] | None, dt.date], list[Flag]]] = []
+_TEXTS: dict[str, Callable[[dict[str, Any]], str]] = {}
+
+
+def add_flag_source(
+    source: Callable[[list[int] | None, dt.date], list[Flag]],
+    texts: dict[str, Callable[[dict[str, Any]], str]],
+) -> None:
+    """List ``source``'s flags with these (on the CMO's dashboard, in the officials' workspace, as evidence)."""
+    if source not in _SOURCES:
+        _SOURCES.append(source)
+    _TEXTS.update(texts)
+
+
 def describe(code: str, params: dict[str, Any]) -> str:
+    if code in _TEXTS:
+        return _TEXTS[code](params)
     texts = {
         "charter_amendment_late": _("Charter amendment “%(title)s” (registered on %(event)s) placed late"),
         "gm_resolution_late": _("Resolution “%(title)s” of the general meeting of %(event)s placed late"),
@@ -282,6 +301,8 @@ def flags(cmo_ids: list[int] | None = None, day: dt.date | None = None) -> list[
                 contract.copy_placed_on, "", {"title": contract.number},
             )
         )  # fmt: skip
+    for source in _SOURCES:
+        rows.extend(source(cmo_ids, day))
     return sorted(rows, key=lambda flag: (flag.due_on, flag.cmo, flag.code))
 
 

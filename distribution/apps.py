@@ -9,14 +9,18 @@ class DistributionConfig(AppConfig):
             foreign,
             run_tasks,  # noqa: F401  (the run pages' jobs, for the workers)
         )
+        from distribution.bench.distribute import BENCH as DISTRIBUTE
         from distribution.bench.match import BENCH
+        from distribution.compliance import register as register_flags
         from distribution.consoles import add_cards
         from distribution.notices import register_kinds
         from distribution.runs import register_reasons
         from udp.core.benches import register
 
         register(BENCH)
+        register(DISTRIBUTE)
         add_cards()
         register_reasons()
         foreign.register_reasons()
         register_kinds()
+        register_flags()

@@ -359,6 +359,12 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "issue-invoices": {"task": "licensing.issue_invoices_due", "schedule": 3600.0},
     # monitoring: each closed report period of a monitored licence is reconciled once (idempotent)
     "reconcile-monitoring": {"task": "licensing.reconcile_monitoring", "schedule": 3600.0},
+    # distribution: after a quarter ends, each CMO's run for each area it collected for, calculated and left for
+    # its staff to approve (idempotent: daily, so a missed day or a moved clock is caught up)
+    "start-quarterly-runs": {"task": "distribution.start_quarterly_runs", "schedule": 86400.0},
+    # distribution: each quarter's money distributed by an approved run by the end of the next quarter, and each
+    # CMO's yearly deductions at most 20 % of what it collected; each breach a flag with its evidence (daily)
+    "check-distribution-compliance": {"task": "distribution.check_compliance", "schedule": 86400.0},
 }
 #: The platform's clock (udp.core.clock): may it be moved? Tests, the demo and training copies only.
 UDP_CLOCK_TRAVEL = env_bool("UDP_CLOCK_TRAVEL", default=False)

@@ -1,6 +1,7 @@
 """Models of the distribution module."""
 
 from distribution.models.claims import ClaimStatus, UsageClaim
+from distribution.models.compliance import Breach, ComplianceFlag
 from distribution.models.foreign import ForeignRun, ForeignRunStatus, Remittance, RemittedPayee
 from distribution.models.matching import (
     ConfirmedMatch,
@@ -30,7 +31,9 @@ from distribution.models.statements import RequestStatus, RunRequest, Statement
 __all__ = [
     "Allocation",
     "Basis",
+    "Breach",
     "ClaimStatus",
+    "ComplianceFlag",
     "ConfirmedMatch",
     "ForeignRun",
     "ForeignRunStatus",

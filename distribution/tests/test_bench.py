@@ -28,3 +28,21 @@ def test_bench_match_prints_its_figures_and_matches_the_known_truth():
     assert figures["match_rate"] >= 0.94
     assert figures["by_identifier"] > 0 and figures["by_key"] > 0 and figures["by_fuzzy"] > 0
     assert not UsageKey.objects.exists()  # the world is removed
+
+
+def test_bench_distribute_runs_a_real_run_on_a_small_world_and_its_money_sums_to_the_pool():
+    from distribution.models import Run
+
+    out = io.StringIO()
+    call_command("bench", "distribute", "--json", "--works", "2000", "--holders", "300", "--lines", "5000",
+                 "--pool", "1000003", stdout=out)  # fmt: skip
+    figures = json.loads(out.getvalue().strip().splitlines()[-1])
+    for name in ("lines", "seconds", "lines_per_s", "peak_rss_mb", "sum_exact", "floor_seconds",
+                 "ratio_to_floor"):  # fmt: skip
+        assert name in figures
+    assert figures["lines"] == 5000 and figures["sum_exact"] is True
+    assert figures["allocated"] == figures["gross"] == figures["net_and_deductions"] == 1_000_003
+    # 20 % of 1 000 003 is 200 000.6, never past a fifth (200 000); costs 15 %: 150 000.45 → 150 000
+    assert (figures["costs"], figures["funds"]) == (150_000, 50_000)
+    assert figures["payees"] > 100 and figures["allocations"] >= figures["payees"]
+    assert not Run.objects.exists() and not UsageKey.objects.exists()  # the world and the run are removed

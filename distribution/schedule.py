@@ -1,0 +1,102 @@
+"""What Celery beat starts on its own: after a quarter ends, the domestic run of each CMO for each area it
+collected for (Art. 46.1 (3): Kazakhstani holders paid at least once a quarter), left calculated for the
+CMO's staff to approve (a second person always approves; the platform never does).
+
+- :func:`quarter_of` and :func:`last_ended_quarter` — calendar quarters (usage periods of runs).
+- :func:`collecting` — the CMOs and areas that collected money for usage in a period
+  (:func:`licensing.collections.collections`).
+- :func:`start_quarterly_runs` — for the last ended quarter, one ``distribution.start_run`` task per CMO and
+  area that collected for it and has no run of that quarter yet; idempotent (a run already there, calculated
+  or approved, is left as it is), so the daily beat entry catches up after a missed day or a moved clock.
+
+Runs the platform starts are started by :func:`scheduler_account`, an account nobody can sign in with, so
+that any of the CMO's staff can approve them. Their deductions are those of the CMO's last approved run
+for the area (none before the first): the staff recalculate with other percentages before approving.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from functools import partial
+
+from django.db import transaction
+
+from distribution.models import Run, RunStatus
+from licensing.collections import collections
+from registers.models import Area
+from udp.accounts.models import Role, User
+from udp.core import clock
+
+#: The account that starts the runs Celery beat starts (inactive, no password: nobody signs in with it).
+SCHEDULER_EMAIL = "distribution-scheduler@udp.invalid"
+
+
+def quarter_of(day: dt.date) -> tuple[dt.date, dt.date]:
+    """The calendar quarter ``day`` falls in: its first and last day."""
+    first = dt.date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
+    after = dt.date(first.year + (first.month == 10), (first.month + 2) % 12 + 1, 1)
+    return first, after - dt.timedelta(days=1)
+
+
+def last_ended_quarter(day: dt.date) -> tuple[dt.date, dt.date]:
+    """The last quarter that ended before ``day``."""
+    return quarter_of(quarter_of(day)[0] - dt.timedelta(days=1))
+
+
+def collecting(start: dt.date, end: dt.date, *, cmo_id: int | None = None) -> dict[tuple[int, int], int]:
+    """(CMO, area item) → what it collected for usage in ``start``–``end``, in tiyn (received so far)."""
+    totals: dict[tuple[int, int], int] = {}
+    for row in collections(cmo_id=cmo_id):
+        if start <= row.usage_start <= end:
+            key = (row.cmo_id, row.area_item)
+            totals[key] = totals.get(key, 0) + int(row.amount_tiyn)
+    return {key: amount for key, amount in totals.items() if amount > 0}
+
+
+def scheduler_account() -> User:
+    user, _ = User.objects.get_or_create(
+        email=SCHEDULER_EMAIL, defaults={"role": Role.OPERATOR, "is_active": False}
+    )
+    if user.has_usable_password():
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+    return user
+
+
+def deductions_of(cmo_id: int, area_id: int) -> tuple[Decimal, Decimal]:
+    """The costs and special funds percentages of the CMO's last approved run for the area (0 and 0)."""
+    last = (
+        Run.objects.filter(cmo_id=cmo_id, area_id=area_id, status=RunStatus.APPROVED)
+        .order_by("-period_end", "-pk")
+        .values_list("costs_percent", "funds_percent")
+        .first()
+    )
+    return last if last is not None else (Decimal("0"), Decimal("0"))
+
+
+def start_quarterly_runs(day: dt.date | None = None) -> int:
+    """Send one run task per CMO and area that collected for the last ended quarter and has no run of it.
+    Returns the number of tasks sent."""
+    from distribution.tasks import run_distribution
+
+    start, end = last_ended_quarter(day or clock.today())
+    areas = {area.item: area.pk for area in Area.objects.all()}
+    existing = set(
+        Run.objects.filter(period_start=start, period_end=end)
+        .exclude(status=RunStatus.CANCELLED)
+        .values_list("cmo_id", "area_id")
+    )
+    due = sorted(
+        (cmo_id, areas[item])
+        for cmo_id, item in collecting(start, end)
+        if item in areas and (cmo_id, areas[item]) not in existing
+    )
+    if not due:
+        return 0
+    by = scheduler_account()
+    for cmo_id, area_id in due:
+        costs, funds = deductions_of(cmo_id, area_id)
+        args = (cmo_id, area_id, start.isoformat(), end.isoformat(), by.pk, str(costs), str(funds))
+        transaction.on_commit(partial(run_distribution.delay, *args))
+    return len(due)

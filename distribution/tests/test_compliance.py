@@ -1,0 +1,122 @@
+"""The compliance checks: a quarter's money not distributed by an approved run by the end of the next quarter,
+and a CMO's yearly deductions above 20 % of what it collected, each flagged once with its evidence, where the
+CMO and the authorized body see missed deadlines (and as evidence for revocation on ground 5)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+from accreditation import evidence, publishing
+from accreditation.models import RevocationGround
+from distribution import compliance, tasks
+from distribution.models import ComplianceFlag, Run
+from distribution.runs import approve_run, start_run, usage_weights
+from distribution.tests.quarter import Q1_2027, Quarter, collected_quarter
+from tests import factories as f
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
+D = dt.date
+
+
+def _approve_on(run: Run, by: Any, clock: Any) -> Run:
+    """Approve ``run`` on the platform's day: ``approve_run`` stamps the machine's time, so the moment is set
+    to the travelled clock's, as the approval on that day would have it."""
+    approved = approve_run(run, by=by)
+    Run.objects.filter(pk=run.pk).update(approved_at=clock.now())
+    approved.refresh_from_db()
+    return approved
+
+
+def _run(personas: Any, quarter: Quarter, start: D, end: D, costs: str, funds: str) -> Run:
+    return start_run(
+        personas.cmo, quarter.area, start, end, by=personas.cmo_staff,
+        weights=usage_weights(personas.cmo, quarter.area, start, end),
+        costs_percent=Decimal(costs), funds_percent=Decimal(funds),
+    )  # fmt: skip
+
+
+@pytest.mark.statute("A46.1.3-quarterly")
+def test_a_quarter_not_distributed_by_the_end_of_the_next_is_flagged_once_then_done_late_when_approved(
+    personas: Any, clock: Any
+) -> None:
+    quarter = collected_quarter(personas, clock)  # 30 000.00 collected for use in January–March 2027
+    clock.travel_to(D(2027, 6, 30))
+    assert tasks.check_compliance() == {"quarterly": 0, "cap20": 0}  # the deadline is today
+    run = _run(personas, quarter, *Q1_2027, "15", "5")  # calculated, but nobody approves it
+    clock.travel_to(D(2027, 7, 1))
+    assert tasks.check_compliance() == {"quarterly": 1, "cap20": 0}
+    assert tasks.check_compliance() == {"quarterly": 0, "cap20": 0}  # once
+    [flag] = publishing.flags_for(personas.cmo_staff)
+    assert (flag.code, flag.due_on, flag.done_on) == ("quarterly_run_missing", D(2027, 6, 30), None)
+    assert flag.params["collected_tiyn"] == 3_000_000 and flag.params["waiting_runs"] == [run.pk]
+    assert flag.text == (
+        "The 30\u00a0000.00 tenge collected for use in 2027-01-01 – 2027-03-31 (area 1) were not distributed by "
+        "an approved run by the end of the following quarter (Art. 46.1 (3))"
+    )
+    assert [x.code for x in publishing.flags_for(personas.regulator)] == ["quarterly_run_missing"]
+    assert publishing.flags_for(personas.other_cmo_staff) == []
+    answer = f.signed_in(personas.cmo_staff).get("/api/publications/flags/").json()
+    assert [x["code"] for x in answer] == ["quarterly_run_missing"]
+    assert "not distributed" in f.signed_in(personas.regulator).get("/publications/").content.decode()
+    [item] = evidence.gather(RevocationGround.ART46_DUTIES.value, personas.cmo, None, D(2027, 7, 1))
+    assert item.code == "publication_quarterly_run_missing" and "30\u00a0000.00" in evidence.describe(
+        item.as_data()
+    )
+
+    clock.travel_to(D(2027, 7, 14))
+    _approve_on(run, personas.cmo_admin, clock)
+    assert tasks.check_compliance() == {"quarterly": 0, "cap20": 0}
+    flag_row = ComplianceFlag.objects.get()
+    assert (flag_row.found_on, flag_row.done_on) == (D(2027, 7, 1), D(2027, 7, 14))
+    assert flag_row.evidence["approved_runs"] == [run.pk]
+
+
+@pytest.mark.statute("A46.1.3-quarterly")
+def test_a_quarter_approved_by_the_end_of_the_next_quarter_is_not_flagged(personas: Any, clock: Any) -> None:
+    quarter = collected_quarter(personas, clock)
+    clock.travel_to(D(2027, 6, 30))
+    _approve_on(_run(personas, quarter, *Q1_2027, "15", "5"), personas.cmo_admin, clock)
+    clock.travel_to(D(2028, 2, 1))
+    assert compliance.check() == {"quarterly": 0, "cap20": 0}
+    assert publishing.flags_for(personas.regulator) == [] and not ComplianceFlag.objects.exists()
+
+
+@pytest.mark.statute("A46.1.2-cap20")
+def test_yearly_deductions_above_a_fifth_of_the_collected_are_flagged_with_the_figures(
+    personas: Any, clock: Any
+) -> None:
+    """The quarter's run deducts 15 % + 5 % of 3 000 000 tiyn (450 000 and 150 000): exactly 20 %, allowed.
+    A January run over the same money deducts 10 % more (300 000): 900 000 of 3 000 000, 30 %, flagged."""
+    quarter = collected_quarter(personas, clock)
+    clock.travel_to(D(2027, 5, 4))
+    _approve_on(_run(personas, quarter, *Q1_2027, "15", "5"), personas.cmo_admin, clock)
+    clock.travel_to(D(2028, 1, 4))
+    assert compliance.check()["cap20"] == 0  # 20 % is the cap, not above it
+    clock.travel_to(D(2027, 5, 5))
+    january = _run(personas, quarter, D(2027, 1, 1), D(2027, 1, 31), "10", "0")
+    _approve_on(january, personas.cmo_admin, clock)
+    clock.travel_to(D(2027, 12, 31))
+    assert compliance.check()["cap20"] == 0  # the year has not ended
+    clock.travel_to(D(2028, 1, 4))
+    assert compliance.check() == {"quarterly": 0, "cap20": 1}
+    [flag] = publishing.flags_for(personas.regulator)
+    assert (flag.code, flag.due_on, flag.done_on) == ("deductions_over_cap", D(2027, 12, 31), None)
+    assert {k: flag.params[k] for k in ("collected_tiyn", "costs_tiyn", "funds_tiyn", "percent")} == {
+        "collected_tiyn": 3_000_000, "costs_tiyn": 750_000, "funds_tiyn": 150_000, "percent": "30.00",
+    }  # fmt: skip
+    assert flag.text == (
+        "Deductions of the runs for 2027: 7\u00a0500.00 tenge for costs and 1\u00a0500.00 tenge for special funds, "
+        "30.00 % of the 30\u00a0000.00 tenge collected: above 20 % (Art. 46.1 (2))"
+    )
+    assert publishing.flags_for(personas.other_cmo_staff) == []
+    assert compliance.check()["cap20"] == 0  # once
+
+
+def test_the_checks_are_on_celery_beat() -> None:
+    from django.conf import settings
+
+    assert "distribution.check_compliance" in {e["task"] for e in settings.CELERY_BEAT_SCHEDULE.values()}

@@ -1,0 +1,81 @@
+"""Celery beat starts each quarter's runs: after the quarter ends, one run per CMO and area that collected for
+it, calculated and left for the CMO's staff to approve."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from django.conf import settings
+
+from distribution import schedule
+from distribution.models import Payee, Run, RunStatus
+from distribution.runs import approve_run
+from distribution.tests.quarter import POOL, Q1_2027, collected_quarter
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def eager() -> Iterator[None]:
+    from udp.celery import app
+
+    app.conf.task_always_eager = True
+    try:
+        yield
+    finally:
+        app.conf.task_always_eager = False
+
+
+@pytest.mark.parametrize(
+    ("day", "quarter", "last_ended"),
+    [
+        (dt.date(2027, 1, 1), (dt.date(2027, 1, 1), dt.date(2027, 3, 31)), (dt.date(2026, 10, 1), dt.date(2026, 12, 31))),
+        (dt.date(2027, 4, 1), (dt.date(2027, 4, 1), dt.date(2027, 6, 30)), (dt.date(2027, 1, 1), dt.date(2027, 3, 31))),
+        (dt.date(2027, 9, 30), (dt.date(2027, 7, 1), dt.date(2027, 9, 30)), (dt.date(2027, 4, 1), dt.date(2027, 6, 30))),
+        (dt.date(2027, 12, 31), (dt.date(2027, 10, 1), dt.date(2027, 12, 31)), (dt.date(2027, 7, 1), dt.date(2027, 9, 30))),
+    ],
+)  # fmt: skip
+def test_quarters(
+    day: dt.date, quarter: tuple[dt.date, dt.date], last_ended: tuple[dt.date, dt.date]
+) -> None:
+    assert schedule.quarter_of(day) == quarter
+    assert schedule.last_ended_quarter(day) == last_ended
+
+
+@pytest.mark.statute("A46.1.3-quarterly")
+def test_after_the_quarter_the_run_of_each_cmo_and_area_that_collected_is_started_once_for_approval(
+    personas: Any, clock: Any, eager: None, django_capture_on_commit_callbacks: Any
+) -> None:
+    quarter = collected_quarter(personas, clock)
+    clock.travel_to(dt.date(2027, 3, 31))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert schedule.start_quarterly_runs() == 0  # the quarter has not ended
+    assert not Run.objects.exists()
+    clock.travel_to(dt.date(2027, 4, 1))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert schedule.start_quarterly_runs() == 1
+    run = Run.objects.get()
+    assert (run.cmo, run.area, (run.period_start, run.period_end)) == (personas.cmo, quarter.area, Q1_2027)
+    assert (run.status, run.pool_tiyn, run.started_by.email) == (
+        RunStatus.CALCULATED,
+        POOL,
+        schedule.SCHEDULER_EMAIL,
+    )
+    assert not run.started_by.is_active and not run.started_by.has_usable_password()
+    assert sum(Payee.objects.filter(run=run).values_list("gross_tiyn", flat=True)) == POOL
+    with django_capture_on_commit_callbacks(execute=True):
+        assert schedule.start_quarterly_runs() == 0  # the next day: the run is there
+    approve_run(run, by=personas.cmo_staff)  # any of the staff approves what the platform started
+    assert Run.objects.get().status == RunStatus.APPROVED
+
+
+def test_the_quarterly_runs_are_on_celery_beat_and_the_task_exists() -> None:
+    from udp.celery import app
+
+    app.loader.import_default_modules()
+    entries = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    assert "distribution.start_quarterly_runs" in entries
+    assert {"distribution.start_quarterly_runs", "distribution.run"} <= set(app.tasks)

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from distribution import calculating
 from distribution.actions import run_error_message
 from distribution.forms import DeductionsForm, RunForm
-from distribution.models import Allocation, Payee, RequestStatus, Route
+from distribution.models import Allocation, Payee, RequestStatus, Route, Statement
 from distribution.run_access import (
     get_request_for_user,
     get_run_for_user,
@@ -91,7 +91,7 @@ def run_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         25,
     ).get_page(request.GET.get("works_page"))
     may, why_not = calculating.may_approve(run, request.user)
-    statements = dict(run.statements.values_list("party_id", "pk"))
+    statements = dict(Statement.objects.filter(run=run).values_list("party_id", "pk"))
     pending = requests_visible_to(request.user).filter(
         cmo_id=run.cmo_id, area_id=run.area_id, period_start=run.period_start, period_end=run.period_end,
         status__in=[RequestStatus.QUEUED, RequestStatus.CALCULATING],

@@ -38,6 +38,7 @@ from distribution.models import (
 )
 from registers.models import CMO, ReciprocalArea
 from udp.audit import MESSAGES, Reason, audited
+from udp.core import clock
 
 LOCK_SPACE = 7044
 TENGE = "KZT"
@@ -118,6 +119,28 @@ def start_foreign_run(
         run.started_by, run.calculated_at = by, timezone.now()
         run.save(update_fields=["started_by", "calculated_at"])
     return run
+
+
+def start_due_foreign_runs(day: dt.date | None = None) -> int:
+    """For last year, each CMO with money for foreign societies not yet remitted and no annual run yet: its
+    run, calculated by the platform's scheduler account. Idempotent; returns the number of runs made."""
+    from distribution.schedule import scheduler_account
+
+    year = (day or clock.today()).year - 1
+    cmo_ids = set(
+        Payee.objects.filter(
+            run__status=RunStatus.APPROVED, run__period_end__lte=dt.date(year, 12, 31), route=Route.FOREIGN,
+            society__isnull=False, remitted__isnull=True,
+        ).values_list("run__cmo_id", flat=True)
+    ) - set(ForeignRun.objects.filter(year=year).values_list("cmo_id", flat=True))  # fmt: skip
+    made = 0
+    for cmo in CMO.objects.filter(pk__in=cmo_ids).order_by("pk"):
+        try:
+            start_foreign_run(cmo, year, by=scheduler_account())
+        except RunError:
+            continue  # a currency's rate to enter: the CMO's staff start it themselves
+        made += 1
+    return made
 
 
 def approve_foreign_run(run: ForeignRun, *, by: Any) -> ForeignRun:

@@ -39,24 +39,23 @@ def refresh_work_keys() -> int:
 def run_distribution(
     cmo_id: int, area_id: int, start: str, end: str, by_id: int, costs: str = "0", funds: str = "0"
 ) -> dict[str, object]:
-    """Calculate the run of a CMO, area and period from its matched usage and its collections. Idempotent
+    """Calculate the run of a CMO, area and period from its collections, each licence's over its own matched
+    usage (:func:`distribution.runs.start_run`). Idempotent
     and resumable: :func:`distribution.runs.start_run` is one transaction under the run's lock, so a worker
     killed mid-run leaves nothing behind, and the task sent again (or twice at once) calculates the same
     run afresh; once approved, it is left alone. Returns the run's id, or the reason there is none."""
     from decimal import Decimal
 
     from distribution.engine import RunError
-    from distribution.runs import start_run, usage_weights
+    from distribution.runs import start_run
     from registers.models import CMO, Area
     from udp.accounts.models import User
 
     cmo, area, by = CMO.objects.get(pk=cmo_id), Area.objects.get(pk=area_id), User.objects.get(pk=by_id)
     first, last = dt.date.fromisoformat(start), dt.date.fromisoformat(end)
     try:
-        weights = usage_weights(cmo, area, first, last)
         run = start_run(
-            cmo, area, first, last, by=by, weights=weights,
-            costs_percent=Decimal(costs), funds_percent=Decimal(funds),
+            cmo, area, first, last, by=by, costs_percent=Decimal(costs), funds_percent=Decimal(funds),
         )  # fmt: skip
     except RunError as refused:
         return {"run": None, "code": refused.code}
@@ -77,3 +76,12 @@ def check_compliance() -> dict[str, int]:
     from distribution import compliance
 
     return compliance.check()
+
+
+@shared_task(name="distribution.start_foreign_runs")
+def start_foreign_runs() -> int:
+    """In the year after, each CMO's annual run for foreign societies (Art. 46.1 (3)), left for its staff to
+    approve; one whose agreements name a currency waits for the staff to enter the rate."""
+    from distribution import foreign
+
+    return foreign.start_due_foreign_runs()

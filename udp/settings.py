@@ -365,6 +365,8 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     # distribution: each quarter's money distributed by an approved run by the end of the next quarter, and each
     # CMO's yearly deductions at most 20 % of what it collected; each breach a flag with its evidence (daily)
     "check-distribution-compliance": {"task": "distribution.check_compliance", "schedule": 86400.0},
+    # distribution: in the year after, each CMO's annual run for foreign societies, left for its staff to approve
+    "start-foreign-runs": {"task": "distribution.start_foreign_runs", "schedule": 86400.0},
 }
 #: The platform's clock (udp.core.clock): may it be moved? Tests, the demo and training copies only.
 UDP_CLOCK_TRAVEL = env_bool("UDP_CLOCK_TRAVEL", default=False)

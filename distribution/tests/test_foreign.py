@@ -144,3 +144,22 @@ def test_only_the_cmo_s_admin_records_the_general_meeting_s_rule(personas: Any) 
     assert f.signed_in(personas.other_cmo_staff).get("/api/release-rules/").json()["results"] == []
     listed = f.signed_in(personas.cmo_staff).get("/api/release-rules/").json()["results"]
     assert [r["decided_on"] for r in listed] == ["2026-04-30"]
+
+
+@pytest.mark.django_db
+@pytest.mark.statute("A46.1.3-annual-foreign")
+def test_the_platform_starts_last_year_s_run_for_societies_once_unless_a_rate_is_to_be_entered(
+    personas: Any, sacem: dict[str, Any]
+) -> None:
+    from distribution.foreign import start_due_foreign_runs
+    from distribution.models import ForeignRun
+
+    quarter(personas, sacem["work"], dt.date(2026, 1, 1), dt.date(2026, 3, 31), 10_000)
+    assert start_due_foreign_runs(dt.date(2026, 12, 31)) == 0, "the year has not ended"
+    assert start_due_foreign_runs(dt.date(2027, 1, 5)) == 0, "euros: the staff enter the rate"
+    ReciprocalArea.objects.filter(society=sacem["society"]).update(currency="")
+    assert start_due_foreign_runs(dt.date(2027, 1, 5)) == 1
+    assert start_due_foreign_runs(dt.date(2027, 1, 6)) == 0
+    run = ForeignRun.objects.get()
+    assert (run.year, run.status, Remittance.objects.get(run=run).amount) == (2026, "calculated", D("45.00"))
+    approve_foreign_run(run, by=personas.cmo_staff)

@@ -227,6 +227,22 @@ def _usage_claim(p: Personas, n: int) -> None:
     UsageClaim.objects.create(key=key, party=p.holder_party, work_id=key.candidates[0], filed_by=p.holder)
 
 
+def _approved_run(p: Personas, n: int) -> None:
+    """A run of KAZ for a quarter of its own, approved: one statement for the holder."""
+    import datetime as dt
+
+    from distribution.calculating import approve
+    from distribution.runs import start_run
+    from registers.models import Area
+
+    work = f.make_work(p.operator, (p.holder_party, "CA", HUNDRED), title=f"Распределённая {n}")
+    run = start_run(
+        p.cmo, Area.objects.get(item=1), dt.date(2000 + n, 1, 1), dt.date(2000 + n, 3, 31), by=p.cmo_staff,
+        weights={work.pk: n + 1}, pool_tiyn=1000 * (n + 1),
+    )  # fmt: skip
+    approve(run, by=p.cmo_admin)
+
+
 CASES: list[tuple[str, str | None, Callable[[Personas, int], None]]] = [
     ("/works/?q=Песня", None, _work),
     ("/cmo/distribution/review/", "cmo_staff", _usage_key),
@@ -235,6 +251,11 @@ CASES: list[tuple[str, str | None, Callable[[Personas, int], None]]] = [
     ("/api/unmatched-usage/", "holder", _unmatched_key),
     ("/cmo/distribution/claims/", "cmo_staff", _usage_claim),
     ("/api/usage-claims/", "holder", _usage_claim),
+    ("/cmo/distribution/runs/", "cmo_staff", _approved_run),
+    ("/api/distribution-runs/", "cmo_staff", _approved_run),
+    ("/portal/distribution/statements/", "holder", _approved_run),
+    ("/cmo/distribution/statements/", "cmo_staff", _approved_run),
+    ("/api/statements/", "holder", _approved_run),
     ("/holders/", None, _holder),
     ("/cmos/", None, _cmo),
     ("/users/", None, _licensee),

@@ -16,7 +16,7 @@ from udp.accounts.actions import issue_api_key
 from udp.accounts.models import Role
 from udp.documents.models import IssuedDocument
 
-pytestmark = pytest.mark.usefixtures("english")
+pytestmark = pytest.mark.usefixtures("english", "fresh_cache")
 
 
 @pytest.fixture
@@ -177,7 +177,8 @@ def test_the_api_refuses_what_the_pages_refuse(
     assert [p["party"] for p in payees] == [world.co_holder.pk]
     _key, secret = issue_api_key(by=personas.cmo_admin, name="books", scopes=["distribution:read"])
     machine = Client(HTTP_AUTHORIZATION=f"Api-Key {secret}")
-    assert machine.get(f"/api/distribution-runs/{run_id}/").status_code == 200
+    seen = machine.get(f"/api/distribution-runs/{run_id}/")
+    assert seen.status_code == 200, seen.content
     assert machine.post(f"/api/distribution-runs/{run_id}/approve/").status_code == 403
     assert Run.objects.get().status == "calculated"
     with django_capture_on_commit_callbacks(execute=True):

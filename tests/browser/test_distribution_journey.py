@@ -120,3 +120,57 @@ def test_staff_run_a_quarter_a_colleague_approves_it_and_the_holder_reads_its_st
         holder.click("#statement-pdf")
     assert pdf.value.headers["content-type"] == "application/pdf"
     assert pdf.value.headers["x-document-number"].startswith("DST-")
+
+
+def _session(browser: Any, base: str, user: Any, language: str) -> Any:
+    from django.test import Client
+
+    from tests import factories as f
+
+    context = new_context(browser, base, language=language, width=NARROW)
+    client = f.login(Client(), user)
+    context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": base}])
+    return context.new_page()
+
+
+@pytest.mark.parametrize("language", ["kk", "ru"])
+def test_the_run_and_statement_pages_fit_a_phone_in_kazakh_and_russian(
+    live_server: Any, browser: Any, clock: Any, settings: Any, tmp_path: Path, language: str
+) -> None:
+    from decimal import Decimal
+
+    from distribution.calculating import approve, calculate_requested, request_run
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    clock.travel_to(dt.date(2026, 4, 10))
+    p = make_personas()
+    world = make_run_world(p)
+    asked = request_run(
+        p.cmo, world.area, dt.date(2026, 1, 1), dt.date(2026, 3, 31), costs_percent=Decimal("15"),
+        funds_percent=Decimal("5"), by=p.cmo_staff,
+    )  # fmt: skip
+    calculated = calculate_requested(asked.pk)
+    assert calculated is not None and calculated.run is not None
+    run = calculated.run
+    staff_urls = [
+        "/cmo/distribution/runs/", "/cmo/distribution/runs/new/", f"/cmo/distribution/runs/requests/{asked.pk}/",
+        f"/cmo/distribution/runs/{run.pk}/",
+    ]  # fmt: skip
+    staff = _session(browser, live_server.url, p.cmo_admin, language)
+    for url in staff_urls:
+        staff.goto(live_server.url + url)
+        _fits(staff, f"{language}-{url.strip('/').replace('/', '-')}")
+    approve(run, by=p.cmo_admin)
+    statement = Statement.objects.get(run=run, party=p.holder_party)
+    for url in ("/cmo/distribution/statements/", f"/cmo/distribution/statements/{statement.pk}/"):
+        staff.goto(live_server.url + url)
+        _fits(staff, f"{language}-{url.strip('/').replace('/', '-')}")
+    holder = _session(browser, live_server.url, p.holder, language)
+    for url in (
+        "/portal/",
+        "/portal/distribution/statements/",
+        f"/portal/distribution/statements/{statement.pk}/",
+    ):
+        holder.goto(live_server.url + url)
+        _fits(holder, f"{language}-{url.strip('/').replace('/', '-')}")
+        assert holder.locator("html").get_attribute("lang") == language

@@ -100,8 +100,9 @@ def floor_seconds(run_id: int, pool: int) -> tuple[float, int]:
     largest-remainder split with window functions), rolled back. Returns the seconds and the sum written."""
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(
-            "CREATE TEMP TABLE bench_floor_allocation (LIKE distribution_allocation INCLUDING DEFAULTS INCLUDING IDENTITY) "
-            "ON COMMIT DROP"
+            "CREATE TEMP TABLE bench_floor_allocation ON COMMIT DROP AS "
+            "SELECT run_id, work_id, party_id, right_type, percent, units, gross_tiyn, route "
+            "FROM distribution_allocation WITH NO DATA"
         )
         started = time.perf_counter()
         cursor.execute(FLOOR, {"run": run_id, "pool": pool})
@@ -131,8 +132,12 @@ def sums(run_id: int) -> dict[str, int]:
 
 def drop_run(run_id: int) -> None:
     with transaction.atomic(), connection.cursor() as cursor:
-        for table in ("distribution_payee", "distribution_allocation", "distribution_runweight"):
-            cursor.execute(f"DELETE FROM {table} WHERE run_id = %s", [run_id])
+        for table, column in (
+            ("distribution_payee", "run_id"), ("distribution_allocation", "run_id"),
+            ("distribution_runweight", "run_id"), ("distribution_runsource", "run_id"),
+            ("distribution_runpath", "run_id"), ("distribution_unidentified", "found_in_id"),
+        ):  # fmt: skip
+            cursor.execute(f"DELETE FROM {table} WHERE {column} = %s", [run_id])
         cursor.execute("DELETE FROM distribution_run WHERE id = %s", [run_id])
 
 

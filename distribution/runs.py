@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy
 from distribution import engine
 from distribution.engine import RunError
 from distribution.models import Run, RunStatus, RunWeight
+from distribution.payouts.posting import post_run
 from licensing.collections import collections
 from registers.models import CMO, Area
 from udp.audit import MESSAGES, Reason, audited
@@ -146,4 +147,5 @@ def approve_run(run: Run, *, by: Any) -> Run:
             raise RunError("same_person")
         run.status, run.approved_by, run.approved_at = RunStatus.APPROVED, by, timezone.now()
         run.save(update_fields=["status", "approved_by", "approved_at"])
+        post_run(run, by=by)
     return run

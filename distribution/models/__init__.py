@@ -8,10 +8,28 @@ from distribution.models.matching import (
     UsageKey,
     WorkKey,
 )
+from distribution.models.payouts import (
+    BatchStatus,
+    LineStatus,
+    PaymentBatch,
+    PaymentLine,
+    PayoutStatement,
+    PayoutStatementStatus,
+    TaxRate,
+    Withholding,
+)
 from distribution.models.runs import Allocation, Payee, Route, Run, RunStatus, RunWeight
 
 __all__ = [
     "Allocation",
+    "BatchStatus",
+    "LineStatus",
+    "PaymentBatch",
+    "PaymentLine",
+    "PayoutStatement",
+    "PayoutStatementStatus",
+    "TaxRate",
+    "Withholding",
     "ClaimStatus",
     "ConfirmedMatch",
     "MatchStage",

@@ -166,6 +166,10 @@ PAGE_RULES: dict[str, AbstractSet[str] | None] = {
     "cmo/distribution/claims/<int:pk>/decide/": frozenset(),
     "portal/distribution/unmatched/": HOLDERS, "portal/distribution/unmatched/<int:pk>/claim/": frozenset(),
     "cmo/distribution/review/<int:pk>/confirm/": frozenset(), "cmo/distribution/review/<int:pk>/unmatched/": frozenset(),
+    # payouts: a CMO's own staff only (bank details); no payment file or statement in the fixture
+    "cmo/distribution/payouts/": CMOS, "cmo/distribution/payouts/statements/": CMOS,
+    "cmo/distribution/payouts/<int:pk>/": frozenset(), "cmo/distribution/payouts/<int:pk>/file/": frozenset(),
+    "cmo/distribution/payouts/statements/<int:pk>/": frozenset(),
     # finance: KAZ's invoice to the music user, an unallocated receipt and a bank statement of KAZ; the user
     # reads its invoices, KAZ's staff work on theirs, the officials read the overview
     "space/invoices/": {LICENSEE}, "space/invoices/<int:pk>/pdf/": {LICENSEE},
@@ -308,6 +312,12 @@ API_RULES: dict[str, AbstractSet[str] | None] = {
     "GET /api/unmatched-usage/": SIGNED, "GET /api/usage-claims/": SIGNED, "GET /api/usage-claims/{id}/": frozenset(),
     "POST /api/usage-claims/": HOLDERS,  # a holder's empty claim is a 400
     "POST /api/usage-claims/{id}/decide/": frozenset(),
+    # payouts: lists answer each account with what it may see (nothing but its CMO's); a CMO's staff write (400:
+    # nobody owed money, no file)
+    "GET /api/payment-batches/": SIGNED, "POST /api/payment-batches/": CMOS,
+    "GET /api/payment-batches/{id}/": frozenset(), "GET /api/payment-batches/{id}/file/": frozenset(),
+    "GET /api/payout-statements/": SIGNED, "POST /api/payout-statements/": CMOS,
+    "GET /api/payout-statements/{id}/": frozenset(), "GET /api/tax-rates/": SIGNED,
     "GET /api/usage-reports/{id}/": {LICENSEE, STAFF, ADMIN, REGULATOR, OPERATOR},
     # finance: lists answer each account with what it may see; KAZ's staff write (400 without input)
     "GET /api/invoices/": SIGNED, "GET /api/invoices/{id}/": {LICENSEE, STAFF, ADMIN, REGULATOR, OPERATOR},
@@ -595,6 +605,7 @@ class World:
             "operator/monitoring/providers/": self.provider.pk,
             "cmo/distribution/review/": 1, "cmo/distribution/claims/": 1,  # no usage key in the fixture
             "portal/distribution/unmatched/": 1,
+            "cmo/distribution/payouts/": 1, "cmo/distribution/payouts/statements/": 1,  # none in the fixture
         }  # fmt: skip
         url = (
             route.replace("<str:kind>", "work")
@@ -634,6 +645,7 @@ class World:
             "/api/usage-reports/": self.usage_report.pk, "/api/match-review/": 1, "/api/usage-claims/": 1,  # none in the fixture
             "/api/invoices/": self.invoice.pk, "/api/payments/": self.receipt.pk,
             "/api/bank-statements/": self.statement.pk,
+            "/api/payment-batches/": 1, "/api/payout-statements/": 1,  # none in the fixture
             "/api/info-requests/": self.info_request.pk, "/api/monitoring/reconciliations/": self.reconciliation.pk,
             "/api/monitoring/lines/": self.recon_line.pk, "/api/monitoring/providers/": self.provider.pk,
         }  # fmt: skip

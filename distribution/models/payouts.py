@@ -61,14 +61,17 @@ class Withholding(models.Model):
         verbose_name=_("payee"),
     )  # fmt: skip
     run = models.ForeignKey(
-        "distribution.Run", on_delete=models.CASCADE, db_constraint=False, related_name="withholdings",
+        "distribution.Run", on_delete=models.CASCADE, db_constraint=False, db_index=False,
+        related_name="withholdings",
         verbose_name=_("run"),
     )  # fmt: skip
     party = models.ForeignKey(
-        "registers.Party", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+",
+        "registers.Party", on_delete=models.DO_NOTHING, db_constraint=False, db_index=False, related_name="+",
         verbose_name=_("holder"),
     )  # fmt: skip
-    rate = models.ForeignKey(TaxRate, on_delete=models.PROTECT, related_name="+", verbose_name=_("tax rate"))
+    rate = models.ForeignKey(
+        TaxRate, on_delete=models.PROTECT, db_index=False, related_name="+", verbose_name=_("tax rate")
+    )
     percent = models.DecimalField(_("rate, %"), max_digits=5, decimal_places=2)
     net_tiyn = models.BigIntegerField(_("net, tiyn"))
     tax_tiyn = models.BigIntegerField(_("tax withheld, tiyn"))
@@ -86,7 +89,8 @@ class Withholding(models.Model):
                 name="withholding_not_negative", condition=Q(tax_tiyn__gte=0, payable_tiyn__gte=0)
             ),
         ]
-        indexes = [models.Index(fields=["run", "party"])]
+        # the run's rows and a holder's in a run; few indexes, since a run writes 300 000 rows at once
+        indexes = [models.Index(fields=["run", "party"], name="withholding_run_party")]
 
     def __str__(self) -> str:
         return f"{self.party_id}: {self.tax_tiyn} of {self.net_tiyn}"

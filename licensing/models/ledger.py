@@ -208,12 +208,12 @@ class Entry(models.Model):
     #: the key (payees, tax withheld, transfers, all protecting the holder), so the holder is there.
     party = models.ForeignKey(
         "registers.Party", null=True, blank=True, on_delete=models.DO_NOTHING, db_constraint=False,
-        related_name="+", verbose_name=_("holder"),
+        db_index=False, related_name="+", verbose_name=_("holder"),
     )  # fmt: skip
     #: The work money with no holder on record is kept for, until a holder appears (the same as ``party``).
     work = models.ForeignKey(
         "registers.Work", null=True, blank=True, on_delete=models.DO_NOTHING, db_constraint=False,
-        related_name="+", verbose_name=_("work"),
+        db_index=False, related_name="+", verbose_name=_("work"),
     )  # fmt: skip
 
     class Meta:
@@ -226,6 +226,7 @@ class Entry(models.Model):
             models.Index(
                 fields=["party", "account"], condition=Q(party__isnull=False), name="ledger_entry_party"
             ),
+            models.Index(fields=["work"], condition=Q(work__isnull=False), name="ledger_entry_work"),
         ]
         triggers = [
             pgtrigger.Protect(

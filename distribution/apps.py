@@ -14,12 +14,14 @@ class DistributionConfig(AppConfig):
         from distribution.compliance import register as register_flags
         from distribution.consoles import add_cards
         from distribution.notices import register_kinds
+        from distribution.payouts.consoles import add_cards as add_payout_cards
         from distribution.runs import register_reasons
         from udp.core.benches import register
 
         register(BENCH)
         register(DISTRIBUTE)
         add_cards()
+        add_payout_cards()
         register_reasons()
         foreign.register_reasons()
         register_kinds()

@@ -25,6 +25,7 @@ from django.utils.translation import gettext, gettext_lazy
 from distribution import engine
 from distribution.engine import RunError
 from distribution.models import ReleaseRule, Run, RunSource, RunStatus, RunWeight, SourceKind, Unidentified
+from distribution.payouts.posting import post_run
 from licensing.collections import collections
 from registers.models import CMO, Area
 from udp.audit import MESSAGES, Reason, audited
@@ -311,4 +312,5 @@ def approve_run(run: Run, *, by: Any) -> Run:
             raise RunError("same_person")
         run.status, run.approved_by, run.approved_at = RunStatus.APPROVED, by, timezone.now()
         run.save(update_fields=["status", "approved_by", "approved_at"])
+        post_run(run, by=by)
     return run

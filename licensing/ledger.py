@@ -9,6 +9,12 @@ Posting and closing are serialised per CMO by an advisory lock (shared for posti
 so nothing slips into a month while it closes.
 
 Balances (:func:`balances`) are one grouped query over the entries.
+
+Postings of many legs (a distribution run: one leg per holder) are written set-based by
+:func:`post_select`: the transaction row through the same rules as :func:`post`, its legs by one
+``INSERT … SELECT`` the caller gives. The database checks the balance once per statement (see
+:mod:`licensing.models.ledger`), and sources posted once only (a run, a payment file, a statement's
+confirmations) are unique in the database too.
 """
 
 from __future__ import annotations
@@ -28,7 +34,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from licensing.models import AccountingPeriod, Entry, LedgerAccount, Licence, SourceKind, Transaction
-from registers.models import CMO, Area
+from registers.models import CMO, Area, Party
 from udp.audit import audited
 from udp.core import clock
 from udp.money import to_tiyn
@@ -39,6 +45,12 @@ RECEIVABLE = "receivable"
 REMUNERATION = "remuneration_payable"
 DEDUCTION_INCOME = "cmo_deduction_income"
 UNALLOCATED = "unallocated_receipts"
+# … and the distribution's (seeded by licensing/migrations/0006_ledger_distribution.py).
+HOLDERS_PAYABLE = "holders_payable"
+SPECIAL_FUNDS = "special_funds"
+TAX_PAYABLE = "tax_payable"
+UNDISTRIBUTED = "undistributed"
+IN_TRANSIT = "payments_in_transit"
 
 #: What a memo code says, in the reader's language; its parameters fill it.
 MEMOS: dict[str, Any] = {
@@ -48,6 +60,11 @@ MEMOS: dict[str, Any] = {
     "receipt_unallocated": _("Receipt of %(received)s not yet allocated (%(reference)s)"),
     "allocation": _("Receipt of %(received)s allocated to invoice %(number)s"),
     "reversal": _("Reversal of transaction %(original)s"),
+    "distribution_run": _("Distribution run %(run)s, area %(area)s, usage %(start)s – %(end)s"),
+    "run_reversal": _("Correction: distribution run %(run)s reversed"),
+    "payout_sent": _("Payment file %(number)s sent to the bank"),
+    "payout_booked": _("Payments confirmed by the bank statement %(statement)s"),
+    "payout_returned": _("Payments returned by the bank (statement %(statement)s): owed again"),
 }
 
 
@@ -60,6 +77,7 @@ class Leg:
     licence: Licence | None = None
     area: Area | None = None
     usage_start: dt.date | None = None
+    party: Party | None = None
 
 
 def month_of(day: dt.date) -> dt.date:
@@ -92,6 +110,42 @@ def _lock(cmo: CMO, *, exclusive: bool) -> None:
         )
 
 
+def _open_transaction(
+    cmo: CMO,
+    posted_on: dt.date,
+    memo_code: str,
+    memo_params: Mapping[str, Any],
+    source: tuple[str, int | None],
+    by: Any,
+    adjusts: Transaction | None,
+) -> Transaction:
+    """The transaction row, in ``posted_on``'s month or, when that is closed, the first open month from
+    today's (an adjustment). The caller holds the CMO's ledger lock and writes the legs."""
+    if memo_code not in MEMOS:
+        raise ValueError(f"unknown memo {memo_code}")
+    period = month_of(posted_on)
+    closed = closed_months(cmo)
+    is_adjustment = period in closed
+    if is_adjustment:
+        period = max(period, month_of(clock.today()))
+        while period in closed:
+            period = next_month(period)
+    return Transaction.objects.create(
+        cmo=cmo, posted_on=posted_on, period=period, memo_code=memo_code, memo_params=dict(memo_params),
+        source_kind=source[0], source_id=source[1], adjusts=adjusts, is_adjustment=is_adjustment,
+        created_by=by if getattr(by, "is_authenticated", False) else None,
+    )  # fmt: skip
+
+
+def account_ids(*codes: str) -> dict[str, int]:
+    """The accounts' ids by code (every code must be in the chart)."""
+    found = dict(LedgerAccount.objects.filter(code__in=codes).values_list("code", "pk"))
+    missing = set(codes) - set(found)
+    if missing:
+        raise ValueError(f"no such accounts: {sorted(missing)}")
+    return found
+
+
 def post(
     cmo: CMO,
     posted_on: dt.date,
@@ -111,23 +165,10 @@ def post(
     amounts = [to_tiyn(leg.amount) for leg in legs]
     if len(legs) < 2 or sum(amounts) != 0 or any(a == 0 for a in amounts):
         raise ValueError(f"legs do not balance: {amounts}")
-    accounts = dict(
-        LedgerAccount.objects.filter(code__in={leg.account for leg in legs}).values_list("code", "pk")
-    )
+    accounts = account_ids(*{leg.account for leg in legs})
     with transaction.atomic():
         _lock(cmo, exclusive=False)
-        period = month_of(posted_on)
-        closed = closed_months(cmo)
-        is_adjustment = period in closed
-        if is_adjustment:
-            period = max(period, month_of(clock.today()))
-            while period in closed:
-                period = next_month(period)
-        tx = Transaction.objects.create(
-            cmo=cmo, posted_on=posted_on, period=period, memo_code=memo_code, memo_params=dict(memo_params),
-            source_kind=source[0], source_id=source[1], adjusts=adjusts, is_adjustment=is_adjustment,
-            created_by=by if getattr(by, "is_authenticated", False) else None,
-        )  # fmt: skip
+        tx = _open_transaction(cmo, posted_on, memo_code, memo_params, source, by, adjusts)
         Entry.objects.bulk_create(
             Entry(
                 transaction=tx,
@@ -136,27 +177,72 @@ def post(
                 licence=leg.licence,
                 area=leg.area,
                 usage_start=leg.usage_start,
+                party=leg.party,
             )  # fmt: skip
             for leg, amount in zip(legs, amounts, strict=True)
         )
     return tx
 
 
+#: The columns :func:`post_select`'s ``INSERT … SELECT`` fills, in this order.
+ENTRY_COLUMNS = "transaction_id, account_id, amount_tiyn, licence_id, area_id, usage_start, party_id, work_id"
+
+
+def post_select(
+    cmo: CMO,
+    posted_on: dt.date,
+    memo_code: str,
+    memo_params: Mapping[str, Any],
+    source: tuple[str, int | None],
+    by: Any,
+    *,
+    select: str,
+    params: Mapping[str, Any],
+    accounts: Iterable[str],
+    adjusts: Transaction | None = None,
+) -> Transaction:
+    """One transaction whose legs one ``SELECT`` gives (columns :data:`ENTRY_COLUMNS`; ``%(tx)s`` is the new
+    transaction, ``%(account_<code>)s`` each account of ``accounts``): set-based, whatever the number of
+    legs. Rows with a zero amount are left out. The database refuses it unless the legs balance."""
+    ids = account_ids(*accounts)
+    with transaction.atomic():
+        _lock(cmo, exclusive=False)
+        tx = _open_transaction(cmo, posted_on, memo_code, memo_params, source, by, adjusts)
+        values = {**params, "tx": tx.pk, **{f"account_{code}": pk for code, pk in ids.items()}}
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO licensing_entry ({ENTRY_COLUMNS}) "
+                f"SELECT * FROM ({select}) legs WHERE legs.amount_tiyn <> 0",
+                values,
+            )
+            if cursor.rowcount < 2:
+                raise ValueError(f"a transaction needs two legs or more, the select gave {cursor.rowcount}")
+    return tx
+
+
 def legs_of(tx: Transaction) -> list[Leg]:
     return [
-        Leg(e.account.code, Decimal(e.amount_tiyn) / 100, e.licence, e.area, e.usage_start)
-        for e in tx.entries.select_related("account", "licence", "area")
+        Leg(e.account.code, Decimal(e.amount_tiyn) / 100, e.licence, e.area, e.usage_start, e.party)
+        for e in tx.entries.select_related("account", "licence", "area", "party")
     ]
 
 
 def reverse(
-    tx: Transaction, *, by: Any, on: dt.date | None = None, source: tuple[str, int | None] | None = None
+    tx: Transaction,
+    *,
+    by: Any,
+    on: dt.date | None = None,
+    source: tuple[str, int | None] | None = None,
+    memo: tuple[str, Mapping[str, Any]] | None = None,
 ) -> Transaction:
-    """A new transaction with ``tx``'s legs negated, naming ``tx``, dated ``on`` (today)."""
-    legs = [Leg(leg.account, -leg.amount, leg.licence, leg.area, leg.usage_start) for leg in legs_of(tx)]
-    return post(
-        tx.cmo, on or clock.today(), legs, "reversal", {"original": tx.pk},
-        source or (SourceKind.REVERSAL, tx.pk), by, adjusts=tx,
+    """A new transaction with ``tx``'s legs negated, naming ``tx``, dated ``on`` (today): one
+    ``INSERT … SELECT``, however many legs ``tx`` has."""
+    memo_code, memo_params = memo or ("reversal", {"original": tx.pk})
+    return post_select(
+        tx.cmo, on or clock.today(), memo_code, memo_params, source or (SourceKind.REVERSAL, tx.pk), by,
+        select="SELECT %(tx)s AS transaction_id, account_id, -amount_tiyn AS amount_tiyn, licence_id, area_id, "
+        "usage_start, party_id, work_id FROM licensing_entry WHERE transaction_id = %(original)s ORDER BY id",
+        params={"original": tx.pk}, accounts=(), adjusts=tx,
     )  # fmt: skip
 
 
@@ -194,6 +280,7 @@ GROUPS = {
     "area": "area__item",
     "period": "transaction__period",
     "usage_start": "usage_start",
+    "party": "party_id",
 }
 
 
@@ -205,7 +292,7 @@ def balances(
     until: dt.date | None = None,
 ) -> list[dict[str, Any]]:
     """Balances of ``cmo``'s entries in tiyn (debit +), grouped by ``by`` (``account``, ``licence``,
-    ``area``, ``period``, ``usage_start``), in one grouped query; ``until``: months up to that one."""
+    ``area``, ``period``, ``usage_start``, ``party``), in one grouped query; ``until``: months up to that one."""
     columns = [GROUPS[name] for name in by]
     entries = Entry.objects.filter(transaction__cmo=cmo)
     if accounts is not None:

@@ -174,6 +174,10 @@ PAGE_RULES: dict[str, AbstractSet[str] | None] = {
     "cmo/distribution/statements/<int:pk>/pdf/": {STAFF, ADMIN, OPERATOR},
     "portal/distribution/statements/": HOLDERS, "portal/distribution/statements/<int:pk>/": {HOLDER},
     "portal/distribution/statements/<int:pk>/pdf/": {HOLDER},
+    # payouts: a CMO's own staff only (bank details); no payment file or statement in the fixture
+    "cmo/distribution/payouts/": CMOS, "cmo/distribution/payouts/statements/": CMOS,
+    "cmo/distribution/payouts/<int:pk>/": frozenset(), "cmo/distribution/payouts/<int:pk>/file/": frozenset(),
+    "cmo/distribution/payouts/statements/<int:pk>/": frozenset(),
     # finance: KAZ's invoice to the music user, an unallocated receipt and a bank statement of KAZ; the user
     # reads its invoices, KAZ's staff work on theirs, the officials read the overview
     "space/invoices/": {LICENSEE}, "space/invoices/<int:pk>/pdf/": {LICENSEE},
@@ -325,6 +329,18 @@ API_RULES: dict[str, AbstractSet[str] | None] = {
     "GET /api/distribution-run-requests/": SIGNED, "GET /api/distribution-run-requests/{id}/": {STAFF, ADMIN, OPERATOR},
     "GET /api/statements/": SIGNED, "GET /api/statements/{id}/": {HOLDER, STAFF, ADMIN, OPERATOR},
     "GET /api/statements/{id}/pdf/": {HOLDER, STAFF, ADMIN, OPERATOR},
+    # payouts: lists answer each account with what it may see (nothing but its CMO's); a CMO's staff write (400:
+    # nobody owed money, no file)
+    "GET /api/payment-batches/": SIGNED, "POST /api/payment-batches/": CMOS,
+    "GET /api/payment-batches/{id}/": frozenset(), "GET /api/payment-batches/{id}/file/": frozenset(),
+    "GET /api/payout-statements/": SIGNED, "POST /api/payout-statements/": CMOS,
+    "GET /api/payout-statements/{id}/": frozenset(), "GET /api/tax-rates/": SIGNED,
+    # annual runs for foreign societies: none in the fixture; an empty start is a 400 for any CMO's staff; only
+    # a CMO's admin records the general meeting's rule (an empty one is a 400)
+    "GET /api/foreign-runs/": SIGNED, "POST /api/foreign-runs/": CMOS, "GET /api/foreign-runs/{id}/": frozenset(),
+    "POST /api/foreign-runs/{id}/approve/": frozenset(), "GET /api/remittances/{id}/": frozenset(),
+    "GET /api/remittances/{id}/export/": frozenset(), "GET /api/release-rules/": SIGNED,
+    "POST /api/release-rules/": {ADMIN},
     "GET /api/usage-reports/{id}/": {LICENSEE, STAFF, ADMIN, REGULATOR, OPERATOR},
     # finance: lists answer each account with what it may see; KAZ's staff write (400 without input)
     "GET /api/invoices/": SIGNED, "GET /api/invoices/{id}/": {LICENSEE, STAFF, ADMIN, REGULATOR, OPERATOR},
@@ -631,6 +647,7 @@ class World:
             "cmo/distribution/runs/": self.run.pk, "cmo/distribution/runs/requests/": self.run_request.pk,
             "cmo/distribution/statements/": self.run_statement.pk,
             "portal/distribution/statements/": self.run_statement.pk,
+            "cmo/distribution/payouts/": 1, "cmo/distribution/payouts/statements/": 1,  # none in the fixture
         }  # fmt: skip
         url = (
             route.replace("<str:kind>", "work")
@@ -672,6 +689,8 @@ class World:
             "/api/statements/": self.run_statement.pk,
             "/api/invoices/": self.invoice.pk, "/api/payments/": self.receipt.pk,
             "/api/bank-statements/": self.statement.pk,
+            "/api/payment-batches/": 1, "/api/payout-statements/": 1,  # none in the fixture
+            "/api/foreign-runs/": 1, "/api/remittances/": 1,  # none in the fixture
             "/api/info-requests/": self.info_request.pk, "/api/monitoring/reconciliations/": self.reconciliation.pk,
             "/api/monitoring/lines/": self.recon_line.pk, "/api/monitoring/providers/": self.provider.pk,
         }  # fmt: skip

@@ -243,7 +243,34 @@ def _approved_run(p: Personas, n: int) -> None:
     approve(run, by=p.cmo_admin)
 
 
+def _payment_batch(p: Personas, n: int) -> None:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from distribution.models import PaymentBatch
+
+    PaymentBatch.objects.create(
+        cmo=p.cmo, number=f"PAY-T{n:06d}", status="ready", file_format="pain.001.001.03",
+        execution_date=dt.date(2026, 4, 1), debtor_iban="KZ86125KZT5004100100", sha256="0" * 64,
+        created_by=p.cmo_staff, created_at=timezone.now(),
+    )  # fmt: skip
+
+
+def _payout_statement(p: Personas, n: int) -> None:
+    from distribution.models import PayoutStatement
+
+    PayoutStatement.objects.create(
+        cmo=p.cmo, file=f"payout-statements/{n}.csv", filename=f"{n}.csv", sha256="0" * 64, file_format="csv",
+        status="imported", uploaded_by=p.cmo_staff,
+    )  # fmt: skip
+
+
 CASES: list[tuple[str, str | None, Callable[[Personas, int], None]]] = [
+    ("/cmo/distribution/payouts/", "cmo_staff", _payment_batch),
+    ("/api/payment-batches/", "cmo_staff", _payment_batch),
+    ("/cmo/distribution/payouts/statements/", "cmo_staff", _payout_statement),
+    ("/api/payout-statements/", "cmo_staff", _payout_statement),
     ("/works/?q=Песня", None, _work),
     ("/cmo/distribution/review/", "cmo_staff", _usage_key),
     ("/api/match-review/", "cmo_staff", _usage_key),

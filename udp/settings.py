@@ -315,6 +315,8 @@ SPECTACULAR_SETTINGS = {
         "UsagePolicyEnum": "licensing.models.usage.UsagePolicy",
         "UsageStageEnum": "licensing.models.usage.UsageStage",
         "UsageStatusEnum": "licensing.models.usage.UsageStatus",
+        "PaymentBatchStatusEnum": "distribution.models.payouts.BatchStatus",
+        "BankStatementStatusEnum": "licensing.models.invoices.StatementStatus",
     },
 }
 

@@ -10,6 +10,16 @@ from distribution.models.matching import (
     UsageKey,
     WorkKey,
 )
+from distribution.models.payouts import (
+    BatchStatus,
+    LineStatus,
+    PaymentBatch,
+    PaymentLine,
+    PayoutStatement,
+    PayoutStatementStatus,
+    TaxRate,
+    Withholding,
+)
 from distribution.models.runs import (
     Allocation,
     Basis,
@@ -32,6 +42,15 @@ __all__ = [
     "Allocation",
     "Basis",
     "Breach",
+    "Allocation",
+    "BatchStatus",
+    "LineStatus",
+    "PaymentBatch",
+    "PaymentLine",
+    "PayoutStatement",
+    "PayoutStatementStatus",
+    "TaxRate",
+    "Withholding",
     "ClaimStatus",
     "ComplianceFlag",
     "ConfirmedMatch",

@@ -23,6 +23,7 @@ from licensing.models.ledger import (
     AccountKind,
     Entry,
     LedgerAccount,
+    LedgerCheck,
     SourceKind,
     Transaction,
 )
@@ -101,6 +102,7 @@ __all__ = [
     "InvoiceStatus",
     "LICENSED_AREAS",
     "LedgerAccount",
+    "LedgerCheck",
     "Licence",
     "LicenceLine",
     "LicenceStatus",

@@ -1,0 +1,299 @@
+"""Paying holders: payment files for the bank and the bank's statements of them.
+
+A payment file (:func:`create_batch`) takes, for one CMO, every holder's unpaid balance of *holders payable*
+(from the ledger, across runs) for the holders with a primary bank account, in two steps:
+
+1. :func:`reserve_batch` (one transaction, under a lock per CMO): the batch, one transfer per holder with the
+   IBAN as sent, and the posting Dr holders payable / Cr payments in transit per holder. From then on the
+   money is out of the holders' balances, so no later batch takes it again. Holders without bank details
+   keep their balance, with no time limit, and are paid by the first batch after they give them.
+2. :func:`finish_batch`: the file (:mod:`distribution.payouts.formats`), stored as made, with its SHA-256.
+
+A batch interrupted between the two (a worker killed, a storage error) is finished by the next
+:func:`create_batch` of the CMO, never made twice: at most one unfinished batch per CMO (a unique index).
+
+A bank statement (:func:`import_statement`) is kept as uploaded; each line names a transfer by its end-to-end
+reference. *Booked*: paid (Dr payments in transit / Cr bank). *Returned*: owed again (Dr payments in transit /
+Cr holders payable), paid by a later batch. A transfer moves from sent only once (the status update and the
+posting are one transaction, guarded by the status), so importing the same statement again changes nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import uuid
+import zlib
+from typing import IO, Any
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import connection
+from django.utils import timezone
+from django.utils.translation import gettext
+
+from distribution.models import (
+    BatchStatus,
+    LineStatus,
+    PaymentBatch,
+    PaymentLine,
+    PayoutStatement,
+    PayoutStatementStatus,
+)
+from distribution.payouts import formats
+from licensing import ledger
+from licensing.models import SourceKind
+from registers.models import CMO, BankAccount
+from udp.audit import audited
+from udp.core import clock
+from udp.core.numbering import allocate_number
+from udp.money import from_tiyn
+
+MAX_BYTES = 20 * 1024 * 1024
+MAX_PROBLEMS = 2000
+
+LINES = """
+WITH owed AS (
+    SELECT e.party_id, -sum(e.amount_tiyn) AS amount
+      FROM licensing_entry e JOIN licensing_transaction t ON t.id = e.transaction_id
+     WHERE t.cmo_id = %(cmo)s AND e.account_id = %(holders)s AND e.party_id IS NOT NULL
+     GROUP BY e.party_id HAVING -sum(e.amount_tiyn) > 0
+)
+INSERT INTO distribution_paymentline
+       (batch_id, party_id, end_to_end_id, creditor_name, creditor_id, iban, bic, amount_tiyn, status)
+SELECT %(batch)s, o.party_id, %(number)s || '-' || lpad((row_number() OVER (ORDER BY o.party_id))::text, 7, '0'),
+       left(coalesce(nullif(pa.name_ru, ''), nullif(pa.name_kk, ''), pa.name_lat), 140),
+       coalesce(pa.iin, pa.bin, ''), b.iban, b.bic, o.amount, 'sent'
+  FROM owed o
+  JOIN registers_party pa ON pa.id = o.party_id
+  JOIN registers_bankaccount b ON b.party_id = o.party_id AND b.is_primary
+"""
+
+SENT_LEGS = """
+SELECT %(tx)s AS transaction_id, %(account_holders_payable)s AS account_id, l.amount_tiyn AS amount_tiyn,
+       NULL::bigint AS licence_id, NULL::bigint AS area_id, NULL::date AS usage_start, l.party_id AS party_id,
+       NULL::bigint AS work_id
+  FROM distribution_paymentline l WHERE l.batch_id = %(batch)s
+UNION ALL
+SELECT %(tx)s, %(account_payments_in_transit)s, -l.amount_tiyn, NULL, NULL, NULL, l.party_id, NULL
+  FROM distribution_paymentline l WHERE l.batch_id = %(batch)s
+"""
+
+BOOKED_LEGS = """
+SELECT %(tx)s AS transaction_id, %(account_payments_in_transit)s AS account_id, l.amount_tiyn AS amount_tiyn,
+       NULL::bigint AS licence_id, NULL::bigint AS area_id, NULL::date AS usage_start, l.party_id AS party_id,
+       NULL::bigint AS work_id
+  FROM distribution_paymentline l WHERE l.id = ANY(%(lines)s)
+UNION ALL
+SELECT %(tx)s, %(account_bank)s, -sum(l.amount_tiyn), NULL, NULL, NULL, NULL, NULL
+  FROM distribution_paymentline l WHERE l.id = ANY(%(lines)s)
+"""
+
+RETURNED_LEGS = """
+SELECT %(tx)s AS transaction_id, %(account_payments_in_transit)s AS account_id, l.amount_tiyn AS amount_tiyn,
+       NULL::bigint AS licence_id, NULL::bigint AS area_id, NULL::date AS usage_start, l.party_id AS party_id,
+       NULL::bigint AS work_id
+  FROM distribution_paymentline l WHERE l.id = ANY(%(lines)s)
+UNION ALL
+SELECT %(tx)s, %(account_holders_payable)s, -l.amount_tiyn, NULL, NULL, NULL, l.party_id, NULL
+  FROM distribution_paymentline l WHERE l.id = ANY(%(lines)s)
+"""
+
+SETTLE = """
+UPDATE distribution_paymentline l SET status = %(status)s, settled_on = v.settled_on, statement_id = %(statement)s
+  FROM (SELECT unnest(%(ids)s::bigint[]) AS id, unnest(%(days)s::date[]) AS settled_on) v
+ WHERE l.id = v.id AND l.status = 'sent'
+RETURNING l.id
+"""
+
+
+def _lock(cmo: CMO) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [zlib.crc32(f"payouts:{cmo.pk}".encode())])
+
+
+def _debtor_account(cmo: CMO) -> BankAccount:
+    account = BankAccount.objects.filter(party_id=cmo.party_id, is_primary=True).first()
+    if account is None:
+        raise ValidationError(
+            gettext("Enter the CMO's primary bank account first: the transfers are made from it.")
+        )
+    return account
+
+
+def reserve_batch(cmo: CMO, *, by: Any, execution_date: dt.date | None = None) -> PaymentBatch:
+    """Step 1: the CMO's unfinished batch if there is one, else a new one with its transfers, the money
+    moved to payments in transit. Refused when nobody with bank details is owed money."""
+    with audited(by):
+        _lock(cmo)
+        unfinished = PaymentBatch.objects.filter(cmo=cmo, status=BatchStatus.RESERVED).first()
+        if unfinished is not None:
+            return unfinished
+        debtor = _debtor_account(cmo)
+        batch = PaymentBatch.objects.create(
+            cmo=cmo, number=allocate_number("PAY"), status=BatchStatus.RESERVED,
+            file_format=formats.DEFAULT_PAYMENT_FORMAT, execution_date=execution_date or clock.today(),
+            debtor_iban=debtor.iban, debtor_bic=debtor.bic, created_by=by, created_at=timezone.now(),
+        )  # fmt: skip
+        holders = ledger.account_ids(ledger.HOLDERS_PAYABLE)[ledger.HOLDERS_PAYABLE]
+        with connection.cursor() as cursor:
+            cursor.execute(
+                LINES, {"cmo": cmo.pk, "holders": holders, "batch": batch.pk, "number": batch.number}
+            )
+            cursor.execute(
+                "SELECT count(*), coalesce(sum(amount_tiyn), 0) FROM distribution_paymentline WHERE batch_id = %s",
+                [batch.pk],
+            )
+            count, total = cursor.fetchone()
+        if not count:
+            raise ValidationError(gettext("Nobody with bank details on record is owed money now."))
+        batch.lines_count, batch.total_tiyn = count, total
+        batch.save(update_fields=["lines_count", "total_tiyn"])
+        ledger.post_select(
+            cmo, clock.today(), "payout_sent", {"number": batch.number}, (SourceKind.PAYOUT_SENT, batch.pk), by,
+            select=SENT_LEGS, params={"batch": batch.pk},
+            accounts=(ledger.HOLDERS_PAYABLE, ledger.IN_TRANSIT),
+        )  # fmt: skip
+    return batch
+
+
+def payment_order(batch: PaymentBatch) -> formats.PaymentOrder:
+    cmo = batch.cmo
+    remittance = gettext("Remuneration for the use of works, %(cmo)s, %(number)s") % {
+        "cmo": cmo.short_name, "number": batch.number,
+    }  # fmt: skip
+    return formats.PaymentOrder(
+        message_id=batch.number, created_at=batch.created_at, execution_date=batch.execution_date,
+        debtor_name=cmo.party.name_ru or cmo.party.name, debtor_id=cmo.party.bin or "",
+        debtor_iban=batch.debtor_iban, debtor_bic=batch.debtor_bic,
+        transfers=[
+            formats.Transfer(line.end_to_end_id, line.amount_tiyn, line.creditor_name, line.creditor_id,
+                             line.iban, line.bic, remittance)
+            for line in batch.lines.order_by("id").iterator(chunk_size=5000)
+        ],
+    )  # fmt: skip
+
+
+def finish_batch(batch: PaymentBatch, *, by: Any) -> PaymentBatch:
+    """Step 2: the batch's file, made from its transfers and stored as made (again: the same bytes)."""
+    with audited(by):
+        batch = PaymentBatch.objects.select_for_update().select_related("cmo__party").get(pk=batch.pk)
+        if batch.status == BatchStatus.READY:
+            return batch
+        kind = formats.PAYMENT_FORMATS[batch.file_format]
+        data = kind.render(payment_order(batch))
+        batch.filename = f"{batch.number}.{kind.extension}"
+        batch.file.save(f"{uuid.uuid4().hex}.{kind.extension}", ContentFile(data), save=False)
+        batch.sha256 = hashlib.sha256(data).hexdigest()
+        batch.status = BatchStatus.READY
+        batch.save(update_fields=["filename", "file", "sha256", "status"])
+    return batch
+
+
+def create_batch(cmo: CMO, *, by: Any, execution_date: dt.date | None = None) -> PaymentBatch:
+    """A payment file for ``cmo``: the unfinished one finished, else a new one (see the module)."""
+    return finish_batch(reserve_batch(cmo, by=by, execution_date=execution_date), by=by)
+
+
+# -- bank statements --------------------------------------------------------------------------------------
+def import_statement(
+    *, by: Any, cmo: CMO, file: IO[bytes], filename: str, file_format: str = formats.DEFAULT_STATEMENT_FORMAT
+) -> PayoutStatement:
+    """Import the bank's statement of ``cmo``'s transfers: kept as uploaded; bad lines named and skipped;
+    each good line books or returns its transfer once."""
+    data = file.read(MAX_BYTES + 1)
+    statement = PayoutStatement(
+        cmo=cmo, filename=filename[:200], sha256=hashlib.sha256(data).hexdigest(), file_format=file_format,
+        uploaded_by=by, status=PayoutStatementStatus.REFUSED,
+    )  # fmt: skip
+    if len(data) > MAX_BYTES:
+        parsed = formats.ParsedStatement(
+            [], [formats.problem(0, "too_large", limit=MAX_BYTES // 2**20)], True
+        )
+    else:
+        parsed = formats.STATEMENT_FORMATS[file_format].parse(data)
+    with audited(by):
+        _lock(cmo)
+        statement.file.save(f"{uuid.uuid4().hex}.{file_format}", ContentFile(data), save=False)
+        statement.save()
+        statement.lines = len(parsed.lines) + (0 if parsed.refused else len(parsed.problems))
+        statement.bad = 0 if parsed.refused else len(parsed.problems)
+        found = list(parsed.problems)
+        if not parsed.refused:
+            found += _apply(statement, parsed.lines)
+            statement.status = PayoutStatementStatus.IMPORTED
+        statement.problems = found[:MAX_PROBLEMS]
+        statement.save()
+    return statement
+
+
+def _apply(statement: PayoutStatement, lines: list[formats.StatementLine]) -> list[dict[str, Any]]:
+    known = {
+        line.end_to_end_id: line
+        for line in PaymentLine.objects.filter(
+            batch__cmo=statement.cmo, end_to_end_id__in=[x.end_to_end_id for x in lines]
+        ).only("id", "end_to_end_id", "amount_tiyn", "status")
+    }
+    found: list[dict[str, Any]] = []
+    seen: dict[str, int] = {}
+    todo: dict[str, list[tuple[int, dt.date]]] = {formats.BOOKED: [], formats.RETURNED: []}
+    for x in lines:
+        transfer = known.get(x.end_to_end_id)
+        if x.end_to_end_id in seen:
+            found.append(
+                formats.problem(
+                    x.line, "duplicate_in_file", reference=x.end_to_end_id, first=seen[x.end_to_end_id]
+                )
+            )
+            statement.duplicates += 1
+        elif transfer is None:
+            found.append(formats.problem(x.line, "unknown_reference", reference=x.end_to_end_id))
+            statement.bad += 1
+        elif transfer.amount_tiyn != x.amount_tiyn:
+            found.append(
+                formats.problem(
+                    x.line, "amount_differs", reference=x.end_to_end_id,
+                    expected=from_tiyn(transfer.amount_tiyn), found=from_tiyn(x.amount_tiyn),
+                )
+            )  # fmt: skip
+            statement.bad += 1
+        elif transfer.status == x.status:
+            statement.duplicates += 1  # the same statement again: already applied
+        elif transfer.status != LineStatus.SENT:
+            found.append(
+                formats.problem(x.line, "already_settled", reference=x.end_to_end_id, status=transfer.status)
+            )
+            statement.bad += 1
+        else:
+            todo[x.status].append((transfer.pk, x.on))
+        seen.setdefault(x.end_to_end_id, x.line)
+    statement.booked = _settle(statement, LineStatus.BOOKED, todo[formats.BOOKED])
+    statement.returned = _settle(statement, LineStatus.RETURNED, todo[formats.RETURNED])
+    return found
+
+
+def _settle(statement: PayoutStatement, status: str, lines: list[tuple[int, dt.date]]) -> int:
+    """Move ``lines`` from sent to ``status`` (only those still sent) and post what moved."""
+    if not lines:
+        return 0
+    with connection.cursor() as cursor:
+        cursor.execute(
+            SETTLE,
+            {
+                "status": status,
+                "statement": statement.pk,
+                "ids": [pk for pk, _ in lines],
+                "days": [d for _, d in lines],
+            },
+        )
+        moved = [row[0] for row in cursor.fetchall()]
+    if moved:
+        booked = status == LineStatus.BOOKED
+        ledger.post_select(
+            statement.cmo, clock.today(), "payout_booked" if booked else "payout_returned",
+            {"statement": statement.pk},
+            (SourceKind.PAYOUT_BOOKED if booked else SourceKind.PAYOUT_RETURNED, statement.pk), statement.uploaded_by,
+            select=BOOKED_LEGS if booked else RETURNED_LEGS, params={"lines": moved},
+            accounts=(ledger.IN_TRANSIT, ledger.BANK if booked else ledger.HOLDERS_PAYABLE),
+        )  # fmt: skip
+    return len(moved)

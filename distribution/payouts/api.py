@@ -1,0 +1,157 @@
+"""The API of payouts, with the pages' rules: a CMO's staff list and make their CMO's payment files, download
+them, and import the bank's statements of them (``finance:write`` to make or import, ``finance:read`` to read);
+anyone signed in reads the tax rates."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import FileResponse, Http404
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import mixins, permissions, serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from distribution.models import BatchStatus, PaymentBatch, PayoutStatement, TaxRate
+from distribution.payouts import actions, formats
+from distribution.payouts.access import (
+    batches_visible_to,
+    get_batch_for_user,
+    get_statement_for_user,
+    statements_visible_to,
+)
+from udp.accounts import roles
+from udp.accounts.api_auth import HasApiKeyScope
+from udp.accounts.scopes import Scope
+from udp.core import api_steps
+
+READ, WRITE = Scope.FINANCE_READ, Scope.FINANCE_WRITE
+
+
+class BatchSerializer(serializers.ModelSerializer[PaymentBatch]):
+    class Meta:
+        model = PaymentBatch
+        fields = [
+            "id", "number", "status", "file_format", "execution_date", "lines_count", "total_tiyn", "filename",
+            "sha256", "created_at",
+        ]  # fmt: skip
+
+
+class BatchInputSerializer(serializers.Serializer[Any]):
+    execution_date = serializers.DateField(required=False, allow_null=True, default=None)
+
+
+class PayoutStatementSerializer(serializers.ModelSerializer[PayoutStatement]):
+    problems = serializers.SerializerMethodField()
+
+    class Meta:
+        model = PayoutStatement
+        fields = [
+            "id", "filename", "sha256", "status", "lines", "booked", "returned", "duplicates", "bad", "problems",
+            "uploaded_at",
+        ]  # fmt: skip
+
+    def get_problems(self, statement: PayoutStatement) -> list[dict[str, Any]]:
+        return [{**p, "text": formats.problem_text(p)} for p in statement.problems]
+
+
+class PayoutStatementInputSerializer(serializers.Serializer[Any]):
+    file = serializers.FileField(help_text="CSV: end_to_end_id, amount, status (booked or returned), date")
+
+
+class TaxRateSerializer(serializers.ModelSerializer[TaxRate]):
+    class Meta:
+        model = TaxRate
+        fields = ["id", "party_kind", "resident", "percent", "valid_from", "valid_until", "basis"]
+
+
+def _staff(request: Request) -> Any:
+    api_steps.must(
+        roles.is_cmo_staff(request.user) and request.user.cmo_id is not None, "only a CMO's staff pay holders"
+    )
+    return request.user
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Your CMO's payment files to the bank"),
+    retrieve=extend_schema(summary="A payment file of your CMO"),
+    create=extend_schema(
+        summary="Make a payment file: every holder owed money who has a primary bank account (an unfinished "
+        "file is finished instead)",
+        request=BatchInputSerializer, responses={201: BatchSerializer},
+    ),
+    file=extend_schema(
+        summary="The payment file as made (ISO 20022 pain.001.001.03)", responses={(200, "application/xml"): bytes}
+    ),
+)  # fmt: skip
+class BatchViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet[PaymentBatch]):
+    serializer_class = BatchSerializer
+    permission_classes = [HasApiKeyScope, permissions.IsAuthenticated]
+    required_scopes = {"list": READ, "retrieve": READ, "file": READ, "create": WRITE}
+
+    def get_queryset(self) -> QuerySet[PaymentBatch]:
+        return batches_visible_to(self.request.user)
+
+    def get_object(self) -> PaymentBatch:
+        return get_batch_for_user(self.request.user, self.kwargs["pk"])
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        user = _staff(request)
+        data = BatchInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        batch = api_steps.run(
+            actions.create_batch, user.cmo, by=user, execution_date=data.validated_data["execution_date"]
+        )
+        return Response(BatchSerializer(batch).data, status=201)
+
+    @action(detail=True, methods=["get"])
+    def file(self, request: Request, pk: str) -> FileResponse:
+        batch = get_batch_for_user(request.user, pk)
+        if batch.status != BatchStatus.READY:
+            raise Http404
+        kind = formats.PAYMENT_FORMATS[batch.file_format]
+        return FileResponse(
+            batch.file.open("rb"), as_attachment=True, filename=batch.filename, content_type=kind.media_type
+        )
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Your CMO's bank statements of payouts"),
+    retrieve=extend_schema(summary="A bank statement of payouts with its problems, line by line"),
+    create=extend_schema(
+        summary="Import the bank's statement of your transfers: booked lines are paid, returned ones owed again",
+        request={"multipart/form-data": PayoutStatementInputSerializer}, responses={201: PayoutStatementSerializer},
+    ),
+)  # fmt: skip
+class PayoutStatementViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet[PayoutStatement]):
+    serializer_class = PayoutStatementSerializer
+    permission_classes = [HasApiKeyScope, permissions.IsAuthenticated]
+    required_scopes = {"list": READ, "retrieve": READ, "create": WRITE}
+    parser_classes = [MultiPartParser, FormParser, JSONParser]
+
+    def get_queryset(self) -> QuerySet[PayoutStatement]:
+        return statements_visible_to(self.request.user)
+
+    def get_object(self) -> PayoutStatement:
+        return get_statement_for_user(self.request.user, self.kwargs["pk"])
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        user = _staff(request)
+        data = PayoutStatementInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        upload = data.validated_data["file"]
+        statement = actions.import_statement(by=user, cmo=user.cmo, file=upload, filename=upload.name)
+        return Response(PayoutStatementSerializer(statement).data, status=201)
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Rates of tax withheld from holders' remuneration, with their basis")
+)
+class TaxRateViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[TaxRate]):
+    serializer_class = TaxRateSerializer
+    permission_classes = [HasApiKeyScope, permissions.IsAuthenticated]
+    required_scopes = {"list": READ}
+    queryset = TaxRate.objects.all()

@@ -1,0 +1,282 @@
+"""What goes to the bank and what comes back, behind two small protocols, so a bank's own format is one more
+class in :data:`PAYMENT_FORMATS` or :data:`STATEMENT_FORMATS`.
+
+- :class:`PaymentFileFormat` renders a :class:`PaymentOrder` (the CMO's account and one :class:`Transfer`
+  per holder) to the bytes of a file. :class:`Pain001` writes ISO 20022 ``pain.001.001.03`` customer credit
+  transfer initiation: one payment information block, each transfer with its end-to-end reference (which
+  the bank's statement names back), the amount in tenge, the payee's bank (BIC), name, IIN/BIN and IBAN.
+  The same order gives the same bytes (the message's time is the batch's), so a file made again is the same.
+- :class:`StatementFormat` reads a bank statement of those transfers into :class:`StatementLine` rows and the
+  problems it found (codes with parameters, rendered by :func:`problem_text`). :class:`CsvStatement` reads
+  ``end_to_end_id, amount, status, date`` with status ``booked`` (paid) or ``returned``.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import xml.etree.ElementTree as ET
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Any, Protocol
+
+from django.utils.translation import gettext_lazy as _
+
+from registers.importing import textfile
+from udp.money import CURRENCY, from_tiyn, to_tiyn
+
+
+@dataclass(frozen=True)
+class Transfer:
+    end_to_end_id: str
+    amount_tiyn: int
+    creditor_name: str
+    creditor_id: str  # IIN or BIN, may be empty
+    iban: str
+    bic: str
+    remittance: str
+
+
+@dataclass(frozen=True)
+class PaymentOrder:
+    message_id: str
+    created_at: dt.datetime
+    execution_date: dt.date
+    debtor_name: str
+    debtor_id: str  # the CMO's BIN
+    debtor_iban: str
+    debtor_bic: str
+    transfers: Sequence[Transfer]
+
+
+class PaymentFileFormat(Protocol):
+    code: str
+    media_type: str
+    extension: str
+
+    def render(self, order: PaymentOrder) -> bytes: ...
+
+
+PAIN_001 = "urn:iso:std:iso:20022:tech:xsd:pain.001.001.03"
+
+
+def _sub(parent: ET.Element, tag: str, text: str | None = None, **attrib: str) -> ET.Element:
+    element = ET.SubElement(parent, tag, attrib)
+    if text is not None:
+        element.text = text
+    return element
+
+
+def _agent(parent: ET.Element, tag: str, bic: str) -> None:
+    institution = _sub(_sub(parent, tag), "FinInstnId")
+    if bic:
+        _sub(institution, "BIC", bic)
+    else:
+        _sub(_sub(institution, "Othr"), "Id", "NOTPROVIDED")
+
+
+def _party_id(parent: ET.Element, identifier: str, *, organisation: bool) -> None:
+    if identifier:
+        kind = _sub(_sub(parent, "Id"), "OrgId" if organisation else "PrvtId")
+        _sub(_sub(kind, "Othr"), "Id", identifier)
+
+
+class Pain001:
+    """ISO 20022 pain.001.001.03, customer credit transfer initiation."""
+
+    code = "pain.001.001.03"
+    media_type = "application/xml"
+    extension = "xml"
+
+    def render(self, order: PaymentOrder) -> bytes:
+        total = str(from_tiyn(sum(t.amount_tiyn for t in order.transfers)))
+        count = str(len(order.transfers))
+        document = ET.Element("Document", {"xmlns": PAIN_001})
+        initiation = _sub(document, "CstmrCdtTrfInitn")
+        header = _sub(initiation, "GrpHdr")
+        _sub(header, "MsgId", order.message_id)
+        _sub(header, "CreDtTm", order.created_at.replace(microsecond=0, tzinfo=None).isoformat())
+        _sub(header, "NbOfTxs", count)
+        _sub(header, "CtrlSum", total)
+        initiating = _sub(header, "InitgPty")
+        _sub(initiating, "Nm", order.debtor_name[:140])
+        _party_id(initiating, order.debtor_id, organisation=True)
+        info = _sub(initiation, "PmtInf")
+        _sub(info, "PmtInfId", order.message_id)
+        _sub(info, "PmtMtd", "TRF")
+        _sub(info, "BtchBookg", "false")
+        _sub(info, "NbOfTxs", count)
+        _sub(info, "CtrlSum", total)
+        _sub(info, "ReqdExctnDt", order.execution_date.isoformat())
+        debtor = _sub(info, "Dbtr")
+        _sub(debtor, "Nm", order.debtor_name[:140])
+        _party_id(debtor, order.debtor_id, organisation=True)
+        account = _sub(info, "DbtrAcct")
+        _sub(_sub(account, "Id"), "IBAN", order.debtor_iban)
+        _sub(account, "Ccy", CURRENCY)
+        _agent(info, "DbtrAgt", order.debtor_bic)
+        _sub(info, "ChrgBr", "DEBT")
+        for transfer in order.transfers:
+            self._transfer(info, transfer)
+        ET.indent(document)
+        return ET.tostring(document, encoding="UTF-8", xml_declaration=True) + b"\n"
+
+    @staticmethod
+    def _transfer(info: ET.Element, transfer: Transfer) -> None:
+        tx = _sub(info, "CdtTrfTxInf")
+        _sub(_sub(tx, "PmtId"), "EndToEndId", transfer.end_to_end_id)
+        _sub(_sub(tx, "Amt"), "InstdAmt", str(from_tiyn(transfer.amount_tiyn)), Ccy=CURRENCY)
+        _agent(tx, "CdtrAgt", transfer.bic)
+        creditor = _sub(tx, "Cdtr")
+        _sub(creditor, "Nm", transfer.creditor_name[:140])
+        _party_id(creditor, transfer.creditor_id, organisation=False)
+        _sub(_sub(_sub(tx, "CdtrAcct"), "Id"), "IBAN", transfer.iban)
+        _sub(_sub(tx, "RmtInf"), "Ustrd", transfer.remittance[:140])
+
+
+PAYMENT_FORMATS: dict[str, PaymentFileFormat] = {Pain001.code: Pain001()}
+DEFAULT_PAYMENT_FORMAT = Pain001.code
+
+
+# -- statements -----------------------------------------------------------------------------------------
+BOOKED, RETURNED = "booked", "returned"
+
+
+@dataclass(frozen=True)
+class StatementLine:
+    line: int
+    end_to_end_id: str
+    amount_tiyn: int
+    status: str  # BOOKED or RETURNED
+    on: dt.date
+
+
+@dataclass(frozen=True)
+class ParsedStatement:
+    lines: list[StatementLine]
+    #: The lines skipped, or, when ``refused``, why the whole file is.
+    problems: list[dict[str, Any]]
+    refused: bool = False
+
+
+class StatementFormat(Protocol):
+    code: str
+
+    def parse(self, data: bytes) -> ParsedStatement: ...
+
+
+PROBLEMS: dict[str, Any] = {
+    "wrong_columns": _("The columns must be: %(expected)s; the file has: %(found)s."),
+    "empty_file": _("The file has no lines."),
+    "csv_syntax": _("The file is not valid CSV: %(error)s."),
+    "too_large": _("The file is larger than %(limit)s MB."),
+    "field_count": _("The line has %(found)s fields instead of %(expected)s."),
+    "bad_date": _("“%(value)s” is not a date (write 2026-12-31 or 31.12.2026)."),
+    "bad_amount": _("“%(value)s” is not an amount in tenge greater than zero (with at most two decimals)."),
+    "bad_status": _("“%(value)s” is not a status: write booked or returned."),
+    "unknown_reference": _("No transfer of yours has the reference %(reference)s."),
+    "amount_differs": _("The transfer %(reference)s was for %(expected)s, the bank says %(found)s."),
+    "already_settled": _("The transfer %(reference)s is already %(status)s: the line is not applied."),
+    "duplicate_in_file": _("The reference %(reference)s appears again on line %(first)s of this file."),
+}
+
+
+def problem(line: int, code: str, **params: Any) -> dict[str, Any]:
+    return {"line": line, "code": code, "params": {k: str(v) for k, v in params.items()}}
+
+
+def problem_text(found: dict[str, Any]) -> str:
+    """A statement's problem in the active language."""
+    from registers.importing import problems as import_problems
+
+    code, params = found["code"], found.get("params") or {}
+    if code in PROBLEMS:
+        return str(PROBLEMS[code]) % params
+    return import_problems.render(code, params)
+
+
+def _date(value: str) -> dt.date | None:
+    for fmt in ("%Y-%m-%d", "%d.%m.%Y"):
+        try:
+            return dt.datetime.strptime(value, fmt).date()
+        except ValueError:
+            continue
+    return None
+
+
+def _tiyn(value: str) -> int | None:
+    text = value.replace("\u00a0", "").replace(" ", "").replace(",", ".")
+    try:
+        amount = Decimal(text)
+    except InvalidOperation:
+        return None
+    if not amount.is_finite() or amount <= 0 or amount != amount.quantize(Decimal("0.01")):
+        return None
+    return to_tiyn(amount)
+
+
+class CsvStatement:
+    """``end_to_end_id, amount, status, date``; comma or semicolon; UTF-8 or the Cyrillic code pages."""
+
+    code = "csv"
+    columns = ("end_to_end_id", "amount", "status", "date")
+
+    def _rows(self, data: bytes) -> tuple[list[list[str]] | None, list[dict[str, Any]]]:
+        fh = io.BytesIO(data)
+        try:
+            encoding = textfile.detect_csv(fh)
+            textfile.check_controls(fh, encoding)
+        except textfile.NotText as exc:
+            return None, [problem(exc.line, exc.code, **exc.params)]
+        text = "".join(textfile.lines(fh, encoding))
+        first = text.split("\n", 1)[0]
+        delimiter = ";" if first.count(";") > first.count(",") else ","
+        try:
+            rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True))
+        except csv.Error as exc:
+            return None, [problem(0, "csv_syntax", error=str(exc))]
+        if not rows:
+            return None, [problem(0, "empty_file")]
+        header = tuple(c.strip().lower() for c in rows[0])
+        if header != self.columns:
+            return None, [
+                problem(1, "wrong_columns", expected=", ".join(self.columns), found=", ".join(header)[:200])
+            ]
+        return rows, []
+
+    def parse(self, data: bytes) -> ParsedStatement:
+        rows, refusal = self._rows(data)
+        if rows is None:
+            return ParsedStatement([], refusal, refused=True)
+        lines: list[StatementLine] = []
+        problems: list[dict[str, Any]] = []
+        for number, fields in enumerate(rows[1:], start=2):
+            if not any(f.strip() for f in fields):
+                continue
+            parsed = self._line(number, fields)
+            if isinstance(parsed, dict):
+                problems.append(parsed)
+            else:
+                lines.append(parsed)
+        return ParsedStatement(lines, problems)
+
+    def _line(self, number: int, fields: list[str]) -> StatementLine | dict[str, Any]:
+        if len(fields) != len(self.columns):
+            return problem(number, "field_count", found=len(fields), expected=len(self.columns))
+        reference, amount_text, status, date_text = (f.strip() for f in fields)
+        amount = _tiyn(amount_text)
+        if amount is None:
+            return problem(number, "bad_amount", value=amount_text[:40])
+        status = status.lower()
+        if status not in (BOOKED, RETURNED):
+            return problem(number, "bad_status", value=status[:40])
+        on = _date(date_text)
+        if on is None:
+            return problem(number, "bad_date", value=date_text[:40])
+        return StatementLine(number, reference[:35], amount, status, on)
+
+
+STATEMENT_FORMATS: dict[str, StatementFormat] = {CsvStatement.code: CsvStatement()}
+DEFAULT_STATEMENT_FORMAT = CsvStatement.code

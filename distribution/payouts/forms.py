@@ -1,0 +1,22 @@
+"""The payouts' forms: input only."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+
+class BatchForm(forms.Form):
+    execution_date = forms.DateField(
+        label=_("Execution date asked of the bank"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Empty: today."),
+    )
+
+
+class PayoutStatementForm(forms.Form):
+    file = forms.FileField(
+        label=_("Bank statement of the transfers (CSV)"),
+        help_text=_("Columns: end_to_end_id, amount, status (booked or returned), date."),
+    )

@@ -1,0 +1,117 @@
+"""An approved run in the ledger: one transaction, written set-based from the run's payees.
+
+===============================  ==========================================================  ==========
+account                          what                                                        party
+===============================  ==========================================================  ==========
+Dr remuneration payable          the pool (the run's area, usage from the period's start)    —
+                                 (the holders' legs name the run by the transaction's source)
+Cr holders payable               each payee to be paid: net less tax                         the holder
+Cr tax payable                   each payee's tax withheld (:mod:`distribution.tax`)          the holder
+Cr undistributed                 money held by a conflict, or with no holder (per work)      holder/—
+Cr CMO deduction income          the deduction for costs                                     —
+Cr special funds                 the deduction for special funds                             —
+===============================  ==========================================================  ==========
+
+The database checks that it balances (the pool is the payees' gross: gross − costs − funds = net =
+payable + tax). A run is posted once: :func:`post_run` finds the posting already there, and the ledger's
+unique index on (source, run) refuses a second even in a race. A correction (:func:`reverse_run`) is a
+reversing transaction, once per run, refused when it would leave a holder owing back money already paid.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import connection
+
+from distribution.engine import RunError
+from distribution.models import Run, RunStatus
+from distribution.tax import withhold
+from licensing import ledger
+from licensing.models import SourceKind, Transaction
+from udp.audit import audited
+from udp.core import clock
+
+LEGS = """
+SELECT %(tx)s AS transaction_id, %(account_remuneration_payable)s AS account_id, %(pool)s::bigint AS amount_tiyn,
+       NULL::bigint AS licence_id, %(area)s::bigint AS area_id, %(start)s::date AS usage_start,
+       NULL::bigint AS party_id, NULL::bigint AS work_id
+UNION ALL
+SELECT %(tx)s, %(account_holders_payable)s, -w.payable_tiyn, NULL, NULL, NULL, w.party_id, NULL
+  FROM distribution_withholding w WHERE w.run_id = %(run)s
+UNION ALL
+SELECT %(tx)s, %(account_tax_payable)s, -w.tax_tiyn, NULL, NULL, NULL, w.party_id, NULL
+  FROM distribution_withholding w WHERE w.run_id = %(run)s
+UNION ALL
+SELECT %(tx)s, %(account_undistributed)s, -p.net_tiyn, NULL, NULL, NULL, p.party_id, p.work_id
+  FROM distribution_payee p WHERE p.run_id = %(run)s AND p.route <> 'payable'
+UNION ALL
+SELECT %(tx)s, %(account_cmo_deduction_income)s, -%(costs)s::bigint, NULL, %(area)s, %(start)s, NULL, NULL
+UNION ALL
+SELECT %(tx)s, %(account_special_funds)s, -%(funds)s::bigint, NULL, %(area)s, %(start)s, NULL, NULL
+"""
+
+ACCOUNTS = (
+    ledger.REMUNERATION, ledger.HOLDERS_PAYABLE, ledger.TAX_PAYABLE, ledger.UNDISTRIBUTED,
+    ledger.DEDUCTION_INCOME, ledger.SPECIAL_FUNDS,
+)  # fmt: skip
+
+
+def run_posting(run: Run) -> Transaction | None:
+    return Transaction.objects.filter(source_kind=SourceKind.RUN, source_id=run.pk).first()
+
+
+def post_run(run: Run, *, by: Any) -> Transaction:
+    """Post the approved ``run`` (once): the tax of each payee, then the one transaction above. Runs inside
+    the caller's transaction (:func:`distribution.runs.approve_run`)."""
+    existing = run_posting(run)
+    if existing is not None:
+        return existing
+    if run.status != RunStatus.APPROVED:
+        raise RunError("not_approved")
+    today = clock.today()
+    withhold(run, today)
+    return ledger.post_select(
+        run.cmo, today, "distribution_run",
+        {"run": run.pk, "area": run.area.item, "start": run.period_start.isoformat(),
+         "end": run.period_end.isoformat()},
+        (SourceKind.RUN, run.pk), by,
+        select=LEGS,
+        params={"run": run.pk, "pool": run.pool_tiyn, "area": run.area_id, "start": run.period_start,
+                "costs": run.costs_tiyn, "funds": run.funds_tiyn},
+        accounts=ACCOUNTS,
+    )  # fmt: skip
+
+
+OVERDRAWN = """
+SELECT e.party_id FROM licensing_entry e
+  JOIN licensing_transaction t ON t.id = e.transaction_id
+ WHERE t.cmo_id = %(cmo)s AND e.account_id = %(account)s
+   AND e.party_id IN (SELECT party_id FROM licensing_entry WHERE transaction_id = %(tx)s AND account_id = %(account)s)
+ GROUP BY e.party_id
+HAVING -sum(e.amount_tiyn) < -(SELECT coalesce(sum(x.amount_tiyn), 0) FROM licensing_entry x
+                               WHERE x.transaction_id = %(tx)s AND x.account_id = %(account)s AND x.party_id = e.party_id)
+ LIMIT 1
+"""
+
+
+def reverse_run(run: Run, *, by: Any) -> Transaction:
+    """Correct ``run``'s posting by a reversing transaction (once). Refused when a holder's money of the run
+    was already sent to the bank (what they are owed now is less than what the run gave them)."""
+    with audited(by):
+        posting = run_posting(run)
+        if posting is None:
+            raise RunError("not_posted")
+        if Transaction.objects.filter(source_kind=SourceKind.RUN_REVERSAL, source_id=run.pk).exists():
+            raise RunError("already_reversed")
+        ids = ledger.account_ids(ledger.HOLDERS_PAYABLE)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                OVERDRAWN, {"cmo": run.cmo_id, "account": ids[ledger.HOLDERS_PAYABLE], "tx": posting.pk}
+            )
+            overdrawn = cursor.fetchone()
+        if overdrawn is not None:
+            raise RunError("already_paid", party=overdrawn[0])
+        return ledger.reverse(
+            posting, by=by, source=(SourceKind.RUN_REVERSAL, run.pk), memo=("run_reversal", {"run": run.pk})
+        )

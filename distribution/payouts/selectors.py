@@ -1,0 +1,106 @@
+"""Reads of holders' money from the ledger: what each is owed, and, per run, what was paid and when.
+
+:func:`paid_status` is what a holder's statement shows next to a run: the amount the run gave the holder
+to be paid (net of tax; after any correction), how much of it the bank confirmed paid and on which day, how
+much is on its way, and how much is still owed. Payments settle a holder's money oldest run first
+(first in, first out), since a payment file pays a holder's whole balance across runs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Count, Q, Sum
+
+from distribution.models import LineStatus, PaymentBatch, PaymentLine, Run
+from licensing import ledger
+from licensing.models import Entry, SourceKind
+from registers.models import CMO, Party
+
+
+@dataclass(frozen=True)
+class PaidStatus:
+    run_id: int
+    #: What the run gave the holder to be paid (net less tax), in tiyn.
+    payable_tiyn: int
+    #: Of it, paid: confirmed by the bank.
+    paid_tiyn: int
+    #: Of it, in a payment file the bank has not confirmed yet.
+    in_transit_tiyn: int
+    #: Of it, still owed (no bank details, returned, or not yet in a file): kept with no time limit.
+    owed_tiyn: int
+    #: The bank's day of the payment that paid it in full (``None`` until then).
+    paid_on: dt.date | None
+
+
+def owed(cmo: CMO) -> dict[int, int]:
+    """Each holder's unpaid balance of *holders payable* at ``cmo`` (tiyn, positive), one grouped query."""
+    rows = ledger.balances(cmo, by=("party",), accounts=[ledger.HOLDERS_PAYABLE])
+    return {row["party"]: -row["balance"] for row in rows if row["party"] is not None and row["balance"] < 0}
+
+
+def paid_statuses(party: Party, cmo: CMO) -> dict[int, PaidStatus]:
+    """:class:`PaidStatus` of each of ``cmo``'s runs that gave ``party`` money, by run id (three queries)."""
+    accrued = (
+        Entry.objects.filter(
+            transaction__cmo=cmo,
+            party=party,
+            account__code=ledger.HOLDERS_PAYABLE,
+            transaction__source_kind__in=[SourceKind.RUN, SourceKind.RUN_REVERSAL],
+        )  # fmt: skip
+        .values("transaction__source_id")
+        .annotate(amount=Sum("amount_tiyn"))
+        .order_by("transaction__source_id")
+    )
+    runs = [
+        (int(row["transaction__source_id"] or 0), -int(row["amount"])) for row in accrued if row["amount"]
+    ]
+    transfers = PaymentLine.objects.filter(batch__cmo=cmo, party=party)
+    booked = list(
+        transfers.filter(status=LineStatus.BOOKED)
+        .order_by("settled_on", "id")
+        .values_list("amount_tiyn", "settled_on")
+    )
+    in_transit = transfers.filter(status=LineStatus.SENT).aggregate(total=Sum("amount_tiyn"))["total"] or 0
+    return {run: status for run, status in _first_in_first_out(runs, booked, in_transit)}
+
+
+def _first_in_first_out(
+    runs: list[tuple[int, int]], booked: list[tuple[int, dt.date | None]], in_transit: int
+) -> list[tuple[int, PaidStatus]]:
+    result = []
+    payments = list(booked)
+    for run, payable in runs:
+        paid, paid_on = 0, None
+        while paid < payable and payments:
+            amount, day = payments[0]
+            take = min(amount, payable - paid)
+            paid += take
+            paid_on = day
+            payments[0] = (amount - take, day)
+            if payments[0][0] == 0:
+                payments.pop(0)
+        transit = min(in_transit, payable - paid)
+        in_transit -= transit
+        status = PaidStatus(
+            run_id=run, payable_tiyn=payable, paid_tiyn=paid, in_transit_tiyn=transit,
+            owed_tiyn=payable - paid - transit, paid_on=paid_on if paid == payable and payable > 0 else None,
+        )  # fmt: skip
+        result.append((run, status))
+    return result
+
+
+def paid_status(party: Party, run: Run) -> PaidStatus:
+    """What ``run`` gave ``party`` to be paid, and how much of it was paid, when (see the module)."""
+    found = paid_statuses(party, run.cmo).get(run.pk)
+    return found or PaidStatus(run.pk, 0, 0, 0, 0, None)
+
+
+def batch_counts(batch: PaymentBatch) -> dict[str, int]:
+    """How many of the batch's transfers are sent, booked and returned."""
+    return batch.lines.aggregate(
+        sent=Count("id", filter=Q(status=LineStatus.SENT)),
+        booked=Count("id", filter=Q(status=LineStatus.BOOKED)),
+        returned=Count("id", filter=Q(status=LineStatus.RETURNED)),
+    )

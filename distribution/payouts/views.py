@@ -1,0 +1,101 @@
+"""A CMO's payouts, under ``/cmo/distribution/payouts/``: payment files (make one, see its transfers,
+download it for the bank) and the bank's statements of them (upload one, see what it found)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from distribution.models import BatchStatus
+from distribution.payouts import actions, formats
+from distribution.payouts.access import (
+    batches_visible_to,
+    get_batch_for_user,
+    get_statement_for_user,
+    statements_visible_to,
+)
+from distribution.payouts.forms import BatchForm, PayoutStatementForm
+from distribution.payouts.selectors import batch_counts, owed
+from udp.accounts.decorators import AuthedRequest, cmo_required
+from udp.money import from_tiyn
+
+LIST_LIMIT = 200
+
+
+@cmo_required
+def batches(request: AuthedRequest) -> HttpResponse:
+    user = request.user
+    assert user.cmo is not None
+    form = BatchForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            batch = actions.create_batch(
+                user.cmo, by=user, execution_date=form.cleaned_data["execution_date"]
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("The payment file is ready: download it for the bank."))
+            return redirect("payouts_cmo:batch", pk=batch.pk)
+    balances = owed(user.cmo)
+    return render(
+        request,
+        "distribution/payouts/batches.html",
+        {
+            "form": form,
+            "batches": batches_visible_to(user)[:LIST_LIMIT],
+            "owed_holders": len(balances),
+            "owed_total": from_tiyn(sum(balances.values())),
+        },
+    )
+
+
+@cmo_required
+def batch(request: AuthedRequest, pk: int) -> HttpResponse:
+    found = get_batch_for_user(request.user, pk)
+    return render(
+        request,
+        "distribution/payouts/batch.html",
+        {
+            "batch": found,
+            "counts": batch_counts(found),
+            "lines": found.lines.select_related("party", "statement").order_by("id")[:LIST_LIMIT],
+        },
+    )
+
+
+@cmo_required
+def batch_file(request: AuthedRequest, pk: int) -> FileResponse:
+    found = get_batch_for_user(request.user, pk)
+    if found.status != BatchStatus.READY:
+        raise Http404
+    kind = formats.PAYMENT_FORMATS[found.file_format]
+    return FileResponse(
+        found.file.open("rb"), as_attachment=True, filename=found.filename, content_type=kind.media_type
+    )
+
+
+@cmo_required
+def statements(request: AuthedRequest) -> HttpResponse:
+    user = request.user
+    assert user.cmo is not None
+    form = PayoutStatementForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        statement = actions.import_statement(by=user, cmo=user.cmo, file=upload, filename=upload.name)
+        return redirect("payouts_cmo:statement", pk=statement.pk)
+    return render(
+        request,
+        "distribution/payouts/statements.html",
+        {"form": form, "statements": statements_visible_to(user)[:LIST_LIMIT]},
+    )
+
+
+@cmo_required
+def statement(request: AuthedRequest, pk: int) -> HttpResponse:
+    found = get_statement_for_user(request.user, pk)
+    problems = [{"line": p["line"], "text": formats.problem_text(p)} for p in found.problems]
+    return render(request, "distribution/payouts/statement.html", {"statement": found, "problems": problems})

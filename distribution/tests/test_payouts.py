@@ -1,0 +1,259 @@
+"""Paying holders: payment files from the ledger's balances, the bank's statements of them, interrupted
+files finished once, and nobody paid more than they are owed whatever happens in between."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import xml.etree.ElementTree as ET
+from typing import Any
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from distribution.models import BatchStatus, LineStatus, PaymentBatch, PaymentLine, Run
+from distribution.payouts import actions
+from distribution.payouts.selectors import owed, paid_status
+from distribution.runs import approve_run
+from distribution.tests.test_runs import _run, world  # noqa: F401  (the fixture of the worked example)
+from licensing import ledger
+from licensing.models import SourceKind, Transaction
+from registers.models import BankAccount, Party
+
+NS = {"p": "urn:iso:std:iso:20022:tech:xsd:pain.001.001.03"}
+
+
+def kz_iban(n: int) -> str:
+    """A valid Kazakh IBAN (bank 125, account ``n``)."""
+    bban = f"125KZT{n:010d}"
+    digits = "".join(str(int(c, 36)) for c in bban + "KZ00")
+    return f"KZ{98 - int(digits) % 97:02d}{bban}"
+
+
+def give_bank_account(party: Party, n: int) -> BankAccount:
+    return BankAccount.objects.create(party=party, iban=kz_iban(n), bic="KCJBKZKX", is_primary=True)
+
+
+@pytest.fixture
+def paid_world(personas: Any, request: pytest.FixtureRequest) -> dict[str, Any]:
+    """The worked example approved: A owed 22 000, B 17 000 (not resident), C 8 001 tiyn; A and B and the CMO
+    have bank accounts, C has none."""
+    example: dict[str, Any] = request.getfixturevalue("world")
+    Party.objects.filter(pk=example["b"].pk).update(resident=False)
+    give_bank_account(personas.cmo.party, 1)
+    give_bank_account(example["a"], 2)
+    give_bank_account(example["b"], 3)
+    example["run"] = approve_run(_run(personas, example), by=personas.cmo_admin)
+    return example
+
+
+def statement_csv(rows: list[tuple[str, str, str, str]]) -> io.BytesIO:
+    text = "end_to_end_id,amount,status,date\n" + "".join(",".join(r) + "\n" for r in rows)
+    return io.BytesIO(text.encode())
+
+
+def _import(personas: Any, rows: list[tuple[str, str, str, str]]) -> Any:
+    return actions.import_statement(
+        by=personas.cmo_staff, cmo=personas.cmo, file=statement_csv(rows), filename="statement.csv"
+    )
+
+
+def _line(batch: PaymentBatch, party: Party) -> PaymentLine:
+    return batch.lines.get(party=party)
+
+
+@pytest.mark.django_db
+@pytest.mark.statute("A44.5-distribute")
+@pytest.mark.statute("A44.5-unclaimed-forever")
+def test_a_payment_file_pays_those_with_bank_details_and_keeps_the_rest(
+    personas: Any, paid_world: dict[str, Any]
+) -> None:
+    a, b, c = paid_world["a"], paid_world["b"], paid_world["c"]
+    batch = actions.create_batch(personas.cmo, by=personas.cmo_staff, execution_date=dt.date(2026, 4, 10))
+    assert (batch.status, batch.lines_count, batch.total_tiyn) == (BatchStatus.READY, 2, 39_000)
+    assert {line.party_id: line.amount_tiyn for line in batch.lines.all()} == {a.pk: 22_000, b.pk: 17_000}
+    assert owed(personas.cmo) == {c.pk: 8_001}  # C has no bank details: kept, not lost
+    in_transit = ledger.balances(personas.cmo, accounts=[ledger.IN_TRANSIT])
+    assert in_transit == [{"account": ledger.IN_TRANSIT, "balance": -39_000}]
+
+    root = ET.fromstring(batch.file.open("rb").read())
+    assert root.tag == f"{{{NS['p']}}}Document"
+    assert root.findtext("p:CstmrCdtTrfInitn/p:GrpHdr/p:NbOfTxs", namespaces=NS) == "2"
+    assert root.findtext("p:CstmrCdtTrfInitn/p:GrpHdr/p:CtrlSum", namespaces=NS) == "390.00"
+    assert root.findtext("p:CstmrCdtTrfInitn/p:PmtInf/p:ReqdExctnDt", namespaces=NS) == "2026-04-10"
+    assert root.findtext("p:CstmrCdtTrfInitn/p:PmtInf/p:DbtrAcct/p:Id/p:IBAN", namespaces=NS) == kz_iban(1)
+    transfers = {
+        tx.findtext("p:PmtId/p:EndToEndId", namespaces=NS): (
+            tx.findtext("p:Amt/p:InstdAmt", namespaces=NS), tx.findtext("p:CdtrAcct/p:Id/p:IBAN", namespaces=NS),
+        )
+        for tx in root.iterfind("p:CstmrCdtTrfInitn/p:PmtInf/p:CdtTrfTxInf", NS)
+    }  # fmt: skip
+    assert transfers == {
+        _line(batch, a).end_to_end_id: ("220.00", kz_iban(2)),
+        _line(batch, b).end_to_end_id: ("170.00", kz_iban(3)),
+    }
+    with pytest.raises(ValidationError):  # nothing more to pay to anyone with bank details
+        actions.create_batch(personas.cmo, by=personas.cmo_staff)
+
+
+@pytest.mark.django_db
+@pytest.mark.statute("A44.5-distribute")
+@pytest.mark.statute("A44.5-unclaimed-forever")
+@pytest.mark.statute("A46.2-claim")
+def test_booked_is_paid_returned_is_owed_again_and_a_statement_imported_twice_changes_nothing(
+    personas: Any, paid_world: dict[str, Any]
+) -> None:
+    a, b, c, run = paid_world["a"], paid_world["b"], paid_world["c"], paid_world["run"]
+    batch = actions.create_batch(personas.cmo, by=personas.cmo_staff)
+    rows = [
+        (_line(batch, a).end_to_end_id, "220.00", "booked", "2026-04-11"),
+        (_line(batch, b).end_to_end_id, "170.00", "returned", "2026-04-12"),
+        ("PAY-9999999-0000001", "1.00", "booked", "2026-04-12"),
+    ]
+    statement = _import(personas, rows)
+    assert (statement.booked, statement.returned, statement.bad, statement.duplicates) == (1, 1, 1, 0)
+    assert [p["code"] for p in statement.problems] == ["unknown_reference"]
+    assert _line(batch, a).status == LineStatus.BOOKED and _line(batch, b).status == LineStatus.RETURNED
+    balances = {
+        r["account"]: r["balance"]
+        for r in ledger.balances(personas.cmo, accounts=[ledger.BANK, ledger.IN_TRANSIT])
+    }
+    assert balances == {ledger.BANK: -22_000, ledger.IN_TRANSIT: 0}
+    assert owed(personas.cmo) == {b.pk: 17_000, c.pk: 8_001}
+    assert paid_status(a, run).paid_on == dt.date(2026, 4, 11)
+    assert (paid_status(b, run).paid_tiyn, paid_status(b, run).owed_tiyn) == (0, 17_000)
+
+    postings = Transaction.objects.count()
+    again = _import(personas, rows)
+    assert (again.booked, again.returned, again.duplicates) == (0, 0, 2)
+    assert Transaction.objects.count() == postings
+
+    # C gives bank details (or claims): the next file pays C's kept money and B's returned money
+    give_bank_account(c, 4)
+    second = actions.create_batch(personas.cmo, by=personas.cmo_staff)
+    assert {line.party_id: line.amount_tiyn for line in second.lines.all()} == {b.pk: 17_000, c.pk: 8_001}
+    _import(
+        personas,
+        [(line.end_to_end_id, str(line.amount), "booked", "2026-07-01") for line in second.lines.all()],
+    )
+    assert owed(personas.cmo) == {}
+    status = paid_status(c, run)
+    assert (status.payable_tiyn, status.paid_tiyn, status.owed_tiyn, status.paid_on) == (
+        8_001, 8_001, 0, dt.date(2026, 7, 1),
+    )  # fmt: skip
+
+
+@pytest.mark.django_db
+def test_a_statement_that_contradicts_a_settled_transfer_or_its_amount_is_not_applied(
+    personas: Any, paid_world: dict[str, Any]
+) -> None:
+    a, b = paid_world["a"], paid_world["b"]
+    batch = actions.create_batch(personas.cmo, by=personas.cmo_staff)
+    ref_a, ref_b = _line(batch, a).end_to_end_id, _line(batch, b).end_to_end_id
+    _import(personas, [(ref_a, "220.00", "booked", "2026-04-11")])
+    later = _import(
+        personas, [(ref_a, "220.00", "returned", "2026-04-20"), (ref_b, "170.01", "booked", "2026-04-20")]
+    )
+    assert [p["code"] for p in later.problems] == ["already_settled", "amount_differs"]
+    assert (later.booked, later.returned) == (0, 0)
+    assert _line(batch, a).status == LineStatus.BOOKED and _line(batch, b).status == LineStatus.SENT
+
+
+@pytest.mark.django_db
+def test_a_statement_with_wrong_columns_is_refused_whole_and_kept(
+    personas: Any, paid_world: dict[str, Any]
+) -> None:
+    refused = actions.import_statement(
+        by=personas.cmo_staff, cmo=personas.cmo, file=io.BytesIO(b"date,amount\n2026-01-01,1.00\n"),
+        filename="wrong.csv",
+    )  # fmt: skip
+    assert refused.status == "refused" and refused.problems[0]["code"] == "wrong_columns"
+    assert refused.file.open("rb").read() == b"date,amount\n2026-01-01,1.00\n"
+
+
+@pytest.mark.django_db
+@pytest.mark.statute("A44.5-distribute")
+def test_an_interrupted_file_is_finished_once_never_made_twice(
+    personas: Any, paid_world: dict[str, Any]
+) -> None:
+    reserved = actions.reserve_batch(personas.cmo, by=personas.cmo_staff)  # the worker dies before the file
+    assert reserved.status == BatchStatus.RESERVED and not reserved.sha256
+    finished = actions.create_batch(personas.cmo, by=personas.cmo_staff)
+    assert finished.pk == reserved.pk and finished.status == BatchStatus.READY
+    again = actions.finish_batch(finished, by=personas.cmo_staff)
+    assert again.sha256 == finished.sha256
+    assert PaymentBatch.objects.count() == 1
+    assert Transaction.objects.filter(source_kind=SourceKind.PAYOUT_SENT).count() == 1
+    assert actions.payment_order(finished).transfers == actions.payment_order(again).transfers
+
+
+OPERATIONS = st.lists(
+    st.sampled_from(["batch", "interrupt", "book", "return", "repeat", "bank_c"]), min_size=1, max_size=8
+)
+
+
+@pytest.mark.django_db
+@pytest.mark.statute("A44.5-distribute")
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(operations=OPERATIONS)
+def test_no_sequence_of_files_and_statements_pays_anyone_more_than_they_are_owed(
+    personas: Any, paid_world: dict[str, Any], operations: list[str]
+) -> None:
+    run: Run = paid_world["run"]
+    holders = [paid_world["a"], paid_world["b"], paid_world["c"]]
+    with transaction.atomic():
+        last: list[tuple[str, str, str, str]] = []
+        for operation in operations:
+            last = _step(personas, operation, paid_world["c"], last)
+            for holder in holders:
+                status = paid_status(holder, run)
+                booked = sum(
+                    PaymentLine.objects.filter(party=holder, status=LineStatus.BOOKED).values_list(
+                        "amount_tiyn", flat=True
+                    )
+                )
+                in_files = sum(
+                    PaymentLine.objects.filter(party=holder, status=LineStatus.SENT).values_list(
+                        "amount_tiyn", flat=True
+                    )
+                )
+                assert booked <= status.payable_tiyn  # never paid more than the run gave
+                assert booked + in_files + owed(personas.cmo).get(holder.pk, 0) == status.payable_tiyn
+            # the bank paid out exactly the booked transfers, once each; in transit exactly those still sent
+            bank = {
+                r["account"]: r["balance"]
+                for r in ledger.balances(personas.cmo, accounts=[ledger.BANK, ledger.IN_TRANSIT])
+            }
+            lines = PaymentLine.objects.filter(batch__cmo=personas.cmo)
+            assert bank.get(ledger.BANK, 0) == -sum(
+                x.amount_tiyn for x in lines if x.status == LineStatus.BOOKED
+            )
+            assert bank.get(ledger.IN_TRANSIT, 0) == -sum(
+                x.amount_tiyn for x in lines if x.status == LineStatus.SENT
+            )
+        transaction.set_rollback(True)
+
+
+def _step(
+    personas: Any, operation: str, c: Party, last: list[tuple[str, str, str, str]]
+) -> list[tuple[str, str, str, str]]:
+    sent = list(PaymentLine.objects.filter(status=LineStatus.SENT, batch__status=BatchStatus.READY))
+    if operation in ("batch", "interrupt"):
+        try:
+            with transaction.atomic():
+                step = actions.create_batch if operation == "batch" else actions.reserve_batch
+                step(personas.cmo, by=personas.cmo_staff)
+        except ValidationError:
+            pass
+    elif operation in ("book", "return") and sent:
+        status = "booked" if operation == "book" else "returned"
+        last = [(line.end_to_end_id, str(line.amount), status, "2026-05-01") for line in sent]
+        _import(personas, last)
+    elif operation == "repeat" and last:
+        _import(personas, last)
+    elif operation == "bank_c" and not BankAccount.objects.filter(party=c).exists():
+        give_bank_account(c, 4)
+    return last

@@ -37,7 +37,6 @@ from django.db import connection
 
 from distribution.models import Allocation, Payee, Run, RunPath
 from licensing.phonograms import split_on
-from registers.conflicts import held_by_conflict
 from registers.public_selectors import AREA_RIGHT_TYPES
 from registers.who_manages import accredited_on
 
@@ -124,6 +123,14 @@ WITH w AS (
            base + CASE WHEN row_number() OVER (PARTITION BY work_id, side ORDER BY rem DESC, party_id)
                             <= amount - sum(base) OVER (PARTITION BY work_id, side) THEN 1 ELSE 0 END AS gross
       FROM holder_base
+), held AS (
+    SELECT c.work_id FROM registers_conflict c
+     WHERE c.status = 'open' AND c.work_id IS NOT NULL AND (c.area_id IS NULL OR c.area_id = %(area)s)
+    UNION
+    SELECT wc.work_id FROM registers_conflict c
+      JOIN registers_conflict_parties cp ON cp.conflict_id = c.id
+      JOIN registers_workcontributor wc ON wc.party_id = cp.party_id
+     WHERE c.status = 'open' AND c.work_id IS NULL AND c.area_id = %(area)s AND c.kind = 'competing_holder_claims'
 ), withdrawn AS (
     SELECT DISTINCT x.work_id, m.holder_id AS party_id
       FROM registers_mandateexclusion x JOIN registers_mandate m ON m.id = x.mandate_id
@@ -134,7 +141,7 @@ INSERT INTO distribution_allocation
        (run_id, work_id, party_id, right_type, side, basis, percent, units, gross_tiyn, route, path, society_id)
 SELECT %(run)s, h.work_id, h.party_id, h.right_type, h.side, h.basis, h.percent, h.units, h.gross,
        CASE WHEN wd.party_id IS NOT NULL THEN 'withdrawn'
-            WHEN h.work_id = ANY(%(held)s) THEN 'held_conflict'
+            WHEN hd.work_id IS NOT NULL THEN 'held_conflict'
             WHEN p.path IN ('mandate', 'extended') THEN 'payable'
             WHEN p.path = 'reciprocal' THEN 'foreign'
             ELSE 'not_represented' END,
@@ -142,6 +149,7 @@ SELECT %(run)s, h.work_id, h.party_id, h.right_type, h.side, h.basis, h.percent,
   FROM holder_amount h
   LEFT JOIN distribution_runpath p ON p.run_id = %(run)s AND p.party_id = h.party_id
   LEFT JOIN withdrawn wd ON wd.work_id = h.work_id AND wd.party_id = h.party_id
+  LEFT JOIN (SELECT DISTINCT work_id FROM held) hd ON hd.work_id = h.work_id
 UNION ALL
 SELECT %(run)s, a.work_id, NULL, '', a.side, '', 100, a.units, a.amount, 'no_holder', '', NULL
   FROM side_amount a
@@ -245,8 +253,6 @@ def calculate(run: Run) -> Run:
     Allocation.objects.filter(run=run).delete()
     Payee.objects.filter(run=run).delete()
     RunPath.objects.filter(run=run).delete()
-    work_ids = list(run.weights.values_list("work_id", flat=True))
-    held = sorted(held_by_conflict(work_ids, run.area)) if work_ids else []
     types = list(AREA_RIGHT_TYPES.get(run.area.item, ()))
     run.accredited = any(
         accredited_on(run.cmo_id, run.area_id, day) for day in (run.period_start, run.period_end)
@@ -279,14 +285,17 @@ def calculate(run: Run) -> Run:
             "start": run.period_start,
             "end": run.period_end,
             "types": types,
-            "held": held,
             "accredited": run.accredited,
             "sides": sides,
             "side_percents": side_percents,
             "kz": KAZAKHSTAN_TIS,
             "kz_tis": [KAZAKHSTAN_TIS, WORLD_TIS],
         }
+        # the planner needs the run's fresh rows counted, or it probes the registers once per work
+        cursor.execute("SET LOCAL work_mem = '256MB'")
+        cursor.execute("ANALYZE distribution_runweight, distribution_runsource")
         cursor.execute(PATHS, params)
+        cursor.execute("ANALYZE distribution_runpath")
         cursor.execute(ALLOCATE, params)
         cursor.execute(PAYEES, {"run": run.pk, "pool": pool, "deducted": costs + funds, "costs": costs})
     run.costs_tiyn, run.funds_tiyn, run.excluded_units = costs, funds, int(excluded)

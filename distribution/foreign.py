@@ -22,7 +22,6 @@ from typing import Any
 
 from django.db import connection, transaction
 from django.db.models import Sum
-from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from distribution.engine import RunError
@@ -116,7 +115,7 @@ def start_foreign_run(
                 .filter(society_id=total["society_id"])
                 .values_list("pk", flat=True)
             )
-        run.started_by, run.calculated_at = by, timezone.now()
+        run.started_by, run.calculated_at = by, clock.now()
         run.save(update_fields=["started_by", "calculated_at"])
     return run
 
@@ -150,7 +149,7 @@ def approve_foreign_run(run: ForeignRun, *, by: Any) -> ForeignRun:
             raise RunError("not_awaiting_approval")
         if run.started_by_id == getattr(by, "pk", None):
             raise RunError("same_person")
-        run.status, run.approved_by, run.approved_at = ForeignRunStatus.APPROVED, by, timezone.now()
+        run.status, run.approved_by, run.approved_at = ForeignRunStatus.APPROVED, by, clock.now()
         run.save(update_fields=["status", "approved_by", "approved_at"])
     return run
 

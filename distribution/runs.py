@@ -19,7 +19,6 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import QuerySet
-from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy
 
 from distribution import engine
@@ -86,10 +85,9 @@ def _lock(cmo: CMO, area: Area, start: dt.date, end: dt.date) -> None:
         cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [LOCK_SPACE, key])
 
 
-def usage_by_licence(
-    cmo: CMO, area: Area, start: dt.date, end: dt.date, *, basis: str = "plays"
-) -> dict[tuple[int, int], int]:
-    """Like :func:`usage_weights`, per (licence, work): each licence's money follows its own use."""
+def _usage_by_licence_sql(
+    cmo: CMO, area: Area, start: dt.date, end: dt.date, basis: str
+) -> tuple[str, list[Any]]:
     from distribution.matching import matched_usage_sql
 
     if basis not in ("plays", "duration_s"):
@@ -97,14 +95,22 @@ def usage_by_licence(
     inner, params = matched_usage_sql(start, end)
     column = "m.recording_id" if area.item in BY_RECORDING else "m.work_id"
     sql = f"""
-        SELECT m.licence_id, {column}, sum(m.{basis})::bigint FROM ({inner}) m
+        SELECT m.licence_id, {column} AS work_id, sum(m.{basis})::bigint AS units FROM ({inner}) m
           JOIN licensing_licence li ON li.id = m.licence_id
          WHERE li.cmo_id = %s AND {column} IS NOT NULL
            AND EXISTS (SELECT 1 FROM licensing_licenceline ll WHERE ll.licence_id = li.id AND ll.area_id = %s)
          GROUP BY 1, 2 HAVING sum(m.{basis}) > 0
     """
+    return sql, [*params, cmo.pk, area.pk]
+
+
+def usage_by_licence(
+    cmo: CMO, area: Area, start: dt.date, end: dt.date, *, basis: str = "plays"
+) -> dict[tuple[int, int], int]:
+    """Like :func:`usage_weights`, per (licence, work): each licence's money follows its own use."""
+    sql, params = _usage_by_licence_sql(cmo, area, start, end, basis)
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, cmo.pk, area.pk])
+        cursor.execute(sql, params)
         return {(int(licence), int(work)): int(units) for licence, work, units in cursor.fetchall()}
 
 
@@ -202,35 +208,31 @@ def start_run(
         run.save()
         if pool > 0:
             engine.calculate(run)
-        run.calculated_at = timezone.now()
+        run.calculated_at = clock.now()
         run.save()
     return run
 
 
 def _write_weights(run: Run, weights: Iterable[tuple[int | None, int, int]]) -> None:
-    """``weights``: (licence or none, work, use) rows."""
-    RunWeight.objects.bulk_create(
-        [
-            RunWeight(run=run, licence_id=licence, work_id=work, units=units)
-            for licence, work, units in sorted(weights, key=lambda row: (row[0] or 0, row[1]))
-            if units > 0
-        ],
-        batch_size=5000,
-    )
+    """``weights``: (licence or none, work, use) rows, written with COPY."""
+    with connection.cursor() as cursor:
+        raw = cursor.cursor  # psycopg's own cursor: COPY
+        with raw.copy("COPY distribution_runweight (run_id, licence_id, work_id, units) FROM STDIN") as copy:
+            for licence, work, units in weights:
+                if units > 0:
+                    copy.write_row((run.pk, licence, work, units))
 
 
 def _sources_from_usage(run: Run) -> int:
     """Write the run's use per licence and its sources; keep money with no use; return the pool."""
     cmo, area = run.cmo, run.area
-    _write_weights(
-        run,
-        [
-            (licence, work, units)
-            for (licence, work), units in usage_by_licence(
-                cmo, area, run.period_start, run.period_end
-            ).items()
-        ],
-    )
+    sql, params = _usage_by_licence_sql(cmo, area, run.period_start, run.period_end, "plays")
+    with connection.cursor() as cursor:  # one INSERT … SELECT, whatever the number of works
+        cursor.execute(
+            f"INSERT INTO distribution_runweight (run_id, licence_id, work_id, units) "
+            f"SELECT %s, u.licence_id, u.work_id, u.units FROM ({sql}) u",
+            [run.pk, *params],
+        )
     used = _eligible_licences(run)
     pools: dict[int, int] = {}
     kept: list[Unidentified] = []
@@ -310,7 +312,7 @@ def approve_run(run: Run, *, by: Any) -> Run:
             raise RunError("not_awaiting_approval")
         if run.started_by_id == getattr(by, "pk", None):
             raise RunError("same_person")
-        run.status, run.approved_by, run.approved_at = RunStatus.APPROVED, by, timezone.now()
+        run.status, run.approved_by, run.approved_at = RunStatus.APPROVED, by, clock.now()
         run.save(update_fields=["status", "approved_by", "approved_at"])
         post_run(run, by=by)
     return run

@@ -111,7 +111,8 @@ def prepare_period(period: dt.date) -> int:
         cursor.execute(
             f"""
             CREATE UNLOGGED TABLE {staged} AS
-            SELECT row_number() OVER (ORDER BY g.cmo_id, g.title, g.artist, g.isrc, g.iswc)::bigint AS n, g.*
+            SELECT row_number() OVER (ORDER BY g.cmo_id, g.title, g.artist, g.isrc, g.iswc)::bigint AS n, g.*,
+                   r.id AS rec, w.id AS iswc_work
               FROM (SELECT li.cmo_id, l.title COLLATE "C" AS title, l.artist COLLATE "C" AS artist,
                            l.isrc COLLATE "C" AS isrc, l.iswc COLLATE "C" AS iswc,
                            count(*)::int AS lines, sum(l.plays)::bigint AS plays
@@ -120,6 +121,11 @@ def prepare_period(period: dt.date) -> int:
                       JOIN licensing_licence li ON li.id = l.licence_id
                      WHERE l.period = %(period)s
                      GROUP BY 1, 2, 3, 4, 5) AS g
+              -- stage 1 (ISRC, then ISWC) as one hash join of all the month's keys with the registers
+              LEFT JOIN registers_work r
+                ON g.isrc <> '' AND r.isrc = upper(regexp_replace(g.isrc COLLATE "default", '[^A-Za-z0-9]', '', 'g'))
+              LEFT JOIN registers_work w
+                ON g.iswc <> '' AND w.iswc = upper(regexp_replace(g.iswc COLLATE "default", '[^A-Za-z0-9]', '', 'g'))
             """,
             {"period": period, "counted": list(COUNTED_REPORTS)},
         )
@@ -180,7 +186,7 @@ class ChunkResult:
 
 
 #: One statement per chunk: each gathered key of the range with every exact stage worked out at once, and
-#: written once: (1) ISRC, then ISWC, against the registers' unique indexes (a recording brings the work it
+#: written once: (1) ISRC, then ISWC, as the gathering found them (a recording brings the work it
 #: embodies); the normalized key of the others, computed once per key; (2) the CMO's confirmed match of
 #: that key; (3) the registers' keys (one recording matches, with the work it embodies; no recording and
 #: one work matches; anything else goes to review with the candidates, recordings first). What none of them
@@ -189,20 +195,16 @@ class ChunkResult:
 #: the texts bytewise ("C"); the normalizing functions take them in the database's collation, as lines are.
 MATCH = """
     WITH s AS MATERIALIZED (
-        SELECT s.n, s.cmo_id, s.title, s.artist, s.isrc, s.iswc, s.lines, s.plays, r.id AS rec,
-               CASE WHEN r.id IS NOT NULL
-                    THEN (SELECT min(e.work_id) FROM registers_embodiedwork e WHERE e.recording_id = r.id)
+        SELECT s.n, s.cmo_id, s.title, s.artist, s.isrc, s.iswc, s.lines, s.plays, s.rec,
+               CASE WHEN s.rec IS NOT NULL
+                    THEN (SELECT min(e.work_id) FROM registers_embodiedwork e WHERE e.recording_id = s.rec)
                END AS rec_work,
-               w.id AS iswc_work,
-               CASE WHEN r.id IS NULL AND w.id IS NULL AND (s.title <> '' OR s.artist <> '')
+               s.iswc_work,
+               CASE WHEN s.rec IS NULL AND s.iswc_work IS NULL AND (s.title <> '' OR s.artist <> '')
                     THEN distribution_key_part(s.title COLLATE "default") END AS t,
-               CASE WHEN r.id IS NULL AND w.id IS NULL AND (s.title <> '' OR s.artist <> '')
+               CASE WHEN s.rec IS NULL AND s.iswc_work IS NULL AND (s.title <> '' OR s.artist <> '')
                     THEN distribution_artist_key(s.artist COLLATE "default") END AS a
           FROM {staged} s
-          LEFT JOIN registers_work r
-            ON s.isrc <> '' AND r.isrc = upper(regexp_replace(s.isrc COLLATE "default", '[^A-Za-z0-9]', '', 'g'))
-          LEFT JOIN registers_work w
-            ON s.iswc <> '' AND w.iswc = upper(regexp_replace(s.iswc COLLATE "default", '[^A-Za-z0-9]', '', 'g'))
          WHERE s.n BETWEEN %(lo)s AND %(hi)s
     ), k AS (
         SELECT s.*, coalesce(s.t || '|' || s.a, '') AS nkey, coalesce(left(s.t, 2) || left(s.a, 1), '') AS block
@@ -210,7 +212,9 @@ MATCH = """
     ), m AS (
         SELECT k.*, c.work_id AS c_work, c.recording_id AS c_rec, c.id AS confirmed, x.*
           FROM k
-          LEFT JOIN distribution_confirmedmatch c ON k.nkey <> '' AND c.cmo_id = k.cmo_id AND c.nkey = k.nkey
+          LEFT JOIN LATERAL (
+                SELECT c.id, c.work_id, c.recording_id FROM distribution_confirmedmatch c
+                 WHERE k.nkey <> '' AND c.cmo_id = k.cmo_id AND c.nkey = k.nkey LIMIT 1) AS c ON true
           LEFT JOIN LATERAL (
                 SELECT count(*) AS found,
                        count(DISTINCT wk.recording_id) AS recordings,
@@ -220,7 +224,7 @@ MATCH = """
                        min(wk.work_id) FILTER (WHERE wk.recording_id IS NULL) AS work,
                        (array_agg(DISTINCT coalesce(wk.recording_id, wk.work_id)))[1:10] AS found_candidates
                   FROM distribution_workkey wk
-                 WHERE wk.nkey = k.nkey) AS x ON k.nkey <> '' AND c.id IS NULL
+                 WHERE k.nkey <> '' AND c.id IS NULL AND wk.nkey = k.nkey) AS x ON true
     ), r AS (
         SELECT m.*,
                CASE WHEN rec IS NOT NULL OR iswc_work IS NOT NULL THEN 1

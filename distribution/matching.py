@@ -2,19 +2,20 @@
 
 A period (one month of ``licensing_usage_line``) is matched in three steps:
 
-1. :func:`prepare_period` — one ``INSERT … SELECT DISTINCT`` gathers each CMO's distinct (ISRC, ISWC,
-   title, artist) of the month's counted lines (reports accepted or partly accepted) into
-   :class:`~distribution.models.UsageKey`, with counts. Keys left unmatched or waiting for review
-   (not decided by a person) are tried again, since the registers may have grown.
-2. :func:`chunks` — the waiting keys split into id ranges; each range is one
-   :func:`match_chunk` (the Celery task ``distribution.match_chunk``), idempotent: it only touches keys
-   still ``pending`` in its range.
-3. :func:`match_chunk` — the stages, cheapest first, each one ``UPDATE … FROM``: (1) exact ISRC, then
-   ISWC; then the normalized key of the keys left (``distribution_key_part`` in SQL: one Latin spelling of
-   Kazakh, Russian and Latin script, case, spaces and punctuation gone, "feat. …" and second artists
-   dropped), computed once per key; (2) the CMO's confirmed matches; (3) the normalized key against :class:`WorkKey` (one candidate
-   matches, several go to review); (4) fuzzy candidates (:mod:`distribution.fuzzy`); what is left is
-   unmatched.
+1. :func:`prepare_period` — one parallel ``CREATE UNLOGGED TABLE … AS SELECT`` gathers each CMO's distinct
+   (title, artist, ISRC, ISWC) of the month's counted lines (reports accepted or partly accepted) with
+   their counts into the month's work table (:func:`staged_table`), hash-joined to the registers' ISRCs
+   and ISWCs (stage 1) and numbered in the order of the unique key of :class:`~distribution.models.UsageKey`.
+   Keys of an earlier gathering left unmatched or for review (not decided by a person) are reopened.
+2. :func:`chunks` — ranges of those numbers; each range is one :func:`match_chunk` (the Celery task
+   ``distribution.match_chunk``), idempotent: a key is written again only when it was reopened.
+3. :func:`match_chunk` — one ``INSERT … SELECT`` writes each key of the range once with its final stage:
+   (1) the identifier found while gathering; the normalized key of the others (``distribution_key_part``
+   and ``distribution_artist_key`` in SQL: one Latin spelling of Kazakh, Russian and Latin script, case,
+   spaces and punctuation gone, "feat. …" and second artists dropped), computed once per key; (2) the CMO's
+   confirmed match; (3) the normalized key against :class:`WorkKey` (one candidate matches, several go to
+   review); then (4) fuzzy candidates (:mod:`distribution.fuzzy`) for the keys left; what is left is
+   unmatched. :func:`finish_period` drops the work table.
 
 Lines are never linked one by one: :func:`matched_usage_sql` joins them to their key on the four columns
 the keys were made distinct on (a hash join).
@@ -96,10 +97,10 @@ def staged_table(period: dt.date) -> str:
 
 def prepare_period(period: dt.date) -> int:
     """Gather the month's distinct keys into its work table (one parallel aggregate over the month's
-    partition, sorted as the unique key and numbered, so chunks are ranges of numbers and each writes
-    its keys in index order), bring the counts of keys already there up to date and give the keys not
-    decided by a person another try. Returns the number of distinct keys (all of them go through a
-    chunk; one already decided stays as it is)."""
+    partition, with the registers' ISRC and ISWC each matches, sorted as the unique key and numbered, so
+    chunks are ranges of numbers and each writes its keys in index order), bring the counts of keys
+    already there up to date and give the keys not decided by a person another try. Returns the number
+    of distinct keys (all of them go through a chunk; one already decided stays as it is)."""
     staged = staged_table(period)
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(

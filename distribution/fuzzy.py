@@ -21,17 +21,16 @@ REVIEW = 80
 #: Candidates kept for review.
 KEEP = 5
 
-_PENDING = "k.period = %(period)s AND k.id BETWEEN %(lo)s AND %(hi)s AND k.status = 'pending'"
-
 Target = tuple[int | None, int | None]
 
 
-def match_fuzzy(cursor: Any, params: dict[str, Any]) -> tuple[int, int]:
-    """Score the chunk's pending keys against their blocks; write the accepted and the ones for review.
-    Returns (accepted, sent to review)."""
+def match_fuzzy(cursor: Any, ids: list[int]) -> tuple[int, int]:
+    """Score the chunk's keys ``ids`` still pending against their blocks; write the accepted and the ones
+    for review. Returns (accepted, sent to review)."""
     cursor.execute(
-        f"SELECT k.id, k.nkey, k.block FROM distribution_usagekey k WHERE {_PENDING} AND k.block <> ''",
-        params,
+        "SELECT k.id, k.nkey, k.block FROM distribution_usagekey k "
+        "WHERE k.id = ANY(%s) AND k.status = 'pending' AND k.block <> ''",
+        [ids],
     )
     keys = cursor.fetchall()
     if not keys:

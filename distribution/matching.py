@@ -2,19 +2,20 @@
 
 A period (one month of ``licensing_usage_line``) is matched in three steps:
 
-1. :func:`prepare_period` — one ``INSERT … SELECT DISTINCT`` gathers each CMO's distinct (ISRC, ISWC,
-   title, artist) of the month's counted lines (reports accepted or partly accepted) into
-   :class:`~distribution.models.UsageKey`, with counts. Keys left unmatched or waiting for review
-   (not decided by a person) are tried again, since the registers may have grown.
-2. :func:`chunks` — the waiting keys split into id ranges; each range is one
-   :func:`match_chunk` (the Celery task ``distribution.match_chunk``), idempotent: it only touches keys
-   still ``pending`` in its range.
-3. :func:`match_chunk` — the stages, cheapest first, each one ``UPDATE … FROM``: (1) exact ISRC, then
-   ISWC; then the normalized key of the keys left (``distribution_key_part`` in SQL: one Latin spelling of
-   Kazakh, Russian and Latin script, case, spaces and punctuation gone, "feat. …" and second artists
-   dropped), computed once per key; (2) the CMO's confirmed matches; (3) the normalized key against :class:`WorkKey` (one candidate
-   matches, several go to review); (4) fuzzy candidates (:mod:`distribution.fuzzy`); what is left is
-   unmatched.
+1. :func:`prepare_period` — one parallel ``CREATE UNLOGGED TABLE … AS SELECT`` gathers each CMO's distinct
+   (title, artist, ISRC, ISWC) of the month's counted lines (reports accepted or partly accepted) with
+   their counts into the month's work table (:func:`staged_table`), hash-joined to the registers' ISRCs
+   and ISWCs (stage 1) and numbered in the order of the unique key of :class:`~distribution.models.UsageKey`.
+   Keys of an earlier gathering left unmatched or for review (not decided by a person) are reopened.
+2. :func:`chunks` — ranges of those numbers; each range is one :func:`match_chunk` (the Celery task
+   ``distribution.match_chunk``), idempotent: a key is written again only when it was reopened.
+3. :func:`match_chunk` — one ``INSERT … SELECT`` writes each key of the range once with its final stage:
+   (1) the identifier found while gathering; the normalized key of the others (``distribution_key_part``
+   and ``distribution_artist_key`` in SQL: one Latin spelling of Kazakh, Russian and Latin script, case,
+   spaces and punctuation gone, "feat. …" and second artists dropped), computed once per key; (2) the CMO's
+   confirmed match; (3) the normalized key against :class:`WorkKey` (one candidate matches, several go to
+   review); then (4) fuzzy candidates (:mod:`distribution.fuzzy`) for the keys left; what is left is
+   unmatched. :func:`finish_period` drops the work table.
 
 Lines are never linked one by one: :func:`matched_usage_sql` joins them to their key on the four columns
 the keys were made distinct on (a hash join).
@@ -85,58 +86,94 @@ def refresh_work_keys() -> int:
     return count
 
 
+#: Memory for the hash aggregates and sorts of gathering and matching (per statement node, per process).
+WORK_MEM = "256MB"
+
+
+def staged_table(period: dt.date) -> str:
+    """The month's distinct keys as :func:`prepare_period` gathered them (an unlogged work table)."""
+    return f"distribution_keys_{period:%Y%m}"
+
+
 def prepare_period(period: dt.date) -> int:
-    """Gather the month's distinct keys (new ones added, counts brought up to date) and give the keys
-    not yet decided another try. Returns the number of keys waiting to be matched."""
+    """Gather the month's distinct keys into its work table (one parallel aggregate over the month's
+    partition, with the registers' ISRC and ISWC each matches, sorted as the unique key and numbered, so
+    chunks are ranges of numbers and each writes its keys in index order), bring the counts of keys
+    already there up to date and give the keys not decided by a person another try. Returns the number
+    of distinct keys (all of them go through a chunk; one already decided stays as it is)."""
+    staged = staged_table(period)
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(
-            """
-            INSERT INTO distribution_usagekey AS k
-                   (cmo_id, period, isrc, iswc, title, artist, nkey, block, lines, plays, stage, status,
-                    candidates)
-            SELECT li.cmo_id, l.period, l.isrc, l.iswc, l.title, l.artist, '', '', count(*), sum(l.plays),
-                   0, 'pending', '{}'
-              FROM licensing_usage_line l
-              JOIN licensing_usagereport r ON r.id = l.report_id AND r.status = ANY(%(counted)s)
-              JOIN licensing_licence li ON li.id = l.licence_id
-             WHERE l.period = %(period)s
-             GROUP BY li.cmo_id, l.period, l.isrc, l.iswc, l.title, l.artist
-                ON CONFLICT (cmo_id, period, isrc, iswc, title, artist)
-                DO UPDATE SET lines = EXCLUDED.lines, plays = EXCLUDED.plays
-                 WHERE (k.lines, k.plays) IS DISTINCT FROM (EXCLUDED.lines, EXCLUDED.plays)
+            "SELECT pg_advisory_xact_lock(hashtext('distribution.prepare_period'), %s)",
+            [period.year * 100 + period.month],
+        )
+        cursor.execute(f"SET LOCAL work_mem = '{WORK_MEM}'")
+        cursor.execute(f"DROP TABLE IF EXISTS {staged}")
+        cursor.execute(
+            f"""
+            CREATE UNLOGGED TABLE {staged} AS
+            SELECT row_number() OVER (ORDER BY g.cmo_id, g.title, g.artist, g.isrc, g.iswc)::bigint AS n, g.*,
+                   r.id AS rec, w.id AS iswc_work
+              FROM (SELECT li.cmo_id, l.title COLLATE "C" AS title, l.artist COLLATE "C" AS artist,
+                           l.isrc COLLATE "C" AS isrc, l.iswc COLLATE "C" AS iswc,
+                           count(*)::int AS lines, sum(l.plays)::bigint AS plays
+                      FROM licensing_usage_line l
+                      JOIN licensing_usagereport r ON r.id = l.report_id AND r.status = ANY(%(counted)s)
+                      JOIN licensing_licence li ON li.id = l.licence_id
+                     WHERE l.period = %(period)s
+                     GROUP BY 1, 2, 3, 4, 5) AS g
+              -- stage 1 (ISRC, then ISWC) as one hash join of all the month's keys with the registers
+              LEFT JOIN registers_work r
+                ON g.isrc <> '' AND r.isrc = upper(regexp_replace(g.isrc COLLATE "default", '[^A-Za-z0-9]', '', 'g'))
+              LEFT JOIN registers_work w
+                ON g.iswc <> '' AND w.iswc = upper(regexp_replace(g.iswc COLLATE "default", '[^A-Za-z0-9]', '', 'g'))
             """,
             {"period": period, "counted": list(COUNTED_REPORTS)},
         )
+        count = cursor.rowcount
+        cursor.execute(f"CREATE INDEX ON {staged} (n)")
+        cursor.execute(f"ANALYZE {staged}")
+        # keys of an earlier gathering: counts brought up to date; the undecided ones tried again
+        reopen = "(k.decided_by_id IS NULL AND k.status IN ('unmatched', 'review'))"
         cursor.execute(
-            """
-            UPDATE distribution_usagekey SET status = 'pending', stage = 0, score = NULL, work_id = NULL,
-                   recording_id = NULL, candidates = '{}'
-             WHERE period = %(period)s AND decided_by_id IS NULL AND status IN ('unmatched', 'review')
+            f"""
+            UPDATE distribution_usagekey k
+               SET lines = s.lines, plays = s.plays,
+                   status = CASE WHEN {reopen} THEN 'pending' ELSE k.status END,
+                   stage = CASE WHEN {reopen} THEN 0 ELSE k.stage END,
+                   score = CASE WHEN {reopen} THEN NULL ELSE k.score END,
+                   work_id = CASE WHEN {reopen} THEN NULL ELSE k.work_id END,
+                   recording_id = CASE WHEN {reopen} THEN NULL ELSE k.recording_id END,
+                   candidates = CASE WHEN {reopen} THEN '{{}}' ELSE k.candidates END
+              FROM {staged} s
+             WHERE k.period = %(period)s AND s.cmo_id = k.cmo_id AND s.title = k.title COLLATE "C"
+               AND s.artist = k.artist COLLATE "C" AND s.isrc = k.isrc COLLATE "C"
+               AND s.iswc = k.iswc COLLATE "C"
+               AND ({reopen} OR (k.lines, k.plays) IS DISTINCT FROM (s.lines, s.plays))
             """,
             {"period": period},
         )
-        # fresh statistics, or the planner may take a month's new keys for one row and nest its loops
-        cursor.execute("ANALYZE distribution_usagekey")
-        cursor.execute(
-            "SELECT count(*) FROM distribution_usagekey WHERE period = %s AND status = 'pending'", [period]
-        )
-        row = cursor.fetchone()
-    return int(row[0]) if row else 0
+    return count
 
 
 def chunks(period: dt.date, size: int = CHUNK) -> list[tuple[int, int]]:
-    """The id ranges of the period's pending keys, ``size`` keys each (the last one smaller)."""
+    """The ranges of the month's gathered keys (their numbers), ``size`` keys each (the last smaller)."""
+    staged = staged_table(period)
     with connection.cursor() as cursor:
-        cursor.execute(
-            """
-            SELECT min(id), max(id) FROM (
-                SELECT id, (row_number() OVER (ORDER BY id) - 1) / %s AS g
-                  FROM distribution_usagekey WHERE period = %s AND status = 'pending') AS s
-             GROUP BY g ORDER BY 1
-            """,
-            [size, period],
-        )
-        return [(int(lo), int(hi)) for lo, hi in cursor.fetchall()]
+        cursor.execute("SELECT to_regclass(%s)", [staged])
+        row = cursor.fetchone()
+        if not row or row[0] is None:
+            return []
+        cursor.execute(f"SELECT count(*) FROM {staged}")
+        row = cursor.fetchone()
+    total = int(row[0]) if row else 0
+    return [(lo, min(lo + size - 1, total)) for lo in range(1, total + 1, size)]
+
+
+def finish_period(period: dt.date) -> None:
+    """Drop the month's work table once every chunk is done (a later gathering makes it again)."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {staged_table(period)}")
 
 
 @dataclass
@@ -149,94 +186,134 @@ class ChunkResult:
     unmatched: int = 0
 
 
-_IN_CHUNK = "k.period = %(period)s AND k.id BETWEEN %(lo)s AND %(hi)s AND k.status = 'pending'"
+#: One statement per chunk: each gathered key of the range with every exact stage worked out at once, and
+#: written once: (1) ISRC, then ISWC, as the gathering found them (a recording brings the work it
+#: embodies); the normalized key of the others, computed once per key; (2) the CMO's confirmed match of
+#: that key; (3) the registers' keys (one recording matches, with the work it embodies; no recording and
+#: one work matches; anything else goes to review with the candidates, recordings first). What none of them
+#: matched waits for the fuzzy stage (``fuzzy``) when it has a block, and is unmatched otherwise. A key
+#: already written is matched again only when its gathering reopened it (``pending``). The work table keeps
+#: the texts bytewise ("C"); the normalizing functions take them in the database's collation, as lines are.
+MATCH = """
+    WITH s AS MATERIALIZED (
+        SELECT s.n, s.cmo_id, s.title, s.artist, s.isrc, s.iswc, s.lines, s.plays, s.rec,
+               CASE WHEN s.rec IS NOT NULL
+                    THEN (SELECT min(e.work_id) FROM registers_embodiedwork e WHERE e.recording_id = s.rec)
+               END AS rec_work,
+               s.iswc_work,
+               CASE WHEN s.rec IS NULL AND s.iswc_work IS NULL AND (s.title <> '' OR s.artist <> '')
+                    THEN distribution_key_part(s.title COLLATE "default") END AS t,
+               CASE WHEN s.rec IS NULL AND s.iswc_work IS NULL AND (s.title <> '' OR s.artist <> '')
+                    THEN distribution_artist_key(s.artist COLLATE "default") END AS a
+          FROM {staged} s
+         WHERE s.n BETWEEN %(lo)s AND %(hi)s
+    ), k AS (
+        SELECT s.*, coalesce(s.t || '|' || s.a, '') AS nkey, coalesce(left(s.t, 2) || left(s.a, 1), '') AS block
+          FROM s
+    ), m AS (
+        SELECT k.*, c.work_id AS c_work, c.recording_id AS c_rec, c.id AS confirmed, x.*
+          FROM k
+          LEFT JOIN LATERAL (
+                SELECT c.id, c.work_id, c.recording_id FROM distribution_confirmedmatch c
+                 WHERE k.nkey <> '' AND c.cmo_id = k.cmo_id AND c.nkey = k.nkey LIMIT 1) AS c ON true
+          LEFT JOIN LATERAL (
+                SELECT count(*) AS found,
+                       count(DISTINCT wk.recording_id) AS recordings,
+                       min(wk.recording_id) AS recording,
+                       min(wk.work_id) FILTER (WHERE wk.recording_id IS NOT NULL) AS recording_work,
+                       count(DISTINCT wk.work_id) FILTER (WHERE wk.recording_id IS NULL) AS works,
+                       min(wk.work_id) FILTER (WHERE wk.recording_id IS NULL) AS work,
+                       (array_agg(DISTINCT coalesce(wk.recording_id, wk.work_id)))[1:10] AS found_candidates
+                  FROM distribution_workkey wk
+                 WHERE k.nkey <> '' AND c.id IS NULL AND wk.nkey = k.nkey) AS x ON true
+    ), r AS (
+        SELECT m.*,
+               CASE WHEN rec IS NOT NULL OR iswc_work IS NOT NULL THEN 1
+                    WHEN confirmed IS NOT NULL THEN 2
+                    WHEN found > 0 THEN 3 ELSE 0 END AS stage,
+               found > 0 AND (recordings = 1 OR (recordings = 0 AND works = 1)) AS by_key
+          FROM m
+    ), ins AS (
+        INSERT INTO distribution_usagekey AS u
+               (cmo_id, period, isrc, iswc, title, artist, nkey, block, lines, plays, stage, score, status,
+                work_id, recording_id, candidates)
+        SELECT cmo_id, %(period)s, isrc, iswc, title, artist, nkey, block, lines, plays, stage,
+               CASE WHEN stage IN (1, 2) OR by_key THEN 100 END,
+               CASE WHEN stage IN (1, 2) OR by_key THEN 'matched'
+                    WHEN stage = 3 THEN 'review'
+                    WHEN %(fuzzy)s AND block <> '' THEN 'pending'
+                    ELSE 'unmatched' END,
+               CASE stage WHEN 1 THEN coalesce(rec_work, CASE WHEN rec IS NULL THEN iswc_work END)
+                          WHEN 2 THEN c_work
+                          WHEN 3 THEN CASE WHEN recordings = 1 THEN recording_work
+                                           WHEN recordings = 0 AND works = 1 THEN work END END,
+               CASE stage WHEN 1 THEN rec
+                          WHEN 2 THEN c_rec
+                          WHEN 3 THEN CASE WHEN recordings = 1 THEN recording END END,
+               CASE WHEN stage = 3 THEN found_candidates ELSE '{{}}' END
+          FROM r
+         ORDER BY n
+            ON CONFLICT (cmo_id, period, title COLLATE "C", artist COLLATE "C", isrc COLLATE "C",
+                         iswc COLLATE "C")
+            DO UPDATE SET nkey = EXCLUDED.nkey, block = EXCLUDED.block, lines = EXCLUDED.lines,
+                          plays = EXCLUDED.plays, stage = EXCLUDED.stage, score = EXCLUDED.score,
+                          status = EXCLUDED.status, work_id = EXCLUDED.work_id,
+                          recording_id = EXCLUDED.recording_id, candidates = EXCLUDED.candidates
+            WHERE u.status = 'pending'
+        RETURNING u.id, u.stage, u.status
+    )
+    SELECT stage, status, count(*), array_agg(id) FILTER (WHERE status = 'pending') FROM ins GROUP BY 1, 2
+"""
 
-STAGE_1_ISRC = f"""
-    UPDATE distribution_usagekey k
-       SET recording_id = w.id, stage = 1, score = 100, status = 'matched',
-           work_id = (SELECT min(e.work_id) FROM registers_embodiedwork e WHERE e.recording_id = w.id)
-      FROM registers_work w
-     WHERE {_IN_CHUNK} AND k.isrc <> '' AND w.isrc = upper(regexp_replace(k.isrc, '[^A-Za-z0-9]', '', 'g'))
-"""
-STAGE_1_ISWC = f"""
-    UPDATE distribution_usagekey k SET work_id = w.id, stage = 1, score = 100, status = 'matched'
-      FROM registers_work w
-     WHERE {_IN_CHUNK} AND k.iswc <> '' AND w.iswc = upper(regexp_replace(k.iswc, '[^A-Za-z0-9]', '', 'g'))
-"""
-STAGE_2 = f"""
-    UPDATE distribution_usagekey k
-       SET work_id = c.work_id, recording_id = c.recording_id, stage = 2, score = 100, status = 'matched'
-      FROM distribution_confirmedmatch c
-     WHERE {_IN_CHUNK} AND c.cmo_id = k.cmo_id AND c.nkey = k.nkey AND k.nkey <> ''
-"""
-#: One recording with the key matches (with the work it embodies); no recording and one work matches;
-#: anything else goes to review with the candidates (recordings first).
-STAGE_3 = f"""
-    UPDATE distribution_usagekey k
-       SET recording_id = CASE WHEN c.recordings = 1 THEN c.recording END,
-           work_id = CASE WHEN c.recordings = 1 THEN c.recording_work
-                          WHEN c.recordings = 0 AND c.works = 1 THEN c.work END,
-           stage = 3,
-           score = CASE WHEN c.recordings = 1 OR (c.recordings = 0 AND c.works = 1) THEN 100 END,
-           status = CASE WHEN c.recordings = 1 OR (c.recordings = 0 AND c.works = 1)
-                         THEN 'matched' ELSE 'review' END,
-           candidates = c.candidates[1:10]
-      FROM (SELECT k.id,
-                   count(DISTINCT wk.recording_id) AS recordings,
-                   min(wk.recording_id) AS recording,
-                   min(wk.work_id) FILTER (WHERE wk.recording_id IS NOT NULL) AS recording_work,
-                   count(DISTINCT wk.work_id) FILTER (WHERE wk.recording_id IS NULL) AS works,
-                   min(wk.work_id) FILTER (WHERE wk.recording_id IS NULL) AS work,
-                   array_agg(DISTINCT coalesce(wk.recording_id, wk.work_id)) AS candidates
-              FROM distribution_usagekey k JOIN distribution_workkey wk ON wk.nkey = k.nkey
-             WHERE {_IN_CHUNK} AND k.nkey <> ''
-             GROUP BY k.id) AS c
-     WHERE k.id = c.id
-"""
-#: The normalized key of the chunk's keys still pending after stage 1 (computed once per key, kept).
-NKEY = f"""
-    UPDATE distribution_usagekey k SET nkey = x.t || '|' || x.a, block = left(x.t, 2) || left(x.a, 1)
-      FROM (SELECT id, distribution_key_part(title) AS t,
-                   distribution_key_part(distribution_first_artist(artist)) AS a
-              FROM distribution_usagekey k
-             WHERE {_IN_CHUNK} AND k.nkey = '' AND (k.title <> '' OR k.artist <> '')) AS x
-     WHERE k.id = x.id
-"""
-UNMATCHED = f"UPDATE distribution_usagekey k SET status = 'unmatched', stage = 0 WHERE {_IN_CHUNK}"
+
+class StaleChunk(RuntimeError):
+    """The month's gathered keys are gone (dropped, or lost with the server): gather the month again."""
 
 
 def match_chunk(period: dt.date, lo: int, hi: int, *, fuzzy: bool = True) -> ChunkResult:
-    """Match the pending keys of ``period`` with ids in ``lo..hi``, stage by stage, in one transaction.
-    Idempotent: a second run finds nothing pending and changes nothing."""
-    params: dict[str, Any] = {"period": period, "lo": lo, "hi": hi}
+    """Match the gathered keys numbered ``lo..hi`` of ``period``: one statement writes each key with its
+    exact stages, then (``fuzzy``) the fuzzy stage takes the ones left with a block, and what it leaves is
+    unmatched; all in one transaction. Idempotent: run again, it finds its keys written and not reopened,
+    and changes nothing."""
+    staged = staged_table(period)
     result = ChunkResult()
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(
-            "SELECT pg_advisory_xact_lock(hashtext('distribution.match_chunk'), %s)", [lo % 2_000_000_000]
+            "SELECT pg_advisory_xact_lock(hashtext(%s), %s)",
+            [f"distribution.match_chunk {period:%Y-%m}", lo % 2_000_000_000],
         )
-        for sql in (STAGE_1_ISRC, STAGE_1_ISWC):
-            cursor.execute(sql, params)
-            result.identifier += cursor.rowcount
-        cursor.execute(NKEY, params)
-        cursor.execute(STAGE_2, params)
-        result.confirmed = cursor.rowcount
-        cursor.execute(STAGE_3, params)
-        cursor.execute(
-            "SELECT count(*) FILTER (WHERE status = 'matched'), count(*) FILTER (WHERE status = 'review') "
-            "FROM distribution_usagekey WHERE period = %(period)s AND id BETWEEN %(lo)s AND %(hi)s "
-            "AND stage = 3",
-            params,
-        )
+        cursor.execute(f"SET LOCAL work_mem = '{WORK_MEM}'")
+        cursor.execute("SELECT to_regclass(%s)", [staged])
         row = cursor.fetchone()
-        result.key, result.review = (int(row[0]), int(row[1])) if row else (0, 0)
-        if fuzzy:
+        if not row or row[0] is None:
+            raise StaleChunk(f"{period:%Y-%m}: the month's keys are not gathered; prepare the month again")
+        cursor.execute(MATCH.format(staged=staged), {"period": period, "lo": lo, "hi": hi, "fuzzy": fuzzy})
+        pending: list[int] = []
+        for stage, status, count, ids in cursor.fetchall():
+            if status == "pending":
+                pending.extend(ids or [])
+            elif status == "unmatched":
+                result.unmatched += count
+            elif status == "review":
+                result.review += count
+            elif stage == 1:
+                result.identifier += count
+            elif stage == 2:
+                result.confirmed += count
+            elif stage == 3:
+                result.key += count
+        if pending:
             from distribution.fuzzy import match_fuzzy
 
-            accepted, review = match_fuzzy(cursor, params)
+            accepted, review = match_fuzzy(cursor, pending)
             result.fuzzy += accepted
             result.review += review
-        cursor.execute(UNMATCHED, params)
-        result.unmatched = cursor.rowcount
+            cursor.execute(
+                "UPDATE distribution_usagekey SET status = 'unmatched', stage = 0 "
+                "WHERE id = ANY(%s) AND status = 'pending'",
+                [pending],
+            )
+            result.unmatched += cursor.rowcount
     return result
 
 
@@ -248,6 +325,7 @@ def match_period(period: dt.date, *, fuzzy: bool = True, size: int = CHUNK) -> C
         part = match_chunk(period, lo, hi, fuzzy=fuzzy)
         for name in vars(total):
             setattr(total, name, getattr(total, name) + getattr(part, name))
+    finish_period(period)
     return total
 
 

@@ -3,11 +3,14 @@ a synthetic world (:mod:`distribution.bench.world`), against the bare set-based 
 
 Builds the world (``--works``, ``--holders``, ``--lines``), rebuilds the registers' keys
 (:func:`distribution.matching.refresh_work_keys`, timed apart as ``index_seconds``: it follows the registers,
-not the usage), then matches the month as the workers would, chunk after chunk in this process, and prints
+not the usage), then matches the month as the Celery workers would: ``--workers`` threads (2 by default),
+each with its own database connection, take the chunks of :func:`distribution.matching.chunks` in turn
+and run :func:`distribution.matching.match_chunk` (the body of the task ``distribution.match_chunk``); it prints
 one JSON line: ``lines``, ``seconds`` (gathering the distinct keys and all stages), ``lines_per_s``,
 ``peak_rss_mb``, ``match_rate`` (lines matched to their true recording among the lines of something
 registered), ``precision`` (of the lines matched, those matched to their true recording), ``floor_seconds``
-(one ``SELECT DISTINCT`` of the month's keys hash-joined to the ISRC index of the registers) and
+(one ``SELECT DISTINCT`` of the month's keys hash-joined to the ISRC index of the registers, with the same
+``work_mem`` as matching) and
 ``ratio_to_floor``. Stage 4 (fuzzy) runs with ``--fuzzy``. The world is removed afterwards unless ``--keep``.
 """
 
@@ -17,10 +20,11 @@ import json
 import resource
 import time
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from django.core.management.base import BaseCommand
-from django.db import connection
+from django.db import connection, connections, transaction
 
 from distribution import matching
 from distribution.bench.world import World, build_world, drop_world
@@ -32,6 +36,7 @@ def add_arguments(parser: Any) -> None:
     parser.add_argument("--holders", type=int, default=3_000)
     parser.add_argument("--lines", type=int, default=50_000)
     parser.add_argument("--chunk", type=int, default=matching.CHUNK, help="distinct keys per chunk")
+    parser.add_argument("--workers", type=int, default=2, help="chunks matched at once (as Celery workers)")
     parser.add_argument("--fuzzy", action="store_true", help="run stage 4 (fuzzy) as well")
     parser.add_argument("--json", action="store_true", help="print one JSON line")
     parser.add_argument("--keep", action="store_true", help="keep the world")
@@ -47,8 +52,9 @@ BENCH = Bench(name="match", help="matching a month of usage on a synthetic world
 
 def floor_seconds(world: World) -> float:
     """One scan of the month's lines to their distinct keys, hash-joined to the registers' ISRCs."""
-    with connection.cursor() as cursor:
-        cursor.execute("SET LOCAL enable_mergejoin = off") if connection.in_atomic_block else None
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_mergejoin = off")
+        cursor.execute(f"SET LOCAL work_mem = '{matching.WORK_MEM}'")
         started = time.perf_counter()
         cursor.execute(
             """
@@ -87,6 +93,23 @@ def score(world: World) -> dict[str, int]:
     return dict(zip(names, map(int, row), strict=True))
 
 
+def match_chunks(world: World, chunks: list[tuple[int, int]], *, fuzzy: bool, workers: int) -> None:
+    """The chunks on ``workers`` threads at once, each thread with its own connection (as many workers)."""
+
+    def one(chunk: tuple[int, int]) -> None:
+        try:
+            matching.match_chunk(world.period, *chunk, fuzzy=fuzzy)
+        finally:
+            connections.close_all()
+
+    if workers <= 1 or connection.in_atomic_block:  # a transaction the other connections cannot see
+        for lo, hi in chunks:
+            matching.match_chunk(world.period, lo, hi, fuzzy=fuzzy)
+        return
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        list(pool.map(one, chunks))
+
+
 class MatchBench(BaseCommand):
     def match(self, options: dict[str, Any]) -> None:
         started = time.perf_counter()
@@ -101,10 +124,11 @@ class MatchBench(BaseCommand):
             index_seconds = time.perf_counter() - started
             started = time.perf_counter()
             matching.prepare_period(world.period)
+            prepare_seconds = time.perf_counter() - started
             chunks = matching.chunks(world.period, options["chunk"])
-            for lo, hi in chunks:
-                matching.match_chunk(world.period, lo, hi, fuzzy=options["fuzzy"])
+            match_chunks(world, chunks, fuzzy=options["fuzzy"], workers=options["workers"])
             seconds = time.perf_counter() - started
+            matching.finish_period(world.period)
             floor = min(floor_seconds(world) for _ in range(2))
             counts = score(world)
         finally:
@@ -122,6 +146,8 @@ class MatchBench(BaseCommand):
             "floor_seconds": round(floor, 3),
             "ratio_to_floor": round(seconds / floor, 2),
             "chunks": len(chunks),
+            "workers": options["workers"],
+            "prepare_seconds": round(prepare_seconds, 3),
             "fuzzy": bool(options["fuzzy"]),
             "index_seconds": round(index_seconds, 3),
             "world_seconds": round(world_seconds, 3),

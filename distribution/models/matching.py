@@ -12,8 +12,10 @@ contributor's name), rebuilt set-based by :func:`distribution.matching.refresh_w
 from __future__ import annotations
 
 from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import HashIndex
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
+from django.db.models.functions import Collate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -33,9 +35,19 @@ class MatchStatus(models.TextChoices):
 
 
 class UsageKey(models.Model):
+    """Written once per key by a chunk of matching (millions a month): the CMO, work and recording are
+    the registers' ids without database foreign keys (as :class:`WorkKey`; works are withdrawn, never
+    deleted), so no row costs a foreign-key check, and the indexes are the unique key (bytewise, in the
+    order a chunk writes it) and partial ones over what is still open."""
+
     id = models.BigAutoField(primary_key=True)
     cmo = models.ForeignKey(
-        "registers.CMO", on_delete=models.CASCADE, related_name="+", verbose_name=_("CMO")
+        "registers.CMO",
+        on_delete=models.CASCADE,
+        db_constraint=False,
+        db_index=False,
+        related_name="+",
+        verbose_name=_("CMO"),
     )
     period = models.DateField(_("month"))
     isrc = models.CharField("ISRC", max_length=12, blank=True)
@@ -51,6 +63,8 @@ class UsageKey(models.Model):
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
+        db_constraint=False,
+        db_index=False,
         related_name="+",
         verbose_name=_("work"),
     )
@@ -59,6 +73,8 @@ class UsageKey(models.Model):
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
+        db_constraint=False,
+        db_index=False,
         related_name="+",
         verbose_name=_("recording"),
     )
@@ -74,6 +90,7 @@ class UsageKey(models.Model):
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
+        db_index=False,
         related_name="+",
         verbose_name=_("decided by"),
     )
@@ -83,9 +100,17 @@ class UsageKey(models.Model):
         verbose_name = _("usage key")
         verbose_name_plural = _("usage keys")
         constraints = [
+            # bytewise ("C"): the same equality as the column's collation, and the order a chunk's keys
+            # are sorted in, so each chunk appends to the index instead of touching pages at random
             models.UniqueConstraint(
-                fields=["cmo", "period", "isrc", "iswc", "title", "artist"], name="usagekey_unique"
-            ),
+                F("cmo"),
+                F("period"),
+                Collate("title", "C"),
+                Collate("artist", "C"),
+                Collate("isrc", "C"),
+                Collate("iswc", "C"),
+                name="usagekey_unique",
+            ),  # fmt: skip
             models.CheckConstraint(
                 name="usagekey_matched_has_target",
                 condition=~Q(status="matched") | Q(work__isnull=False) | Q(recording__isnull=False),
@@ -93,8 +118,15 @@ class UsageKey(models.Model):
             models.CheckConstraint(name="usagekey_score_range", condition=Q(score__gte=0, score__lte=100)),
         ]
         indexes = [
-            models.Index(fields=["cmo", "status", "period"], name="usagekey_queue"),
-            models.Index(fields=["period", "status"], name="usagekey_period"),
+            models.Index(
+                fields=["cmo", "status", "period"],
+                name="usagekey_queue",
+                condition=Q(status__in=[MatchStatus.REVIEW, MatchStatus.UNMATCHED]),
+            ),  # fmt: skip
+            models.Index(fields=["period", "status"], name="usagekey_open", condition=~Q(status="matched")),
+            models.Index(
+                fields=["decided_by"], name="usagekey_decided_by", condition=Q(decided_by__isnull=False)
+            ),
         ]
 
     def __str__(self) -> str:
@@ -171,7 +203,7 @@ class WorkKey(models.Model):
         verbose_name = _("work key")
         verbose_name_plural = _("work keys")
         indexes = [
-            models.Index(fields=["nkey"], name="workkey_nkey"),
+            HashIndex(fields=["nkey"], name="workkey_nkey"),
             models.Index(fields=["block"], name="workkey_block"),
         ]
 

@@ -193,7 +193,18 @@ def test_a_chunk_run_twice_is_a_no_op(personas, licence):
 
 def test_keys_are_split_into_chunks_of_the_given_size(personas, licence):
     lines(report(licence), [{"title": f"Song {n}"} for n in range(5)])
-    matching.prepare_period(JANUARY)
+    assert matching.prepare_period(JANUARY) == 5
     ranges = matching.chunks(JANUARY, size=2)
-    ids = sorted(UsageKey.objects.values_list("id", flat=True))
-    assert ranges == [(ids[0], ids[1]), (ids[2], ids[3]), (ids[4], ids[4])]
+    assert ranges == [(1, 2), (3, 4), (5, 5)]
+    written = [vars(matching.match_chunk(JANUARY, lo, hi, fuzzy=False))["unmatched"] for lo, hi in ranges]
+    assert written == [2, 2, 1]
+    assert sorted(UsageKey.objects.values_list("title", flat=True)) == [f"Song {n}" for n in range(5)]
+
+
+def test_a_chunk_of_a_month_no_longer_gathered_fails_instead_of_matching_nothing(personas, licence):
+    lines(report(licence), [{"title": "Song"}])
+    matching.prepare_period(JANUARY)
+    [(lo, hi)] = matching.chunks(JANUARY)
+    matching.finish_period(JANUARY)
+    with pytest.raises(matching.StaleChunk):
+        matching.match_chunk(JANUARY, lo, hi)

@@ -40,7 +40,7 @@ def fresh_cache() -> Iterator[None]:
 @pytest.fixture(autouse=True)
 def _reference_data(request: Any) -> None:
     """Transactional tests (live server, Celery worker threads) flush every table when they end,
-    including the reference data the migrations loaded (areas, user categories, the МРП's values, the chart of accounts):
+    including the reference data the migrations loaded (areas, user categories, the МРП's values, the chart of accounts, the tax rates):
     put it back."""
     names = set(request.fixturenames)
     if names & {"transactional_db", "live_server"}:
@@ -53,6 +53,7 @@ def _reference_data(request: Any) -> None:
 
     from django.apps import apps
 
+    from distribution.models import TaxRate
     from licensing.models import IndexValue, LedgerAccount
 
     if not Area.objects.exists():
@@ -61,6 +62,9 @@ def _reference_data(request: Any) -> None:
         importlib.import_module("licensing.migrations.0002_mrp_values").load(apps, None)
     if not LedgerAccount.objects.exists():
         importlib.import_module("licensing.migrations.0003_ledger").seed_chart(apps, None)
+        importlib.import_module("licensing.migrations.0006_ledger_distribution").seed_chart(apps, None)
+    if not TaxRate.objects.exists():
+        importlib.import_module("distribution.migrations.0010_payouts").seed_rates(apps, None)
 
 
 @pytest.fixture

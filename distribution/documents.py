@@ -12,6 +12,6 @@ STATEMENT = kinds.register(
         series="DST",
         title=_("Distribution statement"),
         template="documents/distribution/statement.html",
-        version="2",
+        version="3",
     )
 )

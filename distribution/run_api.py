@@ -210,7 +210,7 @@ class StatementLineSerializer(serializers.Serializer[Any]):
     net_tiyn = serializers.IntegerField()
 
 
-class StatementSerializer(serializers.ModelSerializer[Statement]):
+class DistributionStatementSerializer(serializers.ModelSerializer[Statement]):
     cmo = serializers.CharField(source="run.cmo.short_name", read_only=True)
     area = serializers.IntegerField(source="run.area.item", read_only=True)
     period_start = serializers.DateField(source="run.period_start", read_only=True)
@@ -230,7 +230,7 @@ class StatementSerializer(serializers.ModelSerializer[Statement]):
         ]  # fmt: skip
 
 
-class StatementDetailSerializer(StatementSerializer):
+class DistributionStatementDetailSerializer(DistributionStatementSerializer):
     basis = serializers.SerializerMethodField(
         help_text="Which shares divided the works' money: territory (collection shares declared for Kazakhstan) "
         "and/or ownership (agreed shares)"
@@ -239,8 +239,8 @@ class StatementDetailSerializer(StatementSerializer):
     totals = serializers.SerializerMethodField()
     works = serializers.SerializerMethodField()
 
-    class Meta(StatementSerializer.Meta):
-        fields = [*StatementSerializer.Meta.fields, "basis", "totals", "routes", "works"]
+    class Meta(DistributionStatementSerializer.Meta):
+        fields = [*DistributionStatementSerializer.Meta.fields, "basis", "totals", "routes", "works"]
 
     def get_basis(self, obj: Statement) -> list[str]:
         return [str(code) for code in reading.bases(obj)]
@@ -277,7 +277,7 @@ class StatementDetailSerializer(StatementSerializer):
     list=extend_schema(summary="Distribution statements: a holder's own; your CMO's holders' for its staff"),
     retrieve=extend_schema(
         summary="A statement: usage by work and source, gross, each deduction and the net",
-        responses=StatementDetailSerializer,
+        responses=DistributionStatementDetailSerializer,
     ),
     pdf=extend_schema(
         summary="The statement as a PDF (issued the first time it is opened in a language)",
@@ -285,7 +285,7 @@ class StatementDetailSerializer(StatementSerializer):
     ),
 )
 class StatementViewSet(viewsets.ReadOnlyModelViewSet[Statement]):
-    serializer_class = StatementSerializer
+    serializer_class = DistributionStatementSerializer
     permission_classes = [HasApiKeyScope, permissions.IsAuthenticated]
     required_scopes = {"list": READ, "retrieve": READ, "pdf": READ}
 
@@ -296,7 +296,11 @@ class StatementViewSet(viewsets.ReadOnlyModelViewSet[Statement]):
         return get_statement_for_user(self.request.user, self.kwargs["pk"])
 
     def get_serializer_class(self) -> type[serializers.BaseSerializer[Any]]:
-        return StatementDetailSerializer if self.action == "retrieve" else StatementSerializer
+        return (
+            DistributionStatementDetailSerializer
+            if self.action == "retrieve"
+            else DistributionStatementSerializer
+        )
 
     @action(detail=True, methods=["get"])
     def pdf(self, request: Request, pk: str) -> HttpResponseBase:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from django.db import connection, transaction
@@ -22,7 +23,7 @@ from django.utils import translation
 from django.utils.formats import number_format
 
 from distribution.documents import STATEMENT
-from distribution.models import Allocation, Basis, Payee, Route, Run, RunWeight, Statement
+from distribution.models import Allocation, Basis, Payee, Route, Run, RunWeight, Statement, Withholding
 from udp.documents.actions import issue_document
 from udp.documents.models import IssuedDocument
 from udp.money import from_tiyn
@@ -54,11 +55,18 @@ class Figures:
     net: int = 0
     payable: int = 0
     held: int = 0
+    #: tax withheld from the payable money (Art. 45 (4)), at ``tax_percent``, and what is left to be paid
+    tax: int = 0
+    tax_percent: Decimal | None = None
+    to_pay: int = 0
 
 
 def figures(statement: Statement) -> Figures:
     rows = list(Payee.objects.filter(run_id=statement.run_id, party_id=statement.party_id).order_by("route"))
     result = Figures(routes=rows)
+    for withheld in Withholding.objects.filter(payee__in=[row.pk for row in rows]):
+        result.tax += withheld.tax_tiyn
+        result.tax_percent = withheld.percent
     for row in rows:
         result.gross += row.gross_tiyn
         result.costs += row.costs_tiyn
@@ -68,6 +76,7 @@ def figures(statement: Statement) -> Figures:
             result.payable += row.net_tiyn
         else:
             result.held += row.net_tiyn
+    result.to_pay = result.payable - result.tax
     return result
 
 
@@ -159,6 +168,9 @@ def statement_data(statement: Statement, language: str) -> dict[str, Any]:
                 "net": _money(money.net),
                 "payable": _money(money.payable),
                 "held": _money(money.held),
+                "tax": _money(money.tax),
+                "tax_percent": str(money.tax_percent) if money.tax_percent is not None else "",
+                "to_pay": _money(money.to_pay),
             },  # fmt: skip
             "works": [
                 {

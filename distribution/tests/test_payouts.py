@@ -257,3 +257,39 @@ def _step(
     elif operation == "bank_c" and not BankAccount.objects.filter(party=c).exists():
         give_bank_account(c, 4)
     return last
+
+
+@pytest.mark.django_db
+@pytest.mark.statute("A46.1.1-statement")
+@pytest.mark.statute("A44.5-unclaimed-forever")
+def test_the_statement_shows_the_tax_withheld_what_is_to_be_paid_and_what_the_bank_paid_or_is_still_owed(
+    personas: Any, paid_world: dict[str, Any]
+) -> None:
+    """A: net 244.44 tenge, 10 % tax 24.44, to be paid 220.00, paid on 11 April; C (no bank details): owed."""
+    import re
+
+    from distribution.models import Statement
+    from distribution.statements import publish_statements, statement_data
+    from tests import factories as f
+
+    a, c, run = paid_world["a"], paid_world["c"], paid_world["run"]
+    publish_statements(run)
+    batch = actions.create_batch(personas.cmo, by=personas.cmo_staff)
+    _import(personas, [(_line(batch, a).end_to_end_id, "220.00", "booked", "2026-04-11")])
+    staff = f.signed_in(personas.cmo_staff)
+
+    def shown(party: Party) -> dict[str, str]:
+        page = staff.get(f"/cmo/distribution/statements/{Statement.objects.get(run=run, party=party).pk}/")
+        html = page.content.decode()
+        return {
+            k: re.sub(r"<[^>]+>|\s+", " ", v).strip()
+            for k, v in re.findall(r'<dd id="([\w-]+)">(.*?)</dd>', html)
+        }
+
+    money = shown(a)
+    assert money["tax"].startswith("−24.44") and money["to-pay"].startswith("220.00")
+    assert money["paid"].startswith("220.00") and "owed" not in money
+    unpaid = shown(c)
+    assert unpaid["owed"].startswith(unpaid["to-pay"].split(" ")[0]) and "Not yet" in unpaid["paid"]
+    data = statement_data(Statement.objects.get(run=run, party=a), "en")
+    assert (data["totals"]["tax_percent"], data["totals"]["to_pay"]) == ("10.00", "220.00")

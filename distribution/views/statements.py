@@ -11,6 +11,7 @@ from django.utils.translation import get_language
 
 from distribution import statements as reading
 from distribution.models import Basis, Route
+from distribution.payouts.selectors import paid_status
 from distribution.run_access import get_statement_for_user, statements_visible_to
 from udp.accounts.decorators import AuthedRequest, role_required
 from udp.documents.views import pdf_response
@@ -34,6 +35,7 @@ def _detail(request: AuthedRequest, pk: int, audience: str) -> HttpResponse:
         "statement": statement, "run": statement.run, "money": reading.figures(statement), "works": works,
         "rows": rows, "audience": audience, "payable_route": Route.PAYABLE,
         "bases": [Basis(code).label for code in reading.bases(statement)],
+        "paid": paid_status(statement.party, statement.run),
     }  # fmt: skip
     return render(request, "distribution/statements/detail.html", context)
 

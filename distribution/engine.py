@@ -296,7 +296,10 @@ def calculate(run: Run) -> Run:
         cursor.execute("ANALYZE distribution_runweight, distribution_runsource")
         cursor.execute(PATHS, params)
         cursor.execute("ANALYZE distribution_runpath")
+        # the window functions' row counts cannot be estimated: without this the planner loops per row
+        cursor.execute("SET LOCAL enable_nestloop = off")
         cursor.execute(ALLOCATE, params)
+        cursor.execute("SET LOCAL enable_nestloop = on")
         cursor.execute(PAYEES, {"run": run.pk, "pool": pool, "deducted": costs + funds, "costs": costs})
     run.costs_tiyn, run.funds_tiyn, run.excluded_units = costs, funds, int(excluded)
     return run

@@ -218,7 +218,10 @@ def test_a_worker_killed_mid_run_leaves_nothing_and_the_run_sent_again_completes
     finally:
         blocker.close()
     # the killed worker's transaction is rolled back once its backend finds the client gone
-    held = "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND classid = %s"
+    held = (
+        "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND classid = %s "
+        "AND database = (SELECT oid FROM pg_database WHERE datname = current_database())"
+    )
     _wait(lambda: _sql(held, [LOCK_SPACE]) == 0, "the killed worker's transaction to end", log)
     assert not Run.objects.exists() and not Payee.objects.exists()
 

@@ -102,7 +102,6 @@ def test_a_payment_file_pays_those_with_bank_details_and_keeps_the_rest(
 @pytest.mark.django_db
 @pytest.mark.statute("A44.5-distribute")
 @pytest.mark.statute("A44.5-unclaimed-forever")
-@pytest.mark.statute("A46.2-claim")
 def test_booked_is_paid_returned_is_owed_again_and_a_statement_imported_twice_changes_nothing(
     personas: Any, paid_world: dict[str, Any]
 ) -> None:

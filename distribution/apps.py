@@ -13,7 +13,7 @@ class DistributionConfig(AppConfig):
         from distribution.bench.match import BENCH
         from distribution.compliance import register as register_flags
         from distribution.consoles import add_cards
-        from distribution.notices import register_kinds
+        from distribution.notices import register_claim_kinds, register_kinds
         from distribution.payouts.consoles import add_cards as add_payout_cards
         from distribution.runs import register_reasons
         from udp.core.benches import register
@@ -25,4 +25,5 @@ class DistributionConfig(AppConfig):
         register_reasons()
         foreign.register_reasons()
         register_kinds()
+        register_claim_kinds()
         register_flags()

@@ -5,8 +5,8 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 from distribution.access import claims_visible_to, review_queue_for
-from distribution.models import ClaimStatus, RunStatus
-from distribution.run_access import runs_visible_to, statements_visible_to
+from distribution.models import ClaimStatus, DemandStatus, RunStatus
+from distribution.run_access import remuneration_claims_visible_to, runs_visible_to, statements_visible_to
 from udp.accounts.consoles import Card, add_card
 
 
@@ -50,5 +50,21 @@ def add_cards() -> None:
             count=lambda user: statements_visible_to(user).count(),
             description=_("What you received from each distribution, with the deductions"),
             visible=lambda user: user.party_id is not None,
+        ),
+    )  # fmt: skip
+    add_card(
+        "portal",
+        Card(
+            "kept-money", _("Money kept for you"), "distribution_portal:kept",
+            description=_("Claim what CMOs kept for you from their distributions"),
+            visible=lambda user: user.party_id is not None,
+        ),
+    )  # fmt: skip
+    add_card(
+        "cmo",
+        Card(
+            "remuneration-claims", _("Claims of remuneration"), "distribution_cmo:remuneration_claims",
+            count=lambda user: remuneration_claims_visible_to(user).filter(status=DemandStatus.PENDING).count(),
+            description=_("Holders who demand the money your distributions kept for them"),
         ),
     )  # fmt: skip

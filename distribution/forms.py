@@ -102,3 +102,9 @@ class RunForm(DeductionsForm):
     def period(self) -> tuple[dt.date, dt.date]:
         year, number = self.cleaned_data["quarter"].split("-")
         return quarter(int(year), int(number))
+
+
+class RemunerationClaimForm(forms.Form):
+    note = forms.CharField(
+        label=_("Note for the CMO"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )

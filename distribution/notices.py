@@ -7,7 +7,7 @@ from django.db.models import Sum
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from distribution.models import Payee, Route, Run, Statement
+from distribution.models import Payee, RemunerationClaim, Route, Run, Statement
 from udp.accounts import roles
 from udp.accounts.models import User
 from udp.money import from_tiyn
@@ -18,6 +18,9 @@ from udp.notices.models import Notice
 SUBJECT = _("A distribution of remuneration on the platform")
 TO_APPROVE = "distribution_run_to_approve"
 STATEMENT_READY = "distribution_statement_ready"
+CLAIM_FILED = "remuneration_claim_filed"
+CLAIM_ACCEPTED = "remuneration_claim_accepted"
+CLAIM_REFUSED = "remuneration_claim_refused"
 
 
 def register_kinds() -> None:
@@ -41,6 +44,60 @@ def register_kinds() -> None:
             subject=SUBJECT,
         )
     )
+
+
+def register_claim_kinds() -> None:
+    register(
+        Kind(
+            CLAIM_FILED,
+            _(
+                "%(holder)s claims the remuneration your CMO kept for them: %(amount)s tenge. "
+                "Answer by %(due)s."
+            ),
+            subject=SUBJECT,
+        )
+    )
+    register(
+        Kind(
+            CLAIM_ACCEPTED,
+            _(
+                "%(cmo)s accepted your claim of %(amount)s tenge. It is paid with the CMO's next payment file, "
+                "to the bank account in your profile."
+            ),
+            subject=SUBJECT,
+        )
+    )
+    register(
+        Kind(CLAIM_REFUSED, _("%(cmo)s refused your claim of %(amount)s tenge: %(reason)s"), subject=SUBJECT)
+    )
+
+
+def tell_staff_claim_filed(claim_id: int) -> int:
+    """Every member of the claimed CMO's staff: a holder claims kept money, with the date to answer by."""
+    claim = RemunerationClaim.objects.select_related("party").get(pk=claim_id)
+    params = {
+        "holder": str(claim.party), "amount": str(from_tiyn(claim.total_tiyn)), "due": claim.answer_due.isoformat(),
+    }  # fmt: skip
+    link = reverse("distribution_cmo:remuneration_claim", args=[claim.pk])
+    told = 0
+    for account in User.objects.filter(cmo_id=claim.cmo_id, is_active=True).order_by("pk"):
+        if roles.is_cmo_staff(account):
+            notify(account, CLAIM_FILED, params, link=link)
+            told += 1
+    return told
+
+
+def tell_holder_claim_decided(claim_id: int) -> int:
+    """Each account of the claiming holder: the CMO's answer (the reason, when refused)."""
+    claim = RemunerationClaim.objects.select_related("cmo").get(pk=claim_id)
+    link = reverse("distribution_portal:remuneration_claim", args=[claim.pk])
+    params = {"cmo": claim.cmo.short_name, "amount": str(from_tiyn(claim.total_tiyn)), "reason": claim.reason}
+    code = CLAIM_REFUSED if claim.reason else CLAIM_ACCEPTED
+    told = 0
+    for account in User.objects.filter(party_id=claim.party_id, is_active=True).order_by("pk"):
+        notify(account, code, params, link=link)
+        told += 1
+    return told
 
 
 def _period(run: Run) -> dict[str, str]:

@@ -2,6 +2,7 @@
 
 - A run and its requests: the staff of its CMO (they also start, recalculate and approve it); the operator reads.
 - A statement: the holder itself, the staff of the run's CMO and the operator; only of approved runs.
+- A claim of remuneration: the holder itself, the staff of the CMO claimed from (who decide it), the operator.
 
 Missing and forbidden answer alike (404).
 """
@@ -13,7 +14,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from distribution.models import Payee, Run, RunRequest, RunStatus, Statement
+from distribution.models import Payee, RemunerationClaim, Run, RunRequest, RunStatus, Statement
 from udp.accounts import roles
 
 
@@ -86,3 +87,27 @@ def payees_of(run: Run, q: str = "") -> QuerySet[Payee]:
             Q(party__name_kk__icontains=q) | Q(party__name_ru__icontains=q) | Q(party__name_lat__icontains=q)
         )
     return payees.order_by("-gross_tiyn", "party_id", "work_id", "route")
+
+
+def remuneration_claims_visible_to(user: Any) -> QuerySet[RemunerationClaim]:
+    """Claims of remuneration: the holder's own; the staff of the CMO claimed from; the operator reads."""
+    claims = RemunerationClaim.objects.select_related("party", "cmo", "filed_by", "decided_by")
+    if roles.is_holder(user) and user.party_id is not None:
+        return claims.filter(party_id=user.party_id)
+    if roles.is_cmo_staff(user) and user.cmo_id is not None:
+        return claims.filter(cmo_id=user.cmo_id)
+    if roles.is_operator(user):
+        return claims.all()
+    return claims.none()
+
+
+def get_remuneration_claim_for_user(user: Any, pk: Any, *, write: bool = False) -> RemunerationClaim:
+    """``write``: to decide it, only the claimed CMO's staff."""
+    claims = remuneration_claims_visible_to(user)
+    if write:
+        cmo_id = user.cmo_id if roles.is_cmo_staff(user) else None
+        claims = claims.filter(cmo_id=cmo_id) if cmo_id is not None else claims.none()
+    try:
+        return claims.get(pk=int(pk))
+    except (RemunerationClaim.DoesNotExist, TypeError, ValueError):
+        raise Http404 from None

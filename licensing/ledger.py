@@ -64,6 +64,7 @@ MEMOS: dict[str, Any] = {
     "run_reversal": _("Correction: distribution run %(run)s reversed"),
     "payout_sent": _("Payment file %(number)s sent to the bank"),
     "payout_booked": _("Payments confirmed by the bank statement %(statement)s"),
+    "remuneration_claim": _("Claim of remuneration %(claim)s accepted: kept money to be paid"),
     "payout_returned": _("Payments returned by the bank (statement %(statement)s): owed again"),
 }
 

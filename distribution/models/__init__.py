@@ -20,6 +20,7 @@ from distribution.models.payouts import (
     TaxRate,
     Withholding,
 )
+from distribution.models.remuneration import DemandStatus, RemunerationClaim, RemunerationClaimLine
 from distribution.models.runs import (
     Allocation,
     Basis,
@@ -39,6 +40,9 @@ from distribution.models.runs import (
 from distribution.models.statements import RequestStatus, RunRequest, Statement
 
 __all__ = [
+    "DemandStatus",
+    "RemunerationClaim",
+    "RemunerationClaimLine",
     "Allocation",
     "Basis",
     "Breach",

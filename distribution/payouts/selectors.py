@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Case, Count, Min, Q, Sum, Value, When
 
 from distribution.models import LineStatus, PaymentBatch, PaymentLine, Run
 from licensing import ledger
@@ -40,21 +40,26 @@ def owed(cmo: CMO) -> dict[int, int]:
     return {row["party"]: -row["balance"] for row in rows if row["party"] is not None and row["balance"] < 0}
 
 
-def paid_statuses(party: Party, cmo: CMO) -> dict[int, PaidStatus]:
-    """:class:`PaidStatus` of each of ``cmo``'s runs that gave ``party`` money, by run id (three queries)."""
+def _statuses(party: Party, cmo: CMO) -> dict[tuple[str, int], PaidStatus]:
+    """:class:`PaidStatus` of each run (``("run", id)``, after any correction) and each accepted claim of
+    remuneration (``("claim", id)``) that gave ``party`` money at ``cmo``, oldest posting first."""
     accrued = (
         Entry.objects.filter(
             transaction__cmo=cmo,
             party=party,
             account__code=ledger.HOLDERS_PAYABLE,
-            transaction__source_kind__in=[SourceKind.RUN, SourceKind.RUN_REVERSAL],
+            transaction__source_kind__in=[SourceKind.RUN, SourceKind.RUN_REVERSAL, SourceKind.REMUNERATION_CLAIM],
         )  # fmt: skip
-        .values("transaction__source_id")
-        .annotate(amount=Sum("amount_tiyn"))
-        .order_by("transaction__source_id")
-    )
-    runs = [
-        (int(row["transaction__source_id"] or 0), -int(row["amount"])) for row in accrued if row["amount"]
+        .annotate(kind=Case(When(transaction__source_kind=SourceKind.REMUNERATION_CLAIM, then=Value("claim")),
+                            default=Value("run")))
+        .values("kind", "transaction__source_id")
+        .annotate(amount=Sum("amount_tiyn"), first=Min("transaction_id"))
+        .order_by("first")
+    )  # fmt: skip
+    sources = [
+        ((str(row["kind"]), int(row["transaction__source_id"] or 0)), -int(row["amount"]))
+        for row in accrued
+        if row["amount"]
     ]
     transfers = PaymentLine.objects.filter(batch__cmo=cmo, party=party)
     booked = list(
@@ -63,12 +68,22 @@ def paid_statuses(party: Party, cmo: CMO) -> dict[int, PaidStatus]:
         .values_list("amount_tiyn", "settled_on")
     )
     in_transit = transfers.filter(status=LineStatus.SENT).aggregate(total=Sum("amount_tiyn"))["total"] or 0
-    return {run: status for run, status in _first_in_first_out(runs, booked, in_transit)}
+    return dict(_first_in_first_out(sources, booked, in_transit))
+
+
+def paid_statuses(party: Party, cmo: CMO) -> dict[int, PaidStatus]:
+    """:class:`PaidStatus` of each of ``cmo``'s runs that gave ``party`` money, by run id (three queries)."""
+    return {key[1]: status for key, status in _statuses(party, cmo).items() if key[0] == "run"}
+
+
+def claim_paid_status(party: Party, cmo: CMO, claim_id: int) -> PaidStatus:
+    """What an accepted claim of remuneration gave ``party`` to be paid, and how much of it the bank paid."""
+    return _statuses(party, cmo).get(("claim", claim_id)) or PaidStatus(claim_id, 0, 0, 0, 0, None)
 
 
 def _first_in_first_out(
-    runs: list[tuple[int, int]], booked: list[tuple[int, dt.date | None]], in_transit: int
-) -> list[tuple[int, PaidStatus]]:
+    runs: list[tuple[tuple[str, int], int]], booked: list[tuple[int, dt.date | None]], in_transit: int
+) -> list[tuple[tuple[str, int], PaidStatus]]:
     result = []
     payments = list(booked)
     for run, payable in runs:
@@ -84,7 +99,7 @@ def _first_in_first_out(
         transit = min(in_transit, payable - paid)
         in_transit -= transit
         status = PaidStatus(
-            run_id=run, payable_tiyn=payable, paid_tiyn=paid, in_transit_tiyn=transit,
+            run_id=run[1], payable_tiyn=payable, paid_tiyn=paid, in_transit_tiyn=transit,
             owed_tiyn=payable - paid - transit, paid_on=paid_on if paid == payable and payable > 0 else None,
         )  # fmt: skip
         result.append((run, status))

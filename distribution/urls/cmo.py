@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from distribution.views import cmo, runs, statements
+from distribution.views import cmo, remuneration, runs, statements
 
 app_name = "distribution_cmo"
 
@@ -21,4 +21,7 @@ urlpatterns = [
     path("statements/", statements.cmo_list, name="statements"),
     path("statements/<int:pk>/", statements.cmo_detail, name="statement"),
     path("statements/<int:pk>/pdf/", statements.cmo_pdf, name="statement_pdf"),
+    path("remuneration-claims/", remuneration.cmo_list, name="remuneration_claims"),
+    path("remuneration-claims/<int:pk>/", remuneration.cmo_detail, name="remuneration_claim"),
+    path("remuneration-claims/<int:pk>/decide/", remuneration.decide, name="remuneration_claim_decide"),
 ]

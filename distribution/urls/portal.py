@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from distribution.views import portal, statements
+from distribution.views import portal, remuneration, statements
 
 app_name = "distribution_portal"
 
@@ -12,4 +12,7 @@ urlpatterns = [
     path("statements/", statements.portal_list, name="statements"),
     path("statements/<int:pk>/", statements.portal_detail, name="statement"),
     path("statements/<int:pk>/pdf/", statements.portal_pdf, name="statement_pdf"),
+    path("kept/", remuneration.kept, name="kept"),
+    path("kept/<int:cmo_id>/claim/", remuneration.file, name="remuneration_claim_file"),
+    path("remuneration-claims/<int:pk>/", remuneration.portal_detail, name="remuneration_claim"),
 ]

@@ -105,6 +105,7 @@ class SourceKind(models.TextChoices):
     PAYOUT_BOOKED = "payout_booked", _("Payments confirmed by the bank")
     PAYOUT_RETURNED = "payout_returned", _("Payments returned by the bank")
     PAYOUT_CANCELLED = "payout_cancelled", _("Payment file cancelled")
+    REMUNERATION_CLAIM = "remuneration_claim", _("Claim of remuneration paid (Art. 46.2)")
 
 
 #: Sources posted at most once each (a unique index): a run, its correction, a payment batch, a statement's
@@ -116,6 +117,7 @@ ONCE_ONLY_SOURCES = (
     SourceKind.PAYOUT_BOOKED,
     SourceKind.PAYOUT_RETURNED,
     SourceKind.PAYOUT_CANCELLED,
+    SourceKind.REMUNERATION_CLAIM,
 )
 
 

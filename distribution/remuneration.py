@@ -1,0 +1,258 @@
+"""Claims of remuneration (Art. 46.2; A46.2-claim, A44.5-unclaimed-forever): a holder demands the money a
+CMO kept for them under the distributions made, and the CMO answers.
+
+What is claimable (:func:`claimable`), from the CMO's approved runs:
+
+- the holder's own money kept because the CMO did not represent them (route ``not_represented``: no mandate
+  with an unaccredited CMO, say);
+- their part of a work's money kept because no holder was on record (route ``no_holder``), for a work they
+  are on record for now: the kept net × their share of the right type the engine pays in the run's area
+  (the first of :data:`~registers.public_selectors.AREA_RIGHT_TYPES` the work has shares of) / 100, rounded
+  down; the rest stays kept for the work's other holders. In area 5 the share is taken over both sides.
+
+less what the holder's earlier claims (pending or accepted) already asked for. Kept money never expires.
+Money held by an open conflict, withdrawn works and money routed to a foreign society are not claimable.
+
+The CMO answers within :data:`ANSWER_WORKING_DAYS` working days of the filing. The law sets no term for
+the answer; this is the platform's service term, shown to both sides, after which the claim is overdue.
+
+Accepting (:func:`decide_remuneration_claim`) settles the claim in the ledger at once, one transaction
+posted once per claim: Dr *undistributed* (each line, as the run had kept it: the holder's, or the work's)
+= the total; Cr *holders payable* = the total less tax; Cr *tax payable* = the tax at the holder's rate on
+the day (:func:`distribution.tax.rate_for`, rounded half up once). The next payment file pays it
+(:mod:`distribution.payouts`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+from django.db.models import Sum
+from django.utils.translation import gettext as _
+
+from distribution.models import DemandStatus, RemunerationClaim, RemunerationClaimLine, Run
+from distribution.tax import rate_for
+from licensing import ledger
+from licensing.models import Entry, SourceKind
+from registers.models import CMO, Party, Work
+from registers.public_selectors import AREA_RIGHT_TYPES
+from udp.accounts import roles
+from udp.accounts.models import User
+from udp.audit import audited
+from udp.core import clock
+from udp.core.workdays import add_working_days
+
+#: The platform's term for a CMO's answer to a claim, in working days from the filing.
+ANSWER_WORKING_DAYS = 15
+
+CLAIMABLE = """
+WITH area_types AS (
+    SELECT item, string_to_array(types, ',') AS types
+      FROM unnest(%(items)s::integer[], %(types)s::text[]) AS t(item, types)
+), asked AS (
+    SELECT l.run_id, l.work_id, sum(l.amount_tiyn) AS amount
+      FROM distribution_remunerationclaimline l
+      JOIN distribution_remunerationclaim c ON c.id = l.claim_id
+     WHERE c.party_id = %(party)s AND c.status IN ('pending', 'accepted')
+     GROUP BY l.run_id, l.work_id
+), kept AS (
+    SELECT r.cmo_id, p.run_id, NULL::bigint AS work_id, p.route, p.net_tiyn AS amount
+      FROM distribution_payee p JOIN distribution_run r ON r.id = p.run_id
+     WHERE r.status = 'approved' AND p.party_id = %(party)s AND p.route = 'not_represented' AND p.net_tiyn > 0
+    UNION ALL
+    SELECT r.cmo_id, p.run_id, p.work_id, p.route, floor(p.net_tiyn * share.percent / 100)::bigint
+      FROM distribution_payee p
+      JOIN distribution_run r ON r.id = p.run_id
+      JOIN registers_area a ON a.id = r.area_id
+      JOIN area_types at ON at.item = a.item
+      CROSS JOIN LATERAL (
+          SELECT s.right_type FROM registers_share s
+           WHERE s.work_id = p.work_id AND s.right_type = ANY(at.types)
+           ORDER BY array_position(at.types, s.right_type::text) LIMIT 1
+      ) rt
+      CROSS JOIN LATERAL (
+          SELECT sum(s.percent) AS percent
+            FROM registers_share s JOIN registers_workcontributor c ON c.id = s.contributor_id
+           WHERE s.work_id = p.work_id AND s.right_type = rt.right_type AND c.party_id = %(party)s
+      ) share
+     WHERE r.status = 'approved' AND p.party_id IS NULL AND p.route = 'no_holder' AND p.net_tiyn > 0
+       AND p.work_id IN (SELECT c.work_id FROM registers_workcontributor c WHERE c.party_id = %(party)s)
+       AND share.percent > 0
+)
+SELECT k.cmo_id, k.run_id, k.work_id, k.route, k.amount - coalesce(a.amount, 0)
+  FROM kept k
+  LEFT JOIN asked a ON a.run_id = k.run_id AND a.work_id IS NOT DISTINCT FROM k.work_id
+ WHERE k.amount - coalesce(a.amount, 0) > 0 AND (%(cmo)s::bigint IS NULL OR k.cmo_id = %(cmo)s)
+ ORDER BY k.cmo_id, k.run_id, k.work_id NULLS FIRST
+"""
+
+SETTLE = """
+SELECT %(tx)s AS transaction_id, %(account_undistributed)s AS account_id, l.amount_tiyn,
+       NULL::bigint AS licence_id, NULL::bigint AS area_id, NULL::date AS usage_start,
+       CASE WHEN l.work_id IS NULL THEN %(party)s::bigint END AS party_id, l.work_id
+  FROM distribution_remunerationclaimline l WHERE l.claim_id = %(claim)s
+UNION ALL
+SELECT %(tx)s, %(account_holders_payable)s, -%(payable)s::bigint, NULL, NULL, NULL, %(party)s, NULL
+UNION ALL
+SELECT %(tx)s, %(account_tax_payable)s, -%(tax)s::bigint, NULL, NULL, NULL, %(party)s, NULL
+"""
+
+
+@dataclass(frozen=True)
+class Kept:
+    """Money a run of ``cmo_id`` kept that the holder may claim (``work_id``: their part of a work's money
+    kept with no holder on record)."""
+
+    cmo_id: int
+    run_id: int
+    work_id: int | None
+    route: str
+    amount_tiyn: int
+
+
+def claimable(party: Party, cmo: CMO | None = None) -> list[Kept]:
+    """What ``party`` may claim now, from ``cmo``'s runs (or every CMO's), one query."""
+    items = sorted(AREA_RIGHT_TYPES)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            CLAIMABLE,
+            {
+                "party": party.pk, "cmo": cmo.pk if cmo else None, "items": items,
+                "types": [",".join(AREA_RIGHT_TYPES[item]) for item in items],
+            },
+        )  # fmt: skip
+        return [Kept(*row) for row in cursor.fetchall()]
+
+
+def kept_by_cmo(party: Party) -> dict[int, int]:
+    """The total ``party`` may claim at each CMO, in tiyn."""
+    totals: dict[int, int] = {}
+    for kept in claimable(party):
+        totals[kept.cmo_id] = totals.get(kept.cmo_id, 0) + kept.amount_tiyn
+    return totals
+
+
+@dataclass
+class KeptAt:
+    """What one CMO keeps for the holder: lines to claim, and money accrued to be paid."""
+
+    cmo: CMO
+    lines: list[tuple[Kept, Run, Work | None]] = field(default_factory=list)
+    total_tiyn: int = 0
+    owed_tiyn: int = 0
+    pending: RemunerationClaim | None = None
+
+
+def kept_for(party_id: int) -> list[KeptAt]:
+    """Per CMO: the money the holder may claim (by run and work) and the money accrued to be paid to them."""
+    party = Party.objects.get(pk=party_id)
+    lines = claimable(party)
+    runs = Run.objects.select_related("area").in_bulk({k.run_id for k in lines})
+    works = Work.objects.in_bulk({k.work_id for k in lines if k.work_id})
+    owed = dict(
+        Entry.objects.filter(party_id=party_id, account__code=ledger.HOLDERS_PAYABLE)
+        .values_list("transaction__cmo_id")
+        .annotate(balance=Sum("amount_tiyn"))
+    )
+    pending = {
+        c.cmo_id: c for c in RemunerationClaim.objects.filter(party_id=party_id, status=DemandStatus.PENDING)
+    }
+    cmo_ids = {k.cmo_id for k in lines} | {c for c, balance in owed.items() if balance < 0} | set(pending)
+    cmos = CMO.objects.select_related("party").in_bulk(cmo_ids)
+    result: dict[int, KeptAt] = {pk: KeptAt(cmo=cmos[pk]) for pk in sorted(cmo_ids)}
+    for kept in lines:
+        at = result[kept.cmo_id]
+        at.lines.append((kept, runs[kept.run_id], works.get(kept.work_id) if kept.work_id else None))
+        at.total_tiyn += kept.amount_tiyn
+    for pk, balance in owed.items():
+        if pk in result and balance < 0:
+            result[pk].owed_tiyn = -balance
+    for pk, claim in pending.items():
+        result[pk].pending = claim
+    return list(result.values())
+
+
+def answer_due(filed_on: dt.date) -> dt.date:
+    return add_working_days(filed_on, ANSWER_WORKING_DAYS)
+
+
+def is_overdue(claim: RemunerationClaim, today: dt.date | None = None) -> bool:
+    return claim.status == DemandStatus.PENDING and (today or clock.today()) > claim.answer_due
+
+
+def file_remuneration_claim(party: Party, cmo: CMO, *, note: str = "", by: User) -> RemunerationClaim:
+    """The holder ``party`` (signed in as ``by``) demands what ``cmo`` kept for them; the CMO's staff are told."""
+    if not (roles.is_holder(by) and by.party_id == party.pk):
+        raise PermissionError("a holder claims only their own remuneration")
+    with transaction.atomic():
+        # one claim at a time per holder and CMO, even when filed twice at once
+        Party.objects.select_for_update().filter(pk=party.pk).first()
+        if RemunerationClaim.objects.filter(party=party, cmo=cmo, status=DemandStatus.PENDING).exists():
+            raise ValidationError(_("You have already claimed from this CMO; it has not answered yet."))
+        lines = claimable(party, cmo)
+        if not lines:
+            raise ValidationError(_("This CMO keeps no money for you to claim."))
+        now = clock.now()
+        with audited(by):
+            claim = RemunerationClaim.objects.create(
+                party=party, cmo=cmo, note=note.strip(), total_tiyn=sum(k.amount_tiyn for k in lines),
+                answer_due=answer_due(clock.today()), filed_by=by, filed_at=now,
+            )  # fmt: skip
+            RemunerationClaimLine.objects.bulk_create(
+                RemunerationClaimLine(
+                    claim=claim, run_id=k.run_id, work_id=k.work_id, route=k.route, amount_tiyn=k.amount_tiyn
+                )
+                for k in lines
+            )
+        from distribution.notices import tell_staff_claim_filed
+
+        tell_staff_claim_filed(claim.pk)  # stored with the claim; the e-mails leave once it commits
+    return claim
+
+
+def tax_on(claim: RemunerationClaim, day: dt.date) -> int:
+    party = claim.party
+    rate = rate_for(party.kind, party.resident, day)
+    if rate is None:
+        raise ValidationError(
+            _("No tax rate is in force today for this holder; the claim cannot be paid yet.")
+        )
+    return int((Decimal(claim.total_tiyn) * rate.percent / 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def decide_remuneration_claim(
+    claim: RemunerationClaim, *, accept: bool, reason: str = "", by: User
+) -> RemunerationClaim:
+    """The CMO's answer. Accepting settles the claim in the ledger once (see the module); refusing says why."""
+    if not (roles.is_cmo_staff(by) and by.cmo_id == claim.cmo_id):
+        raise PermissionError("only the staff of the CMO claimed from decide a claim")
+    if not accept and not reason.strip():
+        raise ValidationError({"reason": _("Say why you refuse the claim.")})
+    with transaction.atomic():
+        claim = RemunerationClaim.objects.select_for_update().select_related("party", "cmo").get(pk=claim.pk)
+        if claim.status != DemandStatus.PENDING:
+            raise ValidationError(_("This claim has already been decided."))
+        with audited(by, reason.strip() or None):
+            today = clock.today()
+            if accept:
+                claim.tax_tiyn = tax_on(claim, today)
+                ledger.post_select(
+                    claim.cmo, today, "remuneration_claim", {"claim": claim.pk},
+                    (SourceKind.REMUNERATION_CLAIM, claim.pk), by,
+                    select=SETTLE,
+                    params={"claim": claim.pk, "party": claim.party_id, "payable": claim.payable_tiyn,
+                            "tax": claim.tax_tiyn},
+                    accounts=(ledger.UNDISTRIBUTED, ledger.HOLDERS_PAYABLE, ledger.TAX_PAYABLE),
+                )  # fmt: skip
+            claim.status = DemandStatus.ACCEPTED if accept else DemandStatus.REFUSED
+            claim.reason = "" if accept else reason.strip()
+            claim.decided_by, claim.decided_at = by, clock.now()
+            claim.save(update_fields=["status", "reason", "tax_tiyn", "decided_by", "decided_at"])
+        from distribution.notices import tell_holder_claim_decided
+
+        tell_holder_claim_decided(claim.pk)
+    return claim

@@ -1,0 +1,256 @@
+"""Claims of remuneration (Art. 46.2): a holder the CMO did not represent, or who was not on record for a
+work when the CMO distributed, demands what the CMO kept; the CMO answers; the money is then paid."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal as D
+from typing import Any
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.test import Client
+
+from distribution import remuneration
+from distribution.models import DemandStatus, Payee, RemunerationClaim, Run
+from distribution.payouts import actions as payouts
+from distribution.payouts.selectors import claim_paid_status
+from distribution.runs import approve_run, start_run
+from distribution.tests.test_payouts import give_bank_account, statement_csv
+from licensing import ledger
+from licensing.models import Entry, SourceKind, Transaction
+from registers.models import Area, Share, WorkContributor
+from tests import factories as f
+from udp.accounts.models import Role
+from udp.notices.models import Notice
+
+Q1 = (dt.date(2026, 1, 1), dt.date(2026, 3, 31))
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def kept_world(personas: Any) -> dict[str, Any]:
+    """The CMO (not accredited) distributes 1 000 tenge of area 1 for two works used 3 and 1 times, 15 % for
+    costs and 5 % for special funds. Work 1 is half the CMO's member's (the holder), half the other holder's,
+    who gave their mandate to another CMO: the CMO does not represent them, so it keeps their money. Work 2
+    has no holder of the performing right on record: its money is kept too.
+
+    Work 1: 75 000 tiyn, 37 500 each; work 2: 25 000. A fifth of each is deducted: nets 30 000, 30 000 and
+    20 000. After the run, the other holder is put on record for 60 % of work 2's performing right."""
+    by = personas.operator
+    member, other = personas.holder_party, personas.other_party
+    w1 = f.make_work(by, (member, "C", {"PR": D("50")}), (other, "A", {"PR": D("50")}))
+    stranger = f.make_person(name_lat="Someone Else")
+    w2 = f.make_work(by, (stranger, "C", {"MR": D("100")}))
+    run = start_run(
+        personas.cmo, Area.objects.get(item=1), *Q1, by=personas.cmo_staff, weights={w1.pk: 3, w2.pk: 1},
+        pool_tiyn=100_000, costs_percent=D("15"), funds_percent=D("5"),
+    )  # fmt: skip
+    run = approve_run(run, by=personas.cmo_admin)
+    for party, percent in ((other, D("60")), (stranger, D("40"))):
+        contributor = WorkContributor.objects.create(work=w2, party=party, role="A", sequence=9)
+        Share.objects.create(work=w2, contributor=contributor, right_type="PR", percent=percent)
+    return {"run": run, "w1": w1, "w2": w2, "member": member, "other": other}
+
+
+def _undistributed(cmo: Any, **which: Any) -> int:
+    total = Entry.objects.filter(transaction__cmo=cmo, account__code=ledger.UNDISTRIBUTED, **which)
+    return -sum(e.amount_tiyn for e in total)
+
+
+@pytest.mark.statute("A46.2-claim")
+def test_a_holder_the_cmo_did_not_represent_claims_what_it_kept_and_is_paid_less_tax_by_the_next_file(
+    personas: Any, kept_world: dict[str, Any]
+) -> None:
+    """Kept for the other holder: their own 30 000 tiyn (not represented) and 60 % of work 2's 20 000 = 12 000.
+    Claimed 42 000; tax 10 % (a resident natural person) = 4 200; to be paid 37 800."""
+    run, other, w2 = kept_world["run"], kept_world["other"], kept_world["w2"]
+    routes = {(p.party_id, p.work_id): (p.route, p.net_tiyn) for p in Payee.objects.filter(run=run)}
+    assert routes[(other.pk, None)] == ("not_represented", 30_000)
+    assert routes[(None, w2.pk)] == ("no_holder", 20_000)
+    kept = {(k.work_id, k.route): k.amount_tiyn for k in remuneration.claimable(other)}
+    assert kept == {(None, "not_represented"): 30_000, (w2.pk, "no_holder"): 12_000}
+
+    claim = remuneration.file_remuneration_claim(
+        other, personas.cmo, note="My half of work 1", by=personas.other_holder
+    )
+    assert (claim.status, claim.total_tiyn, claim.lines.count()) == (DemandStatus.PENDING, 42_000, 2)
+    assert claim.answer_due > claim.filed_at.date()
+    assert Notice.objects.filter(recipient=personas.cmo_staff, code="remuneration_claim_filed").exists()
+
+    claim = remuneration.decide_remuneration_claim(claim, accept=True, by=personas.cmo_staff)
+    assert (claim.status, claim.tax_tiyn, claim.payable_tiyn) == (DemandStatus.ACCEPTED, 4_200, 37_800)
+    # the kept balance falls by what was paid; 8 000 of work 2 stays kept for its other holder
+    assert _undistributed(personas.cmo, party=other) == 0
+    assert _undistributed(personas.cmo, work=w2) == 8_000
+    owed = ledger.balances(personas.cmo, by=("party",), accounts=[ledger.HOLDERS_PAYABLE, ledger.TAX_PAYABLE])
+    assert {(r["party"], r["balance"]) for r in owed if r["party"] == other.pk} == {(other.pk, -42_000)}
+    assert remuneration.claimable(other) == []
+    assert Notice.objects.filter(recipient=personas.other_holder, code="remuneration_claim_accepted").exists()
+
+    give_bank_account(personas.cmo.party, 1)
+    give_bank_account(other, 2)
+    batch = payouts.create_batch(personas.cmo, by=personas.cmo_staff, execution_date=dt.date(2026, 5, 4))
+    line = batch.lines.get(party=other)
+    assert line.amount_tiyn == 37_800
+    assert claim_paid_status(other, personas.cmo, claim.pk).in_transit_tiyn == 37_800
+    payouts.import_statement(
+        by=personas.cmo_staff, cmo=personas.cmo, filename="statement.csv",
+        file=statement_csv([(line.end_to_end_id, "378.00", "booked", "2026-05-05")]),
+    )  # fmt: skip
+    paid = claim_paid_status(other, personas.cmo, claim.pk)
+    assert (paid.paid_tiyn, paid.owed_tiyn, paid.paid_on) == (37_800, 0, dt.date(2026, 5, 5))
+
+
+@pytest.mark.statute("A46.2-claim")
+def test_a_claim_is_settled_once_however_often_it_is_filed_or_answered(
+    personas: Any, kept_world: dict[str, Any]
+) -> None:
+    other = kept_world["other"]
+    claim = remuneration.file_remuneration_claim(other, personas.cmo, by=personas.other_holder)
+    with pytest.raises(ValidationError):  # one waiting claim per holder and CMO
+        remuneration.file_remuneration_claim(other, personas.cmo, by=personas.other_holder)
+    remuneration.decide_remuneration_claim(claim, accept=True, by=personas.cmo_staff)
+    with pytest.raises(ValidationError):
+        remuneration.decide_remuneration_claim(claim, accept=True, by=personas.cmo_admin)
+    with pytest.raises(ValidationError):  # nothing is left to claim
+        remuneration.file_remuneration_claim(other, personas.cmo, by=personas.other_holder)
+    assert Transaction.objects.filter(source_kind=SourceKind.REMUNERATION_CLAIM).count() == 1
+    assert _undistributed(personas.cmo, party=other) == 0
+
+
+@pytest.mark.statute("A46.2-claim")
+def test_a_refusal_needs_a_reason_and_leaves_the_money_kept_to_claim_again(
+    personas: Any, kept_world: dict[str, Any]
+) -> None:
+    other = kept_world["other"]
+    claim = remuneration.file_remuneration_claim(other, personas.cmo, by=personas.other_holder)
+    with pytest.raises(ValidationError):
+        remuneration.decide_remuneration_claim(claim, accept=False, reason="  ", by=personas.cmo_staff)
+    refused = remuneration.decide_remuneration_claim(
+        claim, accept=False, reason="The work is disputed", by=personas.cmo_staff
+    )
+    assert (refused.status, refused.reason) == (DemandStatus.REFUSED, "The work is disputed")
+    assert Notice.objects.filter(recipient=personas.other_holder, code="remuneration_claim_refused").exists()
+    assert _undistributed(personas.cmo, party=other) == 30_000
+    assert sum(k.amount_tiyn for k in remuneration.claimable(other)) == 42_000
+
+
+@pytest.mark.statute("A44.5-unclaimed-forever")
+def test_money_kept_for_a_holder_is_paid_in_full_when_claimed_years_later(
+    personas: Any, kept_world: dict[str, Any], clock: Any
+) -> None:
+    other = kept_world["other"]
+    clock.travel_to(dt.date(2034, 2, 1))  # eight years on: nothing expired
+    claim = remuneration.file_remuneration_claim(other, personas.cmo, by=personas.other_holder)
+    claim = remuneration.decide_remuneration_claim(claim, accept=True, by=personas.cmo_staff)
+    assert (claim.total_tiyn, claim.payable_tiyn) == (42_000, 37_800)
+
+
+def test_the_cmo_must_answer_within_fifteen_working_days_or_the_claim_is_overdue(
+    personas: Any, kept_world: dict[str, Any], clock: Any
+) -> None:
+    # filed on a Friday; 16 December is Independence Day, 1 and 2 January the New Year, and 2 January falling
+    # on a Saturday, Monday 4 January is off too: the fifteenth working day is 6 January
+    clock.travel_to(dt.date(2026, 12, 11))
+    claim = remuneration.file_remuneration_claim(kept_world["other"], personas.cmo, by=personas.other_holder)
+    assert claim.answer_due == dt.date(2027, 1, 6)
+    clock.travel_to(dt.date(2027, 1, 6))
+    assert not remuneration.is_overdue(claim)
+    clock.travel_to(dt.date(2027, 1, 7))
+    assert remuneration.is_overdue(claim)
+
+
+def test_only_the_holder_claims_for_themselves_and_only_the_claimed_cmo_answers(
+    personas: Any, kept_world: dict[str, Any]
+) -> None:
+    other = kept_world["other"]
+    with pytest.raises(PermissionError):
+        remuneration.file_remuneration_claim(other, personas.cmo, by=personas.holder)
+    with pytest.raises(PermissionError):
+        remuneration.file_remuneration_claim(other, personas.cmo, by=personas.cmo_staff)
+    claim = remuneration.file_remuneration_claim(other, personas.cmo, by=personas.other_holder)
+    for outsider in (personas.other_cmo_staff, personas.holder, personas.other_holder, personas.operator):
+        with pytest.raises(PermissionError):
+            remuneration.decide_remuneration_claim(claim, accept=True, by=outsider)
+
+
+def _client(user: Any) -> Client:
+    return f.signed_in(user)
+
+
+def test_the_pages_show_each_side_only_its_own_and_the_staff_answer_there(
+    personas: Any, kept_world: dict[str, Any]
+) -> None:
+    holder = _client(personas.other_holder)
+    page = holder.get("/portal/distribution/kept/")
+    assert page.status_code == 200
+    assert b"420.00" in page.content.replace(b"\xc2\xa0", b"").replace(b" ", b"")
+    answer = holder.post(f"/portal/distribution/kept/{personas.cmo.pk}/claim/", {"note": "mine"})
+    claim = RemunerationClaim.objects.get(party=kept_world["other"])
+    assert answer.status_code == 302 and answer["Location"].endswith(f"/remuneration-claims/{claim.pk}/")
+    assert holder.get(f"/portal/distribution/remuneration-claims/{claim.pk}/").status_code == 200
+    # another holder, another CMO's staff: as if it did not exist
+    assert (
+        _client(personas.holder).get(f"/portal/distribution/remuneration-claims/{claim.pk}/").status_code
+        == 404
+    )
+    other_staff = _client(personas.other_cmo_staff)
+    assert other_staff.get(f"/cmo/distribution/remuneration-claims/{claim.pk}/").status_code == 404
+    assert (
+        other_staff.post(
+            f"/cmo/distribution/remuneration-claims/{claim.pk}/decide/", {"accept": "on"}
+        ).status_code
+        == 404
+    )
+    anonymous = Client().get(f"/cmo/distribution/remuneration-claims/{claim.pk}/")
+    assert anonymous.status_code == 302 and "login" in anonymous["Location"]
+    no_second_factor = f.make_account("new@kaz.kz", Role.CMO_STAFF, cmo=personas.cmo, mfa=False)
+    assert (
+        f.signed_in(no_second_factor).get(f"/cmo/distribution/remuneration-claims/{claim.pk}/").status_code
+        == 302
+    )
+
+    staff = _client(personas.cmo_staff)
+    listing = staff.get("/cmo/distribution/remuneration-claims/")
+    assert listing.status_code == 200 and f"remuneration-claim-{claim.pk}".encode() in listing.content
+    refused = staff.post(f"/cmo/distribution/remuneration-claims/{claim.pk}/decide/", {"reason": ""})
+    assert refused.status_code == 400
+    accepted = staff.post(f"/cmo/distribution/remuneration-claims/{claim.pk}/decide/", {"accept": "on"})
+    assert accepted.status_code == 302
+    claim.refresh_from_db()
+    assert claim.status == DemandStatus.ACCEPTED
+
+
+def test_the_api_files_follows_and_answers_a_claim_with_the_same_rules(
+    personas: Any, kept_world: dict[str, Any]
+) -> None:
+    holder = _client(personas.other_holder)
+    kept = holder.get("/api/remuneration-claims/kept/").json()
+    assert [(k["cmo"], k["claimable_tiyn"]) for k in kept] == [(personas.cmo.pk, 42_000)]
+    assert _client(personas.cmo_staff).get("/api/remuneration-claims/kept/").status_code == 403
+    made = holder.post("/api/remuneration-claims/", {"cmo": personas.cmo.pk}, content_type="application/json")
+    assert made.status_code == 201, made.content
+    pk = made.json()["id"]
+    assert made.json()["total_tiyn"] == 42_000 and not made.json()["overdue"]
+    assert _client(personas.holder).get(f"/api/remuneration-claims/{pk}/").status_code == 404
+    url = f"/api/remuneration-claims/{pk}/decide/"
+    assert (
+        _client(personas.other_cmo_staff)
+        .post(url, {"accept": True}, content_type="application/json")
+        .status_code
+        == 404
+    )
+    assert holder.post(url, {"accept": True}, content_type="application/json").status_code in (403, 404)
+    staff = _client(personas.cmo_staff)
+    assert staff.post(url, {"accept": False}, content_type="application/json").status_code == 400
+    decided = staff.post(url, {"accept": True}, content_type="application/json")
+    assert decided.status_code == 200 and decided.json()["payable_tiyn"] == 37_800
+
+
+def test_a_holder_paid_in_the_run_has_nothing_to_claim(personas: Any, kept_world: dict[str, Any]) -> None:
+    assert remuneration.claimable(kept_world["member"]) == []
+    with pytest.raises(ValidationError):
+        remuneration.file_remuneration_claim(kept_world["member"], personas.cmo, by=personas.holder)
+    assert Run.objects.get(pk=kept_world["run"].pk).status == "approved"

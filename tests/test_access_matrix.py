@@ -174,6 +174,12 @@ PAGE_RULES: dict[str, AbstractSet[str] | None] = {
     "cmo/distribution/statements/<int:pk>/pdf/": {STAFF, ADMIN, OPERATOR},
     "portal/distribution/statements/": HOLDERS, "portal/distribution/statements/<int:pk>/": {HOLDER},
     "portal/distribution/statements/<int:pk>/pdf/": {HOLDER},
+    # claims of remuneration (Art. 46.2): none in the fixture; filing and answering are POST only
+    "portal/distribution/kept/": HOLDERS, "portal/distribution/kept/<int:cmo_id>/claim/": frozenset(),
+    "portal/distribution/remuneration-claims/<int:pk>/": frozenset(),
+    "cmo/distribution/remuneration-claims/": CMOS | {OPERATOR},
+    "cmo/distribution/remuneration-claims/<int:pk>/": frozenset(),
+    "cmo/distribution/remuneration-claims/<int:pk>/decide/": frozenset(),
     # payouts: a CMO's own staff only (bank details); no payment file or statement in the fixture
     "cmo/distribution/payouts/": CMOS, "cmo/distribution/payouts/statements/": CMOS,
     "cmo/distribution/payouts/<int:pk>/": frozenset(), "cmo/distribution/payouts/<int:pk>/file/": frozenset(),
@@ -327,6 +333,10 @@ API_RULES: dict[str, AbstractSet[str] | None] = {
     "POST /api/distribution-runs/{id}/approve/": {STAFF, ADMIN},
     "POST /api/distribution-runs/{id}/recalculate/": {STAFF, ADMIN},
     "GET /api/distribution-run-requests/": SIGNED, "GET /api/distribution-run-requests/{id}/": {STAFF, ADMIN, OPERATOR},
+    # claims of remuneration: none in the fixture; a holder's empty claim is a 400
+    "GET /api/remuneration-claims/": SIGNED, "GET /api/remuneration-claims/{id}/": frozenset(),
+    "GET /api/remuneration-claims/kept/": HOLDERS, "POST /api/remuneration-claims/": HOLDERS,
+    "POST /api/remuneration-claims/{id}/decide/": frozenset(),
     "GET /api/statements/": SIGNED, "GET /api/statements/{id}/": {HOLDER, STAFF, ADMIN, OPERATOR},
     "GET /api/statements/{id}/pdf/": {HOLDER, STAFF, ADMIN, OPERATOR},
     # payouts: lists answer each account with what it may see (nothing but its CMO's); a CMO's staff write (400:
@@ -648,6 +658,7 @@ class World:
             "cmo/distribution/statements/": self.run_statement.pk,
             "portal/distribution/statements/": self.run_statement.pk,
             "cmo/distribution/payouts/": 1, "cmo/distribution/payouts/statements/": 1,  # none in the fixture
+            "portal/distribution/remuneration-claims/": 1, "cmo/distribution/remuneration-claims/": 1,  # none
         }  # fmt: skip
         url = (
             route.replace("<str:kind>", "work")
@@ -691,6 +702,7 @@ class World:
             "/api/bank-statements/": self.statement.pk,
             "/api/payment-batches/": 1, "/api/payout-statements/": 1,  # none in the fixture
             "/api/foreign-runs/": 1, "/api/remittances/": 1,  # none in the fixture
+            "/api/remuneration-claims/": 1,
             "/api/info-requests/": self.info_request.pk, "/api/monitoring/reconciliations/": self.reconciliation.pk,
             "/api/monitoring/lines/": self.recon_line.pk, "/api/monitoring/providers/": self.provider.pk,
         }  # fmt: skip

@@ -3,7 +3,8 @@
 1. A CMO's staff member starts the run of the last quarter that ended (the page says it is calculating while
    a Celery worker calculates it) and sees that someone else must approve it;
 2. a second member of staff, told by a notice, approves it;
-3. the holder, told its statement is ready, opens the statement and its PDF.
+3. the holder, told its statement is ready, opens the statement and its PDF;
+4. a holder whose money the CMO kept claims it, is answered, and is paid by the next payment run.
 
 The clock is moved to April 2026, so the last quarter that ended is the first (the live server and the worker
 read the same clock).
@@ -162,7 +163,11 @@ def test_the_run_and_statement_pages_fit_a_phone_in_kazakh_and_russian(
         _fits(staff, f"{language}-{url.strip('/').replace('/', '-')}")
     approve(run, by=p.cmo_admin)
     statement = Statement.objects.get(run=run, party=p.holder_party)
-    for url in ("/cmo/distribution/statements/", f"/cmo/distribution/statements/{statement.pk}/"):
+    for url in (
+        "/cmo/distribution/statements/",
+        f"/cmo/distribution/statements/{statement.pk}/",
+        "/cmo/distribution/remuneration-claims/",
+    ):
         staff.goto(live_server.url + url)
         _fits(staff, f"{language}-{url.strip('/').replace('/', '-')}")
     holder = _session(browser, live_server.url, p.holder, language)
@@ -170,7 +175,92 @@ def test_the_run_and_statement_pages_fit_a_phone_in_kazakh_and_russian(
         "/portal/",
         "/portal/distribution/statements/",
         f"/portal/distribution/statements/{statement.pk}/",
+        "/portal/distribution/kept/",
     ):
         holder.goto(live_server.url + url)
         _fits(holder, f"{language}-{url.strip('/').replace('/', '-')}")
         assert holder.locator("html").get_attribute("lang") == language
+
+
+@pytest.mark.statute("A46.2-claim")
+@pytest.mark.statute("A44.5-unclaimed-forever")
+def test_an_unpaid_holder_claims_what_was_kept_and_is_paid_by_the_next_payment_run(
+    live_server: Any, browser: Any, clock: Any, settings: Any, tmp_path: Path
+) -> None:
+    """4. The other holder gave their mandate to another CMO, so the CMO kept their half of a work used in its
+    approved run (30 000 tiyn net). They find it in their portal and claim it; a member of the CMO's staff
+    accepts it (10 % tax withheld: 27 000 to pay); the next payment file pays them and the bank's statement
+    confirms it; the holder sees it paid."""
+    from decimal import Decimal
+
+    from distribution.models import PaymentLine, RemunerationClaim
+    from distribution.runs import approve_run, start_run
+    from distribution.tests.test_payouts import give_bank_account
+    from registers.models import Area
+    from tests import factories as f
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    clock.travel_to(dt.date(2026, 4, 10))
+    p = make_personas()
+    base = live_server.url
+    work = f.make_work(
+        p.operator, (p.holder_party, "C", {"PR": Decimal("50")}), (p.other_party, "A", {"PR": Decimal("50")}),
+        title="Kyz Zhibek",
+    )  # fmt: skip
+    run = start_run(
+        p.cmo, Area.objects.get(item=1), dt.date(2026, 1, 1), dt.date(2026, 3, 31), by=p.cmo_staff,
+        weights={work.pk: 4}, pool_tiyn=75_000, costs_percent=Decimal("15"), funds_percent=Decimal("5"),
+    )  # fmt: skip
+    approve_run(run, by=p.cmo_admin)
+    give_bank_account(p.cmo.party, 1)
+    give_bank_account(p.other_party, 2)
+
+    # the unpaid holder finds the money kept for them and claims it
+    holder = new_context(browser, base, language="en", width=NARROW).new_page()
+    sign_in(holder, base, p.other_holder)
+    holder.goto(f"{base}/portal/")
+    holder.click("a[href='/portal/distribution/kept/']")
+    holder.wait_for_selector(f"#kept-{p.cmo.pk}")
+    _fits(holder, "kept")
+    assert "300.00" in holder.inner_text(f"#kept-{p.cmo.pk} .kept-total")
+    holder.fill(f"#kept-{p.cmo.pk} textarea[name=note]", "My half of Kyz Zhibek")
+    holder.click(f"#kept-{p.cmo.pk} form.claim-form button[type=submit]")
+    holder.wait_for_selector("#claim-facts")
+    claim = RemunerationClaim.objects.get(party=p.other_party)
+    assert "Waiting for the CMO" in holder.inner_text("#claim-status")
+    _fits(holder, "claim")
+
+    # a member of the CMO's staff, told of the claim, accepts it
+    staff = new_context(browser, base, language="en", width=NARROW).new_page()
+    sign_in(staff, base, p.cmo_staff)
+    told = Notice.objects.get(code="remuneration_claim_filed", recipient=p.cmo_staff)
+    staff.goto(f"{base}/cmo/")
+    staff.click("a[href='/cmo/distribution/remuneration-claims/']")
+    staff.wait_for_selector(f"#remuneration-claim-{claim.pk}")
+    staff.click(f"#remuneration-claim-{claim.pk} a")
+    staff.wait_for_url(f"**{told.link}")
+    _fits(staff, "claim-answer")
+    staff.click("#accept-claim")
+    staff.wait_for_selector("#claim-to-pay")
+    assert "270.00" in staff.inner_text("#claim-to-pay") and "30.00" in staff.inner_text("#claim-tax")
+
+    # the next payment run: the file is made, the bank's statement says it was booked
+    staff.goto(f"{base}/cmo/distribution/payouts/")
+    staff.fill("#id_execution_date", "2026-04-13")
+    staff.click("#content form.entry-form button[type=submit]")
+    staff.wait_for_selector("#transfers")
+    line = PaymentLine.objects.get(party=p.other_party)
+    assert line.amount_tiyn == 27_000
+    csv = tmp_path / "statement.csv"
+    csv.write_text(f"end_to_end_id,amount,status,date\n{line.end_to_end_id},270.00,booked,2026-04-14\n")
+    staff.goto(f"{base}/cmo/distribution/payouts/statements/")
+    staff.set_input_files("#id_file", str(csv))
+    staff.click("#content form.entry-form button[type=submit]")
+    staff.wait_for_url("**/cmo/distribution/payouts/statements/*/")
+
+    # the holder sees it paid
+    holder.goto(f"{base}/portal/distribution/remuneration-claims/{claim.pk}/")
+    holder.wait_for_selector("#claim-paid")
+    assert "270.00" in holder.inner_text("#claim-paid")
+    assert "Not yet" not in holder.inner_text("#claim-paid")
+    _fits(holder, "claim-paid")

@@ -703,6 +703,11 @@ class DemoWorld:
 
         licensing.build(self.cmos, self.summary)
 
+    def build_distribution(self) -> None:
+        from demo import distribution
+
+        distribution.build(self.cmos, self.summary)
+
     def _signatory(self, admin: User) -> None:
         """A CMO's admin is on record as the person who signs for it (its director, under its charter)."""
         cmo = admin.cmo
@@ -732,6 +737,7 @@ def seed_demo(log: Log = lambda s: None) -> Summary:
             "logins",
             "accreditation",
             "licensing",
+            "distribution",
         ):
             began = time.monotonic()
             getattr(world, f"build_{step}")()

@@ -253,3 +253,21 @@ def test_the_demo_starts_from_the_countrys_accreditation_state(demo_world: Any) 
     waiting = Application.objects.get()
     assert waiting.status == "submitted" and waiting.cmo.short_name == "KazAK"
     assert not waiting.documents.filter(sha256="").exists()
+
+
+def test_the_demo_has_an_approved_run_whose_statements_the_demo_holder_and_staff_read(
+    demo_world: Any,
+) -> None:
+    from distribution.models import Payee, PaymentBatch, Run, Statement
+    from tests.factories import signed_in
+
+    run = Run.objects.get(cmo__short_name="KazAK", period_start=dt.date(2026, 7, 1))
+    assert run.status == "approved" and run.started_by != run.approved_by
+    assert sum(Payee.objects.filter(run=run).values_list("gross_tiyn", flat=True)) == run.pool_tiyn
+    holder = User.objects.get(email="holder@demo.udp.kz")
+    statement = Statement.objects.get(run=run, party=holder.party)
+    page = signed_in(holder).get(f"/portal/distribution/statements/{statement.pk}/")
+    assert page.status_code == 200 and b"statement-works" in page.content
+    staff = signed_in(User.objects.get(email="staff@kazak.demo.udp.kz"))
+    assert staff.get(f"/cmo/distribution/runs/{run.pk}/").status_code == 200
+    assert PaymentBatch.objects.filter(cmo=run.cmo).count() == 1

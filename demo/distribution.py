@@ -1,0 +1,66 @@
+"""The demo's distribution: KazAK's run for area 1 of the third quarter of 2026, calculated by its staff and
+approved by its admin (so the statements are published), and its first payment file.
+
+The run's pool (18 450.00 tenge) is given to it, spread over KazAK's members' musical works by a fixed
+pattern of plays, so that ``holder@demo.udp.kz`` has a statement and its PDF, and the staff see a run, its
+payees and a payment file. Idempotent: a run of that quarter already there is left as it is.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+
+from demo.world import make_kz_iban
+from distribution.calculating import approve
+from distribution.models import Run
+from distribution.payouts.actions import create_batch
+from distribution.runs import start_run
+from registers.models import CMO, Area, BankAccount, Work
+from udp.accounts.models import Role, User
+
+QUARTER = (dt.date(2026, 7, 1), dt.date(2026, 9, 30))
+POOL_TIYN = 1_845_000
+WORKS = 40
+
+
+def build(cmos: dict[str, CMO], summary: Any) -> None:
+    cmo, area = cmos["KazAK"], Area.objects.get(item=1)
+    if Run.objects.filter(cmo=cmo, area=area, period_start=QUARTER[0], period_end=QUARTER[1]).exists():
+        return
+    staff = User.objects.filter(cmo=cmo, role=Role.CMO_STAFF).order_by("pk").first()
+    admin = User.objects.filter(cmo=cmo, role=Role.CMO_ADMIN).order_by("pk").first()
+    if staff is None or admin is None:
+        return
+    members = Work.objects.filter(
+        kind="musical", shares__right_type="PR", contributors__party__mandates__cmo=cmo,
+        contributors__party__mandates__area=area,
+    )  # fmt: skip
+    demo_holder = User.objects.filter(email="holder@demo.udp.kz").values_list("party_id", flat=True).first()
+    own = list(
+        members.filter(contributors__party_id=demo_holder or 0).values_list("pk", flat=True).distinct()[:5]
+    )
+    others = list(members.exclude(pk__in=own).values_list("pk", flat=True).distinct().order_by("pk")[:WORKS])
+    rng = random.Random(2026)
+    weights = {pk: rng.randint(1, 60) for pk in sorted({*own, *others})}
+    if not weights:
+        return
+    run = start_run(
+        cmo, area, *QUARTER, by=staff, weights=weights, pool_tiyn=POOL_TIYN, costs_percent=Decimal("15"),
+        funds_percent=Decimal("5"),
+    )  # fmt: skip
+    approve(run, by=admin)
+    summary.add("distribution runs")
+    if not cmo.party.bank_accounts.exists():  # the account KazAK pays from
+        BankAccount.objects.create(
+            party=cmo.party, iban=make_kz_iban(rng), bank_name="Halyk Bank", bic="HSBKKZKX"
+        )
+    try:
+        create_batch(cmo, by=staff, execution_date=dt.date(2026, 10, 15))
+        summary.add("payment files")
+    except ValidationError:  # nobody with bank details to pay, or no account of the CMO's to pay from
+        pass

@@ -5,8 +5,13 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 from distribution.access import claims_visible_to, review_queue_for
-from distribution.models import ClaimStatus, DemandStatus, RunStatus
-from distribution.run_access import remuneration_claims_visible_to, runs_visible_to, statements_visible_to
+from distribution.models import ClaimStatus, DemandStatus, ForeignRunStatus, RunStatus
+from distribution.run_access import (
+    foreign_runs_visible_to,
+    remuneration_claims_visible_to,
+    runs_visible_to,
+    statements_visible_to,
+)
 from udp.accounts.consoles import Card, add_card
 
 
@@ -41,6 +46,14 @@ def add_cards() -> None:
             "distribution-runs", _("Distribution runs"), "distribution_cmo:runs",
             count=lambda user: runs_visible_to(user).filter(status=RunStatus.CALCULATED).count(),
             description=_("Runs awaiting a second person's approval; start a quarter's run"),
+        ),
+    )  # fmt: skip
+    add_card(
+        "cmo",
+        Card(
+            "foreign-runs", _("Annual runs for foreign societies"), "distribution_cmo:foreign_runs",
+            count=lambda user: foreign_runs_visible_to(user).filter(status=ForeignRunStatus.CALCULATED).count(),
+            description=_("Each year's money for foreign societies, at the agreements' rates, and their exports"),
         ),
     )  # fmt: skip
     add_card(

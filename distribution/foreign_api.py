@@ -25,6 +25,12 @@ from distribution import foreign, runs
 from distribution.actions import run_error_message
 from distribution.engine import RunError
 from distribution.models import ForeignRun, ReleaseRule, Remittance
+from distribution.run_access import (
+    foreign_runs_visible_to,
+    release_rules_visible_to,
+    remittances_visible_to,
+    staff_cmo_id,
+)
 from udp.accounts import roles
 from udp.accounts.api_auth import HasApiKeyScope
 from udp.accounts.scopes import Scope
@@ -32,24 +38,6 @@ from udp.core.api_steps import must, run
 from udp.core.spreadsheets import csv_bytes
 
 READ, WRITE = Scope.DISTRIBUTION_READ, Scope.DISTRIBUTION_WRITE
-
-
-def _cmo_of(user: Any) -> int | None:
-    return user.cmo_id if roles.is_cmo_staff(user) and user.cmo_id is not None else None
-
-
-def foreign_runs_visible_to(user: Any) -> QuerySet[ForeignRun]:
-    rows = ForeignRun.objects.select_related("cmo", "started_by", "approved_by")
-    if (cmo := _cmo_of(user)) is not None:
-        return rows.filter(cmo_id=cmo)
-    return rows.all() if roles.is_operator(user) else rows.none()
-
-
-def remittances_visible_to(user: Any) -> QuerySet[Remittance]:
-    rows = Remittance.objects.select_related("run__cmo", "society")
-    if (cmo := _cmo_of(user)) is not None:
-        return rows.filter(run__cmo_id=cmo)
-    return rows.all() if roles.is_operator(user) else rows.none()
 
 
 def _get(queryset: QuerySet[Any], pk: Any) -> Any:
@@ -122,7 +110,7 @@ class ForeignRunViewSet(
     @extend_schema(summary="Calculate a year's run for foreign societies (a CMO's staff)",
                    request=StartForeignSerializer, responses={201: ForeignRunSerializer})  # fmt: skip
     def create(self, request: Request) -> Response:
-        must(_cmo_of(request.user) is not None, "only a CMO's staff calculate its runs")
+        must(staff_cmo_id(request.user) is not None, "only a CMO's staff calculate its runs")
         data = StartForeignSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         user: Any = request.user
@@ -136,7 +124,7 @@ class ForeignRunViewSet(
                    request=None, responses=ForeignRunSerializer)  # fmt: skip
     @action(detail=True, methods=["post"])
     def approve(self, request: Request, pk: str) -> Response:
-        must(_cmo_of(request.user) is not None, "only a CMO's staff approve its runs")
+        must(staff_cmo_id(request.user) is not None, "only a CMO's staff approve its runs")
         target = self.get_object()
         approved = _step(foreign.approve_foreign_run, target, by=roles.acting_account(request.user))
         return Response(ForeignRunSerializer(approved).data)
@@ -189,12 +177,7 @@ class ReleaseRuleViewSet(
     required_scopes = {"list": READ, "create": WRITE}
 
     def get_queryset(self) -> QuerySet[ReleaseRule]:
-        cmo = _cmo_of(self.request.user)
-        return (
-            ReleaseRule.objects.filter(cmo_id=cmo).order_by("-decided_on")
-            if cmo
-            else ReleaseRule.objects.none()
-        )
+        return release_rules_visible_to(self.request.user).order_by("-decided_on")
 
     @extend_schema(summary="Record the general meeting's decision (the CMO's admin)",
                    responses={201: ReleaseRuleSerializer})  # fmt: skip

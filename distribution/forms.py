@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Any
 
 from django import forms
@@ -108,3 +109,49 @@ class RemunerationClaimForm(forms.Form):
     note = forms.CharField(
         label=_("Note for the CMO"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
     )
+
+
+class ForeignRunForm(forms.Form):
+    """A year's run for foreign societies: the year and, for each currency the reciprocal agreements name, the
+    rate of tenge for one unit (the National Bank's rate of the day, as the staff enter it)."""
+
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+
+    def __init__(
+        self, *args: Any, currencies: list[str], rates: dict[str, Any] | None = None, with_year: bool = True,
+        **kwargs: Any,
+    ) -> None:  # fmt: skip
+        super().__init__(*args, **kwargs)
+        if not with_year:
+            del self.fields["year"]
+        self.currencies = currencies
+        for code in currencies:
+            self.fields[f"rate_{code}"] = forms.DecimalField(
+                label=_("Tenge for one %(currency)s") % {"currency": code},
+                min_value=Decimal("0.000001"), max_digits=14, decimal_places=6,
+                initial=(rates or {}).get(code),
+                required=False,
+                help_text=_("Needed if a society paid in %(currency)s has money in the run.") % {"currency": code},
+            )  # fmt: skip
+
+    def rate_fields(self) -> list[Any]:
+        return [self[f"rate_{code}"] for code in self.currencies]
+
+    def rates(self) -> dict[str, Decimal]:
+        return {
+            code: self.cleaned_data[f"rate_{code}"]
+            for code in self.currencies
+            if self.cleaned_data.get(f"rate_{code}") is not None
+        }
+
+
+class ReleaseRuleForm(forms.Form):
+    """The general meeting's decision on money with no use after three years, as the API takes it."""
+
+    decided_on = forms.DateField(
+        label=_("Decided by the general meeting on"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    meeting_reference = forms.CharField(
+        label=_("Minutes of the general meeting"), max_length=200,
+        help_text=_("The number and date of the minutes, as they are filed."),
+    )  # fmt: skip

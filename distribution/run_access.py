@@ -3,6 +3,8 @@
 - A run and its requests: the staff of its CMO (they also start, recalculate and approve it); the operator reads.
 - A statement: the holder itself, the staff of the run's CMO and the operator; only of approved runs.
 - A claim of remuneration: the holder itself, the staff of the CMO claimed from (who decide it), the operator.
+- An annual run for foreign societies and its remittances: the staff of its CMO (they also calculate and
+  approve it); the operator reads. Money with no use and the general meeting's rules: the CMO's staff.
 
 Missing and forbidden answer alike (404).
 """
@@ -14,7 +16,18 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from distribution.models import Payee, RemunerationClaim, Run, RunRequest, RunStatus, Statement
+from distribution.models import (
+    ForeignRun,
+    Payee,
+    ReleaseRule,
+    Remittance,
+    RemunerationClaim,
+    Run,
+    RunRequest,
+    RunStatus,
+    Statement,
+    Unidentified,
+)
 from udp.accounts import roles
 
 
@@ -111,3 +124,55 @@ def get_remuneration_claim_for_user(user: Any, pk: Any, *, write: bool = False) 
         return claims.get(pk=int(pk))
     except (RemunerationClaim.DoesNotExist, TypeError, ValueError):
         raise Http404 from None
+
+
+def staff_cmo_id(user: Any) -> int | None:
+    """The CMO whose staff ``user`` is (none for anybody else)."""
+    return user.cmo_id if roles.is_cmo_staff(user) and user.cmo_id is not None else None
+
+
+def foreign_runs_visible_to(user: Any) -> QuerySet[ForeignRun]:
+    rows = ForeignRun.objects.select_related("cmo", "started_by", "approved_by")
+    if (cmo := staff_cmo_id(user)) is not None:
+        return rows.filter(cmo_id=cmo)
+    return rows.all() if roles.is_operator(user) else rows.none()
+
+
+def get_foreign_run_for_user(user: Any, pk: Any, *, write: bool = False) -> ForeignRun:
+    """An annual run for foreign societies; ``write``: to calculate it again or approve it (its CMO's staff)."""
+    rows = foreign_runs_visible_to(user)
+    if write:
+        cmo = staff_cmo_id(user)
+        rows = rows.filter(cmo_id=cmo) if cmo is not None else rows.none()
+    try:
+        return rows.get(pk=int(pk))
+    except (ForeignRun.DoesNotExist, TypeError, ValueError):
+        raise Http404 from None
+
+
+def remittances_visible_to(user: Any) -> QuerySet[Remittance]:
+    rows = Remittance.objects.select_related("run__cmo", "society")
+    if (cmo := staff_cmo_id(user)) is not None:
+        return rows.filter(run__cmo_id=cmo)
+    return rows.all() if roles.is_operator(user) else rows.none()
+
+
+def get_remittance_for_user(user: Any, pk: Any) -> Remittance:
+    try:
+        return remittances_visible_to(user).get(pk=int(pk))
+    except (Remittance.DoesNotExist, TypeError, ValueError):
+        raise Http404 from None
+
+
+def release_rules_visible_to(user: Any) -> QuerySet[ReleaseRule]:
+    """The general meeting's rules for money with no use: of the CMO whose staff ``user`` is."""
+    cmo = staff_cmo_id(user)
+    rows = ReleaseRule.objects.select_related("recorded_by")
+    return rows.filter(cmo_id=cmo) if cmo is not None else rows.none()
+
+
+def unidentified_visible_to(user: Any) -> QuerySet[Unidentified]:
+    """Money with no use, kept by its date of receipt: of the CMO whose staff ``user`` is."""
+    cmo = staff_cmo_id(user)
+    rows = Unidentified.objects.select_related("area", "licence", "found_in", "released_in")
+    return rows.filter(cmo_id=cmo) if cmo is not None else rows.none()

@@ -184,6 +184,12 @@ PAGE_RULES: dict[str, AbstractSet[str] | None] = {
     "cmo/distribution/payouts/": CMOS, "cmo/distribution/payouts/statements/": CMOS,
     "cmo/distribution/payouts/<int:pk>/": frozenset(), "cmo/distribution/payouts/<int:pk>/file/": frozenset(),
     "cmo/distribution/payouts/statements/<int:pk>/": frozenset(),
+    # annual runs for foreign societies and money with no use: a CMO's own staff; no annual run in the fixture
+    "cmo/distribution/foreign/": CMOS, "cmo/distribution/foreign/<int:pk>/": frozenset(),
+    "cmo/distribution/foreign/<int:pk>/rates/": frozenset(), "cmo/distribution/foreign/<int:pk>/approve/": frozenset(),
+    "cmo/distribution/foreign/remittances/<int:pk>/": frozenset(),
+    "cmo/distribution/foreign/remittances/<int:pk>/export.<str:fmt>": frozenset(),
+    "cmo/distribution/release/": CMOS,
     # finance: KAZ's invoice to the music user, an unallocated receipt and a bank statement of KAZ; the user
     # reads its invoices, KAZ's staff work on theirs, the officials read the overview
     "space/invoices/": {LICENSEE}, "space/invoices/<int:pk>/pdf/": {LICENSEE},
@@ -659,6 +665,7 @@ class World:
             "portal/distribution/statements/": self.run_statement.pk,
             "cmo/distribution/payouts/": 1, "cmo/distribution/payouts/statements/": 1,  # none in the fixture
             "portal/distribution/remuneration-claims/": 1, "cmo/distribution/remuneration-claims/": 1,  # none
+            "cmo/distribution/foreign/": 1, "cmo/distribution/foreign/remittances/": 1,  # none in the fixture
         }  # fmt: skip
         url = (
             route.replace("<str:kind>", "work")

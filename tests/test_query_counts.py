@@ -266,7 +266,33 @@ def _payout_statement(p: Personas, n: int) -> None:
     )  # fmt: skip
 
 
+def _foreign_run(p: Personas, n: int) -> None:
+    """KAZ's annual run for foreign societies of a year of its own, with one society's remittance in euros."""
+    from decimal import Decimal
+
+    from distribution.models import ForeignRun, Remittance
+    from registers.models import ForeignSociety
+
+    society = ForeignSociety.objects.create(
+        name=f"Society {n}", short_name=f"S{n}", cisac_code=f"{n:03d}", country="FR"
+    )
+    run = ForeignRun.objects.create(cmo=p.cmo, year=2000 + n, started_by=p.cmo_staff)
+    Remittance.objects.create(run=run, society=society, amount_tiyn=100 * n, currency="EUR", rate=Decimal("500"),
+                              amount=Decimal(n) / 500)  # fmt: skip
+
+
+def _release_rule(p: Personas, n: int) -> None:
+    import datetime as dt
+
+    from distribution.models import ReleaseRule
+
+    ReleaseRule.objects.create(cmo=p.cmo, decided_on=dt.date(2000 + n, 4, 30), meeting_reference=f"Minutes {n}",
+                               recorded_by=p.cmo_admin)  # fmt: skip
+
+
 CASES: list[tuple[str, str | None, Callable[[Personas, int], None]]] = [
+    ("/cmo/distribution/foreign/", "cmo_staff", _foreign_run),
+    ("/cmo/distribution/release/", "cmo_staff", _release_rule),
     ("/cmo/distribution/payouts/", "cmo_staff", _payment_batch),
     ("/api/payment-batches/", "cmo_staff", _payment_batch),
     ("/cmo/distribution/payouts/statements/", "cmo_staff", _payout_statement),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django import template
@@ -24,3 +25,19 @@ def tenge(tiyn: Any) -> str:
 def get_item(mapping: Any, key: Any) -> Any:
     """``mapping[key]``, or nothing."""
     return mapping.get(key) if hasattr(mapping, "get") else None
+
+
+def rate_text(value: Decimal) -> str:
+    """An exchange rate as entered: its decimals without trailing zeros (512.340000 → 512.34, 7.000000 → 7)."""
+    text = format(value.normalize(), "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+@register.filter
+def rate(value: Any) -> str:
+    """An exchange rate in the reader's language, as entered (512,34)."""
+    if value is None or value == "":
+        return "—"
+    text = rate_text(Decimal(value))
+    places = len(text.split(".")[1]) if "." in text else 0
+    return number_format(Decimal(text), places, force_grouping=True)

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from distribution.views import cmo, remuneration, runs, statements
+from distribution.views import cmo, foreign, remuneration, runs, statements
 
 app_name = "distribution_cmo"
 
@@ -18,6 +18,15 @@ urlpatterns = [
     path("runs/<int:pk>/", runs.run_detail, name="run"),
     path("runs/<int:pk>/recalculate/", runs.recalculate, name="run_recalculate"),
     path("runs/<int:pk>/approve/", runs.approve, name="run_approve"),
+    path("foreign/", foreign.foreign_runs, name="foreign_runs"),
+    path("foreign/<int:pk>/", foreign.foreign_run, name="foreign_run"),
+    path("foreign/<int:pk>/rates/", foreign.foreign_rates, name="foreign_rates"),
+    path("foreign/<int:pk>/approve/", foreign.foreign_approve, name="foreign_approve"),
+    path("foreign/remittances/<int:pk>/", foreign.remittance, name="remittance"),
+    path(
+        "foreign/remittances/<int:pk>/export.<str:fmt>", foreign.remittance_export, name="remittance_export"
+    ),
+    path("release/", foreign.release, name="release"),
     path("statements/", statements.cmo_list, name="statements"),
     path("statements/<int:pk>/", statements.cmo_detail, name="statement"),
     path("statements/<int:pk>/pdf/", statements.cmo_pdf, name="statement_pdf"),

@@ -28,26 +28,9 @@ from registers.models import CMO, Area
 from udp.accounts import roles
 from udp.accounts.models import User
 from udp.audit import audited
-from udp.core import clock
 
 #: Costs and special funds together: at most a fifth of the total collected (Art. 46.1 (2)).
 CAP_PERCENT = Decimal("20")
-
-
-def last_ended_quarter(today: dt.date | None = None) -> tuple[dt.date, dt.date]:
-    """The calendar quarter that ended last before ``today`` (the platform's today by default)."""
-    day = today or clock.today()
-    first = dt.date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
-    end = first - dt.timedelta(days=1)
-    return dt.date(end.year, end.month - 2, 1), end
-
-
-def quarter(year: int, number: int) -> tuple[dt.date, dt.date]:
-    if not 1 <= number <= 4:
-        raise ValueError(number)
-    start = dt.date(year, 3 * number - 2, 1)
-    following = dt.date(year + 1, 1, 1) if number == 4 else dt.date(year, 3 * number + 1, 1)
-    return start, following - dt.timedelta(days=1)
 
 
 def areas_of(cmo: CMO) -> list[Area]:

@@ -33,7 +33,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from distribution.models import Breach, ComplianceFlag, Run, RunStatus
-from distribution.schedule import quarter_of
+from distribution.quarters import quarter_of
 from licensing.collections import collections
 from registers.models import Area
 from udp.audit import audited

@@ -10,7 +10,7 @@ from django import forms
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from distribution.calculating import last_ended_quarter, quarter
+from distribution.quarters import last_ended_quarter, quarter
 from registers.models import Area
 
 

@@ -22,7 +22,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from distribution import calculating
+from distribution import calculating, quarters
 from distribution import statements as reading
 from distribution.actions import run_error_message
 from distribution.models import Payee, Run, RunRequest, Statement
@@ -138,7 +138,7 @@ class RunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gene
         area = Area.objects.filter(item=data.validated_data["area"]).first()
         if area is None:
             raise serializers.ValidationError({"area": ["No such area."]})
-        start, end = calculating.quarter(data.validated_data["year"], data.validated_data["quarter"])
+        start, end = quarters.quarter(data.validated_data["year"], data.validated_data["quarter"])
         asked = run(
             calculating.request_run, cmo, area, start, end, by=roles.acting_account(request.user),
             costs_percent=data.validated_data["costs_percent"], funds_percent=data.validated_data["funds_percent"],

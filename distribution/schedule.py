@@ -2,7 +2,8 @@
 collected for (Art. 46.1 (3): Kazakhstani holders paid at least once a quarter), left calculated for the
 CMO's staff to approve (a second person always approves; the platform never does).
 
-- :func:`quarter_of` and :func:`last_ended_quarter` — calendar quarters (usage periods of runs).
+- :func:`~distribution.quarters.quarter_of` and :func:`~distribution.quarters.last_ended_quarter` — calendar
+  quarters (usage periods of runs).
 - :func:`collecting` — the CMOs and areas that collected money for usage in a period
   (:func:`licensing.collections.collections`).
 - :func:`start_quarterly_runs` — for the last ended quarter, one ``distribution.start_run`` task per CMO and
@@ -23,6 +24,7 @@ from functools import partial
 from django.db import transaction
 
 from distribution.models import Run, RunStatus
+from distribution.quarters import last_ended_quarter
 from licensing.collections import collections
 from registers.models import Area
 from udp.accounts.models import Role, User
@@ -30,18 +32,6 @@ from udp.core import clock
 
 #: The account that starts the runs Celery beat starts (inactive, no password: nobody signs in with it).
 SCHEDULER_EMAIL = "distribution-scheduler@udp.invalid"
-
-
-def quarter_of(day: dt.date) -> tuple[dt.date, dt.date]:
-    """The calendar quarter ``day`` falls in: its first and last day."""
-    first = dt.date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
-    after = dt.date(first.year + (first.month == 10), (first.month + 2) % 12 + 1, 1)
-    return first, after - dt.timedelta(days=1)
-
-
-def last_ended_quarter(day: dt.date) -> tuple[dt.date, dt.date]:
-    """The last quarter that ended before ``day``."""
-    return quarter_of(quarter_of(day)[0] - dt.timedelta(days=1))
 
 
 def collecting(start: dt.date, end: dt.date, *, cmo_id: int | None = None) -> dict[tuple[int, int], int]:

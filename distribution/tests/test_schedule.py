@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from django.conf import settings
 
-from distribution import schedule
+from distribution import quarters, schedule
 from distribution.models import Payee, Run, RunStatus
 from distribution.runs import approve_run
 from distribution.tests.quarter import POOL, Q1_2027, collected_quarter
@@ -41,8 +41,8 @@ def eager() -> Iterator[None]:
 def test_quarters(
     day: dt.date, quarter: tuple[dt.date, dt.date], last_ended: tuple[dt.date, dt.date]
 ) -> None:
-    assert schedule.quarter_of(day) == quarter
-    assert schedule.last_ended_quarter(day) == last_ended
+    assert quarters.quarter_of(day) == quarter
+    assert quarters.last_ended_quarter(day) == last_ended
 
 
 @pytest.mark.statute("A46.1.3-quarterly")

@@ -268,13 +268,18 @@ def calculate(run: Run) -> Run:
         run.producers_percent = None
         sides, side_percents = [""], [Decimal(100)]
     with connection.cursor() as cursor:
+        # the use names works by number with no database key behind it (its rows are many): one join checks it
         cursor.execute(
             "SELECT coalesce(sum(rw.units) FILTER (WHERE wk.protection_ends_on < %s), 0), "
-            "count(*) FILTER (WHERE wk.protection_ends_on IS NULL OR wk.protection_ends_on >= %s) "
-            "FROM distribution_runweight rw JOIN registers_work wk ON wk.id = rw.work_id WHERE rw.run_id = %s",
+            "count(*) FILTER (WHERE wk.id IS NOT NULL AND "
+            "(wk.protection_ends_on IS NULL OR wk.protection_ends_on >= %s)), "
+            "count(*) FILTER (WHERE wk.id IS NULL) "
+            "FROM distribution_runweight rw LEFT JOIN registers_work wk ON wk.id = rw.work_id WHERE rw.run_id = %s",
             [run.period_start, run.period_start, run.pk],
         )
-        excluded, eligible = cursor.fetchone()
+        excluded, eligible, unknown = cursor.fetchone()
+        if unknown:
+            raise ValueError(f"the use given to run {run.pk} names {unknown} works not in the registers")
         if not eligible:
             raise RunError("no_usage")
         params: dict[str, Any] = {
@@ -293,6 +298,8 @@ def calculate(run: Run) -> Run:
         }
         # the planner needs the run's fresh rows counted, or it probes the registers once per work
         cursor.execute("SET LOCAL work_mem = '256MB'")
+        # compiling these statements' expressions costs seconds and saves less than it costs: run them interpreted
+        cursor.execute("SET LOCAL jit = off")
         cursor.execute("ANALYZE distribution_runweight, distribution_runsource")
         cursor.execute(PATHS, params)
         cursor.execute("ANALYZE distribution_runpath")

@@ -243,7 +243,12 @@ class Allocation(models.Model):
             ),  # fmt: skip
             models.CheckConstraint(name="allocation_not_negative", condition=Q(gross_tiyn__gte=0)),
         ]
-        indexes = [models.Index(fields=["run", "party"])]
+        #: a holder's allocations in a run (statements); the rows of works with no holder are read by run only
+        indexes = [
+            models.Index(
+                fields=["run", "party"], condition=Q(party__isnull=False), name="allocation_of_holder"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.work_id} → {self.party_id}: {self.gross_tiyn}"

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('distribution', '0011_matching_speed'),
+        ('distribution', '0013_breach_label_in_words'),
         ('licensing', '0006_ledger_distribution'),
         ('registers', '0016_reciprocal_currency'),
     ]

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('distribution', '0012_bulk_run_rows_without_foreign_key_checks'),
+        ('distribution', '0014_bulk_run_rows_without_foreign_key_checks'),
         ('registers', '0016_reciprocal_currency'),
     ]
 

@@ -157,7 +157,7 @@ def _send(queue: str, args: tuple[Any, ...]) -> None:
     sender.send_task("distribution.run", args=args, queue=queue)
 
 
-def _wait(until: Callable[[], bool], what: str, log: Path, seconds: float = 60) -> None:
+def _wait(until: Callable[[], bool], what: str, log: Path, seconds: float = 180) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if until():

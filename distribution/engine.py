@@ -82,11 +82,10 @@ WITH w AS (
                             <= amount - sum(base) OVER (PARTITION BY work_id) THEN 1 ELSE 0 END AS amount
       FROM side_base
 ), right_type AS (
-    -- the first of the area's types the work has shares of (one hash aggregate, no sort)
-    SELECT s.work_id, (%(types)s::text[])[min(array_position(%(types)s, s.right_type::text))] AS right_type
+    SELECT DISTINCT ON (s.work_id) s.work_id, s.right_type
       FROM registers_share s JOIN work_amount a ON a.work_id = s.work_id
      WHERE s.right_type = ANY(%(types)s)
-     GROUP BY s.work_id
+     ORDER BY s.work_id, array_position(%(types)s, s.right_type::text)
 ), kz_territory AS (
     SELECT DISTINCT ON (t.contributor_id) t.work_id, t.contributor_id, rt.right_type,
            CASE rt.right_type WHEN 'PR' THEN t.pr_collection WHEN 'MR' THEN t.mr_collection
@@ -194,8 +193,6 @@ SELECT %(run)s, p.party_id,
   LEFT JOIN reciprocal r ON r.party_id = p.party_id
 """
 
-#: The payees and their deductions. A remainder is below the pool (or the total deducted), a number of tiyn,
-#: so it is sorted as a ``bigint``: the same order as the exact ``numeric``, at a fraction of the cost.
 PAYEES = """
 WITH payee AS (
     SELECT party_id, CASE WHEN party_id IS NULL THEN work_id END AS work_id, route,
@@ -203,8 +200,7 @@ WITH payee AS (
       FROM distribution_allocation WHERE run_id = %(run)s
      GROUP BY 1, 2, 3
 ), deduction_base AS (
-    SELECT *, floor(gross::numeric * %(deducted)s / %(pool)s) AS base,
-           mod(gross::numeric * %(deducted)s, %(pool)s)::bigint AS rem
+    SELECT *, floor(gross::numeric * %(deducted)s / %(pool)s) AS base, mod(gross::numeric * %(deducted)s, %(pool)s) AS rem
       FROM payee
 ), deduction AS (
     SELECT party_id, work_id, route, path, society_id, gross,
@@ -213,7 +209,7 @@ WITH payee AS (
       FROM deduction_base
 ), costs_base AS (
     SELECT *, floor(deducted::numeric * %(costs)s / nullif(%(deducted)s, 0)) AS base,
-           mod(deducted::numeric * %(costs)s, nullif(%(deducted)s, 0))::bigint AS rem
+           mod(deducted::numeric * %(costs)s, nullif(%(deducted)s, 0)) AS rem
       FROM deduction
 ), costs AS (
     SELECT party_id, work_id, route, path, society_id, gross, deducted,
@@ -272,18 +268,13 @@ def calculate(run: Run) -> Run:
         run.producers_percent = None
         sides, side_percents = [""], [Decimal(100)]
     with connection.cursor() as cursor:
-        # the use names works by number with no database key behind it (its rows are many): one join checks it
         cursor.execute(
             "SELECT coalesce(sum(rw.units) FILTER (WHERE wk.protection_ends_on < %s), 0), "
-            "count(*) FILTER (WHERE wk.id IS NOT NULL AND "
-            "(wk.protection_ends_on IS NULL OR wk.protection_ends_on >= %s)), "
-            "count(*) FILTER (WHERE wk.id IS NULL) "
-            "FROM distribution_runweight rw LEFT JOIN registers_work wk ON wk.id = rw.work_id WHERE rw.run_id = %s",
+            "count(*) FILTER (WHERE wk.protection_ends_on IS NULL OR wk.protection_ends_on >= %s) "
+            "FROM distribution_runweight rw JOIN registers_work wk ON wk.id = rw.work_id WHERE rw.run_id = %s",
             [run.period_start, run.period_start, run.pk],
         )
-        excluded, eligible, unknown = cursor.fetchone()
-        if unknown:
-            raise ValueError(f"the use given to run {run.pk} names {unknown} works not in the registers")
+        excluded, eligible = cursor.fetchone()
         if not eligible:
             raise RunError("no_usage")
         params: dict[str, Any] = {
@@ -302,8 +293,6 @@ def calculate(run: Run) -> Run:
         }
         # the planner needs the run's fresh rows counted, or it probes the registers once per work
         cursor.execute("SET LOCAL work_mem = '256MB'")
-        # compiling these statements' expressions costs seconds and saves less than it costs: run them interpreted
-        cursor.execute("SET LOCAL jit = off")
         cursor.execute("ANALYZE distribution_runweight, distribution_runsource")
         cursor.execute(PATHS, params)
         cursor.execute("ANALYZE distribution_runpath")

@@ -1,5 +1,6 @@
 """The distribution engine: a pool of money and how much each work was used → each holder's money, exact to
-the tiyn, set-based (three ``INSERT … SELECT`` whatever the number of works and holders).
+the tiyn, set-based (a few statements whatever the number of works and holders, in stages through temporary
+tables of the run's transaction: ``dist_work``, ``dist_holder``, ``dist_allocation``).
 
 1. The pool is split over the works by their use, with the largest-remainder method: each work gets the
    whole tiyn of ``pool × use / total use`` and the tiyn left over go one each to the largest remainders
@@ -47,50 +48,101 @@ PHONOGRAM_AREAS = frozenset({5})
 KAZAKHSTAN_TIS = 398
 WORLD_TIS = 2136
 
-ALLOCATE = """
+#: Integer arithmetic for a run: ``bigint`` while every product a split forms stays below 2⁶³ (any pool a
+#: CMO collects in a quarter), ``numeric`` beyond; the quotient and remainder are exact either way.
+BIGINT_LIMIT = 2**62
+
+
+def _div(a: str, b: str, divisor: str, wide: bool) -> str:
+    """SQL: the whole part of ``a × b / divisor`` (all non-negative)."""
+    return f"div(({a})::numeric * ({b}), {divisor})::bigint" if wide else f"(({a}) * ({b}) / ({divisor}))"
+
+
+def _mod(a: str, b: str, divisor: str, wide: bool) -> str:
+    """SQL: the remainder of ``a × b / divisor``."""
+    return f"mod(({a})::numeric * ({b}), {divisor})::bigint" if wide else f"mod(({a}) * ({b}), {divisor})"
+
+
+def work_amounts_sql(wide: bool) -> str:
+    """Stage 1: each work's use and money (``dist_work``), and, in area 5, each side's part of it."""
+    return f"""
+CREATE TEMPORARY TABLE dist_work ON COMMIT DROP AS
 WITH w AS (
     SELECT rw.licence_id, rw.work_id, rw.units
-      FROM distribution_runweight rw JOIN registers_work wk ON wk.id = rw.work_id
-     WHERE rw.run_id = %(run)s AND (wk.protection_ends_on IS NULL OR wk.protection_ends_on >= %(start)s)
+      FROM distribution_runweight rw
+     WHERE rw.run_id = %(run)s
+       AND NOT EXISTS (SELECT 1 FROM registers_work wk WHERE wk.id = rw.work_id AND wk.protection_ends_on < %(start)s)
 ), spread AS (
-    SELECT s.id AS source_id, s.pool_tiyn AS pool, w.work_id, sum(w.units) AS units
+    SELECT s.id AS source_id, s.pool_tiyn AS pool, w.work_id, sum(w.units)::bigint AS units
       FROM distribution_runsource s JOIN w ON s.licence_id IS NULL OR w.licence_id = s.licence_id
      WHERE s.run_id = %(run)s
      GROUP BY s.id, s.pool_tiyn, w.work_id
-), source_base AS (
-    SELECT source_id, pool, work_id,
-           floor(pool::numeric * units / sum(units) OVER (PARTITION BY source_id)) AS base,
-           mod(pool::numeric * units, sum(units) OVER (PARTITION BY source_id)) AS rem
-      FROM spread
-), source_amount AS (
+), based AS (
+    SELECT source_id, pool, work_id, {_div("pool", "units", "total", wide)} AS base, {_mod("pool", "units", "total", wide)} AS rem
+      FROM (SELECT *, sum(units) OVER (PARTITION BY source_id)::bigint AS total FROM spread) t
+), amounts AS (
     SELECT work_id,
            base + CASE WHEN row_number() OVER (PARTITION BY source_id ORDER BY rem DESC, work_id)
                             <= pool - sum(base) OVER (PARTITION BY source_id) THEN 1 ELSE 0 END AS amount
-      FROM source_base
+      FROM based
 ), work_amount AS (
     SELECT a.work_id, u.units, a.amount
-      FROM (SELECT work_id, sum(amount) AS amount FROM source_amount GROUP BY work_id) a
-      JOIN (SELECT work_id, sum(units) AS units FROM w GROUP BY work_id) u ON u.work_id = a.work_id
-), side_base AS (
-    SELECT a.work_id, a.units, a.amount, s.side, s.ord,
-           floor(a.amount * s.percent / 100) AS base, mod(a.amount * s.percent, 100) AS rem
-      FROM work_amount a
-     CROSS JOIN unnest(%(sides)s::text[], %(side_percents)s::numeric[]) WITH ORDINALITY AS s(side, percent, ord)
-), side_amount AS (
-    SELECT work_id, units, side,
-           base + CASE WHEN row_number() OVER (PARTITION BY work_id ORDER BY rem DESC, ord)
-                            <= amount - sum(base) OVER (PARTITION BY work_id) THEN 1 ELSE 0 END AS amount
-      FROM side_base
-), right_type AS (
-    SELECT DISTINCT ON (s.work_id) s.work_id, s.right_type
-      FROM registers_share s JOIN work_amount a ON a.work_id = s.work_id
-     WHERE s.right_type = ANY(%(types)s)
-     ORDER BY s.work_id, array_position(%(types)s, s.right_type::text)
+      FROM (SELECT work_id, sum(amount)::bigint AS amount FROM amounts GROUP BY work_id) a
+      JOIN (SELECT work_id, sum(units)::bigint AS units FROM w GROUP BY work_id) u ON u.work_id = a.work_id
+), sided AS (
+    SELECT *, {_div("amount", "%(first)s", "10000", wide)} AS b1, {_mod("amount", "%(first)s", "10000", wide)} AS r1,
+           {_div("amount", "(10000 - %(first)s)", "10000", wide)} AS b2,
+           {_mod("amount", "(10000 - %(first)s)", "10000", wide)} AS r2
+      FROM work_amount
+)
+-- two sides at most, whose percents make 100: one tiyn at most is left over, to the larger remainder
+-- (the first side on a tie)
+SELECT work_id, units, amount,
+       b1 + CASE WHEN amount - b1 - b2 > 0 AND r1 >= r2 THEN 1 ELSE 0 END AS amount1,
+       b2 + CASE WHEN amount - b1 - b2 > 0 AND r1 < r2 THEN 1 ELSE 0 END AS amount2
+  FROM sided
+"""
+
+
+def holders_sql(wide: bool, single_type: bool, phonogram: bool) -> str:
+    """Stage 2: each work's (each side's) money split over its holders (``dist_holder``)."""
+    if phonogram:
+        side = "CASE WHEN c.role = 'PRD' THEN 'producers' ELSE 'performers' END"
+        amount = "CASE WHEN c.role = 'PRD' THEN a.amount1 ELSE a.amount2 END"
+    else:
+        side, amount = "''", "a.amount1"
+    right_type = ""
+    if single_type:
+        # one right type: a work's shares of it are its shares, no per-work choice to make
+        ownership_from = (
+            "dist_work a JOIN registers_share s ON s.work_id = a.work_id AND s.right_type = %(type)s"
+        )
+        territory_types = (
+            "SELECT t.work_id, %(type)s::text AS right_type FROM registers_territoryshare t "
+            "JOIN dist_work a ON a.work_id = t.work_id WHERE t.included AND t.tis = ANY(%(kz_tis)s) "
+            "AND EXISTS (SELECT 1 FROM registers_share s WHERE s.work_id = t.work_id AND s.right_type = %(type)s) "
+            "GROUP BY t.work_id"
+        )
+    else:
+        # the first of the area's types the work has shares of (one hash aggregate, no sort)
+        right_type = (
+            "SELECT s.work_id, (%(types)s::text[])[min(array_position(%(types)s, s.right_type::text))] AS right_type "
+            "FROM registers_share s JOIN dist_work a ON a.work_id = s.work_id "
+            "WHERE s.right_type = ANY(%(types)s) GROUP BY s.work_id"
+        )
+        ownership_from = (
+            "dist_work a JOIN right_type rt ON rt.work_id = a.work_id "
+            "JOIN registers_share s ON s.work_id = a.work_id AND s.right_type = rt.right_type"
+        )
+        territory_types = "SELECT work_id, right_type FROM right_type"
+    return f"""
+CREATE TEMPORARY TABLE dist_holder ON COMMIT DROP AS
+WITH {"" if single_type else f"right_type AS MATERIALIZED ({right_type}), "}rt AS MATERIALIZED ({territory_types}
 ), kz_territory AS (
     SELECT DISTINCT ON (t.contributor_id) t.work_id, t.contributor_id, rt.right_type,
            CASE rt.right_type WHEN 'PR' THEN t.pr_collection WHEN 'MR' THEN t.mr_collection
                               WHEN 'SR' THEN t.sr_collection ELSE 0 END AS percent
-      FROM registers_territoryshare t JOIN right_type rt ON rt.work_id = t.work_id
+      FROM registers_territoryshare t JOIN rt ON rt.work_id = t.work_id
      WHERE t.included AND t.tis = ANY(%(kz_tis)s)
        AND NOT EXISTS (SELECT 1 FROM registers_territoryshare x
                         WHERE x.contributor_id = t.contributor_id AND NOT x.included AND x.tis = %(kz)s)
@@ -98,32 +150,40 @@ WITH w AS (
 ), territory_work AS (
     SELECT work_id FROM kz_territory GROUP BY work_id HAVING sum(percent) = 100
 ), holder_share AS (
-    SELECT a.work_id, a.units, a.side, a.amount, c.party_id, rt.right_type, 'ownership' AS basis,
-           sum(s.percent) AS percent
-      FROM side_amount a
-      JOIN right_type rt ON rt.work_id = a.work_id
-      JOIN registers_share s ON s.work_id = a.work_id AND s.right_type = rt.right_type
+    -- a holder's shares of a work (of one side) summed; the work's use and money are the same on each row
+    SELECT a.work_id, {side} AS side, c.party_id, s.right_type, max(a.units) AS units, max({amount}) AS amount,
+           'ownership' AS basis, sum(s.percent) AS percent
+      FROM {ownership_from}
       JOIN registers_workcontributor c ON c.id = s.contributor_id
      WHERE NOT EXISTS (SELECT 1 FROM territory_work tw WHERE tw.work_id = a.work_id)
-       AND (a.side = '' OR a.side = CASE WHEN c.role = 'PRD' THEN 'producers' ELSE 'performers' END)
-     GROUP BY a.work_id, a.units, a.side, a.amount, c.party_id, rt.right_type
+     GROUP BY 1, 2, 3, 4
     UNION ALL
-    SELECT a.work_id, a.units, a.side, a.amount, c.party_id, t.right_type, 'territory', sum(t.percent)
-      FROM side_amount a
+    SELECT a.work_id, {side}, c.party_id, t.right_type, max(a.units), max({amount}), 'territory', sum(t.percent)
+      FROM dist_work a
       JOIN territory_work tw ON tw.work_id = a.work_id
       JOIN kz_territory t ON t.work_id = a.work_id
       JOIN registers_workcontributor c ON c.id = t.contributor_id
      WHERE t.percent > 0
-     GROUP BY a.work_id, a.units, a.side, a.amount, c.party_id, t.right_type
+     GROUP BY 1, 2, 3, 4
 ), holder_base AS (
-    SELECT *, floor(amount * percent / side_percent) AS base, mod(amount * percent, side_percent) AS rem
-      FROM (SELECT *, sum(percent) OVER (PARTITION BY work_id, side) AS side_percent FROM holder_share) h
-), holder_amount AS (
-    SELECT work_id, units, side, party_id, right_type, basis, percent,
-           base + CASE WHEN row_number() OVER (PARTITION BY work_id, side ORDER BY rem DESC, party_id)
-                            <= amount - sum(base) OVER (PARTITION BY work_id, side) THEN 1 ELSE 0 END AS gross
-      FROM holder_base
-), held AS (
+    -- percents have two decimals: in hundredths of a percent they are whole numbers
+    SELECT *, {_div("amount", "share", "whole", wide)} AS base, {_mod("amount", "share", "whole", wide)} AS rem
+      FROM (SELECT *, (percent * 100)::bigint AS share,
+                   (sum(percent) OVER (PARTITION BY work_id, side) * 100)::bigint AS whole
+              FROM holder_share) h
+)
+SELECT work_id, units, side, party_id, right_type, basis, percent,
+       base + CASE WHEN row_number() OVER (PARTITION BY work_id, side ORDER BY rem DESC, party_id)
+                        <= amount - sum(base) OVER (PARTITION BY work_id, side) THEN 1 ELSE 0 END AS gross
+  FROM holder_base
+"""
+
+
+#: Stage 3: the allocations (``dist_allocation``): each holder's money by the route its path and the
+#: registers give it, and each work's (side's) money with no holder on record.
+ALLOCATIONS = """
+CREATE TEMPORARY TABLE dist_allocation ON COMMIT DROP AS
+WITH held AS (
     SELECT c.work_id FROM registers_conflict c
      WHERE c.status = 'open' AND c.work_id IS NOT NULL AND (c.area_id IS NULL OR c.area_id = %(area)s)
     UNION
@@ -134,27 +194,34 @@ WITH w AS (
 ), withdrawn AS (
     SELECT DISTINCT x.work_id, m.holder_id AS party_id
       FROM registers_mandateexclusion x JOIN registers_mandate m ON m.id = x.mandate_id
-      JOIN work_amount a ON a.work_id = x.work_id
+      JOIN dist_work a ON a.work_id = x.work_id
      WHERE m.cmo_id = %(cmo)s AND m.area_id = %(area)s AND x.from_date <= %(start)s
 )
-INSERT INTO distribution_allocation
-       (run_id, work_id, party_id, right_type, side, basis, percent, units, gross_tiyn, route, path, society_id)
-SELECT %(run)s, h.work_id, h.party_id, h.right_type, h.side, h.basis, h.percent, h.units, h.gross,
+SELECT h.work_id, h.party_id, h.right_type, h.side, h.basis, h.percent, h.units, h.gross AS gross_tiyn,
        CASE WHEN wd.party_id IS NOT NULL THEN 'withdrawn'
             WHEN hd.work_id IS NOT NULL THEN 'held_conflict'
             WHEN p.path IN ('mandate', 'extended') THEN 'payable'
             WHEN p.path = 'reciprocal' THEN 'foreign'
-            ELSE 'not_represented' END,
-       coalesce(p.path, ''), p.society_id
-  FROM holder_amount h
+            ELSE 'not_represented' END AS route,
+       coalesce(p.path, '') AS path, p.society_id
+  FROM dist_holder h
   LEFT JOIN distribution_runpath p ON p.run_id = %(run)s AND p.party_id = h.party_id
   LEFT JOIN withdrawn wd ON wd.work_id = h.work_id AND wd.party_id = h.party_id
   LEFT JOIN (SELECT DISTINCT work_id FROM held) hd ON hd.work_id = h.work_id
 UNION ALL
-SELECT %(run)s, a.work_id, NULL, '', a.side, '', 100, a.units, a.amount, 'no_holder', '', NULL
-  FROM side_amount a
- WHERE NOT EXISTS (SELECT 1 FROM holder_share h WHERE h.work_id = a.work_id AND h.side = a.side)
+SELECT a.work_id, NULL, '', v.side, '', 100, a.units, v.amount, 'no_holder', '', NULL
+  FROM dist_work a CROSS JOIN LATERAL (VALUES (%(side1)s::text, a.amount1), (%(side2)s::text, a.amount2)) v(side, amount)
+ WHERE v.side IS NOT NULL
+   AND NOT EXISTS (SELECT 1 FROM dist_holder h WHERE h.work_id = a.work_id AND h.side = v.side)
 """
+
+WRITE_ALLOCATIONS = """
+INSERT INTO distribution_allocation
+       (run_id, work_id, party_id, right_type, side, basis, percent, units, gross_tiyn, route, path, society_id)
+SELECT %(run)s, work_id, party_id, right_type, side, basis, percent, units, gross_tiyn, route, path, society_id
+  FROM dist_allocation
+"""
+
 
 #: Each holder's path to the run's CMO in the run's area on some day of the period (Art. 46-1): its own
 #: mandate to the CMO; else, with no mandate in the area to anyone, a foreign society's reciprocal
@@ -193,32 +260,46 @@ SELECT %(run)s, p.party_id,
   LEFT JOIN reciprocal r ON r.party_id = p.party_id
 """
 
-PAYEES = """
+
+def payees_sql(wide: bool) -> str:
+    """The payees and their deductions, from ``dist_allocation``: each holder's money by route, and each work's
+    money with no holder. A remainder is below the pool (or the total deducted), a number of tiyn. The tiyn
+    left over after the whole parts are counted once (not by a window over every payee), then go one each to
+    the largest remainders."""
+    return f"""
+INSERT INTO distribution_payee
+       (run_id, party_id, work_id, route, path, society_id, gross_tiyn, costs_tiyn, funds_tiyn, net_tiyn)
 WITH payee AS (
-    SELECT party_id, CASE WHEN party_id IS NULL THEN work_id END AS work_id, route,
-           max(path) AS path, max(society_id) AS society_id, sum(gross_tiyn) AS gross
-      FROM distribution_allocation WHERE run_id = %(run)s
-     GROUP BY 1, 2, 3
-), deduction_base AS (
-    SELECT *, floor(gross::numeric * %(deducted)s / %(pool)s) AS base, mod(gross::numeric * %(deducted)s, %(pool)s) AS rem
+    SELECT party_id, NULL::bigint AS work_id, route, max(path) AS path, max(society_id) AS society_id,
+           sum(gross_tiyn)::bigint AS gross
+      FROM dist_allocation WHERE party_id IS NOT NULL
+     GROUP BY party_id, route
+    UNION ALL
+    SELECT NULL, work_id, route, max(path), max(society_id), sum(gross_tiyn)::bigint
+      FROM dist_allocation WHERE party_id IS NULL
+     GROUP BY work_id, route
+), deduction_base AS MATERIALIZED (
+    SELECT *, {_div("gross", "%(deducted)s", "%(pool)s", wide)} AS base, {_mod("gross", "%(deducted)s", "%(pool)s", wide)} AS rem
       FROM payee
+), deduction_left AS (
+    SELECT %(deducted)s - coalesce(sum(base), 0) AS n FROM deduction_base
 ), deduction AS (
     SELECT party_id, work_id, route, path, society_id, gross,
            base + CASE WHEN row_number() OVER (ORDER BY rem DESC, party_id NULLS LAST, work_id, route)
-                            <= %(deducted)s - sum(base) OVER () THEN 1 ELSE 0 END AS deducted
+                            <= (SELECT n FROM deduction_left) THEN 1 ELSE 0 END AS deducted
       FROM deduction_base
-), costs_base AS (
-    SELECT *, floor(deducted::numeric * %(costs)s / nullif(%(deducted)s, 0)) AS base,
-           mod(deducted::numeric * %(costs)s, nullif(%(deducted)s, 0)) AS rem
+), costs_base AS MATERIALIZED (
+    SELECT *, CASE WHEN %(deducted)s > 0 THEN {_div("deducted", "%(costs)s", "%(deducted)s", wide)} ELSE 0 END AS base,
+           CASE WHEN %(deducted)s > 0 THEN {_mod("deducted", "%(costs)s", "%(deducted)s", wide)} ELSE 0 END AS rem
       FROM deduction
+), costs_left AS (
+    SELECT %(costs)s - coalesce(sum(base), 0) AS n FROM costs_base
 ), costs AS (
     SELECT party_id, work_id, route, path, society_id, gross, deducted,
-           coalesce(base, 0) + CASE WHEN row_number() OVER (ORDER BY rem DESC NULLS LAST, party_id NULLS LAST, work_id, route)
-                            <= %(costs)s - coalesce(sum(base) OVER (), 0) THEN 1 ELSE 0 END AS costs
+           base + CASE WHEN row_number() OVER (ORDER BY rem DESC, party_id NULLS LAST, work_id, route)
+                            <= (SELECT n FROM costs_left) THEN 1 ELSE 0 END AS costs
       FROM costs_base
 )
-INSERT INTO distribution_payee
-       (run_id, party_id, work_id, route, path, society_id, gross_tiyn, costs_tiyn, funds_tiyn, net_tiyn)
 SELECT %(run)s, party_id, work_id, route, path, society_id, gross, costs, deducted - costs, gross - deducted
   FROM costs
 """
@@ -257,26 +338,33 @@ def calculate(run: Run) -> Run:
     run.accredited = any(
         accredited_on(run.cmo_id, run.area_id, day) for day in (run.period_start, run.period_end)
     )
-    if run.area.item in PHONOGRAM_AREAS:
+    phonogram = run.area.item in PHONOGRAM_AREAS
+    sides: tuple[str, str | None]
+    if phonogram:
         split = split_on(run.period_start)
         run.producers_percent = split.producers_percent
-        sides, side_percents = (
-            ["producers", "performers"],
-            [split.producers_percent, split.performers_percent],
-        )
+        # the producers' side first, in hundredths of a percent (two decimals: a whole number)
+        first, sides = int(split.producers_percent * 100), ("producers", "performers")
     else:
         run.producers_percent = None
-        sides, side_percents = [""], [Decimal(100)]
+        first, sides = 10000, ("", None)
     with connection.cursor() as cursor:
+        # the use names works by number with no database key behind it (its rows are many): one join checks it
         cursor.execute(
             "SELECT coalesce(sum(rw.units) FILTER (WHERE wk.protection_ends_on < %s), 0), "
-            "count(*) FILTER (WHERE wk.protection_ends_on IS NULL OR wk.protection_ends_on >= %s) "
-            "FROM distribution_runweight rw JOIN registers_work wk ON wk.id = rw.work_id WHERE rw.run_id = %s",
+            "count(*) FILTER (WHERE wk.id IS NOT NULL AND "
+            "(wk.protection_ends_on IS NULL OR wk.protection_ends_on >= %s)), "
+            "count(*) FILTER (WHERE wk.id IS NULL), coalesce(sum(rw.units), 0) "
+            "FROM distribution_runweight rw LEFT JOIN registers_work wk ON wk.id = rw.work_id WHERE rw.run_id = %s",
             [run.period_start, run.period_start, run.pk],
         )
-        excluded, eligible = cursor.fetchone()
+        excluded, eligible, unknown, units = cursor.fetchone()
+        if unknown:
+            raise ValueError(f"the use given to run {run.pk} names {unknown} works not in the registers")
         if not eligible:
             raise RunError("no_usage")
+        # the largest products the splits form: the pool times the use, or times a share in hundredths
+        wide = pool * max(int(units), 10**5) >= BIGINT_LIMIT
         params: dict[str, Any] = {
             "run": run.pk,
             "cmo": run.cmo_id,
@@ -285,21 +373,36 @@ def calculate(run: Run) -> Run:
             "start": run.period_start,
             "end": run.period_end,
             "types": types,
+            "type": types[0] if len(types) == 1 else None,
             "accredited": run.accredited,
-            "sides": sides,
-            "side_percents": side_percents,
+            "first": first,
+            "side1": sides[0],
+            "side2": sides[1],
             "kz": KAZAKHSTAN_TIS,
             "kz_tis": [KAZAKHSTAN_TIS, WORLD_TIS],
         }
-        # the planner needs the run's fresh rows counted, or it probes the registers once per work
         cursor.execute("SET LOCAL work_mem = '256MB'")
+        # compiling these statements' expressions costs seconds and saves less than it costs: run them interpreted
+        cursor.execute("SET LOCAL jit = off")
+        # the planner needs the run's fresh rows counted, or it probes the registers once per work
         cursor.execute("ANALYZE distribution_runweight, distribution_runsource")
         cursor.execute(PATHS, params)
         cursor.execute("ANALYZE distribution_runpath")
+        cursor.execute("DROP TABLE IF EXISTS dist_work, dist_holder, dist_allocation")
         # the window functions' row counts cannot be estimated: without this the planner loops per row
         cursor.execute("SET LOCAL enable_nestloop = off")
-        cursor.execute(ALLOCATE, params)
+        cursor.execute(work_amounts_sql(wide), params)
+        cursor.execute("ANALYZE dist_work")
+        cursor.execute(holders_sql(wide, len(types) == 1, phonogram), params)
+        cursor.execute("ANALYZE dist_holder")
+        cursor.execute(ALLOCATIONS, params)
         cursor.execute("SET LOCAL enable_nestloop = on")
-        cursor.execute(PAYEES, {"run": run.pk, "pool": pool, "deducted": costs + funds, "costs": costs})
+        cursor.execute(WRITE_ALLOCATIONS, params)
+        deducted_total = costs + funds
+        cursor.execute(
+            payees_sql(pool * max(deducted_total, 1) >= BIGINT_LIMIT),
+            {"run": run.pk, "pool": pool, "deducted": deducted_total, "costs": costs},
+        )
+        cursor.execute("DROP TABLE dist_work, dist_holder, dist_allocation")
     run.costs_tiyn, run.funds_tiyn, run.excluded_units = costs, funds, int(excluded)
     return run

@@ -214,13 +214,21 @@ def start_run(
 
 
 def _write_weights(run: Run, weights: Iterable[tuple[int | None, int, int]]) -> None:
-    """``weights``: (licence or none, work, use) rows, written with COPY."""
+    """``weights``: (licence or none, work, use) rows, written with COPY in its text format, many rows a
+    write (``:d``: numbers only)."""
+    rows: list[str] = []
     with connection.cursor() as cursor:
         raw = cursor.cursor  # psycopg's own cursor: COPY
         with raw.copy("COPY distribution_runweight (run_id, licence_id, work_id, units) FROM STDIN") as copy:
             for licence, work, units in weights:
                 if units > 0:
-                    copy.write_row((run.pk, licence, work, units))
+                    given = "\\N" if licence is None else f"{licence:d}"
+                    rows.append(f"{run.pk:d}\t{given}\t{work:d}\t{units:d}\n")
+                    if len(rows) == 10_000:
+                        copy.write("".join(rows))
+                        rows.clear()
+            if rows:
+                copy.write("".join(rows))
 
 
 def _sources_from_usage(run: Run) -> int:

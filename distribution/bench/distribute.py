@@ -21,6 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import resource
+import sys
 import time
 import uuid
 from decimal import Decimal
@@ -29,6 +30,7 @@ from typing import Any
 from django.core.management.base import BaseCommand
 from django.db import connection, transaction
 
+from distribution.bench import profile
 from distribution.bench.world import World, build_world, drop_world
 from udp.core.benches import Bench
 
@@ -45,6 +47,9 @@ def add_arguments(parser: Any) -> None:
     parser.add_argument("--pool", type=int, default=123_456_789_01, help="the pool, tiyn")
     parser.add_argument("--json", action="store_true", help="print one JSON line")
     parser.add_argument("--keep", action="store_true", help="keep the world and the run")
+    parser.add_argument(
+        "--profile", action="store_true", help="print each slow statement's seconds to stderr"
+    )
 
 
 def run(options: dict[str, Any], command: Any) -> None:
@@ -162,8 +167,9 @@ class DistributeBench(BaseCommand):
             staff = User.objects.get(email=f"bench-{short.lower()}@example.kz")
             end = (world.period + dt.timedelta(days=31)).replace(day=1) - dt.timedelta(days=1)
             started = time.perf_counter()
-            result = start_run(cmo, area, world.period, end, by=staff, weights=weights, costs_percent=COSTS,
-                               funds_percent=FUNDS, pool_tiyn=pool)  # fmt: skip
+            with profile.statements(sys.stderr if options["profile"] else None):
+                result = start_run(cmo, area, world.period, end, by=staff, weights=weights, costs_percent=COSTS,
+                                   funds_percent=FUNDS, pool_tiyn=pool)  # fmt: skip
             seconds = time.perf_counter() - started
             run_id = result.pk
             del weights

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import resource
+import sys
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
@@ -27,6 +28,7 @@ from django.core.management.base import BaseCommand
 from django.db import connection, connections, transaction
 
 from distribution import matching
+from distribution.bench import profile
 from distribution.bench.world import World, build_world, drop_world
 from udp.core.benches import Bench
 
@@ -40,6 +42,9 @@ def add_arguments(parser: Any) -> None:
     parser.add_argument("--fuzzy", action="store_true", help="run stage 4 (fuzzy) as well")
     parser.add_argument("--json", action="store_true", help="print one JSON line")
     parser.add_argument("--keep", action="store_true", help="keep the world")
+    parser.add_argument(
+        "--profile", action="store_true", help="print each slow statement's seconds to stderr"
+    )
 
 
 def run(options: dict[str, Any], command: Any) -> None:
@@ -93,12 +98,15 @@ def score(world: World) -> dict[str, int]:
     return dict(zip(names, map(int, row), strict=True))
 
 
-def match_chunks(world: World, chunks: list[tuple[int, int]], *, fuzzy: bool, workers: int) -> None:
+def match_chunks(
+    world: World, chunks: list[tuple[int, int]], *, fuzzy: bool, workers: int, stream: Any = None
+) -> None:
     """The chunks on ``workers`` threads at once, each thread with its own connection (as many workers)."""
 
     def one(chunk: tuple[int, int]) -> None:
         try:
-            matching.match_chunk(world.period, *chunk, fuzzy=fuzzy)
+            with profile.statements(stream):
+                matching.match_chunk(world.period, *chunk, fuzzy=fuzzy)
         finally:
             connections.close_all()
 
@@ -118,15 +126,17 @@ class MatchBench(BaseCommand):
             cmo_short=f"B{uuid.uuid4().hex[:8].upper()}",
         )  # fmt: skip
         world_seconds = time.perf_counter() - started
+        stream = sys.stderr if options["profile"] else None
         try:
             started = time.perf_counter()
             matching.refresh_work_keys()
             index_seconds = time.perf_counter() - started
             started = time.perf_counter()
-            matching.prepare_period(world.period)
-            prepare_seconds = time.perf_counter() - started
-            chunks = matching.chunks(world.period, options["chunk"])
-            match_chunks(world, chunks, fuzzy=options["fuzzy"], workers=options["workers"])
+            with profile.statements(stream):
+                matching.prepare_period(world.period)
+                prepare_seconds = time.perf_counter() - started
+                chunks = matching.chunks(world.period, options["chunk"])
+                match_chunks(world, chunks, fuzzy=options["fuzzy"], workers=options["workers"], stream=stream)
             seconds = time.perf_counter() - started
             matching.finish_period(world.period)
             floor = min(floor_seconds(world) for _ in range(2))

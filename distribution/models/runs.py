@@ -4,6 +4,15 @@
 engine's input, from matched usage or any other measure, so the levy and the resale royalty can use the same
 engine); :class:`Allocation` each work's money per holder share; :class:`Payee` each holder's gross, each
 deduction and the net (Art. 46.1 (2)). Rows are written set-based by :mod:`distribution.engine`.
+
+The rows a run writes in bulk (:class:`RunWeight`, :class:`RunPath`, :class:`Allocation`, :class:`Payee`:
+millions for a national quarter) carry no database foreign keys (``db_constraint=False``) and no index per
+foreign key beside the ones their reads use: every key is copied by one ``INSERT … SELECT`` from the row it
+names (the run being calculated, the registers' works, holders and societies, the licences), works and
+holders are withdrawn, never deleted, and Django still refuses to delete what they name (``PROTECT``) or
+deletes them with their run (``CASCADE``). A deferred key check per row would cost the run more than its
+calculation: four index probes for each allocation at commit. The use given to a run is checked against
+the registers in one join (:func:`distribution.engine.calculate`).
 """
 
 from __future__ import annotations
@@ -163,15 +172,21 @@ class RunSource(models.Model):
 
 
 class RunWeight(models.Model):
-    run = models.ForeignKey(Run, on_delete=models.CASCADE, related_name="weights", verbose_name=_("run"))
+    """A work's use in a run (no database foreign keys: see the module's docstring)."""
+
+    run = models.ForeignKey(
+        Run, on_delete=models.CASCADE, related_name="weights", verbose_name=_("run"), db_constraint=False,
+        db_index=False,
+    )  # fmt: skip
     #: the licence under which the work was used (empty: use with no licence of its own, as given to the run)
     licence = models.ForeignKey(
         "licensing.Licence", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
-        verbose_name=_("licence"),
+        verbose_name=_("licence"), db_constraint=False, db_index=False,
     )  # fmt: skip
     work = models.ForeignKey(
-        "registers.Work", on_delete=models.PROTECT, related_name="+", verbose_name=_("work")
-    )
+        "registers.Work", on_delete=models.PROTECT, related_name="+", verbose_name=_("work"),
+        db_constraint=False, db_index=False,
+    )  # fmt: skip
     units = models.BigIntegerField(_("use (plays or seconds)"))
 
     class Meta:
@@ -189,15 +204,21 @@ class RunWeight(models.Model):
 
 
 class Allocation(models.Model):
-    """A work's money in a run for one holder share (``party`` empty: no holder on record for the work)."""
+    """A work's money in a run for one holder share (``party`` empty: no holder on record for the work). No
+    database foreign keys, read by run and holder (see the module's docstring)."""
 
-    run = models.ForeignKey(Run, on_delete=models.CASCADE, related_name="allocations", verbose_name=_("run"))
+    run = models.ForeignKey(
+        Run, on_delete=models.CASCADE, related_name="allocations", verbose_name=_("run"), db_constraint=False,
+        db_index=False,
+    )  # fmt: skip
     work = models.ForeignKey(
-        "registers.Work", on_delete=models.PROTECT, related_name="+", verbose_name=_("work")
-    )
+        "registers.Work", on_delete=models.PROTECT, related_name="+", verbose_name=_("work"),
+        db_constraint=False, db_index=False,
+    )  # fmt: skip
     party = models.ForeignKey(
-        "registers.Party", on_delete=models.PROTECT, null=True, related_name="+", verbose_name=_("holder")
-    )
+        "registers.Party", on_delete=models.PROTECT, null=True, related_name="+", verbose_name=_("holder"),
+        db_constraint=False, db_index=False,
+    )  # fmt: skip
     right_type = models.CharField(_("right type"), max_length=2, blank=True)
     side = models.CharField(_("side"), max_length=10, choices=Side.choices, blank=True, default="")
     basis = models.CharField(_("shares used"), max_length=10, choices=Basis.choices, blank=True, default="")
@@ -208,21 +229,24 @@ class Allocation(models.Model):
     path = models.CharField(_("path"), max_length=10, choices=Path.choices, blank=True, default="")
     society = models.ForeignKey(
         "registers.ForeignSociety", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
-        verbose_name=_("foreign society"),
+        verbose_name=_("foreign society"), db_constraint=False, db_index=False,
     )  # fmt: skip
 
     class Meta:
         verbose_name = _("allocation")
         verbose_name_plural = _("allocations")
+        #: One row per work, holder, right type and side by construction (the engine groups by them); a unique
+        #: index over those five columns cost a national run more than its whole calculation, and what is paid
+        #: once is the payee (``payee_once``) and its ledger entry.
         constraints = [
-            models.UniqueConstraint(
-                fields=["run", "work", "party", "right_type", "side"],
-                nulls_distinct=False,
-                name="allocation_once",
-            ),  # fmt: skip
             models.CheckConstraint(name="allocation_not_negative", condition=Q(gross_tiyn__gte=0)),
         ]
-        indexes = [models.Index(fields=["run", "party"])]
+        #: a holder's allocations in a run (statements); the rows of works with no holder are read by run only
+        indexes = [
+            models.Index(
+                fields=["run", "party"], condition=Q(party__isnull=False), name="allocation_of_holder"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.work_id} → {self.party_id}: {self.gross_tiyn}"
@@ -230,20 +254,26 @@ class Allocation(models.Model):
 
 class Payee(models.Model):
     """A holder's money in a run by route: gross, each deduction pro rata, net (Art. 46.1 (2)). Money with
-    no holder on record is one payee per work (``party`` empty), kept until a holder appears."""
+    no holder on record is one payee per work (``party`` empty), kept until a holder appears. No database
+    foreign keys, read by run and holder (see the module's docstring)."""
 
-    run = models.ForeignKey(Run, on_delete=models.CASCADE, related_name="payees", verbose_name=_("run"))
+    run = models.ForeignKey(
+        Run, on_delete=models.CASCADE, related_name="payees", verbose_name=_("run"), db_constraint=False,
+        db_index=False,
+    )  # fmt: skip
     party = models.ForeignKey(
-        "registers.Party", on_delete=models.PROTECT, null=True, related_name="+", verbose_name=_("holder")
-    )
+        "registers.Party", on_delete=models.PROTECT, null=True, related_name="+", verbose_name=_("holder"),
+        db_constraint=False, db_index=False,
+    )  # fmt: skip
     work = models.ForeignKey(
-        "registers.Work", on_delete=models.PROTECT, null=True, related_name="+", verbose_name=_("work")
-    )
+        "registers.Work", on_delete=models.PROTECT, null=True, related_name="+", verbose_name=_("work"),
+        db_constraint=False, db_index=False,
+    )  # fmt: skip
     route = models.CharField(_("route"), max_length=16, choices=Route.choices)
     path = models.CharField(_("path"), max_length=10, choices=Path.choices, blank=True, default="")
     society = models.ForeignKey(
         "registers.ForeignSociety", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
-        verbose_name=_("foreign society"),
+        verbose_name=_("foreign society"), db_constraint=False, db_index=False,
     )  # fmt: skip
     gross_tiyn = models.BigIntegerField(_("gross, tiyn"))
     costs_tiyn = models.BigIntegerField(_("deducted for costs, tiyn"))
@@ -270,16 +300,21 @@ class Payee(models.Model):
 
 class RunPath(models.Model):
     """How each holder of the run's works reached the run's CMO in its area and period (Art. 46-1): written
-    by the engine before the allocations, kept with the run as its evidence."""
+    by the engine before the allocations, kept with the run as its evidence. No database foreign keys (see
+    the module's docstring)."""
 
-    run = models.ForeignKey(Run, on_delete=models.CASCADE, related_name="paths", verbose_name=_("run"))
+    run = models.ForeignKey(
+        Run, on_delete=models.CASCADE, related_name="paths", verbose_name=_("run"), db_constraint=False,
+        db_index=False,
+    )  # fmt: skip
     party = models.ForeignKey(
-        "registers.Party", on_delete=models.PROTECT, related_name="+", verbose_name=_("holder")
-    )
+        "registers.Party", on_delete=models.PROTECT, related_name="+", verbose_name=_("holder"),
+        db_constraint=False, db_index=False,
+    )  # fmt: skip
     path = models.CharField(_("path"), max_length=10, choices=Path.choices, blank=True)
     society = models.ForeignKey(
         "registers.ForeignSociety", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
-        verbose_name=_("foreign society"),
+        verbose_name=_("foreign society"), db_constraint=False, db_index=False,
     )  # fmt: skip
 
     class Meta:

@@ -154,6 +154,16 @@ def test_a_run_with_no_usage_of_protected_works_is_refused(personas: Any, world:
 
 
 @pytest.mark.django_db
+def test_use_given_for_a_work_not_in_the_registers_is_refused_and_nothing_is_written(
+    personas: Any, world: dict[str, Any]
+) -> None:
+    missing = world["w1"].pk + 1_000_000
+    with pytest.raises(ValueError, match="1 works not in the registers"):
+        _run(personas, world, weights={world["w1"].pk: 3, missing: 1})
+    assert not Run.objects.exists() and not Allocation.objects.exists()
+
+
+@pytest.mark.django_db
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     pool=st.integers(min_value=1, max_value=10**13),

@@ -186,10 +186,12 @@ class UsageProblem(models.Model):
 class UsageLine(models.Model):
     """One line of usage: a recording played (or a work performed), how often, where. The table is
     partitioned by ``period`` (the first day of the month), one partition a month made on demand, and a
-    DEFAULT partition; it is written only set-based or by COPY (:mod:`licensing.usage.ingest`). The table's key
-    is (report, line, month); ``id`` is an identity, unique but not indexed."""
+    DEFAULT partition; it is written only set-based or by COPY (:mod:`licensing.usage.ingest`). A line is named
+    by (report, line, month), unique by construction (a reader numbers each line of a file once); the table has
+    no B-tree index to keep up at every load, only a BRIN index on (report, line), since a report's lines are
+    written together and lie together."""
 
-    id = models.BigAutoField(primary_key=True)
+    pk = models.CompositePrimaryKey("report", "line_no", "period")
     report = models.ForeignKey(
         UsageReport, on_delete=models.DO_NOTHING, related_name="+", db_constraint=False
     )

@@ -30,10 +30,11 @@ from celery.exceptions import SoftTimeLimitExceeded
 from django.core.files.base import File
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
+from psycopg.copy import QueuedLibpqWriter
 
 from licensing.models import Licence, ReportDue, UsageFormat, UsagePolicy, UsageProblem, UsageReport
 from licensing.models.usage import KEPT, UsageStage, UsageStatus
-from licensing.usage import readers, setbased
+from licensing.usage import dsr_fast, readers, setbased
 from licensing.usage.problems import ProblemLog
 from licensing.usage.rows import LineChecker
 from registers.importing.uploads import display_name
@@ -285,6 +286,7 @@ class Job:
         self.kept = 0
         self.fast_lines = 0
         self.replaced: int | None = None
+        self.lone_cr = False
 
     @property
     def line(self) -> int:
@@ -299,7 +301,10 @@ class Job:
                 if usage.format in (UsageFormat.CSV, UsageFormat.DSR):
                     encoding = readers.check_text(fh)
                     self.encoding = encoding.name
-                total = _count_lines(fh) if usage.format != UsageFormat.XLSX else 0
+                if usage.format == UsageFormat.DSR:
+                    total, self.lone_cr = dsr_fast.scan(fh)
+                else:
+                    total = _count_lines(fh) if usage.format != UsageFormat.XLSX else 0
                 self.progress.save(stage=UsageStage.READING, lines_total=total)
                 if (
                     encoding is not None
@@ -308,6 +313,8 @@ class Job:
                     and setbased.usable(encoding)
                     and self._set_based(fh, encoding, total)
                 ):
+                    return
+                if usage.format == UsageFormat.DSR and encoding is not None and self._fast_dsr(fh, encoding):
                     return
                 self.reader = readers.reader_for(usage.format, fh, self.checker, encoding)
                 if usage.format == UsageFormat.DSR:
@@ -348,13 +355,32 @@ class Job:
             return False
         return True
 
+    def _fast_dsr(self, fh: IO[bytes], encoding: Any) -> bool:
+        """Read a DSR file a chunk at a time in columns (:mod:`.dsr_fast`); ``False`` if it must be read line by
+        line (nothing of the attempt is kept)."""
+        if not (FAST and dsr_fast.usable(encoding)) or self.lone_cr:
+            return False
+        self.reader = dsr_fast.FastDsrReader(fh, self.checker, encoding)
+        try:
+            self._copy_direct()
+        except dsr_fast.Unsuitable:
+            logger.info("usage report %s: DSR read line by line", self.usage.pk)
+            self.log.kept.clear()
+            self.log.counts.clear()
+            self.checker.good = self.checker.bad = 0
+            self.outcome = ""
+            self.reader = None
+            return False
+        return True
+
     def _copy(self, table: str) -> None:
         assert self.reader is not None
         reader = self.reader
         next_save = EVERY
         with connection.cursor() as cursor:
             raw = cursor.cursor
-            with raw.copy(f"COPY {table} ({COLUMNS}) FROM STDIN") as copy:
+            # written from a thread of its own, so that PostgreSQL takes in one batch while the next is read
+            with raw.copy(f"COPY {table} ({COLUMNS}) FROM STDIN", writer=QueuedLibpqWriter(raw)) as copy:
                 for text in reader.batches(CHUNK):
                     copy.write(text)
                     if reader.line >= next_save:
@@ -372,7 +398,7 @@ class Job:
                 with transaction.atomic():
                     with connection.cursor() as cursor:
                         ensure_partition(cursor, month)
-                    self._copy(LINES)  # routed to the partition made above (a partition has no id default)
+                    self._copy(LINES)  # routed to the partition made above
                     self._keep([], None, [])
                     if self.outcome == UsageStatus.REFUSED:
                         raise _Refuse

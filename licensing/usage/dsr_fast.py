@@ -39,15 +39,12 @@ import polars as pl  # noqa: E402
 
 from licensing.usage import readers
 from licensing.usage.readers import HEAD, PROFILES, RELEASE, RESOURCE, SUMMARY, USAGE, FileRefused
-from licensing.usage.rows import LineChecker, iswc_of
+from licensing.usage.rows import LineChecker, duration_seconds, iswc_of
 from registers.importing import textfile
 
 #: Bytes of the file worked on at a time (the chunk ends at a line end).
 CHUNK_BYTES = 8 << 20
 ISRC_COMPACT = r"^[A-Z]{2}[A-Z0-9]{3}[0-9]{7}$"
-#: Durations taken in columns: whole seconds, or ISO 8601 with whole numbers (``PT3M05S``).
-SECONDS = r"^[0-9]{1,9}$"
-ISO = r"^PT(?:([0-9]{1,6})H)?(?:([0-9]{1,6})M)?(?:([0-9]{1,9})S)?$"
 #: The cells read from records that are not usage (an AS02 record's ISWC is its twelfth).
 WIDE = 12
 RESOURCE_SCHEMA = {"rn": pl.Int64, "epoch": pl.Int64, "ref": pl.String, "isrc": pl.String, "title": pl.String,
@@ -303,14 +300,17 @@ class FastDsrReader(readers.Reader):
         wrong_block = lines.filter(pl.col("blk") != pl.col("cur"))
         for line, ref, blk in wrong_block.select("n", "ref_raw", "blk").iter_rows():
             events.append((line, 1, "bad", {"code": "dsr_unknown_resource", "ref": ref, "block": blk}))
-        lines = lines.filter(pl.col("blk") == pl.col("cur")).with_columns(ref=_first(pl.col("ref_raw")))
-        lines = _latest_before(lines, self.all_resources, ["epoch", "ref"], ["epoch", "ref"], "rn")
+        # only what the COPY text needs is joined to every line; the raw cells only to lines checked in Python
+        lines = lines.filter(pl.col("blk") == pl.col("cur")).select(
+            "n", "epoch", "cur", "said", "plays", ref=_first(pl.col("ref_raw"))
+        )
+        resources = self.all_resources.select("epoch", "ref", "rn", "rplain", "pre", "rseconds")
+        lines = _latest_before(lines, resources, ["epoch", "ref"], ["epoch", "ref"], "rn")
         missing = lines.filter(pl.col("rn").is_null())
         for line, ref, blk in missing.select("n", "ref", "cur").iter_rows():
             events.append((line, 1, "bad", {"code": "dsr_unknown_resource", "ref": ref, "block": blk}))
-        lines = _latest_before(
-            lines.filter(pl.col("rn").is_not_null()), self.all_summaries, ["said"], ["sid"], "sn"
-        )
+        summaries = self.all_summaries.select("sid", "sn", "splain", "ssource")
+        lines = _latest_before(lines.filter(pl.col("rn").is_not_null()), summaries, ["said"], ["sid"], "sn")
         missing = lines.filter(pl.col("sn").is_null())
         for line, said in missing.select("n", "said").iter_rows():
             events.append((line, 1, "bad", {"code": "dsr_unknown_summary", "ref": said}))
@@ -325,11 +325,15 @@ class FastDsrReader(readers.Reader):
             & (count > 0) & (count <= 2_000_000_000)
         )  # fmt: skip
         lines = lines.with_columns(plain=plain.fill_null(False))
-        for row in (
+        slow = (
             lines.filter(~pl.col("plain"))
-            .select("n", "isrc", "iswc", "title", "artist", "plays", "duration", "source")
-            .iter_rows(named=True)
-        ):
+            .select("n", "rn", "sn", "plays")
+            .join(self.all_resources.select("rn", "isrc", "iswc", "title", "artist", "duration"), on="rn")
+            .join(self.all_summaries.select("sn", "source"), on="sn")
+        )
+        for row in slow.select(
+            "n", "isrc", "iswc", "title", "artist", "plays", "duration", "source"
+        ).iter_rows(named=True):
             events.append((row.pop("n"), 1, "check", row))
         good = lines.filter(pl.col("plain"))
         if not good.height:
@@ -399,17 +403,15 @@ def _resource_cells(resources: pl.DataFrame, good_countries: Any) -> pl.DataFram
         schema={"iswc": pl.String, "iswc_n": pl.String},
     )
     resources = resources.join(iswc_map, on="iswc", how="left")
+    # a duration in seconds, by the line-by-line reader's own rule, once per distinct value (few in a file)
+    durations = resources.filter(pl.col("duration") != "")["duration"].unique().to_list()
+    duration_map = pl.DataFrame(
+        {"duration": durations, "seconds": [duration_seconds(v) for v in durations]},
+        schema={"duration": pl.String, "seconds": pl.Int64},
+    )
+    resources = resources.join(duration_map, on="duration", how="left")
     duration = pl.col("duration")
-    iso = duration.str.extract_groups(ISO)
-    seconds = (
-        pl.when(duration == "").then(None)
-        .when(duration.str.contains(SECONDS)).then(duration.cast(pl.Int64, strict=False))
-        .when(duration.str.contains(ISO) & (duration != "PT"))
-        .then(iso.struct.field("1").cast(pl.Int64).fill_null(0) * 3600
-              + iso.struct.field("2").cast(pl.Int64).fill_null(0) * 60
-              + iso.struct.field("3").cast(pl.Int64).fill_null(0))
-    )  # fmt: skip
-    resources = resources.with_columns(seconds=seconds)
+
     odd = pl.lit(False)
     for name in ("isrc", "iswc", "title", "artist", "duration"):
         odd = odd | _odd(pl.col(name))

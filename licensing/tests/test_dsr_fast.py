@@ -183,3 +183,10 @@ def test_a_file_with_lone_carriage_returns_is_left_to_the_line_by_line_reader() 
     lone = crlf.replace(b"\r\n", b"\r", 1)
     assert dsr_fast.scan(io.BytesIO(lone))[1] is True
     assert dsr_fast.scan(io.BytesIO(b"HEAD\tx\r"))[1] is True
+    # read a megabyte at a time: a chunk with no carriage return is passed over, the next one is still looked at
+    plain = b"SU\tx\n" * 300_000
+    assert dsr_fast.scan(io.BytesIO(plain + b"a\rb\n")) == (300_001, True)
+    assert dsr_fast.scan(io.BytesIO(plain + b"a\r\nb\n")) == (300_002, False)
+    # a CR that ends one chunk and an LF that begins the next make one line end
+    split = b"x" * ((1 << 20) - 1) + b"\r\n" + b"y\n"
+    assert dsr_fast.scan(io.BytesIO(split)) == (2, False)

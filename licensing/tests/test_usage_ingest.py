@@ -178,6 +178,15 @@ def test_dsr_without_foot_is_truncated_and_refused_whole(send: Any, licence: Any
     assert lines_of(report) == 0
 
 
+def test_a_dsr_with_carriage_returns_for_line_ends_is_read_line_by_line_with_the_same_outcome(
+    send: Any, licence: Any
+) -> None:
+    text = dsr.document([("KZA012600003", "Song", "A", "7"), ("XX", "Song", "A", "1")]).replace("\n", "\r")
+    report = send(licence, dsr_file(text))
+    assert (report.status, report.lines_good, problems(report)) == ("partial", 1, [(8, "bad_isrc")])
+    assert lines_of(report) == 1
+
+
 def test_dsr_whose_foot_count_does_not_match_is_refused(send: Any, licence: Any) -> None:
     text = dsr.document([("KZA012600003", "Song", "Artist", "7")], foot_count=99)
     report = send(licence, dsr_file(text))

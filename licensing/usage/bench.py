@@ -26,7 +26,7 @@ from django.db import connection, transaction
 
 from licensing.models import Licence, UsageProblem, UsageReport
 from licensing.usage import dsr
-from licensing.usage.ingest import LINES, run_report, start_report
+from licensing.usage.ingest import LINES, partition_name, run_report, start_report
 from licensing.usage.rows import COLUMNS
 from licensing.usage_access import REPORTABLE
 from udp.core.benches import Bench
@@ -187,3 +187,6 @@ class IngestBench(BaseCommand):
             UsageReport.objects.filter(replaces=report).update(replaces=None)
             report.file.delete(save=False)
             UsageReport.objects.filter(pk=report.pk).delete()
+        # the deleted lines' space made free again, so that the next run loads into the same table as this one
+        with connection.cursor() as cursor:
+            cursor.execute(f"VACUUM {partition_name(report.period_start.replace(day=1))}")

@@ -67,7 +67,7 @@ def scan(fh: IO[bytes]) -> tuple[int, bool]:
     while chunk := fh.read(1 << 20):
         lines += chunk.count(b"\n")
         last = chunk[-1:]
-        if not lone:
+        if not lone and (carry or b"\r" in chunk):
             data = carry + chunk
             # a CR at the chunk's end may be followed by LF in the next one
             body, carry = (data[:-1], data[-1:]) if data.endswith(b"\r") else (data, b"")

@@ -398,7 +398,7 @@ class Job:
                 with transaction.atomic():
                     with connection.cursor() as cursor:
                         ensure_partition(cursor, month)
-                    self._copy(LINES)  # routed to the partition made above
+                    self._copy(partition_name(month))  # the month's partition itself: no routing per row
                     self._keep([], None, [])
                     if self.outcome == UsageStatus.REFUSED:
                         raise _Refuse

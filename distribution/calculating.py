@@ -70,6 +70,24 @@ def request_run(
     ).exists()
     if approved:
         raise ValidationError(run_error_message("already_approved"))
+    return queue_request(
+        cmo, area, start, end, costs_percent=costs_percent, funds_percent=funds_percent, by=by
+    )
+
+
+def queue_request(
+    cmo: CMO,
+    area: Area,
+    start: dt.date,
+    end: dt.date,
+    *,
+    costs_percent: Decimal,
+    funds_percent: Decimal,
+    by: User,
+) -> RunRequest:
+    """Record the request and send it to a worker once the transaction commits (a request for the same run still
+    waiting is given back). :func:`request_run` checks a staff member's request first; the quarterly schedule
+    (:mod:`distribution.schedule`) asks in the platform's own name, so its runs show as calculating the same way."""
     with audited(by):
         waiting = (
             RunRequest.objects.select_for_update()

@@ -6,9 +6,11 @@ CMO's staff to approve (a second person always approves; the platform never does
   quarters (usage periods of runs).
 - :func:`collecting` — the CMOs and areas that collected money for usage in a period
   (:func:`licensing.collections.collections`).
-- :func:`start_quarterly_runs` — for the last ended quarter, one ``distribution.start_run`` task per CMO and
-  area that collected for it and has no run of that quarter yet; idempotent (a run already there, calculated
-  or approved, is left as it is), so the daily beat entry catches up after a missed day or a moved clock.
+- :func:`start_quarterly_runs` — for the last ended quarter, one run request per CMO and area that collected
+  for it and has no run of that quarter yet (:func:`distribution.calculating.queue_request`: the run page shows
+  it calculating, then calculated or why not, as for a request of the staff); idempotent (a run already there,
+  calculated or approved, or a request the platform made already, is left as it is), so the daily beat entry
+  catches up after a missed day or a moved clock.
 
 Runs the platform starts are started by :func:`scheduler_account`, an account nobody can sign in with, so
 that any of the CMO's staff can approve them. Their deductions are those of the CMO's last approved run
@@ -19,14 +21,11 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from functools import partial
 
-from django.db import transaction
-
-from distribution.models import Run, RunStatus
+from distribution.models import Run, RunRequest, RunStatus
 from distribution.quarters import last_ended_quarter
 from licensing.collections import collections
-from registers.models import Area
+from registers.models import CMO, Area
 from udp.accounts.models import Role, User
 from udp.core import clock
 
@@ -68,25 +67,33 @@ def deductions_of(cmo_id: int, area_id: int) -> tuple[Decimal, Decimal]:
 def start_quarterly_runs(day: dt.date | None = None) -> int:
     """Send one run task per CMO and area that collected for the last ended quarter and has no run of it.
     Returns the number of tasks sent."""
-    from distribution.tasks import run_distribution
+    from distribution.calculating import queue_request
 
     start, end = last_ended_quarter(day or clock.today())
-    areas = {area.item: area.pk for area in Area.objects.all()}
+    areas = {area.item: area for area in Area.objects.all()}
+    by = scheduler_account()
     existing = set(
         Run.objects.filter(period_start=start, period_end=end)
         .exclude(status=RunStatus.CANCELLED)
         .values_list("cmo_id", "area_id")
     )
-    due = sorted(
-        (cmo_id, areas[item])
-        for cmo_id, item in collecting(start, end)
-        if item in areas and (cmo_id, areas[item]) not in existing
+    # asked once: a request of the platform's that could not be calculated is left for the CMO's staff to see
+    # on the run page and ask again, not asked again every day
+    existing |= set(
+        RunRequest.objects.filter(period_start=start, period_end=end, requested_by=by).values_list(
+            "cmo_id", "area_id"
+        )
     )
-    if not due:
-        return 0
-    by = scheduler_account()
+    due = sorted(
+        (cmo_id, areas[item].pk)
+        for cmo_id, item in collecting(start, end)
+        if item in areas and (cmo_id, areas[item].pk) not in existing
+    )
+    cmos = CMO.objects.in_bulk([cmo_id for cmo_id, _area in due])
+    by_pk = {area.pk: area for area in areas.values()}
     for cmo_id, area_id in due:
         costs, funds = deductions_of(cmo_id, area_id)
-        args = (cmo_id, area_id, start.isoformat(), end.isoformat(), by.pk, str(costs), str(funds))
-        transaction.on_commit(partial(run_distribution.delay, *args))
+        queue_request(
+            cmos[cmo_id], by_pk[area_id], start, end, costs_percent=costs, funds_percent=funds, by=by
+        )
     return len(due)

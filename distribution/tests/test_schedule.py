@@ -11,7 +11,7 @@ import pytest
 from django.conf import settings
 
 from distribution import quarters, schedule
-from distribution.models import Payee, Run, RunStatus
+from distribution.models import Payee, RequestStatus, Run, RunRequest, RunStatus
 from distribution.runs import approve_run
 from distribution.tests.quarter import POOL, Q1_2027, collected_quarter
 
@@ -65,9 +65,13 @@ def test_after_the_quarter_the_run_of_each_cmo_and_area_that_collected_is_starte
         schedule.SCHEDULER_EMAIL,
     )
     assert not run.started_by.is_active and not run.started_by.has_usable_password()
+    # asked as the staff ask: the run page shows the request, and then the run it calculated
+    request = RunRequest.objects.get()
+    assert (request.status, request.run, request.requested_by) == (RequestStatus.DONE, run, run.started_by)
     assert sum(Payee.objects.filter(run=run).values_list("gross_tiyn", flat=True)) == POOL
     with django_capture_on_commit_callbacks(execute=True):
         assert schedule.start_quarterly_runs() == 0  # the next day: the run is there
+    assert RunRequest.objects.count() == 1
     approve_run(run, by=personas.cmo_staff)  # any of the staff approves what the platform started
     assert Run.objects.get().status == RunStatus.APPROVED
 
@@ -79,3 +83,25 @@ def test_the_quarterly_runs_are_on_celery_beat_and_the_task_exists() -> None:
     entries = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
     assert "distribution.start_quarterly_runs" in entries
     assert {"distribution.start_quarterly_runs", "distribution.run"} <= set(app.tasks)
+
+
+def test_a_quarterly_request_still_waiting_for_a_worker_is_shown_and_not_asked_again(
+    personas: Any, clock: Any, eager: None, django_capture_on_commit_callbacks: Any
+) -> None:
+    from distribution.run_tasks import calculate_run
+
+    collected_quarter(personas, clock)
+    clock.travel_to(dt.date(2027, 4, 1))
+    with django_capture_on_commit_callbacks(execute=False):  # the workers are busy: nothing is calculated yet
+        assert schedule.start_quarterly_runs() == 1
+    request = RunRequest.objects.get()
+    assert (request.status, request.run, request.requested_by.email) == (
+        RequestStatus.QUEUED, None, schedule.SCHEDULER_EMAIL,
+    )  # fmt: skip
+    clock.travel_to(dt.date(2027, 4, 2))
+    with django_capture_on_commit_callbacks(execute=False):
+        assert schedule.start_quarterly_runs() == 0
+    assert RunRequest.objects.count() == 1 and not Run.objects.exists()
+    assert calculate_run(request.pk) == RequestStatus.DONE
+    request.refresh_from_db()
+    assert request.run == Run.objects.get() and request.run.status == RunStatus.CALCULATED

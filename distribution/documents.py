@@ -1,4 +1,5 @@
-"""Distribution's PDFs: each holder's statement of an approved run (:mod:`distribution.statements`)."""
+"""Distribution's PDFs: each holder's statement of an approved run (:mod:`distribution.statements`), and the
+answer to a claim of remuneration (:mod:`distribution.remuneration`)."""
 
 from __future__ import annotations
 
@@ -13,5 +14,15 @@ STATEMENT = kinds.register(
         title=_("Distribution statement"),
         template="documents/distribution/statement.html",
         version="3",
+    )
+)
+
+CLAIM = kinds.register(
+    kinds.DocumentKind(
+        code="distribution_claim",
+        series="DRC",
+        title=_("Answer to a claim of remuneration"),
+        template="documents/distribution/claim.html",
+        version="1",
     )
 )

@@ -21,6 +21,10 @@ posted once per claim: Dr *undistributed* (each line, as the run had kept it: th
 = the total; Cr *holders payable* = the total less tax; Cr *tax payable* = the tax at the holder's rate on
 the day (:func:`distribution.tax.rate_for`, rounded half up once). The next payment file pays it
 (:mod:`distribution.payouts`).
+
+Once answered, the claim has a PDF (:func:`claim_document`): the holder, the CMO, what was claimed line by
+line, the answer (accepted: the tax withheld and what is paid; refused: the reason), issued the first time it is
+opened in a language and the same document every time after.
 """
 
 from __future__ import annotations
@@ -28,10 +32,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import Sum
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from distribution.models import DemandStatus, RemunerationClaim, RemunerationClaimLine, Run
@@ -45,6 +51,8 @@ from udp.accounts.models import User
 from udp.audit import audited
 from udp.core import clock
 from udp.core.workdays import add_working_days
+from udp.documents.actions import issue_document
+from udp.documents.models import IssuedDocument
 
 #: The platform's term for a CMO's answer to a claim, in working days from the filing.
 ANSWER_WORKING_DAYS = 15
@@ -256,3 +264,61 @@ def decide_remuneration_claim(
 
         tell_holder_claim_decided(claim.pk)
     return claim
+
+
+def claim_data(claim: RemunerationClaim, language: str) -> dict[str, Any]:
+    """What the answer's PDF shows, in ``language``."""
+    from distribution.models import Route
+    from distribution.statements import _money
+
+    lines = claim.lines.select_related("run__area", "work").order_by("run_id", "work_id")
+    with translation.override(language):
+        return {
+            "claim": {
+                "id": claim.pk, "status": str(DemandStatus(claim.status).label),
+                "accepted": claim.status == DemandStatus.ACCEPTED, "filed_on": claim.filed_at.date(),
+                "answered_on": claim.decided_at.date() if claim.decided_at else None, "reason": claim.reason,
+                "note": claim.note,
+            },
+            "holder": {"name": claim.party.name},
+            "cmo": {"name": claim.cmo.party.name, "short_name": claim.cmo.short_name},
+            "lines": [
+                {
+                    "area": str(line.run.area), "start": line.run.period_start, "end": line.run.period_end,
+                    "work": f"{line.work.title} (№ {line.work_id})" if line.work else "",
+                    "route": str(Route(line.route).label), "amount": _money(line.amount_tiyn),
+                }
+                for line in lines
+            ],
+            "totals": {
+                "claimed": _money(claim.total_tiyn), "tax": _money(claim.tax_tiyn),
+                "to_pay": _money(claim.total_tiyn - claim.tax_tiyn),
+            },
+        }  # fmt: skip
+
+
+def claim_document(claim: RemunerationClaim, *, by: Any, language: str) -> IssuedDocument:
+    """The answer's PDF in ``language``: issued the first time it is opened in that language, the same document
+    after. Only an answered claim has one (``ValueError`` for a claim still waiting)."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from distribution.documents import CLAIM
+
+    if claim.status == DemandStatus.PENDING:
+        raise ValueError("a claim still waiting for its answer has no PDF")
+    subject_type = ContentType.objects.get_for_model(RemunerationClaim)
+    with transaction.atomic():
+        RemunerationClaim.objects.select_for_update().filter(pk=claim.pk).first()
+        issued = (
+            IssuedDocument.objects.filter(
+                kind=CLAIM.code, subject_type=subject_type, subject_id=claim.pk, language=language
+            )
+            .order_by("pk")
+            .first()
+        )
+        if issued is not None:
+            return issued
+        label = f"{claim.cmo.short_name} · {claim.filed_at:%Y-%m-%d}"
+        return issue_document(
+            CLAIM, claim, by=by, language=language, data=claim_data(claim, language), public_label=label
+        )

@@ -13,9 +13,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Case, IntegerField, QuerySet, Value, When
+from django.http.response import HttpResponseBase
+from django.utils.translation import get_language
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -23,11 +26,13 @@ from distribution import remuneration
 from distribution.models import DemandStatus, RemunerationClaim, RemunerationClaimLine
 from distribution.payouts.selectors import claim_paid_status
 from distribution.run_access import get_remuneration_claim_for_user, remuneration_claims_visible_to
+from distribution.statements import language_of
 from registers.models import CMO
 from udp.accounts import roles
 from udp.accounts.api_auth import HasApiKeyScope
 from udp.accounts.scopes import Scope
 from udp.core.api_steps import must, run
+from udp.documents.views import pdf_response
 
 READ, WRITE = Scope.DISTRIBUTION_READ, Scope.DISTRIBUTION_WRITE
 
@@ -100,7 +105,14 @@ class RemunerationClaimViewSet(
 ):
     serializer_class = RemunerationClaimSerializer
     permission_classes = [HasApiKeyScope, permissions.IsAuthenticated]
-    required_scopes = {"list": READ, "retrieve": READ, "kept": READ, "create": WRITE, "decide": WRITE}
+    required_scopes = {
+        "list": READ,
+        "retrieve": READ,
+        "kept": READ,
+        "create": WRITE,
+        "decide": WRITE,
+        "pdf": READ,
+    }
 
     def get_queryset(self) -> QuerySet[RemunerationClaim]:
         return (
@@ -148,6 +160,20 @@ class RemunerationClaimViewSet(
             reason=data.validated_data.get("reason", ""), by=roles.acting_account(request.user),
         )  # fmt: skip
         return Response(RemunerationClaimSerializer(decided).data)
+
+    @extend_schema(
+        summary="The answer to a claim as a PDF (kk/ru/en by Accept-Language), issued when first opened",
+        responses={(200, "application/pdf"): bytes},
+    )
+    @action(detail=True, methods=["get"])
+    def pdf(self, request: Request, pk: str) -> HttpResponseBase:
+        claim = get_remuneration_claim_for_user(request.user, pk)
+        if claim.status == DemandStatus.PENDING:
+            raise NotFound("A claim still waiting for its answer has no PDF.")
+        document = remuneration.claim_document(
+            claim, by=roles.acting_account(request.user), language=language_of(get_language())
+        )
+        return pdf_response(document)
 
     @extend_schema(
         summary="What each CMO keeps for you (a holder), to claim", responses=KeptAtSerializer(many=True)

@@ -177,9 +177,11 @@ PAGE_RULES: dict[str, AbstractSet[str] | None] = {
     # claims of remuneration (Art. 46.2): none in the fixture; filing and answering are POST only
     "portal/distribution/kept/": HOLDERS, "portal/distribution/kept/<int:cmo_id>/claim/": frozenset(),
     "portal/distribution/remuneration-claims/<int:pk>/": frozenset(),
+    "portal/distribution/remuneration-claims/<int:pk>/pdf/": frozenset(),
     "cmo/distribution/remuneration-claims/": CMOS | {OPERATOR},
     "cmo/distribution/remuneration-claims/<int:pk>/": frozenset(),
     "cmo/distribution/remuneration-claims/<int:pk>/decide/": frozenset(),
+    "cmo/distribution/remuneration-claims/<int:pk>/pdf/": frozenset(),
     # payouts: a CMO's own staff only (bank details); no payment file or statement in the fixture
     "cmo/distribution/payouts/": CMOS, "cmo/distribution/payouts/statements/": CMOS,
     "cmo/distribution/payouts/<int:pk>/": frozenset(), "cmo/distribution/payouts/<int:pk>/file/": frozenset(),
@@ -342,7 +344,7 @@ API_RULES: dict[str, AbstractSet[str] | None] = {
     # claims of remuneration: none in the fixture; a holder's empty claim is a 400
     "GET /api/remuneration-claims/": SIGNED, "GET /api/remuneration-claims/{id}/": frozenset(),
     "GET /api/remuneration-claims/kept/": HOLDERS, "POST /api/remuneration-claims/": HOLDERS,
-    "POST /api/remuneration-claims/{id}/decide/": frozenset(),
+    "POST /api/remuneration-claims/{id}/decide/": frozenset(), "GET /api/remuneration-claims/{id}/pdf/": frozenset(),
     "GET /api/statements/": SIGNED, "GET /api/statements/{id}/": {HOLDER, STAFF, ADMIN, OPERATOR},
     "GET /api/statements/{id}/pdf/": {HOLDER, STAFF, ADMIN, OPERATOR},
     # payouts: lists answer each account with what it may see (nothing but its CMO's); a CMO's staff write (400:

@@ -254,3 +254,59 @@ def test_a_holder_paid_in_the_run_has_nothing_to_claim(personas: Any, kept_world
     with pytest.raises(ValidationError):
         remuneration.file_remuneration_claim(kept_world["member"], personas.cmo, by=personas.holder)
     assert Run.objects.get(pk=kept_world["run"].pk).status == "approved"
+
+
+@pytest.mark.statute("A46.2-claim")
+def test_the_answer_to_a_claim_is_a_pdf_for_both_sides_and_nobody_else(
+    personas: Any, kept_world: dict[str, Any], settings: Any, tmp_path: Any
+) -> None:
+    """Once answered, the claim's PDF shows the lines, the tax and what is paid, in the reader's language; it is
+    issued the first time it is opened and the same document after, by page and by API."""
+    import io
+
+    from pypdf import PdfReader
+
+    from udp.documents.models import IssuedDocument
+
+    settings.MEDIA_ROOT = tmp_path
+    claim = remuneration.file_remuneration_claim(kept_world["other"], personas.cmo, by=personas.other_holder)
+    holder = _client(personas.other_holder)
+    page, api = (
+        f"/portal/distribution/remuneration-claims/{claim.pk}/",
+        f"/api/remuneration-claims/{claim.pk}/",
+    )
+    assert holder.get(page + "pdf/").status_code == 404  # not answered yet: no PDF
+    assert holder.get(api + "pdf/").status_code == 404
+    assert b'id="claim-pdf"' not in holder.get(page).content
+    remuneration.decide_remuneration_claim(claim, accept=True, by=personas.cmo_staff)
+    assert b'id="claim-pdf"' in holder.get(page).content
+
+    first = holder.get(page + "pdf/")
+    assert first.status_code == 200 and first["Content-Type"] == "application/pdf"
+    number = first["X-Document-Number"]
+    content = f.streamed(first)
+    text = " ".join((p.extract_text() or "") for p in PdfReader(io.BytesIO(content)).pages).replace(
+        "\xa0", " "
+    )
+    for figure in ("420.00", "300.00", "120.00", "42.00", "378.00"):  # claimed, its two lines, tax, to pay
+        assert figure in text.replace(",", ""), figure
+    assert number.startswith("DRC-") and kept_world["w2"].title in text
+    assert holder.get(api + "pdf/")["X-Document-Number"] == number
+    staff = _client(personas.cmo_staff).get(f"/cmo/distribution/remuneration-claims/{claim.pk}/pdf/")
+    assert staff["X-Document-Number"] == number
+    russian = f.signed_in(personas.other_holder, language="ru").get(page + "pdf/")
+    assert russian.status_code == 200 and russian["X-Document-Number"] != number
+    assert [d.language for d in IssuedDocument.objects.filter(kind="distribution_claim").order_by("pk")] == [
+        "en", "ru",
+    ]  # fmt: skip
+    # another holder, another CMO's staff, an anonymous visitor: nothing
+    assert _client(personas.holder).get(page + "pdf/").status_code == 404
+    assert _client(personas.holder).get(api + "pdf/").status_code == 404
+    assert (
+        _client(personas.other_cmo_staff)
+        .get(f"/cmo/distribution/remuneration-claims/{claim.pk}/pdf/")
+        .status_code
+        == 404
+    )
+    anonymous = Client().get(page + "pdf/")
+    assert anonymous.status_code == 302 and "login" in anonymous["Location"]

@@ -32,5 +32,6 @@ urlpatterns = [
     path("statements/<int:pk>/pdf/", statements.cmo_pdf, name="statement_pdf"),
     path("remuneration-claims/", remuneration.cmo_list, name="remuneration_claims"),
     path("remuneration-claims/<int:pk>/", remuneration.cmo_detail, name="remuneration_claim"),
+    path("remuneration-claims/<int:pk>/pdf/", remuneration.cmo_pdf, name="remuneration_claim_pdf"),
     path("remuneration-claims/<int:pk>/decide/", remuneration.decide, name="remuneration_claim_decide"),
 ]

@@ -15,4 +15,5 @@ urlpatterns = [
     path("kept/", remuneration.kept, name="kept"),
     path("kept/<int:cmo_id>/claim/", remuneration.file, name="remuneration_claim_file"),
     path("remuneration-claims/<int:pk>/", remuneration.portal_detail, name="remuneration_claim"),
+    path("remuneration-claims/<int:pk>/pdf/", remuneration.portal_pdf, name="remuneration_claim_pdf"),
 ]

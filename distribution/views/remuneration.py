@@ -7,9 +7,11 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Case, IntegerField, Value, When
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.formats import date_format
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -18,9 +20,12 @@ from distribution.forms import DecideForm, RemunerationClaimForm
 from distribution.models import DemandStatus, Route
 from distribution.payouts.selectors import claim_paid_status
 from distribution.run_access import get_remuneration_claim_for_user, remuneration_claims_visible_to
+from distribution.statements import language_of
 from registers.models import CMO
+from udp.accounts import roles
 from udp.accounts.decorators import AuthedRequest, role_required
 from udp.core import clock
+from udp.documents.views import pdf_response
 
 holder_required = role_required("is_holder")
 staff_required = role_required("is_cmo_staff", "is_operator")
@@ -108,3 +113,23 @@ def decide(request: AuthedRequest, pk: int) -> HttpResponse:
         form.add_error(None, exc)
         return _detail(request, pk, "cmo", form)
     return redirect("distribution_cmo:remuneration_claim", claim.pk)
+
+
+def _pdf(request: AuthedRequest, pk: int) -> HttpResponseBase:
+    claim = get_remuneration_claim_for_user(request.user, pk)
+    if claim.status == DemandStatus.PENDING:
+        raise Http404
+    document = remuneration.claim_document(
+        claim, by=roles.acting_account(request.user), language=language_of(get_language())
+    )
+    return pdf_response(document)
+
+
+@holder_required
+def portal_pdf(request: AuthedRequest, pk: int) -> HttpResponseBase:
+    return _pdf(request, pk)
+
+
+@staff_required
+def cmo_pdf(request: AuthedRequest, pk: int) -> HttpResponseBase:
+    return _pdf(request, pk)

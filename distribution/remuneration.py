@@ -51,7 +51,7 @@ from udp.accounts.models import User
 from udp.audit import audited
 from udp.core import clock
 from udp.core.workdays import add_working_days
-from udp.documents.actions import issue_document
+from udp.documents.actions import issue_once
 from udp.documents.models import IssuedDocument
 
 #: The platform's term for a CMO's answer to a claim, in working days from the filing.
@@ -300,25 +300,11 @@ def claim_data(claim: RemunerationClaim, language: str) -> dict[str, Any]:
 def claim_document(claim: RemunerationClaim, *, by: Any, language: str) -> IssuedDocument:
     """The answer's PDF in ``language``: issued the first time it is opened in that language, the same document
     after. Only an answered claim has one (``ValueError`` for a claim still waiting)."""
-    from django.contrib.contenttypes.models import ContentType
-
     from distribution.documents import CLAIM
 
     if claim.status == DemandStatus.PENDING:
         raise ValueError("a claim still waiting for its answer has no PDF")
-    subject_type = ContentType.objects.get_for_model(RemunerationClaim)
-    with transaction.atomic():
-        RemunerationClaim.objects.select_for_update().filter(pk=claim.pk).first()
-        issued = (
-            IssuedDocument.objects.filter(
-                kind=CLAIM.code, subject_type=subject_type, subject_id=claim.pk, language=language
-            )
-            .order_by("pk")
-            .first()
-        )
-        if issued is not None:
-            return issued
-        label = f"{claim.cmo.short_name} · {claim.filed_at:%Y-%m-%d}"
-        return issue_document(
-            CLAIM, claim, by=by, language=language, data=claim_data(claim, language), public_label=label
-        )
+    return issue_once(
+        CLAIM, claim, by=by, language=language, data=lambda: claim_data(claim, language),
+        public_label=f"{claim.cmo.short_name} · {claim.filed_at:%Y-%m-%d}",
+    )  # fmt: skip

@@ -17,14 +17,14 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models import QuerySet
 from django.utils import translation
 from django.utils.formats import number_format
 
 from distribution.documents import STATEMENT
 from distribution.models import Allocation, Basis, Payee, Route, Run, RunWeight, Statement, Withholding
-from udp.documents.actions import issue_document
+from udp.documents.actions import issue_once
 from udp.documents.models import IssuedDocument
 from udp.money import from_tiyn
 
@@ -200,23 +200,9 @@ def language_of(code: str | None) -> str:
 def statement_document(statement: Statement, *, by: Any, language: str) -> IssuedDocument:
     """The statement's PDF in ``language``: issued (numbered, rendered and kept) the first time it is
     opened in that language, the same document every time after."""
-    from django.contrib.contenttypes.models import ContentType
-
-    subject_type = ContentType.objects.get_for_model(Statement)
-    with transaction.atomic():
-        Statement.objects.select_for_update().filter(pk=statement.pk).first()
-        issued = (
-            IssuedDocument.objects.filter(
-                kind=STATEMENT.code, subject_type=subject_type, subject_id=statement.pk, language=language
-            )
-            .order_by("pk")
-            .first()
-        )
-        if issued is not None:
-            return issued
-        with translation.override(language):
-            label = f"{statement.run.cmo.short_name} · {statement.run.period_start:%Y-%m-%d} – {statement.run.period_end:%Y-%m-%d}"
-        return issue_document(
-            STATEMENT, statement, by=by, language=language, data=statement_data(statement, language),
-            public_label=label,
-        )  # fmt: skip
+    with translation.override(language):
+        label = f"{statement.run.cmo.short_name} · {statement.run.period_start:%Y-%m-%d} – {statement.run.period_end:%Y-%m-%d}"
+    return issue_once(
+        STATEMENT, statement, by=by, language=language, data=lambda: statement_data(statement, language),
+        public_label=label,
+    )  # fmt: skip

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import secrets
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
@@ -83,3 +84,30 @@ def issue_document(
         document.file.save(f"{number}.pdf", ContentFile(pdf), save=False)
         document.save(force_insert=True)
     return document
+
+
+def issue_once(
+    kind: DocumentKind,
+    subject: models.Model,
+    *,
+    by: Any,
+    language: str,
+    data: Callable[[], dict[str, Any]],
+    public_label: str = "",
+) -> IssuedDocument:
+    """The document of ``kind`` about ``subject`` in ``language`` as it was issued the first time it was asked
+    for, whoever asks and whenever: a record that does not change once final (a statement, an answered claim).
+    ``data`` is made only when it is issued; the subject's row is locked so two first openings issue one."""
+    subject_type = ContentType.objects.get_for_model(subject)
+    with transaction.atomic():
+        type(subject)._default_manager.select_for_update().filter(pk=subject.pk).first()
+        issued = (
+            IssuedDocument.objects.filter(
+                kind=kind.code, subject_type=subject_type, subject_id=subject.pk, language=language
+            )
+            .order_by("pk")
+            .first()
+        )
+        if issued is not None:
+            return issued
+        return issue_document(kind, subject, by=by, language=language, data=data(), public_label=public_label)

@@ -1,6 +1,7 @@
 """The distribution engine: a pool of money and how much each work was used → each holder's money, exact to
 the tiyn, set-based (a few statements whatever the number of works and holders, in stages through temporary
-tables of the run's transaction: ``dist_work``, ``dist_holder``, ``dist_allocation``).
+tables of the run's transaction, ``dist_work`` and ``dist_holder``, into the run's own partition of the
+allocations, then its payees).
 
 1. The pool is split over the works by their use, with the largest-remainder method: each work gets the
    whole tiyn of ``pool × use / total use`` and the tiyn left over go one each to the largest remainders
@@ -63,10 +64,28 @@ def _mod(a: str, b: str, divisor: str, wide: bool) -> str:
     return f"mod(({a})::numeric * ({b}), {divisor})::bigint" if wide else f"mod(({a}) * ({b}), {divisor})"
 
 
-def work_amounts_sql(wide: bool) -> str:
-    """Stage 1: each work's use and money (``dist_work``), and, in area 5, each side's part of it."""
-    return f"""
-CREATE TEMPORARY TABLE dist_work ON COMMIT DROP AS
+def work_amounts_sql(wide: bool, one_pool: bool = False) -> str:
+    """Stage 1: each work's use and money (``dist_work``), and, in area 5, each side's part of it. ``one_pool``:
+    the run has one source for all its use (given, or released money alone), split over the works at once;
+    otherwise each source's pool is split over the use of its licence (or all the use) and summed per work."""
+    if one_pool:
+        work_amount = f"""
+WITH w AS (
+    SELECT rw.work_id, sum(rw.units)::bigint AS units
+      FROM distribution_runweight rw
+     WHERE rw.run_id = %(run)s
+       AND NOT EXISTS (SELECT 1 FROM registers_work wk WHERE wk.id = rw.work_id AND wk.protection_ends_on < %(start)s)
+     GROUP BY rw.work_id
+), based AS (
+    SELECT work_id, units, {_div("%(pool)s", "units", "total", wide)} AS base, {_mod("%(pool)s", "units", "total", wide)} AS rem
+      FROM (SELECT *, (sum(units) OVER ())::bigint AS total FROM w) t
+), work_amount AS (
+    SELECT work_id, units,
+           base + CASE WHEN row_number() OVER (ORDER BY rem DESC, work_id)
+                            <= %(pool)s - (sum(base) OVER ())::bigint THEN 1 ELSE 0 END AS amount
+      FROM based"""
+    else:
+        work_amount = f"""
 WITH w AS (
     SELECT rw.licence_id, rw.work_id, rw.units
       FROM distribution_runweight rw
@@ -79,16 +98,18 @@ WITH w AS (
      GROUP BY s.id, s.pool_tiyn, w.work_id
 ), based AS (
     SELECT source_id, pool, work_id, {_div("pool", "units", "total", wide)} AS base, {_mod("pool", "units", "total", wide)} AS rem
-      FROM (SELECT *, sum(units) OVER (PARTITION BY source_id)::bigint AS total FROM spread) t
+      FROM (SELECT *, (sum(units) OVER (PARTITION BY source_id))::bigint AS total FROM spread) t
 ), amounts AS (
     SELECT work_id,
            base + CASE WHEN row_number() OVER (PARTITION BY source_id ORDER BY rem DESC, work_id)
-                            <= pool - sum(base) OVER (PARTITION BY source_id) THEN 1 ELSE 0 END AS amount
+                            <= pool - (sum(base) OVER (PARTITION BY source_id))::bigint THEN 1 ELSE 0 END AS amount
       FROM based
 ), work_amount AS (
     SELECT a.work_id, u.units, a.amount
       FROM (SELECT work_id, sum(amount)::bigint AS amount FROM amounts GROUP BY work_id) a
-      JOIN (SELECT work_id, sum(units)::bigint AS units FROM w GROUP BY work_id) u ON u.work_id = a.work_id
+      JOIN (SELECT work_id, sum(units)::bigint AS units FROM w GROUP BY work_id) u ON u.work_id = a.work_id"""
+    return f"""
+CREATE TEMPORARY TABLE dist_work ON COMMIT DROP AS{work_amount}
 ), sided AS (
     SELECT *, {_div("amount", "%(first)s", "10000", wide)} AS b1, {_mod("amount", "%(first)s", "10000", wide)} AS r1,
            {_div("amount", "(10000 - %(first)s)", "10000", wide)} AS b2,
@@ -179,10 +200,16 @@ SELECT work_id, units, side, party_id, right_type, basis, percent,
 """
 
 
-#: Stage 3: the allocations (``dist_allocation``): each holder's money by the route its path and the
-#: registers give it, and each work's (side's) money with no holder on record.
-ALLOCATIONS = """
-CREATE TEMPORARY TABLE dist_allocation ON COMMIT DROP AS
+def allocations_sql(table: str) -> str:
+    """Stage 3: the allocations, written into the run's own table (``table``: its partition of
+    ``distribution_allocation``, see :func:`_allocation_table`): each holder's money by the route its path and
+    the registers give it, and each work's (side's) money with no holder on record. Their ids come from the
+    partitioned table's sequence."""
+    return f"""
+INSERT INTO {table}
+       (id, run_id, work_id, party_id, right_type, side, basis, percent, units, gross_tiyn, route, path, society_id)
+SELECT nextval(%(ids)s::regclass), %(run)s, a.*
+  FROM (
 WITH held AS (
     SELECT c.work_id FROM registers_conflict c
      WHERE c.status = 'open' AND c.work_id IS NOT NULL AND (c.area_id IS NULL OR c.area_id = %(area)s)
@@ -213,13 +240,7 @@ SELECT a.work_id, NULL, '', v.side, '', 100, a.units, v.amount, 'no_holder', '',
   FROM dist_work a CROSS JOIN LATERAL (VALUES (%(side1)s::text, a.amount1), (%(side2)s::text, a.amount2)) v(side, amount)
  WHERE v.side IS NOT NULL
    AND NOT EXISTS (SELECT 1 FROM dist_holder h WHERE h.work_id = a.work_id AND h.side = v.side)
-"""
-
-WRITE_ALLOCATIONS = """
-INSERT INTO distribution_allocation
-       (run_id, work_id, party_id, right_type, side, basis, percent, units, gross_tiyn, route, path, society_id)
-SELECT %(run)s, work_id, party_id, right_type, side, basis, percent, units, gross_tiyn, route, path, society_id
-  FROM dist_allocation
+) a
 """
 
 
@@ -261,28 +282,29 @@ SELECT %(run)s, p.party_id,
 """
 
 
-def payees_sql(wide: bool) -> str:
-    """The payees and their deductions, from ``dist_allocation``: each holder's money by route, and each work's
-    money with no holder. A remainder is below the pool (or the total deducted), a number of tiyn. The tiyn
-    left over after the whole parts are counted once (not by a window over every payee), then go one each to
-    the largest remainders."""
+def payees_sql(wide: bool, table: str) -> str:
+    """The payees and their deductions, from the run's allocations (``table``): each holder's money by route,
+    and the money of the works with no holder on record as one payee (each work's part of it is its
+    allocations', :mod:`distribution.remuneration`). A remainder is below the pool (or the total deducted), a
+    number of tiyn. The tiyn left over after the whole parts are counted once (not by a window over every
+    payee), then go one each to the largest remainders."""
     return f"""
 INSERT INTO distribution_payee
        (run_id, party_id, work_id, route, path, society_id, gross_tiyn, costs_tiyn, funds_tiyn, net_tiyn)
 WITH payee AS (
     SELECT party_id, NULL::bigint AS work_id, route, max(path) AS path, max(society_id) AS society_id,
            sum(gross_tiyn)::bigint AS gross
-      FROM dist_allocation WHERE party_id IS NOT NULL
+      FROM {table} WHERE party_id IS NOT NULL
      GROUP BY party_id, route
     UNION ALL
-    SELECT NULL, work_id, route, max(path), max(society_id), sum(gross_tiyn)::bigint
-      FROM dist_allocation WHERE party_id IS NULL
-     GROUP BY work_id, route
+    SELECT NULL, NULL, route, '', NULL, sum(gross_tiyn)::bigint
+      FROM {table} WHERE party_id IS NULL
+     GROUP BY route
 ), deduction_base AS MATERIALIZED (
     SELECT *, {_div("gross", "%(deducted)s", "%(pool)s", wide)} AS base, {_mod("gross", "%(deducted)s", "%(pool)s", wide)} AS rem
       FROM payee
 ), deduction_left AS (
-    SELECT %(deducted)s - coalesce(sum(base), 0) AS n FROM deduction_base
+    SELECT (%(deducted)s - coalesce(sum(base), 0))::bigint AS n FROM deduction_base
 ), deduction AS (
     SELECT party_id, work_id, route, path, society_id, gross,
            base + CASE WHEN row_number() OVER (ORDER BY rem DESC, party_id NULLS LAST, work_id, route)
@@ -293,7 +315,7 @@ WITH payee AS (
            CASE WHEN %(deducted)s > 0 THEN {_mod("deducted", "%(costs)s", "%(deducted)s", wide)} ELSE 0 END AS rem
       FROM deduction
 ), costs_left AS (
-    SELECT %(costs)s - coalesce(sum(base), 0) AS n FROM costs_base
+    SELECT (%(costs)s - coalesce(sum(base), 0))::bigint AS n FROM costs_base
 ), costs AS (
     SELECT party_id, work_id, route, path, society_id, gross, deducted,
            base + CASE WHEN row_number() OVER (ORDER BY rem DESC, party_id NULLS LAST, work_id, route)
@@ -303,6 +325,23 @@ WITH payee AS (
 SELECT %(run)s, party_id, work_id, route, path, society_id, gross, costs, deducted - costs, gross - deducted
   FROM costs
 """
+
+
+def _allocation_table(cursor: Any, run_id: int) -> tuple[str, bool]:
+    """The run's partition of ``distribution_allocation``, empty, and whether it is still to be attached. A run
+    calculated for the first time gets a new table with no index (its rows are checked to be the run's as they
+    are written, so attaching it reads none of them); one calculated again empties its partition."""
+    name = f"distribution_allocation_{int(run_id)}"
+    cursor.execute("SELECT relispartition FROM pg_class WHERE oid = to_regclass(%s)", [name])
+    found = cursor.fetchone()
+    if found is not None:
+        cursor.execute(f"TRUNCATE {name}")
+        return name, not found[0]
+    cursor.execute(
+        f"CREATE TABLE {name} (LIKE distribution_allocation INCLUDING CONSTRAINTS, "
+        f"CONSTRAINT {name}_of_run CHECK (run_id = {int(run_id)}))"
+    )
+    return name, True
 
 
 class RunError(Exception):
@@ -334,8 +373,9 @@ def calculate(run: Run) -> Run:
     # an earlier calculation's rows, one statement each (not fetched first to cascade): only a run awaiting
     # approval is calculated again, and its payees have no withholding or remittance yet (approval makes them)
     with connection.cursor() as cursor:
-        for table in ("distribution_allocation", "distribution_payee", "distribution_runpath"):
+        for table in ("distribution_payee", "distribution_runpath"):
             cursor.execute(f"DELETE FROM {table} WHERE run_id = %s", [run.pk])
+        allocations, attach = _allocation_table(cursor, run.pk)
     types = list(AREA_RIGHT_TYPES.get(run.area.item, ()))
     run.accredited = any(
         accredited_on(run.cmo_id, run.area_id, day) for day in (run.period_start, run.period_end)
@@ -383,7 +423,7 @@ def calculate(run: Run) -> Run:
             "kz": KAZAKHSTAN_TIS,
             "kz_tis": [KAZAKHSTAN_TIS, WORLD_TIS],
         }
-        cursor.execute("SET LOCAL work_mem = '256MB'")
+        cursor.execute("SET LOCAL work_mem = '512MB'")
         # compiling these statements' expressions costs seconds and saves less than it costs: run them interpreted
         cursor.execute("SET LOCAL jit = off")
         # the planner needs the run's fresh rows counted, or it probes the registers once per work
@@ -393,18 +433,27 @@ def calculate(run: Run) -> Run:
         cursor.execute("DROP TABLE IF EXISTS dist_work, dist_holder, dist_allocation")
         # the window functions' row counts cannot be estimated: without this the planner loops per row
         cursor.execute("SET LOCAL enable_nestloop = off")
-        cursor.execute(work_amounts_sql(wide), params)
+        cursor.execute(
+            "SELECT count(*) = 1 AND bool_and(licence_id IS NULL) FROM distribution_runsource WHERE run_id = %s",
+            [run.pk],
+        )
+        cursor.execute(work_amounts_sql(wide, one_pool=bool(cursor.fetchone()[0])), params)
         cursor.execute("ANALYZE dist_work")
         cursor.execute(holders_sql(wide, len(types) == 1, phonogram), params)
         cursor.execute("ANALYZE dist_holder")
-        cursor.execute(ALLOCATIONS, params)
+        cursor.execute("SELECT pg_get_serial_sequence('distribution_allocation', 'id')")
+        cursor.execute(allocations_sql(allocations), {**params, "ids": cursor.fetchone()[0]})
         cursor.execute("SET LOCAL enable_nestloop = on")
-        cursor.execute(WRITE_ALLOCATIONS, params)
         deducted_total = costs + funds
         cursor.execute(
-            payees_sql(pool * max(deducted_total, 1) >= BIGINT_LIMIT),
+            payees_sql(pool * max(deducted_total, 1) >= BIGINT_LIMIT, allocations),
             {"run": run.pk, "pool": pool, "deducted": deducted_total, "costs": costs},
         )
-        cursor.execute("DROP TABLE dist_work, dist_holder, dist_allocation")
+        if attach:
+            # the partition's indexes are built here, once, from its rows
+            cursor.execute(
+                f"ALTER TABLE distribution_allocation ATTACH PARTITION {allocations} FOR VALUES IN ({int(run.pk)})"
+            )
+        cursor.execute("DROP TABLE dist_work, dist_holder")
     run.costs_tiyn, run.funds_tiyn, run.excluded_units = costs, funds, int(excluded)
     return run

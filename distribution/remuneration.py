@@ -6,9 +6,11 @@ What is claimable (:func:`claimable`), from the CMO's approved runs:
 - the holder's own money kept because the CMO did not represent them (route ``not_represented``: no mandate
   with an unaccredited CMO, say);
 - their part of a work's money kept because no holder was on record (route ``no_holder``), for a work they
-  are on record for now: the kept net × their share of the right type the engine pays in the run's area
-  (the first of :data:`~registers.public_selectors.AREA_RIGHT_TYPES` the work has shares of) / 100, rounded
-  down; the rest stays kept for the work's other holders. In area 5 the share is taken over both sides.
+  are on record for now. A run keeps that money as one payee, its deductions taken pro rata like any other's,
+  and its posting keeps each work's part of the net under the work (:data:`distribution.payouts.posting.KEPT_PARTS`).
+  The holder claims that part × their share of the right type the engine pays in the run's area (the first of
+  :data:`~registers.public_selectors.AREA_RIGHT_TYPES` the work has shares of) / 100, rounded down; the rest
+  stays kept for the work's other holders. In area 5 the share is taken over both sides.
 
 less what the holder's earlier claims (pending or accepted) already asked for. Kept money never expires.
 Money held by an open conflict, withdrawn works and money routed to a foreign society are not claimable.
@@ -72,24 +74,25 @@ WITH area_types AS (
       FROM distribution_payee p JOIN distribution_run r ON r.id = p.run_id
      WHERE r.status = 'approved' AND p.party_id = %(party)s AND p.route = 'not_represented' AND p.net_tiyn > 0
     UNION ALL
-    SELECT r.cmo_id, p.run_id, p.work_id, p.route, floor(p.net_tiyn * share.percent / 100)::bigint
-      FROM distribution_payee p
-      JOIN distribution_run r ON r.id = p.run_id
+    SELECT r.cmo_id, r.id, e.work_id, 'no_holder', floor(-e.amount_tiyn * share.percent / 100)::bigint
+      FROM licensing_entry e
+      JOIN licensing_transaction t ON t.id = e.transaction_id AND t.source_kind = %(run_source)s
+      JOIN distribution_run r ON r.id = t.source_id
       JOIN registers_area a ON a.id = r.area_id
       JOIN area_types at ON at.item = a.item
       CROSS JOIN LATERAL (
           SELECT s.right_type FROM registers_share s
-           WHERE s.work_id = p.work_id AND s.right_type = ANY(at.types)
+           WHERE s.work_id = e.work_id AND s.right_type = ANY(at.types)
            ORDER BY array_position(at.types, s.right_type::text) LIMIT 1
       ) rt
       CROSS JOIN LATERAL (
           SELECT sum(s.percent) AS percent
             FROM registers_share s JOIN registers_workcontributor c ON c.id = s.contributor_id
-           WHERE s.work_id = p.work_id AND s.right_type = rt.right_type AND c.party_id = %(party)s
+           WHERE s.work_id = e.work_id AND s.right_type = rt.right_type AND c.party_id = %(party)s
       ) share
-     WHERE r.status = 'approved' AND p.party_id IS NULL AND p.route = 'no_holder' AND p.net_tiyn > 0
-       AND p.work_id IN (SELECT c.work_id FROM registers_workcontributor c WHERE c.party_id = %(party)s)
-       AND share.percent > 0
+     WHERE e.work_id IN (SELECT c.work_id FROM registers_workcontributor c WHERE c.party_id = %(party)s)
+       AND e.account_id = %(undistributed)s AND e.party_id IS NULL AND e.amount_tiyn < 0
+       AND r.status = 'approved' AND share.percent > 0
 )
 SELECT k.cmo_id, k.run_id, k.work_id, k.route, k.amount - coalesce(a.amount, 0)
   FROM kept k
@@ -131,6 +134,7 @@ def claimable(party: Party, cmo: CMO | None = None) -> list[Kept]:
             {
                 "party": party.pk, "cmo": cmo.pk if cmo else None, "items": items,
                 "types": [",".join(AREA_RIGHT_TYPES[item]) for item in items],
+                "run_source": SourceKind.RUN, "undistributed": ledger.account_ids(ledger.UNDISTRIBUTED)[ledger.UNDISTRIBUTED],
             },
         )  # fmt: skip
         return [Kept(*row) for row in cursor.fetchall()]

@@ -137,8 +137,10 @@ def sums(run_id: int) -> dict[str, int]:
 
 def drop_run(run_id: int) -> None:
     with transaction.atomic(), connection.cursor() as cursor:
+        # the run's allocations are a partition of their own
+        cursor.execute(f"DROP TABLE IF EXISTS distribution_allocation_{int(run_id)}")
         for table, column in (
-            ("distribution_payee", "run_id"), ("distribution_allocation", "run_id"),
+            ("distribution_payee", "run_id"),
             ("distribution_runweight", "run_id"), ("distribution_runsource", "run_id"),
             ("distribution_runpath", "run_id"), ("distribution_unidentified", "found_in_id"),
         ):  # fmt: skip

@@ -241,11 +241,16 @@ class Allocation(models.Model):
         constraints = [
             models.CheckConstraint(name="allocation_not_negative", condition=Q(gross_tiyn__gte=0)),
         ]
-        #: a holder's allocations in a run (statements); the rows of works with no holder are read by run only
+        #: a holder's allocations in a run (statements); a work's money kept with no holder on record, by work
+        #: (claims). The table is partitioned by run (migration 0017): the engine loads a run's rows into a table
+        #: of their own and attaches it, so these indexes are built once per run, not updated row by row.
         indexes = [
             models.Index(
                 fields=["run", "party"], condition=Q(party__isnull=False), name="allocation_of_holder"
-            )
+            ),
+            models.Index(
+                fields=["work", "run"], condition=Q(party__isnull=True), name="allocation_kept_of_work"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -253,9 +258,10 @@ class Allocation(models.Model):
 
 
 class Payee(models.Model):
-    """A holder's money in a run by route: gross, each deduction pro rata, net (Art. 46.1 (2)). Money with
-    no holder on record is one payee per work (``party`` empty), kept until a holder appears. No database
-    foreign keys, read by run and holder (see the module's docstring)."""
+    """A holder's money in a run by route: gross, each deduction pro rata, net (Art. 46.1 (2)). The money of
+    the works with no holder on record is one payee of the run (``party`` and ``work`` empty), kept until a
+    holder appears; each work's part of it is in its allocations. No database foreign keys, read by run and
+    holder (see the module's docstring)."""
 
     run = models.ForeignKey(
         Run, on_delete=models.CASCADE, related_name="payees", verbose_name=_("run"), db_constraint=False,

@@ -7,7 +7,7 @@ Dr remuneration payable          the pool (the run's area, usage from the period
                                  (the holders' legs name the run by the transaction's source)
 Cr holders payable               each payee to be paid: net less tax                         the holder
 Cr tax payable                   each payee's tax withheld (:mod:`distribution.tax`)          the holder
-Cr undistributed                 money held by a conflict, or with no holder (per work)      holder/—
+Cr undistributed                 money held by a conflict; with no holder, each work's part  holder/work
 Cr CMO deduction income          the deduction for costs                                     —
 Cr special funds                 the deduction for special funds                             —
 ===============================  ==========================================================  ==========
@@ -32,7 +32,23 @@ from licensing.models import SourceKind, Transaction
 from udp.audit import audited
 from udp.core import clock
 
-LEGS = """
+#: The net of the run's payee for the works with no holder on record, split over those works by their
+#: allocations' gross, by largest remainder (ties by work): each work's part, kept under the work in the ledger
+#: until a holder claims it (:mod:`distribution.remuneration`). The parts sum to the payee's net.
+KEPT_PARTS = """
+SELECT w.work_id, w.base + CASE WHEN row_number() OVER (ORDER BY w.rem DESC, w.work_id)
+                                 <= w.net - (sum(w.base) OVER ())::bigint THEN 1 ELSE 0 END AS part
+  FROM (SELECT a.work_id, p.net_tiyn AS net,
+               div(sum(a.gross_tiyn)::numeric * p.net_tiyn, p.gross_tiyn)::bigint AS base,
+               mod(sum(a.gross_tiyn)::numeric * p.net_tiyn, p.gross_tiyn) AS rem
+          FROM distribution_allocation a
+          JOIN distribution_payee p ON p.run_id = a.run_id AND p.party_id IS NULL AND p.work_id IS NULL
+                                   AND p.route = 'no_holder'
+         WHERE a.run_id = %(run)s AND a.party_id IS NULL AND a.route = 'no_holder' AND p.gross_tiyn > 0
+         GROUP BY a.work_id, p.net_tiyn, p.gross_tiyn) w
+"""
+
+LEGS = f"""
 SELECT %(tx)s AS transaction_id, %(account_remuneration_payable)s AS account_id, %(pool)s::bigint AS amount_tiyn,
        NULL::bigint AS licence_id, %(area)s::bigint AS area_id, %(start)s::date AS usage_start,
        NULL::bigint AS party_id, NULL::bigint AS work_id
@@ -43,8 +59,11 @@ UNION ALL
 SELECT %(tx)s, %(account_tax_payable)s, -w.tax_tiyn, NULL, NULL, NULL, w.party_id, NULL
   FROM distribution_withholding w WHERE w.run_id = %(run)s
 UNION ALL
-SELECT %(tx)s, %(account_undistributed)s, -p.net_tiyn, NULL, NULL, NULL, p.party_id, p.work_id
-  FROM distribution_payee p WHERE p.run_id = %(run)s AND p.route <> 'payable'
+SELECT %(tx)s, %(account_undistributed)s, -p.net_tiyn, NULL, NULL, NULL, p.party_id, NULL
+  FROM distribution_payee p WHERE p.run_id = %(run)s AND p.route <> 'payable' AND p.party_id IS NOT NULL
+UNION ALL
+SELECT %(tx)s, %(account_undistributed)s, -k.part, NULL, NULL, NULL, NULL, k.work_id
+  FROM ({KEPT_PARTS}) k
 UNION ALL
 SELECT %(tx)s, %(account_cmo_deduction_income)s, -%(costs)s::bigint, NULL, %(area)s, %(start)s, NULL, NULL
 UNION ALL

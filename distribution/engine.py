@@ -173,13 +173,14 @@ WITH {"" if single_type else f"right_type AS MATERIALIZED ({right_type}), "}rt A
 ), holder_share AS (
     -- a holder's shares of a work (of one side) summed; the work's use and money are the same on each row
     SELECT a.work_id, {side} AS side, c.party_id, s.right_type, max(a.units) AS units, max({amount}) AS amount,
-           'ownership' AS basis, sum(s.percent) AS percent
+           'ownership' AS basis, sum((s.percent * 100)::bigint)::bigint AS share
       FROM {ownership_from}
       JOIN registers_workcontributor c ON c.id = s.contributor_id
      WHERE NOT EXISTS (SELECT 1 FROM territory_work tw WHERE tw.work_id = a.work_id)
      GROUP BY 1, 2, 3, 4
     UNION ALL
-    SELECT a.work_id, {side}, c.party_id, t.right_type, max(a.units), max({amount}), 'territory', sum(t.percent)
+    SELECT a.work_id, {side}, c.party_id, t.right_type, max(a.units), max({amount}), 'territory',
+           sum((t.percent * 100)::bigint)::bigint
       FROM dist_work a
       JOIN territory_work tw ON tw.work_id = a.work_id
       JOIN kz_territory t ON t.work_id = a.work_id
@@ -187,13 +188,11 @@ WITH {"" if single_type else f"right_type AS MATERIALIZED ({right_type}), "}rt A
      WHERE t.percent > 0
      GROUP BY 1, 2, 3, 4
 ), holder_base AS (
-    -- percents have two decimals: in hundredths of a percent they are whole numbers
+    -- percents have two decimals: in hundredths of a percent (``share``) they are whole numbers
     SELECT *, {_div("amount", "share", "whole", wide)} AS base, {_mod("amount", "share", "whole", wide)} AS rem
-      FROM (SELECT *, (percent * 100)::bigint AS share,
-                   (sum(percent) OVER (PARTITION BY work_id, side) * 100)::bigint AS whole
-              FROM holder_share) h
+      FROM (SELECT *, (sum(share) OVER (PARTITION BY work_id, side))::bigint AS whole FROM holder_share) h
 )
-SELECT work_id, units, side, party_id, right_type, basis, percent,
+SELECT work_id, units, side, party_id, right_type, basis, (share / 100.0)::numeric(5, 2) AS percent,
        base + CASE WHEN row_number() OVER (PARTITION BY work_id, side ORDER BY rem DESC, party_id)
                         <= amount - sum(base) OVER (PARTITION BY work_id, side) THEN 1 ELSE 0 END AS gross
   FROM holder_base
@@ -426,6 +425,9 @@ def calculate(run: Run) -> Run:
         cursor.execute("SET LOCAL work_mem = '512MB'")
         # compiling these statements' expressions costs seconds and saves less than it costs: run them interpreted
         cursor.execute("SET LOCAL jit = off")
+        # the groupings here are by keys in the order the next window wants, or of millions of groups each wide
+        # with its aggregates: sorted they take less time and memory than hashed (measured on the bench world)
+        cursor.execute("SET LOCAL enable_hashagg = off")
         # the planner needs the run's fresh rows counted, or it probes the registers once per work
         cursor.execute("ANALYZE distribution_runweight, distribution_runsource")
         cursor.execute(PATHS, params)

@@ -37,6 +37,7 @@ from typing import Any
 
 from django.db import connection
 
+from distribution import partitions
 from distribution.models import Run
 from licensing.phonograms import split_on
 from registers.public_selectors import AREA_RIGHT_TYPES
@@ -64,15 +65,16 @@ def _mod(a: str, b: str, divisor: str, wide: bool) -> str:
     return f"mod(({a})::numeric * ({b}), {divisor})::bigint" if wide else f"mod(({a}) * ({b}), {divisor})"
 
 
-def work_amounts_sql(wide: bool, one_pool: bool = False) -> str:
-    """Stage 1: each work's use and money (``dist_work``), and, in area 5, each side's part of it. ``one_pool``:
+def work_amounts_sql(wide: bool, weights: str, one_pool: bool = False) -> str:
+    """Stage 1: each work's use and money (``dist_work``), and, in area 5, each side's part of it, from the
+    run's use in its partition ``weights`` (:mod:`distribution.partitions`). ``one_pool``:
     the run has one source for all its use (given, or released money alone), split over the works at once;
     otherwise each source's pool is split over the use of its licence (or all the use) and summed per work."""
     if one_pool:
         work_amount = f"""
 WITH w AS (
     SELECT rw.work_id, sum(rw.units)::bigint AS units
-      FROM distribution_runweight rw
+      FROM {weights} rw
      WHERE rw.run_id = %(run)s
        AND NOT EXISTS (SELECT 1 FROM registers_work wk WHERE wk.id = rw.work_id AND wk.protection_ends_on < %(start)s)
      GROUP BY rw.work_id
@@ -88,7 +90,7 @@ WITH w AS (
         work_amount = f"""
 WITH w AS (
     SELECT rw.licence_id, rw.work_id, rw.units
-      FROM distribution_runweight rw
+      FROM {weights} rw
      WHERE rw.run_id = %(run)s
        AND NOT EXISTS (SELECT 1 FROM registers_work wk WHERE wk.id = rw.work_id AND wk.protection_ends_on < %(start)s)
 ), spread AS (
@@ -125,8 +127,9 @@ SELECT work_id, units, amount,
 """
 
 
-def holders_sql(wide: bool, single_type: bool, phonogram: bool) -> str:
-    """Stage 2: each work's (each side's) money split over its holders (``dist_holder``)."""
+def holders_sql(wide: bool, single_type: bool, phonogram: bool, territory: bool = True) -> str:
+    """Stage 2: each work's (each side's) money split over its holders (``dist_holder``). ``territory``: some
+    of the run's works declare collection shares for Kazakhstan (or the World) in their CWR territory records."""
     if phonogram:
         side = "CASE WHEN c.role = 'PRD' THEN 'producers' ELSE 'performers' END"
         amount = "CASE WHEN c.role = 'PRD' THEN a.amount1 ELSE a.amount2 END"
@@ -145,7 +148,7 @@ def holders_sql(wide: bool, single_type: bool, phonogram: bool) -> str:
             "GROUP BY t.work_id"
         )
     else:
-        # the first of the area's types the work has shares of (one hash aggregate, no sort)
+        # the first of the area's types the work has shares of
         right_type = (
             "SELECT s.work_id, (%(types)s::text[])[min(array_position(%(types)s, s.right_type::text))] AS right_type "
             "FROM registers_share s JOIN dist_work a ON a.work_id = s.work_id "
@@ -156,9 +159,20 @@ def holders_sql(wide: bool, single_type: bool, phonogram: bool) -> str:
             "JOIN registers_share s ON s.work_id = a.work_id AND s.right_type = rt.right_type"
         )
         territory_types = "SELECT work_id, right_type FROM right_type"
-    return f"""
-CREATE TEMPORARY TABLE dist_holder ON COMMIT DROP AS
-WITH {"" if single_type else f"right_type AS MATERIALIZED ({right_type}), "}rt AS MATERIALIZED ({territory_types}
+    ownership = f"""
+    -- a holder's shares of a work (of one side) summed; the work's use and money are the same on each row
+    SELECT a.work_id, {side} AS side, c.party_id, s.right_type, max(a.units) AS units, max({amount}) AS amount,
+           'ownership' AS basis, sum((s.percent * 100)::bigint)::bigint AS share
+      FROM {ownership_from}
+      JOIN registers_workcontributor c ON c.id = s.contributor_id"""
+    grouped = """
+     GROUP BY 1, 2, 3, 4"""
+    head = "" if single_type else f"right_type AS MATERIALIZED ({right_type}), "
+    if not territory:
+        # none of the run's works declares collection shares for Kazakhstan: the agreed ownership shares
+        holder_share = f"{head}holder_share AS ({ownership}{grouped}"
+    else:
+        holder_share = f"""{head}rt AS MATERIALIZED ({territory_types}
 ), kz_territory AS (
     SELECT DISTINCT ON (t.contributor_id) t.work_id, t.contributor_id, rt.right_type,
            CASE rt.right_type WHEN 'PR' THEN t.pr_collection WHEN 'MR' THEN t.mr_collection
@@ -170,14 +184,8 @@ WITH {"" if single_type else f"right_type AS MATERIALIZED ({right_type}), "}rt A
      ORDER BY t.contributor_id, array_position(%(kz_tis)s, t.tis::integer), t.sequence
 ), territory_work AS (
     SELECT work_id FROM kz_territory GROUP BY work_id HAVING sum(percent) = 100
-), holder_share AS (
-    -- a holder's shares of a work (of one side) summed; the work's use and money are the same on each row
-    SELECT a.work_id, {side} AS side, c.party_id, s.right_type, max(a.units) AS units, max({amount}) AS amount,
-           'ownership' AS basis, sum((s.percent * 100)::bigint)::bigint AS share
-      FROM {ownership_from}
-      JOIN registers_workcontributor c ON c.id = s.contributor_id
-     WHERE NOT EXISTS (SELECT 1 FROM territory_work tw WHERE tw.work_id = a.work_id)
-     GROUP BY 1, 2, 3, 4
+), holder_share AS ({ownership}
+     WHERE NOT EXISTS (SELECT 1 FROM territory_work tw WHERE tw.work_id = a.work_id){grouped}
     UNION ALL
     SELECT a.work_id, {side}, c.party_id, t.right_type, max(a.units), max({amount}), 'territory',
            sum((t.percent * 100)::bigint)::bigint
@@ -185,8 +193,10 @@ WITH {"" if single_type else f"right_type AS MATERIALIZED ({right_type}), "}rt A
       JOIN territory_work tw ON tw.work_id = a.work_id
       JOIN kz_territory t ON t.work_id = a.work_id
       JOIN registers_workcontributor c ON c.id = t.contributor_id
-     WHERE t.percent > 0
-     GROUP BY 1, 2, 3, 4
+     WHERE t.percent > 0{grouped}"""
+    return f"""
+CREATE TEMPORARY TABLE dist_holder ON COMMIT DROP AS
+WITH {holder_share}
 ), holder_base AS (
     -- percents have two decimals: in hundredths of a percent (``share``) they are whole numbers
     SELECT *, {_div("amount", "share", "whole", wide)} AS base, {_mod("amount", "share", "whole", wide)} AS rem
@@ -194,16 +204,17 @@ WITH {"" if single_type else f"right_type AS MATERIALIZED ({right_type}), "}rt A
 )
 SELECT work_id, units, side, party_id, right_type, basis, (share / 100.0)::numeric(5, 2) AS percent,
        base + CASE WHEN row_number() OVER (PARTITION BY work_id, side ORDER BY rem DESC, party_id)
-                        <= amount - sum(base) OVER (PARTITION BY work_id, side) THEN 1 ELSE 0 END AS gross
+                        <= amount - (sum(base) OVER (PARTITION BY work_id, side))::bigint THEN 1 ELSE 0 END AS gross
   FROM holder_base
 """
 
 
-def allocations_sql(table: str) -> str:
+def allocations_sql(table: str, sides: int) -> str:
     """Stage 3: the allocations, written into the run's own table (``table``: its partition of
-    ``distribution_allocation``, see :func:`_allocation_table`): each holder's money by the route its path and
-    the registers give it, and each work's (side's) money with no holder on record. Their ids come from the
-    partitioned table's sequence."""
+    ``distribution_allocation``, see :mod:`distribution.partitions`): each holder's money by the route its path and
+    the registers give it, and each work's (side's: ``sides``, one or two) money with no holder on record.
+    Their ids come from the partitioned table's sequence."""
+    no_holder = "".join(NO_HOLDER.format(n=n) for n in range(1, sides + 1))
     return f"""
 INSERT INTO {table}
        (id, run_id, work_id, party_id, right_type, side, basis, percent, units, gross_tiyn, route, path, society_id)
@@ -234,24 +245,28 @@ SELECT h.work_id, h.party_id, h.right_type, h.side, h.basis, h.percent, h.units,
   LEFT JOIN distribution_runpath p ON p.run_id = %(run)s AND p.party_id = h.party_id
   LEFT JOIN withdrawn wd ON wd.work_id = h.work_id AND wd.party_id = h.party_id
   LEFT JOIN (SELECT DISTINCT work_id FROM held) hd ON hd.work_id = h.work_id
-UNION ALL
-SELECT a.work_id, NULL, '', v.side, '', 100, a.units, v.amount, 'no_holder', '', NULL
-  FROM dist_work a CROSS JOIN LATERAL (VALUES (%(side1)s::text, a.amount1), (%(side2)s::text, a.amount2)) v(side, amount)
- WHERE v.side IS NOT NULL
-   AND NOT EXISTS (SELECT 1 FROM dist_holder h WHERE h.work_id = a.work_id AND h.side = v.side)
+{no_holder}
 ) a
 """
+
+
+#: A work's side with no holder on record keeps the side's money, one anti-join per side (each against that
+#: side's holders only).
+NO_HOLDER = """
+UNION ALL
+SELECT a.work_id, NULL, '', %(side{n})s::text, '', 100, a.units, a.amount{n}, 'no_holder', '', NULL
+  FROM dist_work a
+ WHERE NOT EXISTS (SELECT 1 FROM dist_holder h WHERE h.work_id = a.work_id AND h.side = %(side{n})s::text)"""
 
 
 #: Each holder's path to the run's CMO in the run's area on some day of the period (Art. 46-1): its own
 #: mandate to the CMO; else, with no mandate in the area to anyone, a foreign society's reciprocal
 #: agreement with the CMO; else, where the CMO's accreditation in the area is in force, extended
-#: collective management. A holder with none of them is not the CMO's to pay (``not_represented``).
+#: collective management. A holder with none of them is not the CMO's to pay (``not_represented``). The
+#: holders are those the run's works' money reaches (``dist_holder``).
 PATHS = """
 WITH parties AS (
-    SELECT DISTINCT c.party_id
-      FROM distribution_runweight rw JOIN registers_workcontributor c ON c.work_id = rw.work_id
-     WHERE rw.run_id = %(run)s
+    SELECT DISTINCT party_id FROM dist_holder
 ), mandates AS (
     SELECT m.holder_id AS party_id, bool_or(m.cmo_id = %(cmo)s) AS here
       FROM registers_mandate m JOIN parties p ON p.party_id = m.holder_id
@@ -326,23 +341,6 @@ SELECT %(run)s, party_id, work_id, route, path, society_id, gross, costs, deduct
 """
 
 
-def _allocation_table(cursor: Any, run_id: int) -> tuple[str, bool]:
-    """The run's partition of ``distribution_allocation``, empty, and whether it is still to be attached. A run
-    calculated for the first time gets a new table with no index (its rows are checked to be the run's as they
-    are written, so attaching it reads none of them); one calculated again empties its partition."""
-    name = f"distribution_allocation_{int(run_id)}"
-    cursor.execute("SELECT relispartition FROM pg_class WHERE oid = to_regclass(%s)", [name])
-    found = cursor.fetchone()
-    if found is not None:
-        cursor.execute(f"TRUNCATE {name}")
-        return name, not found[0]
-    cursor.execute(
-        f"CREATE TABLE {name} (LIKE distribution_allocation INCLUDING CONSTRAINTS, "
-        f"CONSTRAINT {name}_of_run CHECK (run_id = {int(run_id)}))"
-    )
-    return name, True
-
-
 class RunError(Exception):
     """A run that cannot be calculated or approved: ``code`` and ``params`` say why (rendered in the
     reader's language by :mod:`distribution.actions`)."""
@@ -374,7 +372,9 @@ def calculate(run: Run) -> Run:
     with connection.cursor() as cursor:
         for table in ("distribution_payee", "distribution_runpath"):
             cursor.execute(f"DELETE FROM {table} WHERE run_id = %s", [run.pk])
-        allocations, attach = _allocation_table(cursor, run.pk)
+        allocations, attach = partitions.open_partition(cursor, "distribution_allocation", run.pk)
+    # the run's use, read from its partition whether or not it is attached yet (:func:`distribution.runs.start_run`)
+    weights = partitions.partition_name("distribution_runweight", run.pk)
     types = list(AREA_RIGHT_TYPES.get(run.area.item, ()))
     run.accredited = any(
         accredited_on(run.cmo_id, run.area_id, day) for day in (run.period_start, run.period_end)
@@ -396,7 +396,7 @@ def calculate(run: Run) -> Run:
             "count(*) FILTER (WHERE wk.id IS NOT NULL AND "
             "(wk.protection_ends_on IS NULL OR wk.protection_ends_on >= %s)), "
             "count(*) FILTER (WHERE wk.id IS NULL), coalesce(sum(rw.units), 0) "
-            "FROM distribution_runweight rw LEFT JOIN registers_work wk ON wk.id = rw.work_id WHERE rw.run_id = %s",
+            f"FROM {weights} rw LEFT JOIN registers_work wk ON wk.id = rw.work_id WHERE rw.run_id = %s",
             [run.period_start, run.period_start, run.pk],
         )
         excluded, eligible, unknown, units = cursor.fetchone()
@@ -429,9 +429,7 @@ def calculate(run: Run) -> Run:
         # with its aggregates: sorted they take less time and memory than hashed (measured on the bench world)
         cursor.execute("SET LOCAL enable_hashagg = off")
         # the planner needs the run's fresh rows counted, or it probes the registers once per work
-        cursor.execute("ANALYZE distribution_runweight, distribution_runsource")
-        cursor.execute(PATHS, params)
-        cursor.execute("ANALYZE distribution_runpath")
+        cursor.execute("ANALYZE distribution_runsource")
         cursor.execute("DROP TABLE IF EXISTS dist_work, dist_holder, dist_allocation")
         # the window functions' row counts cannot be estimated: without this the planner loops per row
         cursor.execute("SET LOCAL enable_nestloop = off")
@@ -439,12 +437,20 @@ def calculate(run: Run) -> Run:
             "SELECT count(*) = 1 AND bool_and(licence_id IS NULL) FROM distribution_runsource WHERE run_id = %s",
             [run.pk],
         )
-        cursor.execute(work_amounts_sql(wide, one_pool=bool(cursor.fetchone()[0])), params)
+        cursor.execute(work_amounts_sql(wide, weights, one_pool=bool(cursor.fetchone()[0])), params)
         cursor.execute("ANALYZE dist_work")
-        cursor.execute(holders_sql(wide, len(types) == 1, phonogram), params)
+        cursor.execute(
+            "SELECT EXISTS (SELECT 1 FROM registers_territoryshare t JOIN dist_work a ON a.work_id = t.work_id "
+            "WHERE t.included AND t.tis = ANY(%(kz_tis)s))",
+            params,
+        )
+        territory = bool(cursor.fetchone()[0])
+        cursor.execute(holders_sql(wide, len(types) == 1, phonogram, territory), params)
         cursor.execute("ANALYZE dist_holder")
-        cursor.execute("SELECT pg_get_serial_sequence('distribution_allocation', 'id')")
-        cursor.execute(allocations_sql(allocations), {**params, "ids": cursor.fetchone()[0]})
+        cursor.execute(PATHS, params)
+        cursor.execute("ANALYZE distribution_runpath")
+        ids = partitions.next_ids(cursor, "distribution_allocation")
+        cursor.execute(allocations_sql(allocations, 2 if phonogram else 1), {**params, "ids": ids})
         cursor.execute("SET LOCAL enable_nestloop = on")
         deducted_total = costs + funds
         cursor.execute(
@@ -452,10 +458,7 @@ def calculate(run: Run) -> Run:
             {"run": run.pk, "pool": pool, "deducted": deducted_total, "costs": costs},
         )
         if attach:
-            # the partition's indexes are built here, once, from its rows
-            cursor.execute(
-                f"ALTER TABLE distribution_allocation ATTACH PARTITION {allocations} FOR VALUES IN ({int(run.pk)})"
-            )
+            partitions.attach(cursor, "distribution_allocation", run.pk)
         cursor.execute("DROP TABLE dist_work, dist_holder")
     run.costs_tiyn, run.funds_tiyn, run.excluded_units = costs, funds, int(excluded)
     return run

@@ -21,9 +21,9 @@ from django.db import connection, transaction
 from django.db.models import QuerySet
 from django.utils.translation import gettext, gettext_lazy
 
-from distribution import engine
+from distribution import engine, partitions
 from distribution.engine import RunError
-from distribution.models import ReleaseRule, Run, RunSource, RunStatus, RunWeight, SourceKind, Unidentified
+from distribution.models import ReleaseRule, Run, RunSource, RunStatus, SourceKind, Unidentified
 from distribution.payouts.posting import post_run
 from licensing.collections import collections
 from registers.models import CMO, Area
@@ -143,9 +143,10 @@ def release_due(cmo: CMO, area: Area, today: dt.date) -> QuerySet[Unidentified]:
 
 
 def _eligible_licences(run: Run) -> set[int]:
+    weights = partitions.partition_name("distribution_runweight", run.pk)
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT DISTINCT rw.licence_id FROM distribution_runweight rw JOIN registers_work wk ON wk.id = rw.work_id "
+            f"SELECT DISTINCT rw.licence_id FROM {weights} rw JOIN registers_work wk ON wk.id = rw.work_id "
             "WHERE rw.run_id = %s AND rw.licence_id IS NOT NULL "
             "AND (wk.protection_ends_on IS NULL OR wk.protection_ends_on >= %s)",
             [run.pk, run.period_start],
@@ -192,7 +193,8 @@ def start_run(
         run.costs_percent, run.funds_percent, run.started_by = costs_percent, funds_percent, by
         run.pool_tiyn = run.costs_tiyn = run.funds_tiyn = 0
         run.save()
-        RunWeight.objects.filter(run=run).delete()
+        with connection.cursor() as cursor:
+            weights_table, attach = partitions.open_partition(cursor, "distribution_runweight", run.pk)
         RunSource.objects.filter(run=run).delete()
         Unidentified.objects.filter(found_in=run).delete()
         Unidentified.objects.filter(released_in=run).update(released_in=None)
@@ -200,26 +202,36 @@ def start_run(
             pool = pool_of(cmo, area, start, end) if pool_tiyn is None else pool_tiyn
             if pool <= 0:
                 raise RunError("empty_pool")
-            _write_weights(run, [(None, work, units) for work, units in weights.items()])
+            _write_weights(run, weights_table, ((None, work, units) for work, units in weights.items()))
+            _count(weights_table)
             RunSource.objects.create(run=run, kind=SourceKind.GIVEN, pool_tiyn=pool)
         else:
-            pool = _sources_from_usage(run)
+            pool = _sources_from_usage(run, weights_table)
         run.pool_tiyn = pool
         run.save()
         if pool > 0:
             engine.calculate(run)
+        if attach:
+            # last, just before the commit: attaching a partition waits for another run's attaching to commit
+            with connection.cursor() as cursor:
+                partitions.attach(cursor, "distribution_runweight", run.pk)
         run.calculated_at = clock.now()
         run.save()
     return run
 
 
-def _write_weights(run: Run, weights: Iterable[tuple[int | None, int, int]]) -> None:
-    """``weights``: (licence or none, work, use) rows, written with COPY in its text format, many rows a
-    write (``:d``: numbers only)."""
+def _write_weights(run: Run, table: str, weights: Iterable[tuple[int | None, int, int]]) -> None:
+    """``weights``: (licence or none, work, use) rows, written into the run's partition ``table`` with COPY in
+    its text format, many rows a write (``:d``: numbers only)."""
     rows: list[str] = []
     with connection.cursor() as cursor:
+        # staged in a temporary table (no WAL): the partition's ids come from the partitioned table's sequence
+        cursor.execute(
+            "CREATE TEMPORARY TABLE dist_given_weight (run_id bigint, licence_id bigint, work_id bigint, "
+            "units bigint) ON COMMIT DROP"
+        )
         raw = cursor.cursor  # psycopg's own cursor: COPY
-        with raw.copy("COPY distribution_runweight (run_id, licence_id, work_id, units) FROM STDIN") as copy:
+        with raw.copy("COPY dist_given_weight (run_id, licence_id, work_id, units) FROM STDIN") as copy:
             for licence, work, units in weights:
                 if units > 0:
                     given = "\\N" if licence is None else f"{licence:d}"
@@ -229,18 +241,33 @@ def _write_weights(run: Run, weights: Iterable[tuple[int | None, int, int]]) -> 
                         rows.clear()
             if rows:
                 copy.write("".join(rows))
+        cursor.execute(
+            f"INSERT INTO {table} (id, run_id, licence_id, work_id, units) "
+            f"SELECT nextval(%s::regclass), run_id, licence_id, work_id, units FROM dist_given_weight",
+            [partitions.next_ids(cursor, "distribution_runweight")],
+        )
+        cursor.execute("DROP TABLE dist_given_weight")
 
 
-def _sources_from_usage(run: Run) -> int:
-    """Write the run's use per licence and its sources; keep money with no use; return the pool."""
+def _count(table: str) -> None:
+    """Count the run's use, just written into its partition ``table``, for the planner."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {table}")
+
+
+def _sources_from_usage(run: Run, table: str) -> int:
+    """Write the run's use per licence (into its partition ``table``) and its sources; keep money with no use;
+    return the pool."""
     cmo, area = run.cmo, run.area
     sql, params = _usage_by_licence_sql(cmo, area, run.period_start, run.period_end, "plays")
     with connection.cursor() as cursor:  # one INSERT … SELECT, whatever the number of works
+        ids = partitions.next_ids(cursor, "distribution_runweight")
         cursor.execute(
-            f"INSERT INTO distribution_runweight (run_id, licence_id, work_id, units) "
-            f"SELECT %s, u.licence_id, u.work_id, u.units FROM ({sql}) u",
-            [run.pk, *params],
+            f"INSERT INTO {table} (id, run_id, licence_id, work_id, units) "
+            f"SELECT nextval(%s::regclass), %s, u.licence_id, u.work_id, u.units FROM ({sql}) u",
+            [ids, run.pk, *params],
         )
+    _count(table)
     used = _eligible_licences(run)
     pools: dict[int, int] = {}
     kept: list[Unidentified] = []

@@ -32,6 +32,7 @@ from django.db import connection, transaction
 
 from distribution.bench import profile
 from distribution.bench.world import World, build_world, drop_world
+from distribution.partitions import RUN_TABLES, partition_name
 from udp.core.benches import Bench
 
 #: The run's area: item 5 (related rights), whose money follows recordings.
@@ -137,11 +138,11 @@ def sums(run_id: int) -> dict[str, int]:
 
 def drop_run(run_id: int) -> None:
     with transaction.atomic(), connection.cursor() as cursor:
-        # the run's allocations are a partition of their own
-        cursor.execute(f"DROP TABLE IF EXISTS distribution_allocation_{int(run_id)}")
+        # the run's use and allocations are partitions of their own
+        for table in RUN_TABLES:
+            cursor.execute(f"DROP TABLE IF EXISTS {partition_name(table, run_id)}")
         for table, column in (
-            ("distribution_payee", "run_id"),
-            ("distribution_runweight", "run_id"), ("distribution_runsource", "run_id"),
+            ("distribution_payee", "run_id"), ("distribution_runsource", "run_id"),
             ("distribution_runpath", "run_id"), ("distribution_unidentified", "found_in_id"),
         ):  # fmt: skip
             cursor.execute(f"DELETE FROM {table} WHERE {column} = %s", [run_id])

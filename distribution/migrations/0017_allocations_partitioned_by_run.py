@@ -1,7 +1,7 @@
 """A run's allocations in a partition of their own (LIST by run): the engine loads a run's rows into a new
 table with no index, then attaches it, and PostgreSQL builds the partition's indexes once, sorted, instead
-of updating them row by row. Money kept with no holder on record is found by work for the holders' claims
-(``allocation_kept_of_work``)."""
+of updating them row by row (:mod:`distribution.partitions`). Money kept with no holder on record is found
+by work (``allocation_kept_of_work``)."""
 
 from django.db import migrations, models
 

@@ -312,3 +312,40 @@ def test_the_answer_to_a_claim_is_a_pdf_for_both_sides_and_nobody_else(
     )
     anonymous = Client().get(page + "pdf/")
     assert anonymous.status_code == 302 and "login" in anonymous["Location"]
+
+
+@pytest.mark.statute("A44.5-unclaimed-forever")
+def test_the_works_with_no_holder_are_one_payee_whose_net_is_kept_under_each_work_to_the_tiyn(
+    personas: Any,
+) -> None:
+    """1 000 tiyn of area 1 for three works used once each, none with a holder of the performing right on
+    record: 334, 333 and 333 (the spare tiyn to the first work). One payee keeps them: 1 000 gross, 150 for
+    costs and 50 for special funds, 800 net. Its net is kept under each work by largest remainder:
+    334 × 800 / 1 000 = 267.2, 333 × 800 / 1 000 = 266.4 twice; 799 in whole tiyn, the spare one to the
+    larger remainder, the second work (the first of the two ties): 267, 267, 266 = 800. A holder later put on
+    record for all of the second work may claim its 267, one for half of the first 133 (133.5 rounded down)."""
+    by = personas.operator
+    strangers = [f.make_person(name_lat=f"Nobody {n}") for n in range(3)]
+    works = [f.make_work(by, (s, "C", {"MR": D("100")})) for s in strangers]
+    run = start_run(
+        personas.cmo, Area.objects.get(item=1), *Q1, by=personas.cmo_staff, weights={w.pk: 1 for w in works},
+        pool_tiyn=1_000, costs_percent=D("15"), funds_percent=D("5"),
+    )  # fmt: skip
+    kept = Payee.objects.get(run=run)
+    assert (kept.party_id, kept.work_id, kept.route) == (None, None, "no_holder")
+    assert (kept.gross_tiyn, kept.costs_tiyn, kept.funds_tiyn, kept.net_tiyn) == (1_000, 150, 50, 800)
+    gross = {a.work_id: a.gross_tiyn for a in run.allocations.all()}
+    assert gross == {works[0].pk: 334, works[1].pk: 333, works[2].pk: 333}
+
+    approve_run(run, by=personas.cmo_admin)
+    parts = [_undistributed(personas.cmo, work=w) for w in works]
+    assert parts == [267, 267, 266] and sum(parts) == kept.net_tiyn
+
+    other = personas.other_party
+    for work, party, percent in (
+        (works[1], other, D("100")), (works[0], other, D("50")), (works[0], strangers[0], D("50"))
+    ):  # fmt: skip
+        contributor = WorkContributor.objects.create(work=work, party=party, role="A", sequence=9)
+        Share.objects.create(work=work, contributor=contributor, right_type="PR", percent=percent)
+    claimable = {(k.run_id, k.work_id, k.route): k.amount_tiyn for k in remuneration.claimable(other)}
+    assert claimable == {(run.pk, works[1].pk, "no_holder"): 267, (run.pk, works[0].pk, "no_holder"): 133}

@@ -202,7 +202,9 @@ def start_run(
             pool = pool_of(cmo, area, start, end) if pool_tiyn is None else pool_tiyn
             if pool <= 0:
                 raise RunError("empty_pool")
-            _write_weights(run, weights_table, ((None, work, units) for work, units in weights.items()))
+            _write_weights(
+                run, weights_table, attach, ((None, work, units) for work, units in weights.items())
+            )
             _count(weights_table)
             RunSource.objects.create(run=run, kind=SourceKind.GIVEN, pool_tiyn=pool)
         else:
@@ -220,18 +222,19 @@ def start_run(
     return run
 
 
-def _write_weights(run: Run, table: str, weights: Iterable[tuple[int | None, int, int]]) -> None:
+def _write_weights(run: Run, table: str, new: bool, weights: Iterable[tuple[int | None, int, int]]) -> None:
     """``weights``: (licence or none, work, use) rows, written into the run's partition ``table`` with COPY in
-    its text format, many rows a write (``:d``: numbers only)."""
+    its text format, many rows a write (``:d``: numbers only). A ``new`` partition, not attached yet, takes its
+    ids from the partitioned table's sequence while it is written; an attached one is written through the
+    partitioned table."""
     rows: list[str] = []
     with connection.cursor() as cursor:
-        # staged in a temporary table (no WAL): the partition's ids come from the partitioned table's sequence
-        cursor.execute(
-            "CREATE TEMPORARY TABLE dist_given_weight (run_id bigint, licence_id bigint, work_id bigint, "
-            "units bigint) ON COMMIT DROP"
-        )
+        if new:
+            ids = partitions.next_ids(cursor, "distribution_runweight")
+            cursor.execute(f"ALTER TABLE {table} ALTER id SET DEFAULT nextval('{ids}'::regclass)")
         raw = cursor.cursor  # psycopg's own cursor: COPY
-        with raw.copy("COPY dist_given_weight (run_id, licence_id, work_id, units) FROM STDIN") as copy:
+        target = table if new else "distribution_runweight"
+        with raw.copy(f"COPY {target} (run_id, licence_id, work_id, units) FROM STDIN") as copy:
             for licence, work, units in weights:
                 if units > 0:
                     given = "\\N" if licence is None else f"{licence:d}"
@@ -241,12 +244,9 @@ def _write_weights(run: Run, table: str, weights: Iterable[tuple[int | None, int
                         rows.clear()
             if rows:
                 copy.write("".join(rows))
-        cursor.execute(
-            f"INSERT INTO {table} (id, run_id, licence_id, work_id, units) "
-            f"SELECT nextval(%s::regclass), run_id, licence_id, work_id, units FROM dist_given_weight",
-            [partitions.next_ids(cursor, "distribution_runweight")],
-        )
-        cursor.execute("DROP TABLE dist_given_weight")
+        if new:
+            # attached, it takes its ids from the partitioned table's identity
+            cursor.execute(f"ALTER TABLE {table} ALTER id DROP DEFAULT")
 
 
 def _count(table: str) -> None:

@@ -241,15 +241,12 @@ class Allocation(models.Model):
         constraints = [
             models.CheckConstraint(name="allocation_not_negative", condition=Q(gross_tiyn__gte=0)),
         ]
-        #: a holder's allocations in a run (statements); a work's money kept with no holder on record, by work
-        #: (claims). The table is partitioned by run (migration 0017): the engine loads a run's rows into a table
-        #: of their own and attaches it, so these indexes are built once per run, not updated row by row.
+        #: a holder's allocations in a run (statements); the rows of works with no holder are read by run only.
+        #: The table is partitioned by run (migration 0017): the engine loads a run's rows into a table of their
+        #: own and attaches it, so this index is built once per run, not updated row by row.
         indexes = [
             models.Index(
                 fields=["run", "party"], condition=Q(party__isnull=False), name="allocation_of_holder"
-            ),
-            models.Index(
-                fields=["work", "run"], condition=Q(party__isnull=True), name="allocation_kept_of_work"
             ),
         ]
 

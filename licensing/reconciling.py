@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import connection
@@ -61,26 +62,25 @@ def reported_plays(licence: Licence, period_start: dt.date, period_end: dt.date)
         table = next((t for t in USAGE_TABLES if _exists(cursor, t)), None)
         if table is None:
             return {}
-        join = ""
+        where = ""
+        params: dict[str, Any] = {"licence": licence.pk, "start": period_start, "end": period_end}
         if _exists(cursor, "licensing_usagereport"):
-            # a licence's lines are found through its reports (the lines are keyed by report and line)
-            join = (
-                "JOIN licensing_usagereport r ON r.id = l.report_id AND r.status = ANY(%(counted)s)"
-                " AND r.licence_id = %(licence)s"
+            # a licence's lines are those of its counted reports; a month's lines are split by report, so the
+            # reports named as a value read only their parts of each month
+            cursor.execute(
+                "SELECT id FROM licensing_usagereport WHERE licence_id = %s AND status = ANY(%s)",
+                [licence.pk, list(COUNTED_REPORTS)],
             )
+            params["reports"] = [row[0] for row in cursor.fetchall()]
+            where = " AND l.report_id = ANY(%(reports)s)"
         cursor.execute(
             f"""
-            SELECT l.isrc, SUM(l.plays) FROM {table} l {join}
+            SELECT l.isrc, SUM(l.plays) FROM {table} l
              WHERE l.licence_id = %(licence)s AND l.period >= date_trunc('month', %(start)s::date)::date
-               AND l.period <= %(end)s AND l.isrc IS NOT NULL AND l.isrc <> ''
+               AND l.period <= %(end)s AND l.isrc IS NOT NULL AND l.isrc <> ''{where}
              GROUP BY l.isrc
             """,
-            {
-                "licence": licence.pk,
-                "start": period_start,
-                "end": period_end,
-                "counted": list(COUNTED_REPORTS),
-            },
+            params,
         )
         return {isrc: int(plays or 0) for isrc, plays in cursor.fetchall()}
 

@@ -76,9 +76,10 @@ def scan(fh: IO[bytes]) -> tuple[int, bool]:
     return lines + (1 if last not in (b"", b"\n") else 0), lone or carry == b"\r"
 
 
-def _first(cell: pl.Expr) -> pl.Expr:
-    """A cell's first value where it lists several with ``|``."""
-    return cell.str.split("|").list.first()
+def _first(cell: pl.Expr, pipes: bool = True) -> pl.Expr:
+    """A cell's first value where it lists several with ``|`` (the cell itself when ``pipes`` is false: no
+    ``|`` in the chunk, so no cell to split)."""
+    return cell.str.split("|").list.first() if pipes else cell
 
 
 class FastDsrReader(readers.Reader):
@@ -100,6 +101,7 @@ class FastDsrReader(readers.Reader):
         )
         prefix = f"{checker.prefix}{checker.default_period}\t"
         self.prefix = prefix
+        self.pipes = True
 
     def rows(self) -> Iterator[str]:
         for batch in self.batches():
@@ -135,6 +137,7 @@ class FastDsrReader(readers.Reader):
         frame = self._lines(data)
         first = self.line + 1
         self.line += frame.height
+        self.pipes = b"|" in data
         if first == 1:
             self._head(frame["t"][0])
         frame = frame.with_columns(k=pl.col("t").str.slice(0, 4))
@@ -143,8 +146,12 @@ class FastDsrReader(readers.Reader):
         if self.footed:
             after, frame = frame, frame.head(0)
         else:
-            foot = frame.filter(
-                (pl.col("n") > 1) & ((pl.col("t") == "FOOT") | pl.col("t").str.starts_with("FOOT\t"))
+            foot = (
+                frame.filter(
+                    (pl.col("n") > 1) & ((pl.col("t") == "FOOT") | pl.col("t").str.starts_with("FOOT\t"))
+                )
+                if b"FOOT" in data
+                else frame.head(0)
             )
             after = frame.head(0)
             if foot.height:
@@ -160,7 +167,8 @@ class FastDsrReader(readers.Reader):
         stray = after.filter(pl.col("t").str.strip_chars() != "")
         if stray.height:
             events.append((int(stray["n"][0]), 0, "refuse", {"code": "dsr_after_foot"}))
-        frame = frame.filter(pl.col("n") > 1)
+        if first == 1:
+            frame = frame.filter(pl.col("n") > 1)
         usage = pl.col("k").is_in(list(USAGE))
         others = frame.filter(~usage)
         marks = self._others(others, events)
@@ -214,8 +222,8 @@ class FastDsrReader(readers.Reader):
             split(others.filter(k.is_in(list(SUMMARY))), SUMMARY["SY01"]["min"]),
             pl.when(k == "SY08").then(SUMMARY["SY08"]["min"]).otherwise(SUMMARY["SY01"]["min"]),
         )
-        rest = others.filter(
-            ~k.is_in([*RESOURCE, *RELEASE, *SUMMARY]) & (pl.col("t").str.strip_chars() != "")
+        rest = others.filter(~k.is_in([*RESOURCE, *RELEASE, *SUMMARY])).filter(
+            pl.col("t").str.strip_chars() != ""
         )
         for line, raw in rest.select("n", "t").iter_rows():
             events.append(
@@ -228,9 +236,9 @@ class FastDsrReader(readers.Reader):
         marks = marks.with_columns(epoch=changed.cum_sum() + self.epoch)
         resources = _resource_cells(
             res.join(marks.select("n", "epoch"), on="n").select(
-                rn="n", epoch="epoch", ref="field_2", isrc=_first(pl.col("field_4")), title="field_5",
-                artist=_first(pl.col("field_7")), duration="field_9",
-                iswc=pl.when(k == "AS02").then(_first(pl.col("field_11"))).otherwise(pl.lit("")),  # AS01 has none
+                rn="n", epoch="epoch", ref="field_2", isrc=_first(pl.col("field_4"), self.pipes), title="field_5",
+                artist=_first(pl.col("field_7"), self.pipes), duration="field_9",
+                iswc=pl.when(k == "AS02").then(_first(pl.col("field_11"), self.pipes)).otherwise(pl.lit("")),  # AS01 has none
             ),
             self._good_countries,
         )  # fmt: skip
@@ -302,7 +310,7 @@ class FastDsrReader(readers.Reader):
             events.append((line, 1, "bad", {"code": "dsr_unknown_resource", "ref": ref, "block": blk}))
         # only what the COPY text needs is joined to every line; the raw cells only to lines checked in Python
         lines = lines.filter(pl.col("blk") == pl.col("cur")).select(
-            "n", "epoch", "cur", "said", "plays", ref=_first(pl.col("ref_raw"))
+            "n", "epoch", "cur", "said", "plays", ref=_first(pl.col("ref_raw"), self.pipes)
         )
         resources = self.all_resources.select("epoch", "ref", "rn", "rplain", "pre", "rseconds")
         lines = _latest_before(lines, resources, ["epoch", "ref"], ["epoch", "ref"], "rn")
@@ -375,11 +383,7 @@ class FastDsrReader(readers.Reader):
 def _odd(value: pl.Expr) -> pl.Expr:
     """A value with space at its edges, a carriage return, or the quote the platform's own exports put before
     a formula: lines with one are checked in Python, line by line."""
-    return (
-        (value.str.strip_chars() != value)
-        | value.str.contains("\r", literal=True)
-        | value.str.starts_with("'")
-    )
+    return value.str.contains(r"^[\s']|\s$|\r")
 
 
 def _escaped(value: pl.Expr) -> pl.Expr:

@@ -56,6 +56,9 @@ EXTENSIONS = {"csv": UsageFormat.CSV, "xlsx": UsageFormat.XLSX, "json": UsageFor
 MAX_UPLOAD = 2 * 1024 * 1024 * 1024
 STAGING = "licensing_usage_staging"
 LINES = "licensing_usage_line"
+#: Each month of lines is split by report into this many tables (hash partitions on ``report_id``), so that a
+#: report's lines are found by pruning rather than by an index kept up row by row while they load.
+HASH_PARTS = 16
 COLUMNS = "report_id, licence_id, period, line_no, played_at, isrc, iswc, title, artist, plays, duration_s, source_ref"
 
 
@@ -398,7 +401,8 @@ class Job:
                 with transaction.atomic():
                     with connection.cursor() as cursor:
                         ensure_partition(cursor, month)
-                    self._copy(partition_name(month))  # the month's partition itself: no routing per row
+                        table = report_partition(cursor, month, self.usage.pk)
+                    self._copy(table)  # the report's own partition: no routing per row
                     self._keep([], None, [])
                     if self.outcome == UsageStatus.REFUSED:
                         raise _Refuse
@@ -447,7 +451,11 @@ class Job:
                 .first()
             )
             if earlier is not None:
-                cursor.execute(f"DELETE FROM {LINES} WHERE report_id = %s", [earlier.pk])
+                # the report's months, and its part of each (the lines are split by report)
+                cursor.execute(
+                    f"DELETE FROM {LINES} WHERE report_id = %s AND period >= %s AND period <= %s",
+                    [earlier.pk, earlier.period_start.replace(day=1), earlier.period_end],
+                )
                 earlier.status = UsageStatus.REPLACED
                 earlier.save(update_fields=["status"])
                 self.replaced = earlier.pk
@@ -542,12 +550,29 @@ def ensure_partition(cursor: Any, month: dt.date) -> None:
     month = month.replace(day=1)
     following = (month + dt.timedelta(days=32)).replace(day=1)
     cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [LOCK_SPACE + 1, month.year * 100 + month.month])
-    cursor.execute("SELECT to_regclass(%s)", [partition_name(month)])
+    name = partition_name(month)
+    cursor.execute("SELECT to_regclass(%s)", [name])
     if cursor.fetchone()[0] is None:
         cursor.execute(
-            f"CREATE TABLE {partition_name(month)} PARTITION OF {LINES} "
-            f"FOR VALUES FROM ('{month.isoformat()}') TO ('{following.isoformat()}')"
+            f"CREATE TABLE {name} PARTITION OF {LINES} "
+            f"FOR VALUES FROM ('{month.isoformat()}') TO ('{following.isoformat()}') PARTITION BY HASH (report_id)"
         )
+        for part in range(HASH_PARTS):
+            cursor.execute(
+                f"CREATE TABLE {name}_{part:02d} PARTITION OF {name} "
+                f"FOR VALUES WITH (MODULUS {HASH_PARTS}, REMAINDER {part})"
+            )
+
+
+def report_partition(cursor: Any, month: dt.date, report_id: int) -> str:
+    """The table that holds a report's lines of a month (the month's partition must exist)."""
+    name = partition_name(month)
+    cursor.execute(
+        "SELECT part FROM generate_series(0, %s - 1) AS part "
+        "WHERE satisfies_hash_partition(%s::regclass, %s, part, %s::bigint)",
+        [HASH_PARTS, name, HASH_PARTS, report_id],
+    )
+    return f"{name}_{cursor.fetchone()[0]:02d}"
 
 
 def lines_of(report: UsageReport) -> int:

@@ -14,7 +14,7 @@ from django.db import connection
 
 from licensing.models import ReportDue, UsageReport
 from licensing.usage import dsr
-from licensing.usage.ingest import lines_of, partition_name
+from licensing.usage.ingest import HASH_PARTS, lines_of, partition_name, report_partition
 from licensing.usage.rows import COLUMNS
 from udp.core.spreadsheets import xlsx_bytes
 
@@ -246,6 +246,31 @@ def test_a_corrected_file_replaces_the_earlier_report_and_its_lines(send: Any, l
     first.refresh_from_db()
     assert (first.status, corrected.status, corrected.replaces_id) == ("replaced", "accepted", first.pk)
     assert (lines_of(first), lines_of(corrected)) == (0, 2)
+
+
+def test_a_reports_lines_are_kept_in_its_own_part_of_the_month_and_replaced_there(
+    send: Any, licence: Any
+) -> None:
+    """A month's lines are split by report (hash partitions): each report's lines lie in the one part named
+    for it, and a correction removes the earlier report's lines only."""
+    song = [("KZA012600003", "Song", "Artist", "7"), ("KZA012600004", "Song 2", "Artist", "2")]
+    first = send(licence, dsr_file(dsr.document(song)))
+    other = send(
+        licence, dsr_file(dsr.document(song[:1]), name="DSR_KAZ_RadioTest_2026-02_KZ.tsv"), period=FEB
+    )
+    corrected = send(licence, dsr_file(dsr.document(song + [("KZA012600005", "Song 3", "Artist", "1")])))
+    first.refresh_from_db()
+    assert (first.status, corrected.status) == ("replaced", "accepted")
+    assert (lines_of(first), lines_of(other), lines_of(corrected)) == (0, 1, 3)
+    with connection.cursor() as cursor:
+        for report, month, lines in ((corrected, dt.date(2026, 1, 1), 3), (other, dt.date(2026, 2, 1), 1)):
+            table = report_partition(cursor, month, report.pk)
+            cursor.execute(f"SELECT count(*) FROM {table} WHERE report_id = %s", [report.pk])
+            assert cursor.fetchone() == (lines,)
+            cursor.execute(
+                "SELECT count(*) FROM pg_inherits WHERE inhparent = %s::regclass", [partition_name(month)]
+            )
+            assert cursor.fetchone() == (HASH_PARTS,)
 
 
 def test_a_refused_correction_leaves_the_earlier_report_in_place(send: Any, licence: Any) -> None:

@@ -24,6 +24,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accreditation import evidence, selectors
@@ -293,7 +294,7 @@ def _terminate(
 def is_published_late(termination: Termination) -> bool:
     if termination.published_at is None:
         return clock.today() > termination.publish_by
-    return termination.published_at.date() > termination.publish_by
+    return timezone.localdate(termination.published_at) > termination.publish_by
 
 
 def late_terminations() -> list[Termination]:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -151,9 +152,9 @@ def late_annual_reports(cmo: CMO, area_id: int | None, day: dt.date) -> list[Any
         if due >= day:
             continue
         filing = filings.get(year)
-        if filing is not None and filing.filed_at is not None and filing.filed_at.date() <= due:
+        if filing is not None and filing.filed_at is not None and timezone.localdate(filing.filed_at) <= due:
             continue
-        filed = filing.filed_at.date().isoformat() if filing and filing.filed_at else None
+        filed = timezone.localdate(filing.filed_at).isoformat() if filing and filing.filed_at else None
         code = "annual_report_late" if filed else "annual_report_missing"
         items.append(Item(code, {"year": year, "due": due.isoformat(), "filed": filed}, day=due))
     return items

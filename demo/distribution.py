@@ -3,7 +3,9 @@ approved by its admin (so the statements are published), and its first payment f
 
 The run's pool (18 450.00 tenge) is given to it, spread over KazAK's members' musical works by a fixed
 pattern of plays, so that ``holder@demo.udp.kz`` has a statement and its PDF, and the staff see a run, its
-payees and a payment file. Idempotent: a run of that quarter already there is left as it is.
+payees and a payment file. One song in it has no holder on record when the run is calculated; the demo holder
+is put on record for it afterwards and claims what KazAK kept for it, and KazAK accepts the claim. Idempotent:
+a run of that quarter already there is left as it is.
 """
 
 from __future__ import annotations
@@ -19,8 +21,9 @@ from demo.world import make_kz_iban
 from distribution.calculating import approve
 from distribution.models import Run
 from distribution.payouts.actions import create_batch
+from distribution.remuneration import decide_remuneration_claim, file_remuneration_claim
 from distribution.runs import start_run
-from registers.models import CMO, Area, BankAccount, Work
+from registers.models import CMO, Area, BankAccount, Share, Work, WorkContributor
 from udp.accounts.models import Role, User
 
 QUARTER = (dt.date(2026, 7, 1), dt.date(2026, 9, 30))
@@ -49,6 +52,9 @@ def build(cmos: dict[str, CMO], summary: Any) -> None:
     weights = {pk: rng.randint(1, 60) for pk in sorted({*own, *others})}
     if not weights:
         return
+    # a song no holder was on record for when the quarter was distributed: its money is kept for its holder
+    unheld = Work.objects.create(kind="musical", title="Дала әуені (demo)", language="kk")
+    weights[unheld.pk] = 30
     run = start_run(
         cmo, area, *QUARTER, by=staff, weights=weights, pool_tiyn=POOL_TIYN, costs_percent=Decimal("15"),
         funds_percent=Decimal("5"),
@@ -64,3 +70,21 @@ def build(cmos: dict[str, CMO], summary: Any) -> None:
         summary.add("payment files")
     except ValidationError:  # nobody with bank details to pay, or no account of the CMO's to pay from
         pass
+    holder = User.objects.filter(email="holder@demo.udp.kz", party__isnull=False).first()
+    if holder is not None:
+        _claim_answered(cmo, unheld, holder, staff, summary)
+
+
+def _claim_answered(cmo: CMO, work: Work, holder: User, staff: User, summary: Any) -> None:
+    """The demo holder is put on record for the unheld song after the run, claims the money KazAK kept for
+    it, and KazAK's staff accept the claim: a claim with its answer (and the answer's PDF) to look at."""
+    party = holder.party
+    assert party is not None
+    contributor = WorkContributor.objects.create(work=work, party=party, role="CA", sequence=0)
+    Share.objects.create(work=work, contributor=contributor, right_type="PR", percent=Decimal("100"))
+    try:
+        claim = file_remuneration_claim(party, cmo, note="Дала әуені — менің әнім.", by=holder)
+        decide_remuneration_claim(claim, accept=True, by=staff)
+    except ValidationError:  # nothing kept to claim, or no tax rate in force today for the holder
+        return
+    summary.add("answered claims")

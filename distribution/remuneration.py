@@ -39,7 +39,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import Sum
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from distribution.models import DemandStatus, RemunerationClaim, RemunerationClaimLine, Run
@@ -280,8 +280,8 @@ def claim_data(claim: RemunerationClaim, language: str) -> dict[str, Any]:
         return {
             "claim": {
                 "id": claim.pk, "status": str(DemandStatus(claim.status).label),
-                "accepted": claim.status == DemandStatus.ACCEPTED, "filed_on": claim.filed_at.date(),
-                "answered_on": claim.decided_at.date() if claim.decided_at else None, "reason": claim.reason,
+                "accepted": claim.status == DemandStatus.ACCEPTED, "filed_on": timezone.localdate(claim.filed_at),
+                "answered_on": timezone.localdate(claim.decided_at) if claim.decided_at else None, "reason": claim.reason,
                 "note": claim.note,
             },
             "holder": {"name": claim.party.name},

@@ -19,7 +19,7 @@ from typing import Any
 
 from django.db import connection
 from django.db.models import QuerySet
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.formats import number_format
 
 from distribution.documents import STATEMENT
@@ -146,7 +146,7 @@ def statement_data(statement: Statement, language: str) -> dict[str, Any]:
                 "area": str(run.area),
                 "start": run.period_start,
                 "end": run.period_end,
-                "approved_on": run.approved_at.date() if run.approved_at else None,
+                "approved_on": timezone.localdate(run.approved_at) if run.approved_at else None,
                 "costs_percent": str(run.costs_percent),
                 "funds_percent": str(run.funds_percent),
             },  # fmt: skip

@@ -9,6 +9,7 @@ import datetime as dt
 import pghistory
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 #: The annual report for a year is due by 15 April of the next year (Art. 47.1).
@@ -65,4 +66,4 @@ class AnnualFiling(models.Model):
 
         if self.filed_at is None:
             return clock.today() > self.due_on
-        return self.filed_at.date() > self.due_on
+        return timezone.localdate(self.filed_at) > self.due_on

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
-from django.utils import translation
+from django.utils import timezone, translation
 
 from accreditation import sanctions, selectors
 from accreditation.models import (
@@ -104,6 +104,23 @@ def test_a_report_filed_late_is_still_evidence_of_the_late_report(personas: Any,
     apply_sanctions()
     draft = Suspension.objects.get()
     assert draft.evidence["filing"]["filed_at"].startswith("2027-04-20")
+
+
+@pytest.mark.statute("A47-3.suspension")
+def test_a_report_filed_an_hour_into_16_april_in_kazakhstan_is_late(personas: Any, clock: Any) -> None:
+    """Days are Kazakhstan's: 01:00 on 16 April in Almaty is still 15 April in UTC, and it is late."""
+    line = make_line(personas.cmo, 1)
+    filing = AnnualFiling.objects.create(
+        cmo=personas.cmo, year=2026, filed_at=timezone.make_aware(dt.datetime(2027, 4, 16, 1, 0))
+    )
+    filing.refresh_from_db()
+    assert filing.filed_at is not None and filing.filed_at.astimezone(dt.UTC).date() == dt.date(2027, 4, 15)
+    assert filing.late
+    clock.travel_to(dt.date(2027, 4, 16))
+    assert apply_sanctions()["drafted"] == 1
+    assert Suspension.objects.get().accreditation == line
+    filing.filed_at = timezone.make_aware(dt.datetime(2027, 4, 15, 23, 30))
+    assert not filing.late
 
 
 @pytest.mark.statute("A47-3.suspension")
@@ -257,6 +274,27 @@ def test_the_daily_job_terminates_an_expired_line_once(personas: Any, clock: Any
         "accreditation_terminated", p.regulator
     )
     assert b"KAZ" in Client().get("/accreditation/sanctions/").content
+
+
+@pytest.mark.statute("A47-2.termination")
+def test_a_termination_published_half_an_hour_into_the_day_after_its_deadline_is_late(
+    personas: Any, clock: Any, settings: Any, tmp_path: Any
+) -> None:
+    settings.MEDIA_ROOT = tmp_path
+    p = personas
+    line = make_line(p.cmo, 1)
+    clock.travel_to(timezone.make_aware(dt.datetime(2027, 4, 2, 0, 30)))  # 1 April, 19:30 in UTC
+    document = SimpleUploadedFile("liquidation.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")
+    f.signed_in(p.regulator).post(
+        f"/accreditation/sanctions/lines/{line.pk}/terminate/",
+        {"reason": "liquidation", "ended_on": "2027-03-01", "document": document},
+    )
+    termination = Termination.objects.get()
+    assert termination.publish_by == dt.date(2027, 4, 1)
+    assert termination.published_at is not None
+    assert termination.published_at.astimezone(dt.UTC).date() == dt.date(2027, 4, 1)
+    assert sanctions.is_published_late(termination)
+    assert notices("accreditation_termination_late", p.regulator)
 
 
 @pytest.mark.statute("A47-2.termination")

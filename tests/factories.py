@@ -111,10 +111,22 @@ def totp_code() -> str:
     return totp_code_for(TOTP_SECRET)
 
 
+#: A code with less than this many seconds of its period left is not handed out: the next one is waited for,
+#: so that the code is still the current one when the server checks it (a browser's fill and submit can take
+#: seconds on a loaded machine, and the server accepts the current period's code only).
+TOTP_MARGIN = 5
+
+
 def totp_code_for(secret: str) -> str:
-    """The code an authenticator app shows now for ``secret``."""
+    """The code an authenticator app shows now for ``secret`` (the next one, near the end of a period)."""
+    import time
+
+    from allauth.mfa import app_settings
     from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value, yield_hotp_counters_from_time
 
+    left = app_settings.TOTP_PERIOD - time.time() % app_settings.TOTP_PERIOD
+    if left < TOTP_MARGIN:
+        time.sleep(left + 0.1)
     return format_hotp_value(hotp_value(secret, next(iter(yield_hotp_counters_from_time()))))
 
 

@@ -58,6 +58,10 @@ def filed(cmo: CMO, year: int, on: dt.date) -> AnnualFiling:
     )
 
 
+def liquidation_pdf() -> SimpleUploadedFile:
+    return SimpleUploadedFile("liquidation.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")
+
+
 def notices(code: str, user: User | None = None) -> list[Notice]:
     rows = Notice.objects.filter(code=code)
     return list(rows.filter(recipient=user) if user else rows)
@@ -284,10 +288,9 @@ def test_a_termination_published_half_an_hour_into_the_day_after_its_deadline_is
     p = personas
     line = make_line(p.cmo, 1)
     clock.travel_to(timezone.make_aware(dt.datetime(2027, 4, 2, 0, 30)))  # 1 April, 19:30 in UTC
-    document = SimpleUploadedFile("liquidation.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")
     f.signed_in(p.regulator).post(
         f"/accreditation/sanctions/lines/{line.pk}/terminate/",
-        {"reason": "liquidation", "ended_on": "2027-03-01", "document": document},
+        {"reason": "liquidation", "ended_on": "2027-03-01", "document": liquidation_pdf()},
     )
     termination = Termination.objects.get()
     assert termination.publish_by == dt.date(2027, 4, 1)
@@ -309,7 +312,7 @@ def test_liquidation_needs_its_document_and_a_late_one_is_flagged(
     regulator = f.signed_in(p.regulator)
     regulator.post(url, {"reason": "liquidation", "ended_on": "2027-03-01"})
     assert not Termination.objects.exists()
-    document = SimpleUploadedFile("liquidation.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")
+    document = liquidation_pdf()
     regulator.post(url, {"reason": "liquidation", "ended_on": "2027-03-01", "document": document})
     termination = Termination.objects.get()
     assert termination.reason == TerminationReason.LIQUIDATION and termination.source_document

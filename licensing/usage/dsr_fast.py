@@ -146,12 +146,9 @@ class FastDsrReader(readers.Reader):
         if self.footed:
             after, frame = frame, frame.head(0)
         else:
-            foot = (
-                frame.filter(
-                    (pl.col("n") > 1) & ((pl.col("t") == "FOOT") | pl.col("t").str.starts_with("FOOT\t"))
-                )
-                if b"FOOT" in data
-                else frame.head(0)
+            # on the four-character record kind first: a search of the chunk's bytes for FOOT costs more
+            foot = frame.filter(pl.col("k") == "FOOT").filter(
+                (pl.col("n") > 1) & ((pl.col("t") == "FOOT") | pl.col("t").str.starts_with("FOOT\t"))
             )
             after = frame.head(0)
             if foot.height:

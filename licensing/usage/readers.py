@@ -105,7 +105,7 @@ def _refuse_controls(fh: IO[bytes], encoding: textfile.Encoding) -> None:
     when there is something to name. The text was decoded whole already (:func:`textfile.detect_csv`), except
     in a code page guessed by plausibility: its bytes that the code page leaves undefined are named here."""
     if encoding.guessed:
-        for _text in textfile.decoded(fh, encoding):
+        for _text in textfile.decoded(fh, encoding, check_only=True):
             pass
     if textfile.has_control(fh, encoding):
         _name_controls(fh, encoding)

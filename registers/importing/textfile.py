@@ -78,13 +78,20 @@ def count_breaks(text: str) -> int:
     return len(LINE_BREAK.findall(text))
 
 
-def decoded(fh: IO[bytes], encoding: Encoding) -> Iterator[str]:
+def decoded(fh: IO[bytes], encoding: Encoding, check_only: bool = False) -> Iterator[str]:
     """The file's text, chunk by chunk; :class:`NotText` names the line of the first bad byte. Lines are
-    counted only when there is one to name (a file of millions of lines is not split for nothing)."""
+    counted only when there is one to name (a file of millions of lines is not split for nothing).
+    ``check_only``: the text is not wanted, only whether it decodes; in an ASCII-compatible encoding a chunk of
+    ASCII bytes with no character begun before it decodes as it is, and ``""`` stands for its text."""
     decoder = codecs.getincrementaldecoder(encoding.codec)("strict")
     offset = encoding.skip
+    as_is = check_only and ascii_compatible(encoding)
     for chunk in chunks(fh, encoding.skip):
         held = len(decoder.getstate()[0])  # bytes of a character begun at the end of the chunk before
+        if as_is and not held and chunk.isascii():
+            offset += len(chunk)
+            yield ""
+            continue
         try:
             text = decoder.decode(chunk)
         except UnicodeDecodeError as exc:  # exc.object is the held bytes and this chunk
@@ -192,10 +199,14 @@ _NOT_CONTROL_BYTES = bytes(b for b in range(256) if b not in CONTROL_BYTES)
 ASCII_COMPATIBLE = frozenset({"utf-8", "cp1251", "cp1252", "ascii"})
 
 
+def ascii_compatible(encoding: Encoding) -> bool:
+    return codecs.lookup(encoding.codec).name in {codecs.lookup(c).name for c in ASCII_COMPATIBLE}
+
+
 def has_control(fh: IO[bytes], encoding: Encoding) -> bool:
     """Whether the file's text has a refused control character: for an ASCII-compatible encoding a test of
     the bytes at C speed, otherwise of the decoded text."""
-    if codecs.lookup(encoding.codec).name in {codecs.lookup(c).name for c in ASCII_COMPATIBLE}:
+    if ascii_compatible(encoding):
         return any(chunk.translate(None, _NOT_CONTROL_BYTES) for chunk in chunks(fh, encoding.skip))
     return any(CONTROL.search(text) is not None for text in decoded(fh, encoding))
 
@@ -211,7 +222,7 @@ def by_bom(fh: IO[bytes]) -> Encoding | None:
 
 def _valid(fh: IO[bytes], encoding: Encoding) -> NotText | None:
     try:
-        for _text in decoded(fh, encoding):
+        for _text in decoded(fh, encoding, check_only=True):
             pass
     except NotText as exc:
         return exc

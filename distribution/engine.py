@@ -55,6 +55,11 @@ WORLD_TIS = 2136
 BIGINT_LIMIT = 2**62
 
 
+#: The frame of a largest-remainder window: its whole partition, so that the order the remainders are ranked in
+#: (``row_number``) and the sum of the whole parts (``sum``) are one window, computed in one pass over one sort.
+WHOLE = "ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING"
+
+
 def _div(a: str, b: str, divisor: str, wide: bool) -> str:
     """SQL: the whole part of ``a × b / divisor`` (all non-negative)."""
     return f"div(({a})::numeric * ({b}), {divisor})::bigint" if wide else f"(({a}) * ({b}) / ({divisor}))"
@@ -83,9 +88,9 @@ WITH w AS (
       FROM (SELECT *, (sum(units) OVER ())::bigint AS total FROM w) t
 ), work_amount AS (
     SELECT work_id, units,
-           base + CASE WHEN row_number() OVER (ORDER BY rem DESC, work_id)
-                            <= %(pool)s - (sum(base) OVER ())::bigint THEN 1 ELSE 0 END AS amount
-      FROM based"""
+           base + CASE WHEN row_number() OVER w <= %(pool)s - (sum(base) OVER w)::bigint THEN 1 ELSE 0 END AS amount
+      FROM based
+    WINDOW w AS (ORDER BY rem DESC, work_id {WHOLE})"""
     else:
         work_amount = f"""
 WITH w AS (
@@ -103,9 +108,9 @@ WITH w AS (
       FROM (SELECT *, (sum(units) OVER (PARTITION BY source_id))::bigint AS total FROM spread) t
 ), amounts AS (
     SELECT work_id,
-           base + CASE WHEN row_number() OVER (PARTITION BY source_id ORDER BY rem DESC, work_id)
-                            <= pool - (sum(base) OVER (PARTITION BY source_id))::bigint THEN 1 ELSE 0 END AS amount
+           base + CASE WHEN row_number() OVER w <= pool - (sum(base) OVER w)::bigint THEN 1 ELSE 0 END AS amount
       FROM based
+    WINDOW w AS (PARTITION BY source_id ORDER BY rem DESC, work_id {WHOLE})
 ), work_amount AS (
     SELECT a.work_id, u.units, a.amount
       FROM (SELECT work_id, sum(amount)::bigint AS amount FROM amounts GROUP BY work_id) a
@@ -203,9 +208,9 @@ WITH {holder_share}
       FROM (SELECT *, (sum(share) OVER (PARTITION BY work_id, side))::bigint AS whole FROM holder_share) h
 )
 SELECT work_id, units, side, party_id, right_type, basis, (share / 100.0)::numeric(5, 2) AS percent,
-       base + CASE WHEN row_number() OVER (PARTITION BY work_id, side ORDER BY rem DESC, party_id)
-                        <= amount - (sum(base) OVER (PARTITION BY work_id, side))::bigint THEN 1 ELSE 0 END AS gross
+       base + CASE WHEN row_number() OVER w <= amount - (sum(base) OVER w)::bigint THEN 1 ELSE 0 END AS gross
   FROM holder_base
+WINDOW w AS (PARTITION BY work_id, side ORDER BY rem DESC, party_id {WHOLE})
 """
 
 
@@ -452,6 +457,9 @@ def calculate(run: Run) -> Run:
         ids = partitions.next_ids(cursor, "distribution_allocation")
         cursor.execute(allocations_sql(allocations, 2 if phonogram else 1), {**params, "ids": ids})
         cursor.execute("SET LOCAL enable_nestloop = on")
+        # the payees are the allocations grouped by holder and route: far fewer groups than rows, in no order the
+        # deductions' windows want (they rank by remainder), so hashed
+        cursor.execute("SET LOCAL enable_hashagg = on")
         deducted_total = costs + funds
         cursor.execute(
             payees_sql(pool * max(deducted_total, 1) >= BIGINT_LIMIT, allocations),

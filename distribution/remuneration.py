@@ -12,8 +12,13 @@ What is claimable (:func:`claimable`), from the CMO's approved runs:
   :data:`~registers.public_selectors.AREA_RIGHT_TYPES` the work has shares of) / 100, rounded down; the rest
   stays kept for the work's other holders. In area 5 the share is taken over both sides.
 
-less what the holder's earlier claims (pending or accepted) already asked for. Kept money never expires.
-Money held by an open conflict, withdrawn works and money routed to a foreign society are not claimable.
+- their own money held by a conflict (route ``held_conflict``), once no open conflict holds any of the works it
+  was held for. The CMO answers in view of how the conflict was settled: it accepts, or refuses saying why
+  (the conflict went against the holder, say), and the money stays kept.
+
+less what the holder's earlier claims (pending or accepted) already asked for, line by line (run, work and
+route). Kept money never expires. Money held by a conflict still open, withdrawn works and money routed to a
+foreign society are not claimable.
 
 The CMO answers within :data:`ANSWER_WORKING_DAYS` working days of the filing. The law sets no term for
 the answer; this is the platform's service term, shown to both sides, after which the claim is overdue.
@@ -59,20 +64,38 @@ from udp.documents.models import IssuedDocument
 #: The platform's term for a CMO's answer to a claim, in working days from the filing.
 ANSWER_WORKING_DAYS = 15
 
-CLAIMABLE = """
+#: An open conflict that holds allocation ``a`` of run ``r`` (as :func:`registers.conflicts.held_by_conflict`
+#: and the engine judge it): one on the work, in the run's area or in none; or, in the run's area, competing
+#: claims on one of the work's holders.
+STILL_HELD = """
+SELECT 1 FROM registers_conflict c
+ WHERE c.status = 'open'
+   AND (c.work_id = a.work_id AND (c.area_id IS NULL OR c.area_id = r.area_id)
+        OR c.work_id IS NULL AND c.area_id = r.area_id AND c.kind = 'competing_holder_claims'
+           AND EXISTS (SELECT 1 FROM registers_conflict_parties cp
+                         JOIN registers_workcontributor wc ON wc.party_id = cp.party_id
+                        WHERE cp.conflict_id = c.id AND wc.work_id = a.work_id))"""
+
+CLAIMABLE = f"""
 WITH area_types AS (
     SELECT item, string_to_array(types, ',') AS types
       FROM unnest(%(items)s::integer[], %(types)s::text[]) AS t(item, types)
 ), asked AS (
-    SELECT l.run_id, l.work_id, sum(l.amount_tiyn) AS amount
+    SELECT l.run_id, l.work_id, l.route, sum(l.amount_tiyn) AS amount
       FROM distribution_remunerationclaimline l
       JOIN distribution_remunerationclaim c ON c.id = l.claim_id
      WHERE c.party_id = %(party)s AND c.status IN ('pending', 'accepted')
-     GROUP BY l.run_id, l.work_id
+     GROUP BY l.run_id, l.work_id, l.route
 ), kept AS (
     SELECT r.cmo_id, p.run_id, NULL::bigint AS work_id, p.route, p.net_tiyn AS amount
       FROM distribution_payee p JOIN distribution_run r ON r.id = p.run_id
-     WHERE r.status = 'approved' AND p.party_id = %(party)s AND p.route = 'not_represented' AND p.net_tiyn > 0
+     WHERE r.status = 'approved' AND p.party_id = %(party)s AND p.net_tiyn > 0
+       AND (p.route = 'not_represented'
+            -- held by a conflict: once no open conflict holds any of the works it was held for
+            OR p.route = 'held_conflict' AND NOT EXISTS (
+                SELECT 1 FROM distribution_allocation a
+                 WHERE a.run_id = p.run_id AND a.party_id = p.party_id AND a.route = 'held_conflict'
+                   AND EXISTS ({STILL_HELD})))
     UNION ALL
     SELECT r.cmo_id, r.id, e.work_id, 'no_holder', floor(-e.amount_tiyn * share.percent / 100)::bigint
       FROM licensing_entry e
@@ -96,7 +119,7 @@ WITH area_types AS (
 )
 SELECT k.cmo_id, k.run_id, k.work_id, k.route, k.amount - coalesce(a.amount, 0)
   FROM kept k
-  LEFT JOIN asked a ON a.run_id = k.run_id AND a.work_id IS NOT DISTINCT FROM k.work_id
+  LEFT JOIN asked a ON a.run_id = k.run_id AND a.work_id IS NOT DISTINCT FROM k.work_id AND a.route = k.route
  WHERE k.amount - coalesce(a.amount, 0) > 0 AND (%(cmo)s::bigint IS NULL OR k.cmo_id = %(cmo)s)
  ORDER BY k.cmo_id, k.run_id, k.work_id NULLS FIRST
 """

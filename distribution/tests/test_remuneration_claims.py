@@ -19,7 +19,8 @@ from distribution.runs import approve_run, start_run
 from distribution.tests.test_payouts import give_bank_account, statement_csv
 from licensing import ledger
 from licensing.models import Entry, SourceKind, Transaction
-from registers.models import Area, Share, WorkContributor
+from registers.answers import resolve_conflict
+from registers.models import Area, Conflict, Share, WorkContributor
 from tests import factories as f
 from udp.accounts.models import Role
 from udp.notices.models import Notice
@@ -349,3 +350,87 @@ def test_the_works_with_no_holder_are_one_payee_whose_net_is_kept_under_each_wor
         Share.objects.create(work=work, contributor=contributor, right_type="PR", percent=percent)
     claimable = {(k.run_id, k.work_id, k.route): k.amount_tiyn for k in remuneration.claimable(other)}
     assert claimable == {(run.pk, works[1].pk, "no_holder"): 267, (run.pk, works[0].pk, "no_holder"): 133}
+
+
+@pytest.fixture
+def held_world(personas: Any) -> dict[str, Any]:
+    """The CMO distributes 1 000 tenge of area 1 (15 % costs, 5 % special funds) for work 1, used 3 times, which
+    an open conflict holds, and work 3, used once. Work 1 is half the member's, half the other holder's (whom the
+    CMO does not represent); work 3 is the other holder's alone.
+
+    Work 1: 75 000 tiyn, 37 500 each, held: nets 30 000 each. Work 3: 25 000 kept, not represented: net 20 000."""
+    by = personas.operator
+    member, other = personas.holder_party, personas.other_party
+    w1 = f.make_work(by, (member, "C", {"PR": D("50")}), (other, "A", {"PR": D("50")}))
+    w3 = f.make_work(by, (other, "C", {"PR": D("100")}))
+    conflict = Conflict.objects.create(kind="competing_work_claims", status="open", work=w1, code="test")
+    run = start_run(
+        personas.cmo, Area.objects.get(item=1), *Q1, by=personas.cmo_staff, weights={w1.pk: 3, w3.pk: 1},
+        pool_tiyn=100_000, costs_percent=D("15"), funds_percent=D("5"),
+    )  # fmt: skip
+    run = approve_run(run, by=personas.cmo_admin)
+    return {"run": run, "conflict": conflict, "member": member, "other": other}
+
+
+@pytest.mark.statute("A46.2-claim")
+def test_money_held_by_a_conflict_is_claimed_once_the_conflict_is_settled(
+    personas: Any, held_world: dict[str, Any]
+) -> None:
+    run, member, other = held_world["run"], held_world["member"], held_world["other"]
+    routes = {(p.party_id, p.route): p.net_tiyn for p in Payee.objects.filter(run=run)}
+    assert routes == {
+        (member.pk, "held_conflict"): 30_000, (other.pk, "held_conflict"): 30_000, (other.pk, "not_represented"): 20_000
+    }  # fmt: skip
+    assert _undistributed(personas.cmo, party=member) == 30_000
+    # while the conflict is open, the held money is not to be claimed; the other holder's own kept money is
+    assert remuneration.claimable(member) == []
+    with pytest.raises(ValidationError):
+        remuneration.file_remuneration_claim(member, personas.cmo, by=personas.holder)
+    kept = {(k.work_id, k.route): k.amount_tiyn for k in remuneration.claimable(other)}
+    assert kept == {(None, "not_represented"): 20_000}
+    first = remuneration.file_remuneration_claim(other, personas.cmo, by=personas.other_holder)
+    remuneration.decide_remuneration_claim(first, accept=True, by=personas.cmo_staff)
+
+    resolve_conflict(held_world["conflict"], by=personas.operator, resolution="Both authors confirmed")
+    # released: each holder's held net, line by line apart from what was claimed on another line of the run
+    assert {(k.work_id, k.route): k.amount_tiyn for k in remuneration.claimable(member)} == {
+        (None, "held_conflict"): 30_000
+    }
+    assert {(k.work_id, k.route): k.amount_tiyn for k in remuneration.claimable(other)} == {
+        (None, "held_conflict"): 30_000
+    }
+    claim = remuneration.file_remuneration_claim(member, personas.cmo, by=personas.holder)
+    assert [(line.route, line.amount_tiyn) for line in claim.lines.all()] == [("held_conflict", 30_000)]
+    # the CMO may refuse in view of the settlement; the money stays kept
+    remuneration.decide_remuneration_claim(
+        claim, accept=False, reason="The conflict went the other way", by=personas.cmo_staff
+    )
+    assert _undistributed(personas.cmo, party=member) == 30_000
+    claim = remuneration.file_remuneration_claim(member, personas.cmo, by=personas.holder)
+    claim = remuneration.decide_remuneration_claim(claim, accept=True, by=personas.cmo_staff)
+    assert (claim.tax_tiyn, claim.payable_tiyn) == (3_000, 27_000)
+    assert _undistributed(personas.cmo, party=member) == 0
+    owed = ledger.balances(personas.cmo, by=("party",), accounts=[ledger.HOLDERS_PAYABLE, ledger.TAX_PAYABLE])
+    assert {r["balance"] for r in owed if r["party"] == member.pk} == {-30_000}
+    assert remuneration.claimable(member) == []
+
+
+@pytest.mark.statute("A46.2-claim")
+def test_money_stays_held_while_any_conflict_holds_the_work_or_its_holder(
+    personas: Any, held_world: dict[str, Any]
+) -> None:
+    member, w1 = held_world["member"], held_world["conflict"].work
+    second = Conflict.objects.create(kind="competing_work_claims", status="open", work=w1, code="test")
+    resolve_conflict(held_world["conflict"], by=personas.operator, resolution="Settled")
+    assert remuneration.claimable(member) == []
+    # competing claims on one of the work's holders, in the run's area, hold it as well
+    on_holder = Conflict.objects.create(
+        kind="competing_holder_claims", status="open", area=Area.objects.get(item=1), code="test"
+    )
+    on_holder.parties.add(held_world["other"])
+    resolve_conflict(second, by=personas.operator, resolution="Settled")
+    assert remuneration.claimable(member) == []
+    # one in another area does not
+    on_holder.area = Area.objects.get(item=2)
+    on_holder.save()
+    assert [k.amount_tiyn for k in remuneration.claimable(member)] == [30_000]

@@ -10,7 +10,10 @@ What is claimable (:func:`claimable`), from the CMO's approved runs:
   and its posting keeps each work's part of the net under the work (:data:`distribution.payouts.posting.KEPT_PARTS`).
   The holder claims that part × their share of the right type the engine pays in the run's area (the first of
   :data:`~registers.public_selectors.AREA_RIGHT_TYPES` the work has shares of) / 100, rounded down; the rest
-  stays kept for the work's other holders. In area 5 the share is taken over both sides.
+  stays kept for the work's other holders. In area 5 money is kept by side (producers, performers: a side
+  with nobody on record): of each side kept, the holder claims the side's part of the work's kept money (by
+  the side's gross in the run) × their part of that side's shares now on record, as the engine splits a side;
+  a performer claims nothing of the producers' half, nor a producer of the performers'.
 
 - their own money held by a conflict (route ``held_conflict``), once no open conflict holds any of the works it
   was held for. The CMO answers in view of how the conflict was settled: it accepts, or refuses saying why
@@ -47,6 +50,7 @@ from django.db.models import Sum
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from distribution.engine import PHONOGRAM_AREAS
 from distribution.models import DemandStatus, RemunerationClaim, RemunerationClaimLine, Run
 from distribution.tax import rate_for
 from licensing import ledger
@@ -97,7 +101,7 @@ WITH area_types AS (
                  WHERE a.run_id = p.run_id AND a.party_id = p.party_id AND a.route = 'held_conflict'
                    AND EXISTS ({STILL_HELD})))
     UNION ALL
-    SELECT r.cmo_id, r.id, e.work_id, 'no_holder', floor(-e.amount_tiyn * share.percent / 100)::bigint
+    SELECT r.cmo_id, r.id, e.work_id, 'no_holder', share.amount
       FROM licensing_entry e
       JOIN licensing_transaction t ON t.id = e.transaction_id AND t.source_kind = %(run_source)s
       JOIN distribution_run r ON r.id = t.source_id
@@ -109,13 +113,33 @@ WITH area_types AS (
            ORDER BY array_position(at.types, s.right_type::text) LIMIT 1
       ) rt
       CROSS JOIN LATERAL (
-          SELECT sum(s.percent) AS percent
+          -- outside the phonogram areas: the holder's share of the work's right type, of 100
+          SELECT floor(-e.amount_tiyn * sum(s.percent) / 100)::bigint AS amount
             FROM registers_share s JOIN registers_workcontributor c ON c.id = s.contributor_id
-           WHERE s.work_id = e.work_id AND s.right_type = rt.right_type AND c.party_id = %(party)s
+           WHERE NOT a.item = ANY(%(phonogram)s)
+             AND s.work_id = e.work_id AND s.right_type = rt.right_type AND c.party_id = %(party)s
+          HAVING sum(s.percent) > 0
+          UNION ALL
+          -- in them, side by side (producers, performers) for each side the run kept: the side's part of the
+          -- work's kept money (by the side's gross) times the holder's part of that side's shares now on record
+          SELECT sum(floor(-e.amount_tiyn::numeric * k.gross * mine.percent / (k.total * mine.whole)))::bigint
+            FROM (SELECT al.side, sum(al.gross_tiyn) AS gross, sum(sum(al.gross_tiyn)) OVER () AS total
+                    FROM distribution_allocation al
+                   WHERE al.run_id = r.id AND al.work_id = e.work_id AND al.party_id IS NULL
+                     AND al.route = 'no_holder'
+                   GROUP BY al.side) k
+            CROSS JOIN LATERAL (
+                SELECT sum(s.percent) FILTER (WHERE c.party_id = %(party)s) AS percent, sum(s.percent) AS whole
+                  FROM registers_share s JOIN registers_workcontributor c ON c.id = s.contributor_id
+                 WHERE s.work_id = e.work_id AND s.right_type = rt.right_type
+                   AND CASE WHEN c.role = 'PRD' THEN 'producers' ELSE 'performers' END = k.side
+            ) mine
+           WHERE a.item = ANY(%(phonogram)s) AND mine.percent > 0 AND k.total > 0
+          HAVING count(*) > 0
       ) share
      WHERE e.work_id IN (SELECT c.work_id FROM registers_workcontributor c WHERE c.party_id = %(party)s)
        AND e.account_id = %(undistributed)s AND e.party_id IS NULL AND e.amount_tiyn < 0
-       AND r.status = 'approved' AND share.percent > 0
+       AND r.status = 'approved' AND share.amount > 0
 )
 SELECT k.cmo_id, k.run_id, k.work_id, k.route, k.amount - coalesce(a.amount, 0)
   FROM kept k
@@ -155,7 +179,7 @@ def claimable(party: Party, cmo: CMO | None = None) -> list[Kept]:
         cursor.execute(
             CLAIMABLE,
             {
-                "party": party.pk, "cmo": cmo.pk if cmo else None, "items": items,
+                "party": party.pk, "cmo": cmo.pk if cmo else None, "items": items, "phonogram": sorted(PHONOGRAM_AREAS),
                 "types": [",".join(AREA_RIGHT_TYPES[item]) for item in items],
                 "run_source": SourceKind.RUN, "undistributed": ledger.account_ids(ledger.UNDISTRIBUTED)[ledger.UNDISTRIBUTED],
             },

@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 
 from distribution import remuneration
-from distribution.models import DemandStatus, Payee, RemunerationClaim, Run
+from distribution.models import Allocation, DemandStatus, Payee, RemunerationClaim, Run
 from distribution.payouts import actions as payouts
 from distribution.payouts.selectors import claim_paid_status
 from distribution.runs import approve_run, start_run
@@ -22,6 +22,7 @@ from licensing.models import Entry, SourceKind, Transaction
 from registers.answers import resolve_conflict
 from registers.models import Area, Conflict, Share, WorkContributor
 from tests import factories as f
+from tests.personas import mandate_to
 from udp.accounts.models import Role
 from udp.notices.models import Notice
 
@@ -434,3 +435,55 @@ def test_money_stays_held_while_any_conflict_holds_the_work_or_its_holder(
     on_holder.area = Area.objects.get(item=2)
     on_holder.save()
     assert [k.amount_tiyn for k in remuneration.claimable(member)] == [30_000]
+
+
+@pytest.mark.statute("A46.2-claim")
+@pytest.mark.statute("A39.split")
+def test_in_area_5_a_holder_claims_only_from_the_side_that_was_kept(personas: Any) -> None:
+    """The other CMO distributes 2 000 tiyn of area 5 (no deductions) for two recordings used once each: 1 000
+    each, half to the producers' side and half to the performers'. Recording A has only its performer on record
+    (all of its related right): the producers' 500 is kept. Recording B has nobody on record: all its 1 000 is
+    kept, 500 a side.
+
+    Then A's producer is put on record, the related right now half theirs and half the performer's: the
+    producers' side of A is the producer's alone, so they claim its 500; A's performer, paid the performers'
+    half in the run, claims nothing of A (over both sides, each would have claimed 250). B's producer (50 %)
+    and two performers (25 % each) are put on record: the producer claims 500, each performer 250."""
+    by = personas.operator
+    singer, label, nobody = (
+        f.make_person(name_lat="Singer S"),
+        f.make_entity(name_lat="Label L"),
+        f.make_person(),
+    )
+    mandate_to(singer, personas.other_cmo, area_item=5)
+    rec_a = f.make_work(by, (singer, "PER", {"RR": D("100")}), kind="recording")
+    rec_b = f.make_work(by, (nobody, "C", {"MR": D("100")}), kind="recording")
+    run = start_run(
+        personas.other_cmo, Area.objects.get(item=5), *Q1, by=personas.other_cmo_staff, weights={rec_a.pk: 1, rec_b.pk: 1},
+        pool_tiyn=2_000,
+    )  # fmt: skip
+    kept = {(a.work_id, a.side): a.gross_tiyn for a in Allocation.objects.filter(run=run, party=None)}
+    assert kept == {(rec_a.pk, "producers"): 500, (rec_b.pk, "producers"): 500, (rec_b.pk, "performers"): 500}
+    admin = f.make_account("admin@qaz.kz", Role.CMO_ADMIN, cmo=personas.other_cmo)
+    approve_run(run, by=admin)
+    assert _undistributed(personas.other_cmo, work=rec_a) == 500
+    assert _undistributed(personas.other_cmo, work=rec_b) == 1_000
+
+    def put_on_record(work: Any, party: Any, role: str, percent: str) -> None:
+        contributor = WorkContributor.objects.create(work=work, party=party, role=role, sequence=9)
+        Share.objects.create(work=work, contributor=contributor, right_type="RR", percent=D(percent))
+
+    Share.objects.filter(work=rec_a, right_type="RR").update(percent=D("50"))
+    put_on_record(rec_a, label, "PRD", "50")
+    b_label, b_singer, b_player = f.make_entity(name_lat="Label B"), f.make_person(), f.make_person()
+    put_on_record(rec_b, b_label, "PRD", "50")
+    put_on_record(rec_b, b_singer, "PER", "25")
+    put_on_record(rec_b, b_player, "PER", "25")
+
+    def kept_for(party: Any) -> dict[int | None, int]:
+        return {k.work_id: k.amount_tiyn for k in remuneration.claimable(party) if k.route == "no_holder"}
+
+    assert kept_for(label) == {rec_a.pk: 500}
+    assert kept_for(singer) == {}
+    assert kept_for(b_label) == {rec_b.pk: 500}
+    assert kept_for(b_singer) == kept_for(b_player) == {rec_b.pk: 250}

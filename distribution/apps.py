@@ -13,9 +13,10 @@ class DistributionConfig(AppConfig):
         from distribution.bench.match import BENCH
         from distribution.compliance import register as register_flags
         from distribution.consoles import add_cards
-        from distribution.notices import register_claim_kinds, register_kinds
+        from distribution.notices import register_claim_kinds, register_kinds, tell_holders_held_released
         from distribution.payouts.consoles import add_cards as add_payout_cards
         from distribution.runs import register_reasons
+        from registers.signals import conflict_resolved
         from udp.core.benches import register
 
         register(BENCH)
@@ -26,4 +27,5 @@ class DistributionConfig(AppConfig):
         foreign.register_reasons()
         register_kinds()
         register_claim_kinds()
+        conflict_resolved.connect(tell_holders_held_released, dispatch_uid="distribution.held_released")
         register_flags()

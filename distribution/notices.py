@@ -3,11 +3,13 @@ approval; holders told their statement is ready. Parameters are data (names, dat
 
 from __future__ import annotations
 
+from django.db import connection
 from django.db.models import Sum
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from distribution.models import Payee, RemunerationClaim, Route, Run, Statement
+from registers.models import CMO, Conflict, Party
 from udp.accounts import roles
 from udp.accounts.models import User
 from udp.money import from_tiyn
@@ -21,6 +23,7 @@ STATEMENT_READY = "distribution_statement_ready"
 CLAIM_FILED = "remuneration_claim_filed"
 CLAIM_ACCEPTED = "remuneration_claim_accepted"
 CLAIM_REFUSED = "remuneration_claim_refused"
+HELD_RELEASED = "held_money_released"
 
 
 def register_kinds() -> None:
@@ -70,6 +73,60 @@ def register_claim_kinds() -> None:
     register(
         Kind(CLAIM_REFUSED, _("%(cmo)s refused your claim of %(amount)s tenge: %(reason)s"), subject=SUBJECT)
     )
+    register(
+        Kind(
+            HELD_RELEASED,
+            _(
+                "A conflict over your works is settled: the %(amount)s tenge %(cmo)s held for you while it was "
+                "open can now be claimed."
+            ),
+            subject=SUBJECT,
+        )
+    )
+
+
+#: The holders whose money approved runs held for a conflict's work (or, for competing claims on holders, for
+#: the works of its parties).
+HELD_FOR = """
+SELECT DISTINCT a.party_id
+  FROM distribution_allocation a JOIN distribution_run r ON r.id = a.run_id
+ WHERE r.status = 'approved' AND a.route = 'held_conflict' AND a.party_id IS NOT NULL
+   AND (a.work_id = %(work)s
+        OR a.work_id IN (SELECT wc.work_id FROM registers_workcontributor wc WHERE wc.party_id = ANY(%(parties)s)))
+"""
+
+
+def tell_holders_held_released(sender: object, conflict: Conflict, **kwargs: object) -> int:
+    """On a conflict's resolution (:data:`registers.signals.conflict_resolved`): each account of a holder whose
+    money it held and who may now claim it, with the amount per CMO."""
+    from distribution.remuneration import claimable
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            HELD_FOR,
+            {"work": conflict.work_id, "parties": list(conflict.parties.values_list("pk", flat=True))},
+        )
+        party_ids = [row[0] for row in cursor.fetchall()]
+    link = reverse("distribution_portal:kept")
+    told = 0
+    for party in Party.objects.filter(pk__in=party_ids).order_by("pk"):
+        released: dict[int, int] = {}
+        for kept in claimable(party):
+            if kept.route == Route.HELD_CONFLICT:
+                released[kept.cmo_id] = released.get(kept.cmo_id, 0) + kept.amount_tiyn
+        if not released:
+            continue
+        names = dict(CMO.objects.filter(pk__in=released).values_list("pk", "short_name"))
+        for account in User.objects.filter(party_id=party.pk, is_active=True).order_by("pk"):
+            for cmo_id, amount in sorted(released.items()):
+                notify(
+                    account,
+                    HELD_RELEASED,
+                    {"cmo": names[cmo_id], "amount": str(from_tiyn(amount))},
+                    link=link,
+                )
+                told += 1
+    return told
 
 
 def tell_staff_claim_filed(claim_id: int) -> int:

@@ -31,6 +31,7 @@ from registers.models import (
     UserCategory,
     Work,
 )
+from registers.signals import conflict_resolved
 from udp.accounts import roles
 from udp.accounts.models import Moderation, Role, User
 from udp.audit import audited
@@ -256,4 +257,5 @@ def resolve_conflict(conflict: Conflict, *, by: User, resolution: str) -> Confli
             Work.objects.filter(pk=conflict.work_id).update(
                 claims_status=ClaimsStatus.AWAITING if awaiting else ClaimsStatus.AGREED
             )
+        conflict_resolved.send(sender=Conflict, conflict=conflict)
     return conflict

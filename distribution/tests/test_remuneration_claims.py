@@ -392,7 +392,15 @@ def test_money_held_by_a_conflict_is_claimed_once_the_conflict_is_settled(
     first = remuneration.file_remuneration_claim(other, personas.cmo, by=personas.other_holder)
     remuneration.decide_remuneration_claim(first, accept=True, by=personas.cmo_staff)
 
+    assert not Notice.objects.filter(code="held_money_released").exists()
     resolve_conflict(held_world["conflict"], by=personas.operator, resolution="Both authors confirmed")
+    # each holder is told, in the notification centre (and by e-mail), what they may now claim
+    told = {(n.recipient_id, n.params["cmo"], n.params["amount"], n.link)
+            for n in Notice.objects.filter(code="held_money_released")}  # fmt: skip
+    assert told == {
+        (account.pk, personas.cmo.short_name, "300.00", "/portal/distribution/kept/")
+        for account in (personas.holder, personas.other_holder)
+    }
     # released: each holder's held net, line by line apart from what was claimed on another line of the run
     assert {(k.work_id, k.route): k.amount_tiyn for k in remuneration.claimable(member)} == {
         (None, "held_conflict"): 30_000
@@ -424,6 +432,7 @@ def test_money_stays_held_while_any_conflict_holds_the_work_or_its_holder(
     second = Conflict.objects.create(kind="competing_work_claims", status="open", work=w1, code="test")
     resolve_conflict(held_world["conflict"], by=personas.operator, resolution="Settled")
     assert remuneration.claimable(member) == []
+    assert not Notice.objects.filter(code="held_money_released").exists()  # nothing released, nobody told
     # competing claims on one of the work's holders, in the run's area, hold it as well
     on_holder = Conflict.objects.create(
         kind="competing_holder_claims", status="open", area=Area.objects.get(item=1), code="test"

@@ -10,6 +10,7 @@ import contextlib
 import os
 import signal
 import subprocess
+import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -73,3 +74,32 @@ def test_sigterm_stops_the_web_server_the_worker_and_the_embedded_database_withi
         with contextlib.suppress(ProcessLookupError):
             os.killpg(run.pid, signal.SIGKILL)
         stop_embedded_database(data_dir)
+
+
+def test_the_embedded_database_is_started_once_before_a_test_run_and_stopped_when_unused(
+    tmp_path: Path,
+) -> None:
+    """``./dev test`` starts the embedded server itself, in one process, before its workers connect (as root
+    the first start also makes the system user it runs as); ``stop --if-unused`` then stops it."""
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
+    env["UDP_DATA_DIR"] = str(tmp_path)
+    command = [sys.executable, "-m", "udp.embedded_db"]
+    try:
+        started = subprocess.run(
+            [*command, "start"], env=env, cwd=ROOT, capture_output=True, text=True, timeout=120
+        )
+        assert started.returncode == 0, started.stderr
+        pid = embedded_server_pid(tmp_path)
+        assert pid is not None and f"running (pid {pid})" in started.stdout
+        again = subprocess.run(
+            [*command, "start"], env=env, cwd=ROOT, capture_output=True, text=True, timeout=60
+        )
+        assert (
+            again.returncode == 0 and embedded_server_pid(tmp_path) == pid
+        )  # found running, not started twice
+        stopped = subprocess.run(
+            [*command, "stop", "--if-unused"], env=env, cwd=ROOT, capture_output=True, text=True
+        )
+        assert "stopped" in stopped.stdout and embedded_server_pid(tmp_path) is None
+    finally:
+        stop_embedded_database(tmp_path)

@@ -40,6 +40,7 @@ from django.db import connection
 from distribution import partitions
 from distribution.models import Run
 from licensing.phonograms import split_on
+from registers.conflicts import held_works_sql
 from registers.public_selectors import AREA_RIGHT_TYPES
 from registers.who_manages import accredited_on
 
@@ -225,14 +226,7 @@ INSERT INTO {table}
        (id, run_id, work_id, party_id, right_type, side, basis, percent, units, gross_tiyn, route, path, society_id)
 SELECT nextval(%(ids)s::regclass), %(run)s, a.*
   FROM (
-WITH held AS (
-    SELECT c.work_id FROM registers_conflict c
-     WHERE c.status = 'open' AND c.work_id IS NOT NULL AND (c.area_id IS NULL OR c.area_id = %(area)s)
-    UNION
-    SELECT wc.work_id FROM registers_conflict c
-      JOIN registers_conflict_parties cp ON cp.conflict_id = c.id
-      JOIN registers_workcontributor wc ON wc.party_id = cp.party_id
-     WHERE c.status = 'open' AND c.work_id IS NULL AND c.area_id = %(area)s AND c.kind = 'competing_holder_claims'
+WITH held AS ({held_works_sql("%(area)s")}
 ), withdrawn AS (
     SELECT DISTINCT x.work_id, m.holder_id AS party_id
       FROM registers_mandateexclusion x JOIN registers_mandate m ON m.id = x.mandate_id

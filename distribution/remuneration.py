@@ -55,6 +55,7 @@ from distribution.models import DemandStatus, RemunerationClaim, RemunerationCla
 from distribution.tax import rate_for
 from licensing import ledger
 from licensing.models import Entry, SourceKind
+from registers.conflicts import held_works_sql
 from registers.models import CMO, Party, Work
 from registers.public_selectors import AREA_RIGHT_TYPES
 from udp.accounts import roles
@@ -67,18 +68,6 @@ from udp.documents.models import IssuedDocument
 
 #: The platform's term for a CMO's answer to a claim, in working days from the filing.
 ANSWER_WORKING_DAYS = 15
-
-#: An open conflict that holds allocation ``a`` of run ``r`` (as :func:`registers.conflicts.held_by_conflict`
-#: and the engine judge it): one on the work, in the run's area or in none; or, in the run's area, competing
-#: claims on one of the work's holders.
-STILL_HELD = """
-SELECT 1 FROM registers_conflict c
- WHERE c.status = 'open'
-   AND (c.work_id = a.work_id AND (c.area_id IS NULL OR c.area_id = r.area_id)
-        OR c.work_id IS NULL AND c.area_id = r.area_id AND c.kind = 'competing_holder_claims'
-           AND EXISTS (SELECT 1 FROM registers_conflict_parties cp
-                         JOIN registers_workcontributor wc ON wc.party_id = cp.party_id
-                        WHERE cp.conflict_id = c.id AND wc.work_id = a.work_id))"""
 
 CLAIMABLE = f"""
 WITH area_types AS (
@@ -99,7 +88,7 @@ WITH area_types AS (
             OR p.route = 'held_conflict' AND NOT EXISTS (
                 SELECT 1 FROM distribution_allocation a
                  WHERE a.run_id = p.run_id AND a.party_id = p.party_id AND a.route = 'held_conflict'
-                   AND EXISTS ({STILL_HELD})))
+                   AND a.work_id IN ({held_works_sql("r.area_id")})))
     UNION ALL
     SELECT r.cmo_id, r.id, e.work_id, 'no_holder', share.amount
       FROM licensing_entry e

@@ -345,6 +345,20 @@ def add_evidence(
 # --- the money conflicts hold ----------------------------------------------------------------------
 
 
+def held_works_sql(area: str) -> str:
+    """SQL: the works whose money in the area ``area`` (an SQL expression: a parameter, or a column of the outer
+    query) waits on an open conflict, by the rule of :func:`held_by_conflict` (the distribution engine holds
+    them; a claim of held money waits for none to be left)."""
+    return f"""
+    SELECT c.work_id FROM registers_conflict c
+     WHERE c.status = 'open' AND c.work_id IS NOT NULL AND (c.area_id IS NULL OR c.area_id = {area})
+    UNION
+    SELECT wc.work_id FROM registers_conflict c
+      JOIN registers_conflict_parties cp ON cp.conflict_id = c.id
+      JOIN registers_workcontributor wc ON wc.party_id = cp.party_id
+     WHERE c.status = 'open' AND c.work_id IS NULL AND c.area_id = {area} AND c.kind = 'competing_holder_claims'"""
+
+
 def held_by_conflict(work_ids: Iterable[int], area: Area) -> dict[int, list[int]]:
     """Of ``work_ids``, those whose money in ``area`` waits on an open conflict: work → conflict ids.
 

@@ -20,8 +20,11 @@ allocations, then its payees).
    :class:`~distribution.models.RunPath`): the holder's own mandate, or for a holder with no mandate in the
    area a foreign society's reciprocal agreement (the money goes to that society in its annual run), or
    the CMO's accreditation in force (extended collective management, Art. 46-1). A holder the CMO does not
-   represent is not paid by it (the money is kept), nor is a holder who withdrew the work from the CMO's
-   management before the period began (Art. 46.2).
+   represent is not paid by it (the money is kept), nor is a holder for use of a work after the day the
+   holder withdrew it from the CMO's management (Art. 46.2): withdrawn before the period, the holder's
+   money for the work is all ``withdrawn``; withdrawn during it, the holder's money is split in two by
+   :data:`WITHDRAWALS` (the use from the day on, each licence's by the dates of its lines, is the
+   withdrawn part; the rest is paid as before).
 5. The deductions (costs and special funds, Art. 46.1 (2), together at most a fifth of the pool) are taken
    from each payee pro rata to its gross, by largest remainder over the payees, so they sum exactly; then
    each payee's deduction is split between costs and special funds the same way.
@@ -35,6 +38,7 @@ from __future__ import annotations
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from django.conf import settings
 from django.db import connection
 
 from distribution import partitions
@@ -215,12 +219,30 @@ WINDOW w AS (PARTITION BY work_id, side ORDER BY rem DESC, party_id {WHOLE})
 """
 
 
-def allocations_sql(table: str, sides: int) -> str:
+#: A holder's money for a work, in two where the holder withdrew the work during the period (``dist_withdrawal``):
+#: the part for the use from that day on (``later``) by largest remainder of the two (of equal remainders, the
+#: tiyn goes to the part paid: the fraction has 35 decimals, its product is rounded to 20 first), and the rest.
+SPLIT_HOLDERS = """(
+    SELECT h.work_id, h.party_id, h.right_type, h.side, h.basis, h.percent, p.units, p.gross, p.later
+      FROM dist_holder h
+      LEFT JOIN dist_withdrawal x ON x.work_id = h.work_id AND x.party_id = h.party_id
+     CROSS JOIN LATERAL (
+           SELECT false AS later, h.units - coalesce(x.later_units, 0) AS units,
+                  h.gross - coalesce(ceil(round(h.gross * x.fraction, 20) - 0.5)::bigint, 0) AS gross
+           UNION ALL
+           SELECT true, x.later_units, ceil(round(h.gross * x.fraction, 20) - 0.5)::bigint
+            WHERE x.work_id IS NOT NULL) p
+     WHERE x.work_id IS NULL OR p.gross > 0 OR p.units > 0)"""
+
+
+def allocations_sql(table: str, sides: int, split: bool = False) -> str:
     """Stage 3: the allocations, written into the run's own table (``table``: its partition of
     ``distribution_allocation``, see :mod:`distribution.partitions`): each holder's money by the route its path and
     the registers give it, and each work's (side's: ``sides``, one or two) money with no holder on record.
-    Their ids come from the partitioned table's sequence."""
+    ``split``: some holders withdrew a work during the period (:data:`WITHDRAWALS`), their money for it is in
+    two rows. Their ids come from the partitioned table's sequence."""
     no_holder = "".join(NO_HOLDER.format(n=n) for n in range(1, sides + 1))
+    holders, later = (SPLIT_HOLDERS, " OR h.later") if split else ("dist_holder", "")
     return f"""
 INSERT INTO {table}
        (id, run_id, work_id, party_id, right_type, side, basis, percent, units, gross_tiyn, route, path, society_id)
@@ -234,13 +256,13 @@ WITH held AS ({held_works_sql("%(area)s")}
      WHERE m.cmo_id = %(cmo)s AND m.area_id = %(area)s AND x.from_date <= %(start)s
 )
 SELECT h.work_id, h.party_id, h.right_type, h.side, h.basis, h.percent, h.units, h.gross AS gross_tiyn,
-       CASE WHEN wd.party_id IS NOT NULL THEN 'withdrawn'
+       CASE WHEN wd.party_id IS NOT NULL{later} THEN 'withdrawn'
             WHEN hd.work_id IS NOT NULL THEN 'held_conflict'
             WHEN p.path IN ('mandate', 'extended') THEN 'payable'
             WHEN p.path = 'reciprocal' THEN 'foreign'
             ELSE 'not_represented' END AS route,
        coalesce(p.path, '') AS path, p.society_id
-  FROM dist_holder h
+  FROM {holders} h
   LEFT JOIN distribution_runpath p ON p.run_id = %(run)s AND p.party_id = h.party_id
   LEFT JOIN withdrawn wd ON wd.work_id = h.work_id AND wd.party_id = h.party_id
   LEFT JOIN (SELECT DISTINCT work_id FROM held) hd ON hd.work_id = h.work_id
@@ -257,6 +279,66 @@ SELECT a.work_id, NULL, '', %(side{n})s::text, '', 100, a.units, a.amount{n}, 'n
   FROM dist_work a
  WHERE NOT EXISTS (SELECT 1 FROM dist_holder h WHERE h.work_id = a.work_id AND h.side = %(side{n})s::text)"""
 
+
+#: The works holders withdrew from the run's CMO during the period (Art. 46.2), with the part of each one's
+#: money that pays for the use from that day on: each source's pool spread over its use (a licence's money
+#: over that licence's use, money of no licence over all of it, as :func:`work_amounts_sql` spreads it)
+#: gives the money of the work's use from the day on against all of the work's money. The use from the day on
+#: is read from the licence's counted lines matched to the work, each dated by its play (a line with no
+#: time of play by its month's first day); use given with no dates (no licence) is taken as even over the
+#: period's days. ``{column}``: the keys' work or recording, as the run's use names them.
+WITHDRAWALS = """
+CREATE TEMPORARY TABLE dist_withdrawal ON COMMIT DROP AS
+WITH x AS (
+    SELECT x.work_id, m.holder_id AS party_id, min(x.from_date) AS from_date
+      FROM registers_mandateexclusion x JOIN registers_mandate m ON m.id = x.mandate_id
+     WHERE m.cmo_id = %(cmo)s AND m.area_id = %(area)s AND x.from_date > %(start)s AND x.from_date <= %(end)s
+       AND x.work_id IN (SELECT work_id FROM dist_work)
+     GROUP BY x.work_id, m.holder_id
+), dates AS (
+    SELECT DISTINCT work_id, from_date FROM x
+), used AS (
+    SELECT rw.licence_id, rw.work_id, rw.units
+      FROM {weights} rw
+     WHERE rw.run_id = %(run)s
+       AND NOT EXISTS (SELECT 1 FROM registers_work wk WHERE wk.id = rw.work_id AND wk.protection_ends_on < %(start)s)
+), spread AS (
+    SELECT s.licence_id, s.pool_tiyn::numeric(60, 35) AS pool,
+           (SELECT sum(u.units) FROM used u WHERE s.licence_id IS NULL OR u.licence_id = s.licence_id) AS total
+      FROM distribution_runsource s WHERE s.run_id = %(run)s
+), later AS (
+    SELECT l.licence_id, k.{column} AS work_id, d.from_date, sum(l.plays) AS units
+      FROM distribution_usagekey k
+      JOIN dates d ON d.work_id = k.{column}
+      JOIN licensing_usage_line l
+        ON l.period = k.period AND l.isrc = k.isrc AND l.iswc = k.iswc AND l.title = k.title AND l.artist = k.artist
+      JOIN licensing_usagereport r ON r.id = l.report_id AND r.status = ANY(%(counted)s)
+      JOIN licensing_licence li ON li.id = l.licence_id AND li.cmo_id = k.cmo_id
+     WHERE k.cmo_id = %(cmo)s AND k.status = 'matched' AND k.period BETWEEN %(first_month)s AND %(end)s
+       AND l.period BETWEEN %(first_month)s AND %(end)s
+       AND coalesce((l.played_at AT TIME ZONE %(tz)s)::date, l.period) >= d.from_date
+     GROUP BY 1, 2, 3
+), dated AS (
+    SELECT u.licence_id, u.work_id, d.from_date, u.units,
+           CASE WHEN u.licence_id IS NULL
+                THEN u.units * (%(end)s::date - d.from_date + 1)::numeric(60, 35) / (%(end)s::date - %(start)s::date + 1)
+                ELSE least(coalesce(lt.units, 0), u.units) END AS later
+      FROM used u JOIN dates d ON d.work_id = u.work_id
+      LEFT JOIN later lt ON lt.licence_id = u.licence_id AND lt.work_id = u.work_id AND lt.from_date = d.from_date
+), money AS (
+    SELECT d.work_id, d.from_date, sum(s.pool * d.later / s.total) AS later, sum(s.pool * d.units / s.total) AS whole
+      FROM dated d JOIN spread s ON s.licence_id IS NULL OR s.licence_id = d.licence_id
+     WHERE s.total > 0
+     GROUP BY 1, 2
+), use AS (
+    SELECT work_id, from_date, ceil(round(sum(later), 20) - 0.5)::bigint AS later_units FROM dated GROUP BY 1, 2
+)
+SELECT x.work_id, x.party_id, u.later_units,
+       CASE WHEN m.whole > 0 THEN m.later / m.whole ELSE 0 END AS fraction
+  FROM x
+  JOIN use u ON u.work_id = x.work_id AND u.from_date = x.from_date
+  JOIN money m ON m.work_id = x.work_id AND m.from_date = x.from_date
+"""
 
 #: Each holder's path to the run's CMO in the run's area on some day of the period (Art. 46-1): its own
 #: mandate to the CMO; else, with no mandate in the area to anyone, a foreign society's reciprocal
@@ -338,6 +420,29 @@ WITH payee AS (
 SELECT %(run)s, party_id, work_id, route, path, society_id, gross, costs, deducted - costs, gross - deducted
   FROM costs
 """
+
+
+def _withdrawals(cursor: Any, run: Run, weights: str, params: dict[str, Any]) -> bool:
+    """Whether a holder withdrew one of the run's works from its CMO during the period; if so, what part of
+    the holder's money pays for the use from that day on, in ``dist_withdrawal`` (:data:`WITHDRAWALS`)."""
+    from distribution.matching import COUNTED_REPORTS
+    from distribution.runs import BY_RECORDING
+
+    cursor.execute(
+        "SELECT EXISTS (SELECT 1 FROM registers_mandateexclusion x "
+        "JOIN registers_mandate m ON m.id = x.mandate_id JOIN dist_work a ON a.work_id = x.work_id "
+        "WHERE m.cmo_id = %(cmo)s AND m.area_id = %(area)s AND x.from_date > %(start)s AND x.from_date <= %(end)s)",
+        params,
+    )
+    if not cursor.fetchone()[0]:
+        return False
+    column = "recording_id" if run.area.item in BY_RECORDING else "work_id"
+    cursor.execute(
+        WITHDRAWALS.format(weights=weights, column=column),
+        {**params, "counted": list(COUNTED_REPORTS), "first_month": run.period_start.replace(day=1),
+         "tz": settings.TIME_ZONE},
+    )  # fmt: skip
+    return True
 
 
 class RunError(Exception):
@@ -429,7 +534,7 @@ def calculate(run: Run) -> Run:
         cursor.execute("SET LOCAL enable_hashagg = off")
         # the planner needs the run's fresh rows counted, or it probes the registers once per work
         cursor.execute("ANALYZE distribution_runsource")
-        cursor.execute("DROP TABLE IF EXISTS dist_work, dist_holder, dist_allocation")
+        cursor.execute("DROP TABLE IF EXISTS dist_work, dist_holder, dist_allocation, dist_withdrawal")
         # the window functions' row counts cannot be estimated: without this the planner loops per row
         cursor.execute("SET LOCAL enable_nestloop = off")
         cursor.execute(
@@ -448,8 +553,11 @@ def calculate(run: Run) -> Run:
         cursor.execute("ANALYZE dist_holder")
         cursor.execute(PATHS, params)
         cursor.execute("ANALYZE distribution_runpath")
+        withdrawals = _withdrawals(cursor, run, weights, params)
         ids = partitions.next_ids(cursor, "distribution_allocation")
-        cursor.execute(allocations_sql(allocations, 2 if phonogram else 1), {**params, "ids": ids})
+        cursor.execute(
+            allocations_sql(allocations, 2 if phonogram else 1, withdrawals), {**params, "ids": ids}
+        )
         cursor.execute("SET LOCAL enable_nestloop = on")
         # the payees are the allocations grouped by holder and route: far fewer groups than rows, in no order the
         # deductions' windows want (they rank by remainder), so hashed
@@ -461,6 +569,6 @@ def calculate(run: Run) -> Run:
         )
         if attach:
             partitions.attach(cursor, "distribution_allocation", run.pk)
-        cursor.execute("DROP TABLE dist_work, dist_holder")
+        cursor.execute("DROP TABLE IF EXISTS dist_work, dist_holder, dist_withdrawal")
     run.costs_tiyn, run.funds_tiyn, run.excluded_units = costs, funds, int(excluded)
     return run

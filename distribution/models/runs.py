@@ -235,7 +235,8 @@ class Allocation(models.Model):
     class Meta:
         verbose_name = _("allocation")
         verbose_name_plural = _("allocations")
-        #: One row per work, holder, right type and side by construction (the engine groups by them); a unique
+        #: One row per work, holder, right type, side and route by construction (the engine groups by them, and
+        #: splits a holder's money in two routes only where the holder withdrew the work during the period); a unique
         #: index over those five columns cost a national run more than its whole calculation, and what is paid
         #: once is the payee (``payee_once``) and its ledger entry.
         constraints = [

@@ -29,14 +29,14 @@ def report(
 
 
 def lines(usage: UsageReport, rows: Sequence[dict[str, Any]], *, period: dt.date = JANUARY) -> None:
-    """Each row: isrc, iswc, title, artist, plays, duration_s (missing ones blank)."""
+    """Each row: isrc, iswc, title, artist, plays, duration_s, played_at (missing ones blank)."""
     with connection.cursor() as cursor:
         for n, row in enumerate(rows, start=1):
             cursor.execute(
                 "INSERT INTO licensing_usage_line (report_id, licence_id, period, line_no, played_at, isrc, "
                 "iswc, title, artist, plays, duration_s, source_ref) "
-                "VALUES (%s, %s, %s, %s, NULL, %s, %s, %s, %s, %s, %s, '')",
-                [usage.pk, usage.licence_id, period, n, row.get("isrc", ""), row.get("iswc", ""),
+                "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, '')",
+                [usage.pk, usage.licence_id, period, n, row.get("played_at"), row.get("isrc", ""), row.get("iswc", ""),
                  row.get("title", ""), row.get("artist", ""), row.get("plays", 1), row.get("duration_s")],
             )  # fmt: skip
 

@@ -98,6 +98,34 @@ def test_a_work_withdrawn_before_the_period_pays_its_holder_nothing_and_one_with
 
 
 @pytest.mark.django_db
+@pytest.mark.statute("A46.2-no-license-after")
+def test_a_work_withdrawn_during_the_period_pays_its_holder_only_for_the_days_before_when_use_has_no_dates(
+    personas: Any, trio: dict[str, Any]
+) -> None:
+    """Withdrawn from 15 February: of Q1's 90 days, 45 (15 February to 31 March) are after. M's 3 334 tiyn
+    split by largest remainder: 1 667 withdrawn and 1 667 paid, in two allocations of the work; E and O are
+    not touched, nor is a holder of another CMO's run."""
+    m = trio["m"]
+    MandateExclusion.objects.create(
+        mandate=m.mandates.get(cmo=personas.cmo), work=trio["work"], from_date=dt.date(2026, 2, 15)
+    )
+    run = run_of(personas, {trio["work"]: 5})
+    assert routes(run) == {
+        (m.pk, "payable"): 1_667, (m.pk, "withdrawn"): 1_667,
+        (trio["e"].pk, "not_represented"): 3_333, (trio["o"].pk, "not_represented"): 3_333,
+    }  # fmt: skip
+    rows = Allocation.objects.filter(run=run, party=m).order_by("route")
+    assert [(a.route, a.gross_tiyn, a.units) for a in rows] == [
+        ("payable", 1_667, 3),
+        ("withdrawn", 1_667, 2),
+    ]
+    assert sum(Allocation.objects.filter(run=run).values_list("gross_tiyn", flat=True)) == 10_000
+    # withdrawn on the period's last day: one day of 90 is after, 37.04 tiyn → 37
+    MandateExclusion.objects.filter(work=trio["work"]).update(from_date=Q1[1])
+    assert routes(run_of(personas, {trio["work"]: 5}))[(m.pk, "withdrawn")] == 37
+
+
+@pytest.mark.django_db
 def test_a_foreign_society_s_member_is_routed_to_the_society_and_a_directly_mandated_foreigner_is_paid_here(
     personas: Any, trio: dict[str, Any]
 ) -> None:

@@ -7,19 +7,20 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from distribution import matching
-from distribution.models import Payee, ReleaseRule, RunSource, Unidentified
+from distribution.models import Allocation, Payee, ReleaseRule, RunSource, Unidentified
 from distribution.runs import approve_run, start_run, three_years_after
-from distribution.tests.helpers import embody, lines, recording, report
+from distribution.tests.helpers import FEBRUARY, embody, lines, recording, report
 from licensing.invoicing import issue_invoice
 from licensing.models import Licence, LicenceLine
 from licensing.payments import record_payment
 from licensing.tests.helpers import published
 from licensing.tests.usage_fixtures import make_licence
-from registers.models import Area
+from registers.models import Area, MandateExclusion
 from tests import factories as f
 from tests.personas import mandate_to
 
@@ -88,6 +89,52 @@ def test_each_licence_s_money_follows_its_own_use_and_money_with_no_use_is_kept_
     # calculated again, nothing is kept twice
     again = start_run(personas.cmo, area1(), *Q1, by=personas.cmo_staff)
     assert again.pk == run.pk and Unidentified.objects.count() == 1
+
+
+@pytest.mark.django_db
+@pytest.mark.statute("A46.2-no-license-after")
+@pytest.mark.statute("A46.1.3-proportional")
+def test_a_holder_who_withdrew_a_work_during_the_period_is_paid_for_the_use_before_that_day_only(
+    personas: Any, two_licences: dict[str, Any]
+) -> None:
+    """Aigul withdraws "Dala" from KAZ from 15 February. The café played it twice in January (no time of play:
+    dated by the month, before) and in February once on the 10th, three times at 02:00 on the 15th in Almaty
+    (still the 14th in UTC: after) and twice with no time of play (1 February: before); "Kok" once in January.
+    Its 2 000 000 tiyn for two months over 9 plays: "Dala" 1 777 778 (8 plays), "Kok" 222 222. Of "Dala"'s,
+    3/8 pays for plays after the day: 666 666.75 → 666 667 withdrawn, 1 111 111 paid."""
+    cafe, a, first = two_licences["cafe"], two_licences["a"], two_licences["first"]
+    almaty = ZoneInfo("Asia/Almaty")
+    lines(
+        report(cafe, period=FEBRUARY),
+        [
+            {"isrc": "KZA012600001", "plays": 1, "played_at": dt.datetime(2026, 2, 10, 20, 0, tzinfo=almaty)},
+            {"isrc": "KZA012600001", "plays": 3, "played_at": dt.datetime(2026, 2, 15, 2, 0, tzinfo=almaty)},
+            {"isrc": "KZA012600001", "plays": 2},
+        ],
+        period=FEBRUARY,
+    )
+    matching.match_period(FEBRUARY)
+    paid(personas, cafe, dt.date(2026, 1, 1), RECEIVED)
+    paid(personas, cafe, FEBRUARY, dt.date(2026, 3, 10))
+    MandateExclusion.objects.create(
+        mandate=a.mandates.get(cmo=personas.cmo), work=first, from_date=dt.date(2026, 2, 15)
+    )
+    run = start_run(personas.cmo, area1(), *Q1, by=personas.cmo_staff)
+    assert run.pool_tiyn == 2_000_000
+    money = {(p.party_id, p.route): p.gross_tiyn for p in Payee.objects.filter(run=run)}
+    assert money == {(a.pk, "payable"): 1_111_111, (a.pk, "withdrawn"): 666_667,
+                     (two_licences["b"].pk, "payable"): 222_222}  # fmt: skip
+    rows = Allocation.objects.filter(run=run, party=a).order_by("route")
+    assert [(r.route, r.units) for r in rows] == [("payable", 5), ("withdrawn", 3)]
+    # withdrawn from 1 February: the undated February plays count from the month's first day, after; 6/8 of
+    # 1 777 778 is 1 333 333.5, and of equal remainders the tiyn goes to the part paid
+    MandateExclusion.objects.filter(work=first).update(from_date=FEBRUARY)
+    run = start_run(personas.cmo, area1(), *Q1, by=personas.cmo_staff)
+    rows = Allocation.objects.filter(run=run, party=a).order_by("route")
+    assert [(r.route, r.units, r.gross_tiyn) for r in rows] == [
+        ("payable", 2, 444_445),
+        ("withdrawn", 6, 1_333_333),
+    ]
 
 
 @pytest.mark.django_db

@@ -392,9 +392,10 @@ WITH payee AS (
       FROM {table} WHERE party_id IS NOT NULL
      GROUP BY party_id, route
     UNION ALL
-    SELECT NULL, NULL, route, '', NULL, sum(gross_tiyn)::bigint
+    -- the works with no holder on record: one route, one payee (no grouping to sort or hash)
+    SELECT NULL, NULL, 'no_holder', '', NULL, sum(gross_tiyn)::bigint
       FROM {table} WHERE party_id IS NULL
-     GROUP BY route
+    HAVING count(*) > 0
 ), deduction_base AS MATERIALIZED (
     SELECT *, {_div("gross", "%(deducted)s", "%(pool)s", wide)} AS base, {_mod("gross", "%(deducted)s", "%(pool)s", wide)} AS rem
       FROM payee

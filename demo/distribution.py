@@ -4,8 +4,10 @@ approved by its admin (so the statements are published), and its first payment f
 The run's pool (18 450.00 tenge) is given to it, spread over KazAK's members' musical works by a fixed
 pattern of plays, so that ``holder@demo.udp.kz`` has a statement and its PDF, and the staff see a run, its
 payees and a payment file. One song in it has no holder on record when the run is calculated; the demo holder
-is put on record for it afterwards and claims what KazAK kept for it, and KazAK accepts the claim. Idempotent:
-a run of that quarter already there is left as it is.
+is put on record for it afterwards and claims what KazAK kept for it, and KazAK accepts the claim. Another, one of
+the demo holder's own, is held by an open conflict when the run is calculated, so its money is held; the expert
+organization settles the conflict afterwards, its holders are told, and the demo holder's held money waits in
+"Money kept for you" to be claimed. Idempotent: a run of that quarter already there is left as it is.
 """
 
 from __future__ import annotations
@@ -23,7 +25,9 @@ from distribution.models import Run
 from distribution.payouts.actions import create_batch
 from distribution.remuneration import decide_remuneration_claim, file_remuneration_claim
 from distribution.runs import start_run
-from registers.models import CMO, Area, BankAccount, Share, Work, WorkContributor
+from registers.answers import resolve_conflict
+from registers.conflicts import record_conflict
+from registers.models import CMO, Area, BankAccount, Conflict, ConflictKind, Share, Work, WorkContributor
 from udp.accounts.models import Role, User
 
 QUARTER = (dt.date(2026, 7, 1), dt.date(2026, 9, 30))
@@ -55,6 +59,8 @@ def build(cmos: dict[str, CMO], summary: Any) -> None:
     # a song no holder was on record for when the quarter was distributed: its money is kept for its holder
     unheld = Work.objects.create(kind="musical", title="Дала әуені (demo)", language="kk")
     weights[unheld.pk] = 30
+    operator = User.objects.filter(role=Role.OPERATOR).order_by("pk").first()
+    conflict = _conflict_on(Work.objects.get(pk=own[0]), operator) if own and operator else None
     run = start_run(
         cmo, area, *QUARTER, by=staff, weights=weights, pool_tiyn=POOL_TIYN, costs_percent=Decimal("15"),
         funds_percent=Decimal("5"),
@@ -73,6 +79,23 @@ def build(cmos: dict[str, CMO], summary: Any) -> None:
     holder = User.objects.filter(email="holder@demo.udp.kz", party__isnull=False).first()
     if holder is not None:
         _claim_answered(cmo, unheld, holder, staff, summary)
+    if conflict is not None and operator is not None:
+        # settled after the run: the money it held is released to its holders, who are told
+        resolve_conflict(
+            conflict, by=operator, resolution="Үлестер құжатпен расталды / Доли подтверждены документом."
+        )
+        summary.add("money released by a settled conflict")
+
+
+def _conflict_on(work: Work, by: User) -> Conflict:
+    """An open conflict on one of the demo holder's songs when the quarter is distributed: claims on it above
+    100 % (the run holds its money)."""
+    params = {"title": work.title, "total": "120", "right_type": "PR"}
+    conflict, _ = record_conflict(
+        kind=ConflictKind.OVER_CLAIM, key=f"demo-over-claim-{work.pk}", params=params, by=by, work_id=work.pk,
+        right_type="PR", parties=set(work.contributors.values_list("party_id", flat=True)),
+    )  # fmt: skip
+    return conflict
 
 
 def _claim_answered(cmo: CMO, work: Work, holder: User, staff: User, summary: Any) -> None:

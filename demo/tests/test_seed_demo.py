@@ -290,3 +290,20 @@ def test_the_demo_has_an_approved_run_whose_statements_the_demo_holder_and_staff
         f"/portal/distribution/remuneration-claims/{claim.pk}/pdf/",
     ):
         assert signed_in(holder).get(path).status_code == 200
+    # one of the demo holder's songs was held by a conflict the expert organization settled after the run: the
+    # holder was told, and the held money waits to be claimed on "Money kept for you"
+    from distribution import remuneration
+    from udp.notices.models import Notice
+
+    party = holder.party
+    assert party is not None
+    held = Payee.objects.get(run=run, party=party, route="held_conflict")
+    assert [(k.run_id, k.route, k.amount_tiyn) for k in remuneration.claimable(party)] == [
+        (run.pk, "held_conflict", held.net_tiyn)
+    ]
+    assert held.net_tiyn > 0
+    notice = Notice.objects.get(recipient=holder, code="held_money_released")
+    assert notice.params["cmo"] == "KazAK" and notice.link == "/portal/distribution/kept/"
+    page = signed_in(holder).get("/portal/distribution/kept/")
+    assert page.status_code == 200 and f'id="kept-{run.cmo_id}"'.encode() in page.content
+    assert b'class="claim-form"' in page.content

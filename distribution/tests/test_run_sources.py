@@ -179,3 +179,55 @@ def test_money_with_no_use_is_released_into_a_later_run_three_years_after_receip
 def test_three_years_after_a_leap_day_is_the_last_day_of_february() -> None:
     assert three_years_after(dt.date(2028, 2, 29)) == dt.date(2031, 2, 28)
     assert three_years_after(dt.date(2026, 2, 10)) == dt.date(2029, 2, 10)
+
+
+@pytest.mark.django_db
+@pytest.mark.statute("A46.2-no-license-after")
+def test_in_area_5_a_performer_who_withdrew_a_recording_during_the_period_is_paid_for_the_plays_before(
+    personas: Any,
+) -> None:
+    """Related rights follow the recording. The café's January money for area 5 (1 000 000 tiyn) is all one
+    recording's, played twice in January (no time of play) and twice on 15 February; half is the producers'
+    (nobody on record: kept), half the performer's, who withdrew it from 1 February: 250 000 withdrawn, 250 000
+    paid."""
+    cmo, staff = personas.other_cmo, personas.other_cmo_staff
+    tariff = published(staff, item=5)
+    cafe = make_licence(personas, cmo=cmo)
+    LicenceLine.objects.create(licence=cafe, area=Area.objects.get(item=5), tariff=tariff, scope="extended",
+                               monthly_amount=D("10000"))  # fmt: skip
+    singer = f.make_person(name_lat="Singer S")
+    mandate_to(singer, cmo, area_item=5)
+    record = f.make_work(personas.operator, (singer, "PER", {"RR": D("100")}), kind="recording",
+                         isrc="KZA012600009", title="Kok")  # fmt: skip
+    lines(report(cafe), [{"isrc": "KZA012600009", "plays": 2}])
+    lines(
+        report(cafe, period=FEBRUARY),
+        [
+            {
+                "isrc": "KZA012600009",
+                "plays": 2,
+                "played_at": dt.datetime(2026, 2, 15, 12, tzinfo=ZoneInfo("Asia/Almaty")),
+            }
+        ],
+        period=FEBRUARY,
+    )
+    matching.refresh_work_keys()
+    for month in (dt.date(2026, 1, 1), FEBRUARY):
+        matching.match_period(month)
+    invoice = issue_invoice(cafe, dt.date(2026, 1, 1), dt.date(2026, 1, 31), by=staff)
+    assert invoice is not None and invoice.amount == D("10000")
+    record_payment(by=staff, cmo=cmo, amount=invoice.amount, received_on=RECEIVED, invoice=invoice)
+    MandateExclusion.objects.create(mandate=singer.mandates.get(cmo=cmo), work=record, from_date=FEBRUARY)
+    run = start_run(cmo, Area.objects.get(item=5), *Q1, by=staff)
+    assert run.pool_tiyn == 1_000_000
+    money = {(p.party_id, p.route): p.gross_tiyn for p in Payee.objects.filter(run=run)}
+    assert money == {
+        (singer.pk, "payable"): 250_000,
+        (singer.pk, "withdrawn"): 250_000,
+        (None, "no_holder"): 500_000,
+    }
+    rows = Allocation.objects.filter(run=run, party=singer).order_by("route")
+    assert [(r.route, r.side, r.units) for r in rows] == [
+        ("payable", "performers", 2),
+        ("withdrawn", "performers", 2),
+    ]

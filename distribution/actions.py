@@ -19,6 +19,7 @@ from registers.models import EmbodiedWork, Work
 from udp.accounts.models import User
 from udp.audit import audited
 from udp.core import clock
+from udp.core.params import MessageParams
 
 #: Kinds a usage line can be matched to.
 MATCHABLE_KINDS = ("musical", "recording", "performance")
@@ -111,9 +112,4 @@ def run_error_message(code: str, params: Mapping[str, Any] | None = None) -> str
     text = RUN_ERRORS.get(code)
     if text is None:
         return gettext("The run could not be calculated (%(code)s).") % {"code": code}
-    return str(text) % _Params(params or {})
-
-
-class _Params(dict[str, Any]):
-    def __missing__(self, key: str) -> str:
-        return "…"
+    return str(text) % MessageParams(params or {})

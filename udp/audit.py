@@ -26,6 +26,8 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from udp.core.params import MessageParams
+
 MESSAGES: dict[str, Promise] = {
     "demo_data": _("Demo data loaded"),
     "import": _("Import of %(name)s (batch %(id)s)"),
@@ -112,12 +114,5 @@ def reason_text(ctx: Mapping[str, Any] | None) -> str | None:
     return "; ".join(parts) or None
 
 
-class _Params(dict[str, Any]):
-    """Parameters of a stored reason; one missing (an older version of the message) reads as "…"."""
-
-    def __missing__(self, key: str) -> str:
-        return "…"
-
-
 def _render(code: str, params: Mapping[str, Any]) -> str:
-    return str(MESSAGES[code]) % _Params(params)
+    return str(MESSAGES[code]) % MessageParams(params)

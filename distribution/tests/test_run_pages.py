@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from django.utils import translation
 
 from distribution.models import Payee, RequestStatus, Run, RunRequest, Statement
 from distribution.notices import STATEMENT_READY, TO_APPROVE
@@ -84,7 +85,9 @@ def test_staff_start_a_quarter_a_worker_calculates_it_and_another_member_approve
         personas.holder_party.pk, world.co_holder.pk,
     }  # fmt: skip
     told = Notice.objects.get(code=STATEMENT_READY, recipient=personas.holder)
-    assert "1950.00" in told.message and told.link.startswith("/portal/distribution/statements/")
+    assert told.params["net"] == "1950.00" and told.link.startswith("/portal/distribution/statements/")
+    with translation.override("en"):
+        assert "1,950.00 tenge" in told.message
     assert not Notice.objects.filter(code=STATEMENT_READY, recipient=personas.other_holder).exists()
     listed = staff.get("/cmo/distribution/runs/").content.decode()
     assert "Approved" in listed and str(personas.cmo_admin) in listed

@@ -20,6 +20,8 @@ from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from udp.core.params import Localized
+
 ERROR = "error"
 NOTE = "note"
 #: How many problems of a batch are kept to show; all are counted.
@@ -222,7 +224,7 @@ def _interpolate(message: Any, params: Any) -> str:
     text = str(message)
     if params:
         try:
-            return text % params
+            return text % (Localized(params) if isinstance(params, dict) else params)
         except (KeyError, TypeError, ValueError):
             return text
     return text

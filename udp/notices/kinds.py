@@ -16,6 +16,8 @@ from typing import Any
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from udp.core.params import MessageParams
+
 
 @dataclass(frozen=True)
 class Kind:
@@ -50,14 +52,10 @@ def get(code: str) -> Kind:
         raise ValueError(f"unknown notice kind {code!r}") from None
 
 
-class _Params(dict[str, Any]):
-    def __missing__(self, key: str) -> str:
-        return "…"
-
-
 def render(text: Promise | str, params: Mapping[str, Any]) -> str:
-    """``text`` in the active language with ``params`` put in; a missing parameter reads as "…"."""
-    return str(text) % _Params(params)
+    """``text`` in the active language with ``params`` put in (a decimal number as the language writes
+    numbers); a missing parameter reads as "…"."""
+    return str(text) % MessageParams(params)
 
 
 # -- accounts ----------------------------------------------------------------------------------------

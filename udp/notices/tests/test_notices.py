@@ -68,6 +68,27 @@ def test_each_reader_reads_the_same_notice_in_their_own_language(
         )
 
 
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("en", "KAZ accepted your claim of 1,322.67 tenge."),
+        ("ru", "KAZ приняла ваше требование на 1\xa0322,67 тенге."),
+        ("kk", "KAZ сіздің 1\xa0322,67 теңгелік талабыңызды қабылдады."),
+    ],
+)  # fmt: skip
+def test_an_amount_stored_as_data_reads_as_each_reader_writes_numbers(
+    personas: Any, language: str, expected: str
+) -> None:
+    notice = notify(personas.holder, "remuneration_claim_accepted", {"cmo": "KAZ", "amount": "1322.67"})
+    assert Notice.objects.get(pk=notice.pk).params["amount"] == "1322.67"
+    with translation.override(language):
+        assert notice.message.startswith(expected)
+    # numbers with no decimals, and text, are put in as they are
+    assert kinds.render("%(n)s / %(id)s / %(x)s", {"n": 3, "id": "LIC-2026-00001", "x": "1.5.2"}) == (
+        "3 / LIC-2026-00001 / 1.5.2"
+    )
+
+
 def test_the_email_goes_only_after_commit_in_the_recipients_language(
     personas: Any, django_capture_on_commit_callbacks: Any
 ) -> None:

@@ -1,0 +1,36 @@
+"""Parameters of a stored message (a notice, the reason of a change, a problem of an upload, a refusal), put
+into its text when someone reads it: a decimal number kept as data (``"1322.67"``: an amount, a percent) is
+written as the reader's language writes numbers (1 322,67 in Kazakh and Russian, 1,322.67 in English); anything
+else goes in as it is. The messages keep their codes and parameters, never rendered text."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from typing import Any
+
+from django.utils.formats import number_format
+
+#: A decimal number stored as text: digits, a point, digits.
+_DECIMAL = re.compile(r"-?\d+\.\d+")
+
+
+def localized(value: Any) -> Any:
+    """``value`` as the active language writes it, when it is a decimal number stored as text."""
+    if isinstance(value, str) and _DECIMAL.fullmatch(value):
+        return number_format(Decimal(value), len(value.partition(".")[2]), force_grouping=True)
+    return value
+
+
+class Localized(dict[str, Any]):
+    """A message's parameters, each put in by :func:`localized`."""
+
+    def __getitem__(self, key: str) -> Any:
+        return localized(super().__getitem__(key))
+
+
+class MessageParams(Localized):
+    """As :class:`Localized`; a parameter an older version of the message did not have reads as "…"."""
+
+    def __missing__(self, key: str) -> str:
+        return "…"

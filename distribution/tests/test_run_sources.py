@@ -34,12 +34,14 @@ def area1() -> Area:
     return Area.objects.get(item=1)
 
 
-def paid(personas: Any, licence: Licence, month: dt.date, received_on: dt.date) -> int:
-    """The licence's invoice for ``month``, paid in full on ``received_on``: its amount in tiyn."""
+def paid(personas: Any, licence: Licence, month: dt.date, received_on: dt.date, *, staff: Any = None) -> int:
+    """The licence's invoice for ``month``, paid in full on ``received_on`` (entered by ``staff`` of the
+    licence's CMO, the first CMO's by default): its amount in tiyn."""
+    staff = staff or personas.cmo_staff
     end = (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
-    invoice = issue_invoice(licence, month, end, by=personas.cmo_staff)
+    invoice = issue_invoice(licence, month, end, by=staff)
     assert invoice is not None
-    record_payment(by=personas.cmo_staff, cmo=personas.cmo, amount=invoice.amount, received_on=received_on,
+    record_payment(by=staff, cmo=licence.cmo, amount=invoice.amount, received_on=received_on,
                    invoice=invoice)  # fmt: skip
     return int(invoice.amount * 100)
 
@@ -214,9 +216,7 @@ def test_in_area_5_a_performer_who_withdrew_a_recording_during_the_period_is_pai
     matching.refresh_work_keys()
     for month in (dt.date(2026, 1, 1), FEBRUARY):
         matching.match_period(month)
-    invoice = issue_invoice(cafe, dt.date(2026, 1, 1), dt.date(2026, 1, 31), by=staff)
-    assert invoice is not None and invoice.amount == D("10000")
-    record_payment(by=staff, cmo=cmo, amount=invoice.amount, received_on=RECEIVED, invoice=invoice)
+    assert paid(personas, cafe, dt.date(2026, 1, 1), RECEIVED, staff=staff) == 1_000_000
     MandateExclusion.objects.create(mandate=singer.mandates.get(cmo=cmo), work=record, from_date=FEBRUARY)
     run = start_run(cmo, Area.objects.get(item=5), *Q1, by=staff)
     assert run.pool_tiyn == 1_000_000

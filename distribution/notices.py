@@ -85,20 +85,24 @@ def register_claim_kinds() -> None:
     )
 
 
-#: The holders whose money approved runs held for a conflict's work (or, for competing claims on holders, for
-#: the works of its parties).
+#: The holders now on record for the works whose money approved runs held for a conflict (its work, or, for
+#: competing claims on holders, the works of its parties): the settlement may have put some on record.
 HELD_FOR = """
-SELECT DISTINCT a.party_id
-  FROM distribution_allocation a JOIN distribution_run r ON r.id = a.run_id
- WHERE r.status = 'approved' AND a.route = 'held_conflict' AND a.party_id IS NOT NULL
-   AND (a.work_id = %(work)s
-        OR a.work_id IN (SELECT wc.work_id FROM registers_workcontributor wc WHERE wc.party_id = ANY(%(parties)s)))
+SELECT DISTINCT c.party_id
+  FROM registers_workcontributor c
+ WHERE c.work_id IN (
+       SELECT a.work_id
+         FROM distribution_allocation a JOIN distribution_run r ON r.id = a.run_id
+        WHERE r.status = 'approved' AND a.route = 'held_conflict'
+          AND (a.work_id = %(work)s
+               OR a.work_id IN (SELECT wc.work_id FROM registers_workcontributor wc
+                                 WHERE wc.party_id = ANY(%(parties)s))))
 """
 
 
 def tell_holders_held_released(sender: object, conflict: Conflict, **kwargs: object) -> int:
-    """On a conflict's resolution (:data:`registers.signals.conflict_resolved`): each account of a holder whose
-    money it held and who may now claim it, with the amount per CMO."""
+    """On a conflict's resolution (:data:`registers.signals.conflict_resolved`): each account of a holder now on
+    record for a work whose money it held and who may now claim some of it, with the amount per CMO."""
     from distribution.remuneration import claimable
 
     with connection.cursor() as cursor:

@@ -15,9 +15,13 @@ What is claimable (:func:`claimable`), from the CMO's approved runs:
   the side's gross in the run) × their part of that side's shares now on record, as the engine splits a side;
   a performer claims nothing of the producers' half, nor a producer of the performers'.
 
-- their own money held by a conflict (route ``held_conflict``), once no open conflict holds any of the works it
-  was held for. The CMO answers in view of how the conflict was settled: it accepts, or refuses saying why
-  (the conflict went against the holder, say), and the money stays kept.
+- their part of a work's money held by a conflict (route ``held_conflict``), once no open conflict holds the
+  work, for a work they are on record for now: the run kept each holder's held money under the work
+  (:data:`distribution.payouts.posting.HELD_PARTS`), and the settlement decides who holds what, so the work's
+  held money is claimed by the shares on record after it (of the right type the run paid, side by side in
+  area 5, each side by its part of the shares now on record), rounded down; a holder the settlement put on
+  record claims as well, one it took off claims nothing. The CMO answers in view of how the conflict was
+  settled: it accepts, or refuses saying why, and the money stays kept.
 
 less what the holder's earlier claims (pending or accepted) already asked for, line by line (run, work and
 route). Kept money never expires. Money held by a conflict still open, withdrawn works and money routed to a
@@ -51,7 +55,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from distribution.engine import PHONOGRAM_AREAS
-from distribution.models import DemandStatus, RemunerationClaim, RemunerationClaimLine, Run
+from distribution.models import DemandStatus, RemunerationClaim, RemunerationClaimLine, Route, Run
 from distribution.tax import rate_for
 from licensing import ledger
 from licensing.models import Entry, SourceKind
@@ -83,12 +87,35 @@ WITH area_types AS (
     SELECT r.cmo_id, p.run_id, NULL::bigint AS work_id, p.route, p.net_tiyn AS amount
       FROM distribution_payee p JOIN distribution_run r ON r.id = p.run_id
      WHERE r.status = 'approved' AND p.party_id = %(party)s AND p.net_tiyn > 0
-       AND (p.route = 'not_represented'
-            -- held by a conflict: once no open conflict holds any of the works it was held for
-            OR p.route = 'held_conflict' AND NOT EXISTS (
-                SELECT 1 FROM distribution_allocation a
-                 WHERE a.run_id = p.run_id AND a.party_id = p.party_id AND a.route = 'held_conflict'
-                   AND a.work_id IN ({held_works_sql("r.area_id")})))
+       AND p.route = 'not_represented'
+    UNION ALL
+    -- held by a conflict, once no open conflict holds the work: the work's held money (each holder's part the
+    -- run kept under the work) by the shares now on record, of the right type the run paid, side by side
+    SELECT r.cmo_id, r.id, h.work_id, 'held_conflict', share.amount
+      FROM (SELECT t.source_id AS run_id, e.work_id, -sum(e.amount_tiyn) AS net
+              FROM licensing_entry e
+              JOIN licensing_transaction t ON t.id = e.transaction_id AND t.source_kind = %(run_source)s
+             WHERE e.account_id = %(undistributed)s AND e.party_id IS NOT NULL AND e.work_id IS NOT NULL
+               AND e.work_id IN (SELECT c.work_id FROM registers_workcontributor c WHERE c.party_id = %(party)s)
+             GROUP BY t.source_id, e.work_id) h
+      JOIN distribution_run r ON r.id = h.run_id
+      CROSS JOIN LATERAL (
+          SELECT sum(floor(h.net * k.gross * mine.percent / (k.total * mine.whole)))::bigint AS amount
+            FROM (SELECT al.side, al.right_type, sum(al.gross_tiyn) AS gross, sum(sum(al.gross_tiyn)) OVER () AS total
+                    FROM distribution_allocation al
+                   WHERE al.run_id = r.id AND al.work_id = h.work_id AND al.route = 'held_conflict'
+                   GROUP BY al.side, al.right_type) k
+            CROSS JOIN LATERAL (
+                SELECT sum(s.percent) FILTER (WHERE c.party_id = %(party)s) AS percent, sum(s.percent) AS whole
+                  FROM registers_share s JOIN registers_workcontributor c ON c.id = s.contributor_id
+                 WHERE s.work_id = h.work_id AND s.right_type = k.right_type
+                   AND (k.side = '' OR CASE WHEN c.role = 'PRD' THEN 'producers' ELSE 'performers' END = k.side)
+            ) mine
+           WHERE mine.percent > 0 AND k.total > 0
+          HAVING count(*) > 0
+      ) share
+     WHERE r.status = 'approved' AND share.amount > 0
+       AND h.work_id NOT IN ({held_works_sql("r.area_id")})
     UNION ALL
     SELECT r.cmo_id, r.id, e.work_id, 'no_holder', share.amount
       FROM licensing_entry e
@@ -130,7 +157,7 @@ WITH area_types AS (
        AND e.account_id = %(undistributed)s AND e.party_id IS NULL AND e.amount_tiyn < 0
        AND r.status = 'approved' AND share.amount > 0
 )
-SELECT k.cmo_id, k.run_id, k.work_id, k.route, k.amount - coalesce(a.amount, 0)
+SELECT k.cmo_id, k.run_id, k.work_id, k.route, (k.amount - coalesce(a.amount, 0))::bigint
   FROM kept k
   LEFT JOIN asked a ON a.run_id = k.run_id AND a.work_id IS NOT DISTINCT FROM k.work_id AND a.route = k.route
  WHERE k.amount - coalesce(a.amount, 0) > 0 AND (%(cmo)s::bigint IS NULL OR k.cmo_id = %(cmo)s)
@@ -224,6 +251,13 @@ def kept_for(party_id: int) -> list[KeptAt]:
     return list(result.values())
 
 
+def kept_reasons() -> dict[str, str]:
+    """Why each line of kept money was kept, in the reader's language, as the holder and the CMO read it once
+    it may be claimed: money a conflict held is claimable only after the conflict was settled."""
+    reasons = {route.value: str(route.label) for route in Route}
+    return {**reasons, Route.HELD_CONFLICT.value: _("Held by a conflict, since settled")}
+
+
 def answer_due(filed_on: dt.date) -> dt.date:
     return add_working_days(filed_on, ANSWER_WORKING_DAYS)
 
@@ -308,11 +342,11 @@ def decide_remuneration_claim(
 
 def claim_data(claim: RemunerationClaim, language: str) -> dict[str, Any]:
     """What the answer's PDF shows, in ``language``."""
-    from distribution.models import Route
     from distribution.statements import _money
 
     lines = claim.lines.select_related("run__area", "work").order_by("run_id", "work_id")
     with translation.override(language):
+        reasons = kept_reasons()
         return {
             "claim": {
                 "id": claim.pk, "status": str(DemandStatus(claim.status).label),
@@ -326,7 +360,7 @@ def claim_data(claim: RemunerationClaim, language: str) -> dict[str, Any]:
                 {
                     "area": str(line.run.area), "start": line.run.period_start, "end": line.run.period_end,
                     "work": f"{line.work.title} (№ {line.work_id})" if line.work else "",
-                    "route": str(Route(line.route).label), "amount": _money(line.amount_tiyn),
+                    "route": reasons[line.route], "amount": _money(line.amount_tiyn),
                 }
                 for line in lines
             ],

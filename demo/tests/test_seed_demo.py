@@ -265,7 +265,7 @@ def test_the_demo_starts_from_the_countrys_accreditation_state(demo_world: Any) 
 def test_the_demo_has_an_approved_run_whose_statements_the_demo_holder_and_staff_read(
     demo_world: Any,
 ) -> None:
-    from distribution.models import Payee, PaymentBatch, Run, Statement
+    from distribution.models import Allocation, Payee, PaymentBatch, Run, Statement
     from tests.factories import signed_in
 
     run = Run.objects.get(cmo__short_name="KazAK", period_start=dt.date(2026, 7, 1))
@@ -298,8 +298,10 @@ def test_the_demo_has_an_approved_run_whose_statements_the_demo_holder_and_staff
     party = holder.party
     assert party is not None
     held = Payee.objects.get(run=run, party=party, route="held_conflict")
-    assert [(k.run_id, k.route, k.amount_tiyn) for k in remuneration.claimable(party)] == [
-        (run.pk, "held_conflict", held.net_tiyn)
+    song = Allocation.objects.get(run=run, party=party, route="held_conflict").work_id
+    # the song's held money, claimed under the song by the shares the settlement left (all the holder's)
+    assert [(k.run_id, k.work_id, k.route, k.amount_tiyn) for k in remuneration.claimable(party)] == [
+        (run.pk, song, "held_conflict", held.net_tiyn)
     ]
     assert held.net_tiyn > 0
     notice = Notice.objects.get(recipient=holder, code="held_money_released")

@@ -7,7 +7,8 @@ Dr remuneration payable          the pool (the run's area, usage from the period
                                  (the holders' legs name the run by the transaction's source)
 Cr holders payable               each payee to be paid: net less tax                         the holder
 Cr tax payable                   each payee's tax withheld (:mod:`distribution.tax`)          the holder
-Cr undistributed                 money held by a conflict; with no holder, each work's part  holder/work
+Cr undistributed                 held by a conflict: each holder's part of each work; with   holder/work
+                                 no holder on record: each work's part
 Cr CMO deduction income          the deduction for costs                                     —
 Cr special funds                 the deduction for special funds                             —
 ===============================  ==========================================================  ==========
@@ -48,6 +49,23 @@ SELECT w.work_id, w.base + CASE WHEN row_number() OVER (ORDER BY w.rem DESC, w.w
          GROUP BY a.work_id, p.net_tiyn, p.gross_tiyn) w
 """
 
+#: The net of each holder's payee of money held by a conflict, split over the works it was held for by their
+#: allocations' gross, by largest remainder (ties by work): kept under the holder and the work in the ledger,
+#: so that once the conflict is settled the work's held money goes to the holders then on record, by their
+#: shares (:mod:`distribution.remuneration`). Each holder's parts sum to the payee's net.
+HELD_PARTS = """
+SELECT w.party_id, w.work_id,
+       w.base + CASE WHEN row_number() OVER (PARTITION BY w.party_id ORDER BY w.rem DESC, w.work_id)
+                          <= w.net - (sum(w.base) OVER (PARTITION BY w.party_id))::bigint THEN 1 ELSE 0 END AS part
+  FROM (SELECT a.party_id, a.work_id, p.net_tiyn AS net,
+               div(sum(a.gross_tiyn)::numeric * p.net_tiyn, p.gross_tiyn)::bigint AS base,
+               mod(sum(a.gross_tiyn)::numeric * p.net_tiyn, p.gross_tiyn) AS rem
+          FROM distribution_allocation a
+          JOIN distribution_payee p ON p.run_id = a.run_id AND p.party_id = a.party_id AND p.route = 'held_conflict'
+         WHERE a.run_id = %(run)s AND a.route = 'held_conflict' AND p.gross_tiyn > 0
+         GROUP BY a.party_id, a.work_id, p.net_tiyn, p.gross_tiyn) w
+"""
+
 LEGS = f"""
 SELECT %(tx)s AS transaction_id, %(account_remuneration_payable)s AS account_id, %(pool)s::bigint AS amount_tiyn,
        NULL::bigint AS licence_id, %(area)s::bigint AS area_id, %(start)s::date AS usage_start,
@@ -60,7 +78,11 @@ SELECT %(tx)s, %(account_tax_payable)s, -w.tax_tiyn, NULL, NULL, NULL, w.party_i
   FROM distribution_withholding w WHERE w.run_id = %(run)s
 UNION ALL
 SELECT %(tx)s, %(account_undistributed)s, -p.net_tiyn, NULL, NULL, NULL, p.party_id, NULL
-  FROM distribution_payee p WHERE p.run_id = %(run)s AND p.route <> 'payable' AND p.party_id IS NOT NULL
+  FROM distribution_payee p
+ WHERE p.run_id = %(run)s AND p.route NOT IN ('payable', 'held_conflict') AND p.party_id IS NOT NULL
+UNION ALL
+SELECT %(tx)s, %(account_undistributed)s, -h.part, NULL, NULL, NULL, h.party_id, h.work_id
+  FROM ({HELD_PARTS}) h
 UNION ALL
 SELECT %(tx)s, %(account_undistributed)s, -k.part, NULL, NULL, NULL, NULL, k.work_id
   FROM ({KEPT_PARTS}) k

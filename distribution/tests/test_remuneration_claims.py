@@ -370,19 +370,21 @@ def held_world(personas: Any) -> dict[str, Any]:
         pool_tiyn=100_000, costs_percent=D("15"), funds_percent=D("5"),
     )  # fmt: skip
     run = approve_run(run, by=personas.cmo_admin)
-    return {"run": run, "conflict": conflict, "member": member, "other": other}
+    return {"run": run, "conflict": conflict, "member": member, "other": other, "w1": w1}
 
 
 @pytest.mark.statute("A46.2-claim")
 def test_money_held_by_a_conflict_is_claimed_once_the_conflict_is_settled(
     personas: Any, held_world: dict[str, Any]
 ) -> None:
-    run, member, other = held_world["run"], held_world["member"], held_world["other"]
+    run, member, other, w1 = held_world["run"], held_world["member"], held_world["other"], held_world["w1"]
     routes = {(p.party_id, p.route): p.net_tiyn for p in Payee.objects.filter(run=run)}
     assert routes == {
         (member.pk, "held_conflict"): 30_000, (other.pk, "held_conflict"): 30_000, (other.pk, "not_represented"): 20_000
     }  # fmt: skip
-    assert _undistributed(personas.cmo, party=member) == 30_000
+    # kept under each holder and the work it was held for
+    assert _undistributed(personas.cmo, party=member, work=w1) == 30_000
+    assert _undistributed(personas.cmo, work=w1) == 60_000
     # while the conflict is open, the held money is not to be claimed; the other holder's own kept money is
     assert remuneration.claimable(member) == []
     with pytest.raises(ValidationError):
@@ -401,12 +403,13 @@ def test_money_held_by_a_conflict_is_claimed_once_the_conflict_is_settled(
         (account.pk, personas.cmo.short_name, "300.00", "/portal/distribution/kept/")
         for account in (personas.holder, personas.other_holder)
     }
-    # released: each holder's held net, line by line apart from what was claimed on another line of the run
+    # released: the work's held money by the shares on record (half each), apart from what was claimed on
+    # another line of the run
     assert {(k.work_id, k.route): k.amount_tiyn for k in remuneration.claimable(member)} == {
-        (None, "held_conflict"): 30_000
+        (w1.pk, "held_conflict"): 30_000
     }
     assert {(k.work_id, k.route): k.amount_tiyn for k in remuneration.claimable(other)} == {
-        (None, "held_conflict"): 30_000
+        (w1.pk, "held_conflict"): 30_000
     }
     claim = remuneration.file_remuneration_claim(member, personas.cmo, by=personas.holder)
     assert [(line.route, line.amount_tiyn) for line in claim.lines.all()] == [("held_conflict", 30_000)]
@@ -414,11 +417,12 @@ def test_money_held_by_a_conflict_is_claimed_once_the_conflict_is_settled(
     remuneration.decide_remuneration_claim(
         claim, accept=False, reason="The conflict went the other way", by=personas.cmo_staff
     )
-    assert _undistributed(personas.cmo, party=member) == 30_000
+    assert _undistributed(personas.cmo, work=w1) == 60_000
     claim = remuneration.file_remuneration_claim(member, personas.cmo, by=personas.holder)
     claim = remuneration.decide_remuneration_claim(claim, accept=True, by=personas.cmo_staff)
     assert (claim.tax_tiyn, claim.payable_tiyn) == (3_000, 27_000)
-    assert _undistributed(personas.cmo, party=member) == 0
+    # taken from the work's held money; the other holder's half stays kept under the work
+    assert _undistributed(personas.cmo, work=w1) == 30_000
     owed = ledger.balances(personas.cmo, by=("party",), accounts=[ledger.HOLDERS_PAYABLE, ledger.TAX_PAYABLE])
     assert {r["balance"] for r in owed if r["party"] == member.pk} == {-30_000}
     assert remuneration.claimable(member) == []
@@ -444,6 +448,57 @@ def test_money_stays_held_while_any_conflict_holds_the_work_or_its_holder(
     on_holder.area = Area.objects.get(item=2)
     on_holder.save()
     assert [k.amount_tiyn for k in remuneration.claimable(member)] == [30_000]
+
+
+@pytest.mark.statute("A46.2-claim")
+def test_held_money_goes_by_the_shares_the_settlement_left_on_record(personas: Any) -> None:
+    """The member and the other holder each claim 60 % of work 1's performing right: an over-claim, held. The
+    CMO distributes 1 000 tenge for it (15 % costs, 5 % special funds): 500 tenge each by the shares claimed
+    (60 of 120), held; 400 tenge net each, 800 kept under the work.
+
+    The operator settles it: the other holder's claim was wrong and leaves the record, and a third author the
+    claims had left out is put on record with 40 %. Of the 800 tenge, the member claims 60 % (480) and the new
+    author 40 % (320); the other holder claims nothing and is not told. The parts sum to the held money."""
+    by = personas.operator
+    member, other = personas.holder_party, personas.other_party
+    w1 = f.make_work(by, (member, "C", {"PR": D("60")}), (other, "A", {"PR": D("40")}))
+    Share.objects.filter(work=w1, contributor__party=other).update(percent=D("60"))  # the other's claim
+    conflict = Conflict.objects.create(kind="competing_work_claims", status="open", work=w1, code="test")
+    run = start_run(
+        personas.cmo, Area.objects.get(item=1), *Q1, by=personas.cmo_staff, weights={w1.pk: 1},
+        pool_tiyn=100_000, costs_percent=D("15"), funds_percent=D("5"),
+    )  # fmt: skip
+    held = {(a.party_id, a.route): a.gross_tiyn for a in run.allocations.all()}
+    assert held == {(member.pk, "held_conflict"): 50_000, (other.pk, "held_conflict"): 50_000}
+    approve_run(run, by=personas.cmo_admin)
+    assert _undistributed(personas.cmo, party=member, work=w1) == 40_000
+    assert _undistributed(personas.cmo, party=other, work=w1) == 40_000
+
+    author = f.make_person(name_lat="Third Author")
+    author_account = f.make_account("third@author.kz", Role.HOLDER, party=author)
+    WorkContributor.objects.filter(work=w1, party=other).delete()
+    contributor = WorkContributor.objects.create(work=w1, party=author, role="A", sequence=9)
+    Share.objects.create(work=w1, contributor=contributor, right_type="PR", percent=D("40"))
+    assert remuneration.claimable(author) == []  # still held
+    resolve_conflict(conflict, by=personas.operator, resolution="The third author's claim is proven")
+
+    def kept(party: Any) -> dict[tuple[int | None, str], int]:
+        return {(k.work_id, k.route): k.amount_tiyn for k in remuneration.claimable(party)}
+
+    assert kept(member) == {(w1.pk, "held_conflict"): 48_000}
+    assert kept(author) == {(w1.pk, "held_conflict"): 32_000}
+    assert kept(other) == {}
+    told = {(n.recipient_id, n.params["amount"]) for n in Notice.objects.filter(code="held_money_released")}
+    assert told == {(personas.holder.pk, "480.00"), (author_account.pk, "320.00")}
+
+    claim = remuneration.file_remuneration_claim(author, personas.cmo, by=author_account)
+    assert [(line.work_id, line.route, line.amount_tiyn) for line in claim.lines.all()] == [
+        (w1.pk, "held_conflict", 32_000)
+    ]
+    remuneration.decide_remuneration_claim(claim, accept=True, by=personas.cmo_staff)
+    assert kept(author) == {}
+    assert kept(member) == {(w1.pk, "held_conflict"): 48_000}  # the member's part is untouched
+    assert _undistributed(personas.cmo, work=w1) == 48_000
 
 
 @pytest.mark.statute("A46.2-claim")

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from distribution import remuneration
 from distribution.forms import DecideForm, RemunerationClaimForm
-from distribution.models import DemandStatus, Route
+from distribution.models import DemandStatus
 from distribution.payouts.selectors import claim_paid_status
 from distribution.run_access import get_remuneration_claim_for_user, remuneration_claims_visible_to
 from distribution.statements import language_of
@@ -39,7 +39,7 @@ def kept(request: AuthedRequest) -> HttpResponse:
     has_bank = bool(party_id) and request.user.party.bank_accounts.exists()  # type: ignore[union-attr]
     context = {
         "places": places, "claims": claims, "has_bank": has_bank, "form": RemunerationClaimForm(),
-        "routes": dict(Route.choices), "today": clock.today(),
+        "routes": remuneration.kept_reasons(), "today": clock.today(),
     }  # fmt: skip
     return render(request, "distribution/remuneration/kept.html", context)
 
@@ -69,7 +69,7 @@ def _detail(request: AuthedRequest, pk: int, audience: str, form: DecideForm | N
     claim = get_remuneration_claim_for_user(request.user, pk)
     lines = claim.lines.select_related("run__area", "work").order_by("run_id", "work_id")
     context = {
-        "claim": claim, "lines": lines, "audience": audience, "routes": dict(Route.choices),
+        "claim": claim, "lines": lines, "audience": audience, "routes": remuneration.kept_reasons(),
         "overdue": remuneration.is_overdue(claim), "form": form,
         "paid": claim_paid_status(claim.party, claim.cmo, claim.pk) if claim.status == DemandStatus.ACCEPTED else None,
         "can_decide": audience == "cmo" and claim.status == DemandStatus.PENDING

@@ -1,24 +1,35 @@
 """Parameters of a stored message (a notice, the reason of a change, a problem of an upload, a refusal), put
 into its text when someone reads it: a decimal number kept as data (``"1322.67"``: an amount, a percent) is
-written as the reader's language writes numbers (1 322,67 in Kazakh and Russian, 1,322.67 in English); anything
-else goes in as it is. The messages keep their codes and parameters, never rendered text."""
+written as the reader's language writes numbers (1 322,67 in Kazakh and Russian, 1,322.67 in English), and a
+day kept as data (``"2026-12-24"``) as the reader's language writes a day, as the pages do (24.12.2026 in
+Kazakh and Russian); anything else goes in as it is. The messages keep their codes and parameters, never
+rendered text."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from decimal import Decimal
 from typing import Any
 
-from django.utils.formats import number_format
+from django.utils.formats import date_format, number_format
 
 #: A decimal number stored as text: digits, a point, digits.
 _DECIMAL = re.compile(r"-?\d+\.\d+")
+#: A day stored as text (ISO 8601).
+_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 def localized(value: Any) -> Any:
-    """``value`` as the active language writes it, when it is a decimal number stored as text."""
-    if isinstance(value, str) and _DECIMAL.fullmatch(value):
-        return number_format(Decimal(value), len(value.partition(".")[2]), force_grouping=True)
+    """``value`` as the active language writes it, when it is a decimal number or a day stored as text."""
+    if isinstance(value, str):
+        if _DECIMAL.fullmatch(value):
+            return number_format(Decimal(value), len(value.partition(".")[2]), force_grouping=True)
+        if _DAY.fullmatch(value):
+            try:
+                return date_format(dt.date.fromisoformat(value), "SHORT_DATE_FORMAT")
+            except ValueError:  # digits in a day's shape that are no day
+                return value
     return value
 
 

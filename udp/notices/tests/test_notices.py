@@ -89,6 +89,26 @@ def test_an_amount_stored_as_data_reads_as_each_reader_writes_numbers(
     )
 
 
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("en", "Aliya claims the remuneration your CMO kept for them: 19.49 tenge. Answer by 24 Dec 2026."),
+        ("ru", "Aliya требует вознаграждение, сохранённое для него вашей ОКУП: 19,49 тенге. Ответьте до 24.12.2026."),
+        ("kk", "Aliya сіздің ҚҰБҰ өзі үшін сақтаған сыйақыны талап етеді: 19,49 теңге. 24.12.2026 дейін жауап беріңіз."),
+    ],
+)  # fmt: skip
+def test_a_day_stored_as_data_reads_as_each_reader_writes_days(
+    personas: Any, language: str, expected: str
+) -> None:
+    params = {"holder": "Aliya", "amount": "19.49", "due": "2026-12-24"}
+    notice = notify(personas.cmo_staff, "remuneration_claim_filed", params)
+    assert Notice.objects.get(pk=notice.pk).params["due"] == "2026-12-24"
+    with translation.override(language):
+        assert notice.message == expected
+    # a text in a day's shape that is no day is put in as it is
+    assert kinds.render("%(d)s", {"d": "2026-13-45"}) == "2026-13-45"
+
+
 def test_the_email_goes_only_after_commit_in_the_recipients_language(
     personas: Any, django_capture_on_commit_callbacks: Any
 ) -> None:

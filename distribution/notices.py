@@ -9,6 +9,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from distribution.models import Payee, RemunerationClaim, Route, Run, Statement
+from licensing import ledger
+from licensing.models import SourceKind
 from registers.models import CMO, Conflict, Party
 from udp.accounts import roles
 from udp.accounts.models import User
@@ -86,16 +88,19 @@ def register_claim_kinds() -> None:
 
 
 #: The holders now on record for the works whose money approved runs held for a conflict (its work, or, for
-#: competing claims on holders, the works of its parties): the settlement may have put some on record.
+#: competing claims on holders, the works of its parties): the settlement may have put some on record. The held
+#: money of approved runs is in the ledger under each holder and work (:data:`distribution.payouts.posting.HELD_PARTS`),
+#: found by the work's index, not by reading every run's allocations.
 HELD_FOR = """
 SELECT DISTINCT c.party_id
   FROM registers_workcontributor c
  WHERE c.work_id IN (
-       SELECT a.work_id
-         FROM distribution_allocation a JOIN distribution_run r ON r.id = a.run_id
-        WHERE r.status = 'approved' AND a.route = 'held_conflict'
-          AND (a.work_id = %(work)s
-               OR a.work_id IN (SELECT wc.work_id FROM registers_workcontributor wc
+       SELECT e.work_id
+         FROM licensing_entry e
+         JOIN licensing_transaction t ON t.id = e.transaction_id AND t.source_kind = %(run_source)s
+        WHERE e.account_id = %(undistributed)s AND e.party_id IS NOT NULL AND e.work_id IS NOT NULL
+          AND (e.work_id = %(work)s
+               OR e.work_id IN (SELECT wc.work_id FROM registers_workcontributor wc
                                  WHERE wc.party_id = ANY(%(parties)s))))
 """
 
@@ -108,7 +113,12 @@ def tell_holders_held_released(sender: object, conflict: Conflict, **kwargs: obj
     with connection.cursor() as cursor:
         cursor.execute(
             HELD_FOR,
-            {"work": conflict.work_id, "parties": list(conflict.parties.values_list("pk", flat=True))},
+            {
+                "work": conflict.work_id,
+                "parties": list(conflict.parties.values_list("pk", flat=True)),
+                "run_source": SourceKind.RUN,
+                "undistributed": ledger.account_ids(ledger.UNDISTRIBUTED)[ledger.UNDISTRIBUTED],
+            },
         )
         party_ids = [row[0] for row in cursor.fetchall()]
     link = reverse("distribution_portal:kept")

@@ -503,6 +503,49 @@ def test_held_money_goes_by_the_shares_the_settlement_left_on_record(personas: A
 
 @pytest.mark.statute("A46.2-claim")
 @pytest.mark.statute("A39.split")
+def test_in_area_5_held_money_is_released_side_by_side(personas: Any) -> None:
+    """The other CMO distributes 1 000 tiyn of area 5 (no deductions) for one recording an open conflict holds:
+    its label holds 40 % of the related right and its singer 60 %. The sides are split half and half (Art. 39),
+    so 500 is held on the producers' side (the label's) and 500 on the performers' side (the singer's). The
+    settlement puts a second performer on record: the singer and the player hold 30 % each. Side by side, the
+    label claims the producers' 500, the singer and the player 250 each of the performers' 500 (over both sides,
+    by the shares alone, it would have been 400, 300 and 300)."""
+    by = personas.operator
+    singer, label, player = (
+        f.make_person(name_lat="Singer H"),
+        f.make_entity(name_lat="Label H"),
+        f.make_person(),
+    )
+    rec = f.make_work(by, (label, "PRD", {"RR": D("40")}), (singer, "PER", {"RR": D("60")}), kind="recording")
+    conflict = Conflict.objects.create(kind="competing_work_claims", status="open", work=rec, code="test")
+    run = start_run(
+        personas.other_cmo, Area.objects.get(item=5), *Q1, by=personas.other_cmo_staff, weights={rec.pk: 1},
+        pool_tiyn=1_000,
+    )  # fmt: skip
+    held = {(a.party_id, a.side, a.route): a.gross_tiyn for a in Allocation.objects.filter(run=run)}
+    assert held == {
+        (label.pk, "producers", "held_conflict"): 500,
+        (singer.pk, "performers", "held_conflict"): 500,
+    }
+    admin = f.make_account("admin@qaz.kz", Role.CMO_ADMIN, cmo=personas.other_cmo)
+    approve_run(run, by=admin)
+    assert _undistributed(personas.other_cmo, work=rec) == 1_000
+
+    Share.objects.filter(work=rec, contributor__party=singer).update(percent=D("30"))
+    contributor = WorkContributor.objects.create(work=rec, party=player, role="PER", sequence=9)
+    Share.objects.create(work=rec, contributor=contributor, right_type="RR", percent=D("30"))
+    assert remuneration.claimable(player) == []  # still held
+    resolve_conflict(conflict, by=personas.operator, resolution="Two performers")
+
+    def kept(party: Any) -> dict[int | None, int]:
+        return {k.work_id: k.amount_tiyn for k in remuneration.claimable(party) if k.route == "held_conflict"}
+
+    assert kept(label) == {rec.pk: 500}
+    assert kept(singer) == kept(player) == {rec.pk: 250}
+
+
+@pytest.mark.statute("A46.2-claim")
+@pytest.mark.statute("A39.split")
 def test_in_area_5_a_holder_claims_only_from_the_side_that_was_kept(personas: Any) -> None:
     """The other CMO distributes 2 000 tiyn of area 5 (no deductions) for two recordings used once each: 1 000
     each, half to the producers' side and half to the performers'. Recording A has only its performer on record

@@ -464,6 +464,7 @@ def test_held_money_goes_by_the_shares_the_settlement_left_on_record(personas: A
     w1 = f.make_work(by, (member, "C", {"PR": D("60")}), (other, "A", {"PR": D("40")}))
     Share.objects.filter(work=w1, contributor__party=other).update(percent=D("60"))  # the other's claim
     conflict = Conflict.objects.create(kind="competing_work_claims", status="open", work=w1, code="test")
+    conflict.parties.add(member, other)
     run = start_run(
         personas.cmo, Area.objects.get(item=1), *Q1, by=personas.cmo_staff, weights={w1.pk: 1},
         pool_tiyn=100_000, costs_percent=D("15"), funds_percent=D("5"),
@@ -480,7 +481,9 @@ def test_held_money_goes_by_the_shares_the_settlement_left_on_record(personas: A
     contributor = WorkContributor.objects.create(work=w1, party=author, role="A", sequence=9)
     Share.objects.create(work=w1, contributor=contributor, right_type="PR", percent=D("40"))
     assert remuneration.claimable(author) == []  # still held
-    resolve_conflict(conflict, by=personas.operator, resolution="The third author's claim is proven")
+    resolve_conflict(
+        conflict, by=personas.operator, resolution="The publishing contract names the third author"
+    )
 
     def kept(party: Any) -> dict[tuple[int | None, str], int]:
         return {(k.work_id, k.route): k.amount_tiyn for k in remuneration.claimable(party)}
@@ -495,6 +498,15 @@ def test_held_money_goes_by_the_shares_the_settlement_left_on_record(personas: A
     assert [(line.work_id, line.route, line.amount_tiyn) for line in claim.lines.all()] == [
         (w1.pk, "held_conflict", 32_000)
     ]
+    # the CMO answers in view of the settlement, shown with the line; the new author, no party to the conflict,
+    # does not see it
+    staff_page = _client(personas.cmo_staff).get(f"/cmo/distribution/remuneration-claims/{claim.pk}/")
+    assert "Held by a conflict, since settled" in staff_page.content.decode()
+    assert "The publishing contract names the third author" in staff_page.content.decode()
+    assert f'href="/claims/conflicts/{conflict.pk}/"' in staff_page.content.decode()
+    own_page = _client(author_account).get(f"/portal/distribution/remuneration-claims/{claim.pk}/")
+    assert own_page.status_code == 200
+    assert "The publishing contract" not in own_page.content.decode()
     remuneration.decide_remuneration_claim(claim, accept=True, by=personas.cmo_staff)
     assert kept(author) == {}
     assert kept(member) == {(w1.pk, "held_conflict"): 48_000}  # the member's part is untouched

@@ -179,7 +179,7 @@ SELECT %(tx)s, %(account_tax_payable)s, -%(tax)s::bigint, NULL, NULL, NULL, %(pa
 @dataclass(frozen=True)
 class Kept:
     """Money a run of ``cmo_id`` kept that the holder may claim (``work_id``: their part of a work's money
-    kept with no holder on record)."""
+    kept with no holder on record, or held by a conflict since settled; ``None``: their own money kept)."""
 
     cmo_id: int
     run_id: int

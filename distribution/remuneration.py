@@ -44,6 +44,7 @@ opened in a language and the same document every time after.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -59,8 +60,9 @@ from distribution.models import DemandStatus, RemunerationClaim, RemunerationCla
 from distribution.tax import rate_for
 from licensing import ledger
 from licensing.models import Entry, SourceKind
+from registers.claims import conflicts_visible_to
 from registers.conflicts import held_works_sql
-from registers.models import CMO, Party, Work
+from registers.models import CMO, Conflict, ConflictStatus, Party, Work
 from registers.public_selectors import AREA_RIGHT_TYPES
 from udp.accounts import roles
 from udp.accounts.models import User
@@ -249,6 +251,19 @@ def kept_for(party_id: int) -> list[KeptAt]:
     for pk, claim in pending.items():
         result[pk].pending = claim
     return list(result.values())
+
+
+def settlements(user: Any, lines: Iterable[RemunerationClaimLine]) -> dict[int, list[Conflict]]:
+    """For the lines of money a conflict held: how the conflicts over their works were settled (latest first),
+    by work, those ``user`` may see (:func:`registers.claims.conflicts_visible_to`), one query."""
+    held = {line.work_id for line in lines if line.route == Route.HELD_CONFLICT and line.work_id}
+    found: dict[int, list[Conflict]] = {}
+    if not held:
+        return found
+    resolved = conflicts_visible_to(user).filter(work_id__in=held, status=ConflictStatus.RESOLVED)
+    for conflict in resolved.order_by("-resolved_at", "-pk"):
+        found.setdefault(conflict.work_id, []).append(conflict)  # type: ignore[arg-type]
+    return found
 
 
 def kept_reasons() -> dict[str, str]:

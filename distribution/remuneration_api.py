@@ -15,7 +15,7 @@ from typing import Any
 from django.db.models import Case, IntegerField, QuerySet, Value, When
 from django.http.response import HttpResponseBase
 from django.utils.translation import get_language
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
@@ -37,10 +37,29 @@ from udp.documents.views import pdf_response
 READ, WRITE = Scope.DISTRIBUTION_READ, Scope.DISTRIBUTION_WRITE
 
 
+class SettlementSerializer(serializers.Serializer[Any]):
+    conflict = serializers.IntegerField(source="pk")
+    resolved_at = serializers.DateTimeField(allow_null=True)
+    resolution = serializers.CharField()
+
+
 class ClaimLineSerializer(serializers.ModelSerializer[RemunerationClaimLine]):
+    settlements = serializers.SerializerMethodField(
+        help_text="For money a conflict held: how the conflicts over the work were settled, latest first "
+        "(those the reader may see)"
+    )
+
     class Meta:
         model = RemunerationClaimLine
-        fields = ["run", "work", "route", "amount_tiyn"]
+        fields = ["run", "work", "route", "amount_tiyn", "settlements"]
+
+    @extend_schema_field(SettlementSerializer(many=True))
+    def get_settlements(self, obj: RemunerationClaimLine) -> list[dict[str, Any]]:
+        request = self.context.get("request")
+        if request is None or obj.work_id is None:
+            return []
+        found = remuneration.settlements(request.user, [obj]).get(obj.work_id, [])
+        return list(SettlementSerializer(found, many=True).data)
 
 
 class RemunerationClaimSerializer(serializers.ModelSerializer[RemunerationClaim]):

@@ -507,6 +507,13 @@ def test_held_money_goes_by_the_shares_the_settlement_left_on_record(personas: A
     own_page = _client(author_account).get(f"/portal/distribution/remuneration-claims/{claim.pk}/")
     assert own_page.status_code == 200
     assert "The publishing contract" not in own_page.content.decode()
+    # the API says the same to each
+    staff_api = _client(personas.cmo_staff).get(f"/api/remuneration-claims/{claim.pk}/").json()
+    assert [(s["conflict"], s["resolution"]) for s in staff_api["lines"][0]["settlements"]] == [
+        (conflict.pk, "The publishing contract names the third author")
+    ]
+    own_api = _client(author_account).get(f"/api/remuneration-claims/{claim.pk}/").json()
+    assert own_api["lines"][0]["settlements"] == []
     remuneration.decide_remuneration_claim(claim, accept=True, by=personas.cmo_staff)
     assert kept(author) == {}
     assert kept(member) == {(w1.pk, "held_conflict"): 48_000}  # the member's part is untouched

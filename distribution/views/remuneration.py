@@ -17,12 +17,11 @@ from django.views.decorators.http import require_POST
 
 from distribution import remuneration
 from distribution.forms import DecideForm, RemunerationClaimForm
-from distribution.models import DemandStatus, Route
+from distribution.models import DemandStatus
 from distribution.payouts.selectors import claim_paid_status
 from distribution.run_access import get_remuneration_claim_for_user, remuneration_claims_visible_to
 from distribution.statements import language_of
-from registers.claims import conflicts_visible_to
-from registers.models import CMO, ConflictStatus
+from registers.models import CMO
 from udp.accounts import roles
 from udp.accounts.decorators import AuthedRequest, role_required
 from udp.core import clock
@@ -70,16 +69,9 @@ def _detail(request: AuthedRequest, pk: int, audience: str, form: DecideForm | N
     claim = get_remuneration_claim_for_user(request.user, pk)
     lines = list(claim.lines.select_related("run__area", "work").order_by("run_id", "work_id"))
     # a line of money a conflict held: how the conflict over its work was settled, where the reader may see it
-    held = {line.work_id for line in lines if line.route == Route.HELD_CONFLICT and line.work_id}
-    settled = (
-        conflicts_visible_to(request.user)
-        .filter(work_id__in=held, status=ConflictStatus.RESOLVED)
-        .order_by("-resolved_at", "-pk")
-        if held
-        else []
-    )
+    settled = remuneration.settlements(request.user, lines)
     for line in lines:
-        line.settlements = [c for c in settled if c.work_id == line.work_id]  # type: ignore[attr-defined]
+        line.settlements = settled.get(line.work_id or 0, [])  # type: ignore[attr-defined]
     context = {
         "claim": claim, "lines": lines, "audience": audience, "routes": remuneration.kept_reasons(),
         "overdue": remuneration.is_overdue(claim), "form": form,

@@ -33,27 +33,18 @@ from licensing.models import SourceKind, Transaction
 from udp.audit import audited
 from udp.core import clock
 
-#: The net of the run's payee for the works with no holder on record, split over those works by their
-#: allocations' gross, by largest remainder (ties by work): each work's part, kept under the work in the ledger
-#: until a holder claims it (:mod:`distribution.remuneration`). The parts sum to the payee's net.
-KEPT_PARTS = """
-SELECT w.work_id, w.base + CASE WHEN row_number() OVER (ORDER BY w.rem DESC, w.work_id)
-                                 <= w.net - (sum(w.base) OVER ())::bigint THEN 1 ELSE 0 END AS part
-  FROM (SELECT a.work_id, p.net_tiyn AS net,
-               div(sum(a.gross_tiyn)::numeric * p.net_tiyn, p.gross_tiyn)::bigint AS base,
-               mod(sum(a.gross_tiyn)::numeric * p.net_tiyn, p.gross_tiyn) AS rem
-          FROM distribution_allocation a
-          JOIN distribution_payee p ON p.run_id = a.run_id AND p.party_id IS NULL AND p.work_id IS NULL
-                                   AND p.route = 'no_holder'
-         WHERE a.run_id = %(run)s AND a.party_id IS NULL AND a.route = 'no_holder' AND p.gross_tiyn > 0
-         GROUP BY a.work_id, p.net_tiyn, p.gross_tiyn) w
-"""
 
-#: The net of each holder's payee of money held by a conflict, split over the works it was held for by their
-#: allocations' gross, by largest remainder (ties by work): kept under the holder and the work in the ledger,
-#: so that once the conflict is settled the work's held money goes to the holders then on record, by their
-#: shares (:mod:`distribution.remuneration`). Each holder's parts sum to the payee's net.
-HELD_PARTS = """
+def _parts(route: str, *, per_holder: bool) -> str:
+    """SQL: the net of the run's payees of ``route`` split over the works of their allocations by the works'
+    gross, by largest remainder (ties by work), so each payee's parts sum to its net: columns ``party_id``,
+    ``work_id``, ``part``. ``per_holder``: one payee per holder (its allocations are the holder's); otherwise the
+    one payee with no holder (its allocations have none)."""
+    payee = (
+        "p.party_id = a.party_id"
+        if per_holder
+        else "p.party_id IS NULL AND p.work_id IS NULL AND a.party_id IS NULL"
+    )
+    return f"""
 SELECT w.party_id, w.work_id,
        w.base + CASE WHEN row_number() OVER (PARTITION BY w.party_id ORDER BY w.rem DESC, w.work_id)
                           <= w.net - (sum(w.base) OVER (PARTITION BY w.party_id))::bigint THEN 1 ELSE 0 END AS part
@@ -61,10 +52,19 @@ SELECT w.party_id, w.work_id,
                div(sum(a.gross_tiyn)::numeric * p.net_tiyn, p.gross_tiyn)::bigint AS base,
                mod(sum(a.gross_tiyn)::numeric * p.net_tiyn, p.gross_tiyn) AS rem
           FROM distribution_allocation a
-          JOIN distribution_payee p ON p.run_id = a.run_id AND p.party_id = a.party_id AND p.route = 'held_conflict'
-         WHERE a.run_id = %(run)s AND a.route = 'held_conflict' AND p.gross_tiyn > 0
+          JOIN distribution_payee p ON p.run_id = a.run_id AND p.route = a.route AND {payee}
+         WHERE a.run_id = %(run)s AND a.route = '{route}' AND p.gross_tiyn > 0
          GROUP BY a.party_id, a.work_id, p.net_tiyn, p.gross_tiyn) w
 """
+
+
+#: The net of the run's payee for the works with no holder on record, split over those works: each work's part,
+#: kept under the work in the ledger until a holder claims it (:mod:`distribution.remuneration`).
+KEPT_PARTS = _parts("no_holder", per_holder=False)
+#: The net of each holder's payee of money held by a conflict, split over the works it was held for: kept under
+#: the holder and the work in the ledger, so that once the conflict is settled the work's held money goes to the
+#: holders then on record, by their shares (:mod:`distribution.remuneration`).
+HELD_PARTS = _parts("held_conflict", per_holder=True)
 
 LEGS = f"""
 SELECT %(tx)s AS transaction_id, %(account_remuneration_payable)s AS account_id, %(pool)s::bigint AS amount_tiyn,

@@ -5,10 +5,12 @@ A period (one month of ``licensing_usage_line``) is matched in three steps:
 1. :func:`prepare_period` — one parallel ``CREATE UNLOGGED TABLE … AS SELECT`` gathers each CMO's distinct
    (title, artist, ISRC, ISWC) of the month's counted lines (reports accepted or partly accepted) with
    their counts into the month's work table (:func:`staged_table`), hash-joined to the registers' ISRCs
-   and ISWCs (stage 1) and numbered in the order of the unique key of :class:`~distribution.models.UsageKey`.
-   Keys of an earlier gathering left unmatched or for review (not decided by a person) are reopened.
+   and ISWCs (stage 1) and numbered in the order of their texts (for one CMO, the order of the unique key of
+   :class:`~distribution.models.UsageKey`). Keys of an earlier gathering left unmatched or for review (not
+   decided by a person) are reopened; a month with no key yet is marked so its chunks insert plainly.
 2. :func:`chunks` — ranges of those numbers; each range is one :func:`match_chunk` (the Celery task
-   ``distribution.match_chunk``), idempotent: a key is written again only when it was reopened.
+   ``distribution.match_chunk``), idempotent: a key is written again only when it was reopened (a chunk
+   whose first key is written, or that meets a key written meanwhile, inserts or updates instead).
 3. :func:`match_chunk` — one ``INSERT … SELECT`` writes each key of the range once with its final stage:
    (1) the identifier found while gathering; the normalized key of the others (``distribution_key_part``
    and ``distribution_artist_key`` in SQL: one Latin spelling of Kazakh, Russian and Latin script, case,
@@ -28,7 +30,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 
 #: The statuses of a report whose lines count (as :mod:`licensing.reconciling` reads them).
 COUNTED_REPORTS = ("accepted", "partial")
@@ -97,7 +99,7 @@ def staged_table(period: dt.date) -> str:
 
 def prepare_period(period: dt.date) -> int:
     """Gather the month's distinct keys into its work table (one parallel aggregate over the month's
-    partition, with the registers' ISRC and ISWC each matches, sorted as the unique key and numbered, so
+    partition, with the registers' ISRC and ISWC each matches, sorted by their texts and numbered, so
     chunks are ranges of numbers and each writes its keys in index order), bring the counts of keys
     already there up to date and give the keys not decided by a person another try. Returns the number
     of distinct keys (all of them go through a chunk; one already decided stays as it is)."""
@@ -113,34 +115,42 @@ def prepare_period(period: dt.date) -> int:
         # a hash aggregate of a month's keys spills to disk and leaves them to be sorted for numbering after
         cursor.execute("SET LOCAL enable_hashagg = off")
         cursor.execute(f"DROP TABLE IF EXISTS {staged}")
+        # no key of the month written yet (its first gathering): the chunks insert without looking for one
+        cursor.execute("SELECT NOT EXISTS (SELECT 1 FROM distribution_usagekey WHERE period = %s)", [period])
+        row = cursor.fetchone()
+        fresh = bool(row and row[0])
         cursor.execute(
             f"""
             CREATE UNLOGGED TABLE {staged} AS
             SELECT g.n, g.cmo_id, g.title, g.artist, g.isrc, g.iswc, g.lines, g.plays,
-                   r.id AS rec, w.id AS iswc_work
-              -- grouped by sorting on the keys in bytes (each worker sorts its part of the month, the parts
-              -- merged), so the groups come out in the order they are numbered in, with no second sort
-              FROM (SELECT row_number() OVER (ORDER BY k.cmo_id, k.title, k.artist, k.isrc, k.iswc)::bigint AS n,
+                   r.id AS rec, w.id AS iswc_work, %(fresh)s::boolean AS fresh
+              -- grouped by sorting on the keys in bytes, the title first (each worker sorts its part of the
+              -- month, the parts merged), so the groups come out in the order they are numbered in, with no
+              -- second sort; for one CMO that is the order of the keys' unique index
+              FROM (SELECT row_number() OVER (ORDER BY k.title, k.artist, k.isrc, k.iswc, k.cmo_id)::bigint AS n,
                            k.*
-                      FROM (SELECT li.cmo_id, l.title COLLATE "C" AS title, l.artist COLLATE "C" AS artist,
-                                   l.isrc COLLATE "C" AS isrc, l.iswc COLLATE "C" AS iswc,
+                      FROM (SELECT l.title COLLATE "C" AS title, l.artist COLLATE "C" AS artist,
+                                   l.isrc COLLATE "C" AS isrc, l.iswc COLLATE "C" AS iswc, li.cmo_id,
                                    count(*)::int AS lines, sum(l.plays)::bigint AS plays
                               FROM licensing_usage_line l
                               JOIN licensing_usagereport r ON r.id = l.report_id AND r.status = ANY(%(counted)s)
                               JOIN licensing_licence li ON li.id = l.licence_id
                              WHERE l.period = %(period)s
                              GROUP BY 1, 2, 3, 4, 5) AS k) AS g
-              -- stage 1 (ISRC, then ISWC) as one hash join of all the month's keys with the registers
+              -- stage 1 (ISRC, then ISWC) as one hash join of all the month's keys with the registers; a key
+              -- with no identifier hashes to nothing rather than to an identifier cleaned of nothing
               LEFT JOIN registers_work r
-                ON g.isrc <> '' AND r.isrc = upper(regexp_replace(g.isrc, '[^A-Za-z0-9]', '', 'g'))
+                ON r.isrc = CASE WHEN g.isrc <> '' THEN upper(regexp_replace(g.isrc, '[^A-Za-z0-9]', '', 'g')) END
               LEFT JOIN registers_work w
-                ON g.iswc <> '' AND w.iswc = upper(regexp_replace(g.iswc, '[^A-Za-z0-9]', '', 'g'))
+                ON w.iswc = CASE WHEN g.iswc <> '' THEN upper(regexp_replace(g.iswc, '[^A-Za-z0-9]', '', 'g')) END
             """,
-            {"period": period, "counted": list(COUNTED_REPORTS)},
+            {"period": period, "counted": list(COUNTED_REPORTS), "fresh": fresh},
         )
         count = cursor.rowcount
         cursor.execute(f"CREATE INDEX ON {staged} (n)")
         cursor.execute(f"ANALYZE {staged}")
+        if fresh:
+            return count
         # keys of an earlier gathering: counts brought up to date; the undecided ones tried again
         reopen = "(k.decided_by_id IS NULL AND k.status IN ('unmatched', 'review'))"
         cursor.execute(
@@ -226,12 +236,10 @@ MATCH = """
                  WHERE k.nkey <> '' AND c.cmo_id = k.cmo_id AND c.nkey = k.nkey LIMIT 1) AS c ON true
           LEFT JOIN LATERAL (
                 SELECT count(*) AS found,
-                       count(DISTINCT wk.recording_id) AS recordings,
-                       min(wk.recording_id) AS recording,
+                       min(wk.recording_id) AS recording, max(wk.recording_id) AS last_recording,
                        min(wk.work_id) FILTER (WHERE wk.recording_id IS NOT NULL) AS recording_work,
-                       count(DISTINCT wk.work_id) FILTER (WHERE wk.recording_id IS NULL) AS works,
                        min(wk.work_id) FILTER (WHERE wk.recording_id IS NULL) AS work,
-                       (array_agg(DISTINCT coalesce(wk.recording_id, wk.work_id)))[1:10] AS found_candidates
+                       max(wk.work_id) FILTER (WHERE wk.recording_id IS NULL) AS last_work
                   FROM distribution_workkey wk
                  WHERE k.nkey <> '' AND c.id IS NULL AND wk.nkey = k.nkey) AS x ON true
     ), r AS (
@@ -239,7 +247,8 @@ MATCH = """
                CASE WHEN rec IS NOT NULL OR iswc_work IS NOT NULL THEN 1
                     WHEN confirmed IS NOT NULL THEN 2
                     WHEN found > 0 THEN 3 ELSE 0 END AS stage,
-               found > 0 AND (recordings = 1 OR (recordings = 0 AND works = 1)) AS by_key
+               found > 0 AND (recording = last_recording
+                              OR (recording IS NULL AND work = last_work)) AS by_key
           FROM m
     ), ins AS (
         INSERT INTO distribution_usagekey AS u
@@ -253,14 +262,30 @@ MATCH = """
                     ELSE 'unmatched' END,
                CASE stage WHEN 1 THEN coalesce(rec_work, CASE WHEN rec IS NULL THEN iswc_work END)
                           WHEN 2 THEN c_work
-                          WHEN 3 THEN CASE WHEN recordings = 1 THEN recording_work
-                                           WHEN recordings = 0 AND works = 1 THEN work END END,
+                          WHEN 3 THEN CASE WHEN recording = last_recording THEN recording_work
+                                           WHEN recording IS NULL AND work = last_work THEN work END END,
                CASE stage WHEN 1 THEN rec
                           WHEN 2 THEN c_rec
-                          WHEN 3 THEN CASE WHEN recordings = 1 THEN recording END END,
-               CASE WHEN stage = 3 THEN found_candidates ELSE '{{}}' END
+                          WHEN 3 THEN CASE WHEN recording = last_recording THEN recording END END,
+               -- the candidates (recordings, and works with none, the first ten by number): the one found,
+               -- or read again when there are several
+               CASE WHEN stage <> 3 THEN '{{}}'
+                    WHEN recording = last_recording AND work IS NULL THEN ARRAY[recording]
+                    WHEN recording IS NULL AND work = last_work THEN ARRAY[work]
+                    ELSE ARRAY(SELECT DISTINCT coalesce(wk.recording_id, wk.work_id)
+                                 FROM distribution_workkey wk WHERE wk.nkey = r.nkey ORDER BY 1 LIMIT 10) END
           FROM r
          ORDER BY n
+        {conflict}
+        RETURNING u.id, u.stage, u.status
+    )
+    SELECT stage, status, count(*), array_agg(id) FILTER (WHERE status = 'pending') FROM ins GROUP BY 1, 2
+"""
+
+#: How :data:`MATCH` meets a key already written: matched again only when its gathering reopened it.
+#: Left out where the month had no key when it was gathered and the chunk's first key is not written yet
+#: (a chunk writes all its keys or none): a plain insert, which costs a quarter less.
+ON_CONFLICT = """
             ON CONFLICT (cmo_id, period, title COLLATE "C", artist COLLATE "C", isrc COLLATE "C",
                          iswc COLLATE "C")
             DO UPDATE SET nkey = EXCLUDED.nkey, block = EXCLUDED.block, lines = EXCLUDED.lines,
@@ -268,9 +293,16 @@ MATCH = """
                           status = EXCLUDED.status, work_id = EXCLUDED.work_id,
                           recording_id = EXCLUDED.recording_id, candidates = EXCLUDED.candidates
             WHERE u.status = 'pending'
-        RETURNING u.id, u.stage, u.status
-    )
-    SELECT stage, status, count(*), array_agg(id) FILTER (WHERE status = 'pending') FROM ins GROUP BY 1, 2
+"""
+
+#: Whether a chunk may insert plainly: its gathering was the month's first and its first key is not written.
+FIRST_WRITE = """
+    SELECT s.fresh AND NOT EXISTS (
+               SELECT 1 FROM distribution_usagekey u
+                WHERE u.cmo_id = s.cmo_id AND u.period = %(period)s AND u.title = s.title COLLATE "C"
+                  AND u.artist = s.artist COLLATE "C" AND u.isrc = s.isrc COLLATE "C"
+                  AND u.iswc = s.iswc COLLATE "C")
+      FROM {staged} s WHERE s.n = %(lo)s
 """
 
 
@@ -297,7 +329,18 @@ def match_chunk(period: dt.date, lo: int, hi: int, *, fuzzy: bool = True) -> Chu
         row = cursor.fetchone()
         if not row or row[0] is None:
             raise StaleChunk(f"{period:%Y-%m}: the month's keys are not gathered; prepare the month again")
-        cursor.execute(MATCH.format(staged=staged), {"period": period, "lo": lo, "hi": hi, "fuzzy": fuzzy})
+        params: dict[str, Any] = {"period": period, "lo": lo, "hi": hi, "fuzzy": fuzzy}
+        cursor.execute(FIRST_WRITE.format(staged=staged), params)
+        row = cursor.fetchone()
+        plain = bool(row and row[0])
+        if plain:
+            try:
+                with transaction.atomic():
+                    cursor.execute(MATCH.format(staged=staged, conflict=""), params)
+            except IntegrityError:  # a key of the chunk written meanwhile (another gathering's chunk)
+                plain = False
+        if not plain:
+            cursor.execute(MATCH.format(staged=staged, conflict=ON_CONFLICT), params)
         pending: list[int] = []
         for stage, status, count, ids in cursor.fetchall():
             if status == "pending":

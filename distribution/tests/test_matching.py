@@ -191,6 +191,30 @@ def test_a_chunk_run_twice_is_a_no_op(personas, licence):
     assert vars(second) == vars(matching.ChunkResult())
 
 
+def test_a_chunk_whose_key_was_written_meanwhile_writes_the_others_and_leaves_that_one(personas, licence):
+    """The month's first gathering lets its chunks insert plainly; a key written after it (by another
+    gathering's chunk) sends the chunk back to insert-or-update, so it neither fails nor overwrites."""
+    from django.db import connection
+
+    lines(report(licence), [{"title": f"Song {n}"} for n in range(3)])
+    matching.prepare_period(JANUARY)
+    [(lo, hi)] = matching.chunks(JANUARY)
+    with connection.cursor() as cursor:  # the chunk's last key, written as unmatched with no normalized key
+        cursor.execute(
+            f"""INSERT INTO distribution_usagekey (cmo_id, period, isrc, iswc, title, artist, nkey, block,
+                       lines, plays, stage, status, candidates)
+                SELECT cmo_id, %s, isrc, iswc, title, artist, '', '', lines, plays, 0, 'unmatched', '{{}}'
+                  FROM {matching.staged_table(JANUARY)} WHERE n = %s RETURNING id""",
+            [JANUARY, hi],
+        )
+        [(written,)] = cursor.fetchall()
+    result = matching.match_chunk(JANUARY, lo, hi, fuzzy=False)
+    assert result.unmatched == 2
+    assert UsageKey.objects.count() == 3
+    assert UsageKey.objects.get(pk=written).nkey == ""
+    assert all(key.nkey for key in UsageKey.objects.exclude(pk=written))
+
+
 def test_keys_are_split_into_chunks_of_the_given_size(personas, licence):
     lines(report(licence), [{"title": f"Song {n}"} for n in range(5)])
     assert matching.prepare_period(JANUARY) == 5

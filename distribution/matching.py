@@ -116,7 +116,12 @@ def prepare_period(period: dt.date) -> int:
         cursor.execute("SET LOCAL enable_hashagg = off")
         cursor.execute(f"DROP TABLE IF EXISTS {staged}")
         # no key of the month written yet (its first gathering): the chunks insert without looking for one
-        cursor.execute("SELECT NOT EXISTS (SELECT 1 FROM distribution_usagekey WHERE period = %s)", [period])
+        # (asked per CMO, so each is one probe of the keys' unique index, not a scan of every month's keys)
+        cursor.execute(
+            "SELECT NOT EXISTS (SELECT 1 FROM registers_cmo c WHERE EXISTS ("
+            "    SELECT 1 FROM distribution_usagekey u WHERE u.cmo_id = c.id AND u.period = %s))",
+            [period],
+        )
         row = cursor.fetchone()
         fresh = bool(row and row[0])
         cursor.execute(

@@ -26,7 +26,7 @@ from typing import Any
 from django.db import connection
 
 from distribution.engine import RunError
-from distribution.models import Run, RunStatus
+from distribution.models import DemandStatus, RemunerationClaimLine, Run, RunStatus
 from distribution.tax import withhold
 from licensing import ledger
 from licensing.models import SourceKind, Transaction
@@ -138,13 +138,21 @@ HAVING -sum(e.amount_tiyn) < -(SELECT coalesce(sum(x.amount_tiyn), 0) FROM licen
 
 def reverse_run(run: Run, *, by: Any) -> Transaction:
     """Correct ``run``'s posting by a reversing transaction (once). Refused when a holder's money of the run
-    was already sent to the bank (what they are owed now is less than what the run gave them)."""
+    was already sent to the bank (what they are owed now is less than what the run gave them), or when a
+    holder has claimed money the run kept (a claim pending or accepted: the money is theirs or being
+    decided). Once reversed, the run's kept money is no longer claimable
+    (:func:`distribution.remuneration.claimable`)."""
     with audited(by):
         posting = run_posting(run)
         if posting is None:
             raise RunError("not_posted")
         if Transaction.objects.filter(source_kind=SourceKind.RUN_REVERSAL, source_id=run.pk).exists():
             raise RunError("already_reversed")
+        claimed = RemunerationClaimLine.objects.filter(
+            run=run, claim__status__in=[DemandStatus.PENDING, DemandStatus.ACCEPTED]
+        ).first()
+        if claimed is not None:
+            raise RunError("claimed", claim=claimed.claim_id)
         ids = ledger.account_ids(ledger.HOLDERS_PAYABLE)
         with connection.cursor() as cursor:
             cursor.execute(

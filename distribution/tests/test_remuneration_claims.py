@@ -12,8 +12,10 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 
 from distribution import remuneration
+from distribution.engine import RunError
 from distribution.models import Allocation, DemandStatus, Payee, RemunerationClaim, Run
 from distribution.payouts import actions as payouts
+from distribution.payouts.posting import reverse_run, run_posting
 from distribution.payouts.selectors import claim_paid_status
 from distribution.runs import approve_run, start_run
 from distribution.tests.test_payouts import give_bank_account, statement_csv
@@ -139,6 +141,55 @@ def test_a_refusal_needs_a_reason_and_leaves_the_money_kept_to_claim_again(
     assert Notice.objects.filter(recipient=personas.other_holder, code="remuneration_claim_refused").exists()
     assert _undistributed(personas.cmo, party=other) == 30_000
     assert sum(k.amount_tiyn for k in remuneration.claimable(other)) == 42_000
+
+
+@pytest.mark.statute("A46.2-claim")
+def test_a_reversed_run_keeps_nothing_to_claim_and_a_claimed_run_is_not_reversed(
+    personas: Any, kept_world: dict[str, Any]
+) -> None:
+    """A correction reverses the run's posting: the 42 000 tiyn it kept for the other holder are kept no more,
+    so nothing is offered to claim. A run whose kept money a holder has claimed (pending or accepted) is not
+    reversed; a refused claim does not stand in the way."""
+    run, other = kept_world["run"], kept_world["other"]
+    claim = remuneration.file_remuneration_claim(other, personas.cmo, by=personas.other_holder)
+    with pytest.raises(RunError) as refused:
+        reverse_run(run, by=personas.cmo_admin)
+    assert (refused.value.code, refused.value.params) == ("claimed", {"claim": claim.pk})
+    remuneration.decide_remuneration_claim(claim, accept=False, reason="Not yet", by=personas.cmo_staff)
+    assert sum(k.amount_tiyn for k in remuneration.claimable(other)) == 42_000
+
+    reverse_run(run, by=personas.cmo_admin)
+    assert _undistributed(personas.cmo) == 0
+    assert remuneration.claimable(other) == []
+    assert remuneration.kept_for(other.pk) == []
+    with pytest.raises(ValidationError):
+        remuneration.file_remuneration_claim(other, personas.cmo, by=personas.other_holder)
+
+
+@pytest.mark.statute("A46.2-claim")
+def test_a_claim_on_a_run_reversed_after_it_was_filed_is_not_accepted(
+    personas: Any, kept_world: dict[str, Any]
+) -> None:
+    """Filed while the run's correction was being posted (each saw the other not yet committed): accepting it
+    would pay money the ledger no longer keeps, so only a refusal answers it, and the ledger stays balanced."""
+    run, other = kept_world["run"], kept_world["other"]
+    claim = remuneration.file_remuneration_claim(other, personas.cmo, by=personas.other_holder)
+    posting = run_posting(run)
+    assert posting is not None
+    ledger.reverse(  # the correction as it commits beside the claim, past the check that would refuse it now
+        posting,
+        by=personas.cmo_admin,
+        source=(SourceKind.RUN_REVERSAL, run.pk),
+        memo=("run_reversal", {"run": run.pk}),
+    )
+    with pytest.raises(ValidationError) as refused:
+        remuneration.decide_remuneration_claim(claim, accept=True, by=personas.cmo_staff)
+    assert "corrected" in str(refused.value)
+    assert not Transaction.objects.filter(source_kind=SourceKind.REMUNERATION_CLAIM).exists()
+    remuneration.decide_remuneration_claim(
+        claim, accept=False, reason="The run was corrected", by=personas.cmo_staff
+    )
+    assert _undistributed(personas.cmo) == 0
 
 
 @pytest.mark.statute("A44.5-unclaimed-forever")

@@ -56,10 +56,10 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from distribution.engine import PHONOGRAM_AREAS
-from distribution.models import DemandStatus, RemunerationClaim, RemunerationClaimLine, Route, Run
+from distribution.models import DemandStatus, RemunerationClaim, RemunerationClaimLine, Route, Run, RunStatus
 from distribution.tax import rate_for
 from licensing import ledger
-from licensing.models import Entry, SourceKind, Transaction
+from licensing.models import Entry, SourceKind
 from registers.claims import conflicts_visible_to
 from registers.conflicts import held_works_sql
 from registers.models import CMO, Conflict, ConflictStatus, Party, Work
@@ -76,10 +76,7 @@ from udp.documents.models import IssuedDocument
 ANSWER_WORKING_DAYS = 15
 
 CLAIMABLE = f"""
-WITH reversed AS (
-    -- runs whose posting a correction reversed: what they kept is kept no more
-    SELECT source_id AS run_id FROM licensing_transaction WHERE source_kind = %(reversal_source)s
-), area_types AS (
+WITH area_types AS (
     SELECT item, string_to_array(types, ',') AS types
       FROM unnest(%(items)s::integer[], %(types)s::text[]) AS t(item, types)
 ), asked AS (
@@ -92,7 +89,7 @@ WITH reversed AS (
     SELECT r.cmo_id, p.run_id, NULL::bigint AS work_id, p.route, p.net_tiyn AS amount
       FROM distribution_payee p JOIN distribution_run r ON r.id = p.run_id
      WHERE r.status = 'approved' AND p.party_id = %(party)s AND p.net_tiyn > 0
-       AND p.route = 'not_represented' AND r.id NOT IN (SELECT run_id FROM reversed)
+       AND p.route = 'not_represented'
     UNION ALL
     -- held by a conflict, once no open conflict holds the work: the work's held money (each holder's part the
     -- run kept under the work) by the shares now on record, of the right type the run paid, side by side
@@ -119,7 +116,7 @@ WITH reversed AS (
            WHERE mine.percent > 0 AND k.total > 0
           HAVING count(*) > 0
       ) share
-     WHERE r.status = 'approved' AND share.amount > 0 AND r.id NOT IN (SELECT run_id FROM reversed)
+     WHERE r.status = 'approved' AND share.amount > 0
        AND h.work_id NOT IN ({held_works_sql("r.area_id")})
     UNION ALL
     SELECT r.cmo_id, r.id, e.work_id, 'no_holder', share.amount
@@ -160,7 +157,7 @@ WITH reversed AS (
       ) share
      WHERE e.work_id IN (SELECT c.work_id FROM registers_workcontributor c WHERE c.party_id = %(party)s)
        AND e.account_id = %(undistributed)s AND e.party_id IS NULL AND e.amount_tiyn < 0
-       AND r.status = 'approved' AND share.amount > 0 AND r.id NOT IN (SELECT run_id FROM reversed)
+       AND r.status = 'approved' AND share.amount > 0
 )
 SELECT k.cmo_id, k.run_id, k.work_id, k.route, (k.amount - coalesce(a.amount, 0))::bigint
   FROM kept k
@@ -202,8 +199,7 @@ def claimable(party: Party, cmo: CMO | None = None) -> list[Kept]:
             {
                 "party": party.pk, "cmo": cmo.pk if cmo else None, "items": items, "phonogram": sorted(PHONOGRAM_AREAS),
                 "types": [",".join(AREA_RIGHT_TYPES[item]) for item in items],
-                "run_source": SourceKind.RUN, "reversal_source": SourceKind.RUN_REVERSAL,
-                "undistributed": ledger.account_ids(ledger.UNDISTRIBUTED)[ledger.UNDISTRIBUTED],
+                "run_source": SourceKind.RUN, "undistributed": ledger.account_ids(ledger.UNDISTRIBUTED)[ledger.UNDISTRIBUTED],
             },
         )  # fmt: skip
         return [Kept(*row) for row in cursor.fetchall()]
@@ -337,12 +333,8 @@ def decide_remuneration_claim(
         claim = RemunerationClaim.objects.select_for_update().select_related("party", "cmo").get(pk=claim.pk)
         if claim.status != DemandStatus.PENDING:
             raise ValidationError(_("This claim has already been decided."))
-        if (
-            accept
-            and Transaction.objects.filter(
-                source_kind=SourceKind.RUN_REVERSAL, source_id__in=claim.lines.values("run_id")
-            ).exists()
-        ):
+        # a run corrected (reversed, so cancelled) since the filing no longer keeps what the claim asks for
+        if accept and claim.lines.exclude(run__status=RunStatus.APPROVED).exists():
             raise ValidationError(
                 _(
                     "A distribution run this claim draws on was corrected after the claim was filed, so the "

@@ -23,10 +23,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import connection
+from django.db import connection, transaction
 
 from distribution.engine import RunError
-from distribution.models import DemandStatus, RemunerationClaimLine, Run, RunStatus
+from distribution.models import DemandStatus, RemunerationClaimLine, Run, RunStatus, Unidentified
 from distribution.tax import withhold
 from licensing import ledger
 from licensing.models import SourceKind, Transaction
@@ -137,12 +137,14 @@ HAVING -sum(e.amount_tiyn) < -(SELECT coalesce(sum(x.amount_tiyn), 0) FROM licen
 
 
 def reverse_run(run: Run, *, by: Any) -> Transaction:
-    """Correct ``run``'s posting by a reversing transaction (once). Refused when a holder's money of the run
-    was already sent to the bank (what they are owed now is less than what the run gave them), or when a
-    holder has claimed money the run kept (a claim pending or accepted: the money is theirs or being
-    decided). Once reversed, the run's kept money is no longer claimable
-    (:func:`distribution.remuneration.claimable`)."""
-    with audited(by):
+    """Correct ``run``'s posting by a reversing transaction (once), and cancel the run: what it gave is
+    taken back, so nothing of it is claimable, remitted abroad or shown as a statement any more, money it
+    released from the three-year store is kept there again, and the period may be run anew. Refused when a
+    holder's money of the run was already sent to the bank (what they are owed now is less than what the
+    run gave them), or when a holder has claimed money the run kept (a claim pending or accepted: the money
+    is theirs or being decided)."""
+    with transaction.atomic(), audited(by):
+        run = Run.objects.select_for_update().get(pk=run.pk)
         posting = run_posting(run)
         if posting is None:
             raise RunError("not_posted")
@@ -161,6 +163,10 @@ def reverse_run(run: Run, *, by: Any) -> Transaction:
             overdrawn = cursor.fetchone()
         if overdrawn is not None:
             raise RunError("already_paid", party=overdrawn[0])
-        return ledger.reverse(
+        correction = ledger.reverse(
             posting, by=by, source=(SourceKind.RUN_REVERSAL, run.pk), memo=("run_reversal", {"run": run.pk})
         )
+        run.status = RunStatus.CANCELLED
+        run.save(update_fields=["status"])
+        Unidentified.objects.filter(released_in=run).update(released_in=None)
+        return correction

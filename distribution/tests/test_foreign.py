@@ -13,7 +13,8 @@ from django.test import Client
 
 from distribution.engine import RunError
 from distribution.foreign import approve_foreign_run, export_document, export_rows, start_foreign_run
-from distribution.models import Payee, Remittance
+from distribution.models import Payee, Remittance, RunStatus
+from distribution.payouts.posting import reverse_run
 from distribution.runs import approve_run, start_run
 from registers import reciprocal
 from registers.models import Area, ForeignSociety, IPIName, ReciprocalArea, SocietyMembership
@@ -93,6 +94,28 @@ def test_a_society_gets_its_members_money_once_a_year_in_its_currency_and_a_dire
     assert document["header"]["society_code"] == "058" and document["header"]["amount"] == "12.86"
     assert sum(h["net_tiyn"] for h in document["holders"]) == document["totals"]["net_tiyn"] == 9_000
     assert document["holders"][0]["works"][0]["title"] == "Paris"
+
+
+@pytest.mark.django_db
+@pytest.mark.statute("A46.1.3-annual-foreign")
+def test_a_quarter_corrected_after_approval_is_remitted_as_run_again_and_not_as_first_run(
+    personas: Any, sacem: dict[str, Any]
+) -> None:
+    """The second quarter is reversed (a correction) before anything is paid: it is cancelled, so the
+    society gets only the first quarter's 4 500 tiyn. Run again with its right pool, 20 000 tiyn, E's half
+    is 10 000 less 10 %: the year's remittance is 4 500 + 9 000."""
+    work = sacem["work"]
+    quarter(personas, work, dt.date(2026, 1, 1), dt.date(2026, 3, 31), 10_000)
+    q2 = quarter(personas, work, dt.date(2026, 4, 1), dt.date(2026, 6, 30), 10_000)
+    reverse_run(q2, by=personas.cmo_admin)
+    q2.refresh_from_db()
+    assert q2.status == RunStatus.CANCELLED
+    run = start_foreign_run(personas.cmo, 2026, by=personas.cmo_staff, rates={"EUR": D("7")})
+    assert Remittance.objects.get(run=run).amount_tiyn == 4_500
+    again = quarter(personas, work, dt.date(2026, 4, 1), dt.date(2026, 6, 30), 20_000)
+    assert again.pk != q2.pk and again.status == RunStatus.APPROVED
+    run = start_foreign_run(personas.cmo, 2026, by=personas.cmo_staff, rates={"EUR": D("7")})
+    assert Remittance.objects.get(run=run).amount_tiyn == 13_500
 
 
 @pytest.mark.django_db

@@ -13,7 +13,7 @@ from django.test import Client
 
 from distribution import remuneration
 from distribution.engine import RunError
-from distribution.models import Allocation, DemandStatus, Payee, RemunerationClaim, Run
+from distribution.models import Allocation, DemandStatus, Payee, RemunerationClaim, Run, RunStatus
 from distribution.payouts import actions as payouts
 from distribution.payouts.posting import reverse_run, run_posting
 from distribution.payouts.selectors import claim_paid_status
@@ -159,6 +159,8 @@ def test_a_reversed_run_keeps_nothing_to_claim_and_a_claimed_run_is_not_reversed
     assert sum(k.amount_tiyn for k in remuneration.claimable(other)) == 42_000
 
     reverse_run(run, by=personas.cmo_admin)
+    run.refresh_from_db()
+    assert run.status == RunStatus.CANCELLED
     assert _undistributed(personas.cmo) == 0
     assert remuneration.claimable(other) == []
     assert remuneration.kept_for(other.pk) == []
@@ -176,12 +178,15 @@ def test_a_claim_on_a_run_reversed_after_it_was_filed_is_not_accepted(
     claim = remuneration.file_remuneration_claim(other, personas.cmo, by=personas.other_holder)
     posting = run_posting(run)
     assert posting is not None
-    ledger.reverse(  # the correction as it commits beside the claim, past the check that would refuse it now
+    # the correction as it commits beside the claim (past the check that would refuse it now): the posting
+    # reversed and the run cancelled, as reverse_run leaves them
+    ledger.reverse(
         posting,
         by=personas.cmo_admin,
         source=(SourceKind.RUN_REVERSAL, run.pk),
         memo=("run_reversal", {"run": run.pk}),
     )
+    Run.objects.filter(pk=run.pk).update(status=RunStatus.CANCELLED)
     with pytest.raises(ValidationError) as refused:
         remuneration.decide_remuneration_claim(claim, accept=True, by=personas.cmo_staff)
     assert "corrected" in str(refused.value)

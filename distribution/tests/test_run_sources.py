@@ -13,6 +13,7 @@ import pytest
 
 from distribution import matching
 from distribution.models import Allocation, Payee, ReleaseRule, RunSource, Unidentified
+from distribution.payouts.posting import reverse_run
 from distribution.runs import approve_run, start_run, three_years_after
 from distribution.tests.helpers import FEBRUARY, embody, lines, recording, report
 from licensing.invoicing import issue_invoice
@@ -176,6 +177,13 @@ def test_money_with_no_use_is_released_into_a_later_run_three_years_after_receip
     assert sorted(RunSource.objects.filter(run=run).values_list("kind", "pool_tiyn")) == [
         ("collected", 1_000_000), ("released", 1_000_000),
     ]  # fmt: skip
+    approve_run(run, by=personas.cmo_admin)
+    # a correction of that run puts the released money back in the store, for the quarter run anew
+    reverse_run(run, by=personas.cmo_admin)
+    assert Unidentified.objects.get().released_in is None
+    again = q2()
+    assert again.pk != run.pk and again.pool_tiyn == 2_000_000
+    assert Unidentified.objects.get().released_in == again
 
 
 def test_three_years_after_a_leap_day_is_the_last_day_of_february() -> None:

@@ -104,6 +104,16 @@ RUN_ERRORS = {
     "nothing_for_societies": gettext_lazy(
         "No approved run of %(year)s or before has money for a foreign society that was not remitted yet."
     ),
+    "not_posted": gettext_lazy("This run is not approved, so there is nothing of it to correct."),
+    "already_reversed": gettext_lazy("This run was corrected already."),
+    "claimed": gettext_lazy(
+        "A holder has claimed money this run kept (claim No. %(claim)s): answer the claim first; a run is "
+        "not corrected while money of it is claimed or paid by a claim."
+    ),
+    "already_paid": gettext_lazy(
+        "Money of this run was already sent to a holder's bank: the run can no longer be corrected as a "
+        "whole."
+    ),
 }
 
 

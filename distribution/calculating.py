@@ -7,6 +7,9 @@
   awaits their approval. Asked again for the same area and period, it is the same run calculated afresh until approved.
 - :func:`approve` lets another member of the same CMO's staff approve it (Art. 46.1 (2)): the statements are
   published (:func:`distribution.statements.publish_statements`) and each holder is told.
+- :func:`correct` lets the CMO's administrator reverse an approved run before any of its money is sent
+  (:func:`distribution.payouts.posting.reverse_run`), saying why: the run is cancelled, its holders are told
+  their statement is withdrawn, and the period may be run anew.
 """
 
 from __future__ import annotations
@@ -189,3 +192,35 @@ def may_approve(run: Run, user: Any) -> tuple[bool, str]:
     if run.started_by_id == user.pk:
         return False, run_error_message("same_person")
     return True, ""
+
+
+def correct(run: Run, *, by: User, reason: str) -> Run:
+    """The CMO's administrator corrects the approved ``run``: its posting is reversed and the run cancelled
+    (:func:`distribution.payouts.posting.reverse_run`), with ``reason`` kept in the ledger; its holders are told
+    their statement is withdrawn. Refused (``ValidationError``) without a reason, for anyone else, and when
+    the run's money was sent or claimed."""
+    from distribution.payouts.posting import reverse_run
+
+    if not (roles.is_cmo_admin(by) and by.cmo_id == run.cmo_id):
+        raise PermissionError("only the CMO's administrator corrects its runs")
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why the run is corrected.")})
+    try:
+        with transaction.atomic():
+            reverse_run(run, by=by, reason=reason.strip())
+            transaction.on_commit(lambda: _tell_holders_withdrawn(run.pk))
+    except RunError as exc:
+        raise ValidationError(run_error_message(exc.code, exc.params)) from exc
+    run.refresh_from_db()
+    return run
+
+
+def _tell_holders_withdrawn(run_id: int) -> None:
+    from distribution.run_tasks import tell_holders_withdrawn
+
+    tell_holders_withdrawn.delay(run_id)
+
+
+def may_correct(run: Run, user: Any) -> bool:
+    """Whether ``user`` may ask to correct ``run`` (the page offers the form; the ledger may still refuse)."""
+    return run.status == RunStatus.APPROVED and roles.is_cmo_admin(user) and user.cmo_id == run.cmo_id

@@ -22,6 +22,7 @@ from udp.notices.models import Notice
 SUBJECT = _("A distribution of remuneration on the platform")
 TO_APPROVE = "distribution_run_to_approve"
 STATEMENT_READY = "distribution_statement_ready"
+STATEMENT_WITHDRAWN = "distribution_statement_withdrawn"
 CLAIM_FILED = "remuneration_claim_filed"
 CLAIM_ACCEPTED = "remuneration_claim_accepted"
 CLAIM_REFUSED = "remuneration_claim_refused"
@@ -45,6 +46,17 @@ def register_kinds() -> None:
             _(
                 "Your statement from %(cmo)s for %(start)s – %(end)s is ready: %(net)s tenge after deductions. "
                 "It shows where your works were used."
+            ),
+            subject=SUBJECT,
+        )
+    )
+    register(
+        Kind(
+            STATEMENT_WITHDRAWN,
+            _(
+                "%(cmo)s corrected its distribution run for %(start)s – %(end)s, so your statement of it is "
+                "withdrawn and nothing of it will be paid. A new statement follows when the CMO runs the "
+                "period again."
             ),
             subject=SUBJECT,
         )
@@ -173,6 +185,21 @@ def tell_holder_claim_decided(claim_id: int) -> int:
 
 def _period(run: Run) -> dict[str, str]:
     return {"start": run.period_start.isoformat(), "end": run.period_end.isoformat()}
+
+
+def tell_holders_statements_withdrawn(run_id: int) -> int:
+    """Each account of a holder with a statement in the corrected (cancelled) run: it is withdrawn (once)."""
+    run = Run.objects.select_related("cmo").get(pk=run_id)
+    parties = Statement.objects.filter(run=run).values("party_id")
+    link = reverse("distribution_portal:statements")
+    told = 0
+    for account in User.objects.filter(party_id__in=parties, is_active=True).order_by("pk"):
+        params = {"cmo": run.cmo.short_name, **_period(run)}
+        if Notice.objects.filter(recipient=account, code=STATEMENT_WITHDRAWN, params=params).exists():
+            continue
+        notify(account, STATEMENT_WITHDRAWN, params, link=link)
+        told += 1
+    return told
 
 
 def tell_staff_run_awaits_approval(run: Run) -> int:

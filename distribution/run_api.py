@@ -2,11 +2,13 @@
 
 - ``/api/distribution-runs/`` — a CMO's staff list their runs, start one (``POST``: a request a worker
   calculates, followed at ``/api/distribution-run-requests/{id}/``), calculate one again, approve one (another
-  member of staff than the one who started it), list its payees (``?q=`` a holder's name);
+  member of staff than the one who started it), correct an approved one (``POST …/correct/``, the CMO's
+  administrator, with a reason: reversed and cancelled before its money is sent or claimed), list its payees
+  (``?q=`` a holder's name);
 - ``/api/statements/`` — a holder's statements of approved runs (its CMO's staff and the operator see them
   too), each with its PDF.
 
-Scopes: ``distribution:read`` to read, ``distribution:write`` to calculate and approve.
+Scopes: ``distribution:read`` to read, ``distribution:write`` to calculate, approve and correct.
 """
 
 from __future__ import annotations
@@ -81,6 +83,12 @@ class DeductionsSerializer(serializers.Serializer[Any]):
     funds_percent = serializers.DecimalField(max_digits=5, decimal_places=2, min_value=0, max_value=20)
 
 
+class CorrectionSerializer(serializers.Serializer[Any]):
+    reason = serializers.CharField(
+        max_length=2000, help_text="Why the run is corrected (kept with the correction in the ledger)"
+    )
+
+
 class StartSerializer(DeductionsSerializer):
     area = serializers.IntegerField(help_text="Art. 43.3 item of one of your CMO's areas")
     year = serializers.IntegerField(min_value=2000, max_value=2100)
@@ -119,6 +127,7 @@ class RunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gene
     permission_classes = [HasApiKeyScope, permissions.IsAuthenticated]
     required_scopes = {
         "list": READ, "retrieve": READ, "payees": READ, "create": WRITE, "recalculate": WRITE, "approve": WRITE,
+        "correct": WRITE,
     }  # fmt: skip
 
     def get_queryset(self) -> QuerySet[Run]:
@@ -169,6 +178,28 @@ class RunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gene
         target = get_run_for_user(request.user, pk, write=True)
         approved = run(calculating.approve, target, by=roles.acting_account(request.user))
         return Response(RunSerializer(approved).data)
+
+    @extend_schema(
+        summary="Correct an approved run (the CMO's administrator), before its money is sent or claimed: its "
+        "posting is reversed, the run cancelled and its holders told; the period can then be run again",
+        request=CorrectionSerializer, responses=RunSerializer,
+    )  # fmt: skip
+    @action(detail=True, methods=["post"])
+    def correct(self, request: Request, pk: str) -> Response:
+        target = get_run_for_user(request.user, pk, write=True)
+        must(
+            calculating.may_correct(target, request.user),
+            "only the CMO's administrator corrects an approved run",
+        )
+        data = CorrectionSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        corrected = run(
+            calculating.correct,
+            target,
+            by=roles.acting_account(request.user),
+            reason=data.validated_data["reason"],
+        )
+        return Response(RunSerializer(corrected).data)
 
     @extend_schema(
         summary="The run's payees: each holder's gross, deductions and net per route",

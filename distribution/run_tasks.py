@@ -23,3 +23,11 @@ def tell_holders(run_id: int) -> int:
     from distribution.notices import tell_holders_statements_ready
 
     return tell_holders_statements_ready(run_id)
+
+
+@shared_task(name="distribution.tell_holders_withdrawn")
+def tell_holders_withdrawn(run_id: int) -> int:
+    """Tell each holder with a statement in the corrected run ``run_id`` that it is withdrawn. Idempotent."""
+    from distribution.notices import tell_holders_statements_withdrawn
+
+    return tell_holders_statements_withdrawn(run_id)

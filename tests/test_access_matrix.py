@@ -170,6 +170,7 @@ PAGE_RULES: dict[str, AbstractSet[str] | None] = {
     "cmo/distribution/runs/": CMOS, "cmo/distribution/runs/new/": CMOS,
     "cmo/distribution/runs/requests/<int:pk>/": {STAFF, ADMIN}, "cmo/distribution/runs/<int:pk>/": {STAFF, ADMIN},
     "cmo/distribution/runs/<int:pk>/recalculate/": frozenset(), "cmo/distribution/runs/<int:pk>/approve/": frozenset(),
+    "cmo/distribution/runs/<int:pk>/correct/": frozenset(),
     "cmo/distribution/statements/": CMOS | {OPERATOR}, "cmo/distribution/statements/<int:pk>/": {STAFF, ADMIN, OPERATOR},
     "cmo/distribution/statements/<int:pk>/pdf/": {STAFF, ADMIN, OPERATOR},
     "portal/distribution/statements/": HOLDERS, "portal/distribution/statements/<int:pk>/": {HOLDER},
@@ -340,6 +341,8 @@ API_RULES: dict[str, AbstractSet[str] | None] = {
     # the run is approved already: approving or recalculating it again is a 400 for its own staff
     "POST /api/distribution-runs/{id}/approve/": {STAFF, ADMIN},
     "POST /api/distribution-runs/{id}/recalculate/": {STAFF, ADMIN},
+    # correcting it: the administrator only (with no reason given, a 400); its staff are refused first
+    "POST /api/distribution-runs/{id}/correct/": {ADMIN},
     "GET /api/distribution-run-requests/": SIGNED, "GET /api/distribution-run-requests/{id}/": {STAFF, ADMIN, OPERATOR},
     # claims of remuneration: none in the fixture; a holder's empty claim is a 400
     "GET /api/remuneration-claims/": SIGNED, "GET /api/remuneration-claims/{id}/": frozenset(),

@@ -136,14 +136,14 @@ HAVING -sum(e.amount_tiyn) < -(SELECT coalesce(sum(x.amount_tiyn), 0) FROM licen
 """
 
 
-def reverse_run(run: Run, *, by: Any) -> Transaction:
+def reverse_run(run: Run, *, by: Any, reason: str = "") -> Transaction:
     """Correct ``run``'s posting by a reversing transaction (once), and cancel the run: what it gave is
     taken back, so nothing of it is claimable, remitted abroad or shown as a statement any more, money it
     released from the three-year store is kept there again, and the period may be run anew. Refused when a
     holder's money of the run was already sent to the bank (what they are owed now is less than what the
     run gave them), or when a holder has claimed money the run kept (a claim pending or accepted: the money
-    is theirs or being decided)."""
-    with transaction.atomic(), audited(by):
+    is theirs or being decided). ``reason``: why, kept with the correction in the ledger."""
+    with transaction.atomic(), audited(by, reason or None):
         run = Run.objects.select_for_update().get(pk=run.pk)
         posting = run_posting(run)
         if posting is None:
@@ -164,8 +164,9 @@ def reverse_run(run: Run, *, by: Any) -> Transaction:
         if overdrawn is not None:
             raise RunError("already_paid", party=overdrawn[0])
         correction = ledger.reverse(
-            posting, by=by, source=(SourceKind.RUN_REVERSAL, run.pk), memo=("run_reversal", {"run": run.pk})
-        )
+            posting, by=by, source=(SourceKind.RUN_REVERSAL, run.pk),
+            memo=("run_reversal", {"run": run.pk, **({"reason": reason} if reason else {})}),
+        )  # fmt: skip
         run.status = RunStatus.CANCELLED
         run.save(update_fields=["status"])
         Unidentified.objects.filter(released_in=run).update(released_in=None)

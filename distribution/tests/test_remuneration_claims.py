@@ -10,8 +10,9 @@ from typing import Any
 import pytest
 from django.core.exceptions import ValidationError
 from django.test import Client
+from django.utils import translation
 
-from distribution import remuneration
+from distribution import calculating, remuneration
 from distribution.engine import RunError
 from distribution.models import Allocation, DemandStatus, Payee, RemunerationClaim, Run, RunStatus
 from distribution.payouts import actions as payouts
@@ -155,6 +156,9 @@ def test_a_reversed_run_keeps_nothing_to_claim_and_a_claimed_run_is_not_reversed
     with pytest.raises(RunError) as refused:
         reverse_run(run, by=personas.cmo_admin)
     assert (refused.value.code, refused.value.params) == ("claimed", {"claim": claim.pk})
+    with translation.override("en"), pytest.raises(ValidationError) as said:  # as the page and API say it
+        calculating.correct(run, by=personas.cmo_admin, reason="Wrong pool")
+    assert f"claim No. {claim.pk}): answer the claim first" in str(said.value)
     remuneration.decide_remuneration_claim(claim, accept=False, reason="Not yet", by=personas.cmo_staff)
     assert sum(k.amount_tiyn for k in remuneration.claimable(other)) == 42_000
 

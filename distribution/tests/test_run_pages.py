@@ -171,3 +171,68 @@ def test_only_the_cmo_s_own_staff_reach_its_runs(
     without_mfa = f.make_account("nomfa@kaz.kz", Role.CMO_STAFF, cmo=personas.cmo, mfa=False)
     answer = f.signed_in(without_mfa).post(url + "approve/")
     assert answer.status_code == 302 and Run.objects.get().status == "calculated"
+
+
+@pytest.mark.django_db
+@pytest.mark.statute("A44.5-distribute")
+def test_the_cmo_s_administrator_corrects_an_approved_run_with_a_reason_and_its_holders_are_told(
+    personas: Any, world: RunWorld, eager: None, django_capture_on_commit_callbacks: Any
+) -> None:
+    """Approved and not yet paid: the administrator reverses it, saying why. The ledger takes back what the run
+    gave, the run is cancelled, each holder with a statement is told it is withdrawn (once), and the quarter
+    can be started again. Nobody else may: a member of staff is refused, another CMO finds no such run."""
+    from django.test import Client
+    from django.urls import reverse
+
+    from distribution.notices import STATEMENT_WITHDRAWN
+    from licensing import ledger
+    from licensing.models import SourceKind, Transaction
+    from udp.accounts.models import Role
+
+    staff, admin = f.signed_in(personas.cmo_staff), f.signed_in(personas.cmo_admin)
+    _start(staff, world, django_capture_on_commit_callbacks)
+    run = Run.objects.get()
+    before = ledger.balances(personas.cmo, by=("account", "party"))
+    with django_capture_on_commit_callbacks(execute=True):
+        admin.post(f"/cmo/distribution/runs/{run.pk}/approve/")
+    assert ledger.balances(personas.cmo, by=("account", "party")) != before
+    url = f"/cmo/distribution/runs/{run.pk}/"
+    assert 'id="correct"' not in staff.get(url).content.decode()
+    assert 'id="correct"' in admin.get(url).content.decode()
+    assert staff.post(url + "correct/", {"reason": "Wrong pool"}).status_code == 403
+    assert f.signed_in(personas.other_cmo_staff).post(url + "correct/", {"reason": "x"}).status_code == 404
+    assert f.signed_in(personas.holder).post(url + "correct/", {"reason": "x"}).status_code == 403
+    assert Client().post(url + "correct/", {"reason": "x"}).status_code == 302
+    without_mfa = f.make_account("nomfa-admin@kaz.kz", Role.CMO_ADMIN, cmo=personas.cmo, mfa=False)
+    assert f.signed_in(without_mfa).post(url + "correct/", {"reason": "x"}).status_code == 302
+    no_reason = admin.post(url + "correct/", {"reason": "  "})
+    assert no_reason.status_code == 400 and "Say why the run is corrected." in no_reason.content.decode()
+    run.refresh_from_db()
+    assert run.status == "approved"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        done = admin.post(url + "correct/", {"reason": "The pool missed a licence's payment"}, follow=True)
+    assert done.redirect_chain[-1][0] == url and 'data-status="cancelled"' in done.content.decode()
+    run.refresh_from_db()
+    assert run.status == "cancelled"
+    nonzero = [row for row in ledger.balances(personas.cmo, by=("account", "party")) if row["balance"]]
+    assert nonzero == [row for row in before if row["balance"]]  # what the run gave is taken back
+    correction = Transaction.objects.get(source_kind=SourceKind.RUN_REVERSAL, source_id=run.pk)
+    assert correction.memo_params == {"run": run.pk, "reason": "The pool missed a licence's payment"}
+    told = Notice.objects.filter(code=STATEMENT_WITHDRAWN)
+    assert set(told.values_list("recipient", flat=True)) == {personas.holder.pk}
+    with translation.override("en"):
+        assert "your statement of it is withdrawn" in told.get().message
+    statement = Statement.objects.get(run=run, party=personas.holder_party)
+    assert (
+        f.signed_in(personas.holder)
+        .get(reverse("distribution_portal:statement", args=[statement.pk]))
+        .status_code
+        == 404
+    )
+    from distribution.notices import tell_holders_statements_withdrawn
+
+    assert tell_holders_statements_withdrawn(run.pk) == 0  # told once
+    assert admin.post(url + "correct/", {"reason": "again"}).status_code == 403
+    _start(staff, world, django_capture_on_commit_callbacks)
+    assert Run.objects.exclude(pk=run.pk).get().status == "calculated"

@@ -186,3 +186,35 @@ def test_the_api_refuses_what_the_pages_refuse(
     failed = staff.get(f"/api/distribution-run-requests/{nothing.json()['id']}/").json()
     assert failed["status"] == "failed" and failed["error_code"] == "empty_pool"
     assert "Nothing was collected" in failed["error"]
+
+
+@pytest.mark.django_db
+@pytest.mark.statute("A44.5-distribute")
+def test_the_api_corrects_an_approved_run_with_the_page_s_rules(
+    personas: Any, world: RunWorld, eager: None, django_capture_on_commit_callbacks: Any
+) -> None:
+    """Only the CMO's administrator, with a reason, and with a key that may write; then the run reads as
+    cancelled, and a second correction is refused."""
+    run = _approved(personas, django_capture_on_commit_callbacks)
+    url = f"/api/distribution-runs/{run.pk}/correct/"
+    reason = {"reason": "Wrong pool"}
+    staff, admin = f.signed_in(personas.cmo_staff), f.signed_in(personas.cmo_admin)
+    assert staff.post(url, reason, content_type="application/json").status_code == 403
+    assert (
+        f.signed_in(personas.other_cmo_staff).post(url, reason, content_type="application/json").status_code
+        == 404
+    )
+    assert Client().post(url, reason, content_type="application/json").status_code in (401, 403)
+    _key, secret = issue_api_key(by=personas.cmo_admin, name="books", scopes=["distribution:read"])
+    reader = Client(HTTP_AUTHORIZATION=f"Api-Key {secret}")
+    assert reader.post(url, reason, content_type="application/json").status_code == 403
+    assert admin.post(url, {}, content_type="application/json").status_code == 400
+    run.refresh_from_db()
+    assert run.status == "approved"
+    _key, secret = issue_api_key(by=personas.cmo_admin, name="desk", scopes=["distribution:write"])
+    writer = Client(HTTP_AUTHORIZATION=f"Api-Key {secret}")
+    with django_capture_on_commit_callbacks(execute=True):
+        corrected = writer.post(url, reason, content_type="application/json")
+    assert corrected.status_code == 200, corrected.content
+    assert corrected.json()["status"] == "cancelled"
+    assert admin.post(url, reason, content_type="application/json").status_code == 403

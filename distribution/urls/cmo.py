@@ -18,6 +18,7 @@ urlpatterns = [
     path("runs/<int:pk>/", runs.run_detail, name="run"),
     path("runs/<int:pk>/recalculate/", runs.recalculate, name="run_recalculate"),
     path("runs/<int:pk>/approve/", runs.approve, name="run_approve"),
+    path("runs/<int:pk>/correct/", runs.correct, name="run_correct"),
     path("foreign/", foreign.foreign_runs, name="foreign_runs"),
     path("foreign/<int:pk>/", foreign.foreign_run, name="foreign_run"),
     path("foreign/<int:pk>/rates/", foreign.foreign_rates, name="foreign_rates"),

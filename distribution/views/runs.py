@@ -4,11 +4,13 @@ approval, and approval by another member of staff (Art. 44.5, 46.1 (2))."""
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Sum
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from distribution import calculating
@@ -91,6 +93,7 @@ def run_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         25,
     ).get_page(request.GET.get("works_page"))
     may, why_not = calculating.may_approve(run, request.user)
+    may_correct = calculating.may_correct(run, request.user)
     statements = dict(Statement.objects.filter(run=run).values_list("party_id", "pk"))
     pending = requests_visible_to(request.user).filter(
         cmo_id=run.cmo_id, area_id=run.area_id, period_start=run.period_start, period_end=run.period_end,
@@ -98,7 +101,7 @@ def run_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     ).first()  # fmt: skip
     context = {
         "run": run, "routes": routes, "payees": payees, "works": works, "q": q, "may_approve": may,
-        "why_not": why_not, "statements": statements, "pending": pending,
+        "why_not": why_not, "statements": statements, "pending": pending, "may_correct": may_correct,
         "recalculate": DeductionsForm(initial={"costs_percent": run.costs_percent, "funds_percent": run.funds_percent}),
         "deducted": run.costs_tiyn + run.funds_tiyn, "distributed": run.pool_tiyn - run.costs_tiyn - run.funds_tiyn,
     }  # fmt: skip
@@ -133,4 +136,20 @@ def approve(request: AuthedRequest, pk: int) -> HttpResponse:
         return render(
             request, "distribution/runs/refused.html", {"run": run, "errors": exc.messages}, status=400
         )
+    return redirect("distribution_cmo:run", run.pk)
+
+
+@staff_required
+@require_POST
+def correct(request: AuthedRequest, pk: int) -> HttpResponse:
+    run = get_run_for_user(request.user, pk, write=True)
+    if not calculating.may_correct(run, request.user):
+        raise PermissionDenied
+    try:
+        calculating.correct(run, by=request.user, reason=request.POST.get("reason", ""))
+    except ValidationError as exc:
+        title = _("The run was not corrected")
+        context = {"run": run, "errors": exc.messages, "title": title}
+        return render(request, "distribution/runs/refused.html", context, status=400)
+    messages.success(request, _("The run is corrected: it is cancelled and its holders are told."))
     return redirect("distribution_cmo:run", run.pk)

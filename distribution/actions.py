@@ -107,8 +107,8 @@ RUN_ERRORS = {
     "not_posted": gettext_lazy("This run is not approved, so there is nothing of it to correct."),
     "already_reversed": gettext_lazy("This run was corrected already."),
     "claimed": gettext_lazy(
-        "A holder has claimed money this run kept (claim No. %(claim)s): answer the claim first; a run is "
-        "not corrected while money of it is claimed or paid by a claim."
+        "Claim No. %(claim)s asks for money this run kept, or was paid from it: a run is not corrected while a "
+        "claim of its money waits for an answer or was accepted."
     ),
     "already_paid": gettext_lazy(
         "Money of this run was already sent to a holder's bank: the run can no longer be corrected as a "

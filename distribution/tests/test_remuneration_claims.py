@@ -158,7 +158,7 @@ def test_a_reversed_run_keeps_nothing_to_claim_and_a_claimed_run_is_not_reversed
     assert (refused.value.code, refused.value.params) == ("claimed", {"claim": claim.pk})
     with translation.override("en"), pytest.raises(ValidationError) as said:  # as the page and API say it
         calculating.correct(run, by=personas.cmo_admin, reason="Wrong pool")
-    assert f"claim No. {claim.pk}): answer the claim first" in str(said.value)
+    assert f"Claim No. {claim.pk} asks for money this run kept" in str(said.value)
     remuneration.decide_remuneration_claim(claim, accept=False, reason="Not yet", by=personas.cmo_staff)
     assert sum(k.amount_tiyn for k in remuneration.claimable(other)) == 42_000
 

@@ -224,3 +224,18 @@ def _tell_holders_withdrawn(run_id: int) -> None:
 def may_correct(run: Run, user: Any) -> bool:
     """Whether ``user`` may ask to correct ``run`` (the page offers the form; the ledger may still refuse)."""
     return run.status == RunStatus.APPROVED and roles.is_cmo_admin(user) and user.cmo_id == run.cmo_id
+
+
+def correction_blocked(run: Run) -> str:
+    """Why ``run`` cannot be corrected now, as far as one look tells (a claim of its kept money waiting for
+    an answer or accepted), for the page to say instead of offering the form; empty when nothing does."""
+    from distribution.models import DemandStatus, RemunerationClaimLine
+
+    claimed = (
+        RemunerationClaimLine.objects.filter(
+            run=run, claim__status__in=[DemandStatus.PENDING, DemandStatus.ACCEPTED]
+        )
+        .values_list("claim_id", flat=True)
+        .first()
+    )
+    return run_error_message("claimed", {"claim": claimed}) if claimed is not None else ""

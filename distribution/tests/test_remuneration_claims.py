@@ -159,6 +159,8 @@ def test_a_reversed_run_keeps_nothing_to_claim_and_a_claimed_run_is_not_reversed
     with translation.override("en"), pytest.raises(ValidationError) as said:  # as the page and API say it
         calculating.correct(run, by=personas.cmo_admin, reason="Wrong pool")
     assert f"Claim No. {claim.pk} asks for money this run kept" in str(said.value)
+    page = _client(personas.cmo_admin).get(f"/cmo/distribution/runs/{run.pk}/").content.decode()
+    assert 'id="why-not-correct"' in page and 'id="correct"' not in page  # said before the form, not after
     remuneration.decide_remuneration_claim(claim, accept=False, reason="Not yet", by=personas.cmo_staff)
     assert sum(k.amount_tiyn for k in remuneration.claimable(other)) == 42_000
 

@@ -94,6 +94,7 @@ def run_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     ).get_page(request.GET.get("works_page"))
     may, why_not = calculating.may_approve(run, request.user)
     may_correct = calculating.may_correct(run, request.user)
+    correction_blocked = calculating.correction_blocked(run) if may_correct else ""
     statements = dict(Statement.objects.filter(run=run).values_list("party_id", "pk"))
     pending = requests_visible_to(request.user).filter(
         cmo_id=run.cmo_id, area_id=run.area_id, period_start=run.period_start, period_end=run.period_end,
@@ -102,6 +103,7 @@ def run_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     context = {
         "run": run, "routes": routes, "payees": payees, "works": works, "q": q, "may_approve": may,
         "why_not": why_not, "statements": statements, "pending": pending, "may_correct": may_correct,
+        "correction_blocked": correction_blocked,
         "recalculate": DeductionsForm(initial={"costs_percent": run.costs_percent, "funds_percent": run.funds_percent}),
         "deducted": run.costs_tiyn + run.funds_tiyn, "distributed": run.pool_tiyn - run.costs_tiyn - run.funds_tiyn,
     }  # fmt: skip

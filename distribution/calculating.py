@@ -196,8 +196,8 @@ def may_approve(run: Run, user: Any) -> tuple[bool, str]:
 
 def correct(run: Run, *, by: User, reason: str) -> Run:
     """The CMO's administrator corrects the approved ``run``: its posting is reversed and the run cancelled
-    (:func:`distribution.payouts.posting.reverse_run`), with ``reason`` kept in the ledger; its holders are told
-    their statement is withdrawn. Refused (``ValidationError``) without a reason, for anyone else, and when
+    (:func:`distribution.payouts.posting.reverse_run`), with ``reason`` kept in the ledger; the CMO's other staff
+    are told, and its holders that their statement is withdrawn. Refused (``ValidationError``) without a reason, for anyone else, and when
     the run's money was sent or claimed."""
     from distribution.payouts.posting import reverse_run
 
@@ -208,6 +208,9 @@ def correct(run: Run, *, by: User, reason: str) -> Run:
     try:
         with transaction.atomic():
             reverse_run(run, by=by, reason=reason.strip())
+            from distribution.notices import tell_staff_run_corrected
+
+            tell_staff_run_corrected(run, by=by, reason=reason.strip())  # stored with the correction
             transaction.on_commit(lambda: _tell_holders_withdrawn(run.pk))
     except RunError as exc:
         raise ValidationError(run_error_message(exc.code, exc.params)) from exc

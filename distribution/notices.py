@@ -1,5 +1,6 @@
 """The notices of distribution runs, through the notification centre: staff told a run awaits their
-approval; holders told their statement is ready. Parameters are data (names, dates, amounts)."""
+approval or was corrected; holders told their statement is ready, or withdrawn by a correction.
+Parameters are data (names, dates, amounts)."""
 
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ SUBJECT = _("A distribution of remuneration on the platform")
 TO_APPROVE = "distribution_run_to_approve"
 STATEMENT_READY = "distribution_statement_ready"
 STATEMENT_WITHDRAWN = "distribution_statement_withdrawn"
+CORRECTED = "distribution_run_corrected"
 CLAIM_FILED = "remuneration_claim_filed"
 CLAIM_ACCEPTED = "remuneration_claim_accepted"
 CLAIM_REFUSED = "remuneration_claim_refused"
@@ -46,6 +48,16 @@ def register_kinds() -> None:
             _(
                 "Your statement from %(cmo)s for %(start)s – %(end)s is ready: %(net)s tenge after deductions. "
                 "It shows where your works were used."
+            ),
+            subject=SUBJECT,
+        )
+    )
+    register(
+        Kind(
+            CORRECTED,
+            _(
+                "%(by)s corrected the distribution run of %(cmo)s for area %(area)s, %(start)s – %(end)s: it is "
+                "reversed and cancelled. Reason: %(reason)s"
             ),
             subject=SUBJECT,
         )
@@ -214,6 +226,25 @@ def tell_staff_run_awaits_approval(run: Run) -> int:
     for account in User.objects.filter(cmo_id=run.cmo_id, is_active=True).exclude(pk=run.started_by_id):
         if roles.is_cmo_staff(account):
             notify(account, TO_APPROVE, params, link=link)
+            told += 1
+    return told
+
+
+def tell_staff_run_corrected(run: Run, *, by: User, reason: str) -> int:
+    """Every other member of the run's CMO's staff: the run was corrected, by whom and why."""
+    run = Run.objects.select_related("cmo", "area").get(pk=run.pk)
+    params = {
+        "cmo": run.cmo.short_name,
+        "area": str(run.area.item),
+        "by": str(by),
+        "reason": reason,
+        **_period(run),
+    }
+    link = reverse("distribution_cmo:run", args=[run.pk])
+    told = 0
+    for account in User.objects.filter(cmo_id=run.cmo_id, is_active=True).exclude(pk=by.pk).order_by("pk"):
+        if roles.is_cmo_staff(account):
+            notify(account, CORRECTED, params, link=link)
             told += 1
     return told
 

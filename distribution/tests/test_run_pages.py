@@ -184,7 +184,7 @@ def test_the_cmo_s_administrator_corrects_an_approved_run_with_a_reason_and_its_
     from django.test import Client
     from django.urls import reverse
 
-    from distribution.notices import STATEMENT_WITHDRAWN
+    from distribution.notices import CORRECTED, STATEMENT_WITHDRAWN
     from licensing import ledger
     from licensing.models import SourceKind, Transaction
     from udp.accounts.models import Role
@@ -219,6 +219,11 @@ def test_the_cmo_s_administrator_corrects_an_approved_run_with_a_reason_and_its_
     assert nonzero == [row for row in before if row["balance"]]  # what the run gave is taken back
     correction = Transaction.objects.get(source_kind=SourceKind.RUN_REVERSAL, source_id=run.pk)
     assert correction.memo_params == {"run": run.pk, "reason": "The pool missed a licence's payment"}
+    staff_told = Notice.objects.filter(code=CORRECTED)
+    assert set(staff_told.values_list("recipient", flat=True)) == {personas.cmo_staff.pk, without_mfa.pk}
+    with translation.override("en"):
+        message = staff_told.get(recipient=personas.cmo_staff).message
+    assert str(personas.cmo_admin) in message and "Reason: The pool missed a licence's payment" in message
     told = Notice.objects.filter(code=STATEMENT_WITHDRAWN)
     assert set(told.values_list("recipient", flat=True)) == {personas.holder.pk}
     with translation.override("en"):

@@ -8,8 +8,8 @@
 - :func:`approve` lets another member of the same CMO's staff approve it (Art. 46.1 (2)): the statements are
   published (:func:`distribution.statements.publish_statements`) and each holder is told.
 - :func:`correct` lets the CMO's administrator reverse an approved run before any of its money is sent
-  (:func:`distribution.payouts.posting.reverse_run`), saying why: the run is cancelled, its holders are told
-  their statement is withdrawn, and the period may be run anew.
+  (:func:`distribution.payouts.posting.reverse_run`), saying why: the run is cancelled, the CMO's other staff
+  are told, its holders are told their statement is withdrawn, and the period may be run anew.
 """
 
 from __future__ import annotations
@@ -196,9 +196,9 @@ def may_approve(run: Run, user: Any) -> tuple[bool, str]:
 
 def correct(run: Run, *, by: User, reason: str) -> Run:
     """The CMO's administrator corrects the approved ``run``: its posting is reversed and the run cancelled
-    (:func:`distribution.payouts.posting.reverse_run`), with ``reason`` kept in the ledger; the CMO's other staff
-    are told, and its holders that their statement is withdrawn. Refused (``ValidationError``) without a reason, for anyone else, and when
-    the run's money was sent or claimed."""
+    (:func:`distribution.payouts.posting.reverse_run`), with ``reason`` kept in the ledger; the CMO's other
+    staff are told, and its holders that their statement is withdrawn. Refused (``ValidationError``) without
+    a reason, for anyone else, and when the run's money was sent or claimed."""
     from distribution.payouts.posting import reverse_run
 
     if not (roles.is_cmo_admin(by) and by.cmo_id == run.cmo_id):

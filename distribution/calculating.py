@@ -232,13 +232,7 @@ def may_correct(run: Run, user: Any) -> bool:
 def correction_blocked(run: Run) -> str:
     """Why ``run`` cannot be corrected now, as far as one look tells (a claim of its kept money waiting for
     an answer or accepted), for the page to say instead of offering the form; empty when nothing does."""
-    from distribution.models import DemandStatus, RemunerationClaimLine
+    from distribution.payouts.posting import blocking_claim
 
-    claimed = (
-        RemunerationClaimLine.objects.filter(
-            run=run, claim__status__in=[DemandStatus.PENDING, DemandStatus.ACCEPTED]
-        )
-        .values_list("claim_id", flat=True)
-        .first()
-    )
-    return run_error_message("claimed", {"claim": claimed}) if claimed is not None else ""
+    claim = blocking_claim(run)
+    return run_error_message("claimed", {"claim": claim}) if claim is not None else ""

@@ -136,6 +136,18 @@ HAVING -sum(e.amount_tiyn) < -(SELECT coalesce(sum(x.amount_tiyn), 0) FROM licen
 """
 
 
+def blocking_claim(run: Run) -> int | None:
+    """A claim of money ``run`` kept that waits for an answer or was accepted (its number), which stops the
+    run being reversed; ``None`` when there is none."""
+    return (
+        RemunerationClaimLine.objects.filter(
+            run=run, claim__status__in=[DemandStatus.PENDING, DemandStatus.ACCEPTED]
+        )
+        .values_list("claim_id", flat=True)
+        .first()
+    )
+
+
 def reverse_run(run: Run, *, by: Any, reason: str = "") -> Transaction:
     """Correct ``run``'s posting by a reversing transaction (once), and cancel the run: what it gave is
     taken back, so nothing of it is claimable, remitted abroad or shown as a statement any more, money it
@@ -150,11 +162,9 @@ def reverse_run(run: Run, *, by: Any, reason: str = "") -> Transaction:
             raise RunError("not_posted")
         if Transaction.objects.filter(source_kind=SourceKind.RUN_REVERSAL, source_id=run.pk).exists():
             raise RunError("already_reversed")
-        claimed = RemunerationClaimLine.objects.filter(
-            run=run, claim__status__in=[DemandStatus.PENDING, DemandStatus.ACCEPTED]
-        ).first()
-        if claimed is not None:
-            raise RunError("claimed", claim=claimed.claim_id)
+        claim = blocking_claim(run)
+        if claim is not None:
+            raise RunError("claimed", claim=claim)
         ids = ledger.account_ids(ledger.HOLDERS_PAYABLE)
         with connection.cursor() as cursor:
             cursor.execute(

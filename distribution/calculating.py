@@ -231,8 +231,9 @@ def may_correct(run: Run, user: Any) -> bool:
 
 def correction_blocked(run: Run) -> str:
     """Why ``run`` cannot be corrected now, as far as one look tells (a claim of its kept money waiting for
-    an answer or accepted), for the page to say instead of offering the form; empty when nothing does."""
-    from distribution.payouts.posting import blocking_claim
+    an answer or accepted, or money of it already sent to a holder's bank), for the page to say instead of
+    offering the form; empty when nothing does."""
+    from distribution.payouts.posting import reversal_blocked
 
-    claim = blocking_claim(run)
-    return run_error_message("claimed", {"claim": claim}) if claim is not None else ""
+    blocked = reversal_blocked(run)
+    return run_error_message(blocked.code, blocked.params) if blocked is not None else ""

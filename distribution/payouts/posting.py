@@ -148,6 +148,33 @@ def blocking_claim(run: Run) -> int | None:
     )
 
 
+def paid_party(run: Run, posting: Transaction | None = None) -> int | None:
+    """A holder some of whose money of ``run`` was already sent to the bank (what the holder is owed now is
+    less than what the run gave them), which stops the run being reversed; ``None`` when there is none."""
+    posting = posting or run_posting(run)
+    if posting is None:
+        return None
+    ids = ledger.account_ids(ledger.HOLDERS_PAYABLE)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            OVERDRAWN, {"cmo": run.cmo_id, "account": ids[ledger.HOLDERS_PAYABLE], "tx": posting.pk}
+        )
+        row = cursor.fetchone()
+    return int(row[0]) if row is not None else None
+
+
+def reversal_blocked(run: Run, posting: Transaction | None = None) -> RunError | None:
+    """What stops ``run`` being reversed now, as :func:`reverse_run` would refuse it (a claim of its kept
+    money, or money already sent to a holder's bank); ``None`` when nothing does."""
+    claim = blocking_claim(run)
+    if claim is not None:
+        return RunError("claimed", claim=claim)
+    party = paid_party(run, posting)
+    if party is not None:
+        return RunError("already_paid", party=party)
+    return None
+
+
 def reverse_run(run: Run, *, by: Any, reason: str = "") -> Transaction:
     """Correct ``run``'s posting by a reversing transaction (once), and cancel the run: what it gave is
     taken back, so nothing of it is claimable, remitted abroad or shown as a statement any more, money it
@@ -162,17 +189,9 @@ def reverse_run(run: Run, *, by: Any, reason: str = "") -> Transaction:
             raise RunError("not_posted")
         if Transaction.objects.filter(source_kind=SourceKind.RUN_REVERSAL, source_id=run.pk).exists():
             raise RunError("already_reversed")
-        claim = blocking_claim(run)
-        if claim is not None:
-            raise RunError("claimed", claim=claim)
-        ids = ledger.account_ids(ledger.HOLDERS_PAYABLE)
-        with connection.cursor() as cursor:
-            cursor.execute(
-                OVERDRAWN, {"cmo": run.cmo_id, "account": ids[ledger.HOLDERS_PAYABLE], "tx": posting.pk}
-            )
-            overdrawn = cursor.fetchone()
-        if overdrawn is not None:
-            raise RunError("already_paid", party=overdrawn[0])
+        blocked = reversal_blocked(run, posting)
+        if blocked is not None:
+            raise blocked
         correction = ledger.reverse(
             posting, by=by, source=(SourceKind.RUN_REVERSAL, run.pk),
             memo=("run_reversal", {"run": run.pk, **({"reason": reason} if reason else {})}),

@@ -292,3 +292,35 @@ def test_the_statement_shows_the_tax_withheld_what_is_to_be_paid_and_what_the_ba
     assert unpaid["owed"].startswith(unpaid["to-pay"].split(" ")[0]) and "Not yet" in unpaid["paid"]
     data = statement_data(Statement.objects.get(run=run, party=a), "en")
     assert (data["totals"]["tax_percent"], data["totals"]["to_pay"]) == ("10.00", "220.00")
+
+
+@pytest.mark.django_db
+@pytest.mark.statute("A44.5-distribute")
+def test_a_run_whose_money_went_to_the_bank_is_not_offered_for_correction(
+    personas: Any, paid_world: dict[str, Any]
+) -> None:
+    """Once a payment file sends a holder's money, the run's page says why it can no longer be corrected
+    instead of offering a form the ledger would refuse; the ledger refuses it all the same."""
+    from django.utils import translation
+
+    from distribution import calculating
+    from distribution.engine import RunError
+    from distribution.payouts.posting import reverse_run
+    from tests import factories as f
+
+    run = paid_world["run"]
+    url = f"/cmo/distribution/runs/{run.pk}/"
+    admin = f.signed_in(personas.cmo_admin)
+    assert 'id="correct"' in admin.get(url).content.decode()  # nothing sent yet: the form is offered
+    actions.create_batch(personas.cmo, by=personas.cmo_staff, execution_date=dt.date(2026, 4, 10))
+    with translation.override("en"):
+        page = admin.get(url).content.decode()
+        assert calculating.correction_blocked(run).startswith("Money of this run was already sent")
+    assert 'id="why-not-correct"' in page and 'id="correct"' not in page
+    assert "Money of this run was already sent to a holder&#x27;s bank" in page
+    with pytest.raises(RunError) as refused:
+        reverse_run(run, by=personas.cmo_admin)
+    assert refused.value.code == "already_paid"
+    assert refused.value.params["party"] in {paid_world["a"].pk, paid_world["b"].pk}
+    run.refresh_from_db()
+    assert run.status == "approved"

@@ -3,9 +3,29 @@ answer to a claim of remuneration (:mod:`distribution.remuneration`)."""
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from udp.documents import kinds
+
+
+def statement_standing(statement: Any) -> kinds.Standing | None:
+    """A statement stands until its run is corrected (reversed and cancelled): then it is withdrawn, since the
+    day of the reversing entry."""
+    from distribution.models import RunStatus
+    from licensing.models import SourceKind, Transaction
+
+    run = statement.run
+    if run.status != RunStatus.CANCELLED:
+        return None
+    reversal = Transaction.objects.filter(source_kind=SourceKind.RUN_REVERSAL, source_id=run.pk).first()
+    return kinds.Standing(
+        gettext("The statement is withdrawn: its distribution run was corrected, and a new run replaces it."),
+        reversal.posted_on if reversal else None,
+    )
+
 
 STATEMENT = kinds.register(
     kinds.DocumentKind(
@@ -14,6 +34,7 @@ STATEMENT = kinds.register(
         title=_("Distribution statement"),
         template="documents/distribution/statement.html",
         version="3",
+        standing=statement_standing,
     )
 )
 

@@ -11,17 +11,58 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from licensing.models import AgreementKind, Invoice, Licence, Period, RateShape, ReportFrequency, Unit
+from licensing.models import (
+    AgreementKind,
+    Invoice,
+    InvoiceStatus,
+    Licence,
+    LicenceStatus,
+    Period,
+    RateShape,
+    ReportFrequency,
+    Unit,
+)
 from mandates.documents import agreement_languages
 from udp.documents import kinds
 from udp.documents.actions import issue_document
 from udp.documents.models import IssuedDocument
 from udp.money import tenge
+
+
+def licence_standing(licence: Licence) -> kinds.Standing | None:
+    """A licence agreement stands while it is awaited or in force; refused, cancelled before it was signed,
+    or ended, the page says so."""
+    if licence.status == LicenceStatus.REFUSED:
+        day = timezone.localdate(licence.decided_at) if licence.decided_at else None
+        return kinds.Standing(gettext("The CMO refused the agreement: it never came into force."), day)
+    if licence.status == LicenceStatus.CANCELLED:
+        return kinds.Standing(
+            gettext("The user cancelled the agreement before it was signed: it never came into force.")
+        )
+    if licence.status in (LicenceStatus.ENDED, LicenceStatus.TERMINATED):
+        return kinds.Standing(gettext("The agreement is no longer in force."), licence.ends_on)
+    return None
+
+
+def invoice_standing(invoice: Invoice) -> kinds.Standing | None:
+    """An invoice stands until it is cancelled (by a corrected one, where one replaced it)."""
+    if invoice.status != InvoiceStatus.CANCELLED:
+        return None
+    day = timezone.localdate(invoice.cancelled_at) if invoice.cancelled_at else None
+    correction = Invoice.objects.filter(corrects=invoice).values_list("number", flat=True).first()
+    if correction:
+        return kinds.Standing(
+            gettext("The invoice is cancelled and replaced by invoice № %(number)s.")
+            % {"number": correction},
+            day,
+        )
+    return kinds.Standing(gettext("The invoice is cancelled: nothing is owed under it."), day)
+
 
 LICENCE = kinds.register(
     kinds.DocumentKind(
@@ -30,6 +71,7 @@ LICENCE = kinds.register(
         title=_("Licence agreement"),
         template="documents/licensing/licence.html",
         version="1",
+        standing=licence_standing,
     )
 )
 
@@ -155,6 +197,7 @@ INVOICE = kinds.register(
         title=_("Invoice"),
         template="documents/licensing/invoice.html",
         version="1",
+        standing=invoice_standing,
     )
 )
 

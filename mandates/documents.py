@@ -20,6 +20,29 @@ from udp.documents import kinds
 from udp.documents.actions import issue_document
 from udp.documents.models import IssuedDocument
 
+
+def agreement_standing(request: MandateRequest) -> kinds.Standing | None:
+    """A mandate agreement stands while a mandate under it is in force (or is still to be signed); terminated
+    before it came into force, or every area of it withdrawn, the page says so."""
+    from registers.models.contracts import ContractStatus, MandateStatus
+
+    contract = request.contract
+    if contract is None:
+        return None
+    if contract.status == ContractStatus.TERMINATED:
+        return kinds.Standing(gettext("The agreement was terminated before it came into force."))
+    mandates = list(contract.mandates.all())
+    if mandates and all(m.status == MandateStatus.ENDED for m in mandates):
+        ended = [m.ends_on for m in mandates if m.ends_on is not None]
+        return kinds.Standing(
+            gettext(
+                "Every mandate under the agreement has ended: the CMO no longer manages these rights under it."
+            ),
+            max(ended) if ended else None,
+        )
+    return None
+
+
 AGREEMENT = kinds.register(
     kinds.DocumentKind(
         code="mandate_agreement",
@@ -27,6 +50,7 @@ AGREEMENT = kinds.register(
         title=_("Mandate agreement"),
         template="documents/mandates/agreement.html",
         version="1",
+        standing=agreement_standing,
     )
 )
 

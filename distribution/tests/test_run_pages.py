@@ -181,6 +181,8 @@ def test_the_cmo_s_administrator_corrects_an_approved_run_with_a_reason_and_its_
     """Approved and not yet paid: the administrator reverses it, saying why. The ledger takes back what the run
     gave, the run is cancelled, each holder with a statement is told it is withdrawn (once), and the quarter
     can be started again. Nobody else may: a member of staff is refused, another CMO finds no such run."""
+    from urllib.parse import urlparse
+
     from django.test import Client
     from django.urls import reverse
 
@@ -197,6 +199,10 @@ def test_the_cmo_s_administrator_corrects_an_approved_run_with_a_reason_and_its_
         admin.post(f"/cmo/distribution/runs/{run.pk}/approve/")
     assert ledger.balances(personas.cmo, by=("account", "party")) != before
     url = f"/cmo/distribution/runs/{run.pk}/"
+    statement = Statement.objects.get(run=run, party=personas.holder_party)
+    pdf = f.signed_in(personas.holder).get(reverse("distribution_portal:statement_pdf", args=[statement.pk]))
+    verify = urlparse(pdf["X-Document-Verification"]).path
+    assert 'id="document-standing-ok"' in Client().get(verify).content.decode()
     assert 'id="correct"' not in staff.get(url).content.decode()
     assert 'id="correct"' in admin.get(url).content.decode()
     assert staff.post(url + "correct/", {"reason": "Wrong pool"}).status_code == 403
@@ -228,7 +234,16 @@ def test_the_cmo_s_administrator_corrects_an_approved_run_with_a_reason_and_its_
     assert set(told.values_list("recipient", flat=True)) == {personas.holder.pk}
     with translation.override("en"):
         assert "your statement of it is withdrawn" in told.get().message
-    statement = Statement.objects.get(run=run, party=personas.holder_party)
+    # the statement's PDF, checked by its link, says it is withdrawn (in the reader's language)
+    for language, text in (
+        ("en", "The statement is withdrawn: its distribution run was corrected"),
+        ("kk", "Есеп-үзінді кері қайтарып алынды"),
+        ("ru", "Выписка отозвана"),
+    ):
+        client = Client()
+        client.cookies["django_language"] = language
+        page = client.get(verify).content.decode()
+        assert 'id="document-standing"' in page and text in page, language
     assert (
         f.signed_in(personas.holder)
         .get(reverse("distribution_portal:statement", args=[statement.pk]))

@@ -248,3 +248,31 @@ def test_the_signer_named_in_the_settings_signs(personas: Personas, signatories:
     )
     assert made.holder_signature is not None
     assert made.holder_signature.method == "ncalayer" and made.holder_signature.evidence == "MIIB…"
+
+
+@pytest.mark.statute("A46.2-withdraw")
+def test_the_agreement_s_verification_page_says_it_no_longer_stands_once_its_mandate_is_withdrawn(
+    personas: Personas, signatories: None
+) -> None:
+    from urllib.parse import urlparse
+
+    from django.test import Client
+
+    from mandates import withdrawing
+
+    p = personas
+    made = sign(sign(actions.accept_request(requested(p.holder, p.other_cmo, 5), by=p.other_cmo_staff), p.holder),
+                p.other_cmo_staff)  # fmt: skip
+    assert made.status == RequestStatus.IN_FORCE and made.document is not None
+    verify = urlparse(made.document.verification_url).path
+    page = Client().get(verify).content.decode()
+    assert 'id="document-standing-ok"' in page and 'id="document-standing"' not in page
+    notice = withdrawing.file_withdrawal(by=p.holder, cmo=p.other_cmo, area=area(5))
+    assert 'id="document-standing-ok"' in Client().get(verify).content.decode()  # not yet effective
+    assert withdrawing.apply_withdrawal(notice.pk, today=notice.effective_on)
+    client = Client()
+    client.cookies["django_language"] = "en"
+    page = client.get(verify).content.decode()
+    assert 'id="document-standing"' in page and "Every mandate under the agreement has ended" in page
+    # public facts only: neither the holder's name nor the reason is on the page
+    assert p.holder_party.name not in page

@@ -2,6 +2,7 @@
 
 - Anyone with the verification link sees its public facts (:func:`get_document_by_token`): the
   token is unguessable and is the only key; numbers are not.
+- Whether it still stands (:func:`standing`): a withdrawn or cancelled document says so, publicly.
 - The PDF itself (which may hold confidential data) goes to the account that requested it and to the
   operator only (:func:`get_document_for_user`). 404 for missing and forbidden alike.
 """
@@ -13,6 +14,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http import Http404
 
+from udp.documents import kinds
 from udp.documents.models import IssuedDocument
 
 
@@ -38,3 +40,19 @@ def get_document_by_token(token: str) -> IssuedDocument:
         return IssuedDocument.objects.get(token=token)
     except IssuedDocument.DoesNotExist:
         raise Http404 from None
+
+
+def tells_standing(document: IssuedDocument) -> bool:
+    """Whether ``document``'s kind can stop standing (and :func:`standing` tells when it has)."""
+    kind = kinds.get(document.kind)
+    return kind is not None and kind.standing is not None
+
+
+def standing(document: IssuedDocument) -> kinds.Standing | None:
+    """Why ``document`` no longer stands (its kind's ``standing`` of its subject), for the verification page;
+    ``None`` while it stands, or when its kind cannot tell."""
+    kind = kinds.get(document.kind)
+    if kind is None or kind.standing is None:
+        return None
+    subject = document.subject
+    return kind.standing(subject) if subject is not None else None

@@ -11,14 +11,29 @@ An app declares its kinds in its ``documents`` module (found at start-up, as the
 
 ``code`` is stored with every issued document and never changes; ``series`` names the gap-free
 numbering series (and is the number's prefix: EXW-0000001); ``version`` is stored with each
-document and goes up whenever the template changes what a document says.
+document and goes up whenever the template changes what a document says. ``standing``, where a
+document can stop saying what holds (a statement withdrawn, an invoice cancelled), tells the
+verification page so: given the document's subject, it returns a :class:`Standing`, or ``None``
+while the document stands. What it says is public: never a confidential fact.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
 
 from django.utils.functional import Promise
+
+
+@dataclass(frozen=True)
+class Standing:
+    """Why an issued document no longer says what holds now, in the reader's language (worked out when the
+    verification page is read, never stored), and since when."""
+
+    text: str
+    since: dt.date | None = None
 
 
 @dataclass(frozen=True)
@@ -28,6 +43,8 @@ class DocumentKind:
     title: str | Promise
     template: str
     version: str
+    #: the subject → why the document no longer stands (``None``: it stands); see the module's docstring
+    standing: Callable[[Any], Standing | None] | None = field(default=None, compare=False)
 
 
 _KINDS: dict[str, DocumentKind] = {}

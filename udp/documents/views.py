@@ -26,6 +26,8 @@ def verify(request: HttpRequest, token: str) -> HttpResponse:
         matches = form.cleaned_data["digest"] == document.sha256
     context = {
         "document": document,
+        "standing": access.standing(document),
+        "tells_standing": access.tells_standing(document),
         "form": form,
         "matches": matches,
         "qr": qr_svg(document.verification_url),

@@ -85,8 +85,21 @@ def test_a_corrected_invoice_after_its_month_closed_is_an_adjustment_naming_the_
     LicenceLine.objects.filter(licence=licence, area__item=7).update(monthly_amount=Decimal("4000.00"))
     Licence.objects.filter(pk=licence.pk).update(monthly_amount=Decimal("14000.00"))
     licence.refresh_from_db()
+    from urllib.parse import urlparse
+
+    from django.test import Client
+
+    assert invoice.document is not None
+    verify = urlparse(invoice.document.verification_url).path
+    standing = Client().get(verify).content.decode()
+    assert 'id="document-standing-ok"' in standing and 'id="document-standing"' not in standing
     corrected = invoicing.correct_invoice(invoice, by=personas.cmo_admin)
     assert corrected is not None and corrected.corrects == invoice and corrected.amount == Decimal("42000.00")
+    # the cancelled invoice's PDF, checked by its link, says it no longer stands and what replaced it
+    page = Client().get(verify).content.decode()
+    assert 'id="document-standing"' in page
+    assert f"The invoice is cancelled and replaced by invoice № {corrected.number}." in page
+    assert "(since 03.02.2027)" in page or "(since Feb. 3, 2027)" in page or "since 3 February 2027" in page
     original = invoicing.invoice_transaction(invoice)
     later = Transaction.objects.filter(adjusts=original).order_by("id")
     assert [(t.memo_code, t.period) for t in later] == [

@@ -150,6 +150,17 @@ def test_a_cmo_refuses_only_on_a_ground_and_the_regulator_is_told(cafe: Personas
     assert Contract.objects.get(pk=licence.contract_id).status == ContractStatus.TERMINATED
     assert Notice.objects.filter(recipient=p.regulator, code="licence_refused_regulator").exists()
     assert Notice.objects.filter(recipient=p.licensee, code="licence_refused").exists()
+    # the agreement's PDF, checked by its link, says it never came into force; the refusal's note stays private
+    from urllib.parse import urlparse
+
+    from django.test import Client
+
+    assert licence.document is not None
+    client = Client()
+    client.cookies["django_language"] = "en"
+    page = client.get(urlparse(licence.document.verification_url).path).content.decode()
+    assert 'id="document-standing"' in page and "The CMO refused the agreement: it never came into force." in page
+    assert "INV-0000005" not in page
 
 
 @pytest.mark.statute("A45.3-no-licence")

@@ -22,6 +22,35 @@ from udp.documents import kinds
 from udp.documents.actions import issue_document
 from udp.documents.models import IssuedDocument
 
+
+def certificate_standing(document: IssuedDocument) -> kinds.Standing | None:
+    """A certificate stands while each of its areas is in force or not yet in force; an area suspended,
+    terminated (revoked, given up, the CMO liquidated) or past its term is named, with its state today
+    (:func:`accreditation.selectors.status_on`); the whole certificate no longer stands when none of its areas
+    does."""
+    from accreditation.models import Certificate
+    from accreditation.selectors import LineStatus, status_on
+
+    certificate = Certificate.objects.filter(document=document).first()
+    if certificate is None:
+        return None
+    lines = list(certificate.lines.select_related("area").order_by("area__item"))
+    states = [(line, status_on(line)) for line in lines]
+    ended = [
+        (line, state) for line, state in states if state not in (LineStatus.IN_FORCE, LineStatus.NOT_YET)
+    ]
+    if not ended:
+        return None
+    text = "; ".join(
+        gettext("area %(area)s: %(state)s") % {"area": line.area.item, "state": str(state.label).lower()}
+        for line, state in ended
+    )
+    return kinds.Standing(
+        gettext("The accreditation is no longer in force in: %(areas)s.") % {"areas": text},
+        whole=len(ended) == len(states),
+    )
+
+
 CERTIFICATE = kinds.register(
     kinds.DocumentKind(
         code="accreditation_certificate",
@@ -29,6 +58,7 @@ CERTIFICATE = kinds.register(
         title=_("Certificate of accreditation"),
         template="documents/accreditation/certificate.html",
         version="1",
+        standing=certificate_standing,
     )
 )
 

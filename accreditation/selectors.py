@@ -13,6 +13,7 @@ import datetime as dt
 
 from django.db.models import Exists, OuterRef, Q, QuerySet, TextChoices
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accreditation.models import Accreditation, Suspension, SuspensionStatus, Termination
 from udp.core import clock
@@ -21,7 +22,7 @@ from udp.core import clock
 class LineStatus(TextChoices):
     IN_FORCE = "in_force", _("In force")
     SUSPENDED = "suspended", _("Suspended")
-    TERMINATED = "terminated", _("Terminated")
+    TERMINATED = "terminated", pgettext_lazy("accreditation", "Terminated")
     EXPIRED = "expired", _("Expired")
     NOT_YET = "not_yet", _("Not yet in force")
 

@@ -11,13 +11,13 @@ from django.utils.translation import gettext_lazy as _
 from udp.documents import kinds
 
 
-def statement_standing(statement: Any) -> kinds.Standing | None:
+def statement_standing(document: Any) -> kinds.Standing | None:
     """A statement stands until its run is corrected (reversed and cancelled): then it is withdrawn, since the
     day of the reversing entry."""
     from distribution.models import RunStatus
     from licensing.models import SourceKind, Transaction
 
-    run = statement.run
+    run = document.subject.run
     if run.status != RunStatus.CANCELLED:
         return None
     reversal = Transaction.objects.filter(source_kind=SourceKind.RUN_REVERSAL, source_id=run.pk).first()

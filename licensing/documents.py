@@ -9,7 +9,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.utils import timezone, translation
 from django.utils.formats import date_format
@@ -34,9 +34,10 @@ from udp.documents.models import IssuedDocument
 from udp.money import tenge
 
 
-def licence_standing(licence: Licence) -> kinds.Standing | None:
+def licence_standing(document: IssuedDocument) -> kinds.Standing | None:
     """A licence agreement stands while it is awaited or in force; refused, cancelled before it was signed,
     or ended, the page says so."""
+    licence = cast(Licence, document.subject)
     if licence.status == LicenceStatus.REFUSED:
         day = timezone.localdate(licence.decided_at) if licence.decided_at else None
         return kinds.Standing(gettext("The CMO refused the agreement: it never came into force."), day)
@@ -49,8 +50,9 @@ def licence_standing(licence: Licence) -> kinds.Standing | None:
     return None
 
 
-def invoice_standing(invoice: Invoice) -> kinds.Standing | None:
+def invoice_standing(document: IssuedDocument) -> kinds.Standing | None:
     """An invoice stands until it is cancelled (by a corrected one, where one replaced it)."""
+    invoice = cast(Invoice, document.subject)
     if invoice.status != InvoiceStatus.CANCELLED:
         return None
     day = timezone.localdate(invoice.cancelled_at) if invoice.cancelled_at else None

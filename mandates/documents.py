@@ -7,7 +7,7 @@ who reads English gets the English text first, then the Kazakh and Russian ones.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.utils import translation
 from django.utils.formats import date_format
@@ -21,11 +21,12 @@ from udp.documents.actions import issue_document
 from udp.documents.models import IssuedDocument
 
 
-def agreement_standing(request: MandateRequest) -> kinds.Standing | None:
+def agreement_standing(document: IssuedDocument) -> kinds.Standing | None:
     """A mandate agreement stands while a mandate under it is in force (or is still to be signed); terminated
     before it came into force, or every area of it withdrawn, the page says so."""
     from registers.models.contracts import ContractStatus, MandateStatus
 
+    request = cast(MandateRequest, document.subject)
     contract = request.contract
     if contract is None:
         return None

@@ -383,3 +383,39 @@ def test_the_whole_path_through_the_api(personas: Personas, charter: Requirement
     assert answer.json()["status"] == "upheld"
     certificates = APIClient().get("/api/accreditation/certificates/").json()["results"]
     assert certificates[0]["number"] == "ACC-0000001" and certificates[0]["verification"]
+
+
+def test_the_certificate_s_verification_page_names_an_area_revoked_and_then_the_whole(
+    personas: Personas, charter: Requirement, clock: Any
+) -> None:
+    """Anyone checking the certificate by its link learns that an area of it was revoked (part of it no longer
+    stands), and, once every area is, that none of it stands."""
+    from accreditation import sanctions
+
+    p = personas
+    made = concluded(p, charter, clock, 1, 5)
+    applying.decide_application(
+        made,
+        by=p.regulator,
+        outcomes=[
+            applying.AreaOutcome(area(1), True, valid_from=EARLIEST, valid_until=dt.date(2032, 1, 26)),
+            applying.AreaOutcome(area(5), True, valid_from=EARLIEST, valid_until=dt.date(2030, 1, 26)),
+        ],
+    )
+    certificate = Certificate.objects.get()
+    assert certificate.document is not None
+    url = f"/verify/{certificate.document.token}/"
+    reader = Client()
+    reader.cookies["django_language"] = "en"
+    page = reader.get(url).content.decode()
+    assert 'id="document-standing-ok"' in page and 'id="document-standing"' not in page
+    lines = {line.area.item: line for line in certificate.lines.select_related("area")}
+    sanctions.revoke(lines[5], by=p.regulator, ground="false_documents", reasons="Forged charter.")
+    page = reader.get(url).content.decode()
+    assert "Part of this document no longer stands." in page
+    assert "The accreditation is no longer in force in: area 5: terminated." in page
+    assert "Forged charter." not in page  # the reasons are the decision's, published apart
+    sanctions.revoke(lines[1], by=p.regulator, ground="false_documents", reasons="Forged charter.")
+    page = reader.get(url).content.decode()
+    assert "This document no longer stands." in page
+    assert "area 1: terminated; area 5: terminated" in page

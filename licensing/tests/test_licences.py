@@ -159,7 +159,10 @@ def test_a_cmo_refuses_only_on_a_ground_and_the_regulator_is_told(cafe: Personas
     client = Client()
     client.cookies["django_language"] = "en"
     page = client.get(urlparse(licence.document.verification_url).path).content.decode()
-    assert 'id="document-standing"' in page and "The CMO refused the agreement: it never came into force." in page
+    assert (
+        'id="document-standing"' in page
+        and "The CMO refused the agreement: it never came into force." in page
+    )
     assert "INV-0000005" not in page
 
 

@@ -54,5 +54,4 @@ def standing(document: IssuedDocument) -> kinds.Standing | None:
     kind = kinds.get(document.kind)
     if kind is None or kind.standing is None:
         return None
-    subject = document.subject
-    return kind.standing(subject) if subject is not None else None
+    return kind.standing(document) if document.subject is not None else None

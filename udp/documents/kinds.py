@@ -13,8 +13,9 @@ An app declares its kinds in its ``documents`` module (found at start-up, as the
 numbering series (and is the number's prefix: EXW-0000001); ``version`` is stored with each
 document and goes up whenever the template changes what a document says. ``standing``, where a
 document can stop saying what holds (a statement withdrawn, an invoice cancelled), tells the
-verification page so: given the document's subject, it returns a :class:`Standing`, or ``None``
-while the document stands. What it says is public: never a confidential fact.
+verification page so: given the issued document (its subject is ``document.subject``), it returns a
+:class:`Standing`, or ``None`` while the document stands. What it says is public: never a confidential
+fact.
 """
 
 from __future__ import annotations
@@ -34,6 +35,8 @@ class Standing:
 
     text: str
     since: dt.date | None = None
+    #: the whole document no longer stands (``False``: a part of it, such as one area of a certificate)
+    whole: bool = True
 
 
 @dataclass(frozen=True)
@@ -43,7 +46,7 @@ class DocumentKind:
     title: str | Promise
     template: str
     version: str
-    #: the subject → why the document no longer stands (``None``: it stands); see the module's docstring
+    #: the issued document → why it no longer stands (``None``: it stands); see the module's docstring
     standing: Callable[[Any], Standing | None] | None = field(default=None, compare=False)
 
 

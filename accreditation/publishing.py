@@ -32,6 +32,7 @@ from registers.models import CMO
 from udp.accounts import roles
 from udp.audit import audited
 from udp.core import clock, workdays
+from udp.core.params import Localized
 
 WORKING_DAYS = 10
 AUDIT_EVERY_YEARS = 2
@@ -235,7 +236,8 @@ def describe(code: str, params: dict[str, Any]) -> str:
         "reciprocal_copy_late": _("Copy of reciprocal agreement %(title)s placed late or missing"),
     }
     template = texts.get(code)
-    return template % params if template else code
+    # days kept as data read as the reader's language writes them (:mod:`udp.core.params`)
+    return template % Localized(params) if template else code
 
 
 def flags(cmo_ids: list[int] | None = None, day: dt.date | None = None) -> list[Flag]:

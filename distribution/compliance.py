@@ -38,6 +38,7 @@ from licensing.collections import collections
 from registers.models import Area
 from udp.audit import audited
 from udp.core import clock
+from udp.core.params import Localized, localized
 from udp.money import from_tiyn
 
 #: The cap of Art. 46.1 (2): deductions at most a fifth of what was collected.
@@ -133,27 +134,30 @@ def check(day: dt.date | None = None) -> dict[str, int]:
 
 
 def _money(tiyn: Any) -> str:
-    return f"{from_tiyn(int(tiyn or 0)):,.2f}".replace(",", "\u00a0")
+    """Tenge as the reader's language writes an amount (30 000,00 in Kazakh and Russian, 30,000.00 in English)."""
+    return str(localized(f"{from_tiyn(int(tiyn or 0)):.2f}"))
 
 
 def _quarterly_text(params: dict[str, Any]) -> str:
     return _(
         "The %(collected)s tenge collected for use in %(start)s – %(end)s (area %(area)s) were not distributed "
         "by an approved run by the end of the following quarter (Art. 46.1 (3))"
-    ) % {**params, "collected": _money(params.get("collected_tiyn"))}
+    ) % Localized({**params, "collected": _money(params.get("collected_tiyn"))})
 
 
 def _cap_text(params: dict[str, Any]) -> str:
     return _(
         "Deductions of the runs for %(year)s: %(costs)s tenge for costs and %(funds)s tenge for special funds, "
         "%(percent)s %% of the %(collected)s tenge collected: above 20 %% (Art. 46.1 (2))"
-    ) % {
-        **params,
-        "costs": _money(params.get("costs_tiyn")),
-        "funds": _money(params.get("funds_tiyn")),
-        "collected": _money(params.get("collected_tiyn")),
-        "percent": params.get("percent") or "—",
-    }
+    ) % Localized(
+        {
+            **params,
+            "costs": _money(params.get("costs_tiyn")),
+            "funds": _money(params.get("funds_tiyn")),
+            "collected": _money(params.get("collected_tiyn")),
+            "percent": params.get("percent") or "—",
+        }
+    )
 
 
 TEXTS: dict[str, Callable[[dict[str, Any]], str]] = {
@@ -200,6 +204,6 @@ def register() -> None:
 
 def _evidence_describer(text: Callable[[dict[str, Any]], str]) -> Callable[[dict[str, Any]], str]:
     def describe(params: dict[str, Any]) -> str:
-        return f"{text(params)} ({params.get('due', '')} / {params.get('done') or '—'})"
+        return f"{text(params)} ({localized(params.get('due', ''))} / {localized(params.get('done') or '—')})"
 
     return describe

@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.utils import translation
 
 from accreditation import evidence, publishing
 from accreditation.models import RevocationGround
@@ -54,18 +55,23 @@ def test_a_quarter_not_distributed_by_the_end_of_the_next_is_flagged_once_then_d
     assert (flag.code, flag.due_on, flag.done_on) == ("quarterly_run_missing", D(2027, 6, 30), None)
     assert flag.params["collected_tiyn"] == 3_000_000 and flag.params["waiting_runs"] == [run.pk]
     assert flag.text == (
-        "The 30\u00a0000.00 tenge collected for use in 2027-01-01 – 2027-03-31 (area 1) were not distributed by "
+        "The 30,000.00 tenge collected for use in 1 Jan 2027 – 31 Mar 2027 (area 1) were not distributed by "
         "an approved run by the end of the following quarter (Art. 46.1 (3))"
     )
+    # the stored figures and days read as the reader's language writes them
+    assert flag.params["start"] == "2027-01-01"
+    for language in ("kk", "ru"):
+        with translation.override(language):
+            assert "30\u00a0000,00" in flag.text and "01.01.2027 – 31.03.2027" in flag.text, language
     assert [x.code for x in publishing.flags_for(personas.regulator)] == ["quarterly_run_missing"]
     assert publishing.flags_for(personas.other_cmo_staff) == []
     answer = f.signed_in(personas.cmo_staff).get("/api/publications/flags/").json()
     assert [x["code"] for x in answer] == ["quarterly_run_missing"]
     assert "not distributed" in f.signed_in(personas.regulator).get("/publications/").content.decode()
     [item] = evidence.gather(RevocationGround.ART46_DUTIES.value, personas.cmo, None, D(2027, 7, 1))
-    assert item.code == "publication_quarterly_run_missing" and "30\u00a0000.00" in evidence.describe(
-        item.as_data()
-    )
+    described = evidence.describe(item.as_data())
+    assert item.code == "publication_quarterly_run_missing" and "30,000.00" in described
+    assert "(30 Jun 2027 / —)" in described
 
     clock.travel_to(D(2027, 7, 14))
     _approve_on(run, personas.cmo_admin, clock)
@@ -109,9 +115,11 @@ def test_yearly_deductions_above_a_fifth_of_the_collected_are_flagged_with_the_f
         "collected_tiyn": 3_000_000, "costs_tiyn": 750_000, "funds_tiyn": 150_000, "percent": "30.00",
     }  # fmt: skip
     assert flag.text == (
-        "Deductions of the runs for 2027: 7\u00a0500.00 tenge for costs and 1\u00a0500.00 tenge for special funds, "
-        "30.00 % of the 30\u00a0000.00 tenge collected: above 20 % (Art. 46.1 (2))"
+        "Deductions of the runs for 2027: 7,500.00 tenge for costs and 1,500.00 tenge for special funds, "
+        "30.00 % of the 30,000.00 tenge collected: above 20 % (Art. 46.1 (2))"
     )
+    with translation.override("ru"):
+        assert "7\u00a0500,00" in flag.text and "30,00 %" in flag.text
     assert publishing.flags_for(personas.other_cmo_staff) == []
     assert compliance.check()["cap20"] == 0  # once
 

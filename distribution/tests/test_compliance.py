@@ -128,3 +128,29 @@ def test_the_checks_are_on_celery_beat() -> None:
     from django.conf import settings
 
     assert "distribution.check_compliance" in {e["task"] for e in settings.CELERY_BEAT_SCHEDULE.values()}
+
+
+@pytest.mark.statute("A46.1.3-quarterly")
+def test_a_quarter_whose_run_is_corrected_after_its_deadline_is_flagged_until_a_new_run_is_approved(
+    personas: Any, clock: Any
+) -> None:
+    """Approved in time, the quarter is not flagged; its run corrected (reversed and cancelled) after the
+    deadline, the quarter's money was not distributed after all: the next check flags it, and the new run's
+    approval marks it done, late."""
+    from distribution.payouts.posting import reverse_run
+
+    quarter = collected_quarter(personas, clock)
+    clock.travel_to(D(2027, 6, 30))
+    first = _approve_on(_run(personas, quarter, *Q1_2027, "15", "5"), personas.cmo_admin, clock)
+    clock.travel_to(D(2027, 7, 1))
+    assert compliance.check()["quarterly"] == 0
+    clock.travel_to(D(2027, 7, 5))
+    reverse_run(first, by=personas.cmo_admin, reason="The pool missed a licence's payment")
+    assert compliance.check()["quarterly"] == 1
+    flag = ComplianceFlag.objects.get()
+    assert (flag.due_on, flag.done_on, flag.evidence["approved_runs"]) == (D(2027, 6, 30), None, [])
+    clock.travel_to(D(2027, 7, 9))
+    second = _approve_on(_run(personas, quarter, *Q1_2027, "15", "5"), personas.cmo_admin, clock)
+    assert compliance.check()["quarterly"] == 0
+    flag.refresh_from_db()
+    assert (flag.done_on, flag.evidence["approved_runs"]) == (D(2027, 7, 9), [second.pk])

@@ -221,6 +221,8 @@ API_RULES: dict[str, AbstractSet[str] | None] = {
     # open by design (throttled); the answer for bad credentials is 400/401; a session that skipped
     # its second factor is refused on every /api/ path, this one included
     "POST /api/auth/token/": PUBLIC,
+    # the verification page for machines: the token is the key, as on the page
+    "GET /api/documents/verify/{token}/": PUBLIC, "POST /api/documents/verify/{token}/": PUBLIC,
     "GET /api/cmos/": PUBLIC, "GET /api/cmos/{id}/": PUBLIC,
     "GET /api/works/": PUBLIC, "GET /api/works/{id}/": PUBLIC,
     "POST /api/works/": EDITORS, "PUT /api/works/{id}/": OWN, "PATCH /api/works/{id}/": OWN,
@@ -689,6 +691,7 @@ class World:
     def api_url(self, path: str) -> str:
         ids = {
             "/api/areas/": "1", "/api/user-categories/": "radio", "/api/cmos/": self.cmo.pk,
+            "/api/documents/verify/": self.document.token,
             "/api/works/": self.work.pk, "/api/holders/": self.party.pk, "/api/users/": self.licensee.pk,
             "/api/contracts/": self.contract.number if self.contract else "X", "/api/imports/": self.batch.pk,
             "/api/keys/": self.key.pk, "/api/proposals/": self.proposal.pk, "/api/conflicts/": self.conflict.pk,

@@ -244,6 +244,10 @@ def test_the_cmo_s_administrator_corrects_an_approved_run_with_a_reason_and_its_
         client.cookies["django_language"] = language
         page = client.get(verify).content.decode()
         assert 'id="document-standing"' in page and text in page, language
+    token = verify.rstrip("/").rsplit("/", 1)[-1]
+    standing = Client().get(f"/api/documents/verify/{token}/", HTTP_ACCEPT_LANGUAGE="en").json()["standing"]
+    assert standing["text"].startswith("The statement is withdrawn") and standing["whole"] is True
+    assert standing["since"] == correction.posted_on.isoformat()
     assert (
         f.signed_in(personas.holder)
         .get(reverse("distribution_portal:statement", args=[statement.pk]))

@@ -143,3 +143,35 @@ def test_a_pdf_left_by_a_rolled_back_issue_is_swept_after_a_day_and_the_rest_sta
     assert not default_storage.exists(orphan) and default_storage.exists(kept.file.name)
     kept.refresh_from_db()
     assert kept.file.read()[:4] == b"%PDF"
+
+
+def test_machines_verify_a_document_by_its_token_as_people_do_on_the_page(
+    personas: Any, issued: IssuedDocument
+) -> None:
+    """The API gives the page's public facts and whether the document still stands, and compares a copy (the
+    PDF or its SHA-256); never the document, never a confidential fact; unknown tokens are not found."""
+    from rest_framework.test import APIClient
+
+    url = f"/api/documents/verify/{issued.token}/"
+    answer = APIClient().get(url, HTTP_ACCEPT_LANGUAGE="en")
+    assert answer.status_code == 200
+    facts = answer.json()
+    assert facts["number"] == issued.number and facts["sha256"] == issued.sha256
+    assert facts["kind"] == "register_extract_holder" and facts["issued_for"] == issued.public_label
+    assert (facts["tells_standing"], facts["standing"]) == (False, None)  # an extract speaks of its day only
+    assert personas.holder.email not in answer.content.decode()
+    with issued.file.open("rb") as fh:
+        copy = fh.read()
+    client = APIClient()
+    assert client.post(url, {"file": _upload(copy)}, format="multipart").json()["matches"] is True
+    assert client.post(url, {"file": _upload(copy + b" ")}, format="multipart").json()["matches"] is False
+    assert client.post(url, {"sha256": issued.sha256.upper()}, format="multipart").json()["matches"] is True
+    refused = client.post(url, {"sha256": "abc"}, format="multipart", HTTP_ACCEPT_LANGUAGE="en")
+    assert refused.status_code == 400 and "64 hexadecimal characters" in refused.content.decode()
+    assert client.get(f"/api/documents/verify/{issued.token[:-1]}/").status_code == 404
+
+
+def _upload(content: bytes) -> Any:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile("copy.pdf", content, content_type="application/pdf")

@@ -2,9 +2,10 @@
 
 A bank, a court's system or a foreign society that holds a document of the platform checks it as a person
 does on the page (:func:`udp.documents.views.verify`): ``GET`` gives its public facts and whether it still
-stands (:func:`udp.documents.access.standing`), ``POST`` a copy (the PDF, or its SHA-256) to learn whether it
-is the document issued (not for API keys: a machine compares its copy's SHA-256 with the one ``GET`` gives). Open to anyone holding the token, as the page is; never the document itself, never a
-confidential fact.
+stands (:func:`udp.documents.access.standing`); ``POST`` a copy (the PDF, or its SHA-256) to learn whether it
+is the document issued (not for API keys: a machine compares its copy's SHA-256 with the one ``GET``
+gives). Open to anyone holding the token, as the page is; never the document itself, never a confidential
+fact.
 """
 
 from __future__ import annotations

@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any, cast
 
 from django.utils import timezone, translation
@@ -46,7 +47,10 @@ def licence_standing(document: IssuedDocument) -> kinds.Standing | None:
             gettext("The user cancelled the agreement before it was signed: it never came into force.")
         )
     if licence.status in (LicenceStatus.ENDED, LicenceStatus.TERMINATED):
-        return kinds.Standing(gettext("The agreement is no longer in force."), licence.ends_on)
+        # in force until its last day (``ends_on``, inclusive): no longer from the next
+        return kinds.Standing(
+            gettext("The agreement is no longer in force."), licence.ends_on + dt.timedelta(days=1)
+        )
     return None
 
 

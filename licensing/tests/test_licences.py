@@ -238,6 +238,21 @@ def test_an_agreement_renews_or_ends_by_its_terms(cafe: Personas, clock: object)
     assert actions.end_or_renew_due(licence.ends_on + dt.timedelta(days=1)) == (0, 1)
     licence.refresh_from_db()
     assert licence.status == LicenceStatus.ENDED
+    # its PDF, checked by its link, says it is no longer in force from the day after its last day
+    from urllib.parse import urlparse
+
+    from django.test import Client
+
+    assert licence.document is not None
+    client = Client()
+    client.cookies["django_language"] = "ru"
+    page = client.get(urlparse(licence.document.verification_url).path).content.decode()
+    from django.utils import translation
+    from django.utils.formats import date_format
+
+    with translation.override("ru"):
+        after = date_format(licence.ends_on + dt.timedelta(days=1), "DATE_FORMAT")
+    assert "Договор больше не действует." in page and f"(с {after})" in page
 
 
 def test_report_periods_follow_the_calendar_and_the_term() -> None:

@@ -16,11 +16,33 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from accreditation.models import Application
+from accreditation.models import Accreditation, Application
 from registers.models import CMO, Area
 from udp.documents import kinds
 from udp.documents.actions import issue_document
 from udp.documents.models import IssuedDocument
+
+
+def _since(line: Accreditation, state: str) -> str:
+    """The day an area of a certificate stopped being in force (terminated, suspended, past its term), as the
+    reader's language writes a day."""
+    from accreditation.models import Suspension, SuspensionStatus, Termination
+    from accreditation.selectors import LineStatus
+    from udp.core import clock
+
+    day: dt.date | None = line.valid_until + dt.timedelta(days=1)
+    if state == LineStatus.TERMINATED:
+        day = Termination.objects.filter(accreditation=line).values_list("ended_on", flat=True).first()
+    elif state == LineStatus.SUSPENDED:
+        today = clock.today()
+        day = (
+            Suspension.objects.filter(
+                accreditation=line, status=SuspensionStatus.DECIDED, starts_on__lte=today, ends_on__gt=today
+            )
+            .values_list("starts_on", flat=True)
+            .first()
+        )
+    return date_format(day, "SHORT_DATE_FORMAT") if day else "—"
 
 
 def certificate_standing(document: IssuedDocument) -> kinds.Standing | None:
@@ -42,7 +64,8 @@ def certificate_standing(document: IssuedDocument) -> kinds.Standing | None:
     if not ended:
         return None
     text = "; ".join(
-        gettext("area %(area)s: %(state)s") % {"area": line.area.item, "state": str(state.label).lower()}
+        gettext("area %(area)s: %(state)s from %(day)s")
+        % {"area": line.area.item, "state": str(state.label).lower(), "day": _since(line, state)}
         for line, state in ended
     )
     return kinds.Standing(

@@ -23,7 +23,7 @@ from udp.documents.models import IssuedDocument
 
 def agreement_standing(document: IssuedDocument) -> kinds.Standing | None:
     """A mandate agreement stands while a mandate under it is in force (or is still to be signed); terminated
-    before it came into force, or every area of it withdrawn, the page says so."""
+    before it came into force, every area of it withdrawn, or some areas withdrawn (a part), the page says so."""
     from registers.models.contracts import ContractStatus, MandateStatus
 
     request = cast(MandateRequest, document.subject)
@@ -32,16 +32,27 @@ def agreement_standing(document: IssuedDocument) -> kinds.Standing | None:
         return None
     if contract.status == ContractStatus.TERMINATED:
         return kinds.Standing(gettext("The agreement was terminated before it came into force."))
-    mandates = list(contract.mandates.all())
-    if mandates and all(m.status == MandateStatus.ENDED for m in mandates):
-        ended = [m.ends_on for m in mandates if m.ends_on is not None]
+    mandates = list(contract.mandates.select_related("area").order_by("area__item"))
+    ended = [m for m in mandates if m.status == MandateStatus.ENDED]
+    if not ended:
+        return None
+    days = [m.ends_on for m in ended if m.ends_on is not None]
+    if len(ended) == len(mandates):
         return kinds.Standing(
             gettext(
                 "Every mandate under the agreement has ended: the CMO no longer manages these rights under it."
             ),
-            max(ended) if ended else None,
+            max(days) if days else None,
         )
-    return None
+    areas = "; ".join(
+        gettext("area %(area)s from %(day)s")
+        % {"area": m.area.item, "day": date_format(m.ends_on, "SHORT_DATE_FORMAT") if m.ends_on else "—"}
+        for m in ended
+    )
+    return kinds.Standing(
+        gettext("The holder withdrew these areas from the agreement: %(areas)s.") % {"areas": areas},
+        whole=False,
+    )
 
 
 AGREEMENT = kinds.register(

@@ -413,9 +413,10 @@ def test_the_certificate_s_verification_page_names_an_area_revoked_and_then_the_
     sanctions.revoke(lines[5], by=p.regulator, ground="false_documents", reasons="Forged charter.")
     page = reader.get(url).content.decode()
     assert "Part of this document no longer stands." in page
-    assert "The accreditation is no longer in force in: area 5: terminated." in page
+    today = clock.today().strftime("%-d %b %Y")
+    assert f"The accreditation is no longer in force in: area 5: terminated from {today}." in page
     assert "Forged charter." not in page  # the reasons are the decision's, published apart
     sanctions.revoke(lines[1], by=p.regulator, ground="false_documents", reasons="Forged charter.")
     page = reader.get(url).content.decode()
     assert "This document no longer stands." in page
-    assert "area 1: terminated; area 5: terminated" in page
+    assert f"area 1: terminated from {today}; area 5: terminated from {today}" in page

@@ -261,7 +261,8 @@ def test_the_agreement_s_verification_page_says_it_no_longer_stands_once_its_man
     from mandates import withdrawing
 
     p = personas
-    made = sign(sign(actions.accept_request(requested(p.holder, p.other_cmo, 5), by=p.other_cmo_staff), p.holder),
+    p.other_cmo.areas.add(area(7))
+    made = sign(sign(actions.accept_request(requested(p.holder, p.other_cmo, 5, 7), by=p.other_cmo_staff), p.holder),
                 p.other_cmo_staff)  # fmt: skip
     assert made.status == RequestStatus.IN_FORCE and made.document is not None
     verify = urlparse(made.document.verification_url).path
@@ -273,6 +274,12 @@ def test_the_agreement_s_verification_page_says_it_no_longer_stands_once_its_man
     client = Client()
     client.cookies["django_language"] = "en"
     page = client.get(verify).content.decode()
-    assert 'id="document-standing"' in page and "Every mandate under the agreement has ended" in page
+    day = notice.effective_on.strftime("%-d %b %Y")
+    assert "Part of this document no longer stands." in page
+    assert f"The holder withdrew these areas from the agreement: area 5 from {day}." in page
+    last = withdrawing.file_withdrawal(by=p.holder, cmo=p.other_cmo, area=area(7))
+    assert withdrawing.apply_withdrawal(last.pk, today=last.effective_on)
+    page = client.get(verify).content.decode()
+    assert "This document no longer stands." in page and "Every mandate under the agreement has ended" in page
     # public facts only: neither the holder's name nor the reason is on the page
     assert p.holder_party.name not in page

@@ -250,7 +250,6 @@ def test_the_signer_named_in_the_settings_signs(personas: Personas, signatories:
     assert made.holder_signature.method == "ncalayer" and made.holder_signature.evidence == "MIIB…"
 
 
-@pytest.mark.statute("A46.2-withdraw")
 def test_the_agreement_s_verification_page_says_it_no_longer_stands_once_its_mandate_is_withdrawn(
     personas: Personas, signatories: None
 ) -> None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -27,6 +29,22 @@ def statement_standing(document: Any) -> kinds.Standing | None:
     )
 
 
+def _day(day: Any) -> str:
+    return date_format(day, "SHORT_DATE_FORMAT")
+
+
+def statement_label(document: Any) -> str:
+    """The run's CMO and period, the days as the reader's language writes them."""
+    run = document.subject.run
+    return f"{run.cmo.short_name} · {_day(run.period_start)} – {_day(run.period_end)}"
+
+
+def claim_label(document: Any) -> str:
+    """The CMO claimed from and the day the claim was filed, as the reader's language writes it."""
+    claim = document.subject
+    return f"{claim.cmo.short_name} · {_day(timezone.localdate(claim.filed_at))}"
+
+
 STATEMENT = kinds.register(
     kinds.DocumentKind(
         code="distribution_statement",
@@ -35,6 +53,7 @@ STATEMENT = kinds.register(
         template="documents/distribution/statement.html",
         version="3",
         standing=statement_standing,
+        label=statement_label,
     )
 )
 
@@ -45,5 +64,6 @@ CLAIM = kinds.register(
         title=_("Answer to a claim of remuneration"),
         template="documents/distribution/claim.html",
         version="1",
+        label=claim_label,
     )
 )

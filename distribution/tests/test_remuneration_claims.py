@@ -376,6 +376,14 @@ def test_the_answer_to_a_claim_is_a_pdf_for_both_sides_and_nobody_else(
     )
     anonymous = Client().get(page + "pdf/")
     assert anonymous.status_code == 302 and "login" in anonymous["Location"]
+    # its verification page names the CMO and the day the claim was filed, as the reader's language writes it
+    from django.utils import timezone
+
+    filed = timezone.localdate(claim.filed_at)
+    verify = Client()
+    verify.cookies["django_language"] = "ru"
+    answer = verify.get(IssuedDocument.objects.get(number=number).verification_path)
+    assert f"{personas.cmo.short_name} · {filed:%d.%m.%Y}" in answer.content.decode()
 
 
 @pytest.mark.statute("A44.5-unclaimed-forever")

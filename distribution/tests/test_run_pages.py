@@ -234,17 +234,22 @@ def test_the_cmo_s_administrator_corrects_an_approved_run_with_a_reason_and_its_
     assert set(told.values_list("recipient", flat=True)) == {personas.holder.pk}
     with translation.override("en"):
         assert "your statement of it is withdrawn" in told.get().message
-    # the statement's PDF, checked by its link, says it is withdrawn (in the reader's language)
-    for language, text in (
-        ("en", "The statement is withdrawn: its distribution run was corrected"),
-        ("kk", "Есеп-үзінді кері қайтарып алынды"),
-        ("ru", "Выписка отозвана"),
+    # the statement's PDF, checked by its link, says it is withdrawn, and for which CMO and quarter (in the
+    # reader's language, its days as the language writes them)
+    short = personas.cmo.short_name
+    for language, text, period in (
+        ("en", "The statement is withdrawn: its distribution run was corrected", "1 Jan 2026 – 31 Mar 2026"),
+        ("kk", "Есеп-үзінді кері қайтарып алынды", "01.01.2026 – 31.03.2026"),
+        ("ru", "Выписка отозвана", "01.01.2026 – 31.03.2026"),
     ):
         client = Client()
         client.cookies["django_language"] = language
         page = client.get(verify).content.decode()
         assert 'id="document-standing"' in page and text in page, language
+        assert f"{short} · {period}" in page and "2026-01-01" not in page, language
     token = verify.rstrip("/").rsplit("/", 1)[-1]
+    facts = Client().get(f"/api/documents/verify/{token}/", HTTP_ACCEPT_LANGUAGE="kk").json()
+    assert facts["issued_for"] == f"{short} · 01.01.2026 – 31.03.2026"
     standing = Client().get(f"/api/documents/verify/{token}/", HTTP_ACCEPT_LANGUAGE="en").json()["standing"]
     assert standing["text"].startswith("The statement is withdrawn") and standing["whole"] is True
     assert standing["since"] == correction.posted_on.isoformat()

@@ -55,3 +55,12 @@ def standing(document: IssuedDocument) -> kinds.Standing | None:
     if kind is None or kind.standing is None:
         return None
     return kind.standing(document) if document.subject is not None else None
+
+
+def label(document: IssuedDocument) -> str:
+    """What ``document`` is for, as the verification page says it: its kind's ``label`` of its subject, in the
+    reader's language, or the text stored when it was issued."""
+    kind = kinds.get(document.kind)
+    if kind is None or kind.label is None or document.subject is None:
+        return document.public_label
+    return kind.label(document)

@@ -38,7 +38,8 @@ class VerifiedDocumentSerializer(serializers.Serializer[Any]):
     kind_title = serializers.CharField(help_text="The kind, in your language")
     issued_on = serializers.DateField()
     issued_for = serializers.CharField(
-        source="public_label", help_text="What anyone may read about the subject; empty when it is not public"
+        source="public_label",
+        help_text="What anyone may read about the subject, in your language; empty when it is not public",
     )
     language = serializers.CharField()
     template_version = serializers.CharField()
@@ -83,7 +84,7 @@ class VerifyDocumentView(GenericAPIView[Any]):
             "kind": document.kind,
             "kind_title": document.kind_title,
             "issued_on": document.issued_on,
-            "public_label": document.public_label,
+            "public_label": access.label(document),
             "language": document.language,
             "template_version": document.template_version,
             "sha256": document.sha256,

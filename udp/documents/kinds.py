@@ -14,8 +14,10 @@ numbering series (and is the number's prefix: EXW-0000001); ``version`` is store
 document and goes up whenever the template changes what a document says. ``standing``, where a
 document can stop saying what holds (a statement withdrawn, an invoice cancelled), tells the
 verification page so: given the issued document (its subject is ``document.subject``), it returns a
-:class:`Standing`, or ``None`` while the document stands. What it says is public: never a confidential
-fact.
+:class:`Standing`, or ``None`` while the document stands. ``label``, where what a document is for is made
+of facts that never change (a CMO and a period), says it in the reader's language (days as the language
+writes them) instead of the text stored when it was issued. What either says is public: never a
+confidential fact.
 """
 
 from __future__ import annotations
@@ -48,6 +50,8 @@ class DocumentKind:
     version: str
     #: the issued document → why it no longer stands (``None``: it stands); see the module's docstring
     standing: Callable[[Any], Standing | None] | None = field(default=None, compare=False)
+    #: the issued document → what it is for, in the reader's language (``None``: the stored ``public_label``)
+    label: Callable[[Any], str] | None = field(default=None, compare=False)
 
 
 _KINDS: dict[str, DocumentKind] = {}

@@ -26,6 +26,7 @@ def verify(request: HttpRequest, token: str) -> HttpResponse:
         matches = form.cleaned_data["digest"] == document.sha256
     context = {
         "document": document,
+        "label": access.label(document),
         "standing": access.standing(document),
         "tells_standing": access.tells_standing(document),
         "form": form,

@@ -11,7 +11,7 @@ from typing import Any, cast
 
 from django.utils import translation
 from django.utils.formats import date_format
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from mandates.models import MandateRequest
@@ -21,9 +21,19 @@ from udp.documents.actions import issue_document
 from udp.documents.models import IssuedDocument
 
 
+def _day(day: Any) -> str:
+    return date_format(day, "SHORT_DATE_FORMAT") if day else "—"
+
+
 def agreement_standing(document: IssuedDocument) -> kinds.Standing | None:
-    """A mandate agreement stands while a mandate under it is in force (or is still to be signed); terminated
-    before it came into force, every area of it withdrawn, or some areas withdrawn (a part), the page says so."""
+    """A mandate agreement stands while a mandate under it is in force (or is still to be signed), with all its
+    works; terminated before it came into force, or every area of it withdrawn, it no longer stands; some
+    areas withdrawn, or some works taken out of an area (Art. 46.2, once the notice has taken effect),
+    a part of it no longer stands. The works are counted, not named: which works a holder manages alone is
+    not the page's to say."""
+    from django.db.models import Count
+
+    from mandates.models import Withdrawal, WithdrawalScope, WithdrawalStatus
     from registers.models.contracts import ContractStatus, MandateStatus
 
     request = cast(MandateRequest, document.subject)
@@ -34,25 +44,51 @@ def agreement_standing(document: IssuedDocument) -> kinds.Standing | None:
         return kinds.Standing(gettext("The agreement was terminated before it came into force."))
     mandates = list(contract.mandates.select_related("area").order_by("area__item"))
     ended = [m for m in mandates if m.status == MandateStatus.ENDED]
-    if not ended:
-        return None
     days = [m.ends_on for m in ended if m.ends_on is not None]
-    if len(ended) == len(mandates):
+    if mandates and len(ended) == len(mandates):
         return kinds.Standing(
             gettext(
                 "Every mandate under the agreement has ended: the CMO no longer manages these rights under it."
             ),
             max(days) if days else None,
         )
-    areas = "; ".join(
-        gettext("area %(area)s from %(day)s")
-        % {"area": m.area.item, "day": date_format(m.ends_on, "SHORT_DATE_FORMAT") if m.ends_on else "—"}
-        for m in ended
+    parts = []
+    if ended:
+        areas = "; ".join(
+            gettext("area %(area)s from %(day)s") % {"area": m.area.item, "day": _day(m.ends_on)}
+            for m in ended
+        )
+        parts.append(
+            gettext("The holder withdrew these areas from the agreement: %(areas)s.") % {"areas": areas}
+        )
+    # works taken out by a notice that has taken effect (a cancelled notice puts them back)
+    taken_out = (
+        Withdrawal.objects.filter(
+            mandate__in=[m for m in mandates if m.status != MandateStatus.ENDED],
+            scope=WithdrawalScope.WORKS,
+            status=WithdrawalStatus.EFFECTIVE,
+        )
+        .values("area__item", "effective_on")
+        .annotate(works=Count("works"))
+        .order_by("area__item", "effective_on")
     )
-    return kinds.Standing(
-        gettext("The holder withdrew these areas from the agreement: %(areas)s.") % {"areas": areas},
-        whole=False,
-    )
+    if taken_out:
+        works = "; ".join(
+            ngettext(
+                "%(count)s work of area %(area)s from %(day)s",
+                "%(count)s works of area %(area)s from %(day)s",
+                row["works"],
+            )
+            % {"count": row["works"], "area": row["area__item"], "day": _day(row["effective_on"])}
+            for row in taken_out
+        )
+        parts.append(
+            gettext("The holder took works out of the CMO's management under the agreement: %(works)s.")
+            % {"works": works}
+        )
+    if not parts:
+        return None
+    return kinds.Standing(" ".join(parts), whole=False)
 
 
 AGREEMENT = kinds.register(

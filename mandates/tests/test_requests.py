@@ -6,7 +6,9 @@ areas 1 and 7, QAZ in 1 and 5.
 
 from __future__ import annotations
 
+import html
 import io
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -267,15 +269,34 @@ def test_the_agreement_s_verification_page_says_it_no_longer_stands_once_its_man
     verify = urlparse(made.document.verification_url).path
     page = Client().get(verify).content.decode()
     assert 'id="document-standing-ok"' in page and 'id="document-standing"' not in page
-    notice = withdrawing.file_withdrawal(by=p.holder, cmo=p.other_cmo, area=area(5))
+    # two works of area 7 taken out of the CMO's management: a part no longer stands, the works counted, not named
+    songs = [
+        f.make_work(p.holder, (p.holder_party, "CA", {"MR": Decimal("100")}), title=title, public=True)
+        for title in ("Бірінші ән", "Екінші ән")
+    ]
+    works = withdrawing.file_withdrawal(by=p.holder, cmo=p.other_cmo, area=area(7), works=songs)
     assert 'id="document-standing-ok"' in Client().get(verify).content.decode()  # not yet effective
-    assert withdrawing.apply_withdrawal(notice.pk, today=notice.effective_on)
+    assert withdrawing.apply_withdrawal(works.pk, today=works.effective_on)
     client = Client()
     client.cookies["django_language"] = "en"
+    page = html.unescape(client.get(verify).content.decode())
+    day = works.effective_on.strftime("%-d %b %Y")
+    assert "Part of this document no longer stands." in page and 'id="document-standing-ok"' not in page
+    assert (
+        f"The holder took works out of the CMO's management under the agreement: 2 works of area 7 from {day}."
+        in page
+    )
+    assert "Бірінші ән" not in page
+    russian = Client()
+    russian.cookies["django_language"] = "ru"
+    assert f"2 произведения сферы 7 с {works.effective_on:%d.%m.%Y}" in russian.get(verify).content.decode()
+    notice = withdrawing.file_withdrawal(by=p.holder, cmo=p.other_cmo, area=area(5))
+    assert withdrawing.apply_withdrawal(notice.pk, today=notice.effective_on)
     page = client.get(verify).content.decode()
     day = notice.effective_on.strftime("%-d %b %Y")
     assert "Part of this document no longer stands." in page
     assert f"The holder withdrew these areas from the agreement: area 5 from {day}." in page
+    assert "2 works of area 7" in page
     last = withdrawing.file_withdrawal(by=p.holder, cmo=p.other_cmo, area=area(7))
     assert withdrawing.apply_withdrawal(last.pk, today=last.effective_on)
     page = client.get(verify).content.decode()

@@ -201,6 +201,8 @@ class Flag:
     done_on: dt.date | None
     link: str = ""
     params: dict[str, Any] = field(default_factory=dict)
+    #: what the CMO can do about it, in the reader's language, at ``link`` (empty: nothing but the page it is on)
+    action: str = ""
 
     @property
     def text(self) -> str:

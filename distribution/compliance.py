@@ -27,8 +27,10 @@ from collections import defaultdict
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
+from urllib.parse import urlencode
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -173,24 +175,34 @@ def publishing_flags(cmo_ids: list[int] | None, day: dt.date) -> list[Any]:
     rows = ComplianceFlag.objects.select_related("cmo", "area").filter(found_on__lte=day).order_by("pk")
     if cmo_ids is not None:
         rows = rows.filter(cmo_id__in=cmo_ids)
-    return [
-        Flag(
-            row.cmo_id,
-            row.cmo.short_name,
-            row.code,
-            row.due_on,
-            row.done_on,
-            "",
-            {
-                **row.evidence,
-                "start": row.period_start.isoformat(),
-                "end": row.period_end.isoformat(),
-                "year": row.period_start.year,
-                "area": row.area.item if row.area else "",
-            },
-        )  # fmt: skip
-        for row in rows
-    ]
+    flags = []
+    for row in rows:
+        link, action = _action(row)
+        params = {
+            **row.evidence,
+            "start": row.period_start.isoformat(),
+            "end": row.period_end.isoformat(),
+            "year": row.period_start.year,
+            "area": row.area.item if row.area else "",
+        }
+        flags.append(
+            Flag(row.cmo_id, row.cmo.short_name, row.code, row.due_on, row.done_on, link, params, action)
+        )
+    return flags
+
+
+def _action(row: ComplianceFlag) -> tuple[str, str]:
+    """Where the CMO's staff put a quarter not distributed right (the link and what it says): the run waiting
+    for a second person's approval, or the run to start, its area and quarter chosen. Nothing for the
+    deductions of a year, which no step of the platform undoes."""
+    if row.code != Breach.QUARTERLY_RUN_MISSING or row.done_on is not None or row.area_id is None:
+        return "", ""
+    waiting = row.evidence.get("waiting_runs") or []
+    if waiting:
+        return reverse("distribution_cmo:run", args=[max(waiting)]), _("Approve the waiting run")
+    number = (row.period_start.month - 1) // 3 + 1
+    query = urlencode({"area": row.area_id, "quarter": f"{row.period_start.year}-{number}"})
+    return f"{reverse('distribution_cmo:run_start')}?{query}", _("Start the quarter's run")
 
 
 def register() -> None:

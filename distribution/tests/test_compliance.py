@@ -67,7 +67,11 @@ def test_a_quarter_not_distributed_by_the_end_of_the_next_is_flagged_once_then_d
     assert publishing.flags_for(personas.other_cmo_staff) == []
     answer = f.signed_in(personas.cmo_staff).get("/api/publications/flags/").json()
     assert [x["code"] for x in answer] == ["quarterly_run_missing"]
-    assert "not distributed" in f.signed_in(personas.regulator).get("/publications/").content.decode()
+    official = f.signed_in(personas.regulator).get("/publications/").content.decode()
+    assert "not distributed" in official and "flag-action" not in official
+    # the CMO's staff are shown what to do about it: approve the run waiting for a second person
+    page = f.signed_in(personas.cmo_staff).get("/publications/").content.decode()
+    assert f'href="/cmo/distribution/runs/{run.pk}/">Approve the waiting run</a>' in page
     [item] = evidence.gather(RevocationGround.ART46_DUTIES.value, personas.cmo, None, D(2027, 7, 1))
     described = evidence.describe(item.as_data())
     assert item.code == "publication_quarterly_run_missing" and "30,000.00" in described
@@ -149,6 +153,12 @@ def test_a_quarter_whose_run_is_corrected_after_its_deadline_is_flagged_until_a_
     assert compliance.check()["quarterly"] == 1
     flag = ComplianceFlag.objects.get()
     assert (flag.due_on, flag.done_on, flag.evidence["approved_runs"]) == (D(2027, 6, 30), None, [])
+    # no run waits: the staff are sent to start the quarter's run, its area and quarter chosen
+    staff = f.signed_in(personas.cmo_staff)
+    start = f"/cmo/distribution/runs/new/?area={quarter.area.pk}&amp;quarter=2027-1"
+    assert f'href="{start}">Start the quarter&#x27;s run</a>' in staff.get("/publications/").content.decode()
+    form = staff.get(start.replace("&amp;", "&")).context["form"]
+    assert (form["area"].value(), form["quarter"].value()) == (str(quarter.area.pk), "2027-1")
     clock.travel_to(D(2027, 7, 9))
     second = _approve_on(_run(personas, quarter, *Q1_2027, "15", "5"), personas.cmo_admin, clock)
     assert compliance.check()["quarterly"] == 0

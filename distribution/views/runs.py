@@ -46,7 +46,9 @@ def start(request: AuthedRequest) -> HttpResponse:
     cmo = request.user.cmo
     assert cmo is not None
     areas = calculating.areas_of(cmo)
-    form = RunForm(request.POST or None, areas=areas, today=clock.today())
+    # a link may choose the area and quarter (a missed quarter's flag does)
+    chosen = {name: request.GET[name] for name in ("area", "quarter") if request.GET.get(name)}
+    form = RunForm(request.POST or None, areas=areas, today=clock.today(), initial=chosen)
     if request.method == "POST" and form.is_valid():
         begin, end = form.period()
         try:

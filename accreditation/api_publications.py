@@ -75,6 +75,13 @@ class PublicationFlagSerializer(serializers.Serializer[Any]):
     text = serializers.CharField()
     due_on = serializers.DateField()
     done_on = serializers.DateField(allow_null=True)
+    facts = serializers.DictField(
+        help_text=(
+            "What the text says, as data (days ISO 8601, money in tiyn). For a quarter not distributed "
+            "(quarterly_run_missing): collected_tiyn, start, end, area, approved_runs and waiting_runs, the ids "
+            "of the runs in /api/distribution-runs/ (a waiting run is approved there)"
+        )
+    )
 
 
 class CalendarDaySerializer(serializers.ModelSerializer[CalendarDay]):
@@ -163,7 +170,14 @@ class PublicationFlagsView(APIView):
     )
     def get(self, request: Request) -> Response:
         rows = [
-            {"cmo": f.cmo, "code": f.code, "text": f.text, "due_on": f.due_on, "done_on": f.done_on}
+            {
+                "cmo": f.cmo,
+                "code": f.code,
+                "text": f.text,
+                "due_on": f.due_on,
+                "done_on": f.done_on,
+                "facts": f.params,
+            }
             for f in publishing.flags_for(request.user)
         ]
         return Response(PublicationFlagSerializer(rows, many=True).data)

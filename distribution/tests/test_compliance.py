@@ -67,6 +67,9 @@ def test_a_quarter_not_distributed_by_the_end_of_the_next_is_flagged_once_then_d
     assert publishing.flags_for(personas.other_cmo_staff) == []
     answer = f.signed_in(personas.cmo_staff).get("/api/publications/flags/").json()
     assert [x["code"] for x in answer] == ["quarterly_run_missing"]
+    facts = answer[0]["facts"]
+    assert (facts["collected_tiyn"], facts["start"], facts["end"]) == (3_000_000, "2027-01-01", "2027-03-31")
+    assert facts["waiting_runs"] == [run.pk] and facts["approved_runs"] == []
     official = f.signed_in(personas.regulator).get("/publications/").content.decode()
     assert "not distributed" in official and "flag-action" not in official
     # the CMO's staff are shown what to do about it: approve the run waiting for a second person

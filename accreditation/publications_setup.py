@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.urls import reverse
 from django.utils.translation import gettext_lazy
 
 from registers.models import CMO
@@ -127,5 +128,10 @@ def _ground5(cmo: CMO, area_id: int | None, day: dt.date) -> list[Any]:
             "due": flag.due_on.isoformat(),
             "done": flag.done_on.isoformat() if flag.done_on else None,
         }
-        items.append(Item(f"publication_{flag.code}", params, flag.link, flag.done_on or flag.due_on))
+        # the regulator reads the flag where it is listed (a flag's own link is the CMO's action)
+        items.append(
+            Item(
+                f"publication_{flag.code}", params, reverse("publications:index"), flag.done_on or flag.due_on
+            )
+        )
     return items

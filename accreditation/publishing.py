@@ -20,6 +20,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlencode
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import File
@@ -203,6 +204,8 @@ class Flag:
     params: dict[str, Any] = field(default_factory=dict)
     #: what the CMO can do about it, in the reader's language, at ``link`` (empty: nothing but the page it is on)
     action: str = ""
+    #: only the CMO's administrator can take the action (publishing, placing a copy): staff are not offered it
+    admin_action: bool = False
 
     @property
     def text(self) -> str:
@@ -240,6 +243,12 @@ def describe(code: str, params: dict[str, Any]) -> str:
     template = texts.get(code)
     # days kept as data read as the reader's language writes them (:mod:`udp.core.params`)
     return template % Localized(params) if template else code
+
+
+def _publish_link(kind: str, event_on: dt.date | None = None) -> str:
+    """The page that publishes a document, its kind (and day) chosen."""
+    query = {"kind": kind, **({"event_on": event_on.isoformat()} if event_on else {})}
+    return f"{reverse('publications:new')}?{urlencode(query)}"
 
 
 def flags(cmo_ids: list[int] | None = None, day: dt.date | None = None) -> list[Flag]:
@@ -286,23 +295,27 @@ def flags(cmo_ids: list[int] | None = None, day: dt.date | None = None) -> list[
             )  # fmt: skip
         resolution_due = workdays.add_working_days(notice.meeting_on, WORKING_DAYS)
         if resolution_due < day and (notice.cmo_id, notice.meeting_on) not in resolutions:
+            publish = _publish_link(PublicationKind.GM_RESOLUTION, notice.meeting_on)
             rows.append(
-                Flag(notice.cmo_id, notice.cmo.short_name, "gm_resolution_missing", resolution_due, None, link, params)
+                Flag(notice.cmo_id, notice.cmo.short_name, "gm_resolution_missing", resolution_due, None, publish,
+                     params, _("Publish the resolution"), admin_action=True)
             )  # fmt: skip
     for cmo in cmos:
         last = last_audit.get(cmo.pk)
         if last is not None and add_months(last, 12 * AUDIT_EVERY_YEARS) < day:
             due = add_months(last, 12 * AUDIT_EVERY_YEARS)
             rows.append(
-                Flag(cmo.pk, cmo.short_name, "audit_overdue", due, None, link, {"event": last.isoformat()})
-            )
+                Flag(cmo.pk, cmo.short_name, "audit_overdue", due, None, _publish_link(PublicationKind.AUDIT_REPORT),
+                     {"event": last.isoformat()}, _("Publish the audit report"), admin_action=True)
+            )  # fmt: skip
     for contract in copies:
         if contract.copy_due_on is None:
             continue
         rows.append(
             Flag(
                 contract.cmo_id, contract.cmo.short_name, "reciprocal_copy_late", contract.copy_due_on,
-                contract.copy_placed_on, "", {"title": contract.number},
+                contract.copy_placed_on, reverse("reciprocal_cmo:detail", args=[contract.pk]),
+                {"title": contract.number}, _("Place the copy"), admin_action=True,
             )
         )  # fmt: skip
     for source in _SOURCES:

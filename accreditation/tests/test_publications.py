@@ -110,6 +110,14 @@ def test_a_resolution_never_placed_after_a_notified_meeting_is_flagged(personas:
     [flag] = publishing.flags([personas.cmo.pk], D(2026, 4, 20))
     assert (flag.code, flag.due_on, flag.done_on) == ("gm_resolution_missing", D(2026, 4, 17), None)
     clock.travel_to(D(2026, 4, 20))
+    # the administrator, who publishes, is offered to publish it, the kind and the meeting's day chosen; staff,
+    # who cannot publish, are not
+    admin = f.signed_in(personas.cmo_admin)
+    link = "/publications/new/?kind=gm_resolution&amp;event_on=2026-04-03"
+    assert f'href="{link}">Publish the resolution</a>' in admin.get("/publications/").content.decode()
+    assert "flag-action" not in f.signed_in(personas.cmo_staff).get("/publications/").content.decode()
+    form = admin.get(link.replace("&amp;", "&")).context["form"]
+    assert (form["kind"].value(), str(form["event_on"].value())) == ("gm_resolution", "2026-04-03")
     publish(personas, PublicationKind.GM_RESOLUTION, D(2026, 4, 3))
     assert [x.code for x in publishing.flags([personas.cmo.pk], D(2026, 4, 20))] == ["gm_resolution_late"]
 

@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -60,7 +61,9 @@ def index(request: AuthedRequest) -> HttpResponse:
 
 @cmo_admin
 def new(request: AuthedRequest) -> HttpResponse:
-    form = PublicationForm(request.POST or None, request.FILES or None)
+    # a missed deadline's link may choose the kind and the day (a general meeting's resolution)
+    chosen = {name: request.GET[name] for name in ("kind", "event_on") if request.GET.get(name)}
+    form = PublicationForm(request.POST or None, request.FILES or None, initial=chosen)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -70,7 +73,9 @@ def new(request: AuthedRequest) -> HttpResponse:
         else:
             if row.late:
                 messages.warning(
-                    request, _("Published. It was due by %(due)s: it is flagged late.") % {"due": row.due_on}
+                    request,
+                    _("Published. It was due by %(due)s: it is flagged late.")
+                    % {"due": date_format(row.due_on, "SHORT_DATE_FORMAT")},
                 )
             else:
                 messages.success(request, _("Published on your public page."))

@@ -78,6 +78,7 @@ def test_a_quarter_not_distributed_by_the_end_of_the_next_is_flagged_once_then_d
     [item] = evidence.gather(RevocationGround.ART46_DUTIES.value, personas.cmo, None, D(2027, 7, 1))
     described = evidence.describe(item.as_data())
     assert item.code == "publication_quarterly_run_missing" and "30,000.00" in described
+    assert item.link == "/publications/"  # where the authorized body reads it, not the CMO's run page
     assert "(30 Jun 2027 / —)" in described
 
     clock.travel_to(D(2027, 7, 14))

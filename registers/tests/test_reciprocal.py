@@ -229,6 +229,11 @@ def test_the_copy_is_due_ten_working_days_after_conclusion_and_a_late_one_is_fla
     assert not reciprocal.late_copies().filter(pk=contract.pk).exists()
     clock.travel_to(dt.date(2026, 4, 9))
     assert reciprocal.late_copies().filter(pk=contract.pk).exists()
+    # the administrator is sent to the agreement's page to place it
+    from tests import factories as f
+
+    page = f.signed_in(personas.cmo_admin).get("/publications/").content.decode()
+    assert f'href="/cmo/reciprocal/{contract.pk}/">Place the copy</a>' in page
     placed = reciprocal.place_agreement_copy(
         contract, by=personas.cmo_admin, upload=SimpleUploadedFile("rec.pdf", PDF, "application/pdf")
     )

@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -272,7 +273,8 @@ def meeting_new(request: AuthedRequest) -> HttpResponse:
         else:
             messages.success(
                 request,
-                _("The meeting of %(date)s is announced on the public page.") % {"date": meeting.meets_on},
+                _("The meeting of %(date)s is announced on the public page.")
+                % {"date": date_format(meeting.meets_on, "SHORT_DATE_FORMAT")},
             )
             return redirect("accreditation:meetings")
     return render(

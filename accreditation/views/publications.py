@@ -98,7 +98,7 @@ def new_meeting(request: AuthedRequest) -> HttpResponse:
                 messages.warning(
                     request,
                     _("The authorized body is notified. The notice was due by %(due)s: it is recorded late.")
-                    % {"due": row.due_on},
+                    % {"due": date_format(row.due_on, "SHORT_DATE_FORMAT")},
                 )
             else:
                 messages.success(request, _("The authorized body is notified."))

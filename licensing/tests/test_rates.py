@@ -174,3 +174,15 @@ def test_money_splits_by_the_largest_remainder_and_sums_to_the_whole() -> None:
     assert sum(parts) == Decimal("0.05") and parts == [Decimal("0.03"), Decimal("0.01"), Decimal("0.01")]
     with pytest.raises(TypeError):
         tenge(1.1)  # type: ignore[arg-type]
+
+
+@pytest.mark.django_db
+def test_a_day_with_no_index_value_is_named_as_the_reader_writes_a_day() -> None:
+    from django.utils import translation
+
+    first = IndexValue.objects.order_by("valid_from").values_list("valid_from", flat=True).first()
+    before = (first or dt.date(2000, 1, 1)) - dt.timedelta(days=1)
+    for language, day in (("en", before.strftime("%-d %b %Y")), ("kk", before.strftime("%d.%m.%Y"))):
+        with translation.override(language), pytest.raises(pricing.NoIndexValue) as refused:
+            pricing.index_on(before)
+        assert day in str(refused.value) and before.isoformat() not in str(refused.value), language

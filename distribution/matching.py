@@ -143,9 +143,11 @@ def prepare_period(period: dt.date) -> int:
                              WHERE l.period = %(period)s
                              GROUP BY 1, 2, 3, 4, 5) AS k) AS g
               -- stage 1 (ISRC, then ISWC) as one hash join of all the month's keys with the registers; a key
-              -- with no identifier hashes to nothing rather than to an identifier cleaned of nothing
-              LEFT JOIN registers_work r
-                ON r.isrc = CASE WHEN g.isrc <> '' THEN upper(regexp_replace(g.isrc, '[^A-Za-z0-9]', '', 'g')) END
+              -- with no identifier hashes to nothing rather than to an identifier cleaned of nothing. An ISRC
+              -- is twelve letters and digits, as wide as the lines' column: one with anything else in it has
+              -- fewer and matches no registered ISRC, cleaned or not, so only its case is made the registers'
+              -- (no pattern to run on a million keys); an ISWC may be written with its dots and dashes
+              LEFT JOIN registers_work r ON r.isrc = upper(nullif(g.isrc, ''))
               LEFT JOIN registers_work w
                 ON w.iswc = CASE WHEN g.iswc <> '' THEN upper(regexp_replace(g.iswc, '[^A-Za-z0-9]', '', 'g')) END
             """,

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accreditation.models import Accreditation, Application
 from registers.models import CMO, Area
+from udp.core.params import short_day
 from udp.documents import kinds
 from udp.documents.actions import issue_document
 from udp.documents.models import IssuedDocument
@@ -42,7 +43,7 @@ def _since(line: Accreditation, state: str) -> str:
             .values_list("starts_on", flat=True)
             .first()
         )
-    return date_format(day, "SHORT_DATE_FORMAT") if day else "—"
+    return short_day(day)
 
 
 def certificate_standing(document: IssuedDocument) -> kinds.Standing | None:

@@ -6,10 +6,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from udp.core.params import short_day
 from udp.documents import kinds
 
 
@@ -29,20 +29,16 @@ def statement_standing(document: Any) -> kinds.Standing | None:
     )
 
 
-def _day(day: Any) -> str:
-    return date_format(day, "SHORT_DATE_FORMAT")
-
-
 def statement_label(document: Any) -> str:
     """The run's CMO and period, the days as the reader's language writes them."""
     run = document.subject.run
-    return f"{run.cmo.short_name} · {_day(run.period_start)} – {_day(run.period_end)}"
+    return f"{run.cmo.short_name} · {short_day(run.period_start)} – {short_day(run.period_end)}"
 
 
 def claim_label(document: Any) -> str:
     """The CMO claimed from and the day the claim was filed, as the reader's language writes it."""
     claim = document.subject
-    return f"{claim.cmo.short_name} · {_day(timezone.localdate(claim.filed_at))}"
+    return f"{claim.cmo.short_name} · {short_day(timezone.localdate(claim.filed_at))}"
 
 
 STATEMENT = kinds.register(

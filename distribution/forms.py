@@ -7,11 +7,11 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
-from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from distribution.quarters import last_ended_quarter, quarter
 from registers.models import Area
+from udp.core.params import short_day
 
 
 class ConfirmForm(forms.Form):
@@ -72,8 +72,8 @@ def quarter_choices(today: dt.date, count: int = 8) -> list[tuple[str, str]]:
         number = (start.month - 1) // 3 + 1
         first, last = quarter(start.year, number)
         label = _("Quarter %(number)s of %(year)s (%(start)s – %(end)s)") % {
-            "number": number, "year": start.year, "start": date_format(first, "SHORT_DATE_FORMAT"),
-            "end": date_format(last, "SHORT_DATE_FORMAT"),
+            "number": number, "year": start.year, "start": short_day(first),
+            "end": short_day(last),
         }  # fmt: skip
         choices.append((f"{start.year}-{number}", label))
         start = (start - dt.timedelta(days=1)).replace(day=1)

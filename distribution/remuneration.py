@@ -404,5 +404,5 @@ def claim_document(claim: RemunerationClaim, *, by: Any, language: str) -> Issue
         raise ValueError("a claim still waiting for its answer has no PDF")
     return issue_once(
         CLAIM, claim, by=by, language=language, data=lambda: claim_data(claim, language),
-        public_label=f"{claim.cmo.short_name} · {claim.filed_at:%Y-%m-%d}",
+        public_label=f"{claim.cmo.short_name} · {timezone.localdate(claim.filed_at):%Y-%m-%d}",
     )  # fmt: skip

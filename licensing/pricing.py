@@ -21,7 +21,6 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db.models import Q, QuerySet
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from licensing.models import (
@@ -35,6 +34,7 @@ from licensing.models import (
     TariffStatus,
 )
 from licensing.models.rates import Component
+from udp.core.params import short_day
 from udp.money import tenge
 
 HUNDRED = Decimal(100)
@@ -48,8 +48,7 @@ def index_on(day: dt.date, kind: str = IndexKind.MRP) -> Decimal:
     row = IndexValue.objects.filter(kind=kind, valid_from__lte=day).order_by("-valid_from").first()
     if row is None:
         raise NoIndexValue(
-            _("No value of the monthly calculation index is entered for %(day)s.")
-            % {"day": date_format(day, "SHORT_DATE_FORMAT")}
+            _("No value of the monthly calculation index is entered for %(day)s.") % {"day": short_day(day)}
         )
     return row.value
 

@@ -16,13 +16,10 @@ from django.utils.translation import gettext_lazy as _
 
 from mandates.models import MandateRequest
 from registers.models import Contract
+from udp.core.params import short_day
 from udp.documents import kinds
 from udp.documents.actions import issue_document
 from udp.documents.models import IssuedDocument
-
-
-def _day(day: Any) -> str:
-    return date_format(day, "SHORT_DATE_FORMAT") if day else "—"
 
 
 def agreement_standing(document: IssuedDocument) -> kinds.Standing | None:
@@ -55,7 +52,7 @@ def agreement_standing(document: IssuedDocument) -> kinds.Standing | None:
     parts = []
     if ended:
         areas = "; ".join(
-            gettext("area %(area)s from %(day)s") % {"area": m.area.item, "day": _day(m.ends_on)}
+            gettext("area %(area)s from %(day)s") % {"area": m.area.item, "day": short_day(m.ends_on)}
             for m in ended
         )
         parts.append(
@@ -79,7 +76,7 @@ def agreement_standing(document: IssuedDocument) -> kinds.Standing | None:
                 "%(count)s works of area %(area)s from %(day)s",
                 row["works"],
             )
-            % {"count": row["works"], "area": row["area__item"], "day": _day(row["effective_on"])}
+            % {"count": row["works"], "area": row["area__item"], "day": short_day(row["effective_on"])}
             for row in taken_out
         )
         parts.append(

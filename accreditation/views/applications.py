@@ -11,7 +11,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -39,6 +38,7 @@ from udp.accounts import roles
 from udp.accounts.decorators import AuthedRequest, role_required
 from udp.audit import audited
 from udp.core import clock
+from udp.core.params import short_day
 
 reader_required = role_required("is_cmo_staff", "is_regulator", "is_operator")
 regulator_required = role_required("is_regulator")
@@ -274,7 +274,7 @@ def meeting_new(request: AuthedRequest) -> HttpResponse:
             messages.success(
                 request,
                 _("The meeting of %(date)s is announced on the public page.")
-                % {"date": date_format(meeting.meets_on, "SHORT_DATE_FORMAT")},
+                % {"date": short_day(meeting.meets_on)},
             )
             return redirect("accreditation:meetings")
     return render(

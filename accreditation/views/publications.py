@@ -15,7 +15,6 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -25,6 +24,7 @@ from udp.accounts import roles
 from udp.accounts.decorators import AuthedRequest, role_required
 from udp.core import clock, workdays
 from udp.core.models import CalendarDay
+from udp.core.params import short_day
 
 LIST_LIMIT = 200
 readers = role_required("is_cmo_staff", "is_regulator", "is_operator")
@@ -75,7 +75,7 @@ def new(request: AuthedRequest) -> HttpResponse:
                 messages.warning(
                     request,
                     _("Published. It was due by %(due)s: it is flagged late.")
-                    % {"due": date_format(row.due_on, "SHORT_DATE_FORMAT")},
+                    % {"due": short_day(row.due_on)},
                 )
             else:
                 messages.success(request, _("Published on your public page."))
@@ -98,7 +98,7 @@ def new_meeting(request: AuthedRequest) -> HttpResponse:
                 messages.warning(
                     request,
                     _("The authorized body is notified. The notice was due by %(due)s: it is recorded late.")
-                    % {"due": date_format(row.due_on, "SHORT_DATE_FORMAT")},
+                    % {"due": short_day(row.due_on)},
                 )
             else:
                 messages.success(request, _("The authorized body is notified."))

@@ -346,6 +346,13 @@ def test_the_answer_to_a_claim_is_a_pdf_for_both_sides_and_nobody_else(
     assert b'id="claim-pdf"' not in holder.get(page).content
     remuneration.decide_remuneration_claim(claim, accept=True, by=personas.cmo_staff)
     assert b'id="claim-pdf"' in holder.get(page).content
+    # filed just after midnight in Astana, the evening before in UTC: its documents name Astana's day
+    from django.utils import timezone
+
+    filed = timezone.localdate(claim.filed_at)
+    just_after_midnight = timezone.make_aware(dt.datetime.combine(filed, dt.time(0, 30)))
+    type(claim).objects.filter(pk=claim.pk).update(filed_at=just_after_midnight)
+    assert just_after_midnight.astimezone(dt.UTC).date() < filed
 
     first = holder.get(page + "pdf/")
     assert first.status_code == 200 and first["Content-Type"] == "application/pdf"
@@ -377,9 +384,7 @@ def test_the_answer_to_a_claim_is_a_pdf_for_both_sides_and_nobody_else(
     anonymous = Client().get(page + "pdf/")
     assert anonymous.status_code == 302 and "login" in anonymous["Location"]
     # its verification page names the CMO and the day the claim was filed, as the reader's language writes it
-    from django.utils import timezone
-
-    filed = timezone.localdate(claim.filed_at)
+    assert IssuedDocument.objects.get(number=number).public_label == f"{personas.cmo.short_name} · {filed:%Y-%m-%d}"
     verify = Client()
     verify.cookies["django_language"] = "ru"
     answer = verify.get(IssuedDocument.objects.get(number=number).verification_path)

@@ -10,7 +10,6 @@ from django.db.models import Case, IntegerField, Value, When
 from django.http import Http404, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.formats import date_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -25,6 +24,7 @@ from registers.models import CMO
 from udp.accounts import roles
 from udp.accounts.decorators import AuthedRequest, role_required
 from udp.core import clock
+from udp.core.params import short_day
 from udp.documents.views import pdf_response
 
 holder_required = role_required("is_holder")
@@ -61,7 +61,7 @@ def file(request: AuthedRequest, cmo_id: int) -> HttpResponse:
             messages.error(request, message)
         return redirect("distribution_portal:kept")
     messages.success(request, _("Your claim was sent to the CMO. It must answer by %(due)s.") % {
-        "due": date_format(claim.answer_due, "SHORT_DATE_FORMAT")})  # fmt: skip
+        "due": short_day(claim.answer_due)})  # fmt: skip
     return redirect("distribution_portal:remuneration_claim", claim.pk)
 
 

@@ -20,6 +20,12 @@ _DECIMAL = re.compile(r"-?\d+\.\d+")
 _DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
+def short_day(value: dt.date | None, empty: str = "—") -> str:
+    """A day as the active language writes it (its ``SHORT_DATE_FORMAT``: 24.12.2026 in Kazakh and Russian,
+    24 Dec 2026 in English), ``empty`` for none."""
+    return date_format(value, "SHORT_DATE_FORMAT") if value else empty
+
+
 def localized(value: Any) -> Any:
     """``value`` as the active language writes it, when it is a decimal number or a day stored as text."""
     if isinstance(value, str):
@@ -27,7 +33,7 @@ def localized(value: Any) -> Any:
             return number_format(Decimal(value), len(value.partition(".")[2]), force_grouping=True)
         if _DAY.fullmatch(value):
             try:
-                return date_format(dt.date.fromisoformat(value), "SHORT_DATE_FORMAT")
+                return short_day(dt.date.fromisoformat(value))
             except ValueError:  # digits in a day's shape that are no day
                 return value
     return value

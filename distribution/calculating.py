@@ -23,7 +23,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from distribution import runs
+from distribution import matching, runs
 from distribution.actions import run_error_message
 from distribution.engine import RunError
 from distribution.models import RequestStatus, Run, RunRequest, RunStatus
@@ -136,6 +136,9 @@ def calculate_requested(pk: int) -> RunRequest | None:
     if request is None:
         return None
     start, end = request.period_start, request.period_end
+    # the months whose counted reports changed since they were matched are matched first, so the run reads
+    # the use of every report accepted so far
+    matching.match_due(matching.months(start, end))
     try:
         with transaction.atomic():
             run = runs.start_run(

@@ -156,6 +156,17 @@ def prepare_period(period: dt.date) -> int:
         count = cursor.rowcount
         cursor.execute(f"CREATE INDEX ON {staged} (n)")
         cursor.execute(f"ANALYZE {staged}")
+        # the gathering recorded with the counted reports it saw (in this transaction's snapshot, as its lines)
+        cursor.execute(
+            """
+            INSERT INTO distribution_matchingmonth (period, gathering, reports, gathered_at, chunks, done)
+            VALUES (%(period)s, 1, %(reports)s, now(), 0, '{}')
+            ON CONFLICT (period) DO UPDATE
+               SET gathering = distribution_matchingmonth.gathering + 1, reports = EXCLUDED.reports,
+                   gathered_at = EXCLUDED.gathered_at, chunks = 0, done = '{}', finished_at = NULL
+            """,
+            {"period": period, "reports": _reports_seen(cursor, [period]).get(period, "")},
+        )
         if fresh:
             return count
         # keys of an earlier gathering: counts brought up to date; the undecided ones tried again
@@ -197,8 +208,128 @@ def chunks(period: dt.date, size: int = CHUNK) -> list[tuple[int, int]]:
 
 def finish_period(period: dt.date) -> None:
     """Drop the month's work table once every chunk is done (a later gathering makes it again)."""
-    with connection.cursor() as cursor:
+    with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(f"DROP TABLE IF EXISTS {staged_table(period)}")
+        cursor.execute(
+            "UPDATE distribution_matchingmonth SET finished_at = now() WHERE period = %s", [period]
+        )
+
+
+#: Each month's counted reports as a fingerprint of their ids: a report counts in every month it covers.
+REPORTS_SEEN = """
+    SELECT m.month::date, md5(string_agg(r.id::text, ',' ORDER BY r.id))
+      FROM licensing_usagereport r
+     CROSS JOIN LATERAL generate_series(date_trunc('month', r.period_start), r.period_end, interval '1 month') AS m(month)
+     WHERE r.status = ANY(%(counted)s)
+       AND (%(months)s::date[] IS NULL OR m.month::date = ANY(%(months)s::date[]))
+     GROUP BY 1
+"""
+
+
+def _reports_seen(cursor: Any, months: Sequence[dt.date] | None) -> dict[dt.date, str]:
+    cursor.execute(
+        REPORTS_SEEN, {"counted": list(COUNTED_REPORTS), "months": list(months) if months else None}
+    )
+    return dict(cursor.fetchall())
+
+
+def due_months(
+    months: Sequence[dt.date] | None = None, *, running_for: dt.timedelta | None = None
+) -> list[dt.date]:
+    """The months (of ``months`` when given) to match again: never gathered, or whose counted reports are no
+    longer those their last gathering saw (a report accepted since, or replaced), or asked again since
+    (:func:`ask_again`). ``running_for``: leave out a month whose gathering began less than that long ago and
+    whose chunks are not all done (they are on their way)."""
+    if months is not None and not months:
+        return []
+    params: dict[str, Any] = {
+        "counted": list(COUNTED_REPORTS),
+        "months": list(months) if months else None,
+        "running": running_for,
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            WITH seen AS ({REPORTS_SEEN})
+            SELECT s.month FROM seen s(month, reports)
+              LEFT JOIN distribution_matchingmonth mm ON mm.period = s.month
+             WHERE (mm.id IS NULL OR mm.gathered_at IS NULL OR mm.reports <> s.reports
+                    OR mm.requested_at > mm.gathered_at)
+               AND (%(running)s::interval IS NULL OR mm.id IS NULL OR mm.finished_at IS NOT NULL
+                    OR mm.gathered_at IS NULL OR mm.gathered_at < now() - %(running)s::interval)
+             ORDER BY 1
+            """,
+            params,
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
+def match_due(months: Sequence[dt.date], *, fuzzy: bool = True) -> list[dt.date]:
+    """Match here, one after another, those of ``months`` that are due (:func:`due_months`): what a run does
+    before it reads their matched use. Returns the months matched."""
+    due = due_months(months)
+    for month in due:
+        match_period(month, fuzzy=fuzzy)
+    return due
+
+
+def ask_again(since: dt.date) -> int:
+    """Ask the months from ``since`` on whose keys nobody decided were left unmatched or for review to be matched
+    again (the registers' keys were rebuilt: a work registered since may match them). Returns how many. Asked
+    at the moment of asking, so a gathering that began before (``now()``: its transaction's start) is due again."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            UPDATE distribution_matchingmonth mm SET requested_at = clock_timestamp()
+             WHERE mm.period >= %s AND EXISTS (
+                   SELECT 1 FROM distribution_usagekey k
+                    WHERE k.period = mm.period AND k.status IN ('unmatched', 'review') AND k.decided_by_id IS NULL)
+            """,
+            [since],
+        )
+        return cursor.rowcount
+
+
+def chunks_sent(period: dt.date, count: int) -> int:
+    """Record that the month's last gathering was sent as ``count`` chunks; returns that gathering's number
+    (each chunk's task reports to it, :func:`chunk_done`)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE distribution_matchingmonth SET chunks = %s WHERE period = %s RETURNING gathering",
+            [count, period],
+        )
+        row = cursor.fetchone()
+    return int(row[0]) if row else 0
+
+
+def gathering_open(period: dt.date, gathering: int) -> bool:
+    """Whether ``gathering`` is the month's last gathering and some of its chunks are not done yet."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT 1 FROM distribution_matchingmonth WHERE period = %s AND gathering = %s AND finished_at IS NULL",
+            [period, gathering],
+        )
+        return cursor.fetchone() is not None
+
+
+def chunk_done(period: dt.date, gathering: int, lo: int) -> bool:
+    """Record the chunk from ``lo`` of the month's gathering ``gathering`` done (once, however often it is
+    run; a chunk of an earlier gathering counts for nothing). The last one drops the month's work table
+    (:func:`finish_period`); returns whether this was it."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            """
+            UPDATE distribution_matchingmonth SET done = array_append(done, %(lo)s)
+             WHERE period = %(period)s AND gathering = %(gathering)s AND NOT (%(lo)s = ANY(done))
+            RETURNING cardinality(done) >= chunks
+            """,
+            {"period": period, "gathering": gathering, "lo": lo},
+        )
+        row = cursor.fetchone()
+        last = bool(row and row[0])
+        if last:
+            finish_period(period)
+    return last
 
 
 @dataclass

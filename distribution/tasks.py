@@ -10,11 +10,20 @@ from distribution import matching
 
 
 @shared_task(name="distribution.match_chunk", acks_late=True)
-def match_chunk(period: str, lo: int, hi: int) -> dict[str, int]:
+def match_chunk(period: str, lo: int, hi: int, gathering: int | None = None) -> dict[str, int]:
     """Match the pending keys of the month ``period`` (ISO date) with ids ``lo..hi``. Idempotent: keys
     already matched are left alone, so a chunk sent twice (or again after its worker died) does nothing
-    more."""
-    return vars(matching.match_chunk(dt.date.fromisoformat(period), lo, hi))
+    more. ``gathering``: the month's gathering the chunk was sent for; the last of its chunks to be done
+    drops the month's work table."""
+    month = dt.date.fromisoformat(period)
+    if gathering is not None and not matching.gathering_open(month, gathering):
+        # its gathering is finished (this chunk ran before), or the month was gathered again since (its own
+        # chunks cover every key): nothing to do
+        return vars(matching.ChunkResult())
+    result = vars(matching.match_chunk(month, lo, hi))
+    if gathering is not None:
+        matching.chunk_done(month, gathering, lo)
+    return result
 
 
 @shared_task(name="distribution.match_period")
@@ -24,15 +33,36 @@ def match_period(period: str, size: int = matching.CHUNK) -> int:
     month = dt.date.fromisoformat(period)
     matching.prepare_period(month)
     ranges = matching.chunks(month, size)
+    gathering = matching.chunks_sent(month, len(ranges))
+    if not ranges:
+        matching.finish_period(month)
     for lo, hi in ranges:
-        match_chunk.delay(period, lo, hi)
+        match_chunk.delay(period, lo, hi, gathering)
     return len(ranges)
+
+
+@shared_task(name="distribution.match_due")
+def match_due() -> int:
+    """Send each month whose counted reports changed since it was last gathered (a report accepted, or
+    replaced), or that was asked again, to be matched (hourly). Returns the number of months sent."""
+    months = matching.due_months(running_for=dt.timedelta(hours=1))
+    for month in months:
+        match_period.delay(month.isoformat())
+    return len(months)
 
 
 @shared_task(name="distribution.refresh_work_keys")
 def refresh_work_keys() -> int:
-    """Rebuild the registers' title-and-name keys that stage 3 and 4 compare against."""
-    return matching.refresh_work_keys()
+    """Rebuild the registers' title-and-name keys that stage 3 and 4 compare against (daily), then ask the
+    months from the last ended quarter's first on whose keys are left unmatched or for review, undecided, to
+    be matched again: a work registered since may match them."""
+    from distribution.quarters import last_ended_quarter
+    from udp.core import clock
+
+    count = matching.refresh_work_keys()
+    matching.ask_again(last_ended_quarter(clock.today())[0])
+    match_due.delay()
+    return count
 
 
 @shared_task(name="distribution.run", acks_late=True, reject_on_worker_lost=True)

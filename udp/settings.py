@@ -361,6 +361,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "issue-invoices": {"task": "licensing.issue_invoices_due", "schedule": 3600.0},
     # monitoring: each closed report period of a monitored licence is reconciled once (idempotent)
     "reconcile-monitoring": {"task": "licensing.reconcile_monitoring", "schedule": 3600.0},
+    # distribution: usage matched to works: each month whose counted reports changed since it was last gathered
+    # (hourly); the registers' keys rebuilt and the recent months' undecided keys tried again (daily)
+    "match-due-usage": {"task": "distribution.match_due", "schedule": 3600.0},
+    "refresh-work-keys": {"task": "distribution.refresh_work_keys", "schedule": 86400.0},
     # distribution: after a quarter ends, each CMO's run for each area it collected for, calculated and left for
     # its staff to approve (idempotent: daily, so a missed day or a moved clock is caught up)
     "start-quarterly-runs": {"task": "distribution.start_quarterly_runs", "schedule": 86400.0},

@@ -5,6 +5,7 @@ from distribution.models.compliance import Breach, ComplianceFlag
 from distribution.models.foreign import ForeignRun, ForeignRunStatus, Remittance, RemittedPayee
 from distribution.models.matching import (
     ConfirmedMatch,
+    MatchingMonth,
     MatchStage,
     MatchStatus,
     UsageKey,
@@ -40,6 +41,7 @@ from distribution.models.runs import (
 from distribution.models.statements import RequestStatus, RunRequest, Statement
 
 __all__ = [
+    "MatchingMonth",
     "DemandStatus",
     "RemunerationClaim",
     "RemunerationClaimLine",

@@ -209,3 +209,25 @@ class WorkKey(models.Model):
 
     def __str__(self) -> str:
         return self.nkey
+
+
+class MatchingMonth(models.Model):
+    """A month of usage as matching last gathered it (:mod:`distribution.matching`): the counted reports it saw
+    (a fingerprint of their ids), when, and how far the chunks sent for that gathering are. A month is matched
+    again when its counted reports are no longer those it saw, or when it is asked again (``requested_at``)."""
+
+    period = models.DateField(_("month"), unique=True)
+    gathering = models.IntegerField(_("gathering"), default=0)
+    reports = models.CharField(_("counted reports seen"), max_length=32, blank=True)
+    gathered_at = models.DateTimeField(_("gathered at"), null=True, blank=True)
+    chunks = models.IntegerField(_("chunks"), default=0)
+    done = ArrayField(models.IntegerField(), verbose_name=_("chunks done"), default=list, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    requested_at = models.DateTimeField(_("asked again at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("month of matching")
+        verbose_name_plural = _("months of matching")
+
+    def __str__(self) -> str:
+        return f"{self.period:%Y-%m}"

@@ -39,11 +39,16 @@ def test_an_isrc_matches_its_recording_and_the_work_it_embodies(personas, licenc
     assert (key.status, key.stage, key.recording_id, key.work_id) == ("matched", 1, rec.pk, work.pk)
 
 
-def test_an_isrc_in_small_letters_matches_and_one_with_a_dash_in_its_twelve_places_does_not(personas, licence):
+def test_an_isrc_in_small_letters_matches_and_one_with_a_dash_in_its_twelve_places_does_not(
+    personas, licence
+):
     rec = recording(personas, "Dala", isrc="KZA012600001")
     lines(
         report(licence),
-        [{"isrc": "kza012600001", "title": "x", "plays": 1}, {"isrc": "KZA01-600001", "title": "x", "plays": 1}],
+        [
+            {"isrc": "kza012600001", "title": "x", "plays": 1},
+            {"isrc": "KZA01-600001", "title": "x", "plays": 1},
+        ],
     )
     run()
     assert (key_of(isrc="kza012600001").stage, key_of(isrc="kza012600001").recording_id) == (1, rec.pk)

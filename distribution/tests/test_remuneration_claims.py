@@ -384,7 +384,10 @@ def test_the_answer_to_a_claim_is_a_pdf_for_both_sides_and_nobody_else(
     anonymous = Client().get(page + "pdf/")
     assert anonymous.status_code == 302 and "login" in anonymous["Location"]
     # its verification page names the CMO and the day the claim was filed, as the reader's language writes it
-    assert IssuedDocument.objects.get(number=number).public_label == f"{personas.cmo.short_name} · {filed:%Y-%m-%d}"
+    assert (
+        IssuedDocument.objects.get(number=number).public_label
+        == f"{personas.cmo.short_name} · {filed:%Y-%m-%d}"
+    )
     verify = Client()
     verify.cookies["django_language"] = "ru"
     answer = verify.get(IssuedDocument.objects.get(number=number).verification_path)

@@ -3,7 +3,6 @@ another member of staff approves it; the holders' statements are published and e
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -16,16 +15,6 @@ from tests import factories as f
 from udp.notices.models import Notice
 
 pytestmark = pytest.mark.usefixtures("english")
-
-
-@pytest.fixture
-def eager() -> Iterator[None]:
-    """Tasks sent after commit run at once, in the test's process (the worker's own code, no broker)."""
-    from udp.celery import app
-
-    app.conf.task_always_eager = True
-    yield
-    app.conf.task_always_eager = False
 
 
 @pytest.fixture

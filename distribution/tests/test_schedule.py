@@ -4,7 +4,6 @@ it, calculated and left for the CMO's staff to approve."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -16,17 +15,6 @@ from distribution.runs import approve_run
 from distribution.tests.quarter import POOL, Q1_2027, collected_quarter
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def eager() -> Iterator[None]:
-    from udp.celery import app
-
-    app.conf.task_always_eager = True
-    try:
-        yield
-    finally:
-        app.conf.task_always_eager = False
 
 
 @pytest.mark.parametrize(

@@ -3,7 +3,6 @@ the runs' API: the same steps and access rules as the pages."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -17,15 +16,6 @@ from udp.accounts.models import Role
 from udp.documents.models import IssuedDocument
 
 pytestmark = pytest.mark.usefixtures("english", "fresh_cache")
-
-
-@pytest.fixture
-def eager() -> Iterator[None]:
-    from udp.celery import app
-
-    app.conf.task_always_eager = True
-    yield
-    app.conf.task_always_eager = False
 
 
 @pytest.fixture

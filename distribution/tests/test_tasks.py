@@ -6,7 +6,7 @@ from unittest import mock
 
 import pytest
 
-from distribution import tasks
+from distribution import matching, tasks
 from distribution.models import UsageKey
 from distribution.tests.helpers import JANUARY, lines, recording, report
 from licensing.tests.usage_fixtures import make_licence
@@ -18,7 +18,7 @@ def test_a_period_is_sent_as_one_task_per_chunk_and_a_chunk_sent_twice_matches_o
     licence = make_licence(personas)
     rec = recording(personas, "Dala", isrc="KZA012600001")
     lines(report(licence), [{"isrc": "KZA012600001"}, {"title": "Unknown"}, {"title": "Other"}])
-    tasks.refresh_work_keys()
+    matching.refresh_work_keys()
     with mock.patch.object(tasks.match_chunk, "delay") as delay:  # the broker, not our code
         sent = tasks.match_period(JANUARY.isoformat(), size=2)
     assert sent == 2 == delay.call_count

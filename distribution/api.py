@@ -19,6 +19,7 @@ from distribution.access import (
     get_claim_for_user,
     get_key_for_user,
     get_unmatched_for_user,
+    matching_months_for,
     review_queue_for,
     unmatched_visible_to,
 )
@@ -38,6 +39,17 @@ class UsageKeySerializer(serializers.ModelSerializer[UsageKey]):
         ]  # fmt: skip
 
 
+class MatchingMonthSerializer(serializers.Serializer[Any]):
+    period = serializers.DateField(help_text="The month (its first day)")
+    state = serializers.ChoiceField(
+        choices=["matched", "running", "waiting"],
+        help_text="matched (at `since`); running (gathered at `since`, its chunks on their way); waiting "
+        "(reports came since it was matched, or never matched: matched within the hour, and by a run first)",
+    )
+    state_label = serializers.CharField(source="label", help_text="The state in the reader's language")
+    since = serializers.DateTimeField(allow_null=True)
+
+
 class ConfirmSerializer(serializers.Serializer[Any]):
     work = serializers.IntegerField(min_value=1, help_text="A musical work's or recording's number")
 
@@ -50,7 +62,7 @@ class ReviewViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     serializer_class = UsageKeySerializer
     permission_classes = [HasApiKeyScope, permissions.IsAuthenticated]
     required_scopes = {
-        "list": Scope.USAGE_READ, "retrieve": Scope.USAGE_READ,
+        "list": Scope.USAGE_READ, "retrieve": Scope.USAGE_READ, "months": Scope.USAGE_READ,
         "confirm": Scope.MATCHING_WRITE, "unmatched": Scope.MATCHING_WRITE,
     }  # fmt: skip
 
@@ -76,6 +88,12 @@ class ReviewViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
                 exc.message_dict if hasattr(exc, "error_dict") else exc.messages
             ) from exc
         return Response(UsageKeySerializer(key).data)
+
+    @extend_schema(summary="Where matching stands for your CMO's last six months of usage, the latest first",
+                   responses=MatchingMonthSerializer(many=True))  # fmt: skip
+    @action(detail=False, methods=["get"], pagination_class=None)
+    def months(self, request: Request) -> Response:
+        return Response(MatchingMonthSerializer(matching_months_for(request.user), many=True).data)
 
     @extend_schema(summary="None of the candidates: the key stays unmatched", request=None,
                    responses=UsageKeySerializer)  # fmt: skip

@@ -238,8 +238,9 @@ def due_months(
 ) -> list[dt.date]:
     """The months (of ``months`` when given) to match again: never gathered, or whose counted reports are no
     longer those their last gathering saw (a report accepted since, or replaced), or asked again since
-    (:func:`ask_again`). ``running_for``: leave out a month whose gathering began less than that long ago and
-    whose chunks are not all done (they are on their way)."""
+    (:func:`ask_again`), or whose last gathering did not finish. ``running_for``: leave out a month whose
+    gathering began less than that long ago and whose chunks are not all done (they are on their way); one
+    unfinished for longer lost them, and is gathered again."""
     if months is not None and not months:
         return []
     params: dict[str, Any] = {
@@ -254,7 +255,7 @@ def due_months(
             SELECT s.month FROM seen s(month, reports)
               LEFT JOIN distribution_matchingmonth mm ON mm.period = s.month
              WHERE (mm.id IS NULL OR mm.gathered_at IS NULL OR mm.reports <> s.reports
-                    OR mm.requested_at > mm.gathered_at)
+                    OR mm.requested_at > mm.gathered_at OR mm.finished_at IS NULL)
                AND (%(running)s::interval IS NULL OR mm.id IS NULL OR mm.finished_at IS NOT NULL
                     OR mm.gathered_at IS NULL OR mm.gathered_at < now() - %(running)s::interval)
              ORDER BY 1

@@ -332,7 +332,8 @@ API_RULES: dict[str, AbstractSet[str] | None] = {
     "GET /api/phonogram-collectors/": PUBLIC, "POST /api/phonogram-collectors/": {ADMIN, OPERATOR},
     # usage reports: each reads what it may (none, for most); the music user sends (400 without input)
     "GET /api/usage-reports/": SIGNED, "POST /api/usage-reports/": {LICENSEE},
-    "GET /api/match-review/": SIGNED, "GET /api/match-review/{id}/": frozenset(),  # no key in the fixture
+    "GET /api/match-review/": SIGNED, "GET /api/match-review/months/": SIGNED,
+    "GET /api/match-review/{id}/": frozenset(),  # no key in the fixture
     "POST /api/match-review/{id}/confirm/": frozenset(), "POST /api/match-review/{id}/unmatched/": frozenset(),
     "GET /api/unmatched-usage/": SIGNED, "GET /api/usage-claims/": SIGNED, "GET /api/usage-claims/{id}/": frozenset(),
     "POST /api/usage-claims/": HOLDERS,  # a holder's empty claim is a 400

@@ -154,3 +154,45 @@ def test_a_run_matches_the_months_whose_reports_came_since_before_it_reads_their
     assert gross == {quarter.a.pk: 2_718_750, quarter.b.pk: 281_250}
     assert MatchingMonth.objects.get(period=february).finished_at is not None
     assert Decimal(sum(gross.values())) == Decimal(3_000_000)
+
+
+@pytest.mark.statute("A46.1.3-identify")
+@pytest.mark.usefixtures("english")
+def test_staff_see_where_matching_stands_for_their_own_months_on_the_page_and_in_the_api(
+    personas: Any,
+) -> None:
+    from django.test import Client
+
+    from tests.factories import signed_in
+
+    ours = make_licence(personas)
+    lines(report(ours), [{"title": "Dala", "artist": "Aigul"}])
+    lines(report(ours, period=FEBRUARY), [{"title": "Kok", "artist": "Aigul"}], period=FEBRUARY)
+    theirs = make_licence(personas, cmo=personas.other_cmo)
+    march = dt.date(2026, 3, 1)
+    lines(report(theirs, period=march), [{"title": "Qaz", "artist": "X"}], period=march)
+    matching.match_period(JANUARY)
+    with mock.patch.object(tasks.match_chunk, "delay"):  # the broker: February's chunks are on their way
+        tasks.match_period(FEBRUARY.isoformat())
+    staff = signed_in(personas.cmo_staff)
+    states = {
+        row["period"]: (row["state"], row["state_label"])
+        for row in staff.get("/api/match-review/months/").json()
+    }
+    assert states == {
+        "2026-02-01": ("running", "Being matched"),
+        "2026-01-01": ("matched", "Matched"),
+    }
+    html = staff.get("/cmo/distribution/review/").content.decode()
+    assert 'id="month-2026-01"' in html and 'id="month-2026-02"' in html and 'id="month-2026-03"' not in html
+    assert "Being matched" in html
+    # another report for January: waiting; the other CMO sees March only, waiting, and nothing of ours
+    lines(report(ours), [{"title": "Third", "artist": "Aigul"}])
+    assert staff.get("/api/match-review/months/").json()[1]["state"] == "waiting"
+    other = signed_in(personas.other_cmo_staff).get("/api/match-review/months/").json()
+    assert [(row["period"], row["state"]) for row in other] == [("2026-03-01", "waiting")]
+    for outsider in (signed_in(personas.holder), signed_in(personas.licensee), signed_in(personas.regulator)):
+        assert outsider.get("/api/match-review/months/").json() == []
+    assert Client().get("/api/match-review/months/").status_code in (401, 403)
+    russian = signed_in(personas.cmo_staff, language="ru").get("/api/match-review/months/").json()
+    assert russian[0]["state_label"] == "Сопоставляется"

@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from distribution import actions
-from distribution.access import get_key_for_user, review_queue_for
+from distribution.access import get_key_for_user, matching_months_for, review_queue_for
 from distribution.forms import ConfirmForm
 from distribution.models import UsageKey
 from registers.models import Work
@@ -31,7 +31,11 @@ def review(request: AuthedRequest) -> HttpResponse:
     page = Paginator(review_queue_for(request.user), 25).get_page(request.GET.get("page"))
     works = _candidates(list(page))
     rows = [(key, [works[pk] for pk in key.candidates if pk in works]) for key in page]
-    return render(request, "distribution/review.html", {"page": page, "rows": rows, "form": ConfirmForm()})
+    return render(
+        request,
+        "distribution/review.html",
+        {"page": page, "rows": rows, "form": ConfirmForm(), "months": matching_months_for(request.user)},
+    )
 
 
 @staff_required

@@ -8,6 +8,9 @@ is put on record for it afterwards and claims what KazAK kept for it, and KazAK 
 the demo holder's own, is held by an open conflict when the run is calculated, so its money is held; the expert
 organization settles the conflict afterwards, its holders are told, and the demo holder's held money waits in
 "Money kept for you" to be claimed. Idempotent: a run of that quarter already there is left as it is.
+
+Before that, the radio station's first usage report to KazAK is read and matched (:func:`_radio_usage`), so
+KazAK's staff have usage to identify on their review page.
 """
 
 from __future__ import annotations
@@ -36,6 +39,7 @@ WORKS = 40
 
 
 def build(cmos: dict[str, CMO], summary: Any) -> None:
+    _radio_usage(cmos["KazAK"], summary)
     cmo, area = cmos["KazAK"], Area.objects.get(item=1)
     if Run.objects.filter(cmo=cmo, area=area, period_start=QUARTER[0], period_end=QUARTER[1]).exists():
         return
@@ -85,6 +89,49 @@ def build(cmos: dict[str, CMO], summary: Any) -> None:
             conflict, by=operator, resolution="Үлестер құжатпен расталды / Доли подтверждены документом."
         )
         summary.add("money released by a settled conflict")
+
+
+def _radio_usage(cmo: CMO, summary: Any) -> None:
+    """The radio station's first report to KazAK, sent and read as any report is (a CSV file, the first month
+    of its licence), then matched: four recordings by their ISRC, one by its title and performer as the
+    station wrote them, and two songs nobody registered, which wait on KazAK's review page to be identified
+    (and for their holders to claim them). Idempotent: a report of the licence already there is left as it is."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from distribution import matching
+    from licensing.models import Licence, LicenceStatus, UsageReport
+    from licensing.usage import ingest
+    from licensing.usage.rows import COLUMNS
+
+    user = User.objects.filter(email="user@demo.udp.kz").first()
+    licensee = user.licensee if user is not None else None
+    licence = Licence.objects.filter(
+        licensee=licensee, cmo=cmo, kind="licence", status=LicenceStatus.IN_FORCE
+    ).first() if licensee is not None else None  # fmt: skip
+    if user is None or licence is None or UsageReport.objects.filter(licence=licence).exists():
+        return
+    rows = []
+    recordings = Work.objects.filter(kind="recording", isrc__isnull=False).order_by("pk")[:5]
+    for n, rec in enumerate(recordings):
+        performer = rec.contributors.filter(role="PER").select_related("party").first()
+        name = performer.party.name_lat or performer.party.name_kk if performer else ""
+        if n < 4:
+            rows.append(["", rec.isrc or "", "", rec.title, name, str(3 + n), "215", "Radio Dala 101.4 FM"])
+        elif name:  # no ISRC: the title in capitals, the performer in Latin letters
+            rows.append(["", "", "", rec.title.upper(), name, "2", "190", "Radio Dala 101.4 FM"])
+    rows.append(["", "", "", "Түнгі қала", "Белгісіз әнші", "5", "200", "Radio Dala 101.4 FM"])
+    rows.append(["", "", "", "Summer in Almaty", "DJ Nobody", "1", "180", "Radio Dala 101.4 FM"])
+    text = "\n".join(",".join(f'"{v}"' for v in row) for row in [list(COLUMNS), *rows]) + "\n"
+    first = licence.starts_on
+    last = (first.replace(day=1) + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
+    report = ingest.start_report(
+        user, licence, SimpleUploadedFile("radio-dala-usage.csv", text.encode()), period_start=first,
+        period_end=last, queue=False,
+    )  # fmt: skip
+    ingest.run_report(report.pk)
+    summary.add("usage reports")
+    matching.refresh_work_keys()
+    matching.match_due(matching.months(first, last))
 
 
 def _conflict_on(work: Work, by: User) -> Conflict:

@@ -69,7 +69,8 @@ def demo_world(django_db_setup: None, django_db_blocker: Any) -> Any:
             # a run's bulk rows name their run, works and holders with no database key, so no CASCADE reaches them
             cursor.execute(
                 "TRUNCATE distribution_runweight, distribution_allocation, distribution_payee, distribution_runpath, "
-                "distribution_withholding, distribution_usagekey, distribution_workkey CASCADE"
+                "distribution_withholding, distribution_usagekey, distribution_workkey, distribution_matchingmonth, "
+                "licensing_usage_line CASCADE"
             )
         assert before["Work"] == 0
 
@@ -309,3 +310,24 @@ def test_the_demo_has_an_approved_run_whose_statements_the_demo_holder_and_staff
     page = signed_in(holder).get("/portal/distribution/kept/")
     assert page.status_code == 200 and f'id="kept-{run.cmo_id}"'.encode() in page.content
     assert b'class="claim-form"' in page.content
+
+
+def test_the_radio_stations_report_is_matched_and_kazak_staff_see_what_is_left_to_identify(
+    demo_world: Any,
+) -> None:
+    from distribution.models import MatchingMonth, UsageKey
+    from licensing.models import UsageReport
+    from tests.factories import signed_in
+
+    report = UsageReport.objects.get(licence__licensee__accounts__email="user@demo.udp.kz")
+    assert (report.status, report.lines_good, report.lines_bad) == ("accepted", 7, 0)
+    kazak = CMO.objects.get(short_name="KazAK")
+    keys = UsageKey.objects.filter(cmo_id=kazak.pk)
+    assert sorted(keys.values_list("status", "stage")) == [
+        ("matched", 1), ("matched", 1), ("matched", 1), ("matched", 1), ("matched", 3), ("unmatched", 0),
+        ("unmatched", 0),
+    ]  # fmt: skip
+    assert MatchingMonth.objects.get(period=report.period_start.replace(day=1)).finished_at is not None
+    staff = signed_in(User.objects.get(email="staff@kazak.demo.udp.kz"))
+    page = staff.get("/cmo/distribution/review/").content.decode()
+    assert "Түнгі қала" in page and "Summer in Almaty" in page and 'id="matching-months"' in page

@@ -30,6 +30,19 @@ def english(settings: Any) -> Iterator[None]:
 
 
 @pytest.fixture
+def eager() -> Iterator[None]:
+    """Celery tasks run at once when queued, in the test's process (the worker's own code, no broker; tasks
+    sent after commit run when the transaction's callbacks do)."""
+    from udp.celery import app
+
+    app.conf.task_always_eager = True
+    try:
+        yield
+    finally:
+        app.conf.task_always_eager = False
+
+
+@pytest.fixture
 def fresh_cache() -> Iterator[None]:
     """Rate limits and used TOTP codes live in the cache; no test may see another's."""
     cache.clear()

@@ -29,18 +29,6 @@ def licence(personas: Any, media_in_tmp: Path) -> Licence:
 
 
 @pytest.fixture
-def eager() -> Iterator[None]:
-    """Celery tasks run at once when queued (``send`` commits the queueing transaction's callbacks)."""
-    from udp.celery import app
-
-    app.conf.task_always_eager = True
-    try:
-        yield
-    finally:
-        app.conf.task_always_eager = False
-
-
-@pytest.fixture
 def send(personas: Any, eager: None, django_capture_on_commit_callbacks: Any) -> Callable[..., UsageReport]:
     """Send a report for a licence as the music user; the task runs when the upload commits."""
 

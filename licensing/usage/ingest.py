@@ -290,6 +290,7 @@ class Job:
         self.fast_lines = 0
         self.replaced: int | None = None
         self.lone_cr = False
+        self.total = 0
 
     @property
     def line(self) -> int:
@@ -308,6 +309,7 @@ class Job:
                     total, self.lone_cr = dsr_fast.scan(fh)
                 else:
                     total = _count_lines(fh) if usage.format != UsageFormat.XLSX else 0
+                self.total = total
                 self.progress.save(stage=UsageStage.READING, lines_total=total)
                 if (
                     encoding is not None
@@ -484,6 +486,9 @@ class Job:
                     "status": status,
                     "stage": UsageStage.DONE,
                     "lines_read": self.line,
+                    # counted before reading (a workbook's rows only as read); saved here as well, for the
+                    # progress's own connection cannot see a report its caller has not committed yet
+                    "lines_total": max(self.total, self.line),
                     "lines_good": self.checker.good if status in KEPT else 0,
                     "lines_bad": self.checker.bad,
                     "problem_counts": dict(self.log.counts),

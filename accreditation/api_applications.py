@@ -12,6 +12,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import exceptions, mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -512,6 +513,8 @@ class AppealSerializer(serializers.Serializer[Any]):
     responses={201: AppealSerializer},
 )
 class DecisionAppealView(viewsets.ViewSet):
+    #: the name the browsable API gives it
+    title = gettext_lazy("an appeal against a decision on accreditation")
     permission_classes = SIGNED
     required_scopes = {"create": WRITE}
 
@@ -532,6 +535,8 @@ class DecisionAppealView(viewsets.ViewSet):
 @extend_schema(summary="Decide an appeal (the authorized body)", request=AppealDecisionInputSerializer,
                responses={200: AppealSerializer})  # fmt: skip
 class AppealDecideView(viewsets.ViewSet):
+    #: the name the browsable API gives it
+    title = gettext_lazy("a decision on an appeal")
     permission_classes = SIGNED
     required_scopes = {"create": WRITE}
 

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import exceptions, mixins, permissions, serializers, viewsets
 from rest_framework.decorators import action
@@ -161,6 +162,8 @@ class MeetingNoticeViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[Meetin
 
 
 class PublicationFlagsView(APIView):
+    #: the name the browsable API gives it
+    title = gettext_lazy("late publications")
     permission_classes = [HasApiKeyScope, permissions.IsAuthenticated]
     required_scopes = {"get": Scope.REGISTERS_READ}
 

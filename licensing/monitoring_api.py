@@ -8,6 +8,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import exceptions, mixins, permissions, serializers, viewsets
 from rest_framework.decorators import action
@@ -63,6 +64,8 @@ class PushResultSerializer(serializers.Serializer[Any]):
 
 
 class DetectionsView(APIView):
+    #: the name the browsable API gives it
+    title = gettext_lazy("monitoring detections")
     permission_classes = [HasApiKeyScope, permissions.IsAuthenticated]
     required_scopes = {"post": Scope.MONITORING_WRITE}
     parser_classes = [JSONParser]

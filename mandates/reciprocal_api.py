@@ -11,6 +11,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch, QuerySet
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import exceptions, mixins, permissions, serializers, viewsets
 from rest_framework.decorators import action
@@ -278,6 +279,8 @@ class MembershipInputSerializer(serializers.Serializer[Any]):
 
 
 class MembershipView(APIView):
+    #: the name the browsable API gives it
+    title = gettext_lazy("membership in a foreign society")
     permission_classes = [HasApiKeyScope, permissions.IsAuthenticated]
     required_scopes = {"post": Scope.MANDATES_WRITE}
 

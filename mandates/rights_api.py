@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpResponse
+from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import permissions, serializers
@@ -78,6 +79,8 @@ def own_party(request: Request) -> Party:
 
 
 class MyRightsView(APIView):
+    #: the name the browsable API gives it
+    title = gettext_lazy("my rights by area")
     permission_classes = [HasApiKeyScope, permissions.IsAuthenticated]
     required_scopes = {"get": Scope.REGISTERS_READ}
 
@@ -92,6 +95,8 @@ class MyRightsView(APIView):
 
 
 class MyDataView(APIView):
+    #: the name the browsable API gives it
+    title = gettext_lazy("my data")
     permission_classes = [HasApiKeyScope, permissions.IsAuthenticated]
     required_scopes = {"get": Scope.REGISTERS_READ}
 

@@ -14,7 +14,7 @@ from allauth.account.adapter import get_adapter as get_account_adapter
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch, QuerySet
 from django.http import FileResponse, HttpResponse, StreamingHttpResponse
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django_filters.utils import translate_validation
 from drf_spectacular.types import OpenApiTypes
@@ -497,6 +497,9 @@ class ObtainTokenView(GenericAPIView[Any]):
     address), and so do wrong TOTP codes: after five failures for an account it is refused for a while,
     even with the right password.
     """
+
+    #: the name the browsable API gives it
+    title = gettext_lazy("a token for your own scripts")
 
     authentication_classes: list[Any] = []
     permission_classes = [permissions.AllowAny]

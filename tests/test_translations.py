@@ -64,3 +64,51 @@ def test_the_home_page_speaks_the_chosen_language(db, language, expected):
     assert f'<html lang="{language}">' in response.content.decode()
     assert expected in response.content.decode()
     translation.activate("en")
+
+
+def _api_routes(patterns, prefix=""):
+    for pattern in patterns:
+        if hasattr(pattern, "url_patterns"):
+            yield from _api_routes(pattern.url_patterns, prefix + str(pattern.pattern))
+        else:
+            yield prefix + str(pattern.pattern), pattern.callback
+
+
+@pytest.mark.parametrize("language", ["kk", "ru"])
+def test_every_api_view_is_named_in_the_readers_language(language):
+    """The browsable API's titles (and OPTIONS' names) come from the models' verbose names, the steps'
+    names and the views' titles, so a new view or step with none shows up here in English."""
+    from django.urls import get_resolver
+    from rest_framework.views import APIView
+
+    from udp.core.api_names import view_name
+
+    # the schema and its two readers are not pages of the browsable API
+    skip = ("api/schema/", "api/docs/", "api/redoc/")
+    english = []
+    with translation.override(language):
+        for path, callback in _api_routes(get_resolver().url_patterns):
+            cls = getattr(callback, "cls", None)
+            if not path.startswith("api/") or path in skip or cls is None or not issubclass(cls, APIView):
+                continue
+            view = cls(**(getattr(callback, "initkwargs", None) or {}))
+            actions = getattr(callback, "actions", None)
+            if actions:
+                view.action = next(iter(actions.values()))
+            view.kwargs = {}
+            name = view_name(view)
+            if name != "API" and not re.search(r"[а-яәғқңөұүһі]", name, re.I):
+                english.append((path, name))
+    assert not english, english
+
+
+@pytest.mark.django_db
+def test_the_browsable_api_titles_a_page_in_kazakh():
+    from django.conf import settings
+
+    client = Client()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "kk"
+    page = client.get("/api/works/", HTTP_ACCEPT="text/html").content.decode()
+    assert "<title>Туындылар" in page and "Work List" not in page
+    page = client.get("/api/", HTTP_ACCEPT="text/html").content.decode()
+    assert "Api Root" not in page

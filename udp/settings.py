@@ -255,6 +255,8 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 25,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "udp.accounts.api_schema.AutoSchema",
+    # the browsable API's titles and OPTIONS' names in the reader's language (the models' verbose names)
+    "VIEW_NAME_FUNCTION": "udp.core.api_names.view_name",
     "DEFAULT_THROTTLE_RATES": {
         "anon": env.str("UDP_API_ANON_RATE", default="120/min"),
         # Per API key: reading, and (counted apart) changing something.

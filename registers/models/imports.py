@@ -102,6 +102,7 @@ class ImportBatch(models.Model):
     class Meta:
         ordering = ["-created_at"]
         verbose_name = _("import of works")
+        verbose_name_plural = _("imports of works")
 
     def __str__(self) -> str:
         return f"{self.filename} ({self.get_status_display()})"

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema
 from rest_framework import permissions, serializers
 from rest_framework.generics import GenericAPIView
@@ -66,6 +67,9 @@ class CompareAnswerSerializer(serializers.Serializer[Any]):
 
 class VerifyDocumentView(GenericAPIView[Any]):
     """A document of the platform, checked by its verification token."""
+
+    #: the name the browsable API gives it
+    title = gettext_lazy("verification of a document")
 
     permission_classes = [HasApiKeyScope, permissions.AllowAny]
     throttle_classes = [ApiKeyRateThrottle, AnonRateThrottle]

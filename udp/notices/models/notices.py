@@ -23,6 +23,7 @@ class Notice(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
         verbose_name = _("notice")
+        verbose_name_plural = _("notices")
         indexes = [
             models.Index(fields=["recipient", "-created_at", "-id"], name="notice_recipient_newest"),
             models.Index(

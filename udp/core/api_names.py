@@ -1,0 +1,116 @@
+"""The names the browsable API and OPTIONS answers give a view, in the reader's language.
+
+DRF names a view after its class or action in English ("Review List", "Months"). A view over a model is
+named by the model's verbose name instead (plural for a list, singular for one object), which is translated
+with the model, and a step on it (an ``@action``) adds the step's name (:data:`STEPS`). A view with no model
+names itself with a translated ``title``. Anything else keeps DRF's name.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.functional import Promise
+from django.utils.text import capfirst
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from rest_framework.routers import APIRootView
+from rest_framework.views import get_view_name
+
+#: The actions a model viewset has of itself.
+STANDARD_ACTIONS = {"list", "create", "retrieve", "update", "partial_update", "destroy"}
+
+
+def _model(view: Any) -> Any:
+    queryset = getattr(view, "queryset", None)
+    if queryset is not None:
+        return queryset.model
+    serializer = getattr(view, "serializer_class", None)
+    meta = getattr(serializer, "Meta", None)
+    return getattr(meta, "model", None)
+
+
+#: The steps (``@action`` methods) by their method's name.
+STEPS: dict[str, Promise] = {
+    "accept": _("accept"),
+    "ack": _("acknowledge"),
+    "agreement": _("agreement"),
+    "allocate": _("allocate"),
+    "answer": _("answer"),
+    "approve": _("approve"),
+    "attach": _("attach"),
+    "bulk": _("many at once"),
+    "cancel": _("cancel"),
+    "check": _("check"),
+    "conclusion": _("conclusion"),
+    "confirm": _("confirm"),
+    "copy": _("copy"),
+    "correct": _("correct"),
+    "decide": _("decide"),
+    "dismiss": _("dismiss"),
+    "dispute": _("dispute"),
+    "end": _("end"),
+    "evidence": _("evidence"),
+    "export": _("export"),
+    "extract": _("extract"),
+    "file": _("file"),
+    "flags": _("flags"),
+    "keys": _("keys"),
+    "kept": _("kept"),
+    "late": _("late"),
+    "management": _("management"),
+    "missing": _("missing"),
+    "months": _("months"),
+    "obligation_done": _("obligation done"),
+    "payees": _("payees"),
+    "pdf": _("PDF"),
+    "problems": _("problems"),
+    "problems_csv": _("problems (CSV)"),
+    "publish": _("publish"),
+    "read": _("read"),
+    "read_all": _("read all"),
+    "recalculate": _("recalculate"),
+    "refuse": _("refuse"),
+    "reject": _("reject"),
+    "remove": _("remove"),
+    "resolve": _("resolve"),
+    "return_": _("return"),
+    "revoke": _("revoke"),
+    "sign": _("sign"),
+    "sites": _("sites"),
+    "submit": _("submit"),
+    "template": _("template"),
+    "toggle": _("switch on or off"),
+    "unmatched": _("unmatched"),
+    "withdraw": _("withdraw"),
+}
+
+
+def view_name(view: Any) -> str:
+    title = getattr(view, "title", None)
+    if isinstance(title, Promise):
+        return capfirst(str(title))
+    if isinstance(view, APIRootView):
+        return gettext("API")
+    model = _model(view)
+    action = getattr(view, "action", None)
+    name = getattr(view, "name", None)
+    step = STEPS.get(action) if action else None
+    if step is None and isinstance(name, Promise):
+        step = name
+    if step is not None:
+        if model is None:
+            return capfirst(str(step))
+        noun = model._meta.verbose_name if getattr(view, "detail", False) else model._meta.verbose_name_plural
+        return gettext("%(noun)s: %(step)s") % {"noun": capfirst(noun), "step": step}
+    if isinstance(name, Promise):
+        return str(name)
+    if model is None or (action is not None and action not in STANDARD_ACTIONS):
+        return get_view_name(view)
+    detail = getattr(view, "detail", None)
+    if detail is None:  # a plain generic view: one object when its URL names one
+        lookup = getattr(view, "lookup_url_kwarg", None) or getattr(view, "lookup_field", "pk")
+        detail = bool((getattr(view, "kwargs", None) or {}).get(lookup))
+    if action in ("list", "create", None) and not detail:
+        return str(capfirst(model._meta.verbose_name_plural))
+    return str(capfirst(model._meta.verbose_name))

@@ -104,6 +104,15 @@ RUN_ERRORS = {
     "nothing_for_societies": gettext_lazy(
         "No approved run of %(year)s or before has money for a foreign society that was not remitted yet."
     ),
+    "no_tax_rate": gettext_lazy(
+        "No tax rate is in force on %(day)s for the kind and residency of every holder to be paid: the "
+        "operator enters the rates first."
+    ),
+    "not_approved": gettext_lazy("This run is not approved, so none of its money can be paid yet."),
+    "interrupted": gettext_lazy(
+        "The calculation stopped %(attempts)s times without finishing (a worker was lost): ask for it again, "
+        "and tell the operator if it stops again."
+    ),
     "not_posted": gettext_lazy("This run is not approved, so there is nothing of it to correct."),
     "already_reversed": gettext_lazy("This run was corrected already."),
     "claimed": gettext_lazy(

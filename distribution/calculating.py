@@ -16,10 +16,12 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -124,9 +126,45 @@ def _claim(pk: int) -> RunRequest | None:
         )
         if request is None:
             return None
-        request.status = RequestStatus.CALCULATING
-        request.save(update_fields=["status"])
+        request.status, request.started_at = RequestStatus.CALCULATING, timezone.now()
+        request.attempts += 1
+        request.save(update_fields=["status", "started_at", "attempts"])
     return request
+
+
+#: A request waiting this long was never taken (its message lost); one calculating this long lost its worker.
+STALE_QUEUED = dt.timedelta(minutes=30)
+STALE_CALCULATING = dt.timedelta(hours=2)
+#: Times a request is taken before a lost worker counts as a failure (the staff are told, and may ask again).
+ATTEMPTS = 3
+
+
+def resend_stale(now: dt.datetime | None = None) -> list[int]:
+    """The requests whose worker was lost (calculating for :data:`STALE_CALCULATING`) or whose message was
+    (waiting for :data:`STALE_QUEUED`), sent to a worker again; one taken :data:`ATTEMPTS` times already is
+    failed with the reason ``interrupted`` instead, and the staff who asked are told. Returns the ids sent."""
+    now = now or timezone.now()
+    stale = Q(status=RequestStatus.QUEUED, created_at__lt=now - STALE_QUEUED) | Q(
+        status=RequestStatus.CALCULATING, started_at__lt=now - STALE_CALCULATING
+    )
+    sent: list[int] = []
+    with transaction.atomic():
+        for request in RunRequest.objects.select_for_update(skip_locked=True).filter(stale).order_by("pk"):
+            if request.attempts >= ATTEMPTS:
+                request.status, request.finished_at = RequestStatus.FAILED, now
+                request.error_code, request.error_params = "interrupted", {"attempts": request.attempts}
+                request.save(update_fields=["status", "finished_at", "error_code", "error_params"])
+                transaction.on_commit(partial(_tell_failed, request))
+                continue
+            sent.append(request.pk)
+            transaction.on_commit(partial(_send, request.pk))
+    return sent
+
+
+def _tell_failed(request: RunRequest) -> None:
+    from distribution.notices import tell_staff_run_not_calculated
+
+    tell_staff_run_not_calculated(request)
 
 
 def calculate_requested(pk: int) -> RunRequest | None:

@@ -9,7 +9,7 @@ from django.db.models import Sum
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from distribution.models import Payee, RemunerationClaim, Route, Run, Statement
+from distribution.models import Payee, RemunerationClaim, Route, Run, RunRequest, Statement
 from licensing import ledger
 from licensing.models import SourceKind
 from registers.models import CMO, Conflict, Party
@@ -29,9 +29,21 @@ CLAIM_FILED = "remuneration_claim_filed"
 CLAIM_ACCEPTED = "remuneration_claim_accepted"
 CLAIM_REFUSED = "remuneration_claim_refused"
 HELD_RELEASED = "held_money_released"
+NOT_CALCULATED = "distribution_run_not_calculated"
 
 
 def register_kinds() -> None:
+    register(
+        Kind(
+            NOT_CALCULATED,
+            _(
+                "The distribution run of %(cmo)s for area %(area)s, %(start)s – %(end)s, was not calculated: its "
+                "calculation stopped %(attempts)s times without finishing. Ask for it again, and tell the "
+                "operator if it stops again."
+            ),
+            subject=SUBJECT,
+        )
+    )
     register(
         Kind(
             TO_APPROVE,
@@ -228,6 +240,27 @@ def tell_staff_run_awaits_approval(run: Run) -> int:
             notify(account, TO_APPROVE, params, link=link)
             told += 1
     return told
+
+
+def tell_staff_run_not_calculated(request: RunRequest) -> int:
+    """The staff member who asked for the run (and, when the platform asked, every member of the CMO's
+    staff): its calculation was given up after the worker was lost again and again."""
+    request = RunRequest.objects.select_related("cmo", "area", "requested_by").get(pk=request.pk)
+    params = {
+        "cmo": request.cmo.short_name, "area": str(request.area.item), "attempts": request.attempts,
+        "start": request.period_start.isoformat(), "end": request.period_end.isoformat(),
+    }  # fmt: skip
+    link = reverse("distribution_cmo:run_request", args=[request.pk])
+    asked = request.requested_by
+    accounts = (
+        [asked]
+        if roles.is_cmo_staff(asked) and asked.cmo_id == request.cmo_id and asked.is_active
+        else [a for a in User.objects.filter(cmo_id=request.cmo_id, is_active=True).order_by("pk")
+              if roles.is_cmo_staff(a)]
+    )  # fmt: skip
+    for account in accounts:
+        notify(account, NOT_CALCULATED, params, link=link)
+    return len(accounts)
 
 
 def tell_staff_run_corrected(run: Run, *, by: User, reason: str) -> int:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from celery import shared_task
 
 
-@shared_task(name="distribution.calculate_run", acks_late=True)
+@shared_task(name="distribution.calculate_run", acks_late=True, reject_on_worker_lost=True)
 def calculate_run(request_id: int) -> str | None:
     """Calculate the requested run ``request_id``. Idempotent: a request done is left alone."""
     from distribution.calculating import calculate_requested
@@ -31,3 +31,12 @@ def tell_holders_withdrawn(run_id: int) -> int:
     from distribution.notices import tell_holders_statements_withdrawn
 
     return tell_holders_statements_withdrawn(run_id)
+
+
+@shared_task(name="distribution.resend_stale_requests")
+def resend_stale_requests() -> list[int]:
+    """Hourly: requests whose worker or message was lost sent again (or, taken too often, failed and the
+    staff told)."""
+    from distribution.calculating import resend_stale
+
+    return resend_stale()

@@ -65,33 +65,6 @@ def refresh_work_keys() -> int:
     return count
 
 
-@shared_task(name="distribution.run", acks_late=True, reject_on_worker_lost=True)
-def run_distribution(
-    cmo_id: int, area_id: int, start: str, end: str, by_id: int, costs: str = "0", funds: str = "0"
-) -> dict[str, object]:
-    """Calculate the run of a CMO, area and period from its collections, each licence's over its own matched
-    usage (:func:`distribution.runs.start_run`). Idempotent
-    and resumable: :func:`distribution.runs.start_run` is one transaction under the run's lock, so a worker
-    killed mid-run leaves nothing behind, and the task sent again (or twice at once) calculates the same
-    run afresh; once approved, it is left alone. Returns the run's id, or the reason there is none."""
-    from decimal import Decimal
-
-    from distribution.engine import RunError
-    from distribution.runs import start_run
-    from registers.models import CMO, Area
-    from udp.accounts.models import User
-
-    cmo, area, by = CMO.objects.get(pk=cmo_id), Area.objects.get(pk=area_id), User.objects.get(pk=by_id)
-    first, last = dt.date.fromisoformat(start), dt.date.fromisoformat(end)
-    try:
-        run = start_run(
-            cmo, area, first, last, by=by, costs_percent=Decimal(costs), funds_percent=Decimal(funds),
-        )  # fmt: skip
-    except RunError as refused:
-        return {"run": None, "code": refused.code}
-    return {"run": run.pk, "code": "calculated"}
-
-
 @shared_task(name="distribution.start_quarterly_runs")
 def start_quarterly_runs() -> int:
     """After a quarter ends: each CMO's run for each area it collected for, left for its staff to approve."""

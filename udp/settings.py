@@ -370,6 +370,8 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     # distribution: after a quarter ends, each CMO's run for each area it collected for, calculated and left for
     # its staff to approve (idempotent: daily, so a missed day or a moved clock is caught up)
     "start-quarterly-runs": {"task": "distribution.start_quarterly_runs", "schedule": 86400.0},
+    # distribution: a requested run whose worker (or message) was lost sent to a worker again
+    "resend-stale-run-requests": {"task": "distribution.resend_stale_requests", "schedule": 3600.0},
     # distribution: each quarter's money distributed by an approved run by the end of the next quarter, and each
     # CMO's yearly deductions at most 20 % of what it collected; each breach a flag with its evidence (daily)
     "check-distribution-compliance": {"task": "distribution.check_compliance", "schedule": 86400.0},

@@ -49,6 +49,10 @@ class RunRequest(models.Model):
         verbose_name=_("run"),
     )
     created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    #: when a worker last took it, and how many times one has (a worker lost mid-run leaves it calculating:
+    #: :func:`distribution.calculating.resend_stale` sends it again, up to :data:`~distribution.calculating.ATTEMPTS`)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 
     class Meta:

@@ -1,8 +1,10 @@
-"""The run task: a run calculated from the ledger's collections and the matched usage, idempotent and
-resumable, whatever happens to the worker (sent twice, interrupted, killed mid-run and sent again)."""
+"""The run task (``distribution.calculate_run``, as the pages, the API and the schedule send it): a run
+calculated from the ledger's collections and the matched usage, idempotent and resumable, whatever happens to
+the worker (sent twice, interrupted, killed mid-run and sent again by the hourly sweep)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import signal
 import subprocess
@@ -10,6 +12,7 @@ import sys
 import time
 import uuid
 from collections.abc import Callable, Iterator
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -20,18 +23,28 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from distribution import tasks
-from distribution.models import Allocation, Payee, Run, RunStatus
+from distribution.calculating import ATTEMPTS, STALE_CALCULATING, calculate_requested, resend_stale
+from distribution.models import Allocation, Payee, RequestStatus, Run, RunRequest, RunStatus
 from distribution.runs import LOCK_SPACE, approve_run
 from distribution.tests.quarter import POOL, Q1_2027, Quarter, collected_quarter
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _args(personas: Any, quarter: Quarter, costs: str = "15", funds: str = "5") -> tuple[Any, ...]:
+def _request(personas: Any, quarter: Quarter, costs: str = "15", funds: str = "5") -> RunRequest:
+    """A staff member's request, as :func:`distribution.calculating.request_run` records it."""
     start, end = Q1_2027
-    return (personas.cmo.pk, quarter.area.pk, start.isoformat(), end.isoformat(), personas.cmo_staff.pk,
-            costs, funds)  # fmt: skip
+    return RunRequest.objects.create(
+        cmo=personas.cmo, area=quarter.area, period_start=start, period_end=end, costs_percent=Decimal(costs),
+        funds_percent=Decimal(funds), requested_by=personas.cmo_staff,
+    )  # fmt: skip
+
+
+def _calculate(personas: Any, quarter: Quarter, costs: str = "15", funds: str = "5") -> dict[str, Any]:
+    """Ask for the run and let the worker's step calculate it: the run's id, or why there is none."""
+    request = calculate_requested(_request(personas, quarter, costs, funds).pk)
+    assert request is not None
+    return {"run": request.run_id, "code": request.error_code or "calculated"}
 
 
 def _one_run_summing_to_the_pool() -> Run:
@@ -53,14 +66,14 @@ def test_the_task_runs_the_quarter_from_collections_and_matched_usage_and_sent_a
     """3 000 000 tiyn over "Dala" (3 plays, A) and "Kok" (1 play, A 25 %, B 75 %): 2 250 000 and 750 000;
     Kok's 187 500 to A and 562 500 to B. A 2 437 500 gross, B 562 500; 20 % off each: 1 950 000 and 450 000."""
     quarter = collected_quarter(personas, clock)
-    first = tasks.run_distribution(*_args(personas, quarter))
-    again = tasks.run_distribution(*_args(personas, quarter))
+    first = _calculate(personas, quarter)
+    again = _calculate(personas, quarter)
     assert first == again == {"run": first["run"], "code": "calculated"}
     run = _one_run_summing_to_the_pool()
     net = {p.party_id: (p.gross_tiyn, p.net_tiyn) for p in Payee.objects.filter(run=run)}
     assert net == {quarter.a.pk: (2_437_500, 1_950_000), quarter.b.pk: (562_500, 450_000)}
     approve_run(run, by=personas.cmo_admin)
-    assert tasks.run_distribution(*_args(personas, quarter)) == {"run": None, "code": "already_approved"}
+    assert _calculate(personas, quarter) == {"run": None, "code": "already_approved"}
     assert Run.objects.get().status == RunStatus.APPROVED
 
 
@@ -106,12 +119,12 @@ def test_any_sequence_of_starts_restarts_and_interrupted_starts_leaves_one_run_s
         completed = False
         for kind, first, second in steps:
             if kind == "start":
-                tasks.run_distribution(*_args(personas, quarter, first, second))
+                _calculate(personas, quarter, first, second)
                 completed = True
                 continue
             try:
                 with transaction.atomic(), connection.execute_wrapper(_cut_after(first)):
-                    tasks.run_distribution(*_args(personas, quarter))
+                    _calculate(personas, quarter)
             except Cut:
                 pass
             else:
@@ -154,7 +167,7 @@ def _send(queue: str, args: tuple[Any, ...]) -> None:
     from celery import Celery
 
     sender = Celery("udp-test-sender", broker=os.environ["REDIS_URL"])
-    sender.send_task("distribution.run", args=args, queue=queue)
+    sender.send_task("distribution.calculate_run", args=args, queue=queue)
 
 
 def _wait(until: Callable[[], bool], what: str, log: Path, seconds: float = 180) -> None:
@@ -196,7 +209,8 @@ def test_a_worker_killed_mid_run_leaves_nothing_and_the_run_sent_again_completes
 ) -> None:
     quarter = collected_quarter(personas, clock)
     queue, log = f"udp-test-{uuid.uuid4().hex}", tmp_path / "worker.log"
-    args = _args(personas, quarter)
+    request = _request(personas, quarter)
+    args = (request.pk,)
     # Hold the allocations table so the run stops inside its transaction, after writing the run and its weights.
     blocker = connection.copy()
     blocker.connect()
@@ -224,10 +238,17 @@ def test_a_worker_killed_mid_run_leaves_nothing_and_the_run_sent_again_completes
     )
     _wait(lambda: _sql(held, [LOCK_SPACE]) == 0, "the killed worker's transaction to end", log)
     assert not Run.objects.exists() and not Payee.objects.exists()
+    request.refresh_from_db()
+    assert (request.status, request.attempts) == (RequestStatus.CALCULATING, 1)  # as the lost worker left it
+    assert request.started_at is not None
 
+    # the hourly sweep finds it calculating for too long and sends it again (its message, sent here to the
+    # test's queue); a message the broker delivers again after the worker was lost is the same message twice
+    assert resend_stale(request.started_at + STALE_CALCULATING - dt.timedelta(minutes=1)) == []
+    assert resend_stale(request.started_at + STALE_CALCULATING + dt.timedelta(minutes=1)) == [request.pk]
     workers.append(_worker(queue, log))
     _send(queue, args)
-    _send(queue, args)  # and sent twice: the same run, calculated again
+    _send(queue, args)  # and sent twice: calculated once, the second finds it done
     _wait(lambda: Run.objects.filter(calculated_at__isnull=False).exists(), "the run", log)
     first = _one_run_summing_to_the_pool()
     _wait(lambda: b"succeeded" in log.read_bytes() and log.read_bytes().count(b"succeeded") >= 2, "both", log)
@@ -236,3 +257,35 @@ def test_a_worker_killed_mid_run_leaves_nothing_and_the_run_sent_again_completes
     assert {p.party_id: p.net_tiyn for p in Payee.objects.filter(run=run)} == {
         quarter.a.pk: 1_950_000, quarter.b.pk: 450_000,
     }  # fmt: skip
+    request.refresh_from_db()
+    assert (request.status, request.run_id, request.attempts) == (RequestStatus.DONE, run.pk, 2)
+
+
+@pytest.mark.django_db
+@pytest.mark.statute("A44.5-distribute")
+def test_a_request_whose_worker_is_lost_again_and_again_fails_and_the_staff_who_asked_are_told(
+    personas: Any, clock: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    from udp.notices.models import Notice
+
+    quarter = collected_quarter(personas, clock)
+    request = _request(personas, quarter)
+    waiting = _request(personas, quarter, costs="10")  # never taken by a worker: its message was lost
+    RunRequest.objects.filter(pk=request.pk).update(
+        status=RequestStatus.CALCULATING, attempts=ATTEMPTS - 1, started_at=request.created_at
+    )
+    later = request.created_at + STALE_CALCULATING + dt.timedelta(minutes=1)
+    assert resend_stale(later) == [request.pk, waiting.pk]
+    RunRequest.objects.filter(pk=request.pk).update(attempts=ATTEMPTS)  # taken once more, and lost again
+    with django_capture_on_commit_callbacks(execute=True):
+        assert resend_stale(later) == [waiting.pk]
+    request.refresh_from_db()
+    assert (request.status, request.error_code, request.error_params) == (
+        RequestStatus.FAILED,
+        "interrupted",
+        {"attempts": ATTEMPTS},
+    )
+    notice = Notice.objects.get(code="distribution_run_not_calculated")
+    assert notice.recipient == personas.cmo_staff and notice.params["attempts"] == ATTEMPTS
+    assert calculate_requested(request.pk) is None  # a failed request is not taken again
+    assert not Run.objects.exists()

@@ -70,7 +70,10 @@ def test_the_quarterly_runs_are_on_celery_beat_and_the_task_exists() -> None:
     app.loader.import_default_modules()
     entries = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
     assert "distribution.start_quarterly_runs" in entries
-    assert {"distribution.start_quarterly_runs", "distribution.run"} <= set(app.tasks)
+    assert "distribution.resend_stale_requests" in entries
+    assert {
+        "distribution.start_quarterly_runs", "distribution.calculate_run", "distribution.resend_stale_requests"
+    } <= set(app.tasks)  # fmt: skip
 
 
 def test_a_quarterly_request_still_waiting_for_a_worker_is_shown_and_not_asked_again(

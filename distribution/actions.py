@@ -113,6 +113,10 @@ RUN_ERRORS = {
         "The calculation stopped %(attempts)s times without finishing (a worker was lost): ask for it again, "
         "and tell the operator if it stops again."
     ),
+    "remitted": gettext_lazy(
+        "Money of this run went to %(society)s in the approved annual run for foreign societies of %(year)s: "
+        "the run can no longer be corrected as a whole."
+    ),
     "not_posted": gettext_lazy("This run is not approved, so there is nothing of it to correct."),
     "already_reversed": gettext_lazy("This run was corrected already."),
     "claimed": gettext_lazy(

@@ -26,7 +26,16 @@ from typing import Any
 from django.db import connection, transaction
 
 from distribution.engine import RunError
-from distribution.models import DemandStatus, RemunerationClaimLine, Run, RunStatus, Unidentified
+from distribution.models import (
+    DemandStatus,
+    ForeignRun,
+    ForeignRunStatus,
+    RemittedPayee,
+    RemunerationClaimLine,
+    Run,
+    RunStatus,
+    Unidentified,
+)
 from distribution.tax import withhold
 from licensing import ledger
 from licensing.models import SourceKind, Transaction
@@ -163,12 +172,28 @@ def paid_party(run: Run, posting: Transaction | None = None) -> int | None:
     return int(row[0]) if row is not None else None
 
 
+def remitted_abroad(run: Run) -> RemittedPayee | None:
+    """A payee of ``run`` whose money went to a foreign society in an approved annual run (a remittance
+    approved is money sent), which stops the run being reversed; ``None`` when there is none."""
+    return (
+        RemittedPayee.objects.filter(payee__run=run, remittance__run__status=ForeignRunStatus.APPROVED)
+        .select_related("remittance__society", "remittance__run")
+        .order_by("pk")
+        .first()
+    )
+
+
 def reversal_blocked(run: Run, posting: Transaction | None = None) -> RunError | None:
     """What stops ``run`` being reversed now, as :func:`reverse_run` would refuse it (a claim of its kept
-    money, or money already sent to a holder's bank); ``None`` when nothing does."""
+    money, money already sent to a holder's bank, or to a foreign society); ``None`` when nothing does."""
     claim = blocking_claim(run)
     if claim is not None:
         return RunError("claimed", claim=claim)
+    remitted = remitted_abroad(run)
+    if remitted is not None:
+        return RunError(
+            "remitted", society=remitted.remittance.society.short_name, year=remitted.remittance.run.year
+        )
     party = paid_party(run, posting)
     if party is not None:
         return RunError("already_paid", party=party)
@@ -199,4 +224,22 @@ def reverse_run(run: Run, *, by: Any, reason: str = "") -> Transaction:
         run.status = RunStatus.CANCELLED
         run.save(update_fields=["status"])
         Unidentified.objects.filter(released_in=run).update(released_in=None)
+        _recalculate_foreign_runs(run)
         return correction
+
+
+def _recalculate_foreign_runs(run: Run) -> None:
+    """An annual run for foreign societies calculated (not approved) with money of the cancelled ``run``:
+    calculated again without it, at the rates it had; one left with nothing to remit (or that cannot be
+    calculated again) is removed, to be started anew."""
+    from distribution.foreign import start_foreign_run
+
+    foreign_runs = ForeignRun.objects.filter(
+        status=ForeignRunStatus.CALCULATED, remittances__payees__payee__run=run
+    ).distinct()
+    for foreign_run in foreign_runs:
+        rates = dict(foreign_run.remittances.values_list("currency", "rate"))
+        try:
+            start_foreign_run(foreign_run.cmo, foreign_run.year, by=foreign_run.started_by, rates=rates)
+        except RunError:
+            foreign_run.delete()

@@ -11,9 +11,10 @@ from typing import Any
 import pytest
 from django.test import Client
 
+from distribution.calculating import correction_blocked
 from distribution.engine import RunError
 from distribution.foreign import approve_foreign_run, export_document, export_rows, start_foreign_run
-from distribution.models import Payee, Remittance, RunStatus
+from distribution.models import ForeignRun, Payee, Remittance, RunStatus
 from distribution.payouts.posting import reverse_run
 from distribution.runs import approve_run, start_run
 from registers import reciprocal
@@ -116,6 +117,39 @@ def test_a_quarter_corrected_after_approval_is_remitted_as_run_again_and_not_as_
     assert again.pk != q2.pk and again.status == RunStatus.APPROVED
     run = start_foreign_run(personas.cmo, 2026, by=personas.cmo_staff, rates={"EUR": D("7")})
     assert Remittance.objects.get(run=run).amount_tiyn == 13_500
+
+
+@pytest.mark.django_db
+@pytest.mark.statute("A46.1.3-annual-foreign")
+@pytest.mark.statute("A44.5-distribute")
+def test_a_quarter_remitted_abroad_is_not_corrected_and_one_only_calculated_for_a_society_leaves_its_run(
+    personas: Any, sacem: dict[str, Any]
+) -> None:
+    """Corrected after the year's remittance is approved, the quarter would be run again and its 4 500 tiyn
+    for SACEM remitted a second time: the correction is refused. Corrected while the year's run is only
+    calculated, that run is calculated again without it (9 000 → 4 500 tiyn, at the euro rate it had), and
+    removed when nothing is left to remit."""
+    work = sacem["work"]
+    q1 = quarter(personas, work, dt.date(2026, 1, 1), dt.date(2026, 3, 31), 10_000)
+    q2 = quarter(personas, work, dt.date(2026, 4, 1), dt.date(2026, 6, 30), 10_000)
+    year = start_foreign_run(personas.cmo, 2026, by=personas.cmo_staff, rates={"EUR": D("7")})
+    assert Remittance.objects.get(run=year).amount_tiyn == 9_000
+    reverse_run(q2, by=personas.cmo_admin)
+    remittance = Remittance.objects.get(run=year)
+    assert (remittance.amount_tiyn, remittance.rate, remittance.amount) == (4_500, D("7"), D("6.43"))
+    assert set(remittance.payees.values_list("payee__run_id", flat=True)) == {q1.pk}
+    approve_foreign_run(year, by=personas.cmo_admin)
+    with pytest.raises(RunError) as refused:
+        reverse_run(q1, by=personas.cmo_admin)
+    assert refused.value.code == "remitted" and refused.value.params == {"society": "SACEM", "year": 2026}
+    q1.refresh_from_db()
+    assert q1.status == RunStatus.APPROVED
+    assert "SACEM" in correction_blocked(q1)
+    # a year calculated with one quarter only, and that quarter corrected: nothing left, the run is removed
+    q3 = quarter(personas, work, dt.date(2027, 1, 1), dt.date(2027, 3, 31), 10_000)
+    next_year = start_foreign_run(personas.cmo, 2027, by=personas.cmo_staff, rates={"EUR": D("7")})
+    reverse_run(q3, by=personas.cmo_admin)
+    assert not ForeignRun.objects.filter(pk=next_year.pk).exists()
 
 
 @pytest.mark.django_db

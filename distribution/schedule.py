@@ -6,8 +6,11 @@ CMO's staff to approve (a second person always approves; the platform never does
   quarters (usage periods of runs).
 - :func:`collecting` — the CMOs and areas that collected money for usage in a period
   (:func:`licensing.collections.collections`).
+- :func:`releasing` — the CMOs and areas with money kept for want of use that is due for release (Art. 44.5:
+  three years after its receipt, by the general meeting's rule).
 - :func:`start_quarterly_runs` — for the last ended quarter, one run request per CMO and area that collected
-  for it and has no run of that quarter yet (:func:`distribution.calculating.queue_request`: the run page shows
+  for it, or has kept money due for release, and has no run of that quarter yet
+  (:func:`distribution.calculating.queue_request`: the run page shows
   it calculating, then calculated or why not, as for a request of the staff); idempotent (a run already there,
   calculated or approved, or a request the platform made already, is left as it is), so the daily beat entry
   catches up after a missed day or a moved clock.
@@ -43,6 +46,28 @@ def collecting(start: dt.date, end: dt.date, *, cmo_id: int | None = None) -> di
     return {key: amount for key, amount in totals.items() if amount > 0}
 
 
+def releasing(day: dt.date) -> set[tuple[int, int]]:
+    """(CMO, area item) with money kept for want of use that is due for release on ``day`` (three years after
+    its receipt, under a rule of the CMO's general meeting; :func:`distribution.runs.release_due`): the
+    quarter's run releases it over the quarter's use even when the CMO collected nothing for the quarter."""
+    from distribution.models import Unidentified
+    from distribution.runs import release_due
+
+    pairs = (
+        Unidentified.objects.filter(released_in__isnull=True, found_in__status=RunStatus.APPROVED)
+        .values_list("cmo_id", "area_id")
+        .distinct()
+    )
+    cmos: dict[int, CMO] = {}
+    areas = Area.objects.in_bulk()
+    due: set[tuple[int, int]] = set()
+    for cmo_id, area_id in pairs:
+        cmo = cmos.setdefault(cmo_id, CMO.objects.get(pk=cmo_id))
+        if release_due(cmo, areas[area_id], day).exists():
+            due.add((cmo_id, areas[area_id].item))
+    return due
+
+
 def scheduler_account() -> User:
     user, _ = User.objects.get_or_create(
         email=SCHEDULER_EMAIL, defaults={"role": Role.OPERATOR, "is_active": False}
@@ -69,7 +94,8 @@ def start_quarterly_runs(day: dt.date | None = None) -> int:
     Returns the number of tasks sent."""
     from distribution.calculating import queue_request
 
-    start, end = last_ended_quarter(day or clock.today())
+    day = day or clock.today()
+    start, end = last_ended_quarter(day)
     areas = {area.item: area for area in Area.objects.all()}
     by = scheduler_account()
     existing = set(
@@ -86,7 +112,7 @@ def start_quarterly_runs(day: dt.date | None = None) -> int:
     )
     due = sorted(
         (cmo_id, areas[item].pk)
-        for cmo_id, item in collecting(start, end)
+        for cmo_id, item in set(collecting(start, end)) | releasing(day)
         if item in areas and (cmo_id, areas[item].pk) not in existing
     )
     cmos = CMO.objects.in_bulk([cmo_id for cmo_id, _area in due])

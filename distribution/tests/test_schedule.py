@@ -96,3 +96,46 @@ def test_a_quarterly_request_still_waiting_for_a_worker_is_shown_and_not_asked_a
     assert calculate_run(request.pk) == RequestStatus.DONE
     request.refresh_from_db()
     assert request.run == Run.objects.get() and request.run.status == RunStatus.CALCULATED
+
+
+@pytest.mark.statute("A44.5-unidentified-3y")
+@pytest.mark.statute("A46.1.3-quarterly")
+def test_money_kept_three_years_is_released_by_the_quarters_run_even_when_nothing_was_collected_for_it(
+    personas: Any, clock: Any, eager: None, django_capture_on_commit_callbacks: Any
+) -> None:
+    """KAZ kept 120 000 tiyn received on 1 July 2024 for want of use, and its general meeting set the rule.
+    In the second quarter of 2027 nothing was collected, but "Dala" was played: on 1 July 2027, three years
+    after the receipt, the platform starts that quarter's run, which releases the 120 000 tiyn over it."""
+    from distribution import matching
+    from distribution.models import ReleaseRule, Unidentified
+    from distribution.tests.helpers import lines, report
+
+    quarter = collected_quarter(personas, clock)
+    clock.travel_to(dt.date(2027, 4, 1))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert schedule.start_quarterly_runs() == 1
+    q1 = Run.objects.get()
+    approve_run(q1, by=personas.cmo_staff)
+    kept = Unidentified.objects.create(
+        cmo=personas.cmo, area=quarter.area, licence=quarter.licence, usage_start=dt.date(2024, 4, 1),
+        received_on=dt.date(2024, 7, 1), amount_tiyn=120_000, found_in=q1,
+    )  # fmt: skip
+    ReleaseRule.objects.create(
+        cmo=personas.cmo, decided_on=dt.date(2027, 4, 20), meeting_reference="Minutes 3",
+        recorded_by=personas.cmo_admin,
+    )  # fmt: skip
+    april = dt.date(2027, 4, 1)
+    lines(report(quarter.licence, period=april), [{"isrc": "KZA012700001", "plays": 2}], period=april)
+    matching.match_period(april)
+    clock.travel_to(dt.date(2027, 6, 30))
+    assert schedule.releasing(dt.date(2027, 6, 30)) == set()  # three years less a day
+    clock.travel_to(dt.date(2027, 7, 1))
+    assert schedule.releasing(dt.date(2027, 7, 1)) == {(personas.cmo.pk, 1)}
+    with django_capture_on_commit_callbacks(execute=True):
+        assert schedule.start_quarterly_runs() == 1
+    q2 = Run.objects.exclude(pk=q1.pk).get()
+    assert (q2.period_start, q2.period_end, q2.pool_tiyn) == (april, dt.date(2027, 6, 30), 120_000)
+    kept.refresh_from_db()
+    assert kept.released_in == q2
+    assert sum(Payee.objects.filter(run=q2).values_list("gross_tiyn", flat=True)) == 120_000
+    assert set(Payee.objects.filter(run=q2).values_list("party_id", flat=True)) == {quarter.a.pk}

@@ -82,6 +82,10 @@ def leave_unmatched(key: UsageKey, *, by: User) -> UsageKey:
 #: What a refused run says, by :class:`distribution.engine.RunError` code (the one place these are worded).
 RUN_ERRORS = {
     "period_order": gettext_lazy("The period ends before it starts."),
+    "period_not_ended": gettext_lazy(
+        "The period has not ended (it ends on %(end)s): a run is calculated once its usage and collections are "
+        "in."
+    ),
     "negative_deduction": gettext_lazy("A deduction cannot be negative."),
     "already_approved": gettext_lazy(
         "The run of this area and period is approved already: it is not calculated again."

@@ -33,6 +33,8 @@ from registers.models import CMO, Area
 from udp.accounts import roles
 from udp.accounts.models import User
 from udp.audit import audited
+from udp.core import clock
+from udp.core.params import short_day
 
 #: Costs and special funds together: at most a fifth of the total collected (Art. 46.1 (2)).
 CAP_PERCENT = Decimal("20")
@@ -66,6 +68,9 @@ def request_run(
         raise ValidationError({"area": _("Your CMO does not manage this area.")})
     if end < start:
         raise ValidationError(run_error_message("period_order"))
+    if end >= clock.today():
+        # its collections and reports are not all in, and an approved run would close the period for good
+        raise ValidationError(run_error_message("period_not_ended", {"end": short_day(end)}))
     if costs_percent < 0 or funds_percent < 0:
         raise ValidationError(run_error_message("negative_deduction"))
     if costs_percent + funds_percent > CAP_PERCENT:

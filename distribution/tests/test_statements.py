@@ -8,11 +8,13 @@ from typing import Any
 import pytest
 from django.test import Client
 
+from distribution import quarters
 from distribution.models import RequestStatus, Run, RunRequest, Statement
 from distribution.tests.run_world import RunWorld, make_run_world
 from tests import factories as f
 from udp.accounts.actions import issue_api_key
 from udp.accounts.models import Role
+from udp.core import clock
 from udp.documents.models import IssuedDocument
 
 pytestmark = pytest.mark.usefixtures("english", "fresh_cache")
@@ -154,6 +156,16 @@ def test_the_api_refuses_what_the_pages_refuse(
         "/api/distribution-runs/", {**START, "funds_percent": "6"}, content_type="application/json"
     )
     assert capped.status_code == 400 and "20 %" in str(capped.json())
+    # the page offers the quarters that have ended; the API refuses the others, as the page would
+    current = quarters.quarter_of(clock.today())[0]
+    for year, number in ((current.year, (current.month - 1) // 3 + 1), (2099, 1)):
+        early = staff.post(
+            "/api/distribution-runs/",
+            {**START, "year": year, "quarter": number},
+            content_type="application/json",
+        )
+        assert early.status_code == 400 and "has not ended" in str(early.json()), early.content
+    assert not RunRequest.objects.exists()
     with django_capture_on_commit_callbacks(execute=True):
         started = staff.post("/api/distribution-runs/", START, content_type="application/json")
     run_id = RunRequest.objects.get(pk=started.json()["id"]).run_id

@@ -22,7 +22,8 @@ from typing import Any
 
 from django.db import connection, transaction
 from django.db.models import Sum
-from django.utils.translation import gettext_lazy
+from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy
 
 from distribution.engine import RunError
 from distribution.models import (
@@ -35,9 +36,13 @@ from distribution.models import (
     Route,
     RunStatus,
 )
-from registers.models import CMO, ReciprocalArea
+from licensing import ledger
+from licensing.models import SourceKind
+from registers.models import CMO, Party, ReciprocalArea
 from udp.audit import MESSAGES, Reason, audited
 from udp.core import clock
+from udp.core.params import short_day
+from udp.money import from_tiyn
 
 LOCK_SPACE = 7044
 TENGE = "KZT"
@@ -49,6 +54,7 @@ def register_reasons() -> None:
         {
             "foreign_run_calculated": gettext_lazy("Annual run for foreign societies calculated"),
             "foreign_run_approved": gettext_lazy("Annual run for foreign societies approved"),
+            "remittance_paid": gettext_lazy("Remittance to a foreign society recorded as paid"),
         }
     )
 
@@ -151,7 +157,81 @@ def approve_foreign_run(run: ForeignRun, *, by: Any) -> ForeignRun:
             raise RunError("same_person")
         run.status, run.approved_by, run.approved_at = ForeignRunStatus.APPROVED, by, clock.now()
         run.save(update_fields=["status", "approved_by", "approved_at"])
+        for remittance in run.remittances.select_related("society").order_by("pk"):
+            _post_remittance(remittance, by=by)
     return run
+
+
+def _post_remittance(remittance: Remittance, *, by: Any) -> None:
+    """The approved remittance in the ledger (once): its holders' money, kept undistributed under each of them
+    since their runs, is now owed to the society (Dr undistributed, each holder; Cr societies payable)."""
+    nets = (
+        Payee.objects.filter(remitted__remittance=remittance)
+        .values("party_id")
+        .annotate(net=Sum("net_tiyn"))
+        .order_by("party_id")
+    )
+    parties = Party.objects.in_bulk([row["party_id"] for row in nets])
+    legs = [
+        ledger.Leg(ledger.UNDISTRIBUTED, from_tiyn(row["net"]), party=parties[row["party_id"]])
+        for row in nets
+        if row["net"]
+    ]
+    total = sum(row["net"] for row in nets)
+    if not legs or total != remittance.amount_tiyn:
+        raise RunError("nothing_for_societies", year=remittance.run.year)
+    legs.append(ledger.Leg(ledger.SOCIETIES_PAYABLE, -from_tiyn(total)))
+    ledger.post(
+        remittance.run.cmo, clock.today(), legs, "remittance_approved",
+        {"remittance": remittance.pk, "society": remittance.society.short_name, "year": remittance.run.year},
+        (SourceKind.REMITTANCE, remittance.pk), by,
+    )  # fmt: skip
+
+
+def record_remittance_paid(
+    remittance: Remittance, *, paid_on: dt.date, reference: str, by: Any
+) -> Remittance:
+    """The CMO's staff record the transfer of an approved remittance as their bank statement shows it: the
+    society is paid (Dr societies payable, Cr bank), once. Refused before approval, twice, for a day in the
+    future or before the approval, and without the bank's reference."""
+    from django.core.exceptions import ValidationError
+
+    from distribution.actions import run_error_message
+    from udp.accounts import roles
+
+    if not (roles.is_cmo_staff(by) and by.cmo_id == remittance.run.cmo_id):
+        raise PermissionError(gettext("Only the CMO's own staff record its remittances as paid."))
+    reference = reference.strip()
+    with transaction.atomic(), audited(by, Reason("remittance_paid")):
+        remittance = (
+            Remittance.objects.select_for_update().select_related("run", "society").get(pk=remittance.pk)
+        )
+        if remittance.run.status != ForeignRunStatus.APPROVED:
+            raise ValidationError(run_error_message("not_approved"))
+        if remittance.paid_on is not None:
+            raise ValidationError(
+                gettext("This remittance was recorded as paid on %(day)s already.")
+                % {"day": short_day(remittance.paid_on)}
+            )
+        if not reference:
+            raise ValidationError({"reference": gettext("Give the bank's reference of the transfer.")})
+        approved_on = timezone.localdate(remittance.run.approved_at) if remittance.run.approved_at else None
+        if paid_on > clock.today() or (approved_on is not None and paid_on < approved_on):
+            raise ValidationError(
+                {"paid_on": gettext("The transfer is paid between the approval and today.")}
+            )
+        remittance.paid_on, remittance.bank_reference, remittance.paid_by = paid_on, reference[:100], by
+        remittance.save(update_fields=["paid_on", "bank_reference", "paid_by"])
+        amount = from_tiyn(remittance.amount_tiyn)
+        ledger.post(
+            remittance.run.cmo, paid_on,
+            [ledger.Leg(ledger.SOCIETIES_PAYABLE, amount), ledger.Leg(ledger.BANK, -amount)],
+            "remittance_paid",
+            {"remittance": remittance.pk, "society": remittance.society.short_name, "paid_on": paid_on.isoformat(),
+             "reference": remittance.bank_reference},
+            (SourceKind.REMITTANCE_PAID, remittance.pk), by,
+        )  # fmt: skip
+    return remittance
 
 
 EXPORT_HEADER = [

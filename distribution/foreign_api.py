@@ -62,7 +62,16 @@ class RemittanceSerializer(serializers.ModelSerializer[Remittance]):
 
     class Meta:
         model = Remittance
-        fields = ["id", "society", "society_code", "amount_tiyn", "currency", "rate", "amount"]
+        fields = ["id", "society", "society_code", "amount_tiyn", "currency", "rate", "amount", "paid_on",
+                  "bank_reference"]  # fmt: skip
+        read_only_fields = fields
+
+
+class RemittancePaidSerializer(serializers.Serializer[Any]):
+    paid_on = serializers.DateField(help_text="The day the bank statement shows the transfer")
+    reference = serializers.CharField(
+        max_length=100, help_text="The transfer's reference on the bank statement"
+    )
 
 
 class ForeignRunSerializer(serializers.ModelSerializer[ForeignRun]):
@@ -133,7 +142,7 @@ class ForeignRunViewSet(
 class RemittanceViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet[Remittance]):
     serializer_class = RemittanceSerializer
     permission_classes = [HasApiKeyScope, permissions.IsAuthenticated]
-    required_scopes = {"retrieve": READ, "export": READ}
+    required_scopes = {"retrieve": READ, "export": READ, "paid": WRITE}
 
     def get_queryset(self) -> QuerySet[Remittance]:
         return remittances_visible_to(self.request.user)
@@ -157,6 +166,22 @@ class RemittanceViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet[Remit
             response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
             return response
         return Response(foreign.export_document(remittance))
+
+    @extend_schema(
+        summary="Record the transfer to the society as the bank statement shows it (a CMO's staff): paid, once",
+        request=RemittancePaidSerializer, responses=RemittanceSerializer,
+    )  # fmt: skip
+    @action(detail=True, methods=["post"])
+    def paid(self, request: Request, pk: str) -> Response:
+        must(staff_cmo_id(request.user) is not None, "only a CMO's staff record its remittances as paid")
+        remittance = self.get_object()
+        data = RemittancePaidSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        done = _step(
+            foreign.record_remittance_paid, remittance, paid_on=data.validated_data["paid_on"],
+            reference=data.validated_data["reference"], by=roles.acting_account(request.user),
+        )  # fmt: skip
+        return Response(RemittanceSerializer(done).data)
 
 
 class ReleaseRuleSerializer(serializers.ModelSerializer[ReleaseRule]):

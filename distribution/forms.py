@@ -155,3 +155,13 @@ class ReleaseRuleForm(forms.Form):
         label=_("Minutes of the general meeting"), max_length=200,
         help_text=_("The number and date of the minutes, as they are filed."),
     )  # fmt: skip
+
+
+class RemittancePaidForm(forms.Form):
+    """The transfer of an approved remittance, as the CMO's bank statement shows it (as the API takes it)."""
+
+    paid_on = forms.DateField(label=_("Paid on"), widget=forms.DateInput(attrs={"type": "date"}))
+    reference = forms.CharField(
+        label=_("Bank reference"), max_length=100,
+        help_text=_("The reference of the transfer on your bank statement."),
+    )  # fmt: skip

@@ -51,6 +51,8 @@ SPECIAL_FUNDS = "special_funds"
 TAX_PAYABLE = "tax_payable"
 UNDISTRIBUTED = "undistributed"
 IN_TRANSIT = "payments_in_transit"
+# … and the annual runs' for foreign societies (seeded by licensing/migrations/0010_societies_payable.py).
+SOCIETIES_PAYABLE = "societies_payable"
 
 #: What a memo code says, in the reader's language; its parameters fill it.
 MEMOS: dict[str, Any] = {
@@ -66,6 +68,10 @@ MEMOS: dict[str, Any] = {
     "payout_booked": _("Payments confirmed by the bank statement %(statement)s"),
     "remuneration_claim": _("Claim of remuneration %(claim)s accepted: kept money to be paid"),
     "payout_returned": _("Payments returned by the bank (statement %(statement)s): owed again"),
+    "remittance_approved": _(
+        "Remittance %(remittance)s to %(society)s for %(year)s approved: owed to the society"
+    ),
+    "remittance_paid": _("Remittance %(remittance)s to %(society)s paid on %(paid_on)s (%(reference)s)"),
 }
 
 

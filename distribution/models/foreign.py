@@ -69,6 +69,18 @@ class Remittance(models.Model):
     #: tenge for one unit of ``currency`` (the National Bank's rate of the day, as entered)
     rate = models.DecimalField(_("rate, tenge per unit"), max_digits=14, decimal_places=6, default=1)
     amount = models.DecimalField(_("amount in the currency"), max_digits=18, decimal_places=2)
+    #: the transfer, as the CMO's bank statement shows it (recorded by its staff:
+    #: :func:`distribution.foreign.record_remittance_paid`)
+    paid_on = models.DateField(_("paid on"), null=True, blank=True)
+    bank_reference = models.CharField(_("bank reference"), max_length=100, blank=True)
+    paid_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
 
     class Meta:
         verbose_name = _("remittance to a foreign society")

@@ -17,6 +17,8 @@ from distribution.foreign import approve_foreign_run, export_document, export_ro
 from distribution.models import ForeignRun, Payee, Remittance, RunStatus
 from distribution.payouts.posting import reverse_run
 from distribution.runs import approve_run, start_run
+from licensing import ledger
+from licensing.models import SourceKind, Transaction
 from registers import reciprocal
 from registers.models import Area, ForeignSociety, IPIName, ReciprocalArea, SocietyMembership
 from tests import factories as f
@@ -184,6 +186,70 @@ def test_the_api_runs_the_year_for_societies_and_exports_each_only_to_its_cmo(
         listed = client.get("/api/foreign-runs/")
         assert listed.status_code != 200 or listed.json()["results"] == [], name
     assert f.signed_in(personas.operator).get(f"/api/remittances/{remittance}/export/").status_code == 200
+
+
+def _balance(cmo: Any, account: str, party: Any = None) -> int:
+    rows = ledger.balances(cmo, by=("account", "party"), accounts=[account])
+    return sum(r["balance"] for r in rows if party is None or r["party"] == party.pk)
+
+
+@pytest.mark.django_db
+@pytest.mark.statute("A46.1.3-annual-foreign")
+@pytest.mark.statute("A44.5-distribute")
+def test_an_approved_remittance_is_owed_to_the_society_in_the_ledger_and_paid_once_the_bank_shows_it(
+    personas: Any, sacem: dict[str, Any], clock: Any
+) -> None:
+    """E's 4 500 tiyn net of the first quarter waits under E, undistributed, until the year's run is approved:
+    then it is owed to SACEM (societies payable), and paid from the bank when the staff record the transfer
+    (page or API), once."""
+    clock.travel_to(dt.date(2027, 1, 10))
+    quarter(personas, sacem["work"], dt.date(2026, 1, 1), dt.date(2026, 3, 31), 10_000)
+    cmo, e = personas.cmo, sacem["e"]
+    assert _balance(cmo, ledger.UNDISTRIBUTED, e) == -4_500
+    year = start_foreign_run(personas.cmo, 2026, by=personas.cmo_staff, rates={"EUR": D("7")})
+    remittance = Remittance.objects.get(run=year)
+    staff = f.signed_in(personas.cmo_staff)
+    early = staff.post(f"/api/remittances/{remittance.pk}/paid/", {"paid_on": "2027-01-10", "reference": "X"})
+    assert early.status_code == 400 and "not approved" in str(early.json())
+    assert _balance(cmo, ledger.SOCIETIES_PAYABLE) == 0  # calculated, not approved: nothing moves
+    approve_foreign_run(year, by=personas.cmo_admin)
+    assert (_balance(cmo, ledger.UNDISTRIBUTED, e), _balance(cmo, ledger.SOCIETIES_PAYABLE)) == (0, -4_500)
+    page = staff.get(f"/cmo/distribution/foreign/remittances/{remittance.pk}/")
+    assert b'id="record-paid"' in page.content and b"not yet paid" in page.content
+    # who may not: a holder, the operator (who reads the runs), another CMO's staff, a day in the future
+    body = {"paid_on": "2027-01-10", "reference": "MT103 4471"}
+    assert f.signed_in(personas.holder).post(f"/api/remittances/{remittance.pk}/paid/", body).status_code in (
+        403, 404,
+    )  # fmt: skip
+    assert (
+        f.signed_in(personas.operator).post(f"/api/remittances/{remittance.pk}/paid/", body).status_code
+        == 403
+    )
+    other = f.signed_in(personas.other_cmo_staff).post(f"/api/remittances/{remittance.pk}/paid/", body)
+    assert other.status_code == 404
+    future = staff.post(f"/api/remittances/{remittance.pk}/paid/", {**body, "paid_on": "2027-01-11"})
+    assert future.status_code == 400 and "paid_on" in future.json()
+    blank = staff.post(
+        f"/cmo/distribution/foreign/remittances/{remittance.pk}/", {"paid_on": "2027-01-10", "reference": ""}
+    )
+    assert blank.status_code == 400
+    done = staff.post(f"/cmo/distribution/foreign/remittances/{remittance.pk}/", body)
+    assert done.status_code == 302
+    remittance.refresh_from_db()
+    assert (remittance.paid_on, remittance.bank_reference, remittance.paid_by) == (
+        dt.date(2027, 1, 10), "MT103 4471", personas.cmo_staff,
+    )  # fmt: skip
+    assert _balance(cmo, ledger.SOCIETIES_PAYABLE) == 0
+    again = staff.post(f"/api/remittances/{remittance.pk}/paid/", body)
+    assert again.status_code == 400 and "already" in str(again.json())
+    seen = staff.get(f"/api/remittances/{remittance.pk}/").json()
+    assert (seen["paid_on"], seen["bank_reference"]) == ("2027-01-10", "MT103 4471")
+    page = staff.get(f"/cmo/distribution/foreign/remittances/{remittance.pk}/")
+    assert b'id="record-paid"' not in page.content and b"MT103 4471" in page.content
+    paid = Transaction.objects.get(source_kind=SourceKind.REMITTANCE_PAID, source_id=remittance.pk)
+    assert {(leg.account, leg.amount) for leg in ledger.legs_of(paid)} == {
+        (ledger.SOCIETIES_PAYABLE, D("45.00")), (ledger.BANK, D("-45.00")),
+    }  # fmt: skip
 
 
 @pytest.mark.django_db

@@ -32,7 +32,7 @@ from django.views.decorators.http import require_POST
 from distribution import foreign, runs
 from distribution.actions import run_error_message
 from distribution.engine import RunError
-from distribution.forms import ForeignRunForm, ReleaseRuleForm
+from distribution.forms import ForeignRunForm, ReleaseRuleForm, RemittancePaidForm
 from distribution.models import Allocation, ForeignRun, ForeignRunStatus, Payee, Remittance, Route, RunStatus
 from distribution.run_access import (
     foreign_runs_visible_to,
@@ -196,6 +196,28 @@ def _works_of(remittance: Remittance) -> QuerySet[Allocation]:
 @staff_required
 def remittance(request: AuthedRequest, pk: int) -> HttpResponse:
     found = get_remittance_for_user(request.user, pk)
+    may_record = (
+        found.run.status == ForeignRunStatus.APPROVED
+        and found.paid_on is None
+        and roles.is_cmo_staff(request.user)
+    )
+    form = RemittancePaidForm(request.POST or None, initial={"paid_on": clock.today()})
+    status = 200
+    if request.method == "POST":
+        if not may_record:
+            raise Http404
+        if form.is_valid():
+            try:
+                foreign.record_remittance_paid(
+                    found, paid_on=form.cleaned_data["paid_on"], reference=form.cleaned_data["reference"],
+                    by=roles.acting_account(request.user),
+                )  # fmt: skip
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(request, _("The remittance is recorded as paid."))
+                return redirect("distribution_cmo:remittance", found.pk)
+        status = 400
     payees = Paginator(
         Payee.objects.filter(remitted__remittance=found)
         .select_related("party", "run__area")
@@ -206,7 +228,8 @@ def remittance(request: AuthedRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "distribution/foreign/remittance.html",
-        {"remittance": found, "payees": payees, "works": works},
+        {"remittance": found, "payees": payees, "works": works, "form": form, "may_record": may_record},
+        status=status,
     )
 
 

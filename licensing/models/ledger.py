@@ -106,6 +106,8 @@ class SourceKind(models.TextChoices):
     PAYOUT_RETURNED = "payout_returned", _("Payments returned by the bank")
     PAYOUT_CANCELLED = "payout_cancelled", _("Payment file cancelled")
     REMUNERATION_CLAIM = "remuneration_claim", _("Claim of remuneration paid (Art. 46.2)")
+    REMITTANCE = "remittance", _("Remittance to a foreign society approved")
+    REMITTANCE_PAID = "remittance_paid", _("Remittance to a foreign society paid")
 
 
 #: Sources posted at most once each (a unique index): a run, its correction, a payment batch, a statement's
@@ -118,6 +120,8 @@ ONCE_ONLY_SOURCES = (
     SourceKind.PAYOUT_RETURNED,
     SourceKind.PAYOUT_CANCELLED,
     SourceKind.REMUNERATION_CLAIM,
+    SourceKind.REMITTANCE,
+    SourceKind.REMITTANCE_PAID,
 )
 
 

@@ -62,6 +62,7 @@ STEPS: dict[str, Promise] = {
     "missing": _("missing"),
     "months": _("months"),
     "obligation_done": _("obligation done"),
+    "paid": _("paid"),
     "payees": _("payees"),
     "pdf": _("PDF"),
     "problems": _("problems"),

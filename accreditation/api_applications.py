@@ -12,6 +12,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import exceptions, mixins, permissions, serializers, status, viewsets
@@ -62,7 +63,7 @@ def _must(allowed: bool, message: str) -> None:
 def _areas(items: list[int]) -> list[Area]:
     areas = list(Area.objects.filter(item__in=items))
     if len(areas) != len(set(items)):
-        raise exceptions.ValidationError({"areas": ["Unknown area of collective management."]})
+        raise exceptions.ValidationError({"areas": [_("Unknown area of collective management.")]})
     return areas
 
 
@@ -261,7 +262,7 @@ class CertificateViewSet(
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         _must(
             roles.is_operator(request.user),
-            "Only the expert organization enters certificates from before the platform.",
+            _("Only the expert organization enters certificates from before the platform."),
         )
         data = ExistingCertificateInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -305,13 +306,15 @@ class MeetingViewSet(
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         user = roles.acting_account(request.user)
         if not roles.is_regulator(user):
-            raise exceptions.PermissionDenied("Only the authorized body announces the commission's meetings.")
+            raise exceptions.PermissionDenied(
+                _("Only the authorized body announces the commission's meetings.")
+            )
         data = MeetingInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data
         applications = list(access.applications_visible_to(user).filter(pk__in=v["applications"]))
         if len(applications) != len(set(v["applications"])):
-            raise exceptions.ValidationError({"applications": ["Unknown application."]})
+            raise exceptions.ValidationError({"applications": [_("Unknown application.")]})
         meeting = _run(applying.announce_meeting, by=user, meets_on=v["meets_on"], applications=applications,
                        place=v["place"], announcement=v["announcement"])  # fmt: skip
         return Response(MeetingSerializer(meeting).data, status=status.HTTP_201_CREATED)
@@ -339,7 +342,7 @@ class RequirementViewSet(
 
     def _regulator(self) -> None:
         if not roles.is_regulator(self.request.user):
-            raise exceptions.PermissionDenied("Only the authorized body keeps the requirements.")
+            raise exceptions.PermissionDenied(_("Only the authorized body keeps the requirements."))
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         self._regulator()
@@ -414,7 +417,7 @@ class ApplicationViewSet(
         return Response(ApplicationSerializer(fresh).data, status=code)
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        _must(roles.is_cmo_admin(request.user), "Only a CMO's admin applies for accreditation.")
+        _must(roles.is_cmo_admin(request.user), _("Only a CMO's admin applies for accreditation."))
         data = ApplicationInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         made = _run(applying.start_application, by=roles.acting_account(request.user),
@@ -451,7 +454,7 @@ class ApplicationViewSet(
     @action(detail=True, methods=["post"])
     def check(self, request: Request, pk: Any = None) -> Response:
         application = self.get_object()
-        _must(roles.is_operator(request.user), "Only the expert organization checks an application.")
+        _must(roles.is_operator(request.user), _("Only the expert organization checks an application."))
         data = CheckInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         _run(applying.check_application, application, by=roles.acting_account(request.user),
@@ -477,7 +480,7 @@ class ApplicationViewSet(
     @action(detail=True, methods=["post"])
     def decide(self, request: Request, pk: Any = None) -> Response:
         application = self.get_object()
-        _must(roles.is_regulator(request.user), "Only the authorized body decides.")
+        _must(roles.is_regulator(request.user), _("Only the authorized body decides."))
         data = DecideInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         rows = data.validated_data["areas"]
@@ -542,7 +545,7 @@ class AppealDecideView(viewsets.ViewSet):
 
     def create(self, request: Request, pk: Any = None) -> Response:
         appeal = access.get_appeal_for_user(request.user, pk)
-        _must(roles.is_regulator(request.user), "Only the authorized body decides an appeal.")
+        _must(roles.is_regulator(request.user), _("Only the authorized body decides an appeal."))
         data = AppealDecisionInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data

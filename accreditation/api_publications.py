@@ -9,6 +9,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import exceptions, mixins, permissions, serializers, viewsets
@@ -122,7 +123,7 @@ class PublicationRecordViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[Pu
 
     def create(self, request: Request) -> Response:
         if not roles.is_cmo_admin(request.user):
-            raise exceptions.PermissionDenied("only the CMO's administrator")
+            raise exceptions.PermissionDenied(_("only the CMO's administrator"))
         data = PublicationInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         try:
@@ -151,7 +152,7 @@ class MeetingNoticeViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[Meetin
 
     def create(self, request: Request) -> Response:
         if not roles.is_cmo_admin(request.user):
-            raise exceptions.PermissionDenied("only the CMO's administrator")
+            raise exceptions.PermissionDenied(_("only the CMO's administrator"))
         data = MeetingNoticeInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         try:
@@ -203,7 +204,7 @@ class CalendarDayViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[Calendar
 
     def create(self, request: Request) -> Response:
         if not calendar_days.keeps_calendar(request.user):
-            raise exceptions.PermissionDenied("only the expert organization")
+            raise exceptions.PermissionDenied(_("only the expert organization"))
         data = CalendarDayInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         row = calendar_days.set_day(by=roles.acting_account(request.user), **data.validated_data)
@@ -217,7 +218,7 @@ class CalendarDayViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[Calendar
     @action(detail=False, methods=["post"])
     def remove(self, request: Request) -> Response:
         if not calendar_days.keeps_calendar(request.user):
-            raise exceptions.PermissionDenied("only the expert organization")
+            raise exceptions.PermissionDenied(_("only the expert organization"))
         data = CalendarDayRemoveSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         row = CalendarDay.objects.filter(day=data.validated_data["day"]).first()

@@ -12,6 +12,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import exceptions, mixins, permissions, serializers, viewsets
 from rest_framework.decorators import action
@@ -43,7 +44,7 @@ def _drf(exc: DjangoValidationError) -> exceptions.ValidationError:
 
 def _regulator(request: Request) -> Any:
     if not access.decides(request.user):
-        raise exceptions.PermissionDenied("only the authorized body decides")
+        raise exceptions.PermissionDenied(_("only the authorized body decides"))
     return roles.acting_account(request.user)
 
 
@@ -176,7 +177,9 @@ class SanctionLineViewSet(
             raise exceptions.NotFound()
         ground = request.query_params.get("ground", "")
         if ground not in RevocationGround.values:
-            raise exceptions.ValidationError({"ground": ["Choose one of the nine grounds of Article 47-1."]})
+            raise exceptions.ValidationError(
+                {"ground": [_("Choose one of the nine grounds of Article 47-1.")]}
+            )
         items = [item.as_data() for item in sanctions.gather_evidence(line, ground)]
         rows = [{**item, "text": evidence.describe(item)} for item in items]
         return Response(EvidenceItemSerializer(rows, many=True).data)
@@ -190,7 +193,7 @@ class SanctionLineViewSet(
     def return_(self, request: Request, pk: Any = None) -> Response:
         line = self.get_object()
         if not (roles.is_cmo_admin(request.user) and request.user.cmo_id == line.cmo_id):
-            raise exceptions.PermissionDenied("only the CMO's administrator")
+            raise exceptions.PermissionDenied(_("only the CMO's administrator"))
         data = SanctionNoteInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         try:

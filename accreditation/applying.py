@@ -107,7 +107,7 @@ def _locked(application: Application, *statuses: str) -> Application:
 
 def _cmo_admin(by: Any, cmo_id: int | None = None) -> User:
     if not roles.is_cmo_admin(by) or by.cmo_id is None or (cmo_id is not None and by.cmo_id != cmo_id):
-        raise PermissionError("only the CMO's admin applies for its accreditation")
+        raise PermissionError(_("only the CMO's admin applies for its accreditation"))
     return by
 
 
@@ -198,7 +198,7 @@ def withdraw_application(application: Application, *, by: User) -> Application:
 def check_application(application: Application, *, by: User, complete: bool, note: str = "") -> Application:
     """The expert organization finds the application complete, or returns it saying what is missing."""
     if not roles.is_operator(by):
-        raise PermissionError("the expert organization checks that an application is complete")
+        raise PermissionError(_("the expert organization checks that an application is complete"))
     if not complete and not note.strip():
         raise ValidationError({"note": _("Say what is missing.")})
     with audited(by):
@@ -219,7 +219,7 @@ def check_application(application: Application, *, by: User, complete: bool, not
 
 def _regulator(by: Any) -> User:
     if not roles.is_regulator(by):
-        raise PermissionError("the authorized body decides accreditation")
+        raise PermissionError(_("the authorized body decides accreditation"))
     return by
 
 
@@ -465,7 +465,7 @@ def enter_existing_certificate(
 ) -> Certificate:  # fmt: skip
     """The operator enters a certificate issued before the platform, from its paper copy."""
     if not roles.is_operator(by):
-        raise PermissionError("the expert organization enters certificates issued before the platform")
+        raise PermissionError(_("the expert organization enters certificates issued before the platform"))
     number = number.strip()
     if not number:
         raise ValidationError({"number": _("Give the certificate's number.")})

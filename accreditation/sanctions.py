@@ -357,7 +357,7 @@ def ask_voluntary_return(line: Accreditation, *, by: User, note: str) -> int:
     and records its decision as a termination. Returns how many officials were told."""
     note = _require(note, "note", _("Say why the accreditation is returned."))
     if by.cmo_id != line.cmo_id:
-        raise PermissionError("only the CMO's own administrator")
+        raise PermissionError(_("only the CMO's own administrator"))
     with audited(by, note):
         line = _line_for_update(line)
         if Termination.objects.filter(accreditation=line).exists():

@@ -44,7 +44,7 @@ def _target(work_id: int) -> tuple[int | None, int | None]:
 def confirm_match(key: UsageKey, *, work_id: int, by: User) -> UsageKey:
     """The staff tie ``key`` to the work or recording ``work_id``; remembered for the CMO's later periods."""
     if not (by.is_cmo_staff and by.cmo_id == key.cmo_id):
-        raise PermissionError("only the CMO's own staff decide its usage keys")
+        raise PermissionError(_("only the CMO's own staff decide its usage keys"))
     work, recording = _target(work_id)
     if not key.nkey:
         raise ValidationError(_("This usage has no title or artist to remember a match by."))
@@ -66,7 +66,7 @@ def confirm_match(key: UsageKey, *, work_id: int, by: User) -> UsageKey:
 def leave_unmatched(key: UsageKey, *, by: User) -> UsageKey:
     """The staff find no work for ``key``: it stays unmatched (and waits for a holder's claim)."""
     if not (by.is_cmo_staff and by.cmo_id == key.cmo_id):
-        raise PermissionError("only the CMO's own staff decide its usage keys")
+        raise PermissionError(_("only the CMO's own staff decide its usage keys"))
     with audited(by):
         UsageKey.objects.filter(pk=key.pk).update(
             status=MatchStatus.UNMATCHED,

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import exceptions, mixins, permissions, serializers, viewsets
 from rest_framework.decorators import action
@@ -159,7 +160,7 @@ class ClaimViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
                    request=ClaimInputSerializer, responses={201: ClaimSerializer})  # fmt: skip
     def create(self, request: Request) -> Response:
         if not roles.is_holder(request.user) or request.user.party_id is None:
-            raise exceptions.PermissionDenied("only a rightsholder claims usage")
+            raise exceptions.PermissionDenied(_("only a rightsholder claims usage"))
         data = ClaimInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         key = get_unmatched_for_user(request.user, data.validated_data["key"])

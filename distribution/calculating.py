@@ -47,7 +47,7 @@ def areas_of(cmo: CMO) -> list[Area]:
 
 def _must_be_staff_of(by: Any, cmo_id: int) -> None:
     if not (roles.is_cmo_staff(by) and by.cmo_id == cmo_id):
-        raise PermissionError("only the CMO's own staff calculate and approve its runs")
+        raise PermissionError(_("only the CMO's own staff calculate and approve its runs"))
 
 
 def request_run(
@@ -248,7 +248,7 @@ def correct(run: Run, *, by: User, reason: str) -> Run:
     from distribution.payouts.posting import reverse_run
 
     if not (roles.is_cmo_admin(by) and by.cmo_id == run.cmo_id):
-        raise PermissionError("only the CMO's administrator corrects its runs")
+        raise PermissionError(_("only the CMO's administrator corrects its runs"))
     if not reason.strip():
         raise ValidationError({"reason": _("Say why the run is corrected.")})
     try:

@@ -30,7 +30,7 @@ def works_claimable_by(user: User) -> list[Work]:
 
 def file_claim(key: UsageKey, *, work_id: int, note: str = "", by: User) -> UsageClaim:
     if not (by.is_holder and by.party_id):
-        raise PermissionError("only a rightsholder claims usage")
+        raise PermissionError(_("only a rightsholder claims usage"))
     if key.status != MatchStatus.UNMATCHED:
         raise ValidationError(_("This usage is no longer unmatched."))
     if not any(work.pk == work_id for work in works_claimable_by(by)):
@@ -45,7 +45,7 @@ def file_claim(key: UsageKey, *, work_id: int, note: str = "", by: User) -> Usag
 
 def decide_claim(claim: UsageClaim, *, accept: bool, reason: str = "", by: User) -> UsageClaim:
     if not (by.is_cmo_staff and by.cmo_id == claim.key.cmo_id):
-        raise PermissionError("only the staff of the CMO whose usage it is decide a claim")
+        raise PermissionError(_("only the staff of the CMO whose usage it is decide a claim"))
     if claim.status != ClaimStatus.PENDING:
         raise ValidationError(_("This claim has already been decided."))
     if not accept and not reason.strip():

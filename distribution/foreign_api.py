@@ -15,6 +15,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.http import Http404, HttpResponse
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import exceptions, mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -119,7 +120,7 @@ class ForeignRunViewSet(
     @extend_schema(summary="Calculate a year's run for foreign societies (a CMO's staff)",
                    request=StartForeignSerializer, responses={201: ForeignRunSerializer})  # fmt: skip
     def create(self, request: Request) -> Response:
-        must(staff_cmo_id(request.user) is not None, "only a CMO's staff calculate its runs")
+        must(staff_cmo_id(request.user) is not None, _("only a CMO's staff calculate its runs"))
         data = StartForeignSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         user: Any = request.user
@@ -133,7 +134,7 @@ class ForeignRunViewSet(
                    request=None, responses=ForeignRunSerializer)  # fmt: skip
     @action(detail=True, methods=["post"])
     def approve(self, request: Request, pk: str) -> Response:
-        must(staff_cmo_id(request.user) is not None, "only a CMO's staff approve its runs")
+        must(staff_cmo_id(request.user) is not None, _("only a CMO's staff approve its runs"))
         target = self.get_object()
         approved = _step(foreign.approve_foreign_run, target, by=roles.acting_account(request.user))
         return Response(ForeignRunSerializer(approved).data)
@@ -207,7 +208,10 @@ class ReleaseRuleViewSet(
     @extend_schema(summary="Record the general meeting's decision (the CMO's admin)",
                    responses={201: ReleaseRuleSerializer})  # fmt: skip
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        must(roles.is_cmo_admin(request.user), "only the CMO's admin records its general meeting's decisions")
+        must(
+            roles.is_cmo_admin(request.user),
+            _("only the CMO's admin records its general meeting's decisions"),
+        )
         data = ReleaseRuleSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         user: Any = request.user

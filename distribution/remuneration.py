@@ -284,7 +284,7 @@ def is_overdue(claim: RemunerationClaim, today: dt.date | None = None) -> bool:
 def file_remuneration_claim(party: Party, cmo: CMO, *, note: str = "", by: User) -> RemunerationClaim:
     """The holder ``party`` (signed in as ``by``) demands what ``cmo`` kept for them; the CMO's staff are told."""
     if not (roles.is_holder(by) and by.party_id == party.pk):
-        raise PermissionError("a holder claims only their own remuneration")
+        raise PermissionError(_("a holder claims only their own remuneration"))
     with transaction.atomic():
         # one claim at a time per holder and CMO, even when filed twice at once
         Party.objects.select_for_update().filter(pk=party.pk).first()
@@ -326,7 +326,7 @@ def decide_remuneration_claim(
 ) -> RemunerationClaim:
     """The CMO's answer. Accepting settles the claim in the ledger once (see the module); refusing says why."""
     if not (roles.is_cmo_staff(by) and by.cmo_id == claim.cmo_id):
-        raise PermissionError("only the staff of the CMO claimed from decide a claim")
+        raise PermissionError(_("only the staff of the CMO claimed from decide a claim"))
     if not accept and not reason.strip():
         raise ValidationError({"reason": _("Say why you refuse the claim.")})
     with transaction.atomic():

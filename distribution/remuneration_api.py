@@ -15,6 +15,7 @@ from typing import Any
 from django.db.models import Case, IntegerField, QuerySet, Value, When
 from django.http.response import HttpResponseBase
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -152,12 +153,12 @@ class RemunerationClaimViewSet(
     )  # fmt: skip
     def create(self, request: Request) -> Response:
         user = request.user
-        must(roles.is_holder(user) and user.party_id is not None, "only a holder claims remuneration")
+        must(roles.is_holder(user) and user.party_id is not None, _("only a holder claims remuneration"))
         data = FileClaimSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         cmo = CMO.objects.filter(pk=data.validated_data["cmo"]).first()
         if cmo is None:
-            raise serializers.ValidationError({"cmo": ["No such CMO."]})
+            raise serializers.ValidationError({"cmo": [_("No such CMO.")]})
         claim = run(
             remuneration.file_remuneration_claim, user.party, cmo,  # type: ignore[union-attr]
             note=data.validated_data.get("note", ""), by=roles.acting_account(user),
@@ -188,7 +189,7 @@ class RemunerationClaimViewSet(
     def pdf(self, request: Request, pk: str) -> HttpResponseBase:
         claim = get_remuneration_claim_for_user(request.user, pk)
         if claim.status == DemandStatus.PENDING:
-            raise NotFound("A claim still waiting for its answer has no PDF.")
+            raise NotFound(_("A claim still waiting for its answer has no PDF."))
         document = remuneration.claim_document(
             claim, by=roles.acting_account(request.user), language=language_of(get_language())
         )
@@ -200,7 +201,7 @@ class RemunerationClaimViewSet(
     @action(detail=False, methods=["get"])
     def kept(self, request: Request) -> Response:
         user = request.user
-        must(roles.is_holder(user) and user.party_id is not None, "only a holder has money kept")
+        must(roles.is_holder(user) and user.party_id is not None, _("only a holder has money kept"))
         party_id = int(user.party_id or 0)  # type: ignore[union-attr]
         rows = [
             {

@@ -18,6 +18,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http.response import HttpResponseBase
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -114,7 +115,7 @@ class PayeeSerializer(serializers.ModelSerializer[Payee]):
 
 
 def _staff_cmo(user: Any) -> Any:
-    must(roles.is_cmo_staff(user) and user.cmo_id is not None, "only a CMO's staff calculate runs")
+    must(roles.is_cmo_staff(user) and user.cmo_id is not None, _("only a CMO's staff calculate runs"))
     return user.cmo
 
 
@@ -146,7 +147,7 @@ class RunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gene
         data.is_valid(raise_exception=True)
         area = Area.objects.filter(item=data.validated_data["area"]).first()
         if area is None:
-            raise serializers.ValidationError({"area": ["No such area."]})
+            raise serializers.ValidationError({"area": [_("No such area.")]})
         start, end = quarters.quarter(data.validated_data["year"], data.validated_data["quarter"])
         asked = run(
             calculating.request_run, cmo, area, start, end, by=roles.acting_account(request.user),
@@ -189,7 +190,7 @@ class RunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gene
         target = get_run_for_user(request.user, pk, write=True)
         must(
             calculating.may_correct(target, request.user),
-            "only the CMO's administrator corrects an approved run",
+            _("only the CMO's administrator corrects an approved run"),
         )
         data = CorrectionSerializer(data=request.data)
         data.is_valid(raise_exception=True)

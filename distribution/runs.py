@@ -326,7 +326,7 @@ def record_release_rule(cmo: CMO, *, decided_on: dt.date, meeting_reference: str
     from udp.accounts import roles
 
     if not (roles.is_cmo_admin(by) and by.cmo_id == cmo.pk):
-        raise PermissionError("the CMO's admin records its general meeting's decisions")
+        raise PermissionError(gettext("the CMO's admin records its general meeting's decisions"))
     if not meeting_reference.strip():
         raise ValidationError({"meeting_reference": gettext("Name the minutes of the general meeting.")})
     if decided_on > clock.today():

@@ -99,7 +99,7 @@ def _tell(accounts: Iterable[User], code: str, licence: Licence, **extra: Any) -
 
 def _own_licensee(by: User) -> Licensee:
     if not roles.is_licensee(by) or by.licensee_id is None or not by.is_approved:
-        raise PermissionError("only an approved music user with a register entry declares its use")
+        raise PermissionError(_("only an approved music user with a register entry declares its use"))
     return Licensee.objects.select_related("party").get(pk=by.licensee_id)
 
 
@@ -243,7 +243,7 @@ def _locked(licence: Licence, *statuses: str) -> Licence:
 def cancel_agreement(licence: Licence, *, by: User) -> Licence:
     """The user drops an agreement nobody has countersigned; its number stays in the register, cancelled."""
     if not (roles.is_licensee(by) and by.licensee_id == licence.licensee_id):
-        raise PermissionError("only the user cancels its agreement")
+        raise PermissionError(_("only the user cancels its agreement"))
     with audited(by):
         licence = _locked(licence, LicenceStatus.AWAITING_USER, LicenceStatus.AWAITING_CMO)
         licence.status = LicenceStatus.CANCELLED
@@ -316,7 +316,7 @@ def sign_agreement(licence: Licence, *, by: User, confirmed_sha256: str, evidenc
     """``by`` signs for its side: the user first, then the CMO; with both the agreement is in force."""
     side = signing_side(licence, by)
     if side is None:
-        raise PermissionError("only the parties sign the agreement")
+        raise PermissionError(_("only the parties sign the agreement"))
     with audited(by):
         if side == "user":
             licence = _locked(licence, LicenceStatus.AWAITING_USER)
@@ -391,7 +391,7 @@ def refuse_agreement(licence: Licence, *, by: User, ground: str, note: str) -> L
     """The CMO refuses, only on a ground of :class:`RefusalGround` and with reasons (Art. 44.2); the user and
     the authorized body are told. The contract's number stays in the register, terminated."""
     if not (roles.is_cmo_staff(by) and by.cmo_id == licence.cmo_id):
-        raise PermissionError("only the CMO's staff refuse its agreements")
+        raise PermissionError(_("only the CMO's staff refuse its agreements"))
     if ground not in RefusalGround.values:
         raise ValidationError(
             {"ground": _("A licence is refused only on a ground the law allows: choose it.")}

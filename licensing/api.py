@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import exceptions, mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -197,7 +198,9 @@ class DeclarationInputSerializer(serializers.Serializer[Any]):
     def validate_parameters(self, value: dict[str, Any]) -> dict[str, Any]:
         unknown = set(value) - set(Unit.values)
         if unknown:
-            raise serializers.ValidationError(f"Unknown parameters: {', '.join(sorted(unknown))}")
+            raise serializers.ValidationError(
+                _("Unknown parameters: %(names)s") % {"names": ", ".join(sorted(unknown))}
+            )
         return value
 
 
@@ -285,7 +288,7 @@ def _area(item: int) -> Area:
     try:
         return Area.objects.get(item=item)
     except Area.DoesNotExist:
-        raise exceptions.ValidationError({"area": ["Unknown area of collective management."]}) from None
+        raise exceptions.ValidationError({"area": [_("Unknown area of collective management.")]}) from None
 
 
 # --- views ---------------------------------------------------------------------------------------------
@@ -323,7 +326,7 @@ class TariffViewSet(
         return access.get_tariff_for_user(self.request.user, self.kwargs["pk"])
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        must(roles.is_cmo_staff(request.user), "Only a CMO's staff keep its tariffs.")
+        must(roles.is_cmo_staff(request.user), _("Only a CMO's staff keep its tariffs."))
         data = TariffInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         v = dict(data.validated_data)
@@ -378,7 +381,7 @@ class MinimumRateViewSet(
         return [cls() for cls in (PUBLIC if self.action in ("list", "retrieve") else SIGNED)]
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        must(roles.is_regulator(request.user), "Only the authorized body sets minimum rates.")
+        must(roles.is_regulator(request.user), _("Only the authorized body sets minimum rates."))
         data = MinimumRateInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         v = dict(data.validated_data)
@@ -400,7 +403,7 @@ class IndexValueViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets
         return [cls() for cls in (PUBLIC if self.action == "list" else SIGNED)]
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        must(roles.is_official(request.user), "Only the operator or the authorized body enters the index.")
+        must(roles.is_official(request.user), _("Only the operator or the authorized body enters the index."))
         data = IndexValueSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data
@@ -428,7 +431,7 @@ class DeclarationViewSet(
         return access.get_declaration_for_user(self.request.user, self.kwargs["pk"])
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        must(roles.is_licensee(request.user), "Only a music user declares its use.")
+        must(roles.is_licensee(request.user), _("Only a music user declares its use."))
         data = DeclarationInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         v = dict(data.validated_data)
@@ -438,7 +441,7 @@ class DeclarationViewSet(
         if location_id is not None:
             location = LicenseeLocation.objects.filter(pk=location_id, licensee=by.licensee).first()
             if location is None:
-                raise exceptions.ValidationError({"location": ["Not one of your premises."]})
+                raise exceptions.ValidationError({"location": [_("Not one of your premises.")]})
         made = run(actions.declare_use, by=by, location=location, **v)
         return Response(DeclarationSerializer(made).data, status=status.HTTP_201_CREATED)
 
@@ -477,7 +480,7 @@ class LicenceViewSet(
         )
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        must(roles.is_licensee(request.user), "Only a music user requests an agreement.")
+        must(roles.is_licensee(request.user), _("Only a music user requests an agreement."))
         data = RequestInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data
@@ -501,7 +504,7 @@ class LicenceViewSet(
     @action(detail=True, methods=["post"])
     def refuse(self, request: Request, pk: Any = None) -> Response:
         licence = access.get_licence_for_user(request.user, pk, write=True)
-        must(roles.is_cmo_staff(request.user), "Only the CMO refuses its agreements.")
+        must(roles.is_cmo_staff(request.user), _("Only the CMO refuses its agreements."))
         data = LicenceRefuseInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         return self._answer(run(actions.refuse_agreement, licence, by=request.user, **data.validated_data))
@@ -511,7 +514,7 @@ class LicenceViewSet(
     @action(detail=True, methods=["post"])
     def cancel(self, request: Request, pk: Any = None) -> Response:
         licence = access.get_licence_for_user(request.user, pk, write=True)
-        must(roles.is_licensee(request.user), "Only the user cancels its agreement.")
+        must(roles.is_licensee(request.user), _("Only the user cancels its agreement."))
         return self._answer(run(actions.cancel_agreement, licence, by=request.user))
 
 

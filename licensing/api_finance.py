@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from django.http import Http404
 from django.http.response import HttpResponseBase
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import exceptions, mixins, permissions, serializers, viewsets
 from rest_framework.decorators import action
@@ -38,7 +39,7 @@ def _drf(exc: DjangoValidationError) -> exceptions.ValidationError:
 
 def _cmo_staff(request: Request) -> Any:
     if not roles.is_cmo_staff(request.user) or request.user.cmo is None:
-        raise exceptions.PermissionDenied("only a CMO's staff")
+        raise exceptions.PermissionDenied(_("only a CMO's staff"))
     return request.user
 
 
@@ -121,7 +122,7 @@ class CloseInputSerializer(serializers.Serializer[Any]):
 def _invoice_of(user: Any, number: str) -> Invoice:
     invoice = access.invoices_editable_by(user).filter(number=number.strip().upper()).first()
     if invoice is None:
-        raise exceptions.ValidationError({"invoice": ["No invoice of yours has this number."]})
+        raise exceptions.ValidationError({"invoice": [_("No invoice of yours has this number.")]})
     return invoice
 
 

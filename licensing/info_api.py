@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import exceptions, mixins, permissions, serializers, viewsets
 from rest_framework.decorators import action
@@ -97,7 +98,7 @@ class InfoRequestViewSet(
 
     def create(self, request: Request) -> Response:
         if not may_ask(request.user):
-            raise exceptions.PermissionDenied("only the authorized body asks users for information")
+            raise exceptions.PermissionDenied(_("only the authorized body asks users for information"))
         data = AskSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         try:

@@ -41,7 +41,7 @@ def ask_for_information(
 ) -> InfoRequest:
     """The authorized body asks ``licensee``; every approved account of the user is told."""
     if not may_ask(by):
-        raise PermissionError("only the authorized body asks users for information")
+        raise PermissionError(_("only the authorized body asks users for information"))
     topics = sorted(set(topics))
     errors: dict[str, Any] = {}
     if not subject.strip():
@@ -76,7 +76,7 @@ def answer_information_request(
 ) -> InfoAnswer:
     """The user answers on the platform; the request is answered and the asking official is told."""
     if not may_answer(by, request):
-        raise PermissionError("only the user's own accounts answer its requests")
+        raise PermissionError(_("only the user's own accounts answer its requests"))
     errors: dict[str, Any] = {}
     if not text.strip():
         errors["text"] = _("Write the answer.")

@@ -36,7 +36,7 @@ MAX_DURATION_S = 86_400
 
 def register_provider(*, by: User, name: str, bin: str) -> MonitoringProvider:
     if not by.is_operator:
-        raise PermissionError("only the operator registers monitoring providers")
+        raise PermissionError(_("only the operator registers monitoring providers"))
     errors: dict[str, Any] = {}
     if not name.strip():
         errors["name"] = _("Give the provider's name.")
@@ -55,7 +55,7 @@ def register_provider(*, by: User, name: str, bin: str) -> MonitoringProvider:
 
 def set_provider_active(provider: MonitoringProvider, *, by: User, active: bool) -> MonitoringProvider:
     if not by.is_operator:
-        raise PermissionError("only the operator suspends or resumes a provider")
+        raise PermissionError(_("only the operator suspends or resumes a provider"))
     with audited(by):
         provider.active = active
         provider.save(update_fields=["active"])
@@ -65,7 +65,7 @@ def set_provider_active(provider: MonitoringProvider, *, by: User, active: bool)
 def issue_provider_key(provider: MonitoringProvider, *, by: User) -> tuple[ApiKey, str]:
     """A key that pushes for ``provider`` (scope ``monitoring:write`` only); the key itself is shown once."""
     if not by.is_operator:
-        raise PermissionError("only the operator issues a provider's key")
+        raise PermissionError(_("only the operator issues a provider's key"))
     with audited(by):
         api_key, secret = issue_api_key(
             by=by, name=f"Monitoring: {provider.name}"[:100], scopes=[Scope.MONITORING_WRITE.value]
@@ -77,7 +77,7 @@ def issue_provider_key(provider: MonitoringProvider, *, by: User) -> tuple[ApiKe
 def add_site(*, by: User, provider: MonitoringProvider, licence: Licence, code: str) -> MonitoredSite:
     """The operator ties a provider's station or premises code to a licence."""
     if not by.is_operator:
-        raise PermissionError("only the operator registers monitored sites")
+        raise PermissionError(_("only the operator registers monitored sites"))
     code = code.strip()
     if not code:
         raise ValidationError({"code": _("Give the code the provider uses for the station or premises.")})

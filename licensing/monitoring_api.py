@@ -8,6 +8,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import exceptions, mixins, permissions, serializers, viewsets
@@ -81,7 +82,7 @@ class DetectionsView(APIView):
     def post(self, request: Request) -> Response:
         api_key = request.auth
         if not isinstance(api_key, ApiKey) or monitoring.provider_for_key(api_key) is None:
-            raise exceptions.PermissionDenied("only a monitoring provider's key pushes detections")
+            raise exceptions.PermissionDenied(_("only a monitoring provider's key pushes detections"))
         data = PushSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         try:
@@ -206,7 +207,7 @@ class IssuedKeySerializer(serializers.Serializer[Any]):
 
 def _operator_only(request: Request) -> None:
     if not roles.is_operator(request.user):
-        raise exceptions.PermissionDenied("only the operator")
+        raise exceptions.PermissionDenied(_("only the operator"))
 
 
 @extend_schema_view(

@@ -70,7 +70,7 @@ def record_collector(
 ) -> PhonogramCollector:
     """``cmo`` collects for producers and performers from ``valid_from``; the one before ends the day before."""
     if not (roles.is_operator(by) or (roles.is_cmo_admin(by) and by.cmo_id == cmo.pk)):
-        raise PermissionError("the collecting CMO's admin or the operator records the collector")
+        raise PermissionError(_("the collecting CMO's admin or the operator records the collector"))
     if not cmo.area_links.filter(area__item=5).exists():
         raise ValidationError(
             {"cmo": _("%(cmo)s does not work in area 5 by its charter.") % {"cmo": cmo.short_name}}

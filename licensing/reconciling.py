@@ -178,7 +178,7 @@ def answer_line(line: ReconciliationLine, *, by: User, confirm: bool, reason: st
     """The user confirms a difference, or disputes it with a reason; the reconciliation is confirmed once
     every difference is confirmed, disputed once every difference is answered and one is disputed."""
     if not (by.is_licensee and by.licensee_id == line.reconciliation.licence.licensee_id):
-        raise PermissionError("only the user's own accounts answer a reconciliation")
+        raise PermissionError(_("only the user's own accounts answer a reconciliation"))
     if not confirm and not reason.strip():
         raise ValidationError({"reason": _("Say why you dispute this figure.")})
     if line.difference == 0:

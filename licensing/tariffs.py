@@ -97,7 +97,7 @@ def _check_period(valid_from: dt.date, valid_until: dt.date | None) -> None:
 def enter_index_value(*, by: User, valid_from: dt.date, value: Decimal, source: str = "") -> IndexValue:
     """The operator or the authorized body enters the МРП from a day (the budget law's figure)."""
     if not roles.is_official(by):
-        raise PermissionError("only the operator or the authorized body enters the index")
+        raise PermissionError(_("only the operator or the authorized body enters the index"))
     if value is None or value <= 0:
         raise ValidationError({"value": _("The index's value must be positive.")})
     with audited(by, source or None):
@@ -123,7 +123,7 @@ def enter_minimum_rate(
 ) -> MinimumRate:
     """The authorized body sets a minimum rate (Art. 16-1, 40-2) for an area and use."""
     if not roles.is_regulator(by):
-        raise PermissionError("only the authorized body sets minimum rates")
+        raise PermissionError(_("only the authorized body sets minimum rates"))
     if use not in Use.values:
         raise ValidationError({"use": _("Choose the use.")})
     _check_period(valid_from, valid_until)
@@ -142,7 +142,7 @@ def enter_minimum_rate(
 
 def end_minimum_rate(rate: MinimumRate, *, by: User, valid_until: dt.date, reason: str) -> MinimumRate:
     if not roles.is_regulator(by):
-        raise PermissionError("only the authorized body sets minimum rates")
+        raise PermissionError(_("only the authorized body sets minimum rates"))
     _check_period(rate.valid_from, valid_until)
     if not reason.strip():
         raise ValidationError({"reason": _("Give the reason.")})
@@ -166,7 +166,7 @@ class BelowMinimumRate(ValidationError):
 
 def _check_cmo_staff(by: User, cmo: CMO) -> None:
     if not (roles.is_cmo_staff(by) and by.cmo_id == cmo.pk):
-        raise PermissionError("only the CMO's staff keep its tariffs")
+        raise PermissionError(_("only the CMO's staff keep its tariffs"))
 
 
 def save_tariff(

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.core.files.base import ContentFile
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import exceptions, mixins, permissions, serializers, status, viewsets
 from rest_framework.parsers import JSONParser, MultiPartParser
@@ -111,27 +112,31 @@ class UsageReportViewSet(
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         if not roles.is_licensee(request.user):  # the role first, then the input
-            raise exceptions.PermissionDenied("Only a music user sends usage reports.")
+            raise exceptions.PermissionDenied(_("Only a music user sends usage reports."))
         licence_id = request.data.get("licence") if hasattr(request.data, "get") else None
         if not str(licence_id or "").isdecimal():
-            raise exceptions.ValidationError({"licence": ["Name the licence (its id)."]})
+            raise exceptions.ValidationError({"licence": [_("Name the licence (its id).")]})
         licence = get_licence_for_reporting(request.user, licence_id)
         data = UsageReportInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data
         if values["period_end"] < values["period_start"]:
-            raise exceptions.ValidationError({"period_end": ["The period ends before it starts."]})
+            raise exceptions.ValidationError({"period_end": [_("The period ends before it starts.")]})
         upload = values.get("file")
         if upload is not None:
             fmt = format_of(upload.name)
             if fmt not in ("csv", "xlsx", "dsr", "json") or upload.size > MAX_UPLOAD:
-                raise exceptions.ValidationError({"file": ["Send a .csv, .xlsx, .tsv (DSR) or .json file."]})
+                raise exceptions.ValidationError(
+                    {"file": [_("Send a .csv, .xlsx, .tsv (DSR) or .json file.")]}
+                )
         elif values.get("lines"):
             if len(values["lines"]) > MAX_JSON_LINES:
-                raise exceptions.ValidationError({"lines": [f"At most {MAX_JSON_LINES} lines a call."]})
+                raise exceptions.ValidationError(
+                    {"lines": [_("At most %(count)s lines a call.") % {"count": MAX_JSON_LINES}]}
+                )
             upload, fmt = ContentFile(request.body, name="api.json"), "json"  # the body as received
         else:
-            raise exceptions.ValidationError({"file": ["Send a file or lines."]})
+            raise exceptions.ValidationError({"file": [_("Send a file or lines.")]})
         report = start_report(
             request.user, licence, upload, period_start=values["period_start"], period_end=values["period_end"],
             policy=values["policy"], fmt=fmt,

@@ -187,7 +187,7 @@ def request_mandate(
 ) -> MandateRequest:
     """``by`` (an approved holder) asks ``cmo`` to manage ``areas`` from ``starts_on`` (today)."""
     if not roles.is_holder(by) or by.party is None:
-        raise PermissionError("only a rightsholder with a register entry asks for management")
+        raise PermissionError(_("only a rightsholder with a register entry asks for management"))
     holder = by.party
     areas = list(areas)
     today = clock.today()
@@ -245,7 +245,7 @@ def _locked(request: MandateRequest, *statuses: str) -> MandateRequest:
 def cancel_request(request: MandateRequest, *, by: User) -> MandateRequest:
     """The holder withdraws a request the CMO has not answered yet."""
     if not (roles.is_holder(by) and by.party_id == request.holder_id):
-        raise PermissionError("only the holder cancels their request")
+        raise PermissionError(_("only the holder cancels their request"))
     with audited(by):
         request = _locked(request, RequestStatus.REQUESTED)
         request.status = RequestStatus.CANCELLED
@@ -258,7 +258,7 @@ def cancel_request(request: MandateRequest, *, by: User) -> MandateRequest:
 
 def _check_cmo_side(request: MandateRequest, by: User) -> None:
     if not (roles.is_cmo_staff(by) and by.cmo_id == request.cmo_id):
-        raise PermissionError("only the CMO's staff answer its requests")
+        raise PermissionError(_("only the CMO's staff answer its requests"))
 
 
 def refuse_request(request: MandateRequest, *, by: User, ground: str, note: str = "") -> MandateRequest:
@@ -324,12 +324,12 @@ def sign_agreement(
 ) -> MandateRequest:
     """``by`` signs the agreement for their side; with the second signature the mandate comes into force."""
     if signing_side(request, by) is None:
-        raise PermissionError("only the parties sign the agreement")
+        raise PermissionError(_("only the parties sign the agreement"))
     with audited(by):
         request = _locked(request, RequestStatus.AWAITING_SIGNATURES)
         side = signing_side(request, by)
         if side is None or request.document is None:
-            raise PermissionError("only the parties sign the agreement")
+            raise PermissionError(_("only the parties sign the agreement"))
         if getattr(request, f"{side}_signature_id") is not None:
             raise ValidationError(_("Your side has already signed this agreement."))
         signer = get_signer()

@@ -230,7 +230,7 @@ def enter_membership(
 ) -> BulkResult:
     """Enter every good line of ``listing`` (CSV or XLSX) with its scan from the ZIP ``scans``."""
     if not roles.is_cmo_staff(by):
-        raise PermissionError("only a CMO's staff enter its paper mandates")
+        raise PermissionError(_("only a CMO's staff enter its paper mandates"))
     data = listing.read()
     archive: zipfile.ZipFile | None = None
     if scans is not None:

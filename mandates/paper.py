@@ -91,7 +91,7 @@ def enter_paper_mandate(
 ) -> PaperMandate:
     """``by`` (the CMO's staff) enters a mandate ``holder`` signed on paper, with its scanned copy."""
     if not roles.is_cmo_staff(by) or by.cmo is None:
-        raise PermissionError("only a CMO's staff enter its paper mandates")
+        raise PermissionError(_("only a CMO's staff enter its paper mandates"))
     cmo: CMO = by.cmo
     areas = list(areas)
     kind = scan_kind(scan)
@@ -161,7 +161,7 @@ def _answer(paper: PaperMandate, by: User) -> PaperMandate:
         .get(pk=paper.pk)
     )
     if not (roles.is_holder(by) and by.party_id == locked.contract.holder_id):
-        raise PermissionError("only the holder answers for a paper mandate")
+        raise PermissionError(_("only the holder answers for a paper mandate"))
     if locked.holder_answer != HolderAnswer.PENDING:
         raise ValidationError(_("You have already answered for this mandate."))
     return locked

@@ -11,6 +11,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch, QuerySet
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import exceptions, mixins, permissions, serializers, viewsets
@@ -157,7 +158,7 @@ class ForeignSocietyViewSet(
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         if not roles.is_operator(request.user):
-            raise exceptions.PermissionDenied("only the operator enters foreign societies")
+            raise exceptions.PermissionDenied(_("only the operator enters foreign societies"))
         data = ForeignSocietySerializer(data=request.data)
         data.is_valid(raise_exception=True)
         reason = str(request.data.get("reason", "")) if isinstance(request.data, dict) else ""
@@ -193,7 +194,7 @@ class AgreementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     def _editable(self) -> Contract:
         contract = self.get_object()
         if not reciprocal.agreements_editable_by(self.request.user).filter(pk=contract.pk).exists():
-            raise exceptions.PermissionDenied("only the parties' administrators or the operator")
+            raise exceptions.PermissionDenied(_("only the parties' administrators or the operator"))
         return contract
 
     @extend_schema(
@@ -203,14 +204,16 @@ class AgreementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     )
     def create(self, request: Request) -> Response:
         if not (roles.is_operator(request.user) or roles.is_cmo_admin(request.user)):
-            raise exceptions.PermissionDenied("only a CMO's administrator or the operator enters agreements")
+            raise exceptions.PermissionDenied(
+                _("only a CMO's administrator or the operator enters agreements")
+            )
         data = AgreementInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         fields = dict(data.validated_data)
         own = getattr(request.user, "cmo_id", None)
         cmo = fields.pop("cmo", None) or (CMO.objects.filter(pk=own).first() if own is not None else None)
         if cmo is None:
-            raise exceptions.ValidationError({"cmo": ["Name the domestic CMO."]})
+            raise exceptions.ValidationError({"cmo": [_("Name the domestic CMO.")]})
         try:
             contract = reciprocal.record_reciprocal_agreement(
                 by=roles.acting_account(request.user), cmo=cmo, **fields
@@ -288,7 +291,7 @@ class MembershipView(APIView):
                    request=MembershipInputSerializer, responses={201: MembershipInputSerializer})  # fmt: skip
     def post(self, request: Request) -> Response:
         if not (roles.is_operator(request.user) or roles.is_cmo_staff(request.user)):
-            raise exceptions.PermissionDenied("only CMO staff or the operator record memberships")
+            raise exceptions.PermissionDenied(_("only CMO staff or the operator record memberships"))
         data = MembershipInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data

@@ -7,6 +7,7 @@ from typing import Any
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from django.http import FileResponse
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import exceptions, mixins, permissions, status, viewsets
@@ -91,7 +92,7 @@ class MandateRequestViewSet(
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         if not roles.is_holder(request.user):
-            raise exceptions.PermissionDenied("Only a rightsholder asks a CMO for management.")
+            raise exceptions.PermissionDenied(_("Only a rightsholder asks a CMO for management."))
         data = MandateRequestInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         user = roles.acting_account(request.user)
@@ -138,7 +139,7 @@ class MandateRequestViewSet(
     @action(detail=True, methods=["post"])
     def refuse(self, request: Request, pk: Any = None) -> Response:
         if actions.signing_side(self._writable(), request.user) != "cmo":
-            raise exceptions.PermissionDenied("Only the CMO's staff answer its requests.")
+            raise exceptions.PermissionDenied(_("Only the CMO's staff answer its requests."))
         data = RefuseInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         return self._step(
@@ -207,7 +208,7 @@ class PaperMandateViewSet(
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         if not roles.is_cmo_staff(request.user):
-            raise exceptions.PermissionDenied("Only a CMO's staff enter its paper mandates.")
+            raise exceptions.PermissionDenied(_("Only a CMO's staff enter its paper mandates."))
         data = PaperMandateInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         holder = find_holder(data.validated_data["holder"])
@@ -237,7 +238,7 @@ class PaperMandateViewSet(
     @action(detail=False, methods=["post"])
     def bulk(self, request: Request) -> Response:
         if not roles.is_cmo_staff(request.user):
-            raise exceptions.PermissionDenied("Only a CMO's staff enter its paper mandates.")
+            raise exceptions.PermissionDenied(_("Only a CMO's staff enter its paper mandates."))
         data = BulkInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         listing = data.validated_data["listing"]

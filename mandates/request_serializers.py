@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from mandates.models import MandateRequest, PaperMandate, RefusalGround
@@ -68,7 +69,7 @@ class MandateRequestInputSerializer(serializers.Serializer[Any]):
     def validate_areas(self, value: list[int]) -> list[Area]:
         areas = list(Area.objects.filter(item__in=value))
         if len(areas) != len(set(value)):
-            raise serializers.ValidationError("Unknown area of collective management.")
+            raise serializers.ValidationError(_("Unknown area of collective management."))
         return areas
 
 

@@ -91,7 +91,7 @@ def current_q(day: dt.date | None = None) -> Q:
 def _entity_for_writing(by: User) -> Entity:
     entity = entity_of(by)
     if entity is None or not may_keep(by):
-        raise PermissionError("only an organisation's own accounts say who signs for it")
+        raise PermissionError(_("only an organisation's own accounts say who signs for it"))
     if not entity.bin:
         raise ValidationError(
             _("Your organisation's BIN is not in the register; the operator must enter it first.")

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import exceptions, mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -93,7 +94,9 @@ class SignatoryViewSet(
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         user = roles.acting_account(request.user)
         if not keeping.may_keep(user):
-            raise exceptions.PermissionDenied("Only your organisation's own accounts say who signs for it.")
+            raise exceptions.PermissionDenied(
+                _("Only your organisation's own accounts say who signs for it.")
+            )
         data = SignatoryInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         try:
@@ -114,7 +117,9 @@ class SignatoryViewSet(
         row = self.get_object()
         user = roles.acting_account(request.user)
         if not keeping.may_keep(user):
-            raise exceptions.PermissionDenied("Only your organisation's admin ends a signatory's authority.")
+            raise exceptions.PermissionDenied(
+                _("Only your organisation's admin ends a signatory's authority.")
+            )
         data = SignatoryEndInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         try:

@@ -607,7 +607,7 @@ def reveal_confidential(party: Party, *, by: Actor, reason: str) -> Any:
     from udp.accounts.models import ConfidentialAccess
 
     if not (roles.is_regulator(by) or roles.is_operator(by)):
-        raise PermissionError("only officials reveal confidential data")
+        raise PermissionError(_("only officials reveal confidential data"))
     if not reason.strip():
         raise ValidationError({"reason": _("Say why you need to see this person's confidential data.")})
     return ConfidentialAccess.objects.create(user=by, party=party, reason=reason.strip())
@@ -764,7 +764,7 @@ def register_cmo(
     from registers.models import CMO
 
     if not roles.is_operator(by):
-        raise PermissionError("only the operator registers CMOs")
+        raise PermissionError(_("only the operator registers CMOs"))
     with audited(by, reason):
         party = Party(kind=PartyKind.ENTITY, **party_fields)
         party.full_clean()

@@ -45,7 +45,7 @@ def answer(
     with audited(by, note):
         proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
         if not any(claims.answers_for(by, a.party_id) for a in proposal.answers.all()):
-            raise PermissionError("this account answers for none of the proposal's parties")
+            raise PermissionError(_("this account answers for none of the proposal's parties"))
         if proposal.status != ProposalStatus.OPEN:
             raise ValidationError(_("This proposal is no longer open."))
         mine = [
@@ -54,7 +54,7 @@ def answer(
             if claims.answers_for(by, a.party_id) and (party_id == -1 or a.party_id == party_id)
         ]
         if not mine:
-            raise PermissionError("nothing to answer for this account")
+            raise PermissionError(_("nothing to answer for this account"))
         if any(a.party_id is None for a in mine) and not note.strip():
             raise ValidationError({"note": _("Say what evidence the decision rests on.")})
         now = timezone.now()
@@ -76,7 +76,7 @@ def withdraw(proposal: Proposal, *, by: User) -> Proposal:
     with audited(by):
         proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
         if not claims.is_proposer(by, proposal):
-            raise PermissionError("only the proposer withdraws")
+            raise PermissionError(_("only the proposer withdraws"))
         if proposal.status != ProposalStatus.OPEN:
             raise ValidationError(_("This proposal is no longer open."))
         if proposal.kind == ProposalKind.WORK_REGISTRATION:
@@ -233,7 +233,7 @@ def _grant_entry_claim(account: User, party: Party, payload: dict[str, Any], *, 
 def resolve_conflict(conflict: Conflict, *, by: User, resolution: str) -> Conflict:
     """The expert organization closes a conflict, saying how it was settled."""
     if not roles.is_operator(by):
-        raise PermissionError("only the expert organization resolves conflicts")
+        raise PermissionError(_("only the expert organization resolves conflicts"))
     if not resolution.strip():
         raise ValidationError({"resolution": _("Say how the conflict was settled.")})
     with audited(by, resolution):

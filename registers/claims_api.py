@@ -250,7 +250,7 @@ class ConflictViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     def evidence(self, request: Request, pk: Any = None) -> Response:
         conflict = self.get_object()
         if conflicts.evidence_side(request.user, conflict) is None:
-            raise exceptions.PermissionDenied("only the conflict's parties and their CMOs add evidence")
+            raise exceptions.PermissionDenied(_("only the conflict's parties and their CMOs add evidence"))
         data = EvidenceInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         try:

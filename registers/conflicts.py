@@ -323,7 +323,9 @@ def add_evidence(
     """A party to the conflict (or its CMO) puts forward a statement and, if it has one, a document."""
     side = evidence_side(by, conflict)
     if side is None:
-        raise PermissionError("only the conflict's parties and their CMOs add evidence to an open conflict")
+        raise PermissionError(
+            _("only the conflict's parties and their CMOs add evidence to an open conflict")
+        )
     if not text.strip():
         raise ValidationError({"text": _("Say what the evidence shows.")})
     if upload is not None:

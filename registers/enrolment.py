@@ -105,7 +105,7 @@ def sign_up(entry: SignupEntry, *, create_account: Callable[[], User]) -> User:
 def approve_account(account: User, *, by: User, note: str = "") -> User:
     """The operator has checked the sign-up form: the account becomes active and its entries public."""
     if not by.is_operator:
-        raise PermissionError("only the operator moderates accounts")
+        raise PermissionError(_("only the operator moderates accounts"))
     if Proposal.objects.filter(
         kind=ProposalKind.ENTRY_CLAIM, proposed_by=account, status=ProposalStatus.OPEN
     ).exists():
@@ -137,7 +137,7 @@ def refuse_entry_claim(account: User, *, by: User) -> None:
 
 def reject_account(account: User, *, by: User, reason: str) -> User:
     if not by.is_operator:
-        raise PermissionError("only the operator moderates accounts")
+        raise PermissionError(_("only the operator moderates accounts"))
     if not reason.strip():
         raise ValidationError({"reason": _("Say what is wrong with the form, so the applicant can fix it.")})
     with audited(by, reason):

@@ -92,7 +92,7 @@ def agreements_editable_by(user: Actor) -> QuerySet[Contract]:
 def enter_foreign_society(*, by: Actor, reason: ReasonLike = "", **fields: Any) -> ForeignSociety:
     """The operator enters a foreign society (a partner, not a CMO of the register)."""
     if not roles.is_operator(by):
-        raise PermissionError("only the operator enters foreign societies")
+        raise PermissionError(_("only the operator enters foreign societies"))
     with audited(by, reason, reason_required=True):
         society = ForeignSociety(**fields)
         society.country = society.country.upper()
@@ -105,7 +105,7 @@ def update_foreign_society(
     society: ForeignSociety, *, by: Actor, reason: ReasonLike = "", **fields: Any
 ) -> ForeignSociety:
     if not roles.is_operator(by):
-        raise PermissionError("only the operator changes foreign societies")
+        raise PermissionError(_("only the operator changes foreign societies"))
     with audited(by, reason, reason_required=True):
         for name, value in fields.items():
             setattr(society, name, value)
@@ -137,7 +137,7 @@ def record_reciprocal_agreement(
     """
     areas = list(areas)
     if not acts_for_cmo(by, cmo):
-        raise PermissionError("only the CMO's administrator or the operator enters its agreements")
+        raise PermissionError(_("only the CMO's administrator or the operator enters its agreements"))
     _check_agreement(cmo, areas, society, counterparty_cmo, valid_from, valid_until)
     try:
         with audited(by, reason, reason_required=roles.is_operator(by)):
@@ -249,7 +249,7 @@ def end_reciprocal_agreement(
 ) -> Contract:
     """The agreement ends on ``ended_on``: its areas free the society for another CMO."""
     if not (roles.is_operator(by) or acts_for_cmo(by, contract.cmo)):
-        raise PermissionError("only the CMO's administrator or the operator ends its agreements")
+        raise PermissionError(_("only the CMO's administrator or the operator ends its agreements"))
     with audited(by, reason, reason_required=roles.is_operator(by)):
         contract = Contract.objects.select_for_update().get(pk=contract.pk)
         if contract.status != ContractStatus.ACTIVE:
@@ -304,7 +304,7 @@ def place_agreement_copy(contract: Contract, *, by: Actor, upload: UploadedFile)
     if contract.kind != ContractKind.RECIPROCAL:
         raise ValidationError(_("Only reciprocal agreements take a copy here."))
     if not agreements_editable_by(by).filter(pk=contract.pk).exists():
-        raise PermissionError("only the parties' administrators or the operator place a copy")
+        raise PermissionError(_("only the parties' administrators or the operator place a copy"))
     check_document_file(upload)
     with audited(by, "", reason_required=False):
         contract = Contract.objects.select_for_update().get(pk=contract.pk)
@@ -385,7 +385,7 @@ def record_society_membership(
     """A holder is a member of a foreign society for an area, entered by the operator or by the staff of
     the domestic CMO the society mandates for that area."""
     if not may_record_membership(by, society, area):
-        raise PermissionError("only the society's domestic CMO or the operator enter its memberships")
+        raise PermissionError(_("only the society's domestic CMO or the operator enter its memberships"))
     with audited(by, reason, reason_required=roles.is_operator(by)):
         membership, made = SocietyMembership.objects.get_or_create(
             party=party, society=society, area=area, defaults={"since": since, "source": source}

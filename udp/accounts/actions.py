@@ -76,7 +76,7 @@ def create_staff_account(
     from allauth.account.models import EmailAddress
 
     if not by.is_operator:
-        raise PermissionError("only the operator creates staff accounts")
+        raise PermissionError(_("only the operator creates staff accounts"))
     email = User.objects.normalize_email(email).strip()
     errors: dict[str, Any] = {}
     if role not in STAFF_ROLES:
@@ -130,7 +130,7 @@ def issue_api_key(
     Callers check that the person has just re-authenticated (and passed the second factor).
     """
     if not by.is_approved:
-        raise PermissionError("only approved accounts hold API keys")
+        raise PermissionError(_("only approved accounts hold API keys"))
     scopes = sorted(set(scopes))
     errors: dict[str, Any] = {}
     if not name.strip():
@@ -169,7 +169,7 @@ def issue_api_key(
 def revoke_api_key(api_key: ApiKey, *, by: User) -> ApiKey:
     """The owner, or the operator, withdraws a key; it answers 401 from now on. Revoking twice is a no-op."""
     if not (api_key.owner_id == by.pk or by.is_operator):
-        raise PermissionError("only the owner or the operator revokes a key")
+        raise PermissionError(_("only the owner or the operator revokes a key"))
     with audited(by, f"API key revoked: {api_key.prefix}"):
         locked = ApiKey.objects.select_for_update().get(pk=api_key.pk)
         if locked.revoked_at is None:

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 from rest_framework.exceptions import NotFound
 from rest_framework.pagination import BasePagination, PageNumberPagination
 from rest_framework.request import Request
@@ -88,9 +89,9 @@ class NoCountPagination(BasePagination):
         try:
             number = int(raw)
         except (TypeError, ValueError):
-            raise NotFound("Invalid page.") from None
+            raise NotFound(_("Invalid page.")) from None
         if number < 1 or number > MAX_PAGE:
-            raise NotFound("Invalid page.")
+            raise NotFound(_("Invalid page."))
         self.request = request
         self.window = fetch_window(queryset, number, self.get_page_size(request))
         return self.window.items

@@ -174,7 +174,7 @@ class RemittanceViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet[Remit
     )  # fmt: skip
     @action(detail=True, methods=["post"])
     def paid(self, request: Request, pk: str) -> Response:
-        must(staff_cmo_id(request.user) is not None, "only a CMO's staff record its remittances as paid")
+        must(staff_cmo_id(request.user) is not None, _("only a CMO's staff record its remittances as paid"))
         remittance = self.get_object()
         data = RemittancePaidSerializer(data=request.data)
         data.is_valid(raise_exception=True)

@@ -9,6 +9,7 @@ from typing import Any
 from django.core.files.base import ContentFile
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import exceptions, mixins, permissions, serializers, status, viewsets
 from rest_framework.parsers import JSONParser, MultiPartParser
@@ -32,11 +33,11 @@ class UsageProblemSerializer(serializers.Serializer[Any]):
 
 
 class UsageReportSerializer(serializers.ModelSerializer[UsageReport]):
-    licence = serializers.CharField(source="licence.contract.number")
-    licence_id = serializers.IntegerField()
-    status_label = serializers.CharField(source="get_status_display")
-    failure = serializers.CharField()
-    percent = serializers.IntegerField()
+    licence = serializers.CharField(source="licence.contract.number", label=gettext_lazy("Licence"))
+    licence_id = serializers.IntegerField(label=gettext_lazy("Licence id"))
+    status_label = serializers.CharField(source="get_status_display", label=gettext_lazy("Status, in words"))
+    failure = serializers.CharField(label=gettext_lazy("Why it failed"))
+    percent = serializers.IntegerField(label=gettext_lazy("Read, %"))
 
     class Meta:
         model = UsageReport

@@ -10,6 +10,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -372,30 +373,51 @@ class ContributorInputSerializer(serializers.Serializer[Any]):
     )
 
 
+def _work_label(name: str) -> Any:
+    """The label of a work's field as the model names it (in the reader's language)."""
+    field = Work._meta.get_field(name)
+    return capfirst(getattr(field, "verbose_name", name))
+
+
 class WorkWriteSerializer(serializers.Serializer[Any]):
-    kind = serializers.ChoiceField(choices=WorkKind.choices, required=False)
-    title = serializers.CharField(max_length=500)
-    language = serializers.CharField(required=False, allow_blank=True, max_length=3)
-    iswc = serializers.CharField(required=False, allow_blank=True, allow_null=True, max_length=20)
-    isrc = serializers.CharField(required=False, allow_blank=True, allow_null=True, max_length=20)
-    isan = serializers.CharField(required=False, allow_blank=True, allow_null=True, max_length=40)
-    creation_year = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=9999)
-    disclosed_on = serializers.DateField(required=False, allow_null=True)
-    anonymous = serializers.BooleanField(required=False)
-    pseudonymous = serializers.BooleanField(required=False)
-    author_identified_on = serializers.DateField(
-        required=False, allow_null=True, help_text=Work._meta.get_field("author_identified_on").help_text
+    kind = serializers.ChoiceField(choices=WorkKind.choices, required=False, label=_work_label("kind"))
+    title = serializers.CharField(max_length=500, label=_work_label("title"))
+    language = serializers.CharField(
+        required=False, allow_blank=True, max_length=3, label=_work_label("language")
     )
-    alternate_titles = serializers.ListField(child=serializers.CharField(max_length=500), required=False)
-    contributors = ContributorInputSerializer(many=True, required=False)
+    iswc = serializers.CharField(
+        required=False, allow_blank=True, allow_null=True, max_length=20, label=_work_label("iswc")
+    )
+    isrc = serializers.CharField(
+        required=False, allow_blank=True, allow_null=True, max_length=20, label=_work_label("isrc")
+    )
+    isan = serializers.CharField(
+        required=False, allow_blank=True, allow_null=True, max_length=40, label=_work_label("isan")
+    )
+    creation_year = serializers.IntegerField(
+        required=False, allow_null=True, min_value=1, max_value=9999, label=_work_label("creation_year")
+    )
+    disclosed_on = serializers.DateField(required=False, allow_null=True, label=_work_label("disclosed_on"))
+    anonymous = serializers.BooleanField(required=False, label=_work_label("anonymous"))
+    pseudonymous = serializers.BooleanField(required=False, label=_work_label("pseudonymous"))
+    author_identified_on = serializers.DateField(
+        required=False, allow_null=True, help_text=Work._meta.get_field("author_identified_on").help_text,
+        label=_work_label("author_identified_on"),
+    )  # fmt: skip
+    alternate_titles = serializers.ListField(
+        child=serializers.CharField(max_length=500), required=False, label=_("Other titles")
+    )
+    contributors = ContributorInputSerializer(many=True, required=False, label=_("Contributors"))
     embodied_works = serializers.ListField(
         child=serializers.IntegerField(),
         required=False,
-        help_text="Ids of works a recording embodies (on create).",
+        help_text=_("Ids of works a recording embodies (on create)."),
+        label=_("Embodied works"),
     )
     reason = serializers.CharField(
-        required=False, allow_blank=True, write_only=True, help_text="Why: required from the operator."
-    )
+        required=False, allow_blank=True, write_only=True, help_text=_("Why: required from the operator."),
+        label=_("Reason"),
+    )  # fmt: skip
 
 
 # --- CMOs, users, contracts -------------------------------------------------------------------

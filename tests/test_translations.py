@@ -111,4 +111,40 @@ def test_the_browsable_api_titles_a_page_in_kazakh():
     page = client.get("/api/works/", HTTP_ACCEPT="text/html").content.decode()
     assert "<title>Туындылар" in page and "Work List" not in page
     page = client.get("/api/", HTTP_ACCEPT="text/html").content.decode()
-    assert "Api Root" not in page
+    assert "Api Root" not in page and "The default basic root view" not in page
+    assert "Платформаның API-і" in page
+
+
+@pytest.mark.django_db
+def test_the_browsable_api_gives_a_kazakh_reader_no_english_forms_or_docstrings(personas):
+    """DRF's forms have fixed English tabs ("HTML form", "Raw data"), and the views' docstrings are written
+    for developers in English: a Kazakh reader gets neither, an English reader both."""
+    from django.conf import settings
+
+    from tests import factories as f
+
+    client = f.signed_in(personas.cmo_staff)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "kk"
+    page = client.get("/api/keys/", HTTP_ACCEPT="text/html").content.decode()
+    assert "API кілттері" in page
+    assert "HTML form" not in page and "Raw data" not in page and "Media type" not in page
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = client.get("/api/keys/", HTTP_ACCEPT="text/html").content.decode()
+    assert "HTML form" in page and "Raw data" in page
+
+
+@pytest.mark.django_db
+def test_the_error_pages_speak_the_readers_language(personas):
+    from django.conf import settings
+
+    from tests import factories as f
+
+    client = Client()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "kk"
+    missing = client.get("/no-such-page/")
+    assert missing.status_code == 404 and "Бет табылмады" in missing.content.decode()
+    assert "Not Found" not in missing.content.decode()
+    holder = f.signed_in(personas.holder)
+    holder.cookies[settings.LANGUAGE_COOKIE_NAME] = "ru"
+    refused = holder.get("/publications/")
+    assert refused.status_code == 403 and "Недоступно для вашей учётной записи" in refused.content.decode()

@@ -257,6 +257,11 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "udp.accounts.api_schema.AutoSchema",
     # the browsable API's titles and OPTIONS' names in the reader's language (the models' verbose names)
     "VIEW_NAME_FUNCTION": "udp.core.api_names.view_name",
+    "VIEW_DESCRIPTION_FUNCTION": "udp.core.api_names.view_description",
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        "udp.core.api_render.BrowsableAPIRenderer",
+    ],
     "DEFAULT_THROTTLE_RATES": {
         "anon": env.str("UDP_API_ANON_RATE", default="120/min"),
         # Per API key: reading, and (counted apart) changing something.

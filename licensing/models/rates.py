@@ -12,7 +12,16 @@ import pghistory
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
+
+#: The sources the platform itself loaded (licensing/migrations/0002_mrp_values.py), read in the reader's
+#: language; a source the authorized body types is shown as typed.
+SEEDED_SOURCES = {
+    gettext_noop("Law on the republican budget for 2024–2026"),
+    gettext_noop("Law on the republican budget for 2025–2027"),
+    gettext_noop("Law on the republican budget for 2026–2028"),
+}
 
 
 class IndexKind(models.TextChoices):
@@ -39,6 +48,10 @@ class IndexValue(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.valid_from}: {self.value}"
+
+    @property
+    def source_label(self) -> str:
+        return gettext(self.source) if self.source in SEEDED_SOURCES else self.source
 
 
 class Use(models.TextChoices):

@@ -136,7 +136,9 @@ class UsageReport(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.licence_id}: {self.period_start}–{self.period_end} ({self.status})"
+        from udp.core.params import short_day
+
+        return f"{self.licence_id}: {short_day(self.period_start)} – {short_day(self.period_end)} ({self.get_status_display()})"
 
     @property
     def ended(self) -> bool:

@@ -1,4 +1,5 @@
-"""The names the browsable API and OPTIONS answers give a view, in the reader's language.
+"""What the browsable API and OPTIONS answers say of a view, in the reader's language: its name and its
+description (the forms it offers: :mod:`udp.core.api_render`).
 
 DRF names a view after its class or action in English ("Review List", "Months"). A view over a model is
 named by the model's verbose name instead (plural for a list, singular for one object), which is translated
@@ -11,11 +12,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils.functional import Promise
+from django.utils.html import escape
 from django.utils.text import capfirst
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 from rest_framework.routers import APIRootView
-from rest_framework.views import get_view_name
+from rest_framework.views import get_view_description, get_view_name
 
 #: The actions a model viewset has of itself.
 STANDARD_ACTIONS = {"list", "create", "retrieve", "update", "partial_update", "destroy"}
@@ -115,3 +117,15 @@ def view_name(view: Any) -> str:
     if action in ("list", "create", None) and not detail:
         return str(capfirst(model._meta.verbose_name_plural))
     return str(capfirst(model._meta.verbose_name))
+
+
+def view_description(view: Any, html: bool = False) -> str:
+    """The text under a browsable API page's title: the view's docstring, which is written for developers in
+    English, only to an English reader (the OpenAPI schema and its readers carry it in every language); the API
+    root says what it is in the reader's language."""
+    if isinstance(view, APIRootView):
+        text = gettext("The platform's API: each link below is a collection you may read or act on.")
+        return f"<p>{escape(text)}</p>" if html else text
+    if (get_language() or "").split("-")[0] != "en":
+        return ""
+    return get_view_description(view, html)

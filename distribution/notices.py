@@ -9,7 +9,7 @@ from django.db.models import Sum
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from distribution.models import Payee, RemunerationClaim, Route, Run, RunRequest, Statement
+from distribution.models import RemunerationClaim, Route, Run, RunRequest, Statement, Withholding
 from licensing import ledger
 from licensing.models import SourceKind
 from registers.models import CMO, Conflict, Party
@@ -285,10 +285,11 @@ def tell_staff_run_corrected(run: Run, *, by: User, reason: str) -> int:
 def tell_holders_statements_ready(run_id: int) -> int:
     """Each account of a holder with a statement in the approved run: it is ready (once)."""
     run = Run.objects.select_related("cmo").get(pk=run_id)
+    # what the holder is paid: the net after deductions, less the tax withheld (as the statement's "to be paid")
     nets = dict(
-        Payee.objects.filter(run=run, party__isnull=False, route=Route.PAYABLE)
+        Withholding.objects.filter(run=run, party__isnull=False)
         .values_list("party_id")
-        .annotate(net=Sum("net_tiyn"))
+        .annotate(payable=Sum("payable_tiyn"))
     )
     statements = dict(Statement.objects.filter(run=run).values_list("party_id", "pk"))
     told = 0

@@ -74,9 +74,10 @@ def test_staff_start_a_quarter_a_worker_calculates_it_and_another_member_approve
         personas.holder_party.pk, world.co_holder.pk,
     }  # fmt: skip
     told = Notice.objects.get(code=STATEMENT_READY, recipient=personas.holder)
-    assert told.params["net"] == "1950.00" and told.link.startswith("/portal/distribution/statements/")
+    # what the statement says is to be paid: 1 950.00 net, less the resident's 10 % income tax (195.00)
+    assert told.params["net"] == "1755.00" and told.link.startswith("/portal/distribution/statements/")
     with translation.override("en"):
-        assert "1,950.00 tenge" in told.message
+        assert "1,755.00 tenge" in told.message
     assert not Notice.objects.filter(code=STATEMENT_READY, recipient=personas.other_holder).exists()
     listed = staff.get("/cmo/distribution/runs/").content.decode()
     assert "Approved" in listed and str(personas.cmo_admin) in listed

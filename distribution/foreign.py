@@ -126,19 +126,41 @@ def start_foreign_run(
     return run
 
 
+#: The annual run for a year starts once the year's last quarter had its time to be distributed: the quarterly
+#: runs are due by the end of the next quarter (:mod:`distribution.compliance`), so the fourth quarter's by
+#: 31 March; until the staff approve it, the annual run is calculated again each day its money changes.
+FOREIGN_RUN_FROM = (4, 1)
+
+
 def start_due_foreign_runs(day: dt.date | None = None) -> int:
-    """For last year, each CMO with money for foreign societies not yet remitted and no annual run yet: its
-    run, calculated by the platform's scheduler account. Idempotent; returns the number of runs made."""
+    """For last year, from 1 April (:data:`FOREIGN_RUN_FROM`): each CMO with money for foreign societies not
+    yet remitted and no annual run yet gets its run, calculated by the platform's scheduler account; an annual
+    run still awaiting approval whose money changed since (a quarter approved or corrected) is calculated
+    again at its rates. Idempotent; returns the number of runs made or calculated again."""
     from distribution.schedule import scheduler_account
 
-    year = (day or clock.today()).year - 1
+    day = day or clock.today()
+    year = day.year - 1
+    if (day.month, day.day) < FOREIGN_RUN_FROM:
+        return 0
+    made = 0
+    for run in ForeignRun.objects.filter(year=year, status=ForeignRunStatus.CALCULATED).select_related("cmo"):
+        taken = set(RemittedPayee.objects.filter(remittance__run=run).values_list("payee_id", flat=True))
+        gone = Payee.objects.filter(pk__in=taken).exclude(run__status=RunStatus.APPROVED).exists()
+        if not gone and not due_payees(run.cmo, year).exists():
+            continue  # the same money as when it was calculated: no quarter approved or corrected since
+        rates = dict(run.remittances.values_list("currency", "rate"))
+        try:
+            start_foreign_run(run.cmo, year, by=run.started_by, rates=rates)
+        except RunError:
+            continue  # a new currency's rate to enter, or nothing left: the staff see it on the run's page
+        made += 1
     cmo_ids = set(
         Payee.objects.filter(
             run__status=RunStatus.APPROVED, run__period_end__lte=dt.date(year, 12, 31), route=Route.FOREIGN,
             society__isnull=False, remitted__isnull=True,
         ).values_list("run__cmo_id", flat=True)
     ) - set(ForeignRun.objects.filter(year=year).values_list("cmo_id", flat=True))  # fmt: skip
-    made = 0
     for cmo in CMO.objects.filter(pk__in=cmo_ids).order_by("pk"):
         try:
             start_foreign_run(cmo, year, by=scheduler_account())

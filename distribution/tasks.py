@@ -83,8 +83,9 @@ def check_compliance() -> dict[str, int]:
 
 @shared_task(name="distribution.start_foreign_runs")
 def start_foreign_runs() -> int:
-    """In the year after, each CMO's annual run for foreign societies (Art. 46.1 (3)), left for its staff to
-    approve; one whose agreements name a currency waits for the staff to enter the rate."""
+    """From 1 April of the year after (the fourth quarter distributed), each CMO's annual run for foreign
+    societies (Art. 46.1 (3)), left for its staff to approve and calculated again while its money changes; one
+    whose agreements name a currency waits for the staff to enter the rate."""
     from distribution import foreign
 
     return foreign.start_due_foreign_runs()

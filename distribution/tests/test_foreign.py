@@ -279,10 +279,19 @@ def test_the_platform_starts_last_year_s_run_for_societies_once_unless_a_rate_is
 
     quarter(personas, sacem["work"], dt.date(2026, 1, 1), dt.date(2026, 3, 31), 10_000)
     assert start_due_foreign_runs(dt.date(2026, 12, 31)) == 0, "the year has not ended"
-    assert start_due_foreign_runs(dt.date(2027, 1, 5)) == 0, "euros: the staff enter the rate"
+    assert start_due_foreign_runs(dt.date(2027, 3, 31)) == 0, "the fourth quarter is distributed by 31 March"
+    assert start_due_foreign_runs(dt.date(2027, 4, 1)) == 0, "euros: the staff enter the rate"
     ReciprocalArea.objects.filter(society=sacem["society"]).update(currency="")
-    assert start_due_foreign_runs(dt.date(2027, 1, 5)) == 1
-    assert start_due_foreign_runs(dt.date(2027, 1, 6)) == 0
+    assert start_due_foreign_runs(dt.date(2027, 4, 1)) == 1
+    assert start_due_foreign_runs(dt.date(2027, 4, 2)) == 0
     run = ForeignRun.objects.get()
     assert (run.year, run.status, Remittance.objects.get(run=run).amount) == (2026, "calculated", D("45.00"))
+    # the fourth quarter approved late, before the annual run is: the next day's task takes it in, once
+    quarter(personas, sacem["work"], dt.date(2026, 10, 1), dt.date(2026, 12, 31), 10_000)
+    assert start_due_foreign_runs(dt.date(2027, 4, 20)) == 1
+    assert start_due_foreign_runs(dt.date(2027, 4, 21)) == 0
+    run = ForeignRun.objects.get()
+    assert Remittance.objects.get(run=run).amount_tiyn == 9_000 and run.started_by.email.startswith(
+        "distribution-"
+    )
     approve_foreign_run(run, by=personas.cmo_staff)

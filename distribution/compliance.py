@@ -9,6 +9,11 @@ evidence for revoking on ground 5, Art. 46 duties).
   in every quarter, so the money of one quarter must be out before the next one ends (a run needs the
   quarter's usage reports, due after it ends). Checked once that day has passed; a run approved later marks
   the flag done on its day of approval, late.
+- **Annual for foreign societies** (Art. 46.1 (3), A46.1.3-annual-foreign: money for rights that came in
+  through reciprocal agreements paid to the societies "at least once a year"). For each year whose approved
+  runs owe money to foreign societies, a CMO's approved annual run for that year is due by **30 June** of the
+  year after: it starts on 1 April (:data:`distribution.foreign.FOREIGN_RUN_FROM`), once the fourth quarter
+  is distributed, and a quarter is left for its rates and approval.
 - **Yearly** (Art. 46.1 (2), A46.1.2-cap20: costs and special funds "shall not exceed twenty percent of the
   total amount of remuneration collected"). For each ended year, a CMO's deductions over all its approved
   runs of that year's use (costs and special funds) against what it collected for that year's use. Each run
@@ -30,11 +35,21 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.db import transaction
+from django.db.models import Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from distribution.models import Breach, ComplianceFlag, Run, RunStatus
+from distribution.models import (
+    Breach,
+    ComplianceFlag,
+    ForeignRun,
+    ForeignRunStatus,
+    Payee,
+    Route,
+    Run,
+    RunStatus,
+)
 from distribution.quarters import quarter_of
 from licensing.collections import collections
 from registers.models import Area
@@ -125,11 +140,50 @@ def check_years(day: dt.date) -> int:
     return found
 
 
+def foreign_deadline(year: int) -> dt.date:
+    """The day by which a year's money for foreign societies must be in an approved annual run."""
+    return dt.date(year + 1, 6, 30)
+
+
+def check_foreign_years(day: dt.date) -> int:
+    """Flag each CMO whose approved runs of a year owe money to foreign societies and that had no approved
+    annual run for that year by its deadline."""
+    owed: dict[tuple[int, int], int] = defaultdict(int)
+    rows = (
+        Payee.objects.filter(run__status=RunStatus.APPROVED, route=Route.FOREIGN, society__isnull=False)
+        .values_list("run__cmo_id", "run__period_end__year")
+        .annotate(net=Sum("net_tiyn"))
+    )
+    for cmo_id, year, net in rows:
+        if foreign_deadline(year) < day and net:
+            owed[(cmo_id, year)] += int(net)
+    found = 0
+    for (cmo_id, year), amount in sorted(owed.items()):
+        run = ForeignRun.objects.filter(cmo_id=cmo_id, year=year).first()
+        approved = (
+            timezone.localdate(run.approved_at)
+            if run is not None and run.status == ForeignRunStatus.APPROVED and run.approved_at
+            else None
+        )
+        due = foreign_deadline(year)
+        if approved is not None and approved <= due:
+            continue
+        evidence = {
+            "owed_tiyn": amount,
+            "waiting_run": run.pk if run is not None and approved is None else None,
+        }
+        first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
+        found += _save(cmo_id, None, Breach.FOREIGN_RUN_MISSING, first, last, due, approved, evidence, day)
+    return found
+
+
 def check(day: dt.date | None = None) -> dict[str, int]:
-    """Both checks as of ``day`` (today): the number of new flags of each."""
+    """The three checks as of ``day`` (today): the number of new flags of each."""
     day = day or clock.today()
     with transaction.atomic(), audited(None):
-        return {"quarterly": check_quarters(day), "cap20": check_years(day)}
+        return {
+            "quarterly": check_quarters(day), "cap20": check_years(day), "foreign": check_foreign_years(day),
+        }  # fmt: skip
 
 
 # --- as the CMO's missed deadlines (accreditation.publishing) ------------------------------------------
@@ -162,9 +216,17 @@ def _cap_text(params: dict[str, Any]) -> str:
     )
 
 
+def _foreign_text(params: dict[str, Any]) -> str:
+    return _(
+        "The %(owed)s tenge owed to foreign societies by the runs of %(year)s were not in an approved annual run "
+        "for them by 30 June of the year after (Art. 46.1 (3))"
+    ) % Localized({**params, "owed": _money(params.get("owed_tiyn"))})
+
+
 TEXTS: dict[str, Callable[[dict[str, Any]], str]] = {
     Breach.QUARTERLY_RUN_MISSING.value: _quarterly_text,
     Breach.DEDUCTIONS_OVER_CAP.value: _cap_text,
+    Breach.FOREIGN_RUN_MISSING.value: _foreign_text,
 }
 
 
@@ -195,6 +257,11 @@ def _action(row: ComplianceFlag) -> tuple[str, str]:
     """Where the CMO's staff put a quarter not distributed right (the link and what it says): the run waiting
     for a second person's approval, or the run to start, its area and quarter chosen. Nothing for the
     deductions of a year, which no step of the platform undoes."""
+    if row.code == Breach.FOREIGN_RUN_MISSING and row.done_on is None:
+        waiting_run = row.evidence.get("waiting_run")
+        if waiting_run:
+            return reverse("distribution_cmo:foreign_run", args=[waiting_run]), _("Approve the waiting run")
+        return reverse("distribution_cmo:foreign_runs"), _("Start the year's run for foreign societies")
     if row.code != Breach.QUARTERLY_RUN_MISSING or row.done_on is not None or row.area_id is None:
         return "", ""
     waiting = row.evidence.get("waiting_runs") or []

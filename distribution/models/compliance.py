@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 class Breach(models.TextChoices):
     QUARTERLY_RUN_MISSING = "quarterly_run_missing", _("No approved distribution for a quarter in time")
     DEDUCTIONS_OVER_CAP = "deductions_over_cap", _("Yearly deductions above 20 percent of the collected")
+    FOREIGN_RUN_MISSING = "foreign_run_missing", _("No approved annual run for foreign societies in time")
 
 
 class ComplianceFlag(models.Model):

@@ -295,3 +295,38 @@ def test_the_platform_starts_last_year_s_run_for_societies_once_unless_a_rate_is
         "distribution-"
     )
     approve_foreign_run(run, by=personas.cmo_staff)
+
+
+@pytest.mark.django_db
+@pytest.mark.statute("A46.1.3-annual-foreign")
+def test_a_year_whose_money_for_societies_is_not_in_an_approved_annual_run_by_30_june_is_flagged(
+    personas: Any, sacem: dict[str, Any], clock: Any
+) -> None:
+    """E's 4 500 tiyn for SACEM from the first quarter of 2026: due in an approved annual run by 30 June 2027.
+    Flagged the day after, once, with the amount and the run waiting; done, late, on the day it is approved."""
+    from accreditation.publishing import flags
+    from distribution import compliance
+    from distribution.models import Breach, ComplianceFlag
+
+    quarter(personas, sacem["work"], dt.date(2026, 1, 1), dt.date(2026, 3, 31), 10_000)
+    assert compliance.check(dt.date(2027, 6, 30))["foreign"] == 0
+    clock.travel_to(dt.date(2027, 7, 1))
+    assert compliance.check(dt.date(2027, 7, 1))["foreign"] == 1
+    assert compliance.check(dt.date(2027, 7, 2))["foreign"] == 0  # once
+    flag = ComplianceFlag.objects.get(code=Breach.FOREIGN_RUN_MISSING)
+    assert (flag.cmo, flag.due_on, flag.done_on, flag.evidence) == (
+        personas.cmo, dt.date(2027, 6, 30), None, {"owed_tiyn": 4_500, "waiting_run": None},
+    )  # fmt: skip
+    listed = [
+        row for row in flags([personas.cmo.pk], dt.date(2027, 7, 2)) if row.code == Breach.FOREIGN_RUN_MISSING
+    ]
+    assert len(listed) == 1 and listed[0].link == "/cmo/distribution/foreign/"
+    run = start_foreign_run(personas.cmo, 2026, by=personas.cmo_staff, rates={"EUR": D("7")})
+    compliance.check(dt.date(2027, 7, 3))
+    flag.refresh_from_db()
+    assert flag.evidence["waiting_run"] == run.pk
+    clock.travel_to(dt.date(2027, 7, 5))
+    approve_foreign_run(run, by=personas.cmo_admin)
+    compliance.check(dt.date(2027, 7, 5))
+    flag.refresh_from_db()
+    assert flag.done_on == dt.date(2027, 7, 5) and flag.evidence["waiting_run"] is None

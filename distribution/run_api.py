@@ -19,7 +19,7 @@ from django.db.models import QuerySet
 from django.http.response import HttpResponseBase
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -242,6 +242,22 @@ class StatementLineSerializer(serializers.Serializer[Any]):
     net_tiyn = serializers.IntegerField()
 
 
+class StatementTotalsSerializer(serializers.Serializer[Any]):
+    gross_tiyn = serializers.IntegerField()
+    costs_tiyn = serializers.IntegerField()
+    funds_tiyn = serializers.IntegerField()
+    net_tiyn = serializers.IntegerField(help_text="Gross less the deductions")
+    payable_tiyn = serializers.IntegerField(help_text="Of the net, what is to be paid (not held, not kept)")
+    held_tiyn = serializers.IntegerField(help_text="Of the net, what is held by a conflict or kept")
+    tax_tiyn = serializers.IntegerField(help_text="Tax withheld from the payable money (Art. 45 (4))")
+    tax_percent = serializers.DecimalField(max_digits=5, decimal_places=2, allow_null=True)
+    to_pay_tiyn = serializers.IntegerField(help_text="Payable less the tax: what the holder receives")
+    paid_tiyn = serializers.IntegerField(help_text="Of that, what the bank has confirmed paid")
+    in_transit_tiyn = serializers.IntegerField(help_text="Sent to the bank, not yet confirmed")
+    owed_tiyn = serializers.IntegerField(help_text="Not yet sent: kept with no time limit")
+    paid_on = serializers.DateField(allow_null=True, help_text="The day it was paid in full")
+
+
 class DistributionStatementSerializer(serializers.ModelSerializer[Statement]):
     cmo = serializers.CharField(source="run.cmo.short_name", read_only=True)
     area = serializers.IntegerField(source="run.area.item", read_only=True)
@@ -284,11 +300,20 @@ class DistributionStatementDetailSerializer(DistributionStatementSerializer):
             for p in reading.figures(obj).routes
         ]  # fmt: skip
 
-    def get_totals(self, obj: Statement) -> dict[str, int]:
+    @extend_schema_field(StatementTotalsSerializer)
+    def get_totals(self, obj: Statement) -> dict[str, Any]:
+        """As the page shows them: the money, the tax withheld and what is to be paid, and how much of that the
+        bank has paid (first in, first out over the holder's runs), is on its way, or is still owed."""
+        from distribution.payouts.selectors import paid_status
+
         money = reading.figures(obj)
+        paid = paid_status(obj.party, obj.run)
         return {
             "gross_tiyn": money.gross, "costs_tiyn": money.costs, "funds_tiyn": money.funds, "net_tiyn": money.net,
-            "payable_tiyn": money.payable, "held_tiyn": money.held,
+            "payable_tiyn": money.payable, "held_tiyn": money.held, "tax_tiyn": money.tax,
+            "tax_percent": f"{money.tax_percent:.2f}" if money.tax_percent is not None else None,
+            "to_pay_tiyn": money.to_pay, "paid_tiyn": paid.paid_tiyn,
+            "in_transit_tiyn": paid.in_transit_tiyn, "owed_tiyn": paid.owed_tiyn, "paid_on": paid.paid_on,
         }  # fmt: skip
 
     def get_works(self, obj: Statement) -> list[dict[str, Any]]:

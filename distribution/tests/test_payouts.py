@@ -290,6 +290,17 @@ def test_the_statement_shows_the_tax_withheld_what_is_to_be_paid_and_what_the_ba
     assert money["paid"].startswith("220.00") and "owed" not in money
     unpaid = shown(c)
     assert unpaid["owed"].startswith(unpaid["to-pay"].split(" ")[0]) and "Not yet" in unpaid["paid"]
+    # the API says what the page says
+    api = staff.get(f"/api/statements/{Statement.objects.get(run=run, party=a).pk}/").json()["totals"]
+    assert (api["tax_tiyn"], api["to_pay_tiyn"], api["paid_tiyn"], api["owed_tiyn"]) == (
+        2_444,
+        22_000,
+        22_000,
+        0,
+    )
+    assert api["paid_on"] is not None
+    unpaid_api = staff.get(f"/api/statements/{Statement.objects.get(run=run, party=c).pk}/").json()["totals"]
+    assert unpaid_api["paid_tiyn"] == 0 and unpaid_api["owed_tiyn"] == unpaid_api["to_pay_tiyn"] > 0
     data = statement_data(Statement.objects.get(run=run, party=a), "en")
     assert (data["totals"]["tax_percent"], data["totals"]["to_pay"]) == ("10.00", "220.00")
 

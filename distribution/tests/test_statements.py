@@ -61,6 +61,9 @@ def test_the_holder_s_statement_shows_use_by_work_and_source_the_gross_each_dedu
     assert statement["totals"] == {
         "gross_tiyn": 243_750, "costs_tiyn": 36_563, "funds_tiyn": 12_187, "net_tiyn": 195_000,
         "payable_tiyn": 195_000, "held_tiyn": 0,
+        # a resident's 10 % income tax withheld; nothing sent to the bank yet, so all of it still owed
+        "tax_tiyn": 19_500, "tax_percent": "10.00", "to_pay_tiyn": 175_500, "paid_tiyn": 0, "in_transit_tiyn": 0,
+        "owed_tiyn": 175_500, "paid_on": None,
     }  # fmt: skip
     assert (statement["basis"], statement["costs_percent"], statement["funds_percent"]) == (
         ["ownership"],

@@ -30,9 +30,21 @@ CLAIM_ACCEPTED = "remuneration_claim_accepted"
 CLAIM_REFUSED = "remuneration_claim_refused"
 HELD_RELEASED = "held_money_released"
 NOT_CALCULATED = "distribution_run_not_calculated"
+PAYMENT_RETURNED = "distribution_payment_returned"
 
 
 def register_kinds() -> None:
+    register(
+        Kind(
+            PAYMENT_RETURNED,
+            _(
+                "The bank returned your payment of %(amount)s tenge from %(cmo)s to the account ending %(account)s. "
+                "The money stays owed to you, with no time limit; give other bank details in your entry and it "
+                "is paid there with the next payment file."
+            ),
+            subject=SUBJECT,
+        )
+    )
     register(
         Kind(
             NOT_CALCULATED,
@@ -307,4 +319,27 @@ def tell_holders_statements_ready(run_id: int) -> int:
         }
         notify(account, STATEMENT_READY, params, link=link)
         told += 1
+    return told
+
+
+def tell_holders_returned(line_ids: list[int]) -> int:
+    """Each account of a holder whose transfer the bank returned: the money is owed still, and goes to the
+    next account they give (once per transfer)."""
+    from distribution.models import PaymentLine
+
+    told = 0
+    lines = PaymentLine.objects.filter(pk__in=line_ids, status="returned").select_related("batch__cmo")
+    for line in lines.order_by("pk"):
+        params = {
+            "amount": str(from_tiyn(line.amount_tiyn)), "cmo": line.batch.cmo.short_name,
+            "account": line.iban[-4:], "transfer": line.end_to_end_id,
+        }  # fmt: skip
+        link = reverse("edit:party", args=[line.party_id]) if line.party_id else ""
+        for account in User.objects.filter(party_id=line.party_id, is_active=True).order_by("pk"):
+            if Notice.objects.filter(
+                recipient=account, code=PAYMENT_RETURNED, params__transfer=line.end_to_end_id
+            ).exists():
+                continue
+            notify(account, PAYMENT_RETURNED, params, link=link)
+            told += 1
     return told

@@ -14,7 +14,9 @@ A batch interrupted between the two (a worker killed, a storage error) is finish
 
 A bank statement (:func:`import_statement`) is kept as uploaded; each line names a transfer by its end-to-end
 reference. *Booked*: paid (Dr payments in transit / Cr bank). *Returned*: owed again (Dr payments in transit /
-Cr holders payable), paid by a later batch. A transfer moves from sent only once (the status update and the
+Cr holders payable), paid by a later batch once the holder gives other bank details (no file sends money to an
+account a transfer came back from, until one to it is booked); the holder is told. A transfer moves from sent
+only once (the status update and the
 posting are one transaction, guarded by the status), so importing the same statement again changes nothing.
 """
 
@@ -24,11 +26,12 @@ import datetime as dt
 import hashlib
 import uuid
 import zlib
+from functools import partial
 from typing import IO, Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -67,6 +70,12 @@ SELECT %(batch)s, o.party_id, %(number)s || '-' || lpad((row_number() OVER (ORDE
   FROM owed o
   JOIN registers_party pa ON pa.id = o.party_id
   JOIN registers_bankaccount b ON b.party_id = o.party_id AND b.is_primary
+ -- not to an account the bank returned a transfer from (and paid none since): the holder gives another first
+ WHERE NOT EXISTS (SELECT 1 FROM distribution_paymentline r
+                    WHERE r.party_id = o.party_id AND r.status = 'returned' AND upper(r.iban) = upper(b.iban)
+                      AND NOT EXISTS (SELECT 1 FROM distribution_paymentline k
+                                       WHERE k.party_id = o.party_id AND k.status = 'booked'
+                                         AND upper(k.iban) = upper(b.iban) AND k.id > r.id))
 """
 
 SENT_LEGS = """
@@ -296,4 +305,8 @@ def _settle(statement: PayoutStatement, status: str, lines: list[tuple[int, dt.d
             select=BOOKED_LEGS if booked else RETURNED_LEGS, params={"lines": moved},
             accounts=(ledger.IN_TRANSIT, ledger.BANK if booked else ledger.HOLDERS_PAYABLE),
         )  # fmt: skip
+        if not booked:
+            from distribution.notices import tell_holders_returned
+
+            transaction.on_commit(partial(tell_holders_returned, moved))
     return len(moved)

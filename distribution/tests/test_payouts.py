@@ -22,6 +22,8 @@ from distribution.tests.test_runs import _run, world  # noqa: F401  (the fixture
 from licensing import ledger
 from licensing.models import SourceKind, Transaction
 from registers.models import BankAccount, Party
+from tests import factories as f
+from udp.accounts.models import Role
 
 NS = {"p": "urn:iso:std:iso:20022:tech:xsd:pain.001.001.03"}
 
@@ -103,16 +105,21 @@ def test_a_payment_file_pays_those_with_bank_details_and_keeps_the_rest(
 @pytest.mark.statute("A44.5-distribute")
 @pytest.mark.statute("A44.5-unclaimed-forever")
 def test_booked_is_paid_returned_is_owed_again_and_a_statement_imported_twice_changes_nothing(
-    personas: Any, paid_world: dict[str, Any]
+    personas: Any, paid_world: dict[str, Any], django_capture_on_commit_callbacks: Any
 ) -> None:
+    from distribution.notices import PAYMENT_RETURNED
+    from udp.notices.models import Notice
+
     a, b, c, run = paid_world["a"], paid_world["b"], paid_world["c"], paid_world["run"]
+    b_account = f.make_account("b-holder@example.kz", Role.HOLDER, party=b)
     batch = actions.create_batch(personas.cmo, by=personas.cmo_staff)
     rows = [
         (_line(batch, a).end_to_end_id, "220.00", "booked", "2026-04-11"),
         (_line(batch, b).end_to_end_id, "170.00", "returned", "2026-04-12"),
         ("PAY-9999999-0000001", "1.00", "booked", "2026-04-12"),
     ]
-    statement = _import(personas, rows)
+    with django_capture_on_commit_callbacks(execute=True):
+        statement = _import(personas, rows)
     assert (statement.booked, statement.returned, statement.bad, statement.duplicates) == (1, 1, 1, 0)
     assert [p["code"] for p in statement.problems] == ["unknown_reference"]
     assert _line(batch, a).status == LineStatus.BOOKED and _line(batch, b).status == LineStatus.RETURNED
@@ -125,19 +132,34 @@ def test_booked_is_paid_returned_is_owed_again_and_a_statement_imported_twice_ch
     assert paid_status(a, run).paid_on == dt.date(2026, 4, 11)
     assert (paid_status(b, run).paid_tiyn, paid_status(b, run).owed_tiyn) == (0, 17_000)
 
+    # B is told, once, with the account's last four characters, and pointed to their entry's bank details
+    told = Notice.objects.get(recipient=b_account, code=PAYMENT_RETURNED)
+    assert (told.params["amount"], told.params["account"]) == ("170.00", kz_iban(3)[-4:])
+    assert told.link == f"/entries/party/{b.pk}/"
+
     postings = Transaction.objects.count()
-    again = _import(personas, rows)
+    with django_capture_on_commit_callbacks(execute=True):
+        again = _import(personas, rows)
     assert (again.booked, again.returned, again.duplicates) == (0, 0, 2)
     assert Transaction.objects.count() == postings
+    assert Notice.objects.filter(code=PAYMENT_RETURNED).count() == 1
 
-    # C gives bank details (or claims): the next file pays C's kept money and B's returned money
+    # C gives bank details (or claims): the next file pays C's kept money; B's returned money waits for B's
+    # other account, never sent again to the one it came back from
     give_bank_account(c, 4)
     second = actions.create_batch(personas.cmo, by=personas.cmo_staff)
-    assert {line.party_id: line.amount_tiyn for line in second.lines.all()} == {b.pk: 17_000, c.pk: 8_001}
+    assert {line.party_id: line.amount_tiyn for line in second.lines.all()} == {c.pk: 8_001}
+    BankAccount.objects.filter(party=b).update(is_primary=False)
+    give_bank_account(b, 5)
+    third = actions.create_batch(personas.cmo, by=personas.cmo_staff)
+    assert [(line.party_id, line.amount_tiyn, line.iban) for line in third.lines.all()] == [
+        (b.pk, 17_000, kz_iban(5))
+    ]
     _import(
         personas,
-        [(line.end_to_end_id, str(line.amount), "booked", "2026-07-01") for line in second.lines.all()],
-    )
+        [(line.end_to_end_id, str(line.amount), "booked", "2026-07-01")
+         for line in [*second.lines.all(), *third.lines.all()]],
+    )  # fmt: skip
     assert owed(personas.cmo) == {}
     status = paid_status(c, run)
     assert (status.payable_tiyn, status.paid_tiyn, status.owed_tiyn, status.paid_on) == (

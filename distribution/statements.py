@@ -131,6 +131,14 @@ def _money(tiyn: int) -> str:
     return number_format(from_tiyn(tiyn), 2, force_grouping=True)
 
 
+def _ipi(statement: Statement) -> str:
+    """The holder's IPI name number for the statement (the legal name's, where there is one), or none."""
+    names = sorted(
+        statement.party.ipi_names.values_list("name_type", "name_number"), key=lambda n: (n[0] != "PA", n)
+    )
+    return names[0][1] if names else ""
+
+
 def statement_data(statement: Statement, language: str) -> dict[str, Any]:
     """Plain data of the PDF in ``language``."""
     run = statement.run
@@ -139,7 +147,7 @@ def statement_data(statement: Statement, language: str) -> dict[str, Any]:
     found = sources(run.pk, [row.work_id for row in rows])
     with translation.override(language):
         return {
-            "holder": {"name": statement.party.name, "ipi": ""},
+            "holder": {"name": statement.party.name, "ipi": _ipi(statement)},
             "cmo": {"name": run.cmo.party.name, "short_name": run.cmo.short_name},
             "run": {
                 "id": run.pk,

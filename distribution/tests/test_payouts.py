@@ -323,7 +323,13 @@ def test_the_statement_shows_the_tax_withheld_what_is_to_be_paid_and_what_the_ba
     assert api["paid_on"] is not None
     unpaid_api = staff.get(f"/api/statements/{Statement.objects.get(run=run, party=c).pk}/").json()["totals"]
     assert unpaid_api["paid_tiyn"] == 0 and unpaid_api["owed_tiyn"] == unpaid_api["to_pay_tiyn"] > 0
+    from registers.models import IPIName
+
+    pseudonym, legal = f.make_ipi(), f.make_ipi()
+    IPIName.objects.create(party=a, name_number=pseudonym, name_type="PP")
+    IPIName.objects.create(party=a, name_number=legal, name_type="PA")
     data = statement_data(Statement.objects.get(run=run, party=a), "en")
+    assert data["holder"]["ipi"] == legal  # the legal name's number, as the PDF names the holder
     assert (data["totals"]["tax_percent"], data["totals"]["to_pay"]) == ("10.00", "220.00")
 
 

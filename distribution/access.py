@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
@@ -102,6 +102,14 @@ def unmatched_visible_to(user: Any) -> QuerySet[UsageKey]:
     if roles.is_holder(user) and user.party_id is not None:
         return UsageKey.objects.filter(status=MatchStatus.UNMATCHED).order_by("-plays", "id")
     return UsageKey.objects.none()
+
+
+def search_unmatched(keys: QuerySet[UsageKey], q: str) -> QuerySet[UsageKey]:
+    """``keys`` whose title or artist contains ``q`` (its first 100 characters), as the page and the API search."""
+    q = q.strip()[:100]
+    if not q:
+        return keys
+    return keys.filter(Q(title__icontains=q) | Q(artist__icontains=q)).order_by("-plays", "id")
 
 
 def get_unmatched_for_user(user: Any, pk: Any) -> UsageKey:

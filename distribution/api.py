@@ -8,7 +8,7 @@ from typing import Any
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import exceptions, mixins, permissions, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -22,6 +22,7 @@ from distribution.access import (
     get_unmatched_for_user,
     matching_months_for,
     review_queue_for,
+    search_unmatched,
     unmatched_visible_to,
 )
 from distribution.models import UsageClaim, UsageKey
@@ -111,14 +112,25 @@ class UnmatchedSerializer(serializers.ModelSerializer[UsageKey]):
         fields = ["id", "period", "title", "artist", "plays"]
 
 
-@extend_schema_view(list=extend_schema(summary="Unidentified usage a rightsholder may claim"))
+@extend_schema_view(
+    list=extend_schema(
+        summary="Unidentified usage a rightsholder may claim",
+        parameters=[
+            OpenApiParameter(
+                "q", str, description="Words of the title or the performer, as the page searches"
+            )
+        ],
+    )
+)
 class UnmatchedViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[UsageKey]):
     serializer_class = UnmatchedSerializer
     permission_classes = [HasApiKeyScope, permissions.IsAuthenticated]
     required_scopes = {"list": Scope.USAGE_READ}
 
     def get_queryset(self) -> QuerySet[UsageKey]:
-        return unmatched_visible_to(self.request.user)
+        return search_unmatched(
+            unmatched_visible_to(self.request.user), self.request.query_params.get("q", "")
+        )
 
 
 class ClaimSerializer(serializers.ModelSerializer[UsageClaim]):

@@ -148,3 +148,15 @@ def test_the_error_pages_speak_the_readers_language(personas):
     holder.cookies[settings.LANGUAGE_COOKIE_NAME] = "ru"
     refused = holder.get("/publications/")
     assert refused.status_code == 403 and "Недоступно для вашей учётной записи" in refused.content.decode()
+
+
+def test_the_500_and_400_pages_render_alone_in_the_readers_language():
+    """They render with no context and no static files (the error may be in either), in the active language."""
+    from django.test import RequestFactory
+    from django.views.defaults import bad_request, server_error
+
+    with translation.override("kk"):
+        failed = server_error(RequestFactory().get("/"))
+        unread = bad_request(RequestFactory().get("/"), exception=ValueError())
+    assert failed.status_code == 500 and "Бірдеңе дұрыс болмады" in failed.content.decode()
+    assert unread.status_code == 400 and "Сұрауды оқу мүмкін болмады" in unread.content.decode()

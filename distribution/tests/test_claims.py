@@ -104,3 +104,15 @@ def test_only_holders_see_unidentified_usage(personas, client, unmatched, who):
     if who != "anonymous":
         listed = c.get("/api/unmatched-usage/").json()
         assert (listed["results"] if isinstance(listed, dict) else listed) == []
+
+
+@pytest.mark.statute("A46.1.3-identify")
+def test_a_holder_searches_unidentified_usage_by_title_or_performer_on_the_page_and_in_the_api(
+    personas, unmatched
+):
+    holder = signed_in(personas.holder)
+    for q, found in (("tun", True), ("serikova", True), ("Kok", False), ("", True)):
+        page = holder.get(reverse("distribution_portal:unmatched"), {"q": q}).content.decode()
+        listed = holder.get("/api/unmatched-usage/", {"q": q}).json()["results"]
+        assert ("A. Serikova" in page) is found, q
+        assert [row["id"] for row in listed] == ([unmatched.pk] if found else []), q

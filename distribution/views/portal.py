@@ -9,7 +9,12 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from distribution import claims
-from distribution.access import claims_visible_to, get_unmatched_for_user, unmatched_visible_to
+from distribution.access import (
+    claims_visible_to,
+    get_unmatched_for_user,
+    search_unmatched,
+    unmatched_visible_to,
+)
 from distribution.forms import ClaimForm
 from udp.accounts.decorators import AuthedRequest, role_required
 
@@ -18,10 +23,8 @@ holder_required = role_required("is_holder")
 
 @holder_required
 def unmatched(request: AuthedRequest) -> HttpResponse:
-    keys = unmatched_visible_to(request.user)
     q = request.GET.get("q", "").strip()[:100]
-    if q:
-        keys = keys.filter(title__icontains=q) | keys.filter(artist__icontains=q)
+    keys = search_unmatched(unmatched_visible_to(request.user), q)
     page = Paginator(keys.order_by("-plays", "id"), 25).get_page(request.GET.get("page"))
     mine = Paginator(claims_visible_to(request.user), 25).get_page(request.GET.get("claims_page"))
     return render(request, "distribution/unmatched.html", {"page": page, "q": q, "claims": mine})

@@ -28,7 +28,7 @@ from rest_framework.response import Response
 from distribution import calculating, quarters
 from distribution import statements as reading
 from distribution.actions import run_error_message
-from distribution.models import Payee, Run, RunRequest, Statement
+from distribution.models import Allocation, Payee, Route, Run, RunRequest, Statement
 from distribution.run_access import (
     get_request_for_user,
     get_run_for_user,
@@ -38,6 +38,7 @@ from distribution.run_access import (
     runs_visible_to,
     statements_visible_to,
 )
+from distribution.runs import route_totals
 from registers.models import Area
 from udp.accounts import roles
 from udp.accounts.api_auth import HasApiKeyScope
@@ -62,6 +63,44 @@ class RunSerializer(serializers.ModelSerializer[Run]):
             "funds_percent", "costs_tiyn", "funds_tiyn", "excluded_units", "started_by", "approved_by",
             "calculated_at", "approved_at",
         ]  # fmt: skip
+
+
+class RouteTotalSerializer(serializers.Serializer[Any]):
+    route = serializers.CharField()
+    route_label = serializers.CharField(help_text="The route in your language")
+    payees = serializers.IntegerField()
+    gross_tiyn = serializers.IntegerField()
+    costs_tiyn = serializers.IntegerField()
+    funds_tiyn = serializers.IntegerField()
+    net_tiyn = serializers.IntegerField()
+
+
+class RunDetailSerializer(RunSerializer):
+    routes = serializers.SerializerMethodField(
+        help_text="The money per route (paid, held, kept, abroad), as the page"
+    )
+
+    class Meta(RunSerializer.Meta):
+        fields = [*RunSerializer.Meta.fields, "routes"]
+
+    @extend_schema_field(RouteTotalSerializer(many=True))
+    def get_routes(self, run: Run) -> list[dict[str, Any]]:
+        return [
+            {"route": row["route"], "route_label": str(Route(row["route"]).label), "payees": row["payees"],
+             "gross_tiyn": row["gross"], "costs_tiyn": row["costs"], "funds_tiyn": row["funds"], "net_tiyn": row["net"]}
+            for row in route_totals(run)
+        ]  # fmt: skip
+
+
+class AllocationSerializer(serializers.ModelSerializer[Allocation]):
+    title = serializers.CharField(source="work.title", read_only=True)
+    holder = serializers.CharField(source="party", read_only=True, allow_null=True)
+
+    class Meta:
+        model = Allocation
+        fields = ["id", "work", "title", "party", "holder", "right_type", "side", "basis", "percent", "units",
+                  "gross_tiyn", "route"]  # fmt: skip
+        read_only_fields = fields
 
 
 class RunRequestSerializer(serializers.ModelSerializer[RunRequest]):
@@ -121,15 +160,21 @@ def _staff_cmo(user: Any) -> Any:
 
 @extend_schema_view(
     list=extend_schema(summary="Your CMO's distribution runs"),
-    retrieve=extend_schema(summary="A distribution run: pool, deductions, who started and approved it"),
+    retrieve=extend_schema(
+        summary="A distribution run: pool, deductions, who started and approved it, the money per route",
+        responses=RunDetailSerializer,
+    ),
 )
 class RunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[Run]):
     serializer_class = RunSerializer
     permission_classes = [HasApiKeyScope, permissions.IsAuthenticated]
     required_scopes = {
-        "list": READ, "retrieve": READ, "payees": READ, "create": WRITE, "recalculate": WRITE, "approve": WRITE,
+        "list": READ, "retrieve": READ, "payees": READ, "allocations": READ, "create": WRITE, "recalculate": WRITE, "approve": WRITE,
         "correct": WRITE,
     }  # fmt: skip
+
+    def get_serializer_class(self) -> Any:
+        return RunDetailSerializer if self.action == "retrieve" else RunSerializer
 
     def get_queryset(self) -> QuerySet[Run]:
         return runs_visible_to(self.request.user).order_by("-period_start", "-pk")
@@ -214,6 +259,20 @@ class RunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gene
         paginator = Pagination()
         page = paginator.paginate_queryset(payees, request, view=self)
         return paginator.get_paginated_response(PayeeSerializer(page, many=True).data)
+
+    @extend_schema(summary="The run's money per work, holder and right, most money first (as the page lists it)",
+                   responses=AllocationSerializer(many=True))  # fmt: skip
+    @action(detail=True, methods=["get"])
+    def allocations(self, request: Request, pk: str) -> Response:
+        target = get_run_for_user(request.user, pk)
+        rows = (
+            Allocation.objects.filter(run=target)
+            .select_related("work", "party")
+            .order_by("-gross_tiyn", "work_id", "pk")
+        )
+        paginator = Pagination()
+        page = paginator.paginate_queryset(rows, request, view=self)
+        return paginator.get_paginated_response(AllocationSerializer(page, many=True).data)
 
 
 @extend_schema_view(

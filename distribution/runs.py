@@ -18,12 +18,12 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet, Sum
 from django.utils.translation import gettext, gettext_lazy
 
 from distribution import engine, partitions
 from distribution.engine import RunError
-from distribution.models import ReleaseRule, Run, RunSource, RunStatus, SourceKind, Unidentified
+from distribution.models import Payee, ReleaseRule, Run, RunSource, RunStatus, SourceKind, Unidentified
 from distribution.payouts.posting import post_run
 from licensing.collections import collections
 from registers.models import CMO, Area
@@ -351,3 +351,15 @@ def approve_run(run: Run, *, by: Any) -> Run:
         run.save(update_fields=["status", "approved_by", "approved_at"])
         post_run(run, by=by)
     return run
+
+
+def route_totals(run: Run) -> list[dict[str, Any]]:
+    """The run's money per route (paid, held by a conflict, kept, abroad …): payees, gross, deductions, net."""
+    return [
+        dict(row)
+        for row in Payee.objects.filter(run=run)
+        .values("route")
+        .annotate(payees=Count("id"), gross=Sum("gross_tiyn"), costs=Sum("costs_tiyn"), funds=Sum("funds_tiyn"),
+                  net=Sum("net_tiyn"))
+        .order_by("route")
+    ]  # fmt: skip

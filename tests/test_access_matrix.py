@@ -340,6 +340,7 @@ API_RULES: dict[str, AbstractSet[str] | None] = {
     "POST /api/usage-claims/{id}/decide/": frozenset(),
     "GET /api/distribution-runs/": SIGNED, "GET /api/distribution-runs/{id}/": {STAFF, ADMIN, OPERATOR},
     "GET /api/distribution-runs/{id}/payees/": {STAFF, ADMIN, OPERATOR},
+    "GET /api/distribution-runs/{id}/allocations/": {STAFF, ADMIN, OPERATOR},
     "POST /api/distribution-runs/": CMOS,  # an empty start is a 400 for any CMO's staff
     # the run is approved already: approving or recalculating it again is a 400 for its own staff
     "POST /api/distribution-runs/{id}/approve/": {STAFF, ADMIN},
@@ -357,6 +358,7 @@ API_RULES: dict[str, AbstractSet[str] | None] = {
     # nobody owed money, no file)
     "GET /api/payment-batches/": SIGNED, "POST /api/payment-batches/": CMOS,
     "GET /api/payment-batches/{id}/": frozenset(), "GET /api/payment-batches/{id}/file/": frozenset(),
+    "GET /api/payment-batches/{id}/transfers/": frozenset(),
     "GET /api/payout-statements/": SIGNED, "POST /api/payout-statements/": CMOS,
     "GET /api/payout-statements/{id}/": frozenset(), "GET /api/tax-rates/": SIGNED,
     # annual runs for foreign societies: none in the fixture; an empty start is a 400 for any CMO's staff; only

@@ -323,6 +323,8 @@ SPECTACULAR_SETTINGS = {
         "UsageStageEnum": "licensing.models.usage.UsageStage",
         "UsageStatusEnum": "licensing.models.usage.UsageStatus",
         "PaymentBatchStatusEnum": "distribution.models.payouts.BatchStatus",
+        "TransferStatusEnum": "distribution.models.payouts.LineStatus",
+        "DistributionRunStatusEnum": "distribution.models.runs.RunStatus",
         "BankStatementStatusEnum": "licensing.models.invoices.StatementStatus",
     },
 }

@@ -15,7 +15,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from distribution.models import BatchStatus, PaymentBatch, PayoutStatement, TaxRate
+from distribution.models import BatchStatus, PaymentBatch, PaymentLine, PayoutStatement, TaxRate
 from distribution.payouts import actions, formats
 from distribution.payouts.access import (
     batches_visible_to,
@@ -23,10 +23,12 @@ from distribution.payouts.access import (
     get_statement_for_user,
     statements_visible_to,
 )
+from distribution.payouts.selectors import batch_counts
 from udp.accounts import roles
 from udp.accounts.api_auth import HasApiKeyScope
 from udp.accounts.scopes import Scope
 from udp.core import api_steps
+from udp.core.pagination import Pagination
 
 READ, WRITE = Scope.FINANCE_READ, Scope.FINANCE_WRITE
 
@@ -38,6 +40,32 @@ class BatchSerializer(serializers.ModelSerializer[PaymentBatch]):
             "id", "number", "status", "file_format", "execution_date", "lines_count", "total_tiyn", "filename",
             "sha256", "created_at",
         ]  # fmt: skip
+
+
+class BatchDetailSerializer(BatchSerializer):
+    counts = serializers.SerializerMethodField(help_text="How many transfers are sent, booked and returned")
+
+    class Meta(BatchSerializer.Meta):
+        fields = [*BatchSerializer.Meta.fields, "counts"]
+
+    def get_counts(self, batch: PaymentBatch) -> dict[str, int]:
+        return batch_counts(batch)
+
+
+class TransferSerializer(serializers.ModelSerializer[PaymentLine]):
+    class Meta:
+        model = PaymentLine
+        fields = [
+            "id",
+            "end_to_end_id",
+            "party",
+            "creditor_name",
+            "iban",
+            "amount_tiyn",
+            "status",
+            "settled_on",
+        ]
+        read_only_fields = fields
 
 
 class BatchInputSerializer(serializers.Serializer[Any]):
@@ -90,10 +118,22 @@ def _staff(request: Request) -> Any:
 class BatchViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet[PaymentBatch]):
     serializer_class = BatchSerializer
     permission_classes = [HasApiKeyScope, permissions.IsAuthenticated]
-    required_scopes = {"list": READ, "retrieve": READ, "file": READ, "create": WRITE}
+    required_scopes = {"list": READ, "retrieve": READ, "file": READ, "transfers": READ, "create": WRITE}
 
     def get_queryset(self) -> QuerySet[PaymentBatch]:
         return batches_visible_to(self.request.user)
+
+    def get_serializer_class(self) -> Any:
+        return BatchDetailSerializer if self.action == "retrieve" else BatchSerializer
+
+    @extend_schema(summary="The file's transfers, as the page lists them: reference, holder, account, amount, status",
+                   responses=TransferSerializer(many=True))  # fmt: skip
+    @action(detail=True, methods=["get"])
+    def transfers(self, request: Request, pk: str) -> Response:
+        batch = get_batch_for_user(request.user, pk)
+        paginator = Pagination()
+        page = paginator.paginate_queryset(batch.lines.order_by("id"), request, view=self)
+        return paginator.get_paginated_response(TransferSerializer(page, many=True).data)
 
     def get_object(self) -> PaymentBatch:
         return get_batch_for_user(self.request.user, self.kwargs["pk"])

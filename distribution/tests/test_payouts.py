@@ -97,6 +97,22 @@ def test_a_payment_file_pays_those_with_bank_details_and_keeps_the_rest(
         _line(batch, a).end_to_end_id: ("220.00", kz_iban(2)),
         _line(batch, b).end_to_end_id: ("170.00", kz_iban(3)),
     }
+    # the API lists the file's transfers and their counts, as the page does, to the CMO's staff only
+    staff = f.signed_in(personas.cmo_staff)
+    assert staff.get(f"/api/payment-batches/{batch.pk}/").json()["counts"] == {
+        "sent": 2,
+        "booked": 0,
+        "returned": 0,
+    }
+    listed = staff.get(f"/api/payment-batches/{batch.pk}/transfers/").json()["results"]
+    assert {(t["party"], t["amount_tiyn"], t["iban"], t["status"]) for t in listed} == {
+        (a.pk, 22_000, kz_iban(2), "sent"), (b.pk, 17_000, kz_iban(3), "sent"),
+    }  # fmt: skip
+    for outsider in (personas.other_cmo_staff, personas.holder):
+        assert f.signed_in(outsider).get(f"/api/payment-batches/{batch.pk}/transfers/").status_code in (
+            403,
+            404,
+        )
     with pytest.raises(ValidationError):  # nothing more to pay to anyone with bank details
         actions.create_batch(personas.cmo, by=personas.cmo_staff)
 

@@ -223,3 +223,28 @@ def test_the_api_corrects_an_approved_run_with_the_page_s_rules(
     assert corrected.status_code == 200, corrected.content
     assert corrected.json()["status"] == "cancelled"
     assert admin.post(url, reason, content_type="application/json").status_code == 403
+
+
+@pytest.mark.django_db
+@pytest.mark.statute("A44.5-distribute")
+def test_the_api_gives_a_run_s_money_per_route_and_per_work_as_its_page_does(
+    personas: Any, world: RunWorld, eager: None, django_capture_on_commit_callbacks: Any
+) -> None:
+    """The worked example's pool, 3 000 000 tiyn: its routes' gross sums to it and its works' allocations too."""
+    run = _approved(personas, django_capture_on_commit_callbacks)
+    staff = f.signed_in(personas.cmo_staff)
+    seen = staff.get(f"/api/distribution-runs/{run.pk}/").json()
+    assert sum(r["gross_tiyn"] for r in seen["routes"]) == run.pool_tiyn
+    assert sum(r["net_tiyn"] + r["costs_tiyn"] + r["funds_tiyn"] for r in seen["routes"]) == run.pool_tiyn
+    assert {r["route"]: r["route_label"] for r in seen["routes"]}["payable"] == "To be paid"
+    rows, url = [], f"/api/distribution-runs/{run.pk}/allocations/"
+    while url:
+        page = staff.get(url).json()
+        rows += page["results"]
+        url = page["next"]
+    assert sum(r["gross_tiyn"] for r in rows) == run.pool_tiyn
+    assert {r["title"] for r in rows} == {"Dala", "Kok"}
+    page_html = staff.get(f"/cmo/distribution/runs/{run.pk}/").content.decode()
+    assert all(r["title"] in page_html for r in rows)
+    other = f.signed_in(personas.other_cmo_staff).get(f"/api/distribution-runs/{run.pk}/allocations/")
+    assert other.status_code == 404

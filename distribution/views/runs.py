@@ -7,7 +7,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Sum
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -16,7 +15,7 @@ from django.views.decorators.http import require_POST
 from distribution import calculating
 from distribution.actions import run_error_message
 from distribution.forms import DeductionsForm, RunForm
-from distribution.models import Allocation, Payee, RequestStatus, Route, Statement
+from distribution.models import Allocation, RequestStatus, Route, Statement
 from distribution.run_access import (
     get_request_for_user,
     get_run_for_user,
@@ -24,6 +23,7 @@ from distribution.run_access import (
     requests_visible_to,
     runs_visible_to,
 )
+from distribution.runs import route_totals
 from udp.accounts.decorators import AuthedRequest, role_required
 from udp.core import clock
 
@@ -79,14 +79,7 @@ def request_progress(request: AuthedRequest, pk: int) -> HttpResponse:
 def run_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     run = get_run_for_user(request.user, pk)
     q = request.GET.get("q", "").strip()[:100]
-    routes = [
-        {**row, "label": Route(row["route"]).label}
-        for row in Payee.objects.filter(run=run)
-        .values("route")
-        .annotate(payees=Count("id"), gross=Sum("gross_tiyn"), costs=Sum("costs_tiyn"),
-                  funds=Sum("funds_tiyn"), net=Sum("net_tiyn"))
-        .order_by("route")
-    ]  # fmt: skip
+    routes = [{**row, "label": Route(row["route"]).label} for row in route_totals(run)]
     payees = Paginator(payees_of(run, q), 25).get_page(request.GET.get("page"))
     works = Paginator(
         Allocation.objects.filter(run=run)

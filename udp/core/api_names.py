@@ -38,6 +38,7 @@ STEPS: dict[str, Promise] = {
     "ack": _("acknowledge"),
     "agreement": _("agreement"),
     "allocate": _("allocate"),
+    "allocations": _("allocations"),
     "answer": _("answer"),
     "approve": _("approve"),
     "attach": _("attach"),
@@ -84,6 +85,7 @@ STEPS: dict[str, Promise] = {
     "submit": _("submit"),
     "template": _("template"),
     "toggle": _("switch on or off"),
+    "transfers": _("transfers"),
     "unmatched": _("unmatched"),
     "withdraw": _("withdraw"),
 }

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from django.db import connection
 from django.db.models import Case, Count, Min, Q, Sum, Value, When
 
 from distribution.models import LineStatus, PaymentBatch, PaymentLine, Run
@@ -38,6 +39,28 @@ def owed(cmo: CMO) -> dict[int, int]:
     """Each holder's unpaid balance of *holders payable* at ``cmo`` (tiyn, positive), one grouped query."""
     rows = ledger.balances(cmo, by=("party",), accounts=[ledger.HOLDERS_PAYABLE])
     return {row["party"]: -row["balance"] for row in rows if row["party"] is not None and row["balance"] < 0}
+
+
+#: A holder's primary account a transfer came back from, with none booked to it since: no file pays it.
+RETURNED_ACCOUNT = """
+    SELECT DISTINCT b.party_id FROM registers_bankaccount b
+      JOIN distribution_paymentline r ON r.party_id = b.party_id AND r.status = 'returned'
+                                     AND upper(r.iban) = upper(b.iban)
+     WHERE b.is_primary AND b.party_id = ANY(%s)
+       AND NOT EXISTS (SELECT 1 FROM distribution_paymentline k
+                        WHERE k.party_id = b.party_id AND k.status = 'booked' AND upper(k.iban) = upper(b.iban)
+                          AND k.id > r.id)
+"""
+
+
+def waiting_for_other_account(parties: list[int]) -> set[int]:
+    """Of ``parties``, those whose primary account is one the bank returned a transfer from (and paid none
+    since): they are paid once they give other bank details (:data:`distribution.payouts.actions.LINES`)."""
+    if not parties:
+        return set()
+    with connection.cursor() as cursor:
+        cursor.execute(RETURNED_ACCOUNT, [parties])
+        return {int(row[0]) for row in cursor.fetchall()}
 
 
 def _statuses(party: Party, cmo: CMO) -> dict[tuple[str, int], PaidStatus]:

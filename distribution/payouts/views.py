@@ -18,7 +18,7 @@ from distribution.payouts.access import (
     statements_visible_to,
 )
 from distribution.payouts.forms import BatchForm, PayoutStatementForm
-from distribution.payouts.selectors import batch_counts, owed
+from distribution.payouts.selectors import batch_counts, owed, waiting_for_other_account
 from udp.accounts.decorators import AuthedRequest, cmo_required
 from udp.money import from_tiyn
 
@@ -49,6 +49,7 @@ def batches(request: AuthedRequest) -> HttpResponse:
             "batches": batches_visible_to(user)[:LIST_LIMIT],
             "owed_holders": len(balances),
             "owed_total": from_tiyn(sum(balances.values())),
+            "returned_holders": len(waiting_for_other_account(list(balances))),
         },
     )
 

@@ -165,6 +165,8 @@ def test_booked_is_paid_returned_is_owed_again_and_a_statement_imported_twice_ch
     give_bank_account(c, 4)
     second = actions.create_batch(personas.cmo, by=personas.cmo_staff)
     assert {line.party_id: line.amount_tiyn for line in second.lines.all()} == {c.pk: 8_001}
+    page = f.signed_in(personas.cmo_staff).get("/cmo/distribution/payouts/").content.decode()
+    assert 'id="returned-holders">1<' in page
     BankAccount.objects.filter(party=b).update(is_primary=False)
     give_bank_account(b, 5)
     third = actions.create_batch(personas.cmo, by=personas.cmo_staff)

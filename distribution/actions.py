@@ -99,6 +99,10 @@ RUN_ERRORS = {
     ),
     "no_usage": gettext_lazy("No use of a protected work was matched for this area and period."),
     "not_awaiting_approval": gettext_lazy("This run does not await approval."),
+    "platform_started": gettext_lazy(
+        "The platform calculated this run with the deductions (or rates) it had last time: a member of staff "
+        "first calculates it again, checking them, and another member of staff then approves it."
+    ),
     "same_person": gettext_lazy(
         "The person who started a run does not approve it: another member of staff does."
     ),

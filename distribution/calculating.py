@@ -29,6 +29,7 @@ from distribution import matching, runs
 from distribution.actions import run_error_message
 from distribution.engine import RunError
 from distribution.models import RequestStatus, Run, RunRequest, RunStatus
+from distribution.schedule import started_by_platform
 from registers.models import CMO, Area
 from udp.accounts import roles
 from udp.accounts.models import User
@@ -235,6 +236,8 @@ def may_approve(run: Run, user: Any) -> tuple[bool, str]:
         return False, run_error_message("not_awaiting_approval")
     if not (roles.is_cmo_staff(user) and user.cmo_id == run.cmo_id):
         return False, _("Only the CMO's own staff approve its runs.")
+    if started_by_platform(run.started_by):
+        return False, run_error_message("platform_started")
     if run.started_by_id == user.pk:
         return False, run_error_message("same_person")
     return True, ""

@@ -171,10 +171,16 @@ def start_due_foreign_runs(day: dt.date | None = None) -> int:
 
 
 def approve_foreign_run(run: ForeignRun, *, by: Any) -> ForeignRun:
+    """Approve the annual run: another person than the one who calculated it; one the platform calculated is
+    first calculated again by a member of staff (who so checks its rates)."""
+    from distribution.schedule import started_by_platform
+
     with transaction.atomic(), audited(by, Reason("foreign_run_approved")):
-        run = ForeignRun.objects.select_for_update().get(pk=run.pk)
+        run = ForeignRun.objects.select_for_update().select_related("started_by").get(pk=run.pk)
         if run.status != ForeignRunStatus.CALCULATED:
             raise RunError("not_awaiting_approval")
+        if started_by_platform(run.started_by):
+            raise RunError("platform_started")
         if run.started_by_id == getattr(by, "pk", None):
             raise RunError("same_person")
         run.status, run.approved_by, run.approved_at = ForeignRunStatus.APPROVED, by, clock.now()

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from distribution.models import RemunerationClaim, Route, Run, RunRequest, Statement, Withholding
+from distribution.schedule import started_by_platform
 from licensing import ledger
 from licensing.models import SourceKind
 from registers.models import CMO, Conflict, Party
@@ -22,6 +23,7 @@ from udp.notices.models import Notice
 
 SUBJECT = _("A distribution of remuneration on the platform")
 TO_APPROVE = "distribution_run_to_approve"
+TO_CHECK = "distribution_run_to_check"
 STATEMENT_READY = "distribution_statement_ready"
 STATEMENT_WITHDRAWN = "distribution_statement_withdrawn"
 CORRECTED = "distribution_run_corrected"
@@ -34,6 +36,17 @@ PAYMENT_RETURNED = "distribution_payment_returned"
 
 
 def register_kinds() -> None:
+    register(
+        Kind(
+            TO_CHECK,
+            _(
+                "The platform calculated the distribution run of %(cmo)s for area %(area)s, %(start)s – %(end)s: "
+                "%(pool)s tenge, with the deductions of your last run. Check them and calculate it again; another "
+                "member of staff then approves it."
+            ),
+            subject=SUBJECT,
+        )
+    )
     register(
         Kind(
             PAYMENT_RETURNED,
@@ -246,10 +259,11 @@ def tell_staff_run_awaits_approval(run: Run) -> int:
         "pool": str(from_tiyn(run.pool_tiyn)), **_period(run),
     }  # fmt: skip
     link = reverse("distribution_cmo:run", args=[run.pk])
+    kind = TO_CHECK if started_by_platform(run.started_by) else TO_APPROVE
     told = 0
     for account in User.objects.filter(cmo_id=run.cmo_id, is_active=True).exclude(pk=run.started_by_id):
         if roles.is_cmo_staff(account):
-            notify(account, TO_APPROVE, params, link=link)
+            notify(account, kind, params, link=link)
             told += 1
     return told
 

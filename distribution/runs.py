@@ -340,11 +340,17 @@ def record_release_rule(cmo: CMO, *, decided_on: dt.date, meeting_reference: str
 
 
 def approve_run(run: Run, *, by: Any) -> Run:
-    """Approve a calculated run: by another person than the one who started it."""
+    """Approve a calculated run: by another person than the one who started it. A run the platform started
+    (:func:`distribution.schedule.scheduler_account`) is first calculated again by a member of staff, who so
+    checks its deductions: two people, not one, look at the money before it moves."""
+    from distribution.schedule import started_by_platform
+
     with transaction.atomic(), audited(by, Reason("distribution_run_approved")):
-        run = Run.objects.select_for_update().get(pk=run.pk)
+        run = Run.objects.select_for_update().select_related("started_by").get(pk=run.pk)
         if run.status != RunStatus.CALCULATED:
             raise RunError("not_awaiting_approval")
+        if started_by_platform(run.started_by):
+            raise RunError("platform_started")
         if run.started_by_id == getattr(by, "pk", None):
             raise RunError("same_person")
         run.status, run.approved_by, run.approved_at = RunStatus.APPROVED, by, clock.now()

@@ -15,15 +15,17 @@ CMO's staff to approve (a second person always approves; the platform never does
   calculated or approved, or a request the platform made already, is left as it is), so the daily beat entry
   catches up after a missed day or a moved clock.
 
-Runs the platform starts are started by :func:`scheduler_account`, an account nobody can sign in with, so
-that any of the CMO's staff can approve them. Their deductions are those of the CMO's last approved run
-for the area (none before the first): the staff recalculate with other percentages before approving.
+Runs the platform starts are started by :func:`scheduler_account`, an account nobody can sign in with. Their
+deductions are those of the CMO's last approved run for the area (none before the first), so nobody approves
+one as it is (:func:`started_by_platform`): a member of staff calculates it again, checking the deductions,
+and another approves it, as for any run (two people look at the money before it moves).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 from distribution.models import Run, RunRequest, RunStatus
 from distribution.quarters import last_ended_quarter
@@ -66,6 +68,11 @@ def releasing(day: dt.date) -> set[tuple[int, int]]:
         if release_due(cmo, areas[area_id], day).exists():
             due.add((cmo_id, areas[area_id].item))
     return due
+
+
+def started_by_platform(user: Any) -> bool:
+    """Whether a run was started (last calculated) by the platform's scheduler, not by a person."""
+    return getattr(user, "email", None) == SCHEDULER_EMAIL
 
 
 def scheduler_account() -> User:

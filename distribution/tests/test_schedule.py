@@ -4,12 +4,15 @@ it, calculated and left for the CMO's staff to approve."""
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Any
 
 import pytest
 from django.conf import settings
 
 from distribution import quarters, schedule
+from distribution.calculating import request_run
+from distribution.engine import RunError
 from distribution.models import Payee, RequestStatus, Run, RunRequest, RunStatus
 from distribution.runs import approve_run
 from distribution.tests.quarter import POOL, Q1_2027, collected_quarter
@@ -60,7 +63,27 @@ def test_after_the_quarter_the_run_of_each_cmo_and_area_that_collected_is_starte
     with django_capture_on_commit_callbacks(execute=True):
         assert schedule.start_quarterly_runs() == 0  # the next day: the run is there
     assert RunRequest.objects.count() == 1
-    approve_run(run, by=personas.cmo_staff)  # any of the staff approves what the platform started
+    # the staff are asked to check it: nobody approves what the platform calculated as it is
+    from distribution.notices import TO_CHECK
+    from udp.notices.models import Notice
+
+    assert set(Notice.objects.filter(code=TO_CHECK).values_list("recipient", flat=True)) >= {
+        personas.cmo_staff.pk, personas.cmo_admin.pk,
+    }  # fmt: skip
+    with pytest.raises(RunError) as refused:
+        approve_run(run, by=personas.cmo_staff)
+    assert refused.value.code == "platform_started"
+    # one member of staff calculates it again (checking its deductions), another approves it
+    with django_capture_on_commit_callbacks(execute=True):
+        request_run(
+            personas.cmo, quarter.area, *Q1_2027, costs_percent=Decimal("10"), funds_percent=Decimal("0"),
+            by=personas.cmo_staff,
+        )  # fmt: skip
+    run = Run.objects.get()
+    assert (run.started_by, run.costs_percent) == (personas.cmo_staff, Decimal("10"))
+    with pytest.raises(RunError):
+        approve_run(run, by=personas.cmo_staff)
+    approve_run(run, by=personas.cmo_admin)
     assert Run.objects.get().status == RunStatus.APPROVED
 
 
@@ -115,7 +138,8 @@ def test_money_kept_three_years_is_released_by_the_quarters_run_even_when_nothin
     with django_capture_on_commit_callbacks(execute=True):
         assert schedule.start_quarterly_runs() == 1
     q1 = Run.objects.get()
-    approve_run(q1, by=personas.cmo_staff)
+    Run.objects.filter(pk=q1.pk).update(started_by=personas.cmo_staff)  # as if a person calculated it again
+    approve_run(q1, by=personas.cmo_admin)
     kept = Unidentified.objects.create(
         cmo=personas.cmo, area=quarter.area, licence=quarter.licence, usage_start=dt.date(2024, 4, 1),
         received_on=dt.date(2024, 7, 1), amount_tiyn=120_000, found_in=q1,

@@ -41,6 +41,7 @@ from distribution.run_access import (
     release_rules_visible_to,
     unidentified_visible_to,
 )
+from distribution.schedule import started_by_platform
 from distribution.templatetags.run_money import rate_text
 from registers.models import CMO, ReciprocalArea
 from udp.accounts import roles
@@ -70,6 +71,8 @@ def may_approve(run: ForeignRun, user: Any) -> tuple[bool, str]:
         return False, run_error_message("not_awaiting_approval")
     if not (roles.is_cmo_staff(user) and user.cmo_id == run.cmo_id):
         return False, _("Only the CMO's own staff approve its runs.")
+    if started_by_platform(run.started_by):
+        return False, run_error_message("platform_started")
     if run.started_by_id == user.pk:
         return False, run_error_message("same_person")
     return True, ""

@@ -1,12 +1,17 @@
 """Holders claim unmatched usage as their work, and the CMO whose usage it is decides (A46.1.3-identify).
 
 An accepted claim confirms the match (:func:`distribution.actions.confirm_match`), so the usage counts for
-the work from then on and stage 2 remembers it; a refusal says why.
+the work from then on and stage 2 remembers it; a run of that month still awaiting approval is calculated
+again, so it counts there too. A refusal says why. The holder is told either way, and when the month's run
+was approved already, that the use counts only if the CMO corrects that run.
 """
 
 from __future__ import annotations
 
+from functools import partial
+
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from distribution.actions import MATCHABLE_KINDS, confirm_match
@@ -50,12 +55,44 @@ def decide_claim(claim: UsageClaim, *, accept: bool, reason: str = "", by: User)
         raise ValidationError(_("This claim has already been decided."))
     if not accept and not reason.strip():
         raise ValidationError({"reason": _("Say why you refuse the claim.")})
-    with audited(by, reason.strip() or None):
+    late = False
+    with transaction.atomic(), audited(by, reason.strip() or None):
         if accept:
             confirm_match(claim.key, work_id=claim.work_id, by=by)
+            late = _count_in_runs(claim.key, by=by)
         UsageClaim.objects.filter(pk=claim.pk).update(
             status=ClaimStatus.ACCEPTED if accept else ClaimStatus.REFUSED, reason="" if accept else reason.strip(),
             decided_by=by, decided_at=clock.now(),
         )  # fmt: skip
         claim.refresh_from_db()
+        transaction.on_commit(partial(_tell_holder, claim.pk, late))
     return claim
+
+
+def _count_in_runs(key: UsageKey, *, by: User) -> bool:
+    """The CMO's runs over the key's month: one still awaiting approval is calculated again (by ``by``, with its
+    deductions), so the accepted use counts in it; returns whether one was approved already (then the use counts
+    only if that run is corrected, which the holder is told to ask for)."""
+    from distribution.calculating import queue_request
+    from distribution.models import Run, RunStatus
+
+    runs = Run.objects.filter(
+        cmo_id=key.cmo_id, period_start__lte=key.period, period_end__gte=key.period,
+        status__in=[RunStatus.CALCULATED, RunStatus.APPROVED],
+    ).select_related("cmo", "area")  # fmt: skip
+    late = False
+    for run in runs:
+        if run.status == RunStatus.APPROVED:
+            late = True
+            continue
+        queue_request(
+            run.cmo, run.area, run.period_start, run.period_end, costs_percent=run.costs_percent,
+            funds_percent=run.funds_percent, by=by,
+        )  # fmt: skip
+    return late
+
+
+def _tell_holder(claim_id: int, late: bool) -> None:
+    from distribution.notices import tell_holder_usage_claim_decided
+
+    tell_holder_usage_claim_decided(claim_id, late=late)

@@ -4,6 +4,8 @@ Parameters are data (names, dates, amounts)."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db import connection
 from django.db.models import Sum
 from django.urls import reverse
@@ -24,6 +26,9 @@ from udp.notices.models import Notice
 SUBJECT = _("A distribution of remuneration on the platform")
 TO_APPROVE = "distribution_run_to_approve"
 TO_CHECK = "distribution_run_to_check"
+USAGE_CLAIM_ACCEPTED = "usage_claim_accepted"
+USAGE_CLAIM_ACCEPTED_LATE = "usage_claim_accepted_late"
+USAGE_CLAIM_REFUSED = "usage_claim_refused"
 STATEMENT_READY = "distribution_statement_ready"
 STATEMENT_WITHDRAWN = "distribution_statement_withdrawn"
 CORRECTED = "distribution_run_corrected"
@@ -36,6 +41,34 @@ PAYMENT_RETURNED = "distribution_payment_returned"
 
 
 def register_kinds() -> None:
+    register(
+        Kind(
+            USAGE_CLAIM_ACCEPTED,
+            _(
+                "%(cmo)s accepted your claim: the use of “%(title)s” in %(start)s – %(end)s counts for your work "
+                "“%(work)s” in that period's distribution."
+            ),
+            subject=SUBJECT,
+        )
+    )
+    register(
+        Kind(
+            USAGE_CLAIM_ACCEPTED_LATE,
+            _(
+                "%(cmo)s accepted your claim: the use of “%(title)s” in %(start)s – %(end)s is your work "
+                "“%(work)s”. That period's distribution was approved before, so ask %(cmo)s to correct it for the "
+                "use to be paid."
+            ),
+            subject=SUBJECT,
+        )
+    )
+    register(
+        Kind(
+            USAGE_CLAIM_REFUSED,
+            _("%(cmo)s refused your claim of the use of “%(title)s” in %(start)s – %(end)s: %(reason)s"),
+            subject=SUBJECT,
+        )
+    )
     register(
         Kind(
             TO_CHECK,
@@ -356,4 +389,32 @@ def tell_holders_returned(line_ids: list[int]) -> int:
                 continue
             notify(account, PAYMENT_RETURNED, params, link=link)
             told += 1
+    return told
+
+
+def tell_holder_usage_claim_decided(claim_id: int, *, late: bool = False) -> int:
+    """The holder's accounts: their claim of unmatched usage was accepted (and whether the month's run was
+    approved before) or refused, and why."""
+    from distribution.models import ClaimStatus, UsageClaim
+
+    claim = UsageClaim.objects.select_related("key__cmo", "work").get(pk=claim_id)
+    if claim.status == ClaimStatus.PENDING:
+        return 0
+    key = claim.key
+    params = {
+        "cmo": key.cmo.short_name, "title": key.title or "—", "start": key.period.isoformat(),
+        "end": ((key.period.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)).isoformat(),
+        "work": claim.work.title if claim.work else "—", "reason": claim.reason, "claim": claim.pk,
+    }  # fmt: skip
+    if claim.status == ClaimStatus.REFUSED:
+        kind = USAGE_CLAIM_REFUSED
+    else:
+        kind = USAGE_CLAIM_ACCEPTED_LATE if late else USAGE_CLAIM_ACCEPTED
+    link = reverse("distribution_portal:unmatched")
+    told = 0
+    for account in User.objects.filter(party_id=claim.party_id, is_active=True).order_by("pk"):
+        if Notice.objects.filter(recipient=account, code=kind, params__claim=claim.pk).exists():
+            continue
+        notify(account, kind, params, link=link)
+        told += 1
     return told

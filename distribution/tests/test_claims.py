@@ -116,3 +116,65 @@ def test_a_holder_searches_unidentified_usage_by_title_or_performer_on_the_page_
         listed = holder.get("/api/unmatched-usage/", {"q": q}).json()["results"]
         assert ("A. Serikova" in page) is found, q
         assert [row["id"] for row in listed] == ([unmatched.pk] if found else []), q
+
+
+def _quarter_run(personas, work):
+    import datetime as dt
+    from decimal import Decimal
+
+    from distribution.runs import start_run
+    from registers.models import Area
+
+    return start_run(
+        personas.cmo, Area.objects.get(item=1), JANUARY, dt.date(2026, 3, 31), by=personas.cmo_staff,
+        weights={work.pk: 1}, pool_tiyn=10_000, costs_percent=Decimal("10"),
+    )  # fmt: skip
+
+
+def test_a_claim_accepted_while_the_month_s_run_awaits_approval_calculates_it_again_and_the_holder_is_told(
+    personas, unmatched, django_capture_on_commit_callbacks
+):
+    from distribution.claims import decide_claim, file_claim
+    from distribution.models import RunRequest
+    from distribution.notices import USAGE_CLAIM_ACCEPTED
+    from udp.notices.models import Notice
+
+    mine = recording(personas, "Tün")
+    run = _quarter_run(personas, mine)
+    claim = file_claim(unmatched, work_id=mine.pk, by=personas.holder)
+    with django_capture_on_commit_callbacks(execute=True):
+        decide_claim(claim, accept=True, by=personas.cmo_admin)
+    # the run is asked for again, with its deductions, by the person who accepted the claim
+    asked = RunRequest.objects.get()
+    assert (asked.period_start, asked.period_end, asked.requested_by, asked.costs_percent) == (
+        run.period_start, run.period_end, personas.cmo_admin, run.costs_percent,
+    )  # fmt: skip
+    told = Notice.objects.get(recipient=personas.holder, code=USAGE_CLAIM_ACCEPTED)
+    assert "counts for your work" in told.message and "Tün" in told.message
+    from distribution.notices import tell_holder_usage_claim_decided
+
+    assert tell_holder_usage_claim_decided(claim.pk) == 0  # told once
+
+
+def test_a_claim_accepted_after_the_month_s_run_was_approved_tells_the_holder_to_ask_for_a_correction(
+    personas, unmatched, django_capture_on_commit_callbacks
+):
+    from distribution.claims import decide_claim, file_claim
+    from distribution.models import RunRequest
+    from distribution.notices import USAGE_CLAIM_ACCEPTED_LATE, USAGE_CLAIM_REFUSED
+    from distribution.runs import approve_run
+    from udp.notices.models import Notice
+
+    mine = recording(personas, "Tün")
+    approve_run(_quarter_run(personas, mine), by=personas.cmo_admin)
+    first = file_claim(unmatched, work_id=mine.pk, by=personas.holder)
+    with django_capture_on_commit_callbacks(execute=True):
+        decide_claim(first, accept=False, reason="Another recording", by=personas.cmo_staff)
+    refused = Notice.objects.get(recipient=personas.holder, code=USAGE_CLAIM_REFUSED)
+    assert "Another recording" in refused.message
+    second = file_claim(unmatched, work_id=mine.pk, by=personas.holder)
+    with django_capture_on_commit_callbacks(execute=True):
+        decide_claim(second, accept=True, by=personas.cmo_staff)
+    assert not RunRequest.objects.exists()  # an approved run is not calculated again
+    late = Notice.objects.get(recipient=personas.holder, code=USAGE_CLAIM_ACCEPTED_LATE)
+    assert "correct it" in late.message and late.link == reverse("distribution_portal:unmatched")

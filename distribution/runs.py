@@ -13,19 +13,20 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 from collections.abc import Iterable, Mapping
+from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import Count, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 from django.utils.translation import gettext, gettext_lazy
 
 from distribution import engine, partitions
 from distribution.engine import RunError
 from distribution.models import Payee, ReleaseRule, Run, RunSource, RunStatus, SourceKind, Unidentified
 from distribution.payouts.posting import post_run
-from licensing.collections import collections
+from licensing.collections import Collection, collections
 from registers.models import CMO, Area
 from udp.audit import MESSAGES, Reason, audited
 from udp.core import clock
@@ -271,31 +272,43 @@ def _sources_from_usage(run: Run, table: str) -> int:
     used = _eligible_licences(run)
     pools: dict[int, int] = {}
     kept: list[Unidentified] = []
-    received = [
-        c for c in collections(cmo_id=cmo.pk)
-        if c.area_item == area.item and run.period_start <= c.usage_start <= run.period_end
-    ]  # fmt: skip
+    area_collections = [c for c in collections(cmo_id=cmo.pk) if c.area_item == area.item]
+    # the period's own money, less what another run took of it already (as late money, while this period's
+    # run was cancelled and not yet run again)
+    received = _less_taken(
+        run, run.period_start, run.period_end,
+        [c for c in area_collections if run.period_start <= c.usage_start <= run.period_end], latest_first=True,
+    )  # fmt: skip
     for c in received:
         if c.licence_id in used:
             pools[c.licence_id] = pools.get(c.licence_id, 0) + c.amount_tiyn
         else:
-            kept.append(
-                Unidentified(
-                    cmo=cmo,
-                    area=area,
-                    licence_id=c.licence_id,
-                    usage_start=c.usage_start,
-                    received_on=c.received_on,
-                    amount_tiyn=c.amount_tiyn,
-                    found_in=run,
-                )  # fmt: skip
-            )
+            kept.append(_kept(run, c))
     Unidentified.objects.bulk_create([k for k in _merged(kept) if k.amount_tiyn > 0])
     RunSource.objects.bulk_create(
         RunSource(run=run, kind=SourceKind.COLLECTED, licence_id=licence, pool_tiyn=amount)
         for licence, amount in sorted(pools.items())
         if amount > 0
     )
+    # money collected for an earlier period after its run took that period's money: spread over this run's
+    # use of the same licence (kept, by its date of receipt, when the licence has none here)
+    late_pool, late_kept = 0, []
+    for (start, end), rows in _late(run, area_collections).items():
+        late: dict[int, int] = {}
+        for c in rows:
+            if c.licence_id in used:
+                late[c.licence_id] = late.get(c.licence_id, 0) + c.amount_tiyn
+            else:
+                late_kept.append(_kept(run, c))
+        RunSource.objects.bulk_create(
+            RunSource(run=run, kind=SourceKind.LATE, licence_id=licence, pool_tiyn=amount, origin_start=start,
+                      origin_end=end)
+            for licence, amount in sorted(late.items())
+            if amount > 0
+        )  # fmt: skip
+        late_pool += sum(amount for amount in late.values() if amount > 0)
+    Unidentified.objects.bulk_create([k for k in _merged(late_kept) if k.amount_tiyn > 0])
+    kept += late_kept
     released = release_due(cmo, area, clock.today())
     released_tiyn = sum(released.values_list("amount_tiyn", flat=True))
     if released_tiyn and used:
@@ -303,10 +316,83 @@ def _sources_from_usage(run: Run, table: str) -> int:
         RunSource.objects.create(run=run, kind=SourceKind.RELEASED, pool_tiyn=released_tiyn)
     else:
         released_tiyn = 0
-    pool = sum(amount for amount in pools.values() if amount > 0) + released_tiyn
+    pool = sum(amount for amount in pools.values() if amount > 0) + released_tiyn + late_pool
     if pool <= 0 and not kept:
         raise RunError("empty_pool")
     return pool
+
+
+def _kept(run: Run, c: Collection) -> Unidentified:
+    return Unidentified(
+        cmo=run.cmo, area=run.area, licence_id=c.licence_id, usage_start=c.usage_start, received_on=c.received_on,
+        amount_tiyn=c.amount_tiyn, found_in=run,
+    )  # fmt: skip
+
+
+def _taken(run: Run, start: dt.date, end: dt.date) -> dict[int, int]:
+    """Per licence, what the runs other than ``run`` (not cancelled) took of the money collected for use in
+    ``start``–``end``: the pool of that period's own run, the late money of later runs, and what any of them
+    kept for want of use."""
+    taken: dict[int, int] = {}
+    others = (
+        Run.objects.exclude(pk=run.pk).exclude(status=RunStatus.CANCELLED).filter(cmo=run.cmo, area=run.area)
+    )
+    sources = RunSource.objects.filter(run__in=others, licence__isnull=False).filter(
+        Q(kind=SourceKind.COLLECTED, run__period_start=start, run__period_end=end)
+        | Q(kind=SourceKind.LATE, origin_start=start, origin_end=end)
+    )
+    for licence, amount in sources.values_list("licence_id", "pool_tiyn"):
+        taken[licence] = taken.get(licence, 0) + amount
+    kept = Unidentified.objects.filter(
+        found_in__in=others, licence__isnull=False, usage_start__gte=start, usage_start__lte=end
+    )
+    for licence, amount in kept.values_list("licence_id", "amount_tiyn"):
+        taken[licence] = taken.get(licence, 0) + amount
+    return taken
+
+
+def _less_taken(
+    run: Run, start: dt.date, end: dt.date, received: list[Collection], *, latest_first: bool
+) -> list[Collection]:
+    """``received`` (collections for use in ``start``–``end``) less what other runs took of each licence's
+    money (:func:`_taken`): what is left for ``run``. Taken from the earliest receipts first when the other
+    runs are the period's own and earlier ones (they took what had come in by then), from the latest when
+    ``run`` is the period's own run, run again (the others took what came in after it)."""
+    taken = _taken(run, start, end)
+    left: list[Collection] = []
+    for c in sorted(received, key=lambda c: (c.received_on, c.usage_start), reverse=latest_first):
+        take = min(taken.get(c.licence_id, 0), c.amount_tiyn)
+        if take:
+            taken[c.licence_id] -= take
+        if c.amount_tiyn - take > 0:
+            left.append(replace(c, amount_tiyn=c.amount_tiyn - take))
+    return sorted(left, key=lambda c: (c.usage_start, c.received_on, c.licence_id))
+
+
+def _late(run: Run, area_collections: list[Collection]) -> dict[tuple[dt.date, dt.date], list[Collection]]:
+    """For each approved earlier run of the CMO and area (its pool taken per licence), the money collected for
+    its period that no run took yet: collected after it was calculated. A run whose pool was given by hand
+    (not per licence) has none."""
+    earlier = (
+        Run.objects.filter(
+            cmo=run.cmo, area=run.area, status=RunStatus.APPROVED, period_end__lt=run.period_start
+        )
+        .exclude(sources__kind=SourceKind.GIVEN)
+        .order_by("period_start", "pk")
+    )
+    late: dict[tuple[dt.date, dt.date], list[Collection]] = {}
+    for origin in earlier:
+        start, end = origin.period_start, origin.period_end
+        rows = _less_taken(
+            run,
+            start,
+            end,
+            [c for c in area_collections if start <= c.usage_start <= end],
+            latest_first=False,
+        )
+        if rows:
+            late[(start, end)] = rows
+    return late
 
 
 def _merged(kept: list[Unidentified]) -> list[Unidentified]:

@@ -140,6 +140,7 @@ class SourceKind(models.TextChoices):
     COLLECTED = "collected", _("Collected under a licence")
     GIVEN = "given", _("Pool of the run")
     RELEASED = "released", _("Released after three years (Art. 44.5)")
+    LATE = "late", _("Collected for an earlier period after its run")
 
 
 class RunSource(models.Model):
@@ -154,14 +155,18 @@ class RunSource(models.Model):
         verbose_name=_("licence"),
     )  # fmt: skip
     pool_tiyn = models.BigIntegerField(_("amount, tiyn"))
+    #: money collected late (``late``): the period of the earlier run it was collected for
+    origin_start = models.DateField(_("collected for use from"), null=True, blank=True)
+    origin_end = models.DateField(_("collected for use to"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("source of a run's pool")
         verbose_name_plural = _("sources of a run's pool")
         constraints = [
             models.UniqueConstraint(
-                fields=["run", "licence"],
+                fields=["run", "licence", "kind", "origin_start"],
                 condition=Q(licence__isnull=False),
+                nulls_distinct=False,
                 name="run_source_once_per_licence",
             ),
             models.CheckConstraint(name="run_source_positive", condition=Q(pool_tiyn__gt=0)),

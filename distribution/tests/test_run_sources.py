@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from distribution import matching
+from distribution.engine import RunError
 from distribution.models import Allocation, Payee, ReleaseRule, RunSource, Unidentified
 from distribution.payouts.posting import reverse_run
 from distribution.runs import approve_run, start_run, three_years_after
@@ -239,3 +240,60 @@ def test_in_area_5_a_performer_who_withdrew_a_recording_during_the_period_is_pai
         ("payable", "performers", 2),
         ("withdrawn", "performers", 2),
     ]
+
+
+@pytest.mark.django_db
+@pytest.mark.statute("A44.5-distribute")
+@pytest.mark.statute("A46.1.3-proportional")
+def test_money_collected_for_a_period_after_its_run_is_distributed_by_the_next_run_once(
+    personas: Any, two_licences: dict[str, Any]
+) -> None:
+    """The first quarter's run took the January money (café 1 000 000 over its plays, radio's kept). February's
+    invoices are paid on 5 May, after it: the second quarter's run takes them as late money, once: the café's
+    1 000 000 over the café's April use ("Dala" once: all to Aigul), the radio's kept again by its receipt. Run
+    again, it takes the same; a third quarter's run takes nothing of it; and the first quarter run again after
+    a correction takes only what the second did not."""
+    cafe, radio, a = two_licences["cafe"], two_licences["radio"], two_licences["a"]
+    paid(personas, cafe, dt.date(2026, 1, 1), RECEIVED)
+    paid(personas, radio, dt.date(2026, 1, 1), RECEIVED)
+    q1 = approve_run(start_run(personas.cmo, area1(), *Q1, by=personas.cmo_staff), by=personas.cmo_admin)
+    assert q1.pool_tiyn == 1_000_000
+    late_day = dt.date(2026, 5, 5)
+    paid(personas, cafe, dt.date(2026, 2, 1), late_day)
+    paid(personas, radio, dt.date(2026, 2, 1), late_day)
+    april = dt.date(2026, 4, 1)
+    lines(report(cafe, period=april), [{"isrc": "KZA012600001", "plays": 1}], period=april)
+    matching.match_period(april)
+
+    q2 = start_run(personas.cmo, area1(), *Q2, by=personas.cmo_staff)
+    assert q2.pool_tiyn == 1_000_000
+    assert list(
+        RunSource.objects.filter(run=q2).values_list("kind", "licence_id", "pool_tiyn", "origin_start")
+    ) == [("late", cafe.pk, 1_000_000, Q1[0])]
+    assert {p.party_id: p.gross_tiyn for p in Payee.objects.filter(run=q2)} == {a.pk: 1_000_000}
+    kept = Unidentified.objects.get(found_in=q2)
+    assert (kept.licence, kept.usage_start, kept.received_on, kept.amount_tiyn) == (
+        radio, dt.date(2026, 2, 1), late_day, 1_000_000,
+    )  # fmt: skip
+    again = start_run(personas.cmo, area1(), *Q2, by=personas.cmo_staff)  # calculated again: the same
+    assert (
+        again.pk == q2.pk
+        and again.pool_tiyn == 1_000_000
+        and Unidentified.objects.filter(found_in=q2).count() == 1
+    )
+    approve_run(again, by=personas.cmo_admin)
+
+    july = dt.date(2026, 7, 1)
+    lines(report(cafe, period=july), [{"isrc": "KZA012600001", "plays": 4}], period=july)
+    matching.match_period(july)
+    with pytest.raises(RunError) as nothing:
+        start_run(personas.cmo, area1(), july, dt.date(2026, 9, 30), by=personas.cmo_staff)
+    assert nothing.value.code == "empty_pool"  # nothing collected for it, and the late money is taken
+
+    # the first quarter corrected and run again: January's money, February's taken by the second run already
+    reverse_run(q1, by=personas.cmo_admin)
+    rerun = start_run(personas.cmo, area1(), *Q1, by=personas.cmo_staff)
+    assert rerun.pool_tiyn == 1_000_000
+    assert list(
+        Unidentified.objects.filter(found_in=rerun).values_list("licence_id", "usage_start", "amount_tiyn")
+    ) == [(radio.pk, dt.date(2026, 1, 1), 1_000_000)]

@@ -38,7 +38,7 @@ from distribution.run_access import (
     runs_visible_to,
     statements_visible_to,
 )
-from distribution.runs import route_totals
+from distribution.runs import pool_parts, route_totals
 from registers.models import Area
 from udp.accounts import roles
 from udp.accounts.api_auth import HasApiKeyScope
@@ -75,13 +75,25 @@ class RouteTotalSerializer(serializers.Serializer[Any]):
     net_tiyn = serializers.IntegerField()
 
 
+class PoolPartsSerializer(serializers.Serializer[Any]):
+    collected = serializers.IntegerField(help_text="Collected for the run's period, tiyn")
+    late = serializers.IntegerField(help_text="Collected for an earlier period after its run, tiyn")
+    released = serializers.IntegerField(help_text="Released after three years (Art. 44.5), tiyn")
+    given = serializers.IntegerField(help_text="Given to the run by hand, tiyn")
+
+
 class RunDetailSerializer(RunSerializer):
     routes = serializers.SerializerMethodField(
         help_text="The money per route (paid, held, kept, abroad), as the page"
     )
+    pool_parts = serializers.SerializerMethodField(help_text="What the pool is made of")
 
     class Meta(RunSerializer.Meta):
-        fields = [*RunSerializer.Meta.fields, "routes"]
+        fields = [*RunSerializer.Meta.fields, "pool_parts", "routes"]
+
+    @extend_schema_field(PoolPartsSerializer)
+    def get_pool_parts(self, run: Run) -> dict[str, int]:
+        return pool_parts(run)
 
     @extend_schema_field(RouteTotalSerializer(many=True))
     def get_routes(self, run: Run) -> list[dict[str, Any]]:

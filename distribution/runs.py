@@ -455,3 +455,14 @@ def route_totals(run: Run) -> list[dict[str, Any]]:
                   net=Sum("net_tiyn"))
         .order_by("route")
     ]  # fmt: skip
+
+
+def pool_parts(run: Run) -> dict[str, int]:
+    """What the run's pool is made of, in tiyn: collected for its period, collected late for an earlier one,
+    released after three years, or given by hand."""
+    parts = {kind.value: 0 for kind in SourceKind}
+    for kind, amount in (
+        RunSource.objects.filter(run=run).values_list("kind").annotate(total=Sum("pool_tiyn"))
+    ):
+        parts[kind] = int(amount or 0)
+    return parts

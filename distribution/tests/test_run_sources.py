@@ -271,6 +271,11 @@ def test_money_collected_for_a_period_after_its_run_is_distributed_by_the_next_r
         RunSource.objects.filter(run=q2).values_list("kind", "licence_id", "pool_tiyn", "origin_start")
     ) == [("late", cafe.pk, 1_000_000, Q1[0])]
     assert {p.party_id: p.gross_tiyn for p in Payee.objects.filter(run=q2)} == {a.pk: 1_000_000}
+    staff = f.signed_in(personas.cmo_staff)  # the page and the API say where the pool came from
+    assert staff.get(f"/api/distribution-runs/{q2.pk}/").json()["pool_parts"] == {
+        "collected": 0, "late": 1_000_000, "released": 0, "given": 0,
+    }  # fmt: skip
+    assert 'id="pool-late">10,000.00' in staff.get(f"/cmo/distribution/runs/{q2.pk}/").content.decode()
     kept = Unidentified.objects.get(found_in=q2)
     assert (kept.licence, kept.usage_start, kept.received_on, kept.amount_tiyn) == (
         radio, dt.date(2026, 2, 1), late_day, 1_000_000,

@@ -16,6 +16,7 @@ from distribution.engine import RunError
 from distribution.models import Payee, RequestStatus, Run, RunRequest, RunStatus
 from distribution.runs import approve_run
 from distribution.tests.quarter import POOL, Q1_2027, collected_quarter
+from tests import factories as f
 
 pytestmark = pytest.mark.django_db
 
@@ -73,6 +74,9 @@ def test_after_the_quarter_the_run_of_each_cmo_and_area_that_collected_is_starte
     with pytest.raises(RunError) as refused:
         approve_run(run, by=personas.cmo_staff)
     assert refused.value.code == "platform_started"
+    page = f.signed_in(personas.cmo_staff).get(f"/cmo/distribution/runs/{run.pk}/").content.decode()
+    assert "The platform (with the deductions of the last run)" in page and "udp.invalid" not in page
+    assert 'id="approve"' not in page
     # one member of staff calculates it again (checking its deductions), another approves it
     with django_capture_on_commit_callbacks(execute=True):
         request_run(

@@ -23,7 +23,8 @@ from distribution.run_access import (
     requests_visible_to,
     runs_visible_to,
 )
-from distribution.runs import route_totals
+from distribution.runs import pool_parts, route_totals
+from distribution.schedule import started_by_platform
 from udp.accounts.decorators import AuthedRequest, role_required
 from udp.core import clock
 
@@ -100,6 +101,7 @@ def run_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         "why_not": why_not, "statements": statements, "pending": pending, "may_correct": may_correct,
         "correction_blocked": correction_blocked,
         "recalculate": DeductionsForm(initial={"costs_percent": run.costs_percent, "funds_percent": run.funds_percent}),
+        "parts": pool_parts(run), "by_platform": started_by_platform(run.started_by),
         "deducted": run.costs_tiyn + run.funds_tiyn, "distributed": run.pool_tiyn - run.costs_tiyn - run.funds_tiyn,
     }  # fmt: skip
     return render(request, "distribution/runs/detail.html", context)

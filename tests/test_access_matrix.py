@@ -186,6 +186,7 @@ PAGE_RULES: dict[str, AbstractSet[str] | None] = {
     # payouts: a CMO's own staff only (bank details); no payment file or statement in the fixture
     "cmo/distribution/payouts/": CMOS, "cmo/distribution/payouts/statements/": CMOS,
     "cmo/distribution/payouts/<int:pk>/": frozenset(), "cmo/distribution/payouts/<int:pk>/file/": frozenset(),
+    "cmo/distribution/payouts/<int:pk>/cancel/": frozenset(),
     "cmo/distribution/payouts/statements/<int:pk>/": frozenset(),
     # annual runs for foreign societies and money with no use: a CMO's own staff; no annual run in the fixture
     "cmo/distribution/foreign/": CMOS, "cmo/distribution/foreign/<int:pk>/": frozenset(),
@@ -358,7 +359,7 @@ API_RULES: dict[str, AbstractSet[str] | None] = {
     # nobody owed money, no file)
     "GET /api/payment-batches/": SIGNED, "POST /api/payment-batches/": CMOS,
     "GET /api/payment-batches/{id}/": frozenset(), "GET /api/payment-batches/{id}/file/": frozenset(),
-    "GET /api/payment-batches/{id}/transfers/": frozenset(),
+    "GET /api/payment-batches/{id}/transfers/": frozenset(), "POST /api/payment-batches/{id}/cancel/": frozenset(),
     "GET /api/payout-statements/": SIGNED, "POST /api/payout-statements/": CMOS,
     "GET /api/payout-statements/{id}/": frozenset(), "GET /api/tax-rates/": SIGNED,
     # annual runs for foreign societies: none in the fixture; an empty start is a 400 for any CMO's staff; only

@@ -99,6 +99,7 @@ class Withholding(models.Model):
 class BatchStatus(models.TextChoices):
     RESERVED = "reserved", _("Money set aside, file not yet made")
     READY = "ready", _("File ready for the bank")
+    CANCELLED = "cancelled", _("Cancelled: refused by the bank, its money owed again")
 
 
 @pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent())
@@ -121,6 +122,7 @@ class PaymentBatch(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("made by")
     )
     created_at = models.DateTimeField(_("made at"))
+    cancelled_reason = models.TextField(_("why it was cancelled"), blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -148,6 +150,7 @@ class LineStatus(models.TextChoices):
     SENT = "sent", _("Sent to the bank")
     BOOKED = "booked", _("Paid (confirmed by the bank)")
     RETURNED = "returned", _("Returned by the bank: owed again")
+    CANCELLED = "cancelled", _("File cancelled: owed again")
 
 
 class PaymentLine(models.Model):

@@ -310,3 +310,45 @@ def _settle(statement: PayoutStatement, status: str, lines: list[tuple[int, dt.d
 
             transaction.on_commit(partial(tell_holders_returned, moved))
     return len(moved)
+
+
+CANCELLED_LEGS = """
+SELECT %(tx)s AS transaction_id, %(account_payments_in_transit)s AS account_id, l.amount_tiyn AS amount_tiyn,
+       NULL::bigint AS licence_id, NULL::bigint AS area_id, NULL::date AS usage_start, l.party_id AS party_id,
+       NULL::bigint AS work_id
+  FROM distribution_paymentline l WHERE l.batch_id = %(batch)s
+UNION ALL
+SELECT %(tx)s, %(account_holders_payable)s, -l.amount_tiyn, NULL, NULL, NULL, l.party_id, NULL
+  FROM distribution_paymentline l WHERE l.batch_id = %(batch)s
+"""
+
+
+def cancel_batch(batch: PaymentBatch, *, by: Any, reason: str) -> PaymentBatch:
+    """The bank refused the whole file (or it was never sent): its money is owed to the holders again (Dr
+    payments in transit / Cr holders payable, once) and the next file pays it. Refused once a transfer of it
+    was booked or returned (the bank took the file), without a reason, and for another CMO's staff."""
+    if not (getattr(by, "is_cmo_staff", False) and by.cmo_id == batch.cmo_id):
+        raise PermissionError(gettext("Only the CMO's own staff cancel its payment files."))
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": gettext("Say why the file is cancelled (what the bank answered).")})
+    with transaction.atomic(), audited(by, reason):
+        _lock(batch.cmo)
+        batch = PaymentBatch.objects.select_for_update().get(pk=batch.pk)
+        if batch.status == BatchStatus.CANCELLED:
+            raise ValidationError(gettext("This payment file was cancelled already."))
+        if batch.status != BatchStatus.READY or batch.lines.exclude(status=LineStatus.SENT).exists():
+            raise ValidationError(
+                gettext(
+                    "The bank has booked or returned transfers of this file: it is no longer cancelled whole."
+                )
+            )
+        batch.lines.update(status=LineStatus.CANCELLED, settled_on=clock.today())
+        batch.status, batch.cancelled_reason = BatchStatus.CANCELLED, reason
+        batch.save(update_fields=["status", "cancelled_reason"])
+        ledger.post_select(
+            batch.cmo, clock.today(), "payout_cancelled", {"number": batch.number, "reason": reason},
+            (SourceKind.PAYOUT_CANCELLED, batch.pk), by, select=CANCELLED_LEGS, params={"batch": batch.pk},
+            accounts=(ledger.IN_TRANSIT, ledger.HOLDERS_PAYABLE),
+        )  # fmt: skip
+    return batch

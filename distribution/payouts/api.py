@@ -68,6 +68,10 @@ class TransferSerializer(serializers.ModelSerializer[PaymentLine]):
         read_only_fields = fields
 
 
+class CancelBatchSerializer(serializers.Serializer[Any]):
+    reason = serializers.CharField(max_length=1000, help_text="What the bank answered")
+
+
 class BatchInputSerializer(serializers.Serializer[Any]):
     execution_date = serializers.DateField(required=False, allow_null=True, default=None)
 
@@ -118,7 +122,9 @@ def _staff(request: Request) -> Any:
 class BatchViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet[PaymentBatch]):
     serializer_class = BatchSerializer
     permission_classes = [HasApiKeyScope, permissions.IsAuthenticated]
-    required_scopes = {"list": READ, "retrieve": READ, "file": READ, "transfers": READ, "create": WRITE}
+    required_scopes = {
+        "list": READ, "retrieve": READ, "file": READ, "transfers": READ, "create": WRITE, "cancel": WRITE,
+    }  # fmt: skip
 
     def get_queryset(self) -> QuerySet[PaymentBatch]:
         return batches_visible_to(self.request.user)
@@ -146,6 +152,20 @@ class BatchViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet[Paymen
             actions.create_batch, user.cmo, by=user, execution_date=data.validated_data["execution_date"]
         )
         return Response(BatchSerializer(batch).data, status=201)
+
+    @extend_schema(
+        summary="The bank refused the file: cancel it while none of its transfers is booked or returned; its money "
+        "is owed again and the next file pays it",
+        request=CancelBatchSerializer, responses=BatchDetailSerializer,
+    )  # fmt: skip
+    @action(detail=True, methods=["post"])
+    def cancel(self, request: Request, pk: str) -> Response:
+        user = _staff(request)
+        batch = get_batch_for_user(request.user, pk)
+        data = CancelBatchSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        done = api_steps.run(actions.cancel_batch, batch, by=user, reason=data.validated_data["reason"])
+        return Response(BatchDetailSerializer(done).data)
 
     @action(detail=True, methods=["get"])
     def file(self, request: Request, pk: str) -> FileResponse:

@@ -20,3 +20,10 @@ class PayoutStatementForm(forms.Form):
         label=_("Bank statement of the transfers (CSV)"),
         help_text=_("Columns: end_to_end_id, amount, status (booked or returned), date."),
     )
+
+
+class CancelBatchForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why the file is cancelled"), max_length=1000,
+        help_text=_("What the bank answered, for example that it refused the file."),
+    )  # fmt: skip

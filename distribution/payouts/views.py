@@ -3,11 +3,14 @@ download it for the bank) and the bank's statements of them (upload one, see wha
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from distribution.models import BatchStatus
 from distribution.payouts import actions, formats
@@ -17,7 +20,7 @@ from distribution.payouts.access import (
     get_statement_for_user,
     statements_visible_to,
 )
-from distribution.payouts.forms import BatchForm, PayoutStatementForm
+from distribution.payouts.forms import BatchForm, CancelBatchForm, PayoutStatementForm
 from distribution.payouts.selectors import batch_counts, owed, waiting_for_other_account
 from udp.accounts.decorators import AuthedRequest, cmo_required
 from udp.money import from_tiyn
@@ -54,18 +57,44 @@ def batches(request: AuthedRequest) -> HttpResponse:
     )
 
 
-@cmo_required
-def batch(request: AuthedRequest, pk: int) -> HttpResponse:
-    found = get_batch_for_user(request.user, pk)
+def _batch_page(request: AuthedRequest, found: Any, form: Any = None, status: int = 200) -> HttpResponse:
+    counts = batch_counts(found)
+    may_cancel = found.status == BatchStatus.READY and not counts["booked"] and not counts["returned"]
     return render(
         request,
         "distribution/payouts/batch.html",
         {
             "batch": found,
-            "counts": batch_counts(found),
+            "counts": counts,
             "lines": found.lines.select_related("party", "statement").order_by("id")[:LIST_LIMIT],
+            "may_cancel": may_cancel,
+            "cancel_form": form or CancelBatchForm(),
         },
+        status=status,
     )
+
+
+@cmo_required
+def batch(request: AuthedRequest, pk: int) -> HttpResponse:
+    return _batch_page(request, get_batch_for_user(request.user, pk))
+
+
+@cmo_required
+@require_POST
+def batch_cancel(request: AuthedRequest, pk: int) -> HttpResponse:
+    found = get_batch_for_user(request.user, pk)
+    form = CancelBatchForm(request.POST)
+    if form.is_valid():
+        try:
+            actions.cancel_batch(found, by=request.user, reason=form.cleaned_data["reason"])
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(
+                request, _("The file is cancelled: its money is owed again and the next file pays it.")
+            )
+            return redirect("payouts_cmo:batch", pk=found.pk)
+    return _batch_page(request, found, form, status=400)
 
 
 @cmo_required

@@ -381,3 +381,48 @@ def test_a_run_whose_money_went_to_the_bank_is_not_offered_for_correction(
     assert refused.value.params["party"] in {paid_world["a"].pk, paid_world["b"].pk}
     run.refresh_from_db()
     assert run.status == "approved"
+
+
+@pytest.mark.django_db
+@pytest.mark.statute("A44.5-distribute")
+@pytest.mark.statute("A44.5-unclaimed-forever")
+def test_a_file_the_bank_refused_is_cancelled_once_its_money_owed_again_and_paid_by_the_next(
+    personas: Any, paid_world: dict[str, Any]
+) -> None:
+    a, b = paid_world["a"], paid_world["b"]
+    batch = actions.create_batch(personas.cmo, by=personas.cmo_staff)
+    assert owed(personas.cmo) == {paid_world["c"].pk: 8_001}
+    staff = f.signed_in(personas.cmo_staff)
+    page = staff.get(f"/cmo/distribution/payouts/{batch.pk}/").content.decode()
+    assert 'id="cancel-batch"' in page
+    # a reason is asked for; another CMO's staff and a holder cannot
+    assert staff.post(f"/cmo/distribution/payouts/{batch.pk}/cancel/", {"reason": ""}).status_code == 400
+    other = f.signed_in(personas.other_cmo_staff).post(
+        f"/api/payment-batches/{batch.pk}/cancel/", {"reason": "x"}
+    )
+    assert other.status_code in (403, 404)
+    assert f.signed_in(personas.holder).post(f"/api/payment-batches/{batch.pk}/cancel/", {"reason": "x"}).status_code in (
+        403, 404,
+    )  # fmt: skip
+    done = staff.post(
+        f"/cmo/distribution/payouts/{batch.pk}/cancel/", {"reason": "Refused: bad debtor account"}
+    )
+    assert done.status_code == 302
+    batch.refresh_from_db()
+    assert (batch.status, batch.cancelled_reason) == (BatchStatus.CANCELLED, "Refused: bad debtor account")
+    assert set(batch.lines.values_list("status", flat=True)) == {LineStatus.CANCELLED}
+    assert owed(personas.cmo) == {a.pk: 22_000, b.pk: 17_000, paid_world["c"].pk: 8_001}
+    in_transit = ledger.balances(personas.cmo, accounts=[ledger.IN_TRANSIT])
+    assert in_transit == [{"account": ledger.IN_TRANSIT, "balance": 0}]
+    again = staff.post(f"/api/payment-batches/{batch.pk}/cancel/", {"reason": "twice"})
+    assert again.status_code == 400  # once
+    assert Transaction.objects.filter(source_kind=SourceKind.PAYOUT_CANCELLED).count() == 1
+    # a statement naming a cancelled transfer is not applied; the next file pays the same holders
+    statement = _import(personas, [(_line(batch, a).end_to_end_id, "220.00", "booked", "2026-04-11")])
+    assert statement.booked == 0 and [p["code"] for p in statement.problems] == ["already_settled"]
+    following = actions.create_batch(personas.cmo, by=personas.cmo_staff)
+    assert {line.party_id: line.amount_tiyn for line in following.lines.all()} == {a.pk: 22_000, b.pk: 17_000}
+    # once the bank books a transfer, the file is no longer cancelled whole
+    _import(personas, [(_line(following, a).end_to_end_id, "220.00", "booked", "2026-04-20")])
+    late = staff.post(f"/api/payment-batches/{following.pk}/cancel/", {"reason": "too late"})
+    assert late.status_code == 400 and "booked or returned" in str(late.json())

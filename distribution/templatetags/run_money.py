@@ -7,6 +7,7 @@ from typing import Any
 
 from django import template
 from django.utils.formats import number_format
+from django.utils.translation import gettext as _
 
 from udp.money import from_tiyn
 
@@ -41,3 +42,11 @@ def rate(value: Any) -> str:
     text = rate_text(Decimal(value))
     places = len(text.split(".")[1]) if "." in text else 0
     return number_format(Decimal(text), places, force_grouping=True)
+
+
+@register.filter
+def starter(user: Any) -> str:
+    """Who started (last calculated) a run: the platform, for a run its scheduler calculated."""
+    from distribution.schedule import started_by_platform
+
+    return str(_("The platform")) if started_by_platform(user) else str(user or "—")

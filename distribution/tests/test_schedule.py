@@ -77,6 +77,8 @@ def test_after_the_quarter_the_run_of_each_cmo_and_area_that_collected_is_starte
     page = f.signed_in(personas.cmo_staff).get(f"/cmo/distribution/runs/{run.pk}/").content.decode()
     assert "The platform (with the deductions of the last run)" in page and "udp.invalid" not in page
     assert 'id="approve"' not in page
+    listed = f.signed_in(personas.cmo_staff).get("/cmo/distribution/runs/").content.decode()
+    assert "The platform" in listed and "udp.invalid" not in listed
     # one member of staff calculates it again (checking its deductions), another approves it
     with django_capture_on_commit_callbacks(execute=True):
         request_run(

@@ -23,7 +23,6 @@ from distribution.payouts.access import (
 from distribution.payouts.forms import BatchForm, CancelBatchForm, PayoutStatementForm
 from distribution.payouts.selectors import batch_counts, owed, waiting_for_other_account
 from udp.accounts.decorators import AuthedRequest, cmo_required
-from udp.money import from_tiyn
 
 LIST_LIMIT = 200
 
@@ -51,7 +50,7 @@ def batches(request: AuthedRequest) -> HttpResponse:
             "form": form,
             "batches": batches_visible_to(user)[:LIST_LIMIT],
             "owed_holders": len(balances),
-            "owed_total": from_tiyn(sum(balances.values())),
+            "owed_total_tiyn": sum(balances.values()),
             "returned_holders": len(waiting_for_other_account(list(balances))),
         },
     )

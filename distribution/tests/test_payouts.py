@@ -395,6 +395,7 @@ def test_a_file_the_bank_refused_is_cancelled_once_its_money_owed_again_and_paid
     staff = f.signed_in(personas.cmo_staff)
     page = staff.get(f"/cmo/distribution/payouts/{batch.pk}/").content.decode()
     assert page.count('id="cancel-batch"') == 1 and f"<title>{batch.number} — UDP</title>" in page
+    assert 'id="batch-total">390.00<' in page  # tenge written as the other pages write them
     # a reason is asked for; another CMO's staff and a holder cannot
     assert staff.post(f"/cmo/distribution/payouts/{batch.pk}/cancel/", {"reason": ""}).status_code == 400
     other = f.signed_in(personas.other_cmo_staff).post(

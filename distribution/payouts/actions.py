@@ -98,7 +98,7 @@ SELECT %(tx)s, %(account_bank)s, -sum(l.amount_tiyn), NULL, NULL, NULL, NULL, NU
   FROM distribution_paymentline l WHERE l.id = ANY(%(lines)s)
 """
 
-RETURNED_LEGS = """
+OWED_AGAIN_LEGS = """
 SELECT %(tx)s AS transaction_id, %(account_payments_in_transit)s AS account_id, l.amount_tiyn AS amount_tiyn,
        NULL::bigint AS licence_id, NULL::bigint AS area_id, NULL::date AS usage_start, l.party_id AS party_id,
        NULL::bigint AS work_id
@@ -302,7 +302,7 @@ def _settle(statement: PayoutStatement, status: str, lines: list[tuple[int, dt.d
             statement.cmo, clock.today(), "payout_booked" if booked else "payout_returned",
             {"statement": statement.pk},
             (SourceKind.PAYOUT_BOOKED if booked else SourceKind.PAYOUT_RETURNED, statement.pk), statement.uploaded_by,
-            select=BOOKED_LEGS if booked else RETURNED_LEGS, params={"lines": moved},
+            select=BOOKED_LEGS if booked else OWED_AGAIN_LEGS, params={"lines": moved},
             accounts=(ledger.IN_TRANSIT, ledger.BANK if booked else ledger.HOLDERS_PAYABLE),
         )  # fmt: skip
         if not booked:
@@ -310,17 +310,6 @@ def _settle(statement: PayoutStatement, status: str, lines: list[tuple[int, dt.d
 
             transaction.on_commit(partial(tell_holders_returned, moved))
     return len(moved)
-
-
-CANCELLED_LEGS = """
-SELECT %(tx)s AS transaction_id, %(account_payments_in_transit)s AS account_id, l.amount_tiyn AS amount_tiyn,
-       NULL::bigint AS licence_id, NULL::bigint AS area_id, NULL::date AS usage_start, l.party_id AS party_id,
-       NULL::bigint AS work_id
-  FROM distribution_paymentline l WHERE l.batch_id = %(batch)s
-UNION ALL
-SELECT %(tx)s, %(account_holders_payable)s, -l.amount_tiyn, NULL, NULL, NULL, l.party_id, NULL
-  FROM distribution_paymentline l WHERE l.batch_id = %(batch)s
-"""
 
 
 def cancel_batch(batch: PaymentBatch, *, by: Any, reason: str) -> PaymentBatch:
@@ -348,7 +337,8 @@ def cancel_batch(batch: PaymentBatch, *, by: Any, reason: str) -> PaymentBatch:
         batch.save(update_fields=["status", "cancelled_reason"])
         ledger.post_select(
             batch.cmo, clock.today(), "payout_cancelled", {"number": batch.number, "reason": reason},
-            (SourceKind.PAYOUT_CANCELLED, batch.pk), by, select=CANCELLED_LEGS, params={"batch": batch.pk},
+            (SourceKind.PAYOUT_CANCELLED, batch.pk), by, select=OWED_AGAIN_LEGS,
+            params={"lines": list(batch.lines.values_list("pk", flat=True))},
             accounts=(ledger.IN_TRANSIT, ledger.HOLDERS_PAYABLE),
         )  # fmt: skip
     return batch

@@ -395,6 +395,15 @@ def _late(run: Run, area_collections: list[Collection]) -> dict[tuple[dt.date, d
     return late
 
 
+def late_waiting(cmo_id: int, area: Area, start: dt.date, end: dt.date) -> int:
+    """What a run of the CMO and area for ``start``–``end`` would take as late money (:func:`_late`), in tiyn:
+    money collected for an earlier period after that period's approved run took its money, that no run has
+    taken yet."""
+    probe = Run(cmo_id=cmo_id, area=area, period_start=start, period_end=end)
+    area_collections = [c for c in collections(cmo_id=cmo_id) if c.area_item == area.item]
+    return sum(c.amount_tiyn for rows in _late(probe, area_collections).values() for c in rows)
+
+
 def _merged(kept: list[Unidentified]) -> list[Unidentified]:
     """One row per licence, usage period and date of receipt (collections split by accounting month)."""
     rows: dict[tuple[int, dt.date, dt.date], Unidentified] = {}

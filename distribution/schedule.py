@@ -8,8 +8,10 @@ CMO's staff to approve (a second person always approves; the platform never does
   (:func:`licensing.collections.collections`).
 - :func:`releasing` — the CMOs and areas with money kept for want of use that is due for release (Art. 44.5:
   three years after its receipt, by the general meeting's rule).
+- :func:`late` — the CMOs and areas with money collected for an earlier period after its run, not yet
+  taken by a later run.
 - :func:`start_quarterly_runs` — for the last ended quarter, one run request per CMO and area that collected
-  for it, or has kept money due for release, and has no run of that quarter yet
+  for it, has kept money due for release or late money waiting, and has no run of that quarter yet
   (:func:`distribution.calculating.queue_request`: the run page shows
   it calculating, then calculated or why not, as for a request of the staff); idempotent (a run already there,
   calculated or approved, or a request the platform made already, is left as it is), so the daily beat entry
@@ -70,6 +72,28 @@ def releasing(day: dt.date) -> set[tuple[int, int]]:
     return due
 
 
+def late(start: dt.date, end: dt.date) -> set[tuple[int, int]]:
+    """(CMO, area item) with money collected for an earlier period after that period's run was approved, that
+    no run has taken yet (:func:`distribution.runs.late_waiting`): the run of ``start``–``end`` takes it as late
+    money even when the CMO collected nothing for that quarter (a licensee paying the last quarter's invoices
+    late, and not yet this quarter's)."""
+    from distribution.models import SourceKind
+    from distribution.runs import late_waiting
+
+    pairs = (
+        Run.objects.filter(status=RunStatus.APPROVED, period_end__lt=start)
+        .exclude(sources__kind=SourceKind.GIVEN)
+        .values_list("cmo_id", "area_id")
+        .distinct()
+    )
+    areas = Area.objects.in_bulk()
+    return {
+        (cmo_id, areas[area_id].item)
+        for cmo_id, area_id in pairs
+        if late_waiting(cmo_id, areas[area_id], start, end) > 0
+    }
+
+
 def started_by_platform(user: Any) -> bool:
     """Whether a run was started (last calculated) by the platform's scheduler, not by a person."""
     return getattr(user, "email", None) == SCHEDULER_EMAIL
@@ -97,7 +121,8 @@ def deductions_of(cmo_id: int, area_id: int) -> tuple[Decimal, Decimal]:
 
 
 def start_quarterly_runs(day: dt.date | None = None) -> int:
-    """Send one run task per CMO and area that collected for the last ended quarter and has no run of it.
+    """Send one run task per CMO and area that collected for the last ended quarter, has money due for release
+    or late money waiting (:func:`releasing`, :func:`late`), and has no run of it.
     Returns the number of tasks sent."""
     from distribution.calculating import queue_request
 
@@ -119,7 +144,7 @@ def start_quarterly_runs(day: dt.date | None = None) -> int:
     )
     due = sorted(
         (cmo_id, areas[item].pk)
-        for cmo_id, item in set(collecting(start, end)) | releasing(day)
+        for cmo_id, item in set(collecting(start, end)) | releasing(day) | late(start, end)
         if item in areas and (cmo_id, areas[item].pk) not in existing
     )
     cmos = CMO.objects.in_bulk([cmo_id for cmo_id, _area in due])

@@ -302,3 +302,47 @@ def test_money_collected_for_a_period_after_its_run_is_distributed_by_the_next_r
     assert list(
         Unidentified.objects.filter(found_in=rerun).values_list("licence_id", "usage_start", "amount_tiyn")
     ) == [(radio.pk, dt.date(2026, 1, 1), 1_000_000)]
+
+
+@pytest.mark.django_db
+@pytest.mark.statute("A46.1.3-quarterly")
+@pytest.mark.statute("A44.5-distribute")
+def test_late_money_alone_starts_the_next_quarter_s_run(
+    personas: Any,
+    two_licences: dict[str, Any],
+    clock: Any,
+    eager: None,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    """Nothing was collected for the second quarter, but the café paid its February invoice on 5 May, after
+    the first quarter's run: on 1 July the platform starts the second quarter's run, which takes the 1 000 000
+    tiyn as late money over the café's April use (all to Aigul). Once taken, it starts no third quarter's run."""
+    from distribution import schedule
+    from distribution.models import Run
+
+    cafe, a = two_licences["cafe"], two_licences["a"]
+    paid(personas, cafe, dt.date(2026, 1, 1), RECEIVED)
+    q1 = approve_run(start_run(personas.cmo, area1(), *Q1, by=personas.cmo_staff), by=personas.cmo_admin)
+    april = dt.date(2026, 4, 1)
+    lines(report(cafe, period=april), [{"isrc": "KZA012600001", "plays": 1}], period=april)
+    matching.match_period(april)
+    clock.travel_to(dt.date(2026, 7, 1))
+    assert schedule.late(*Q2) == set()  # nothing paid late yet
+    with django_capture_on_commit_callbacks(execute=True):
+        assert schedule.start_quarterly_runs() == 0
+    paid(personas, cafe, dt.date(2026, 2, 1), dt.date(2026, 5, 5))
+    assert schedule.late(*Q2) == {(personas.cmo.pk, 1)}
+    with django_capture_on_commit_callbacks(execute=True):
+        assert schedule.start_quarterly_runs() == 1
+    q2 = Run.objects.exclude(pk=q1.pk).get()
+    assert (q2.period_start, q2.period_end, q2.pool_tiyn) == (*Q2, 1_000_000)
+    assert list(RunSource.objects.filter(run=q2).values_list("kind", "licence_id", "pool_tiyn")) == [
+        ("late", cafe.pk, 1_000_000)
+    ]
+    assert {p.party_id: p.gross_tiyn for p in Payee.objects.filter(run=q2)} == {a.pk: 1_000_000}
+    Run.objects.filter(pk=q2.pk).update(started_by=personas.cmo_staff)  # as if a person calculated it again
+    approve_run(q2, by=personas.cmo_admin)
+    clock.travel_to(dt.date(2026, 10, 1))
+    assert schedule.late(dt.date(2026, 7, 1), dt.date(2026, 9, 30)) == set()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert schedule.start_quarterly_runs() == 0

@@ -81,3 +81,11 @@ def add_cards() -> None:
             description=_("Holders who demand the money your distributions kept for them"),
         ),
     )  # fmt: skip
+    add_card(
+        "operator",
+        Card(
+            "distribution-runs", _("Distribution runs of every CMO"), "distribution_operator:runs",
+            count=lambda user: runs_visible_to(user).filter(status=RunStatus.CALCULATED).count(),
+            description=_("Each CMO's runs, pools and deductions; those awaiting approval counted"),
+        ),
+    )  # fmt: skip

@@ -28,6 +28,7 @@ from rest_framework.response import Response
 from distribution import calculating, quarters
 from distribution import statements as reading
 from distribution.actions import run_error_message
+from distribution.filters import RunFilter
 from distribution.models import Allocation, Payee, Route, Run, RunRequest, Statement
 from distribution.run_access import (
     get_request_for_user,
@@ -171,7 +172,7 @@ def _staff_cmo(user: Any) -> Any:
 
 
 @extend_schema_view(
-    list=extend_schema(summary="Your CMO's distribution runs"),
+    list=extend_schema(summary="Distribution runs: your CMO's (a CMO's staff), every CMO's (the operator)"),
     retrieve=extend_schema(
         summary="A distribution run: pool, deductions, who started and approved it, the money per route",
         responses=RunDetailSerializer,
@@ -179,6 +180,7 @@ def _staff_cmo(user: Any) -> Any:
 )
 class RunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[Run]):
     serializer_class = RunSerializer
+    filterset_class = RunFilter
     permission_classes = [HasApiKeyScope, permissions.IsAuthenticated]
     required_scopes = {
         "list": READ, "retrieve": READ, "payees": READ, "allocations": READ, "create": WRITE, "recalculate": WRITE, "approve": WRITE,
@@ -264,7 +266,7 @@ class RunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gene
         parameters=[OpenApiParameter("q", str, description="Part of a holder's name")],
         responses=PayeeSerializer(many=True),
     )  # fmt: skip
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], filter_backends=[])
     def payees(self, request: Request, pk: str) -> Response:
         target = get_run_for_user(request.user, pk)
         payees = payees_of(target, request.query_params.get("q", "").strip()[:100])
@@ -274,7 +276,7 @@ class RunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gene
 
     @extend_schema(summary="The run's money per work, holder and right, most money first (as the page lists it)",
                    responses=AllocationSerializer(many=True))  # fmt: skip
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], filter_backends=[])
     def allocations(self, request: Request, pk: str) -> Response:
         target = get_run_for_user(request.user, pk)
         rows = (

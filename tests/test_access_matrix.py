@@ -171,6 +171,7 @@ PAGE_RULES: dict[str, AbstractSet[str] | None] = {
     "cmo/distribution/runs/requests/<int:pk>/": {STAFF, ADMIN}, "cmo/distribution/runs/<int:pk>/": {STAFF, ADMIN},
     "cmo/distribution/runs/<int:pk>/recalculate/": frozenset(), "cmo/distribution/runs/<int:pk>/approve/": frozenset(),
     "cmo/distribution/runs/<int:pk>/correct/": frozenset(),
+    "operator/distribution/runs/": {OPERATOR}, "operator/distribution/runs/<int:pk>/": {OPERATOR},
     "cmo/distribution/statements/": CMOS | {OPERATOR}, "cmo/distribution/statements/<int:pk>/": {STAFF, ADMIN, OPERATOR},
     "cmo/distribution/statements/<int:pk>/pdf/": {STAFF, ADMIN, OPERATOR},
     "portal/distribution/statements/": HOLDERS, "portal/distribution/statements/<int:pk>/": {HOLDER},
@@ -672,6 +673,7 @@ class World:
             "cmo/distribution/review/": 1, "cmo/distribution/claims/": 1,  # no usage key in the fixture
             "portal/distribution/unmatched/": 1,
             "cmo/distribution/runs/": self.run.pk, "cmo/distribution/runs/requests/": self.run_request.pk,
+            "operator/distribution/runs/": self.run.pk,
             "cmo/distribution/statements/": self.run_statement.pk,
             "portal/distribution/statements/": self.run_statement.pk,
             "cmo/distribution/payouts/": 1, "cmo/distribution/payouts/statements/": 1,  # none in the fixture

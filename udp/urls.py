@@ -50,6 +50,7 @@ urlpatterns = [
     path("regulator/reciprocal/", include("mandates.urls.reciprocal_regulator")),
     path("regulator/", include("registers.urls.regulator")),
     path("operator/cmos/", include("registers.urls.operator_cmos")),
+    path("operator/distribution/", include("distribution.urls.operator")),
     path("operator/societies/", include("mandates.urls.reciprocal_operator")),
     path("operator/", include("registers.urls.operator")),
     path("imports/", include("registers.urls.imports")),

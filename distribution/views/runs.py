@@ -4,27 +4,32 @@ approval, and approval by another member of staff (Art. 44.5, 46.1 (2))."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from distribution import calculating
 from distribution.actions import run_error_message
 from distribution.forms import DeductionsForm, RunForm
-from distribution.models import Allocation, RequestStatus, Route, Statement
+from distribution.models import Allocation, RequestStatus, Route, Run, Statement
 from distribution.run_access import (
     get_request_for_user,
     get_run_for_user,
     payees_of,
     requests_visible_to,
+    runs_editable_by,
     runs_visible_to,
 )
 from distribution.runs import pool_parts, route_totals
 from distribution.schedule import started_by_platform
+from udp.accounts import roles
 from udp.accounts.decorators import AuthedRequest, role_required
 from udp.core import clock
 
@@ -79,6 +84,11 @@ def request_progress(request: AuthedRequest, pk: int) -> HttpResponse:
 @staff_required
 def run_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     run = get_run_for_user(request.user, pk)
+    return render(request, "distribution/runs/detail.html", run_context(request, run))
+
+
+def run_context(request: AuthedRequest, run: Run) -> dict[str, Any]:
+    """What the run's page shows ``request.user`` (its CMO's staff, who act on it, or the operator, who reads)."""
     q = request.GET.get("q", "").strip()[:100]
     routes = [{**row, "label": Route(row["route"]).label} for row in route_totals(run)]
     payees = Paginator(payees_of(run, q), 25).get_page(request.GET.get("page"))
@@ -103,8 +113,10 @@ def run_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         "recalculate": DeductionsForm(initial={"costs_percent": run.costs_percent, "funds_percent": run.funds_percent}),
         "parts": pool_parts(run), "by_platform": started_by_platform(run.started_by),
         "deducted": run.costs_tiyn + run.funds_tiyn, "distributed": run.pool_tiyn - run.costs_tiyn - run.funds_tiyn,
+        "may_recalculate": runs_editable_by(request.user).filter(pk=run.pk).exists(),
+        "runs_url": reverse("distribution_cmo:runs" if roles.is_cmo_staff(request.user) else "distribution_operator:runs"),
     }  # fmt: skip
-    return render(request, "distribution/runs/detail.html", context)
+    return context
 
 
 @staff_required

@@ -395,12 +395,15 @@ def _late(run: Run, area_collections: list[Collection]) -> dict[tuple[dt.date, d
     return late
 
 
-def late_waiting(cmo_id: int, area: Area, start: dt.date, end: dt.date) -> int:
+def late_waiting(
+    cmo_id: int, area: Area, start: dt.date, end: dt.date, received: list[Collection] | None = None
+) -> int:
     """What a run of the CMO and area for ``start``–``end`` would take as late money (:func:`_late`), in tiyn:
     money collected for an earlier period after that period's approved run took its money, that no run has
-    taken yet."""
+    taken yet. ``received``: the CMO's collections, when the caller has them already."""
     probe = Run(cmo_id=cmo_id, area=area, period_start=start, period_end=end)
-    area_collections = [c for c in collections(cmo_id=cmo_id) if c.area_item == area.item]
+    received = collections(cmo_id=cmo_id) if received is None else received
+    area_collections = [c for c in received if c.area_item == area.item]
     return sum(c.amount_tiyn for rows in _late(probe, area_collections).values() for c in rows)
 
 

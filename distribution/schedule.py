@@ -87,11 +87,14 @@ def late(start: dt.date, end: dt.date) -> set[tuple[int, int]]:
         .distinct()
     )
     areas = Area.objects.in_bulk()
-    return {
-        (cmo_id, areas[area_id].item)
-        for cmo_id, area_id in pairs
-        if late_waiting(cmo_id, areas[area_id], start, end) > 0
-    }
+    received: dict[int, list[Any]] = {}
+    due: set[tuple[int, int]] = set()
+    for cmo_id, area_id in pairs:
+        if cmo_id not in received:
+            received[cmo_id] = collections(cmo_id=cmo_id)
+        if late_waiting(cmo_id, areas[area_id], start, end, received[cmo_id]) > 0:
+            due.add((cmo_id, areas[area_id].item))
+    return due
 
 
 def started_by_platform(user: Any) -> bool:

@@ -439,7 +439,9 @@ class Job:
             return
         self.progress.save(stage=UsageStage.SAVING, lines_read=self.line, lines_good=good, lines_bad=bad)
         with connection.cursor() as cursor:
-            for month in months:
+            # in the months' order, as every report takes their locks: two reports reaching the same new months
+            # never each hold one the other waits for
+            for month in sorted(months):
                 ensure_partition(cursor, month)
             earlier = (
                 UsageReport.objects.select_for_update()

@@ -81,7 +81,9 @@ class PublicationFlagSerializer(serializers.Serializer[Any]):
         help_text=(
             "What the text says, as data (days ISO 8601, money in tiyn). For a quarter not distributed "
             "(quarterly_run_missing): collected_tiyn, start, end, area, approved_runs and waiting_runs, the ids "
-            "of the runs in /api/distribution-runs/ (a waiting run is approved there)"
+            "of the runs in /api/distribution-runs/ (a waiting run is approved there); for money collected late "
+            "and not distributed (late_money_waiting): late_tiyn, start and end (the quarter it was received in), "
+            "area and licences"
         )
     )
 

@@ -14,13 +14,18 @@ evidence for revoking on ground 5, Art. 46 duties).
   runs owe money to foreign societies, a CMO's approved annual run for that year is due by **30 June** of the
   year after: it starts on 1 April (:data:`distribution.foreign.FOREIGN_RUN_FROM`), once the fourth quarter
   is distributed, and a quarter is left for its rates and approval.
+- **Late money** (Art. 46.1 (3), A46.1.3-quarterly): money collected for a period after that period's run was
+  approved (an old invoice paid late) goes into the next run of the CMO and area
+  (:func:`distribution.runs.late_waiting`); what was received in a quarter is due in an approved run by the
+  **last day of the following quarter**, as the quarter's own money is. The flag is done on the day a check
+  finds it taken.
 - **Yearly** (Art. 46.1 (2), A46.1.2-cap20: costs and special funds "shall not exceed twenty percent of the
   total amount of remuneration collected"). For each ended year, a CMO's deductions over all its approved
   runs of that year's use (costs and special funds) against what it collected for that year's use. Each run
   is capped by the database, but runs over the same money (a month and its quarter, a pool given by hand)
   can pass the cap together.
 
-:func:`check` runs both (the Celery beat task ``distribution.check_compliance``, daily: idempotent, so a missed
+:func:`check` runs them all (the Celery beat task ``distribution.check_compliance``, daily: idempotent, so a missed
 day or a moved clock is caught up); it writes a flag once per CMO, area, breach and period, and brings its
 evidence up to date while the breach lasts.
 """
@@ -177,12 +182,50 @@ def check_foreign_years(day: dt.date) -> int:
     return found
 
 
+def check_late(day: dt.date) -> int:
+    """Flag each CMO and area with money collected for a period after that period's run was approved (a late
+    payment of an old invoice), received in a quarter, that no approved run took by the end of the following
+    quarter; mark done, on ``day``, an open flag whose money an approved run has taken since."""
+    from distribution.runs import late_undistributed
+
+    areas = Area.objects.in_bulk()
+    pairs = (
+        Run.objects.filter(status=RunStatus.APPROVED, period_end__lt=day)
+        .values_list("cmo_id", "area_id")
+        .distinct()
+    )
+    received: dict[int, list[Any]] = {}
+    waiting: dict[tuple[int, int, dt.date], dict[str, Any]] = {}
+    for cmo_id, area_id in sorted(set(pairs)):
+        if cmo_id not in received:
+            received[cmo_id] = collections(cmo_id=cmo_id)
+        for row in late_undistributed(cmo_id, areas[area_id], received[cmo_id]):
+            start, end = quarter_of(row.received_on)
+            if quarter_deadline(end) >= day:
+                continue
+            entry = waiting.setdefault((cmo_id, area_id, start), {"late_tiyn": 0, "licences": set()})
+            entry["late_tiyn"] += int(row.amount_tiyn)
+            entry["licences"].add(row.licence_id)
+    found = 0
+    for (cmo_id, area_id, start), entry in sorted(waiting.items()):
+        end = quarter_of(start)[1]
+        evidence = {"late_tiyn": entry["late_tiyn"], "licences": sorted(entry["licences"])}
+        found += _save(cmo_id, area_id, Breach.LATE_MONEY_WAITING, start, end, quarter_deadline(end), None,
+                       evidence, day)  # fmt: skip
+    for flag in ComplianceFlag.objects.filter(code=Breach.LATE_MONEY_WAITING, done_on__isnull=True):
+        if (flag.cmo_id, flag.area_id, flag.period_start) not in waiting:
+            flag.done_on = day
+            flag.save(update_fields=["done_on"])
+    return found
+
+
 def check(day: dt.date | None = None) -> dict[str, int]:
-    """The three checks as of ``day`` (today): the number of new flags of each."""
+    """The four checks as of ``day`` (today): the number of new flags of each."""
     day = day or clock.today()
     with transaction.atomic(), audited(None):
         return {
             "quarterly": check_quarters(day), "cap20": check_years(day), "foreign": check_foreign_years(day),
+            "late": check_late(day),
         }  # fmt: skip
 
 
@@ -223,10 +266,18 @@ def _foreign_text(params: dict[str, Any]) -> str:
     ) % Localized({**params, "owed": _money(params.get("owed_tiyn"))})
 
 
+def _late_text(params: dict[str, Any]) -> str:
+    return _(
+        "The %(late)s tenge received in %(start)s – %(end)s (area %(area)s) for periods whose runs were approved "
+        "before were not distributed by an approved run by the end of the following quarter (Art. 46.1 (3))"
+    ) % Localized({**params, "late": _money(params.get("late_tiyn"))})
+
+
 TEXTS: dict[str, Callable[[dict[str, Any]], str]] = {
     Breach.QUARTERLY_RUN_MISSING.value: _quarterly_text,
     Breach.DEDUCTIONS_OVER_CAP.value: _cap_text,
     Breach.FOREIGN_RUN_MISSING.value: _foreign_text,
+    Breach.LATE_MONEY_WAITING.value: _late_text,
 }
 
 
@@ -262,6 +313,8 @@ def _action(row: ComplianceFlag) -> tuple[str, str]:
         if waiting_run:
             return reverse("distribution_cmo:foreign_run", args=[waiting_run]), _("Approve the waiting run")
         return reverse("distribution_cmo:foreign_runs"), _("Start the year's run for foreign societies")
+    if row.code == Breach.LATE_MONEY_WAITING and row.done_on is None:
+        return reverse("distribution_cmo:runs"), _("Run the last quarter: it takes the late money")
     if row.code != Breach.QUARTERLY_RUN_MISSING or row.done_on is not None or row.area_id is None:
         return "", ""
     waiting = row.evidence.get("waiting_runs") or []

@@ -329,14 +329,16 @@ def _kept(run: Run, c: Collection) -> Unidentified:
     )  # fmt: skip
 
 
-def _taken(run: Run, start: dt.date, end: dt.date) -> dict[int, int]:
-    """Per licence, what the runs other than ``run`` (not cancelled) took of the money collected for use in
-    ``start``–``end``: the pool of that period's own run, the late money of later runs, and what any of them
-    kept for want of use."""
+def _taken(run: Run, start: dt.date, end: dt.date, *, approved: bool = False) -> dict[int, int]:
+    """Per licence, what the runs other than ``run`` (not cancelled; ``approved``: approved only) took of the
+    money collected for use in ``start``–``end``: the pool of that period's own run, the late money of later
+    runs, and what any of them kept for want of use."""
     taken: dict[int, int] = {}
     others = (
         Run.objects.exclude(pk=run.pk).exclude(status=RunStatus.CANCELLED).filter(cmo=run.cmo, area=run.area)
     )
+    if approved:
+        others = others.filter(status=RunStatus.APPROVED)
     sources = RunSource.objects.filter(run__in=others, licence__isnull=False).filter(
         Q(kind=SourceKind.COLLECTED, run__period_start=start, run__period_end=end)
         | Q(kind=SourceKind.LATE, origin_start=start, origin_end=end)
@@ -352,13 +354,19 @@ def _taken(run: Run, start: dt.date, end: dt.date) -> dict[int, int]:
 
 
 def _less_taken(
-    run: Run, start: dt.date, end: dt.date, received: list[Collection], *, latest_first: bool
+    run: Run,
+    start: dt.date,
+    end: dt.date,
+    received: list[Collection],
+    *,
+    latest_first: bool,
+    approved: bool = False,
 ) -> list[Collection]:
     """``received`` (collections for use in ``start``–``end``) less what other runs took of each licence's
     money (:func:`_taken`): what is left for ``run``. Taken from the earliest receipts first when the other
     runs are the period's own and earlier ones (they took what had come in by then), from the latest when
     ``run`` is the period's own run, run again (the others took what came in after it)."""
-    taken = _taken(run, start, end)
+    taken = _taken(run, start, end, approved=approved)
     left: list[Collection] = []
     for c in sorted(received, key=lambda c: (c.received_on, c.usage_start), reverse=latest_first):
         take = min(taken.get(c.licence_id, 0), c.amount_tiyn)
@@ -369,10 +377,12 @@ def _less_taken(
     return sorted(left, key=lambda c: (c.usage_start, c.received_on, c.licence_id))
 
 
-def _late(run: Run, area_collections: list[Collection]) -> dict[tuple[dt.date, dt.date], list[Collection]]:
+def _late(
+    run: Run, area_collections: list[Collection], *, approved: bool = False
+) -> dict[tuple[dt.date, dt.date], list[Collection]]:
     """For each approved earlier run of the CMO and area (its pool taken per licence), the money collected for
-    its period that no run took yet: collected after it was calculated. A run whose pool was given by hand
-    (not per licence) has none."""
+    its period that no run (``approved``: no approved run) took yet: collected after it was calculated. A run
+    whose pool was given by hand (not per licence) has none."""
     earlier = (
         Run.objects.filter(
             cmo=run.cmo, area=run.area, status=RunStatus.APPROVED, period_end__lt=run.period_start
@@ -389,6 +399,7 @@ def _late(run: Run, area_collections: list[Collection]) -> dict[tuple[dt.date, d
             end,
             [c for c in area_collections if start <= c.usage_start <= end],
             latest_first=False,
+            approved=approved,
         )
         if rows:
             late[(start, end)] = rows
@@ -405,6 +416,14 @@ def late_waiting(
     received = collections(cmo_id=cmo_id) if received is None else received
     area_collections = [c for c in received if c.area_item == area.item]
     return sum(c.amount_tiyn for rows in _late(probe, area_collections).values() for c in rows)
+
+
+def late_undistributed(cmo_id: int, area: Area, received: list[Collection]) -> list[Collection]:
+    """The CMO's late money in ``area`` (collected for a period after its run was approved) that no approved
+    run has taken yet, each with its date of receipt (``received``: the CMO's collections)."""
+    probe = Run(cmo_id=cmo_id, area=area, period_start=dt.date.max, period_end=dt.date.max)
+    area_collections = [c for c in received if c.area_item == area.item]
+    return [c for rows in _late(probe, area_collections, approved=True).values() for c in rows]
 
 
 def _merged(kept: list[Unidentified]) -> list[Unidentified]:

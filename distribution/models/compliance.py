@@ -12,6 +12,7 @@ class Breach(models.TextChoices):
     QUARTERLY_RUN_MISSING = "quarterly_run_missing", _("No approved distribution for a quarter in time")
     DEDUCTIONS_OVER_CAP = "deductions_over_cap", _("Yearly deductions above 20 percent of the collected")
     FOREIGN_RUN_MISSING = "foreign_run_missing", _("No approved annual run for foreign societies in time")
+    LATE_MONEY_WAITING = "late_money_waiting", _("Money collected late not distributed in time")
 
 
 class ComplianceFlag(models.Model):

@@ -46,11 +46,16 @@ def test_a_quarter_not_distributed_by_the_end_of_the_next_is_flagged_once_then_d
 ) -> None:
     quarter = collected_quarter(personas, clock)  # 30 000.00 collected for use in January–March 2027
     clock.travel_to(D(2027, 6, 30))
-    assert tasks.check_compliance() == {"quarterly": 0, "cap20": 0, "foreign": 0}  # the deadline is today
+    assert tasks.check_compliance() == {
+        "quarterly": 0,
+        "cap20": 0,
+        "foreign": 0,
+        "late": 0,
+    }  # the deadline is today
     run = _run(personas, quarter, *Q1_2027, "15", "5")  # calculated, but nobody approves it
     clock.travel_to(D(2027, 7, 1))
-    assert tasks.check_compliance() == {"quarterly": 1, "cap20": 0, "foreign": 0}
-    assert tasks.check_compliance() == {"quarterly": 0, "cap20": 0, "foreign": 0}  # once
+    assert tasks.check_compliance() == {"quarterly": 1, "cap20": 0, "foreign": 0, "late": 0}
+    assert tasks.check_compliance() == {"quarterly": 0, "cap20": 0, "foreign": 0, "late": 0}  # once
     [flag] = publishing.flags_for(personas.cmo_staff)
     assert (flag.code, flag.due_on, flag.done_on) == ("quarterly_run_missing", D(2027, 6, 30), None)
     assert flag.params["collected_tiyn"] == 3_000_000 and flag.params["waiting_runs"] == [run.pk]
@@ -83,7 +88,7 @@ def test_a_quarter_not_distributed_by_the_end_of_the_next_is_flagged_once_then_d
 
     clock.travel_to(D(2027, 7, 14))
     _approve_on(run, personas.cmo_admin, clock)
-    assert tasks.check_compliance() == {"quarterly": 0, "cap20": 0, "foreign": 0}
+    assert tasks.check_compliance() == {"quarterly": 0, "cap20": 0, "foreign": 0, "late": 0}
     flag_row = ComplianceFlag.objects.get()
     assert (flag_row.found_on, flag_row.done_on) == (D(2027, 7, 1), D(2027, 7, 14))
     assert flag_row.evidence["approved_runs"] == [run.pk]
@@ -95,7 +100,7 @@ def test_a_quarter_approved_by_the_end_of_the_next_quarter_is_not_flagged(person
     clock.travel_to(D(2027, 6, 30))
     _approve_on(_run(personas, quarter, *Q1_2027, "15", "5"), personas.cmo_admin, clock)
     clock.travel_to(D(2028, 2, 1))
-    assert compliance.check() == {"quarterly": 0, "cap20": 0, "foreign": 0}
+    assert compliance.check() == {"quarterly": 0, "cap20": 0, "foreign": 0, "late": 0}
     assert publishing.flags_for(personas.regulator) == [] and not ComplianceFlag.objects.exists()
 
 
@@ -116,7 +121,7 @@ def test_yearly_deductions_above_a_fifth_of_the_collected_are_flagged_with_the_f
     clock.travel_to(D(2027, 12, 31))
     assert compliance.check()["cap20"] == 0  # the year has not ended
     clock.travel_to(D(2028, 1, 4))
-    assert compliance.check() == {"quarterly": 0, "cap20": 1, "foreign": 0}
+    assert compliance.check() == {"quarterly": 0, "cap20": 1, "foreign": 0, "late": 0}
     [flag] = publishing.flags_for(personas.regulator)
     assert (flag.code, flag.due_on, flag.done_on) == ("deductions_over_cap", D(2027, 12, 31), None)
     assert {k: flag.params[k] for k in ("collected_tiyn", "costs_tiyn", "funds_tiyn", "percent")} == {

@@ -346,3 +346,46 @@ def test_late_money_alone_starts_the_next_quarter_s_run(
     assert schedule.late(dt.date(2026, 7, 1), dt.date(2026, 9, 30)) == set()
     with django_capture_on_commit_callbacks(execute=True):
         assert schedule.start_quarterly_runs() == 0
+
+
+@pytest.mark.django_db
+@pytest.mark.statute("A46.1.3-quarterly")
+def test_late_money_not_distributed_by_the_end_of_the_quarter_after_its_receipt_is_flagged_until_a_run_takes_it(
+    personas: Any, two_licences: dict[str, Any], english: None
+) -> None:
+    """The café's February invoice (1 000 000 tiyn) is paid on 5 May, after the first quarter's run was approved:
+    an approved run must take it by 30 September. The second quarter's run, calculated on 20 September but not
+    approved, does not count: on 1 October the CMO is flagged; approved on 2 October, the flag is done the day
+    the check finds the money taken."""
+    from accreditation import publishing
+    from distribution import compliance
+    from distribution.models import ComplianceFlag
+
+    cafe = two_licences["cafe"]
+    paid(personas, cafe, dt.date(2026, 1, 1), RECEIVED)
+    approve_run(start_run(personas.cmo, area1(), *Q1, by=personas.cmo_staff), by=personas.cmo_admin)
+    paid(personas, cafe, dt.date(2026, 2, 1), dt.date(2026, 5, 5))
+    april = dt.date(2026, 4, 1)
+    lines(report(cafe, period=april), [{"isrc": "KZA012600001", "plays": 1}], period=april)
+    matching.match_period(april)
+    q2 = start_run(personas.cmo, area1(), *Q2, by=personas.cmo_staff)  # calculated, taking it, not approved
+    assert q2.pool_tiyn == 1_000_000
+    assert compliance.check(dt.date(2026, 9, 30))["late"] == 0  # the deadline is that day
+    assert compliance.check(dt.date(2026, 10, 1))["late"] == 1
+    assert compliance.check(dt.date(2026, 10, 2))["late"] == 0  # once
+    flag = ComplianceFlag.objects.get(code="late_money_waiting")
+    assert (flag.cmo, flag.area, flag.period_start, flag.period_end, flag.due_on, flag.done_on) == (
+        personas.cmo, area1(), dt.date(2026, 4, 1), dt.date(2026, 6, 30), dt.date(2026, 9, 30), None,
+    )  # fmt: skip
+    assert flag.evidence == {"late_tiyn": 1_000_000, "licences": [cafe.pk]}
+    [shown] = [x for x in publishing.flags_for(personas.regulator) if x.code == "late_money_waiting"]
+    assert shown.text == (
+        "The 10,000.00 tenge received in 1 Apr 2026 – 30 Jun 2026 (area 1) for periods whose runs were approved "
+        "before were not distributed by an approved run by the end of the following quarter (Art. 46.1 (3))"
+    )
+    page = f.signed_in(personas.cmo_staff).get("/publications/").content.decode()
+    assert 'href="/cmo/distribution/runs/">Run the last quarter: it takes the late money</a>' in page
+    approve_run(q2, by=personas.cmo_admin)
+    compliance.check(dt.date(2026, 10, 3))
+    flag.refresh_from_db()
+    assert flag.done_on == dt.date(2026, 10, 3)

@@ -14,7 +14,13 @@ class RunFilter(filters.FilterSet):
     cmo = filters.CharFilter(method="filter_cmo", label=_("CMO (id or short name)"))
     status = filters.ChoiceFilter(choices=RunStatus.choices, label=_("Status"))
     area = filters.NumberFilter(field_name="area__item", label=_("Area (item of Art. 43.3)"))
-    year = filters.NumberFilter(field_name="period_start__year", label=_("Year of the period"))
+    year = filters.NumberFilter(
+        field_name="period_start__year",
+        label=_("Year of the period"),
+        min_value=1,
+        max_value=9998,
+        decimal_places=0,
+    )
 
     class Meta:
         model = Run

@@ -14,10 +14,11 @@ from udp.accounts.models import Role
 def test_the_registers_put_their_cards_on_the_operator_console(personas: Personas) -> None:
     cards = consoles.cards_for("operator", personas.operator)
     # the registers' cards first (apps are ready in INSTALLED_APPS order), then the mandates' own, then
-    # accreditation's, then licensing's
+    # accreditation's, then licensing's, then distribution's
     assert [c.key for c in cards] == [
         "pending", "parties", "works", "cmos", "licensees", "accesses", "societies", "conflicts",
         "applications_accreditation", "publications-calendar", "index-values", "monitoring-providers",
+        "distribution-runs",
     ]  # fmt: skip
     by_key = {c.key: c for c in cards}
     assert by_key["cmos"].count == 2 and by_key["cmos"].url == reverse("operator:registers") + "?kind=cmo"

@@ -16,7 +16,7 @@ evidence for revoking on ground 5, Art. 46 duties).
   is distributed, and a quarter is left for its rates and approval.
 - **Late money** (Art. 46.1 (3), A46.1.3-quarterly): money collected for a period after that period's run was
   approved (an old invoice paid late) goes into the next run of the CMO and area
-  (:func:`distribution.runs.late_waiting`); what was received in a quarter is due in an approved run by the
+  (:func:`distribution.runs.late_money`); what was received in a quarter is due in an approved run by the
   **last day of the following quarter**, as the quarter's own money is. The flag is done on the day a check
   finds it taken.
 - **Yearly** (Art. 46.1 (2), A46.1.2-cap20: costs and special funds "shall not exceed twenty percent of the
@@ -186,7 +186,7 @@ def check_late(day: dt.date) -> int:
     """Flag each CMO and area with money collected for a period after that period's run was approved (a late
     payment of an old invoice), received in a quarter, that no approved run took by the end of the following
     quarter; mark done, on ``day``, an open flag whose money an approved run has taken since."""
-    from distribution.runs import late_undistributed
+    from distribution.runs import late_money
 
     areas = Area.objects.in_bulk()
     pairs = (
@@ -199,7 +199,7 @@ def check_late(day: dt.date) -> int:
     for cmo_id, area_id in sorted(set(pairs)):
         if cmo_id not in received:
             received[cmo_id] = collections(cmo_id=cmo_id)
-        for row in late_undistributed(cmo_id, areas[area_id], received[cmo_id]):
+        for row in late_money(cmo_id, areas[area_id], received=received[cmo_id], approved=True):
             start, end = quarter_of(row.received_on)
             if quarter_deadline(end) >= day:
                 continue

@@ -406,24 +406,21 @@ def _late(
     return late
 
 
-def late_waiting(
-    cmo_id: int, area: Area, start: dt.date, end: dt.date, received: list[Collection] | None = None
-) -> int:
-    """What a run of the CMO and area for ``start``–``end`` would take as late money (:func:`_late`), in tiyn:
-    money collected for an earlier period after that period's approved run took its money, that no run has
-    taken yet. ``received``: the CMO's collections, when the caller has them already."""
-    probe = Run(cmo_id=cmo_id, area=area, period_start=start, period_end=end)
+def late_money(
+    cmo_id: int,
+    area: Area,
+    *,
+    start: dt.date = dt.date.max,
+    received: list[Collection] | None = None,
+    approved: bool = False,
+) -> list[Collection]:
+    """The late money a run of the CMO and area from ``start`` would take (:func:`_late`), each with its date of
+    receipt: collected for an earlier period after that period's run was approved, and taken by no run yet
+    (``approved``: by no approved run). ``received``: the CMO's collections, when the caller has them already."""
+    probe = Run(cmo_id=cmo_id, area=area, period_start=start, period_end=start)
     received = collections(cmo_id=cmo_id) if received is None else received
     area_collections = [c for c in received if c.area_item == area.item]
-    return sum(c.amount_tiyn for rows in _late(probe, area_collections).values() for c in rows)
-
-
-def late_undistributed(cmo_id: int, area: Area, received: list[Collection]) -> list[Collection]:
-    """The CMO's late money in ``area`` (collected for a period after its run was approved) that no approved
-    run has taken yet, each with its date of receipt (``received``: the CMO's collections)."""
-    probe = Run(cmo_id=cmo_id, area=area, period_start=dt.date.max, period_end=dt.date.max)
-    area_collections = [c for c in received if c.area_item == area.item]
-    return [c for rows in _late(probe, area_collections, approved=True).values() for c in rows]
+    return [c for rows in _late(probe, area_collections, approved=approved).values() for c in rows]
 
 
 def _merged(kept: list[Unidentified]) -> list[Unidentified]:

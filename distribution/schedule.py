@@ -74,11 +74,11 @@ def releasing(day: dt.date) -> set[tuple[int, int]]:
 
 def late(start: dt.date, end: dt.date) -> set[tuple[int, int]]:
     """(CMO, area item) with money collected for an earlier period after that period's run was approved, that
-    no run has taken yet (:func:`distribution.runs.late_waiting`): the run of ``start``–``end`` takes it as late
+    no run has taken yet (:func:`distribution.runs.late_money`): the run of ``start``–``end`` takes it as late
     money even when the CMO collected nothing for that quarter (a licensee paying the last quarter's invoices
     late, and not yet this quarter's)."""
     from distribution.models import SourceKind
-    from distribution.runs import late_waiting
+    from distribution.runs import late_money
 
     pairs = (
         Run.objects.filter(status=RunStatus.APPROVED, period_end__lt=start)
@@ -92,7 +92,7 @@ def late(start: dt.date, end: dt.date) -> set[tuple[int, int]]:
     for cmo_id, area_id in pairs:
         if cmo_id not in received:
             received[cmo_id] = collections(cmo_id=cmo_id)
-        if late_waiting(cmo_id, areas[area_id], start, end, received[cmo_id]) > 0:
+        if late_money(cmo_id, areas[area_id], start=start, received=received[cmo_id]):
             due.add((cmo_id, areas[area_id].item))
     return due
 

@@ -552,8 +552,8 @@ def calculate(run: Run) -> Run:
         territory = bool(cursor.fetchone()[0])
         cursor.execute(holders_sql(wide, len(types) == 1, phonogram, territory), params)
         cursor.execute("ANALYZE dist_holder")
+        # the paths are read once, by a hash join (no nested loop here): their row count needs no ANALYZE
         cursor.execute(PATHS, params)
-        cursor.execute("ANALYZE distribution_runpath")
         withdrawals = _withdrawals(cursor, run, weights, params)
         ids = partitions.next_ids(cursor, "distribution_allocation")
         cursor.execute(

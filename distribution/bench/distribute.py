@@ -10,9 +10,10 @@ rights follow recordings) for the month with a pool of ``--pool`` tiyn and 15 % 
 JSON line: ``lines``, ``seconds`` (the run: its weights written, the allocations, the payees and their
 deductions), ``lines_per_s``, ``peak_rss_mb``, ``sum_exact`` (the allocations and the payees' gross equal the
 pool to the tiyn, each payee's net, costs and funds add up to its gross and the payees' sum to the pool, the
-deductions sum to the run's), ``floor_seconds`` (one ``INSERT … SELECT`` of the allocations with the
-two-level window-function largest-remainder split, into a table of the allocations' shape without its
-indexes, on the run's own weights) and ``ratio_to_floor``. The world and the run are removed afterwards
+deductions sum to the run's), ``floor_seconds`` (one ``INSERT … SELECT`` of the run's own allocations, both
+sides of each work's money, with window-function largest-remainder splits, into an ordinary table of the
+allocations' shape without its indexes, on the run's own weights: :data:`FLOOR`), ``floor_rows`` (the rows
+it wrote, as many as the run's allocations) and ``ratio_to_floor``. The world and the run are removed afterwards
 unless ``--keep``.
 """
 
@@ -77,8 +78,12 @@ def truth_weights(world: World) -> dict[int, int]:
         return dict(cursor.fetchall())
 
 
+#: The floor: the run's own allocations, in one ``INSERT … SELECT`` with no grouping, no paths, routes, conflicts
+#: or withdrawals: the pool over the works by use, each work's money between the producers' and performers'
+#: sides (Art. 39.2, half and half), each side over its holders by share, each a largest-remainder split with
+#: window functions; a side with no holder keeps its money in a row of its own, as the run's does.
 FLOOR = """
-INSERT INTO bench_floor_allocation (run_id, work_id, party_id, right_type, percent, units, gross_tiyn, route)
+INSERT INTO bench_floor_allocation (run_id, work_id, party_id, right_type, side, percent, units, gross_tiyn, route)
 WITH w AS (
     SELECT work_id, units, floor(%(pool)s::numeric * units / sum(units) OVER ()) AS base,
            mod(%(pool)s::numeric * units, sum(units) OVER ()) AS rem
@@ -87,36 +92,46 @@ WITH w AS (
     SELECT work_id, units, base + CASE WHEN row_number() OVER (ORDER BY rem DESC, work_id)
                                             <= %(pool)s - sum(base) OVER () THEN 1 ELSE 0 END AS amount
       FROM w
-), holder AS (
-    SELECT a.work_id, a.units, c.party_id, s.right_type, s.percent, floor(a.amount * s.percent / 100) AS base,
-           mod(a.amount * s.percent, 100) AS rem, a.amount
-      FROM work_amount a
+), side_amount AS MATERIALIZED (
+    SELECT work_id, units, floor(amount / 2) + mod(amount, 2) AS producers, floor(amount / 2) AS performers
+      FROM work_amount
+), holder AS MATERIALIZED (
+    SELECT a.work_id, a.units, c.party_id, s.right_type, s.percent, v.side, v.amount,
+           floor(v.amount * s.percent / 100) AS base, mod(v.amount * s.percent, 100) AS rem
+      FROM side_amount a
       JOIN registers_share s ON s.work_id = a.work_id AND s.right_type = 'RR'
       JOIN registers_workcontributor c ON c.id = s.contributor_id
+     CROSS JOIN LATERAL (SELECT CASE WHEN c.role = 'PRD' THEN 'producers' ELSE 'performers' END AS side,
+                                CASE WHEN c.role = 'PRD' THEN a.producers ELSE a.performers END AS amount) v
 )
-SELECT %(run)s, work_id, party_id, right_type, percent, units,
-       base + CASE WHEN row_number() OVER (PARTITION BY work_id ORDER BY rem DESC, party_id)
-                        <= amount - sum(base) OVER (PARTITION BY work_id) THEN 1 ELSE 0 END, 'payable'
+SELECT %(run)s, work_id, party_id, right_type, side, percent, units,
+       base + CASE WHEN row_number() OVER (PARTITION BY work_id, side ORDER BY rem DESC, party_id)
+                        <= amount - sum(base) OVER (PARTITION BY work_id, side) THEN 1 ELSE 0 END, 'payable'
   FROM holder
+ UNION ALL
+SELECT %(run)s, a.work_id, NULL, '', v.side, 100, a.units, v.amount, 'no_holder'
+  FROM side_amount a
+ CROSS JOIN LATERAL (VALUES ('producers', a.producers), ('performers', a.performers)) v(side, amount)
+ WHERE NOT EXISTS (SELECT 1 FROM holder h WHERE h.work_id = a.work_id AND h.side = v.side)
 """
 
 
-def floor_seconds(run_id: int, pool: int) -> tuple[float, int]:
-    """One ``INSERT … SELECT`` of the run's allocations (pool → works by use → holders by share, each a
-    largest-remainder split with window functions), rolled back. Returns the seconds and the sum written."""
+def floor_seconds(run_id: int, pool: int) -> tuple[float, int, int]:
+    """One ``INSERT … SELECT`` of the run's allocations (:data:`FLOOR`) into an ordinary table of the
+    allocations' shape with no index, rolled back. Returns the seconds, the sum written and the rows."""
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(
-            "CREATE TEMP TABLE bench_floor_allocation ON COMMIT DROP AS "
-            "SELECT run_id, work_id, party_id, right_type, percent, units, gross_tiyn, route "
+            "CREATE TABLE bench_floor_allocation AS "
+            "SELECT run_id, work_id, party_id, right_type, side, percent, units, gross_tiyn, route "
             "FROM distribution_allocation WITH NO DATA"
         )
         started = time.perf_counter()
         cursor.execute(FLOOR, {"run": run_id, "pool": pool})
         seconds = time.perf_counter() - started
-        cursor.execute("SELECT sum(gross_tiyn) FROM bench_floor_allocation")
-        total = int(cursor.fetchone()[0])
+        cursor.execute("SELECT sum(gross_tiyn), count(*) FROM bench_floor_allocation")
+        total, rows = cursor.fetchone()
         transaction.set_rollback(True)
-    return seconds, total
+    return seconds, int(total), int(rows)
 
 
 def sums(run_id: int) -> dict[str, int]:
@@ -178,7 +193,7 @@ class DistributeBench(BaseCommand):
             del weights
             totals = sums(run_id)
             floors = [floor_seconds(run_id, pool) for _ in range(2)]
-            floor = min(seconds for seconds, _ in floors)
+            floor = min(seconds for seconds, _, _ in floors)
         finally:
             if not options["keep"]:
                 if run_id is not None:
@@ -188,7 +203,7 @@ class DistributeBench(BaseCommand):
             totals["allocated"] == totals["gross"] == totals["net_and_deductions"] == pool
             and totals["unbalanced"] == 0
             and (totals["costs"], totals["funds"]) == (result.costs_tiyn, result.funds_tiyn)
-            and all(total == pool for _, total in floors)
+            and all(total == pool for _, total, _ in floors)
         )
         figures = {
             "lines": world.lines,
@@ -200,6 +215,8 @@ class DistributeBench(BaseCommand):
             "sum_exact": sum_exact,
             "floor_seconds": round(floor, 3),
             "ratio_to_floor": round(seconds / floor, 2),
+            # the floor wrote the run's own rows: as many allocations, summing to the same pool
+            "floor_rows": floors[0][2],
             "pool_tiyn": pool,
             "costs_tiyn": result.costs_tiyn,
             "funds_tiyn": result.funds_tiyn,

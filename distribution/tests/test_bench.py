@@ -45,4 +45,6 @@ def test_bench_distribute_runs_a_real_run_on_a_small_world_and_its_money_sums_to
     # 20 % of 1 000 003 is 200 000.6, never past a fifth (200 000); costs 15 %: 150 000.45 → 150 000
     assert (figures["costs"], figures["funds"]) == (150_000, 50_000)
     assert figures["payees"] > 100 and figures["allocations"] >= figures["payees"]
+    # the floor did the run's own work: a row for each allocation of both sides of area 5's money
+    assert figures["floor_rows"] == figures["allocations"]
     assert not Run.objects.exists() and not UsageKey.objects.exists()  # the world and the run are removed

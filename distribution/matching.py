@@ -124,6 +124,10 @@ def prepare_period(period: dt.date) -> int:
         )
         row = cursor.fetchone()
         fresh = bool(row and row[0])
+        # the licences joined by hash in each parallel worker, so the workers sort on the whole key and group
+        # their part of it (a partial aggregate) before the merge; a nested loop to the licences after the merge
+        # left the leader alone to sort again by CMO and to group every line (about 2 s of 11 on 5 million)
+        cursor.execute("SET LOCAL enable_nestloop = off")
         cursor.execute(
             f"""
             CREATE UNLOGGED TABLE {staged} AS
@@ -154,6 +158,7 @@ def prepare_period(period: dt.date) -> int:
             {"period": period, "counted": list(COUNTED_REPORTS), "fresh": fresh},
         )
         count = cursor.rowcount
+        cursor.execute("SET LOCAL enable_nestloop = on")
         cursor.execute(f"CREATE INDEX ON {staged} (n)")
         cursor.execute(f"ANALYZE {staged}")
         # the gathering recorded with the counted reports it saw (in this transaction's snapshot, as its lines)

@@ -27,6 +27,9 @@ def test_bench_match_prints_its_figures_and_matches_the_known_truth():
     # ISRC (60 %) and title-and-artist lines (25 %) of recordings all match: 85 of the 90 % that are known
     assert figures["match_rate"] >= 0.94
     assert figures["by_identifier"] > 0 and figures["by_key"] > 0 and figures["by_fuzzy"] > 0
+    # the written floor wrote one row for each key matching wrote (the world has one licence)
+    assert figures["floor_keys"] == figures["keys"] > 0
+    assert figures["floor_written_seconds"] > 0 and figures["ratio_to_floor_written"] > 0
     assert not UsageKey.objects.exists()  # the world is removed
 
 

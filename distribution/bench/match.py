@@ -58,31 +58,30 @@ BENCH = Bench(name="match", help="matching a month of usage on a synthetic world
               add_arguments=add_arguments, run=run)  # fmt: skip
 
 
+#: The floor: the month's distinct keys, each with the registered recording of its ISRC (a hash join).
+FLOOR_KEYS = """
+    SELECT k.licence_id, k.isrc, k.iswc, k.title, k.artist, w.id AS recording_id
+      FROM (SELECT DISTINCT l.licence_id, l.isrc, l.iswc, l.title, l.artist
+              FROM licensing_usage_line l WHERE l.period = %s) AS k
+      LEFT JOIN registers_work w ON w.isrc = k.isrc
+"""
+
+
 def floor_seconds(world: World) -> float:
     """One scan of the month's lines to their distinct keys, hash-joined to the registers' ISRCs."""
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_mergejoin = off")
         cursor.execute(f"SET LOCAL work_mem = '{matching.WORK_MEM}'")
         started = time.perf_counter()
-        cursor.execute(
-            """
-            SELECT count(w.id) FROM (SELECT DISTINCT l.licence_id, l.isrc, l.iswc, l.title, l.artist
-                                       FROM licensing_usage_line l WHERE l.period = %s) AS k
-              LEFT JOIN registers_work w ON w.isrc = k.isrc
-            """,
-            [world.period],
-        )
+        cursor.execute(f"SELECT count(f.recording_id) FROM ({FLOOR_KEYS}) AS f", [world.period])
         cursor.fetchone()
         return time.perf_counter() - started
 
 
 #: The floor's keys with the ISRC each matched, written: the least any matching that records its result does.
-FLOOR_WRITTEN = """
+FLOOR_WRITTEN = f"""
     INSERT INTO bench_floor_key (licence_id, isrc, iswc, title, artist, recording_id)
-    SELECT k.licence_id, k.isrc, k.iswc, k.title, k.artist, w.id
-      FROM (SELECT DISTINCT l.licence_id, l.isrc, l.iswc, l.title, l.artist
-              FROM licensing_usage_line l WHERE l.period = %s) AS k
-      LEFT JOIN registers_work w ON w.isrc = k.isrc
+    {FLOOR_KEYS}
 """
 
 

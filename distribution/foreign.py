@@ -32,6 +32,7 @@ from distribution.models import (
     ForeignRunStatus,
     Payee,
     Remittance,
+    RemittanceTransfer,
     RemittedPayee,
     Route,
     RunStatus,
@@ -55,6 +56,9 @@ def register_reasons() -> None:
             "foreign_run_calculated": gettext_lazy("Annual run for foreign societies calculated"),
             "foreign_run_approved": gettext_lazy("Annual run for foreign societies approved"),
             "remittance_paid": gettext_lazy("Remittance to a foreign society recorded as paid"),
+            "remittance_returned": gettext_lazy(
+                "Remittance to a foreign society recorded as returned by the bank"
+            ),
         }
     )
 
@@ -216,50 +220,119 @@ def _post_remittance(remittance: Remittance, *, by: Any) -> None:
     )  # fmt: skip
 
 
+def _check_staff(remittance: Remittance, by: Any, refusal: str) -> None:
+    from udp.accounts import roles
+
+    if not (roles.is_cmo_staff(by) and by.cmo_id == remittance.run.cmo_id):
+        raise PermissionError(refusal)
+
+
+def _locked(remittance: Remittance) -> Remittance:
+    """The remittance, locked (so two people recording its transfer at once record one), with its transfers."""
+    return (
+        Remittance.objects.select_for_update(of=("self",))
+        .select_related("run", "society")
+        .prefetch_related("transfers")
+        .get(pk=remittance.pk)
+    )
+
+
 def record_remittance_paid(
     remittance: Remittance, *, paid_on: dt.date, reference: str, by: Any
 ) -> Remittance:
     """The CMO's staff record the transfer of an approved remittance as their bank statement shows it: the
-    society is paid (Dr societies payable, Cr bank), once. Refused before approval, twice, for a day in the
-    future or before the approval, and without the bank's reference."""
+    society is paid (Dr societies payable, Cr bank), once for each time it is owed. Refused before approval,
+    while a transfer is in force, for a day in the future, before the approval or before the bank returned the
+    last transfer, and without the bank's reference."""
     from django.core.exceptions import ValidationError
 
     from distribution.actions import run_error_message
-    from udp.accounts import roles
 
-    if not (roles.is_cmo_staff(by) and by.cmo_id == remittance.run.cmo_id):
-        raise PermissionError(gettext("Only the CMO's own staff record its remittances as paid."))
+    _check_staff(remittance, by, gettext("Only the CMO's own staff record its remittances as paid."))
     reference = reference.strip()
     with transaction.atomic(), audited(by, Reason("remittance_paid")):
-        remittance = (
-            Remittance.objects.select_for_update().select_related("run", "society").get(pk=remittance.pk)
-        )
+        remittance = _locked(remittance)
         if remittance.run.status != ForeignRunStatus.APPROVED:
             raise ValidationError(run_error_message("not_approved"))
-        if remittance.paid_on is not None:
+        if remittance.transfer is not None:
             raise ValidationError(
                 gettext("This remittance was recorded as paid on %(day)s already.")
-                % {"day": short_day(remittance.paid_on)}
+                % {"day": short_day(remittance.transfer.paid_on)}
             )
         if not reference:
             raise ValidationError({"reference": gettext("Give the bank's reference of the transfer.")})
         approved_on = timezone.localdate(remittance.run.approved_at) if remittance.run.approved_at else None
-        if paid_on > clock.today() or (approved_on is not None and paid_on < approved_on):
+        returned = [t.returned_on for t in remittance.transfers.all() if t.returned_on is not None]
+        earliest = max([day for day in (approved_on, *returned) if day is not None], default=None)
+        if paid_on > clock.today() or (earliest is not None and paid_on < earliest):
             raise ValidationError(
                 {"paid_on": gettext("The transfer is paid between the approval and today.")}
+                if not returned
+                else {"paid_on": gettext("The new transfer is paid between the last return and today.")}
             )
-        remittance.paid_on, remittance.bank_reference, remittance.paid_by = paid_on, reference[:100], by
-        remittance.save(update_fields=["paid_on", "bank_reference", "paid_by"])
+        transfer = RemittanceTransfer.objects.create(
+            remittance=remittance, paid_on=paid_on, bank_reference=reference[:100], recorded_by=by
+        )
         amount = from_tiyn(remittance.amount_tiyn)
         ledger.post(
             remittance.run.cmo, paid_on,
             [ledger.Leg(ledger.SOCIETIES_PAYABLE, amount), ledger.Leg(ledger.BANK, -amount)],
             "remittance_paid",
             {"remittance": remittance.pk, "society": remittance.society.short_name, "paid_on": paid_on.isoformat(),
-             "reference": remittance.bank_reference},
-            (SourceKind.REMITTANCE_PAID, remittance.pk), by,
+             "reference": transfer.bank_reference},
+            (SourceKind.REMITTANCE_PAID, transfer.pk), by,
         )  # fmt: skip
-    return remittance
+    return _fresh(remittance)
+
+
+def record_remittance_returned(
+    remittance: Remittance, *, returned_on: dt.date, reference: str, reason: str = "", by: Any
+) -> Remittance:
+    """The CMO's staff record that the bank returned the remittance's transfer in force, as their bank
+    statement shows it: the money is back (Dr bank) and owed to the society again (Cr societies payable),
+    once per transfer; a later transfer pays it (:func:`record_remittance_paid`). Refused with no transfer in
+    force, for a day in the future or before the transfer's, and without the bank's reference."""
+    from django.core.exceptions import ValidationError
+
+    _check_staff(remittance, by, gettext("Only the CMO's own staff record its remittances as returned."))
+    reference, reason = reference.strip(), reason.strip()
+    with transaction.atomic(), audited(by, Reason("remittance_returned")):
+        remittance = _locked(remittance)
+        transfer = remittance.transfer
+        if transfer is None:
+            raise ValidationError(
+                gettext("No transfer of this remittance is recorded as paid: nothing to return.")
+            )
+        if not reference:
+            raise ValidationError({"reference": gettext("Give the bank's reference of the return.")})
+        if returned_on > clock.today() or returned_on < transfer.paid_on:
+            raise ValidationError(
+                {"returned_on": gettext("The transfer is returned between its payment and today.")}
+            )
+        transfer.returned_on, transfer.return_reference, transfer.return_reason = (
+            returned_on, reference[:100], reason[:300],
+        )  # fmt: skip
+        transfer.returned_by = by
+        transfer.save(update_fields=["returned_on", "return_reference", "return_reason", "returned_by"])
+        amount = from_tiyn(remittance.amount_tiyn)
+        ledger.post(
+            remittance.run.cmo, returned_on,
+            [ledger.Leg(ledger.BANK, amount), ledger.Leg(ledger.SOCIETIES_PAYABLE, -amount)],
+            "remittance_returned",
+            {"remittance": remittance.pk, "society": remittance.society.short_name,
+             "returned_on": returned_on.isoformat(), "reference": transfer.return_reference},
+            (SourceKind.REMITTANCE_RETURNED, transfer.pk), by,
+        )  # fmt: skip
+    return _fresh(remittance)
+
+
+def _fresh(remittance: Remittance) -> Remittance:
+    """The remittance read again, with its transfers as they are now."""
+    return (
+        Remittance.objects.select_related("run", "society")
+        .prefetch_related("transfers")
+        .get(pk=remittance.pk)
+    )
 
 
 EXPORT_HEADER = [

@@ -3,6 +3,8 @@
 - ``/api/foreign-runs/`` — a CMO's staff list their annual runs, start one for a year (``POST``, with the
   rate of tenge for each currency the reciprocal agreements name), approve one (another member of staff);
 - ``/api/remittances/{id}/export/`` — one society's export (``?as=json``, or ``csv``);
+- ``/api/remittances/{id}/paid/`` and ``…/returned/`` — the transfer to the society as the bank statement shows
+  it: paid, or returned by the bank (then owed again, and paid by a later transfer);
 - ``/api/release-rules/`` — the general meeting's decisions on money with no use after three years
   (recorded by the CMO's admin).
 
@@ -25,7 +27,7 @@ from rest_framework.response import Response
 from distribution import foreign, runs
 from distribution.actions import run_error_message
 from distribution.engine import RunError
-from distribution.models import ForeignRun, ReleaseRule, Remittance
+from distribution.models import ForeignRun, ReleaseRule, Remittance, RemittanceTransfer
 from distribution.run_access import (
     foreign_runs_visible_to,
     release_rules_visible_to,
@@ -57,14 +59,30 @@ def _step(step: Any, *args: Any, **kwargs: Any) -> Any:
         ) from None
 
 
+class RemittanceTransferSerializer(serializers.ModelSerializer[RemittanceTransfer]):
+    class Meta:
+        model = RemittanceTransfer
+        fields = ["id", "paid_on", "bank_reference", "returned_on", "return_reference", "return_reason"]
+        read_only_fields = fields
+
+
 class RemittanceSerializer(serializers.ModelSerializer[Remittance]):
     society = serializers.CharField(source="society.short_name", read_only=True)
     society_code = serializers.CharField(source="society.cisac_code", read_only=True)
+    paid_on = serializers.DateField(
+        read_only=True,
+        allow_null=True,
+        help_text="The day of the transfer in force (none: owed to the society)",
+    )
+    bank_reference = serializers.CharField(read_only=True, help_text="The reference of the transfer in force")
+    transfers = RemittanceTransferSerializer(
+        many=True, read_only=True, help_text="Every transfer recorded, the ones the bank returned included"
+    )
 
     class Meta:
         model = Remittance
         fields = ["id", "society", "society_code", "amount_tiyn", "currency", "rate", "amount", "paid_on",
-                  "bank_reference"]  # fmt: skip
+                  "bank_reference", "transfers"]  # fmt: skip
         read_only_fields = fields
 
 
@@ -72,6 +90,16 @@ class RemittancePaidSerializer(serializers.Serializer[Any]):
     paid_on = serializers.DateField(help_text="The day the bank statement shows the transfer")
     reference = serializers.CharField(
         max_length=100, help_text="The transfer's reference on the bank statement"
+    )
+
+
+class RemittanceReturnedSerializer(serializers.Serializer[Any]):
+    returned_on = serializers.DateField(help_text="The day the bank statement shows the transfer returned")
+    reference = serializers.CharField(
+        max_length=100, help_text="The return's reference on the bank statement"
+    )
+    reason = serializers.CharField(
+        max_length=300, required=False, allow_blank=True, default="", help_text="The bank's reason, as given"
     )
 
 
@@ -110,7 +138,7 @@ class ForeignRunViewSet(
     def get_queryset(self) -> QuerySet[ForeignRun]:
         return (
             foreign_runs_visible_to(self.request.user)
-            .prefetch_related("remittances__society")
+            .prefetch_related("remittances__society", "remittances__transfers")
             .order_by("-year")
         )
 
@@ -143,7 +171,7 @@ class ForeignRunViewSet(
 class RemittanceViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet[Remittance]):
     serializer_class = RemittanceSerializer
     permission_classes = [HasApiKeyScope, permissions.IsAuthenticated]
-    required_scopes = {"retrieve": READ, "export": READ, "paid": WRITE}
+    required_scopes = {"retrieve": READ, "export": READ, "paid": WRITE, "returned": WRITE}
 
     def get_queryset(self) -> QuerySet[Remittance]:
         return remittances_visible_to(self.request.user)
@@ -181,6 +209,25 @@ class RemittanceViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet[Remit
         done = _step(
             foreign.record_remittance_paid, remittance, paid_on=data.validated_data["paid_on"],
             reference=data.validated_data["reference"], by=roles.acting_account(request.user),
+        )  # fmt: skip
+        return Response(RemittanceSerializer(done).data)
+
+    @extend_schema(
+        summary="Record that the bank returned the transfer in force (a CMO's staff): owed to the society again",
+        request=RemittanceReturnedSerializer, responses=RemittanceSerializer,
+    )  # fmt: skip
+    @action(detail=True, methods=["post"])
+    def returned(self, request: Request, pk: str) -> Response:
+        must(
+            staff_cmo_id(request.user) is not None, _("only a CMO's staff record its remittances as returned")
+        )
+        remittance = self.get_object()
+        data = RemittanceReturnedSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        done = _step(
+            foreign.record_remittance_returned, remittance, returned_on=data.validated_data["returned_on"],
+            reference=data.validated_data["reference"], reason=data.validated_data["reason"],
+            by=roles.acting_account(request.user),
         )  # fmt: skip
         return Response(RemittanceSerializer(done).data)
 

@@ -157,6 +157,20 @@ class ReleaseRuleForm(forms.Form):
     )  # fmt: skip
 
 
+class RemittanceReturnedForm(forms.Form):
+    """The bank's return of a remittance's transfer, as the CMO's bank statement shows it (as the API takes it)."""
+
+    returned_on = forms.DateField(label=_("Returned on"), widget=forms.DateInput(attrs={"type": "date"}))
+    reference = forms.CharField(
+        label=_("Bank reference"), max_length=100,
+        help_text=_("The reference of the return on your bank statement."),
+    )  # fmt: skip
+    reason = forms.CharField(
+        label=_("The bank's reason"), max_length=300, required=False,
+        help_text=_("As the bank gives it, e.g. the account is closed."),
+    )  # fmt: skip
+
+
 class RemittancePaidForm(forms.Form):
     """The transfer of an approved remittance, as the CMO's bank statement shows it (as the API takes it)."""
 

@@ -151,7 +151,7 @@ def get_foreign_run_for_user(user: Any, pk: Any, *, write: bool = False) -> Fore
 
 
 def remittances_visible_to(user: Any) -> QuerySet[Remittance]:
-    rows = Remittance.objects.select_related("run__cmo", "society")
+    rows = Remittance.objects.select_related("run__cmo", "society").prefetch_related("transfers")
     if (cmo := staff_cmo_id(user)) is not None:
         return rows.filter(run__cmo_id=cmo)
     return rows.all() if roles.is_operator(user) else rows.none()

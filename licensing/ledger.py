@@ -73,6 +73,10 @@ MEMOS: dict[str, Any] = {
         "Remittance %(remittance)s to %(society)s for %(year)s approved: owed to the society"
     ),
     "remittance_paid": _("Remittance %(remittance)s to %(society)s paid on %(paid_on)s (%(reference)s)"),
+    "remittance_returned": _(
+        "Remittance %(remittance)s to %(society)s returned by the bank on %(returned_on)s (%(reference)s): "
+        "owed again"
+    ),
 }
 
 

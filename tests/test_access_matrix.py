@@ -367,7 +367,8 @@ API_RULES: dict[str, AbstractSet[str] | None] = {
     # a CMO's admin records the general meeting's rule (an empty one is a 400)
     "GET /api/foreign-runs/": SIGNED, "POST /api/foreign-runs/": CMOS, "GET /api/foreign-runs/{id}/": frozenset(),
     "POST /api/foreign-runs/{id}/approve/": frozenset(), "GET /api/remittances/{id}/": frozenset(),
-    "GET /api/remittances/{id}/export/": frozenset(), "POST /api/remittances/{id}/paid/": frozenset(), "GET /api/release-rules/": SIGNED,
+    "GET /api/remittances/{id}/export/": frozenset(), "POST /api/remittances/{id}/paid/": frozenset(),
+    "POST /api/remittances/{id}/returned/": frozenset(), "GET /api/release-rules/": SIGNED,
     "POST /api/release-rules/": {ADMIN},
     "GET /api/usage-reports/{id}/": {LICENSEE, STAFF, ADMIN, REGULATOR, OPERATOR},
     # finance: lists answer each account with what it may see; KAZ's staff write (400 without input)

@@ -2,7 +2,13 @@
 
 from distribution.models.claims import ClaimStatus, UsageClaim
 from distribution.models.compliance import Breach, ComplianceFlag
-from distribution.models.foreign import ForeignRun, ForeignRunStatus, Remittance, RemittedPayee
+from distribution.models.foreign import (
+    ForeignRun,
+    ForeignRunStatus,
+    Remittance,
+    RemittanceTransfer,
+    RemittedPayee,
+)
 from distribution.models.matching import (
     ConfirmedMatch,
     MatchingMonth,
@@ -71,6 +77,7 @@ __all__ = [
     "Run",
     "ReleaseRule",
     "Remittance",
+    "RemittanceTransfer",
     "RemittedPayee",
     "RunPath",
     "RunRequest",

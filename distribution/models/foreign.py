@@ -8,6 +8,8 @@ remitted once (:class:`RemittedPayee`).
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -69,18 +71,6 @@ class Remittance(models.Model):
     #: tenge for one unit of ``currency`` (the National Bank's rate of the day, as entered)
     rate = models.DecimalField(_("rate, tenge per unit"), max_digits=14, decimal_places=6, default=1)
     amount = models.DecimalField(_("amount in the currency"), max_digits=18, decimal_places=2)
-    #: the transfer, as the CMO's bank statement shows it (recorded by its staff:
-    #: :func:`distribution.foreign.record_remittance_paid`)
-    paid_on = models.DateField(_("paid on"), null=True, blank=True)
-    bank_reference = models.CharField(_("bank reference"), max_length=100, blank=True)
-    paid_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("recorded by"),
-    )
 
     class Meta:
         verbose_name = _("remittance to a foreign society")
@@ -92,6 +82,61 @@ class Remittance(models.Model):
 
     def __str__(self) -> str:
         return f"{self.society_id}: {self.amount} {self.currency}"
+
+    @property
+    def transfer(self) -> RemittanceTransfer | None:
+        """The transfer in force: recorded as paid and not returned by the bank (``None``: owed)."""
+        return next((t for t in self.transfers.all() if t.returned_on is None), None)
+
+    @property
+    def paid_on(self) -> dt.date | None:
+        return self.transfer.paid_on if self.transfer else None
+
+    @property
+    def bank_reference(self) -> str:
+        return self.transfer.bank_reference if self.transfer else ""
+
+
+class RemittanceTransfer(models.Model):
+    """One transfer of a remittance to its society, as the CMO's bank statement shows it
+    (:func:`distribution.foreign.record_remittance_paid`). Returned by the bank
+    (:func:`distribution.foreign.record_remittance_returned`), the money is owed to the society again and a
+    later transfer pays it; at most one transfer of a remittance is in force."""
+
+    remittance = models.ForeignKey(
+        Remittance, on_delete=models.PROTECT, related_name="transfers", verbose_name=_("remittance")
+    )
+    paid_on = models.DateField(_("paid on"))
+    bank_reference = models.CharField(_("bank reference"), max_length=100)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("recorded by"),
+    )  # fmt: skip
+    returned_on = models.DateField(_("returned on"), null=True, blank=True)
+    return_reference = models.CharField(_("reference of the return"), max_length=100, blank=True)
+    return_reason = models.CharField(_("the bank's reason"), max_length=300, blank=True)
+    returned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("return recorded by"),
+    )  # fmt: skip
+
+    class Meta:
+        ordering = ["remittance", "id"]
+        verbose_name = _("transfer of a remittance")
+        verbose_name_plural = _("transfers of remittances")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["remittance"], condition=Q(returned_on__isnull=True), name="remittance_one_transfer_in_force"
+            ),
+            models.CheckConstraint(
+                name="remittance_transfer_returned_after_paid",
+                condition=Q(returned_on__isnull=True, return_reference="")
+                | Q(returned_on__gte=F("paid_on")) & ~Q(return_reference=""),
+            ),
+        ]  # fmt: skip
+
+    def __str__(self) -> str:
+        return f"{self.remittance_id}: {self.paid_on} {self.bank_reference}"
 
 
 class RemittedPayee(models.Model):

@@ -9,12 +9,14 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.test import Client
+from django.utils import translation
 
 from distribution.calculating import correction_blocked
 from distribution.engine import RunError
 from distribution.foreign import approve_foreign_run, export_document, export_rows, start_foreign_run
-from distribution.models import ForeignRun, Payee, Remittance, RunStatus
+from distribution.models import ForeignRun, Payee, Remittance, RemittanceTransfer, RunStatus
 from distribution.payouts.posting import reverse_run
 from distribution.runs import approve_run, start_run
 from licensing import ledger
@@ -23,6 +25,7 @@ from registers import reciprocal
 from registers.models import Area, ForeignSociety, IPIName, ReciprocalArea, SocietyMembership
 from tests import factories as f
 from tests.personas import everyone, mandate_to
+from tests.translation_audit import MissedLookups
 from udp.accounts.models import User
 
 D = Decimal
@@ -236,7 +239,9 @@ def test_an_approved_remittance_is_owed_to_the_society_in_the_ledger_and_paid_on
     done = staff.post(f"/cmo/distribution/foreign/remittances/{remittance.pk}/", body)
     assert done.status_code == 302
     remittance.refresh_from_db()
-    assert (remittance.paid_on, remittance.bank_reference, remittance.paid_by) == (
+    transfer = remittance.transfer
+    assert transfer is not None
+    assert (remittance.paid_on, remittance.bank_reference, transfer.recorded_by) == (
         dt.date(2027, 1, 10), "MT103 4471", personas.cmo_staff,
     )  # fmt: skip
     assert _balance(cmo, ledger.SOCIETIES_PAYABLE) == 0
@@ -246,10 +251,106 @@ def test_an_approved_remittance_is_owed_to_the_society_in_the_ledger_and_paid_on
     assert (seen["paid_on"], seen["bank_reference"]) == ("2027-01-10", "MT103 4471")
     page = staff.get(f"/cmo/distribution/foreign/remittances/{remittance.pk}/")
     assert b'id="record-paid"' not in page.content and b"MT103 4471" in page.content
-    paid = Transaction.objects.get(source_kind=SourceKind.REMITTANCE_PAID, source_id=remittance.pk)
+    paid = Transaction.objects.get(source_kind=SourceKind.REMITTANCE_PAID, source_id=transfer.pk)
     assert {(leg.account, leg.amount) for leg in ledger.legs_of(paid)} == {
         (ledger.SOCIETIES_PAYABLE, D("45.00")), (ledger.BANK, D("-45.00")),
     }  # fmt: skip
+
+
+@pytest.mark.django_db
+@pytest.mark.statute("A46.1.3-annual-foreign")
+@pytest.mark.statute("A44.5-distribute")
+def test_a_remittance_the_bank_returns_is_owed_to_the_society_again_and_paid_by_a_new_transfer(
+    personas: Any, sacem: dict[str, Any], clock: Any, monkeypatch: Any
+) -> None:
+    """SACEM's 45.00 tenge is paid on 10 January; the bank returns it on 14 January (the society's account
+    closed): the money is back in the bank and owed to SACEM again, and the transfer of 20 January pays it.
+    Each transfer is paid once and returned once; nobody but the CMO's own staff records either."""
+    clock.travel_to(dt.date(2027, 1, 10))
+    quarter(personas, sacem["work"], dt.date(2026, 1, 1), dt.date(2026, 3, 31), 10_000)
+    cmo = personas.cmo
+    year = start_foreign_run(cmo, 2026, by=personas.cmo_staff, rates={"EUR": D("7")})
+    approve_foreign_run(year, by=personas.cmo_admin)
+    remittance = Remittance.objects.get(run=year)
+    url, page_url = (
+        f"/api/remittances/{remittance.pk}/",
+        f"/cmo/distribution/foreign/remittances/{remittance.pk}/",
+    )
+    staff = f.signed_in(personas.cmo_staff)
+    nothing = staff.post(url + "returned/", {"returned_on": "2027-01-10", "reference": "R-0"})
+    assert nothing.status_code == 400 and "nothing to return" in str(nothing.json())
+    assert staff.post(url + "paid/", {"paid_on": "2027-01-10", "reference": "MT103 1"}).status_code == 200
+    assert (_balance(cmo, ledger.SOCIETIES_PAYABLE), _balance(cmo, ledger.BANK)) == (0, -4_500)
+
+    clock.travel_to(dt.date(2027, 1, 14))
+    back = {"returned_on": "2027-01-14", "reference": "RTN 77", "reason": "Account closed"}
+    for name, outsider in everyone(personas).items():
+        if name in ("cmo_staff", "cmo_admin"):
+            continue
+        client = f.signed_in(outsider) if isinstance(outsider, User) else Client()
+        refused = client.post(url + "returned/", back)
+        assert refused.status_code in (401, 403, 404), name
+        assert client.post(page_url, {"step": "returned", **back}).status_code in (302, 403, 404), name
+    assert RemittanceTransfer.objects.get(remittance=remittance).returned_on is None
+    early = staff.post(url + "returned/", {**back, "returned_on": "2027-01-09"})
+    assert early.status_code == 400 and "returned_on" in early.json()
+    future = staff.post(url + "returned/", {**back, "returned_on": "2027-01-15"})
+    assert future.status_code == 400 and "returned_on" in future.json()
+    blank = staff.post(page_url, {"step": "returned", **back, "reference": " "})
+    assert blank.status_code == 400
+    page = staff.get(page_url)
+    assert b'id="record-returned"' in page.content and b'id="record-paid"' not in page.content
+    done = staff.post(page_url, {"step": "returned", **back})
+    assert done.status_code == 302
+    first = RemittanceTransfer.objects.get(remittance=remittance)
+    assert (first.returned_on, first.return_reference, first.return_reason, first.returned_by) == (
+        dt.date(2027, 1, 14), "RTN 77", "Account closed", personas.cmo_staff,
+    )  # fmt: skip
+    assert (_balance(cmo, ledger.SOCIETIES_PAYABLE), _balance(cmo, ledger.BANK)) == (-4_500, 0)
+    returned = Transaction.objects.get(source_kind=SourceKind.REMITTANCE_RETURNED, source_id=first.pk)
+    assert {(leg.account, leg.amount) for leg in ledger.legs_of(returned)} == {
+        (ledger.BANK, D("45.00")), (ledger.SOCIETIES_PAYABLE, D("-45.00")),
+    }  # fmt: skip
+    twice = staff.post(url + "returned/", back)
+    assert twice.status_code == 400 and "nothing to return" in str(twice.json())
+    seen = staff.get(url).json()
+    assert (seen["paid_on"], seen["bank_reference"]) == (None, "")
+    assert [(t["paid_on"], t["returned_on"], t["return_reference"]) for t in seen["transfers"]] == [
+        ("2027-01-10", "2027-01-14", "RTN 77"),
+    ]
+    page = staff.get(page_url)
+    assert b"the bank returned the transfer" in page.content and b'id="record-paid"' in page.content
+    assert b'id="remittance-transfers"' in page.content and b"Account closed" in page.content
+    # in Kazakh, every string of both states (owed again; paid again, the return's form sent wrong) and the
+    # ledger's line; the catalogue is asked itself, with no fallback to another language
+    missed = MissedLookups(["kk"]).install(monkeypatch)
+    kazakh = f.signed_in(personas.cmo_staff)
+    kazakh.cookies[settings.LANGUAGE_COOKIE_NAME] = "kk"
+    assert kazakh.get(page_url).status_code == 200
+
+    clock.travel_to(dt.date(2027, 1, 20))
+    before_return = staff.post(url + "paid/", {"paid_on": "2027-01-13", "reference": "MT103 2"})
+    assert before_return.status_code == 400 and "paid_on" in before_return.json()
+    again = staff.post(url + "paid/", {"paid_on": "2027-01-20", "reference": "MT103 2"})
+    assert again.status_code == 200 and again.json()["paid_on"] == "2027-01-20"
+    assert (_balance(cmo, ledger.SOCIETIES_PAYABLE), _balance(cmo, ledger.BANK)) == (0, -4_500)
+    assert RemittanceTransfer.objects.filter(remittance=remittance).count() == 2
+    assert Transaction.objects.filter(source_kind=SourceKind.REMITTANCE_PAID).count() == 2
+    third = staff.post(url + "paid/", {"paid_on": "2027-01-20", "reference": "MT103 3"})
+    assert third.status_code == 400 and "already" in str(third.json())
+    wrong = kazakh.post(page_url, {"step": "returned", "returned_on": "2027-01-19", "reference": ""})
+    assert wrong.status_code == 400 and "Банк аударымды қайтарды" in wrong.content.decode()
+    assert kazakh.post(url + "returned/", {"returned_on": "2027-01-19", "reference": "R"}).status_code == 400
+    with translation.override("kk"):
+        lines = [
+            ledger.memo_text(t)
+            for t in Transaction.objects.filter(source_kind=SourceKind.REMITTANCE_RETURNED)
+        ]
+    assert lines and "қайтарды" in lines[0]
+    assert missed.lookups > 0 and not missed.missed, missed.report()
+    listed = staff.get(f"/cmo/distribution/foreign/{year.pk}/").content.decode()
+    row = listed[listed.index(f'id="remittance-{remittance.pk}"') :].split("</tr>")[0]
+    assert "2027" in row and "Owed" not in row
 
 
 @pytest.mark.django_db

@@ -32,7 +32,7 @@ from django.views.decorators.http import require_POST
 from distribution import foreign, runs
 from distribution.actions import run_error_message
 from distribution.engine import RunError
-from distribution.forms import ForeignRunForm, ReleaseRuleForm, RemittancePaidForm
+from distribution.forms import ForeignRunForm, ReleaseRuleForm, RemittancePaidForm, RemittanceReturnedForm
 from distribution.models import Allocation, ForeignRun, ForeignRunStatus, Payee, Remittance, Route, RunStatus
 from distribution.run_access import (
     foreign_runs_visible_to,
@@ -124,6 +124,7 @@ def _run_page(
     remittances = list(
         Remittance.objects.filter(run=run)
         .select_related("society")
+        .prefetch_related("transfers")
         .annotate(payees_count=Count("payees"))
         .order_by("society__short_name", "pk")
     )
@@ -199,26 +200,40 @@ def _works_of(remittance: Remittance) -> QuerySet[Allocation]:
 @staff_required
 def remittance(request: AuthedRequest, pk: int) -> HttpResponse:
     found = get_remittance_for_user(request.user, pk)
-    may_record = (
-        found.run.status == ForeignRunStatus.APPROVED
-        and found.paid_on is None
-        and roles.is_cmo_staff(request.user)
+    staff = roles.is_cmo_staff(request.user)
+    may_record = found.run.status == ForeignRunStatus.APPROVED and found.transfer is None and staff
+    may_return = found.transfer is not None and staff
+    returning = request.POST.get("step") == "returned"
+    form = RemittancePaidForm(None if returning else request.POST or None, initial={"paid_on": clock.today()})
+    return_form = RemittanceReturnedForm(
+        request.POST if returning else None, initial={"returned_on": clock.today()}
     )
-    form = RemittancePaidForm(request.POST or None, initial={"paid_on": clock.today()})
     status = 200
     if request.method == "POST":
-        if not may_record:
+        if not (may_return if returning else may_record):
             raise Http404
-        if form.is_valid():
+        posted: RemittancePaidForm | RemittanceReturnedForm = return_form if returning else form
+        if posted.is_valid():
+            data, by = posted.cleaned_data, roles.acting_account(request.user)
             try:
-                foreign.record_remittance_paid(
-                    found, paid_on=form.cleaned_data["paid_on"], reference=form.cleaned_data["reference"],
-                    by=roles.acting_account(request.user),
-                )  # fmt: skip
+                if returning:
+                    foreign.record_remittance_returned(
+                        found, returned_on=data["returned_on"], reference=data["reference"],
+                        reason=data["reason"], by=by,
+                    )  # fmt: skip
+                else:
+                    foreign.record_remittance_paid(
+                        found, paid_on=data["paid_on"], reference=data["reference"], by=by
+                    )
             except ValidationError as exc:
-                form.add_error(None, exc)
+                posted.add_error(None, exc)
             else:
-                messages.success(request, _("The remittance is recorded as paid."))
+                messages.success(
+                    request,
+                    _("The return is recorded: the remittance is owed to the society again.")
+                    if returning
+                    else _("The remittance is recorded as paid."),
+                )
                 return redirect("distribution_cmo:remittance", found.pk)
         status = 400
     payees = Paginator(
@@ -231,7 +246,16 @@ def remittance(request: AuthedRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "distribution/foreign/remittance.html",
-        {"remittance": found, "payees": payees, "works": works, "form": form, "may_record": may_record},
+        {
+            "remittance": found,
+            "payees": payees,
+            "works": works,
+            "form": form,
+            "may_record": may_record,
+            "return_form": return_form,
+            "may_return": may_return,
+            "transfers": list(found.transfers.all()),
+        },  # fmt: skip
         status=status,
     )
 

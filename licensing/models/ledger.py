@@ -108,6 +108,7 @@ class SourceKind(models.TextChoices):
     REMUNERATION_CLAIM = "remuneration_claim", _("Claim of remuneration paid (Art. 46.2)")
     REMITTANCE = "remittance", _("Remittance to a foreign society approved")
     REMITTANCE_PAID = "remittance_paid", _("Remittance to a foreign society paid")
+    REMITTANCE_RETURNED = "remittance_returned", _("Remittance to a foreign society returned by the bank")
 
 
 #: Sources posted at most once each (a unique index): a run, its correction, a payment batch, a statement's
@@ -122,6 +123,7 @@ ONCE_ONLY_SOURCES = (
     SourceKind.REMUNERATION_CLAIM,
     SourceKind.REMITTANCE,
     SourceKind.REMITTANCE_PAID,
+    SourceKind.REMITTANCE_RETURNED,
 )
 
 

@@ -1,6 +1,6 @@
 """The pages of the annual run for foreign societies and of money with no use fit a 360 px phone in Kazakh:
-the runs by year with the rate form, one run awaiting approval, a society's remittance, and the general
-meeting's rule with the money kept by date of receipt."""
+the runs by year with the rate form, one run awaiting approval, a society's remittance (owed, then paid, then
+returned by the bank), and the general meeting's rule with the money kept by date of receipt."""
 
 from __future__ import annotations
 
@@ -10,7 +10,12 @@ from typing import Any
 
 import pytest
 
-from distribution.foreign import start_foreign_run
+from distribution.foreign import (
+    approve_foreign_run,
+    record_remittance_paid,
+    record_remittance_returned,
+    start_foreign_run,
+)
 from distribution.models import Remittance, Run, Unidentified
 from distribution.runs import approve_run, record_release_rule, start_run
 from registers import reciprocal
@@ -98,3 +103,24 @@ def test_the_foreign_run_and_release_pages_fit_a_phone_in_kazakh(
         assert result["scrollWidth"] <= result["innerWidth"], f"{url}: {describe_overflow(result)}"
     page.goto(live_server.url + f"/cmo/distribution/foreign/{run.pk}/")
     assert page.locator("#approve").count() == 1  # the admin did not calculate it: they may approve
+
+    # approved and paid (the return's form to open), then returned by the bank (the transfers, the new one's form)
+    approve_foreign_run(run, by=p.cmo_admin)
+    record_remittance_paid(
+        remittance, paid_on=dt.date(2027, 1, 20), reference="MT103 0000451277", by=p.cmo_staff
+    )
+    staff = _session(browser, live_server.url, p.cmo_staff, "kk")
+    url = f"/cmo/distribution/foreign/remittances/{remittance.pk}/"
+    for state in ("paid", "returned"):
+        if state == "returned":
+            record_remittance_returned(
+                remittance, returned_on=dt.date(2027, 1, 20), reference="RTN 0000451277",
+                reason="Алушының шоты жабылған / Счёт получателя закрыт", by=p.cmo_staff,
+            )  # fmt: skip
+        staff.goto(live_server.url + url)
+        staff.wait_for_load_state()
+        staff.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
+        assert staff.locator("#record-returned" if state == "paid" else "#remittance-transfers").is_visible()
+        staff.screenshot(path=str(ARTIFACTS / f"foreign-kk-remittance-{state}-{NARROW}.png"), full_page=True)
+        result = overflow(staff)
+        assert result["scrollWidth"] <= result["innerWidth"], f"{url} ({state}): {describe_overflow(result)}"

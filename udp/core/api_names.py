@@ -79,6 +79,7 @@ STEPS: dict[str, Promise] = {
     "remove": _("remove"),
     "resolve": _("resolve"),
     "return_": _("return"),
+    "returned": _("returned"),
     "revoke": _("revoke"),
     "sign": _("sign"),
     "sites": _("sites"),

@@ -10,7 +10,9 @@ organization settles the conflict afterwards, its holders are told, and the demo
 "Money kept for you" to be claimed. Idempotent: a run of that quarter already there is left as it is.
 
 Before that, the radio station's first usage report to KazAK is read and matched (:func:`_radio_usage`), so
-KazAK's staff have usage to identify on their review page.
+KazAK's staff have usage to identify on their review page; and KazAK's year 2025 for the foreign societies it
+represents is distributed and remitted (:func:`_foreign_year`): an annual run with a remittance per society, one
+paid, one returned by the bank.
 """
 
 from __future__ import annotations
@@ -36,16 +38,24 @@ from udp.accounts.models import Role, User
 QUARTER = (dt.date(2026, 7, 1), dt.date(2026, 9, 30))
 POOL_TIYN = 1_845_000
 WORKS = 40
+#: The year of the annual run for foreign societies, its fourth quarter's run, that run's pool and songs.
+FOREIGN_YEAR = 2025
+FOREIGN_QUARTER = (dt.date(2025, 10, 1), dt.date(2025, 12, 31))
+FOREIGN_POOL_TIYN = 2_463_000
+FOREIGN_SONGS = 24
+#: Tenge per unit of each agreement's currency, as the staff enter them.
+RATES = {"EUR": Decimal("601.25"), "GBP": Decimal("688.40"), "USD": Decimal("518.75")}
 
 
 def build(cmos: dict[str, CMO], summary: Any) -> None:
     _radio_usage(cmos["KazAK"], summary)
     cmo, area = cmos["KazAK"], Area.objects.get(item=1)
-    if Run.objects.filter(cmo=cmo, area=area, period_start=QUARTER[0], period_end=QUARTER[1]).exists():
-        return
     staff = User.objects.filter(cmo=cmo, role=Role.CMO_STAFF).order_by("pk").first()
     admin = User.objects.filter(cmo=cmo, role=Role.CMO_ADMIN).order_by("pk").first()
     if staff is None or admin is None:
+        return
+    _foreign_year(cmo, area, staff, admin, summary)
+    if Run.objects.filter(cmo=cmo, area=area, period_start=QUARTER[0], period_end=QUARTER[1]).exists():
         return
     members = Work.objects.filter(
         kind="musical", shares__right_type="PR", contributors__party__mandates__cmo=cmo,
@@ -89,6 +99,56 @@ def build(cmos: dict[str, CMO], summary: Any) -> None:
             conflict, by=operator, resolution="Үлестер құжатпен расталды / Доли подтверждены документом."
         )
         summary.add("money released by a settled conflict")
+
+
+def _foreign_year(cmo: CMO, area: Area, staff: User, admin: User, summary: Any) -> None:
+    """KazAK's year 2025 for the foreign societies it represents in area 1: the fourth quarter's run over their
+    members' songs (their money routed to the societies, kept until the annual run), then the annual run,
+    calculated by the staff at the National Bank's rates and approved by the admin. GEMA's remittance is paid;
+    PRS's transfer came back (the society's account closed) and is owed again; ASCAP's and SACEM's wait to be
+    sent. Idempotent: an annual run of 2025 already there is left as it is."""
+    from distribution.foreign import (
+        approve_foreign_run,
+        record_remittance_paid,
+        record_remittance_returned,
+        start_foreign_run,
+    )
+    from distribution.models import ForeignRun
+    from registers.models import ReciprocalArea
+    from udp.core import clock
+
+    if ForeignRun.objects.filter(cmo=cmo, year=FOREIGN_YEAR).exists():
+        return
+    societies = ReciprocalArea.objects.filter(cmo=cmo, area=area, status="active").values_list("society_id")
+    songs = list(
+        Work.objects.filter(
+            kind="musical", contributors__party__society_memberships__area=area,
+            contributors__party__society_memberships__society__in=societies,
+        ).values_list("pk", flat=True).distinct().order_by("pk")[:FOREIGN_SONGS]
+    )  # fmt: skip
+    if not songs:
+        return
+    rng = random.Random(2025)
+    run = start_run(
+        cmo, area, *FOREIGN_QUARTER, by=staff, weights={pk: rng.randint(1, 40) for pk in songs},
+        pool_tiyn=FOREIGN_POOL_TIYN, costs_percent=Decimal("15"), funds_percent=Decimal("5"),
+    )  # fmt: skip
+    approve(run, by=admin)
+    year = start_foreign_run(cmo, FOREIGN_YEAR, by=staff, rates=RATES)
+    approve_foreign_run(year, by=admin)
+    summary.add("annual runs for foreign societies")
+    today = clock.today()
+    for remittance in year.remittances.select_related("society"):
+        name = remittance.society.short_name
+        if name in ("GEMA", "PRS"):
+            record_remittance_paid(
+                remittance, paid_on=today, reference=f"MT103 {name}-{FOREIGN_YEAR}", by=staff
+            )
+        if name == "PRS":
+            record_remittance_returned(
+                remittance, returned_on=today, reference=f"RTN {name}-{FOREIGN_YEAR}",
+                reason="Beneficiary account closed / Алушының шоты жабылған", by=staff,
+            )  # fmt: skip
 
 
 def _radio_usage(cmo: CMO, summary: Any) -> None:

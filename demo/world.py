@@ -108,6 +108,8 @@ DOMESTIC_CMOS = (
             (7,), dt.date(2009, 11, 20), website="https://kazrepro.demo.udp.kz"),
 )  # fmt: skip
 
+#: The currency each reciprocal agreement of KazAK pays its society in (the annual run converts to it).
+CURRENCY_BY_COUNTRY = {"FR": "EUR", "DE": "EUR", "GB": "GBP", "US": "USD"}
 FOREIGN_SOCIETIES = (
     SocietySpec("SACEM", "Société des auteurs, compositeurs et éditeurs de musique", "FR", "058",
                 "https://www.sacem.fr"),
@@ -451,8 +453,9 @@ class DemoWorld:
                 copy_placed_on=due + dt.timedelta(days=30) if late else due,
             )  # fmt: skip
             ReciprocalArea.objects.create(
-                contract=contract, society=society, cmo=kazak, area=self.areas[1], valid_from=on
-            )
+                contract=contract, society=society, cmo=kazak, area=self.areas[1], valid_from=on,
+                currency=CURRENCY_BY_COUNTRY.get(spec.country, ""),
+            )  # fmt: skip
         for first, second, on in DOMESTIC_AGREEMENTS:
             cmo, other = self.cmos[first], self.cmos[second]
             if Contract.objects.filter(

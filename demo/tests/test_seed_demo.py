@@ -331,3 +331,38 @@ def test_the_radio_stations_report_is_matched_and_kazak_staff_see_what_is_left_t
     staff = signed_in(User.objects.get(email="staff@kazak.demo.udp.kz"))
     page = staff.get("/cmo/distribution/review/").content.decode()
     assert "Түнгі қала" in page and "Summer in Almaty" in page and 'id="matching-months"' in page
+
+
+def test_kazak_s_year_2025_is_remitted_to_the_foreign_societies_one_paid_one_returned_by_the_bank(
+    demo_world: Any,
+) -> None:
+    from distribution.models import ForeignRun, Payee, Remittance, Route
+    from licensing import ledger
+    from tests.factories import signed_in
+
+    kazak = CMO.objects.get(short_name="KazAK")
+    year = ForeignRun.objects.get(cmo=kazak, year=2025)
+    assert year.status == "approved" and year.started_by != year.approved_by
+    remittances = {
+        r.society.short_name: r for r in Remittance.objects.filter(run=year).select_related("society")
+    }
+    assert set(remittances) == {"ASCAP", "GEMA", "PRS", "SACEM"}
+    assert {name: r.currency for name, r in remittances.items()} == {
+        "ASCAP": "USD", "GEMA": "EUR", "PRS": "GBP", "SACEM": "EUR",
+    }  # fmt: skip
+    # every tiyn routed to the societies by the fourth quarter's run is in a remittance
+    routed = Payee.objects.filter(run__cmo=kazak, run__period_start=dt.date(2025, 10, 1), route=Route.FOREIGN)
+    assert sum(routed.values_list("net_tiyn", flat=True)) == sum(r.amount_tiyn for r in remittances.values())
+    gema, prs = remittances["GEMA"], remittances["PRS"]
+    assert gema.transfer is not None and gema.transfers.count() == 1
+    assert prs.transfer is None and prs.transfers.get().return_reference.startswith("RTN")
+    assert remittances["SACEM"].transfer is None and not remittances["SACEM"].transfers.exists()
+    owed = ledger.balances(kazak, by=("account",), accounts=[ledger.SOCIETIES_PAYABLE])
+    assert -sum(row["balance"] for row in owed) == sum(
+        r.amount_tiyn for name, r in remittances.items() if name != "GEMA"
+    )
+    staff = signed_in(User.objects.get(email="staff@kazak.demo.udp.kz"))
+    page = staff.get(f"/cmo/distribution/foreign/remittances/{prs.pk}/")
+    assert page.status_code == 200 and b'id="remittance-transfers"' in page.content
+    assert b'id="record-paid"' in page.content
+    assert staff.get(f"/cmo/distribution/foreign/{year.pk}/").status_code == 200

@@ -41,7 +41,7 @@ WORKS = 40
 #: The year of the annual run for foreign societies, its fourth quarter's run, that run's pool and songs.
 FOREIGN_YEAR = 2025
 FOREIGN_QUARTER = (dt.date(2025, 10, 1), dt.date(2025, 12, 31))
-FOREIGN_POOL_TIYN = 2_463_000
+FOREIGN_POOL_TIYN = 24_630_000
 FOREIGN_SONGS = 24
 #: Tenge per unit of each agreement's currency, as the staff enter them.
 RATES = {"EUR": Decimal("601.25"), "GBP": Decimal("688.40"), "USD": Decimal("518.75")}
@@ -134,6 +134,7 @@ def _foreign_year(cmo: CMO, area: Area, staff: User, admin: User, summary: Any) 
         pool_tiyn=FOREIGN_POOL_TIYN, costs_percent=Decimal("15"), funds_percent=Decimal("5"),
     )  # fmt: skip
     approve(run, by=admin)
+    summary.add("distribution runs")
     year = start_foreign_run(cmo, FOREIGN_YEAR, by=staff, rates=RATES)
     approve_foreign_run(year, by=admin)
     summary.add("annual runs for foreign societies")

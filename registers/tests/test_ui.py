@@ -96,6 +96,34 @@ def test_the_help_page_has_a_section_for_each_actor_and_each_home_links_to_it(pe
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize(("language", "quotes"), [("en", "“”"), ("kk", "«»"), ("ru", "«»")])
+def test_each_place_the_help_page_sends_an_actor_to_is_a_card_of_their_workspace(language, quotes):
+    """A step of the help page names where it is done as that actor's workspace names it: every quoted name in
+    an actor's section is the title of one of the cards on their home page, in each language."""
+    from udp.accounts import consoles
+
+    html = _client(language).get(reverse("public:help")).content.decode()
+    pages = {
+        "holder": "portal",
+        "cmo": "cmo",
+        "user": "space",
+        "regulator": "regulator",
+        "operator": "operator",
+    }
+    # places that are not cards: the holders' proposals and the work page's heading
+    elsewhere = {"Proposals", "Who do I pay for this?", "Ұсыныстар", "Предложения", "Кому платить за это?"}
+    named = 0
+    with translation.override(language):
+        for anchor, console in pages.items():
+            section = html.split(f'id="{anchor}"')[1].split("</section>")[0]
+            cards = {str(card.label) for card in consoles._cards[console].values()}
+            for name in re.findall(f"{quotes[0]}(.+?){quotes[1]}", section):
+                named += 1
+                assert name in cards or name in elsewhere, (language, anchor, name)
+    assert named >= 15, named
+
+
+@pytest.mark.django_db
 def test_a_public_domain_work_says_nobody_is_paid_and_not_to_ask_the_rightsholders(personas):
     classic = f.make_person(
         name_ru="Абай Кунанбаев", birth_date=dt.date(1845, 8, 10), death_date=dt.date(1904, 7, 6)

@@ -9,8 +9,8 @@ import pytest
 from django.core.cache import cache
 from django.utils import translation
 
-from registers.models import Area
 from tests.personas import Personas, make_personas
+from tests.reference_data import put_back
 
 pytest_plugins = ["tests.statute", "tests.browser.fixtures"]
 
@@ -62,22 +62,7 @@ def _reference_data(request: Any) -> None:
         request.getfixturevalue("db")
     else:
         return
-    import importlib
-
-    from django.apps import apps
-
-    from distribution.models import TaxRate
-    from licensing.models import IndexValue, LedgerAccount
-
-    if not Area.objects.exists():
-        importlib.import_module("registers.migrations.0002_reference_data").load(apps, None)
-    if not IndexValue.objects.exists():
-        importlib.import_module("licensing.migrations.0002_mrp_values").load(apps, None)
-    if not LedgerAccount.objects.exists():
-        importlib.import_module("licensing.migrations.0003_ledger").seed_chart(apps, None)
-        importlib.import_module("licensing.migrations.0006_ledger_distribution").seed_chart(apps, None)
-    if not TaxRate.objects.exists():
-        importlib.import_module("distribution.migrations.0010_payouts").seed_rates(apps, None)
+    put_back()
 
 
 @pytest.fixture

@@ -15,6 +15,16 @@ from tests.reference_data import put_back
 pytest_plugins = ["tests.statute", "tests.browser.fixtures"]
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _views_made() -> None:
+    """Every view imported before any test changes a setting: DRF's classes take their defaults (throttles,
+    permissions, renderers) from ``REST_FRAMEWORK`` when they are made, so the test that first imports them must
+    not be one that overrides it (the kk/ru sweep turns throttling off; views made then would refuse API keys)."""
+    from django.urls import get_resolver
+
+    assert get_resolver().url_patterns
+
+
 @pytest.fixture
 def personas(db: Any) -> Personas:
     return make_personas()

@@ -298,6 +298,13 @@ def test_a_remittance_the_bank_returns_is_owed_to_the_society_again_and_paid_by_
     assert future.status_code == 400 and "returned_on" in future.json()
     blank = staff.post(page_url, {"step": "returned", **back, "reference": " "})
     assert blank.status_code == 400
+    # malformed: no such day, a reason or a reference longer than kept; each named, nothing recorded
+    for bad, field in (({"returned_on": "2027-13-40"}, "returned_on"), ({"reason": "x" * 301}, "reason"),
+                       ({"reference": "R" * 101}, "reference")):  # fmt: skip
+        answer = staff.post(url + "returned/", {**back, **bad})
+        assert answer.status_code == 400 and field in answer.json(), (bad, answer.content)
+        assert staff.post(page_url, {"step": "returned", **back, **bad}).status_code == 400
+    assert RemittanceTransfer.objects.get(remittance=remittance).returned_on is None
     page = staff.get(page_url)
     assert b'id="record-returned"' in page.content and b'id="record-paid"' not in page.content
     done = staff.post(page_url, {"step": "returned", **back})

@@ -1,5 +1,6 @@
 """The demo's distribution: KazAK's run for area 1 of the third quarter of 2026, calculated by its staff and
-approved by its admin (so the statements are published), and its first payment file.
+approved by its admin (so the statements are published), its first payment file, and the bank's statement of it
+(camt.053: the file paid, one holder's transfer returned, account closed).
 
 The run's pool (18 450.00 tenge) is given to it, spread over KazAK's members' musical works by a fixed
 pattern of plays, so that ``holder@demo.udp.kz`` has a statement and its PDF, and the staff see a run, its
@@ -18,16 +19,18 @@ paid, one returned by the bank.
 from __future__ import annotations
 
 import datetime as dt
+import io
 import random
 from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
 
+from demo import bank
 from demo.world import make_kz_iban
 from distribution.calculating import approve
-from distribution.models import Run
-from distribution.payouts.actions import create_batch
+from distribution.models import PaymentBatch, Run
+from distribution.payouts.actions import create_batch, import_statement
 from distribution.remuneration import decide_remuneration_claim, file_remuneration_claim
 from distribution.runs import start_run
 from registers.answers import resolve_conflict
@@ -86,10 +89,12 @@ def build(cmos: dict[str, CMO], summary: Any) -> None:
             party=cmo.party, iban=make_kz_iban(rng), bank_name="Halyk Bank", bic="HSBKKZKX"
         )
     try:
-        create_batch(cmo, by=staff, execution_date=dt.date(2026, 10, 15))
+        batch = create_batch(cmo, by=staff, execution_date=dt.date(2026, 10, 15))
         summary.add("payment files")
     except ValidationError:  # nobody with bank details to pay, or no account of the CMO's to pay from
         pass
+    else:
+        _bank_statement(cmo, batch, staff, demo_holder, summary)
     holder = User.objects.filter(email="holder@demo.udp.kz", party__isnull=False).first()
     if holder is not None:
         _claim_answered(cmo, unheld, holder, staff, summary)
@@ -150,6 +155,36 @@ def _foreign_year(cmo: CMO, area: Area, staff: User, admin: User, summary: Any) 
                 remittance, returned_on=today, reference=f"RTN {name}-{FOREIGN_YEAR}",
                 reason="Beneficiary account closed / Алушының шоты жабылған", by=staff,
             )  # fmt: skip
+
+
+def _bank_statement(
+    cmo: CMO, batch: PaymentBatch, staff: User, demo_holder: int | None, summary: Any
+) -> None:
+    """The bank's statement of KazAK's account for the days after the file: the file booked as one debit, the
+    bank's charge, and one holder's transfer (not the demo holder's) sent back by their bank, account closed."""
+    lines = list(batch.lines.order_by("pk").values_list("end_to_end_id", "amount_tiyn", "party_id"))
+    back = next((line for line in lines if line[2] != demo_holder), None)
+    entries = [
+        bank.Entry(
+            dt.date(2026, 10, 15), credit=False, transactions=[(ref, amount) for ref, amount, _ in lines]
+        ),
+        bank.Entry(dt.date(2026, 10, 15), credit=False, amount_tiyn=150_000, family=("CCRD", "CHRG")),
+    ]
+    if back is not None:
+        entries.append(
+            bank.Entry(
+                dt.date(2026, 10, 19), credit=True, transactions=[back[:2]], family=("RCDT", "RRTN"),
+                return_reason="AC04",
+            )
+        )  # fmt: skip
+    iban = (
+        BankAccount.objects.filter(party_id=cmo.party_id, is_primary=True)
+        .values_list("iban", flat=True)
+        .first()
+    )
+    data = bank.statement(iban or "", "HSBK-2026-10-19", dt.datetime(2026, 10, 20, 6, 0), entries)
+    import_statement(by=staff, cmo=cmo, file=io.BytesIO(data), filename="HSBK-2026-10-19.xml")
+    summary.add("bank statements of payouts")
 
 
 def _radio_usage(cmo: CMO, summary: Any) -> None:

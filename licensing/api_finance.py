@@ -96,7 +96,8 @@ class StatementSerializer(serializers.ModelSerializer[BankStatement]):
     class Meta:
         model = BankStatement
         fields = [
-            "id", "filename", "status", "lines", "matched", "unallocated", "duplicates", "bad", "problems", "uploaded_at",
+            "id", "filename", "file_format", "status", "lines", "matched", "unallocated", "duplicates", "bad", "others",
+            "problems", "uploaded_at",
         ]  # fmt: skip
 
     def get_problems(self, statement: BankStatement) -> list[dict[str, Any]]:
@@ -104,7 +105,11 @@ class StatementSerializer(serializers.ModelSerializer[BankStatement]):
 
 
 class StatementInputSerializer(serializers.Serializer[Any]):
-    file = serializers.FileField()
+    file = serializers.FileField(
+        help_text="The bank's ISO 20022 camt.053, camt.052 or camt.054 of the account, any version (its booked "
+        "credits are the payments received); or CSV with the columns date, amount, payer_bin, payer_name, purpose, "
+        "reference. Told apart by the content."
+    )
 
 
 class PeriodSerializer(serializers.ModelSerializer[AccountingPeriod]):
@@ -199,7 +204,8 @@ class PaymentViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet[Paym
     list=extend_schema(summary="A CMO's bank statements (all for the officials)"),
     retrieve=extend_schema(summary="A bank statement with its problems, line by line"),
     create=extend_schema(
-        summary="Import a bank statement CSV (a CMO's staff): date, amount, payer_bin, payer_name, purpose, reference",
+        summary="Import a bank statement (a CMO's staff): the bank's camt.053/052/054, or CSV with date, amount, "
+        "payer_bin, payer_name, purpose, reference",
         request={"multipart/form-data": StatementInputSerializer}, responses={201: StatementSerializer},
     ),
 )  # fmt: skip

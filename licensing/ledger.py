@@ -68,6 +68,9 @@ MEMOS: dict[str, Any] = {
     "payout_booked": _("Payments confirmed by the bank statement %(statement)s"),
     "remuneration_claim": _("Claim of remuneration %(claim)s accepted: kept money to be paid"),
     "payout_returned": _("Payments returned by the bank (statement %(statement)s): owed again"),
+    "payout_came_back": _(
+        "Payments the bank had booked came back to the account (statement %(statement)s): owed again"
+    ),
     "payout_cancelled": _("Payment file %(number)s cancelled (%(reason)s): owed again"),
     "remittance_approved": _(
         "Remittance %(remittance)s to %(society)s for %(year)s approved: owed to the society"

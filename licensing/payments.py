@@ -8,9 +8,11 @@
 - Each payment keeps its date of receipt: the three-year rule for money nobody claims runs from it. A
   payment dated in a closed month is booked into the open month as an adjustment.
 
-A bank statement (CSV: ``date, amount, payer_bin, payer_name, purpose, reference``) is checked whole first
-(encoding, control characters, its columns: refused whole if unreadable), then read line by line: every bad
-line is named with its reason and skipped, the good ones are recorded. A line whose bank reference the CMO
+A bank statement is the file the bank sends of the CMO's account, ISO 20022 camt.053, camt.052 or camt.054
+(:mod:`udp.camt`: each booked credit's transactions are payments received; debits, returns and entries not yet
+booked are counted and left aside), or a CSV (``date, amount, payer_bin, payer_name, purpose, reference``). It is
+checked whole first (well-formed, or encoding, control characters and columns: refused whole if unreadable), then
+read line by line: every bad line is named with its reason and skipped, the good ones are recorded. A line whose bank reference the CMO
 already has is a duplicate, never recorded twice (a unique constraint as well). The purpose names the
 invoice (``INV-0000001``); a line naming none of the CMO's invoices is kept as an unallocated receipt.
 """
@@ -46,6 +48,7 @@ from licensing.models import (
 from registers.importing import problems as import_problems
 from registers.importing import textfile
 from registers.models import CMO, Licensee
+from udp import camt
 from udp.audit import audited
 from udp.core import clock
 from udp.money import split, tenge
@@ -80,6 +83,8 @@ def problem_text(problem: dict[str, Any]) -> str:
     code, params = problem["code"], problem.get("params") or {}
     if code in PROBLEMS:
         return str(PROBLEMS[code]) % params
+    if code in camt.PROBLEMS:
+        return str(camt.PROBLEMS[code]) % params
     return import_problems.render(code, params)
 
 
@@ -241,6 +246,45 @@ def parse_line(number: int, fields: list[str], today: dt.date) -> Line | dict[st
     return Line(number, received_on, amount, payer_bin, payer_name, purpose, reference[:100])
 
 
+def _credits(
+    data: bytes, today: dt.date
+) -> tuple[list[Line | dict[str, Any]] | None, list[dict[str, Any]], int]:
+    """The payments a camt message received (each a line or its problem), or ``None`` and why it is refused;
+    with how many of its entries are not payments received (debits, returns, entries not yet booked)."""
+    try:
+        entries = camt.read(data)
+    except camt.Refused as refused:
+        return None, [_problem(refused.line, refused.code, **refused.params)], 0
+    found: list[Line | dict[str, Any]] = []
+    others = 0
+    for entry in entries:
+        if entry.debit or entry.returning or entry.reversal or not entry.booked:
+            others += 1
+            continue
+        for tx in entry.transactions:
+            reference = tx.bank_reference or tx.end_to_end_id
+            if tx.currency and tx.currency != "KZT":
+                found.append(
+                    _problem(
+                        tx.line,
+                        "currency",
+                        reference=reference[:35],
+                        currency=tx.currency[:3],
+                        expected="KZT",
+                    )
+                )
+                continue
+            payer = tx.party_id if re.fullmatch(r"\d{12}", tx.party_id) else ""  # a BIN or IIN, else not kept
+            fields = [entry.booking_date, tx.amount, payer, tx.party_name, tx.purpose, reference]
+            if not tx.amount:
+                found.append(_problem(tx.line, "no_amount", reference=reference[:35]))
+            elif not entry.booking_date:
+                found.append(_problem(entry.line, "no_date"))
+            else:
+                found.append(parse_line(tx.line, fields, today))
+    return found, [], others
+
+
 def _rows(fh: IO[bytes]) -> tuple[list[list[str]] | None, list[dict[str, Any]]]:
     """The file's rows after the whole-file check, or ``None`` and why it is refused."""
     try:
@@ -272,35 +316,42 @@ def import_bank_statement(*, by: Any, cmo: CMO, file: IO[bytes], filename: str) 
         cmo=cmo, filename=filename[:200], sha256=hashlib.sha256(data).hexdigest(), uploaded_by=by,
         status=StatementStatus.REFUSED,
     )  # fmt: skip
+    today = clock.today()
+    items: list[Line | dict[str, Any]] | None
+    xml = camt.is_xml(data)
+    statement.file_format = "camt" if xml else "csv"
     if len(data) > MAX_BYTES:
-        rows, refusal = None, [_problem(0, "too_large", limit=MAX_BYTES // (1024 * 1024))]
+        items, refusal = None, [_problem(0, "too_large", limit=MAX_BYTES // (1024 * 1024))]
+    elif xml:
+        items, refusal, statement.others = _credits(data, today)
     else:
         rows, refusal = _rows(io.BytesIO(data))
+        items = None if rows is None else [
+            parse_line(number, fields, today)
+            for number, fields in enumerate(rows[1:], start=2) if any(f.strip() for f in fields)
+        ]  # fmt: skip
     with audited(by):
-        statement.file.save(f"{uuid.uuid4().hex}.csv", ContentFile(data), save=False)
+        statement.file.save(f"{uuid.uuid4().hex}.{'xml' if xml else 'csv'}", ContentFile(data), save=False)
         statement.save()
-        if rows is None:
+        if items is None:
             statement.problems = refusal
             statement.save(update_fields=["problems"])
             return statement
-        _import_rows(statement, rows)
+        _import_lines(statement, items)
     return statement
 
 
-def _import_rows(statement: BankStatement, rows: list[list[str]]) -> None:
-    today = clock.today()
+def _import_lines(statement: BankStatement, items: list[Line | dict[str, Any]]) -> None:
     found: list[dict[str, Any]] = []
     seen: dict[str, int] = {}
-    invoices = _invoices_named(statement.cmo, rows[1:])
-    for number, fields in enumerate(rows[1:], start=2):
-        if not any(f.strip() for f in fields):
-            continue
+    invoices = _invoices_named(statement.cmo, [x.purpose for x in items if isinstance(x, Line)])
+    for parsed in items:
         statement.lines += 1
-        parsed = parse_line(number, fields, today)
         if isinstance(parsed, dict):
             found.append(parsed)
             statement.bad += 1
             continue
+        number = parsed.number
         if parsed.reference in seen:
             found.append(
                 _problem(
@@ -323,10 +374,8 @@ def _import_rows(statement: BankStatement, rows: list[list[str]]) -> None:
     statement.save()
 
 
-def _invoices_named(cmo: CMO, rows: list[list[str]]) -> dict[str, Invoice]:
-    numbers = {
-        m.upper() for fields in rows if len(fields) == len(COLUMNS) for m in INVOICE_NUMBER.findall(fields[4])
-    }
+def _invoices_named(cmo: CMO, purposes: list[str]) -> dict[str, Invoice]:
+    numbers = {m.upper() for purpose in purposes for m in INVOICE_NUMBER.findall(purpose)}
     return {
         i.number: i for i in Invoice.objects.filter(cmo=cmo, number__in=numbers).select_related("licence")
     }

@@ -279,6 +279,18 @@ def test_the_demo_has_an_approved_run_whose_statements_the_demo_holder_and_staff
     staff = signed_in(User.objects.get(email="staff@kazak.demo.udp.kz"))
     assert staff.get(f"/cmo/distribution/runs/{run.pk}/").status_code == 200
     assert PaymentBatch.objects.filter(cmo=run.cmo).count() == 1
+    # the bank's statement of it: the file paid, one holder's transfer (not the demo holder's) sent back
+    from distribution.models import PayoutStatement
+
+    batch = PaymentBatch.objects.get(cmo=run.cmo)
+    bank = PayoutStatement.objects.get(cmo=run.cmo)
+    assert (bank.file_format, bank.booked, bank.returned, bank.others, bank.bad) == (
+        "camt", batch.lines_count, 1, 1, 0,
+    )  # fmt: skip
+    returned = batch.lines.get(status="returned")
+    assert returned.return_reason == "AC04" and returned.party_id != holder.party_id
+    assert batch.lines.filter(status="booked").count() == batch.lines_count - 1
+    assert b"AC04: the account is closed" in staff.get(f"/cmo/distribution/payouts/{batch.pk}/").content
     # a song with no holder when the run was calculated: the demo holder claimed what was kept for it, KazAK accepted
     from distribution.models import RemunerationClaim
 

@@ -168,6 +168,8 @@ class PaymentLine(models.Model):
     amount_tiyn = models.BigIntegerField(_("amount, tiyn"))
     status = models.CharField(_("status"), max_length=10, choices=LineStatus.choices, default=LineStatus.SENT)
     settled_on = models.DateField(_("booked or returned on"), null=True, blank=True)
+    #: the bank's reason for a return: an ISO 20022 return reason code (``AC04``) or its own words
+    return_reason = models.CharField(_("why the bank returned it"), max_length=105, blank=True, db_default="")
     statement = models.ForeignKey(
         "distribution.PayoutStatement", null=True, blank=True, on_delete=models.PROTECT, related_name="transfers",
         verbose_name=_("bank statement"),
@@ -199,6 +201,12 @@ class PaymentLine(models.Model):
     def iban_masked(self) -> str:
         return f"{self.iban[:4]}…{self.iban[-4:]}"
 
+    @property
+    def return_reason_text(self) -> str:
+        from distribution.payouts.formats import return_reason_text
+
+        return return_reason_text(self.return_reason)
+
 
 class PayoutStatementStatus(models.TextChoices):
     IMPORTED = "imported", _("Imported")
@@ -220,6 +228,7 @@ class PayoutStatement(models.Model):
     returned = models.PositiveIntegerField(_("returned"), default=0)
     duplicates = models.PositiveIntegerField(_("already known"), default=0)
     bad = models.PositiveIntegerField(_("bad lines"), default=0)
+    others = models.PositiveIntegerField(_("other entries of the account"), default=0)
     problems = models.JSONField(_("problems"), default=list, blank=True)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("uploaded by")

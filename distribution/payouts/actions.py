@@ -12,12 +12,13 @@ A payment file (:func:`create_batch`) takes, for one CMO, every holder's unpaid 
 A batch interrupted between the two (a worker killed, a storage error) is finished by the next
 :func:`create_batch` of the CMO, never made twice: at most one unfinished batch per CMO (a unique index).
 
-A bank statement (:func:`import_statement`) is kept as uploaded; each line names a transfer by its end-to-end
-reference. *Booked*: paid (Dr payments in transit / Cr bank). *Returned*: owed again (Dr payments in transit /
-Cr holders payable), paid by a later batch once the holder gives other bank details (no file sends money to an
-account a transfer came back from, until one to it is booked); the holder is told. A transfer moves from sent
-only once (the status update and the
-posting are one transaction, guarded by the status), so importing the same statement again changes nothing.
+A bank statement (:func:`import_statement`: the bank's camt.053/052/054, or CSV) is kept as uploaded; each
+line names a transfer by its end-to-end reference. *Booked*: paid (Dr payments in transit / Cr bank).
+*Returned*: owed again (Dr payments in transit / Cr holders payable; or, once booked, Dr bank / Cr holders
+payable: the money came back), paid by a later batch once the holder gives other bank details (no file sends
+money to an account a transfer came back from, until one to it is booked); the holder is told. A transfer moves
+from each status only once (the status update and the posting are one transaction, guarded by the status), so
+importing the same statement again changes nothing.
 """
 
 from __future__ import annotations
@@ -108,10 +109,24 @@ SELECT %(tx)s, %(account_holders_payable)s, -l.amount_tiyn, NULL, NULL, NULL, l.
   FROM distribution_paymentline l WHERE l.id = ANY(%(lines)s)
 """
 
+#: a transfer the bank booked, then returned (the beneficiary's bank sent it back): the money is in the
+#: CMO's account again and owed to the holder
+BANK_RETURNED_LEGS = """
+SELECT %(tx)s AS transaction_id, %(account_bank)s AS account_id, sum(l.amount_tiyn) AS amount_tiyn,
+       NULL::bigint AS licence_id, NULL::bigint AS area_id, NULL::date AS usage_start, NULL::bigint AS party_id,
+       NULL::bigint AS work_id
+  FROM distribution_paymentline l WHERE l.id = ANY(%(lines)s)
+UNION ALL
+SELECT %(tx)s, %(account_holders_payable)s, -l.amount_tiyn, NULL, NULL, NULL, l.party_id, NULL
+  FROM distribution_paymentline l WHERE l.id = ANY(%(lines)s)
+"""
+
 SETTLE = """
-UPDATE distribution_paymentline l SET status = %(status)s, settled_on = v.settled_on, statement_id = %(statement)s
-  FROM (SELECT unnest(%(ids)s::bigint[]) AS id, unnest(%(days)s::date[]) AS settled_on) v
- WHERE l.id = v.id AND l.status = 'sent'
+UPDATE distribution_paymentline l
+   SET status = %(status)s, settled_on = v.settled_on, statement_id = %(statement)s, return_reason = v.reason
+  FROM (SELECT unnest(%(ids)s::bigint[]) AS id, unnest(%(days)s::date[]) AS settled_on,
+               unnest(%(reasons)s::text[]) AS reason) v
+ WHERE l.id = v.id AND l.status = %(from)s
 RETURNING l.id
 """
 
@@ -206,11 +221,13 @@ def create_batch(cmo: CMO, *, by: Any, execution_date: dt.date | None = None) ->
 
 # -- bank statements --------------------------------------------------------------------------------------
 def import_statement(
-    *, by: Any, cmo: CMO, file: IO[bytes], filename: str, file_format: str = formats.DEFAULT_STATEMENT_FORMAT
+    *, by: Any, cmo: CMO, file: IO[bytes], filename: str, file_format: str | None = None
 ) -> PayoutStatement:
-    """Import the bank's statement of ``cmo``'s transfers: kept as uploaded; bad lines named and skipped;
-    each good line books or returns its transfer once."""
+    """Import the bank's statement of ``cmo``'s transfers (ISO 20022 camt or CSV, told apart by the content
+    unless ``file_format`` says): kept as uploaded; bad lines named and skipped; each good line books or
+    returns its transfer once; the account's other entries counted and left aside."""
     data = file.read(MAX_BYTES + 1)
+    file_format = file_format or formats.detect_statement_format(data)
     statement = PayoutStatement(
         cmo=cmo, filename=filename[:200], sha256=hashlib.sha256(data).hexdigest(), file_format=file_format,
         uploaded_by=by, status=PayoutStatementStatus.REFUSED,
@@ -223,8 +240,10 @@ def import_statement(
         parsed = formats.STATEMENT_FORMATS[file_format].parse(data)
     with audited(by):
         _lock(cmo)
-        statement.file.save(f"{uuid.uuid4().hex}.{file_format}", ContentFile(data), save=False)
+        extension = "xml" if file_format == formats.Camt.code else file_format
+        statement.file.save(f"{uuid.uuid4().hex}.{extension}", ContentFile(data), save=False)
         statement.save()
+        statement.others = parsed.others
         statement.lines = len(parsed.lines) + (0 if parsed.refused else len(parsed.problems))
         statement.bad = 0 if parsed.refused else len(parsed.problems)
         found = list(parsed.problems)
@@ -236,76 +255,103 @@ def import_statement(
     return statement
 
 
+#: each move a statement makes: (from, to) -> memo, source, legs, accounts
+MOVES: dict[tuple[str, str], tuple[str, str, str, tuple[str, str]]] = {
+    (LineStatus.SENT, LineStatus.BOOKED): (
+        "payout_booked", SourceKind.PAYOUT_BOOKED, BOOKED_LEGS, (ledger.IN_TRANSIT, ledger.BANK)
+    ),
+    (LineStatus.SENT, LineStatus.RETURNED): (
+        "payout_returned", SourceKind.PAYOUT_RETURNED, OWED_AGAIN_LEGS, (ledger.IN_TRANSIT, ledger.HOLDERS_PAYABLE)
+    ),
+    (LineStatus.BOOKED, LineStatus.RETURNED): (
+        "payout_came_back", SourceKind.PAYOUT_RETURNED_AFTER_BOOKING, BANK_RETURNED_LEGS,
+        (ledger.BANK, ledger.HOLDERS_PAYABLE),
+    ),
+}  # fmt: skip
+
+
 def _apply(statement: PayoutStatement, lines: list[formats.StatementLine]) -> list[dict[str, Any]]:
+    """Each line in the file's order, against its transfer as it stands (in the database, then after the
+    file's earlier lines): sent becomes booked or returned; booked becomes returned (the bank booked it, then
+    it came back), never before its booking; what already stands, and a booking dated before the return of a
+    transfer returned, is known already (the same statement again, or an earlier day's); anything else
+    contradicts the bank's earlier word and is not applied."""
     known = {
         line.end_to_end_id: line
         for line in PaymentLine.objects.filter(
             batch__cmo=statement.cmo, end_to_end_id__in=[x.end_to_end_id for x in lines]
-        ).only("id", "end_to_end_id", "amount_tiyn", "status")
+        ).only("id", "end_to_end_id", "amount_tiyn", "status", "settled_on")
     }
+    state = {ref: (t.status, t.settled_on) for ref, t in known.items()}
     found: list[dict[str, Any]] = []
-    seen: dict[str, int] = {}
-    todo: dict[str, list[tuple[int, dt.date]]] = {formats.BOOKED: [], formats.RETURNED: []}
+    seen: dict[tuple[str, str], int] = {}
+    todo: dict[tuple[str, str], list[tuple[int, dt.date, str]]] = {move: [] for move in MOVES}
     for x in lines:
-        transfer = known.get(x.end_to_end_id)
-        if x.end_to_end_id in seen:
+        ref = x.end_to_end_id
+        transfer = known.get(ref)
+        if (ref, x.status) in seen:
             found.append(
-                formats.problem(
-                    x.line, "duplicate_in_file", reference=x.end_to_end_id, first=seen[x.end_to_end_id]
-                )
+                formats.problem(x.line, "duplicate_in_file", reference=ref, first=seen[ref, x.status])
             )
             statement.duplicates += 1
         elif transfer is None:
-            found.append(formats.problem(x.line, "unknown_reference", reference=x.end_to_end_id))
+            found.append(formats.problem(x.line, "unknown_reference", reference=ref))
             statement.bad += 1
         elif transfer.amount_tiyn != x.amount_tiyn:
             found.append(
                 formats.problem(
-                    x.line, "amount_differs", reference=x.end_to_end_id,
+                    x.line, "amount_differs", reference=ref,
                     expected=from_tiyn(transfer.amount_tiyn), found=from_tiyn(x.amount_tiyn),
                 )
             )  # fmt: skip
             statement.bad += 1
-        elif transfer.status == x.status:
-            statement.duplicates += 1  # the same statement again: already applied
-        elif transfer.status != LineStatus.SENT:
-            found.append(
-                formats.problem(x.line, "already_settled", reference=x.end_to_end_id, status=transfer.status)
-            )
-            statement.bad += 1
         else:
-            todo[x.status].append((transfer.pk, x.on))
-        seen.setdefault(x.end_to_end_id, x.line)
-    statement.booked = _settle(statement, LineStatus.BOOKED, todo[formats.BOOKED])
-    statement.returned = _settle(statement, LineStatus.RETURNED, todo[formats.RETURNED])
+            now, since = state[ref]
+            move = (now, x.status)
+            if now == x.status or (
+                move == (LineStatus.RETURNED, LineStatus.BOOKED) and since and x.on <= since
+            ):
+                statement.duplicates += 1  # the same statement again, or the booking before a known return
+            elif move in MOVES and (since is None or x.on >= since):
+                todo[move].append((transfer.pk, x.on, x.reason))
+                state[ref] = (x.status, x.on)
+            else:
+                found.append(formats.problem(x.line, "already_settled", reference=ref, status=now))
+                statement.bad += 1
+                continue
+            seen[ref, x.status] = x.line  # a line not applied (bad) makes no later one a duplicate
+    moved = {move: _settle(statement, move, todo[move]) for move in MOVES}
+    statement.booked = moved[LineStatus.SENT, LineStatus.BOOKED]
+    statement.returned = (
+        moved[LineStatus.SENT, LineStatus.RETURNED] + moved[LineStatus.BOOKED, LineStatus.RETURNED]
+    )
     return found
 
 
-def _settle(statement: PayoutStatement, status: str, lines: list[tuple[int, dt.date]]) -> int:
-    """Move ``lines`` from sent to ``status`` (only those still sent) and post what moved."""
+def _settle(statement: PayoutStatement, move: tuple[str, str], lines: list[tuple[int, dt.date, str]]) -> int:
+    """Move ``lines`` (only those still as they were) and post what moved."""
     if not lines:
         return 0
     with connection.cursor() as cursor:
         cursor.execute(
             SETTLE,
             {
-                "status": status,
+                "from": move[0],
+                "status": move[1],
                 "statement": statement.pk,
-                "ids": [pk for pk, _ in lines],
-                "days": [d for _, d in lines],
+                "ids": [pk for pk, _, _ in lines],
+                "days": [d for _, d, _ in lines],
+                "reasons": [r for _, _, r in lines],
             },
         )
         moved = [row[0] for row in cursor.fetchall()]
     if moved:
-        booked = status == LineStatus.BOOKED
+        memo, source, legs, accounts = MOVES[move]
         ledger.post_select(
-            statement.cmo, clock.today(), "payout_booked" if booked else "payout_returned",
-            {"statement": statement.pk},
-            (SourceKind.PAYOUT_BOOKED if booked else SourceKind.PAYOUT_RETURNED, statement.pk), statement.uploaded_by,
-            select=BOOKED_LEGS if booked else OWED_AGAIN_LEGS, params={"lines": moved},
-            accounts=(ledger.IN_TRANSIT, ledger.BANK if booked else ledger.HOLDERS_PAYABLE),
+            statement.cmo, clock.today(), memo, {"statement": statement.pk}, (source, statement.pk),
+            statement.uploaded_by, select=legs, params={"lines": moved}, accounts=accounts,
         )  # fmt: skip
-        if not booked:
+        if move[1] == LineStatus.RETURNED:
             from distribution.notices import tell_holders_returned
 
             transaction.on_commit(partial(tell_holders_returned, moved))

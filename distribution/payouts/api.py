@@ -53,6 +53,11 @@ class BatchDetailSerializer(BatchSerializer):
 
 
 class TransferSerializer(serializers.ModelSerializer[PaymentLine]):
+    return_reason_text = serializers.CharField(
+        read_only=True,
+        help_text="The bank's reason for a return, in the request's language (AC04: the account is closed)",
+    )
+
     class Meta:
         model = PaymentLine
         fields = [
@@ -64,6 +69,8 @@ class TransferSerializer(serializers.ModelSerializer[PaymentLine]):
             "amount_tiyn",
             "status",
             "settled_on",
+            "return_reason",
+            "return_reason_text",
         ]
         read_only_fields = fields
 
@@ -82,8 +89,8 @@ class PayoutStatementSerializer(serializers.ModelSerializer[PayoutStatement]):
     class Meta:
         model = PayoutStatement
         fields = [
-            "id", "filename", "sha256", "status", "lines", "booked", "returned", "duplicates", "bad", "problems",
-            "uploaded_at",
+            "id", "filename", "sha256", "file_format", "status", "lines", "booked", "returned", "duplicates", "bad",
+            "others", "problems", "uploaded_at",
         ]  # fmt: skip
 
     def get_problems(self, statement: PayoutStatement) -> list[dict[str, Any]]:
@@ -91,7 +98,10 @@ class PayoutStatementSerializer(serializers.ModelSerializer[PayoutStatement]):
 
 
 class PayoutStatementInputSerializer(serializers.Serializer[Any]):
-    file = serializers.FileField(help_text="CSV: end_to_end_id, amount, status (booked or returned), date")
+    file = serializers.FileField(
+        help_text="The bank's ISO 20022 camt.053, camt.052 or camt.054 (any version) as it sends it; or CSV with the "
+        "columns end_to_end_id, amount, status (booked or returned), date. Told apart by the content."
+    )
 
 
 class TaxRateSerializer(serializers.ModelSerializer[TaxRate]):
@@ -182,7 +192,8 @@ class BatchViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet[Paymen
     list=extend_schema(summary="Your CMO's bank statements of payouts"),
     retrieve=extend_schema(summary="A bank statement of payouts with its problems, line by line"),
     create=extend_schema(
-        summary="Import the bank's statement of your transfers: booked lines are paid, returned ones owed again",
+        summary="Import the bank's statement of your transfers: booked ones are paid, returned ones owed again, the "
+        "account's other entries counted and left aside",
         request={"multipart/form-data": PayoutStatementInputSerializer}, responses={201: PayoutStatementSerializer},
     ),
 )  # fmt: skip

@@ -7,8 +7,15 @@ class in :data:`PAYMENT_FORMATS` or :data:`STATEMENT_FORMATS`.
   the bank's statement names back), the amount in tenge, the payee's bank (BIC), name, IIN/BIN and IBAN.
   The same order gives the same bytes (the message's time is the batch's), so a file made again is the same.
 - :class:`StatementFormat` reads a bank statement of those transfers into :class:`StatementLine` rows and the
-  problems it found (codes with parameters, rendered by :func:`problem_text`). :class:`CsvStatement` reads
-  ``end_to_end_id, amount, status, date`` with status ``booked`` (paid) or ``returned``.
+  problems it found (codes with parameters, rendered by :func:`problem_text`):
+  - :class:`Camt` reads what banks send back for a pain.001: ISO 20022 ``camt.053`` (statement), ``camt.052``
+    (intraday report) and ``camt.054`` (debit/credit notification), any version. A booked debit names the
+    transfers it paid by their end-to-end references; a credit that returns a transfer (a reversal, return
+    information or the bank transaction code ``RRTN``) names the transfer it returns, with the bank's reason.
+    Every other entry of the account (money received, charges, entries not yet booked) is counted and left aside.
+  - :class:`CsvStatement` reads ``end_to_end_id, amount, status, date`` with status ``booked`` (paid) or
+    ``returned``, for a bank that sends neither.
+  :func:`detect_statement_format` tells them apart by the file's content.
 """
 
 from __future__ import annotations
@@ -17,7 +24,7 @@ import csv
 import datetime as dt
 import io
 import xml.etree.ElementTree as ET
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any, Protocol
@@ -25,6 +32,7 @@ from typing import Any, Protocol
 from django.utils.translation import gettext_lazy as _
 
 from registers.importing import textfile
+from udp import camt
 from udp.money import CURRENCY, from_tiyn, to_tiyn
 
 
@@ -151,6 +159,8 @@ class StatementLine:
     amount_tiyn: int
     status: str  # BOOKED or RETURNED
     on: dt.date
+    #: why the bank returned it: an ISO 20022 return reason code (``AC04``) or the bank's own words
+    reason: str = ""
 
 
 @dataclass(frozen=True)
@@ -159,6 +169,9 @@ class ParsedStatement:
     #: The lines skipped, or, when ``refused``, why the whole file is.
     problems: list[dict[str, Any]]
     refused: bool = False
+    #: entries of the account that are not transfers of a payment file (money received, bank charges) or not
+    #: yet booked: counted, left aside
+    others: int = 0
 
 
 class StatementFormat(Protocol):
@@ -194,6 +207,8 @@ def problem_text(found: dict[str, Any]) -> str:
     code, params = found["code"], found.get("params") or {}
     if code in PROBLEMS:
         return str(PROBLEMS[code]) % params
+    if code in camt.PROBLEMS:
+        return str(camt.PROBLEMS[code]) % params
     return import_problems.render(code, params)
 
 
@@ -278,5 +293,92 @@ class CsvStatement:
         return StatementLine(number, reference[:35], amount, status, on)
 
 
-STATEMENT_FORMATS: dict[str, StatementFormat] = {CsvStatement.code: CsvStatement()}
-DEFAULT_STATEMENT_FORMAT = CsvStatement.code
+class Camt:
+    """ISO 20022 ``camt.052``, ``camt.053`` and ``camt.054`` (see the module and :mod:`udp.camt`)."""
+
+    code = "camt"
+
+    def parse(self, data: bytes) -> ParsedStatement:
+        try:
+            entries = camt.read(data)
+        except camt.Refused as refused:
+            return ParsedStatement([], [problem(refused.line, refused.code, **refused.params)], refused=True)
+        lines: list[StatementLine] = []
+        problems: list[dict[str, Any]] = []
+        others = 0
+        for entry in entries:
+            for found in self._entry(entry):
+                if found is None:
+                    others += 1
+                elif isinstance(found, dict):
+                    problems.append(found)
+                else:
+                    lines.append(found)
+        return ParsedStatement(lines, problems, others=others)
+
+    @staticmethod
+    def _entry(entry: camt.Entry) -> Iterator[StatementLine | dict[str, Any] | None]:
+        """The entry's transfers; ``None`` for an entry (or a transaction of it) that is none of ours: money
+        received, a charge, an entry not yet booked, a debit naming no end-to-end reference."""
+        ours = [tx for tx in entry.transactions if tx.end_to_end_id]
+        if not entry.booked or not ours or not (entry.returning or (entry.debit and not entry.reversal)):
+            yield None
+            return
+        yield from (None for tx in entry.transactions if not tx.end_to_end_id)
+        on = _date(entry.booking_date)
+        if on is None:
+            yield (
+                problem(entry.line, "bad_date", value=entry.booking_date[:40])
+                if entry.booking_date
+                else problem(entry.line, "no_date")
+            )
+            return
+        status = RETURNED if entry.returning else BOOKED
+        for tx in ours:
+            reference = tx.end_to_end_id[:35]
+            if not tx.amount:
+                yield problem(tx.line, "no_amount", reference=reference)
+            elif tx.currency != CURRENCY:
+                yield problem(
+                    tx.line, "currency", reference=reference, currency=tx.currency[:3], expected=CURRENCY
+                )
+            elif (tiyn := _tiyn(tx.amount)) is None:
+                yield problem(tx.line, "bad_amount", value=tx.amount[:40])
+            else:
+                reason = tx.return_reason[:105] if status == RETURNED else ""
+                yield StatementLine(tx.line, reference, tiyn, status, on, reason)
+
+
+def detect_statement_format(data: bytes) -> str:
+    """``camt`` for an XML file, else ``csv``."""
+    return Camt.code if camt.is_xml(data) else CsvStatement.code
+
+
+STATEMENT_FORMATS: dict[str, StatementFormat] = {Camt.code: Camt(), CsvStatement.code: CsvStatement()}
+
+#: the ISO 20022 external return reason codes a bank gives most often for a credit transfer it sends back
+RETURN_REASONS: dict[str, Any] = {
+    "AC01": _("the account number is wrong"),
+    "AC03": _("the payee's account number is not valid"),
+    "AC04": _("the account is closed"),
+    "AC06": _("the account is blocked"),
+    "AG01": _("the account may not receive this transfer"),
+    "AM05": _("the transfer was a duplicate"),
+    "BE01": _("the payee's name does not match the account"),
+    "BE05": _("the party who ordered the transfer is not known to the bank"),
+    "FOCR": _("returned after a request to cancel it"),
+    "MD07": _("the account holder has died"),
+    "MS02": _("the payee refused it"),
+    "MS03": _("the bank gave no reason"),
+    "NARR": _("see the bank's own words"),
+    "RC01": _("the bank's identifier (BIC) is wrong"),
+    "RR01": _("the payer's account or identification is missing"),
+    "RR04": _("regulatory reasons"),
+}
+
+
+def return_reason_text(reason: str) -> str:
+    """The bank's reason for a return in the active language: ``AC04: the account is closed``; a code we do not
+    know, or the bank's own words, as given."""
+    known = RETURN_REASONS.get(reason.strip().upper())
+    return f"{reason.strip().upper()}: {known}" if known is not None else reason

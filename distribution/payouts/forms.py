@@ -17,8 +17,11 @@ class BatchForm(forms.Form):
 
 class PayoutStatementForm(forms.Form):
     file = forms.FileField(
-        label=_("Bank statement of the transfers (CSV)"),
-        help_text=_("Columns: end_to_end_id, amount, status (booked or returned), date."),
+        label=_("Bank statement of the transfers"),
+        help_text=_(
+            "The file the bank sends: ISO 20022 camt.053, camt.052 or camt.054. Or CSV with the columns "
+            "end_to_end_id, amount, status (booked or returned), date."
+        ),
     )
 
 

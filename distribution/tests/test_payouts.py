@@ -192,13 +192,17 @@ def test_a_statement_that_contradicts_a_settled_transfer_or_its_amount_is_not_ap
     a, b = paid_world["a"], paid_world["b"]
     batch = actions.create_batch(personas.cmo, by=personas.cmo_staff)
     ref_a, ref_b = _line(batch, a).end_to_end_id, _line(batch, b).end_to_end_id
-    _import(personas, [(ref_a, "220.00", "booked", "2026-04-11")])
+    _import(personas, [(ref_a, "220.00", "returned", "2026-04-11")])
+    # a booking after the bank's return, a return dated before it, an amount the transfer was not for
     later = _import(
-        personas, [(ref_a, "220.00", "returned", "2026-04-20"), (ref_b, "170.01", "booked", "2026-04-20")]
-    )
-    assert [p["code"] for p in later.problems] == ["already_settled", "amount_differs"]
-    assert (later.booked, later.returned) == (0, 0)
-    assert _line(batch, a).status == LineStatus.BOOKED and _line(batch, b).status == LineStatus.SENT
+        personas,
+        [(ref_a, "220.00", "booked", "2026-04-20"), (ref_b, "170.01", "booked", "2026-04-20"),
+         (ref_b, "170.00", "booked", "2026-04-20"), (ref_b, "170.00", "returned", "2026-04-19")],
+    )  # fmt: skip
+    assert [p["code"] for p in later.problems] == ["already_settled", "amount_differs", "already_settled"]
+    assert [p["line"] for p in later.problems] == [2, 3, 5]
+    assert (later.booked, later.returned) == (1, 0)
+    assert _line(batch, a).status == LineStatus.RETURNED and _line(batch, b).status == LineStatus.BOOKED
 
 
 @pytest.mark.django_db

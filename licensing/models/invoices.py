@@ -112,7 +112,7 @@ class StatementStatus(models.TextChoices):
 
 @pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent())
 class BankStatement(models.Model):
-    """A bank statement CSV as uploaded, and what came of each line."""
+    """A bank statement (camt or CSV) as uploaded, and what came of each line."""
 
     cmo = models.ForeignKey(
         "registers.CMO", on_delete=models.PROTECT, related_name="bank_statements", verbose_name=_("CMO")
@@ -121,11 +121,14 @@ class BankStatement(models.Model):
     filename = models.CharField(_("file name"), max_length=200)
     sha256 = models.CharField(_("SHA-256"), max_length=64)
     status = models.CharField(_("status"), max_length=10, choices=StatementStatus.choices)
+    file_format = models.CharField(_("file format"), max_length=10, default="csv")
     lines = models.PositiveIntegerField(_("lines"), default=0)
     matched = models.PositiveIntegerField(_("paid invoices"), default=0)
     unallocated = models.PositiveIntegerField(_("unallocated receipts"), default=0)
     duplicates = models.PositiveIntegerField(_("already imported"), default=0)
     bad = models.PositiveIntegerField(_("bad lines"), default=0)
+    #: camt: the account's entries that are not payments received (debits, returns, not yet booked)
+    others = models.PositiveIntegerField(_("other entries of the account"), default=0)
     #: Each problem as {"line": n, "code": ..., "params": {...}}, rendered in the reader's language.
     problems = models.JSONField(_("problems"), default=list, blank=True)
     uploaded_by = models.ForeignKey(

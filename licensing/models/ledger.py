@@ -104,6 +104,7 @@ class SourceKind(models.TextChoices):
     PAYOUT_SENT = "payout_sent", _("Payment file sent to the bank")
     PAYOUT_BOOKED = "payout_booked", _("Payments confirmed by the bank")
     PAYOUT_RETURNED = "payout_returned", _("Payments returned by the bank")
+    PAYOUT_RETURNED_AFTER_BOOKING = "payout_came_back", _("Paid transfers returned by the bank")
     PAYOUT_CANCELLED = "payout_cancelled", _("Payment file cancelled")
     REMUNERATION_CLAIM = "remuneration_claim", _("Claim of remuneration paid (Art. 46.2)")
     REMITTANCE = "remittance", _("Remittance to a foreign society approved")
@@ -119,6 +120,7 @@ ONCE_ONLY_SOURCES = (
     SourceKind.PAYOUT_SENT,
     SourceKind.PAYOUT_BOOKED,
     SourceKind.PAYOUT_RETURNED,
+    SourceKind.PAYOUT_RETURNED_AFTER_BOOKING,
     SourceKind.PAYOUT_CANCELLED,
     SourceKind.REMUNERATION_CLAIM,
     SourceKind.REMITTANCE,

@@ -54,8 +54,11 @@ class AllocateForm(forms.Form):
 
 class StatementForm(forms.Form):
     file = forms.FileField(
-        label=_("Bank statement (CSV)"),
-        help_text=_("Columns: date, amount, payer_bin, payer_name, purpose, reference."),
+        label=_("Bank statement"),
+        help_text=_(
+            "The file the bank sends of the account: ISO 20022 camt.053, camt.052 or camt.054. Or CSV with the "
+            "columns date, amount, payer_bin, payer_name, purpose, reference."
+        ),
     )
 
 

@@ -11,6 +11,7 @@ class DistributionConfig(AppConfig):
         )
         from distribution.bench.distribute import BENCH as DISTRIBUTE
         from distribution.bench.match import BENCH
+        from distribution.bench.payout import BENCH as PAYOUT
         from distribution.compliance import register as register_flags
         from distribution.consoles import add_cards
         from distribution.notices import register_claim_kinds, register_kinds, tell_holders_held_released
@@ -21,6 +22,7 @@ class DistributionConfig(AppConfig):
 
         register(BENCH)
         register(DISTRIBUTE)
+        register(PAYOUT)
         add_cards()
         add_payout_cards()
         register_reasons()

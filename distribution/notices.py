@@ -12,12 +12,14 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from distribution.models import RemunerationClaim, Route, Run, RunRequest, Statement, Withholding
+from distribution.payouts.formats import return_reason_text
 from distribution.schedule import started_by_platform
 from licensing import ledger
 from licensing.models import SourceKind
 from registers.models import CMO, Conflict, Party
 from udp.accounts import roles
 from udp.accounts.models import User
+from udp.core.params import CODED as CODED_PARAMS
 from udp.money import from_tiyn
 from udp.notices.actions import notify
 from udp.notices.kinds import Kind, register
@@ -38,6 +40,7 @@ CLAIM_REFUSED = "remuneration_claim_refused"
 HELD_RELEASED = "held_money_released"
 NOT_CALCULATED = "distribution_run_not_calculated"
 PAYMENT_RETURNED = "distribution_payment_returned"
+PAYMENT_RETURNED_BECAUSE = "distribution_payment_returned_because"
 
 
 def register_kinds() -> None:
@@ -91,6 +94,18 @@ def register_kinds() -> None:
             subject=SUBJECT,
         )
     )
+    register(
+        Kind(
+            PAYMENT_RETURNED_BECAUSE,
+            _(
+                "The bank returned your payment of %(amount)s tenge from %(cmo)s to the account ending %(account)s: "
+                "%(return_reason)s. The money stays owed to you, with no time limit; give other bank details in your "
+                "entry and it is paid there with the next payment file."
+            ),
+            subject=SUBJECT,
+        )
+    )
+    CODED_PARAMS["return_reason"] = return_reason_text
     register(
         Kind(
             NOT_CALCULATED,
@@ -381,13 +396,17 @@ def tell_holders_returned(line_ids: list[int]) -> int:
             "amount": str(from_tiyn(line.amount_tiyn)), "cmo": line.batch.cmo.short_name,
             "account": line.iban[-4:], "transfer": line.end_to_end_id,
         }  # fmt: skip
+        kind = PAYMENT_RETURNED
+        if line.return_reason:  # the bank's reason, kept as its code and written in the holder's language
+            kind, params["return_reason"] = PAYMENT_RETURNED_BECAUSE, line.return_reason
         link = reverse("edit:party", args=[line.party_id]) if line.party_id else ""
         for account in User.objects.filter(party_id=line.party_id, is_active=True).order_by("pk"):
             if Notice.objects.filter(
-                recipient=account, code=PAYMENT_RETURNED, params__transfer=line.end_to_end_id
-            ).exists():
+                recipient=account, code__in=[PAYMENT_RETURNED, PAYMENT_RETURNED_BECAUSE],
+                params__transfer=line.end_to_end_id,
+            ).exists():  # fmt: skip
                 continue
-            notify(account, PAYMENT_RETURNED, params, link=link)
+            notify(account, kind, params, link=link)
             told += 1
     return told
 

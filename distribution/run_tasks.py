@@ -40,3 +40,20 @@ def resend_stale_requests() -> list[int]:
     from distribution.calculating import resend_stale
 
     return resend_stale()
+
+
+@shared_task(name="distribution.read_payout_statement", acks_late=True, reject_on_worker_lost=True)
+def read_payout_statement(statement_id: int) -> str | None:
+    """Read the received bank statement ``statement_id``. Idempotent: a statement read is left alone."""
+    from distribution.payouts.actions import read_statement
+
+    statement = read_statement(statement_id)
+    return statement.status if statement is not None else None
+
+
+@shared_task(name="distribution.resend_waiting_statements")
+def resend_waiting_statements() -> list[int]:
+    """Every ten minutes: bank statements received and not read (a worker or a message lost) sent again."""
+    from distribution.payouts.actions import resend_waiting_statements as resend
+
+    return resend()

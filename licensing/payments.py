@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import hashlib
 import io
 import re
 import uuid
@@ -30,7 +29,7 @@ from decimal import Decimal, InvalidOperation
 from typing import IO, Any
 
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
+from django.core.files.base import File
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -51,6 +50,7 @@ from registers.models import CMO, Licensee
 from udp import camt
 from udp.audit import audited
 from udp.core import clock
+from udp.core.uploads import spool
 from udp.money import split, tenge
 
 COLUMNS = ("date", "amount", "payer_bin", "payer_name", "purpose", "reference")
@@ -247,7 +247,7 @@ def parse_line(number: int, fields: list[str], today: dt.date) -> Line | dict[st
 
 
 def _credits(
-    data: bytes, today: dt.date
+    data: IO[bytes], today: dt.date
 ) -> tuple[list[Line | dict[str, Any]] | None, list[dict[str, Any]], int]:
     """The payments a camt message received (each a line or its problem), or ``None`` and why it is refused;
     with how many of its entries are not payments received (debits, returns, entries not yet booked)."""
@@ -311,33 +311,37 @@ def _rows(fh: IO[bytes]) -> tuple[list[list[str]] | None, list[dict[str, Any]]]:
 def import_bank_statement(*, by: Any, cmo: CMO, file: IO[bytes], filename: str) -> BankStatement:
     """Import a bank statement for ``cmo``: the file is kept as uploaded, bad lines are named and skipped,
     good lines recorded as payments (on the invoice their purpose names, else unallocated)."""
-    data = file.read(MAX_BYTES + 1)
-    statement = BankStatement(
-        cmo=cmo, filename=filename[:200], sha256=hashlib.sha256(data).hexdigest(), uploaded_by=by,
-        status=StatementStatus.REFUSED,
-    )  # fmt: skip
-    today = clock.today()
-    items: list[Line | dict[str, Any]] | None
-    xml = camt.is_xml(data)
-    statement.file_format = "camt" if xml else "csv"
-    if len(data) > MAX_BYTES:
-        items, refusal = None, [_problem(0, "too_large", limit=MAX_BYTES // (1024 * 1024))]
-    elif xml:
-        items, refusal, statement.others = _credits(data, today)
-    else:
-        rows, refusal = _rows(io.BytesIO(data))
-        items = None if rows is None else [
-            parse_line(number, fields, today)
-            for number, fields in enumerate(rows[1:], start=2) if any(f.strip() for f in fields)
-        ]  # fmt: skip
-    with audited(by):
-        statement.file.save(f"{uuid.uuid4().hex}.{'xml' if xml else 'csv'}", ContentFile(data), save=False)
-        statement.save()
-        if items is None:
-            statement.problems = refusal
-            statement.save(update_fields=["problems"])
-            return statement
-        _import_lines(statement, items)
+    upload = spool(file, max(MAX_BYTES, camt.MAX_BYTES))
+    with upload.file:
+        xml = camt.is_xml(upload.head)
+        limit = camt.MAX_BYTES if xml else MAX_BYTES
+        statement = BankStatement(
+            cmo=cmo, filename=filename[:200], sha256=upload.sha256, uploaded_by=by, status=StatementStatus.REFUSED,
+            file_format="camt" if xml else "csv",
+        )  # fmt: skip
+        today = clock.today()
+        items: list[Line | dict[str, Any]] | None
+        if upload.size > limit:
+            items, refusal = None, [_problem(0, "too_large", limit=limit // (1024 * 1024))]
+        elif xml:
+            items, refusal, statement.others = _credits(upload.file, today)
+        else:
+            rows, refusal = _rows(io.BytesIO(upload.read()))
+            items = None if rows is None else [
+                parse_line(number, fields, today)
+                for number, fields in enumerate(rows[1:], start=2) if any(f.strip() for f in fields)
+            ]  # fmt: skip
+        with audited(by):
+            upload.file.seek(0)
+            statement.file.save(
+                f"{uuid.uuid4().hex}.{'xml' if xml else 'csv'}", File(upload.file), save=False
+            )
+            statement.save()
+            if items is None:
+                statement.problems = refusal
+                statement.save(update_fields=["problems"])
+                return statement
+            _import_lines(statement, items)
     return statement
 
 

@@ -379,6 +379,8 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "start-quarterly-runs": {"task": "distribution.start_quarterly_runs", "schedule": 86400.0},
     # distribution: a requested run whose worker (or message) was lost sent to a worker again
     "resend-stale-run-requests": {"task": "distribution.resend_stale_requests", "schedule": 3600.0},
+    # bank statements of payouts received and not read (a worker or a message lost) are sent again
+    "resend-waiting-payout-statements": {"task": "distribution.resend_waiting_statements", "schedule": 600.0},
     # distribution: each quarter's money distributed by an approved run by the end of the next quarter, and each
     # CMO's yearly deductions at most 20 % of what it collected; each breach a flag with its evidence (daily)
     "check-distribution-compliance": {"task": "distribution.check_compliance", "schedule": 86400.0},

@@ -209,6 +209,7 @@ class PaymentLine(models.Model):
 
 
 class PayoutStatementStatus(models.TextChoices):
+    RECEIVED = "received", _("Received: being read")
     IMPORTED = "imported", _("Imported")
     REFUSED = "refused", _("Refused")
 

@@ -25,13 +25,14 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import tempfile
 import uuid
 import zlib
 from functools import partial
-from typing import IO, Any
+from typing import IO, Any, NamedTuple
 
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
+from django.core.files.base import File
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -40,7 +41,6 @@ from distribution.models import (
     BatchStatus,
     LineStatus,
     PaymentBatch,
-    PaymentLine,
     PayoutStatement,
     PayoutStatementStatus,
 )
@@ -48,9 +48,11 @@ from distribution.payouts import formats
 from licensing import ledger
 from licensing.models import SourceKind
 from registers.models import CMO, BankAccount
+from udp import camt
 from udp.audit import audited
 from udp.core import clock
 from udp.core.numbering import allocate_number
+from udp.core.uploads import spool
 from udp.money import from_tiyn
 
 MAX_BYTES = 20 * 1024 * 1024
@@ -186,15 +188,15 @@ def payment_order(batch: PaymentBatch) -> formats.PaymentOrder:
     remittance = gettext("Remuneration for the use of works, %(cmo)s, %(number)s") % {
         "cmo": cmo.short_name, "number": batch.number,
     }  # fmt: skip
+    lines = batch.lines.order_by("id").values_list(
+        "end_to_end_id", "amount_tiyn", "creditor_name", "creditor_id", "iban", "bic"
+    )
     return formats.PaymentOrder(
         message_id=batch.number, created_at=batch.created_at, execution_date=batch.execution_date,
         debtor_name=cmo.party.name_ru or cmo.party.name, debtor_id=cmo.party.bin or "",
         debtor_iban=batch.debtor_iban, debtor_bic=batch.debtor_bic,
-        transfers=[
-            formats.Transfer(line.end_to_end_id, line.amount_tiyn, line.creditor_name, line.creditor_id,
-                             line.iban, line.bic, remittance)
-            for line in batch.lines.order_by("id").iterator(chunk_size=5000)
-        ],
+        transfers=(formats.Transfer(*line, remittance) for line in lines.iterator(chunk_size=10_000)),
+        count=batch.lines_count, total_tiyn=batch.total_tiyn,
     )  # fmt: skip
 
 
@@ -205,10 +207,14 @@ def finish_batch(batch: PaymentBatch, *, by: Any) -> PaymentBatch:
         if batch.status == BatchStatus.READY:
             return batch
         kind = formats.PAYMENT_FORMATS[batch.file_format]
-        data = kind.render(payment_order(batch))
-        batch.filename = f"{batch.number}.{kind.extension}"
-        batch.file.save(f"{uuid.uuid4().hex}.{kind.extension}", ContentFile(data), save=False)
-        batch.sha256 = hashlib.sha256(data).hexdigest()
+        with tempfile.TemporaryFile() as made:
+            kind.write(payment_order(batch), made)
+            made.seek(0)
+            digest = hashlib.file_digest(made, "sha256")
+            made.seek(0)
+            batch.filename = f"{batch.number}.{kind.extension}"
+            batch.file.save(f"{uuid.uuid4().hex}.{kind.extension}", File(made), save=False)
+        batch.sha256 = digest.hexdigest()
         batch.status = BatchStatus.READY
         batch.save(update_fields=["filename", "file", "sha256", "status"])
     return batch
@@ -220,39 +226,105 @@ def create_batch(cmo: CMO, *, by: Any, execution_date: dt.date | None = None) ->
 
 
 # -- bank statements --------------------------------------------------------------------------------------
+def receive_statement(
+    *, by: Any, cmo: CMO, file: IO[bytes], filename: str, file_format: str | None = None, send: bool = True
+) -> PayoutStatement:
+    """Keep the bank's statement of ``cmo``'s transfers as uploaded (ISO 20022 camt or CSV, told apart by the
+    content unless ``file_format`` says) and send it to a worker to be read (:func:`read_statement`) once this
+    commits: a national CMO's statement takes longer to read than a page may wait. A file past the size limit
+    is refused at once."""
+    upload = spool(file, max(MAX_BYTES, camt.MAX_BYTES))
+    with upload.file, audited(by):
+        file_format = file_format or formats.detect_statement_format(upload.head)
+        limit = camt.MAX_BYTES if file_format == formats.Camt.code else MAX_BYTES
+        statement = PayoutStatement(
+            cmo=cmo, filename=filename[:200], sha256=upload.sha256, file_format=file_format, uploaded_by=by,
+            status=PayoutStatementStatus.RECEIVED,
+        )  # fmt: skip
+        if upload.size > limit:
+            statement.status = PayoutStatementStatus.REFUSED
+            statement.problems = [formats.problem(0, "too_large", limit=limit // 2**20)]
+        extension = "xml" if file_format == formats.Camt.code else file_format
+        statement.file.save(f"{uuid.uuid4().hex}.{extension}", File(upload.file), save=False)
+        statement.save()
+        if send and statement.status == PayoutStatementStatus.RECEIVED:
+            transaction.on_commit(partial(_send_statement, statement.pk))
+    return statement
+
+
+def _send_statement(pk: int) -> None:
+    from distribution.run_tasks import read_payout_statement
+
+    read_payout_statement.delay(pk)
+
+
+def read_statement(pk: int) -> PayoutStatement | None:
+    """Read a received statement: bad lines named and skipped; each good line books or returns its transfer
+    once; the account's other entries counted and left aside. One transaction: a worker that dies leaves it
+    received, to be read again. ``None`` when another worker is reading it; a statement read already is
+    returned as it is."""
+    with transaction.atomic():
+        statement = (
+            PayoutStatement.objects.select_for_update(skip_locked=True, of=("self",)).select_related("cmo", "uploaded_by")
+            .filter(pk=pk).first()
+        )  # fmt: skip
+        if statement is None or statement.status != PayoutStatementStatus.RECEIVED:
+            return statement
+        with statement.file.open("rb") as fh:
+            parsed = formats.STATEMENT_FORMATS[statement.file_format].parse(fh)
+        with audited(statement.uploaded_by):
+            _lock(statement.cmo)
+            statement.others = parsed.others
+            statement.lines = len(parsed.lines) + (0 if parsed.refused else len(parsed.problems))
+            statement.bad = 0 if parsed.refused else len(parsed.problems)
+            found = list(parsed.problems)
+            if parsed.refused:
+                statement.status = PayoutStatementStatus.REFUSED
+            else:
+                found += _apply(statement, parsed.lines)
+                statement.status = PayoutStatementStatus.IMPORTED
+            statement.problems = found[:MAX_PROBLEMS]
+            statement.save()
+    return statement
+
+
 def import_statement(
     *, by: Any, cmo: CMO, file: IO[bytes], filename: str, file_format: str | None = None
 ) -> PayoutStatement:
-    """Import the bank's statement of ``cmo``'s transfers (ISO 20022 camt or CSV, told apart by the content
-    unless ``file_format`` says): kept as uploaded; bad lines named and skipped; each good line books or
-    returns its transfer once; the account's other entries counted and left aside."""
-    data = file.read(MAX_BYTES + 1)
-    file_format = file_format or formats.detect_statement_format(data)
-    statement = PayoutStatement(
-        cmo=cmo, filename=filename[:200], sha256=hashlib.sha256(data).hexdigest(), file_format=file_format,
-        uploaded_by=by, status=PayoutStatementStatus.REFUSED,
-    )  # fmt: skip
-    if len(data) > MAX_BYTES:
-        parsed = formats.ParsedStatement(
-            [], [formats.problem(0, "too_large", limit=MAX_BYTES // 2**20)], True
-        )
-    else:
-        parsed = formats.STATEMENT_FORMATS[file_format].parse(data)
-    with audited(by):
-        _lock(cmo)
-        extension = "xml" if file_format == formats.Camt.code else file_format
-        statement.file.save(f"{uuid.uuid4().hex}.{extension}", ContentFile(data), save=False)
-        statement.save()
-        statement.others = parsed.others
-        statement.lines = len(parsed.lines) + (0 if parsed.refused else len(parsed.problems))
-        statement.bad = 0 if parsed.refused else len(parsed.problems)
-        found = list(parsed.problems)
-        if not parsed.refused:
-            found += _apply(statement, parsed.lines)
-            statement.status = PayoutStatementStatus.IMPORTED
-        statement.problems = found[:MAX_PROBLEMS]
-        statement.save()
-    return statement
+    """Receive the statement and read it at once, in this process (the demo, the benchmark)."""
+    received = receive_statement(
+        by=by, cmo=cmo, file=file, filename=filename, file_format=file_format, send=False
+    )
+    return read_statement(received.pk) or received
+
+
+def resend_waiting_statements(*, older_than: dt.timedelta = dt.timedelta(minutes=10)) -> list[int]:
+    """Statements received longer ago than ``older_than`` and still not read (their worker or message was
+    lost): sent to a worker again. Reading is idempotent, so one sent twice is read once."""
+    waiting = list(
+        PayoutStatement.objects.filter(
+            status=PayoutStatementStatus.RECEIVED, uploaded_at__lt=timezone.now() - older_than
+        ).values_list("pk", flat=True)
+    )
+    for pk in waiting:
+        _send_statement(pk)
+    return waiting
+
+
+#: the transfers of a CMO a statement names (an array: a statement may name hundreds of thousands)
+KNOWN = """
+SELECT l.id, l.end_to_end_id, l.amount_tiyn, l.status, l.settled_on
+  FROM distribution_paymentline l JOIN distribution_paymentbatch b ON b.id = l.batch_id
+ WHERE b.cmo_id = %(cmo)s AND l.end_to_end_id = ANY(%(refs)s::text[])
+"""
+
+
+class Known(NamedTuple):
+    pk: int
+    end_to_end_id: str
+    amount_tiyn: int
+    status: str
+    settled_on: dt.date | None
 
 
 #: each move a statement makes: (from, to) -> memo, source, legs, accounts
@@ -276,12 +348,11 @@ def _apply(statement: PayoutStatement, lines: list[formats.StatementLine]) -> li
     it came back), never before its booking; what already stands, and a booking dated before the return of a
     transfer returned, is known already (the same statement again, or an earlier day's); anything else
     contradicts the bank's earlier word and is not applied."""
-    known = {
-        line.end_to_end_id: line
-        for line in PaymentLine.objects.filter(
-            batch__cmo=statement.cmo, end_to_end_id__in=[x.end_to_end_id for x in lines]
-        ).only("id", "end_to_end_id", "amount_tiyn", "status", "settled_on")
-    }
+    known: dict[str, Known] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(KNOWN, {"cmo": statement.cmo_id, "refs": list({x.end_to_end_id for x in lines})})
+        for row in cursor.fetchall():
+            known[row[1]] = Known(*row)
     state = {ref: (t.status, t.settled_on) for ref, t in known.items()}
     found: list[dict[str, Any]] = []
     seen: dict[tuple[str, str], int] = {}

@@ -192,7 +192,8 @@ class BatchViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet[Paymen
     list=extend_schema(summary="Your CMO's bank statements of payouts"),
     retrieve=extend_schema(summary="A bank statement of payouts with its problems, line by line"),
     create=extend_schema(
-        summary="Import the bank's statement of your transfers: booked ones are paid, returned ones owed again, the "
+        summary="Send the bank's statement of your transfers: kept as uploaded (status received) and read by a worker; "
+        "GET it until its status is imported or refused. Booked transfers are paid, returned ones owed again, the "
         "account's other entries counted and left aside",
         request={"multipart/form-data": PayoutStatementInputSerializer}, responses={201: PayoutStatementSerializer},
     ),
@@ -214,7 +215,7 @@ class PayoutStatementViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelView
         data = PayoutStatementInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         upload = data.validated_data["file"]
-        statement = actions.import_statement(by=user, cmo=user.cmo, file=upload, filename=upload.name)
+        statement = actions.receive_statement(by=user, cmo=user.cmo, file=upload, filename=upload.name)
         return Response(PayoutStatementSerializer(statement).data, status=201)
 
 

@@ -114,7 +114,7 @@ def statements(request: AuthedRequest) -> HttpResponse:
     form = PayoutStatementForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        statement = actions.import_statement(by=user, cmo=user.cmo, file=upload, filename=upload.name)
+        statement = actions.receive_statement(by=user, cmo=user.cmo, file=upload, filename=upload.name)
         return redirect("payouts_cmo:statement", pk=statement.pk)
     return render(
         request,

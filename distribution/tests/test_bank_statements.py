@@ -148,7 +148,7 @@ def _balances(cmo: Any) -> dict[str, int]:
 def test_the_bank_s_camt_053_pays_the_file_returns_what_came_back_and_leaves_the_account_s_other_entries(
     personas: Any, approved: dict[str, Any], django_capture_on_commit_callbacks: Any, monkeypatch: Any
 ) -> None:
-    from distribution.notices import PAYMENT_RETURNED
+    from distribution.notices import PAYMENT_RETURNED_BECAUSE
     from udp.notices.models import Notice
 
     a, b, c, run = approved["a"], approved["b"], approved["c"], approved["run"]
@@ -182,7 +182,12 @@ def test_the_bank_s_camt_053_pays_the_file_returns_what_came_back_and_leaves_the
     assert (paid_status(b, run).paid_tiyn, paid_status(b, run).owed_tiyn) == (0, 17_000)
     came_back = Transaction.objects.get(source_kind=SourceKind.PAYOUT_RETURNED_AFTER_BOOKING)
     assert came_back.source_id == statement.pk
-    assert Notice.objects.filter(code=PAYMENT_RETURNED, params__transfer=ref_b).count() == 1
+    # B is told once, with the bank's reason written in B's language
+    told = Notice.objects.get(params__transfer=ref_b)
+    assert (told.code, told.params["return_reason"]) == (PAYMENT_RETURNED_BECAUSE, "AC04")
+    assert "account ending " + kz_iban(3)[-4:] + ": AC04: the account is closed." in told.message
+    with translation.override("kk"):
+        assert f"AC04: {formats.RETURN_REASONS['AC04']}" in told.message and "tenge" not in told.message
 
     # the same statement again, and the next week's statement repeating the return: nothing changes
     postings = Transaction.objects.count()
@@ -190,7 +195,7 @@ def test_the_bank_s_camt_053_pays_the_file_returns_what_came_back_and_leaves_the
         again = _import(personas, text, "statement-again.xml")
     assert (again.booked, again.returned, again.duplicates, again.others, again.problems) == (0, 0, 3, 3, [])
     assert Transaction.objects.count() == postings
-    assert Notice.objects.filter(code=PAYMENT_RETURNED).count() == 1
+    assert Notice.objects.filter(params__transfer=ref_b).count() == 1
 
     # the staff see why B's transfer came back, in their language
     staff = f.signed_in(personas.cmo_staff)
@@ -232,7 +237,7 @@ def test_a_later_version_s_debit_notification_pays_and_a_csv_of_the_same_still_r
     assert (notice.file_format, notice.booked, notice.others, notice.problems) == ("camt", 1, 0, [])
     assert batch.lines.get(party=c).settled_on == dt.date(2026, 7, 1)
     # the parser alone: the line each transfer was found on
-    parsed = formats.Camt().parse(NOTIFICATION_054.format(cmo_iban="x", ref_c="E2E-1").encode())
+    parsed = formats.Camt().parse(io.BytesIO(NOTIFICATION_054.format(cmo_iban="x", ref_c="E2E-1").encode()))
     assert [(x.line, x.end_to_end_id, x.amount_tiyn, x.status) for x in parsed.lines] == [
         (line_of(NOTIFICATION_054, "<TxDtls>"), "E2E-1", 8_001, "booked"),
     ]
@@ -312,7 +317,7 @@ def test_a_file_that_is_no_bank_statement_is_refused_whole_and_kept(
 @pytest.mark.django_db
 @pytest.mark.statute("A44.5-distribute")
 def test_the_staff_upload_the_bank_s_statement_on_the_page_and_nobody_else_reaches_it(
-    personas: Any, approved: dict[str, Any]
+    personas: Any, approved: dict[str, Any], eager: None, django_capture_on_commit_callbacks: Any
 ) -> None:
     a, b = approved["a"], approved["b"]
     batch: PaymentBatch = actions.create_batch(personas.cmo, by=personas.cmo_staff)
@@ -324,10 +329,11 @@ def test_the_staff_upload_the_bank_s_statement_on_the_page_and_nobody_else_reach
     staff = f.signed_in(personas.cmo_staff)
     form = staff.get("/cmo/distribution/payouts/statements/").content.decode()
     assert "camt.053" in form
-    sent = staff.post(
-        "/cmo/distribution/payouts/statements/",
-        {"file": SimpleUploadedFile("HSBK-2026-15.xml", text.encode(), "application/xml")},
-    )
+    with django_capture_on_commit_callbacks(execute=True):  # a worker reads it once it is kept
+        sent = staff.post(
+            "/cmo/distribution/payouts/statements/",
+            {"file": SimpleUploadedFile("HSBK-2026-15.xml", text.encode(), "application/xml")},
+        )
     statement = PayoutStatement.objects.get()
     assert (
         sent.status_code == 302
@@ -335,11 +341,14 @@ def test_the_staff_upload_the_bank_s_statement_on_the_page_and_nobody_else_reach
     )
     assert (statement.booked, statement.returned, statement.others) == (2, 1, 3)
     # another CMO's staff importing the same statement settle nothing of this CMO's: the references are not theirs
-    other = f.signed_in(personas.other_cmo_staff).post(
-        "/api/payout-statements/", {"file": SimpleUploadedFile("s.xml", text.encode(), "application/xml")}
-    )
+    other_staff = f.signed_in(personas.other_cmo_staff)
+    with django_capture_on_commit_callbacks(execute=True):
+        other = other_staff.post(
+            "/api/payout-statements/", {"file": SimpleUploadedFile("s.xml", text.encode(), "application/xml")}
+        )
     assert other.status_code == 201
-    assert [p["code"] for p in other.json()["problems"]] == ["unknown_reference"] * 3
+    read = other_staff.get(f"/api/payout-statements/{other.json()['id']}/").json()
+    assert [p["code"] for p in read["problems"]] == ["unknown_reference"] * 3
     assert batch.lines.get(party=a).statement_id == statement.pk
     for who, user in everyone(personas).items():
         if who in ("cmo_staff", "cmo_admin", "other_cmo_staff"):

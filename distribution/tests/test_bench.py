@@ -51,3 +51,23 @@ def test_bench_distribute_runs_a_real_run_on_a_small_world_and_its_money_sums_to
     # the floor did the run's own work: a row for each allocation of both sides of area 5's money
     assert figures["floor_rows"] == figures["allocations"]
     assert not Run.objects.exists() and not UsageKey.objects.exists()  # the world and the run are removed
+
+
+def test_bench_payout_pays_a_cmo_s_holders_reads_the_bank_s_statement_and_leaves_nothing_behind():
+    from distribution.models import PaymentBatch, PayoutStatement
+    from licensing.models import Transaction
+    from registers.models import CMO, Party
+
+    parties, postings = Party.objects.count(), Transaction.objects.count()
+    out = io.StringIO()
+    call_command("bench", "payout", "--json", "--holders", "500", "--returned", "0.1", stdout=out)
+    figures = json.loads(out.getvalue().strip().splitlines()[-1])
+    for name in ("lines", "seconds", "lines_per_s", "peak_rss_mb", "batch_seconds", "statement_seconds",
+                 "file_mb", "statement_mb", "sum_exact"):  # fmt: skip
+        assert name in figures
+    # every transfer booked by the one debit, every tenth sent back; the money exact to the tiyn
+    assert (figures["lines"], figures["booked"], figures["returned"]) == (500, 500, 50)
+    assert figures["sum_exact"] is True
+    assert not CMO.objects.filter(short_name__startswith="PAY").exists()
+    assert not PaymentBatch.objects.exists() and not PayoutStatement.objects.exists()
+    assert (Party.objects.count(), Transaction.objects.count()) == (parties, postings)

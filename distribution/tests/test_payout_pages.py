@@ -3,14 +3,16 @@ another CMO, a holder, a visitor and staff without their second factor reach non
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db.models import F
 from django.test import Client
 
-from distribution.models import PaymentBatch
+from distribution.models import PaymentBatch, PaymentLine, PayoutStatement
 from distribution.payouts import actions
 from distribution.tests.test_payouts import kz_iban, paid_world  # noqa: F401  (the approved worked example)
 from distribution.tests.test_runs import world  # noqa: F401
@@ -36,8 +38,10 @@ def media(settings: Any, tmp_path: Any) -> None:
 @pytest.mark.django_db
 @pytest.mark.statute("A44.5-distribute")
 def test_the_staff_make_a_file_download_it_and_import_the_statement_on_the_pages(
-    personas: Any, approved: dict[str, Any], media: None
+    personas: Any, approved: dict[str, Any], media: None, eager: None
 ) -> None:
+    from distribution.run_tasks import resend_waiting_statements
+
     client = f.signed_in(personas.cmo_staff)
     assert "/cmo/distribution/payouts/" in client.get("/cmo/").content.decode()
     page = client.get("/cmo/distribution/payouts/")
@@ -56,14 +60,23 @@ def test_the_staff_make_a_file_download_it_and_import_the_statement_on_the_pages
         "/cmo/distribution/payouts/statements/", {"file": SimpleUploadedFile("st.csv", csv, "text/csv")}
     )
     assert imported.status_code == 302
+    # no worker has read it yet: the page says so and looks again by itself
+    waiting = client.get(imported["Location"]).content.decode()
+    assert 'id="statement-waiting"' in waiting and 'http-equiv="refresh"' in waiting
+    assert PaymentLine.objects.get(pk=line.pk).status == "sent"
+    # its message was lost: ten minutes on, the periodic task sends it again, and a worker reads it, once
+    assert resend_waiting_statements() == []  # not yet: a worker may be reading it
+    PayoutStatement.objects.update(uploaded_at=F("uploaded_at") - dt.timedelta(minutes=11))
+    assert resend_waiting_statements() == [PayoutStatement.objects.get().pk]
+    assert resend_waiting_statements() == []
     shown = client.get(imported["Location"]).content.decode()
-    assert 'id="booked">1<' in shown
+    assert 'id="booked">1<' in shown and 'id="statement-waiting"' not in shown
 
 
 @pytest.mark.django_db
 @pytest.mark.statute("A44.5-distribute")
 def test_the_api_makes_lists_downloads_and_imports_with_the_same_rules(
-    personas: Any, approved: dict[str, Any], media: None
+    personas: Any, approved: dict[str, Any], media: None, eager: None, django_capture_on_commit_callbacks: Any
 ) -> None:
     client = f.signed_in(personas.cmo_staff)
     made = client.post("/api/payment-batches/", {}, content_type="application/json")
@@ -75,8 +88,13 @@ def test_the_api_makes_lists_downloads_and_imports_with_the_same_rules(
     assert again.status_code == 400  # nobody else with bank details is owed money
     line = PaymentBatch.objects.get(pk=pk).lines.get(party=approved["b"])
     csv = f"end_to_end_id,amount,status,date\n{line.end_to_end_id},170.00,returned,2026-04-11\n".encode()
-    imported = client.post("/api/payout-statements/", {"file": SimpleUploadedFile("st.csv", csv, "text/csv")})
-    assert imported.status_code == 201 and imported.json()["returned"] == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        imported = client.post(
+            "/api/payout-statements/", {"file": SimpleUploadedFile("st.csv", csv, "text/csv")}
+        )
+    assert imported.status_code == 201 and imported.json()["status"] == "received"  # a worker reads it
+    read = client.get(f"/api/payout-statements/{imported.json()['id']}/").json()
+    assert (read["status"], read["returned"]) == ("imported", 1)
     rates = client.get("/api/tax-rates/").json()
     assert {(r["party_kind"], r["resident"], r["percent"]) for r in rates["results"]} >= {
         ("person", True, "10.00"), ("person", False, "15.00"), ("entity", True, "0.00"),

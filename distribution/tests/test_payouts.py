@@ -4,6 +4,7 @@ files finished once, and nobody paid more than they are owed whatever happens in
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import io
 import xml.etree.ElementTree as ET
 from typing import Any
@@ -15,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from distribution.models import BatchStatus, LineStatus, PaymentBatch, PaymentLine, Run
-from distribution.payouts import actions
+from distribution.payouts import actions, formats
 from distribution.payouts.selectors import owed, paid_status
 from distribution.runs import approve_run
 from distribution.tests.test_runs import _run, world  # noqa: F401  (the fixture of the worked example)
@@ -230,7 +231,12 @@ def test_an_interrupted_file_is_finished_once_never_made_twice(
     assert again.sha256 == finished.sha256
     assert PaymentBatch.objects.count() == 1
     assert Transaction.objects.filter(source_kind=SourceKind.PAYOUT_SENT).count() == 1
-    assert actions.payment_order(finished).transfers == actions.payment_order(again).transfers
+    assert list(actions.payment_order(finished).transfers) == list(actions.payment_order(again).transfers)
+    # written again from the same transfers, the file is the same bytes as stored
+    made = io.BytesIO()
+    formats.Pain001().write(actions.payment_order(again), made)
+    assert hashlib.sha256(made.getvalue()).hexdigest() == finished.sha256 == again.sha256
+    assert made.getvalue() == finished.file.open("rb").read()
 
 
 OPERATIONS = st.lists(

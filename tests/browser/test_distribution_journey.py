@@ -193,11 +193,14 @@ def test_an_unpaid_holder_claims_what_was_kept_and_is_paid_by_the_next_payment_r
     confirms it; the holder sees it paid."""
     from decimal import Decimal
 
+    from celery.contrib.testing.worker import start_worker
+
     from distribution.models import PaymentLine, RemunerationClaim
     from distribution.runs import approve_run, start_run
     from distribution.tests.test_payouts import give_bank_account
     from registers.models import Area
     from tests import factories as f
+    from udp.celery import app
 
     settings.MEDIA_ROOT = tmp_path / "media"
     clock.travel_to(dt.date(2026, 4, 10))
@@ -257,6 +260,13 @@ def test_an_unpaid_holder_claims_what_was_kept_and_is_paid_by_the_next_payment_r
     staff.set_input_files("#id_file", str(csv))
     staff.click("#content form.entry-form button[type=submit]")
     staff.wait_for_url("**/cmo/distribution/payouts/statements/*/")
+    # a worker reads the statement; the page, saying so meanwhile, looks again by itself
+    staff.wait_for_selector("#statement-waiting")
+    _fits(staff, "statement-waiting")
+    with start_worker(app, perform_ping_check=False, pool="solo", loglevel="WARNING"):
+        staff.locator("#statement-waiting").wait_for(state="detached", timeout=60_000)
+    staff.wait_for_load_state()
+    assert staff.inner_text("#booked").strip() == "1"
 
     # the holder sees it paid
     holder.goto(f"{base}/portal/distribution/remuneration-claims/{claim.pk}/")

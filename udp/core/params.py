@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -39,11 +40,19 @@ def localized(value: Any) -> Any:
     return value
 
 
+#: Parameters kept as a code that a domain writes out in the reader's language, by the parameter's name
+#: (``return_reason``: the bank's ISO 20022 return reason, registered by the distribution).
+CODED: dict[str, Callable[[str], str]] = {}
+
+
 class Localized(dict[str, Any]):
-    """A message's parameters, each put in by :func:`localized`."""
+    """A message's parameters, each put in by :func:`localized`, or by its domain's writer when it is coded."""
 
     def __getitem__(self, key: str) -> Any:
-        return localized(super().__getitem__(key))
+        value = super().__getitem__(key)
+        if key in CODED and isinstance(value, str):
+            return CODED[key](value)
+        return localized(value)
 
 
 class MessageParams(Localized):

@@ -286,7 +286,7 @@ def test_a_malformed_entry_is_named_by_its_line_and_the_good_entries_are_applied
 
 @pytest.mark.django_db
 def test_a_file_that_is_no_bank_statement_is_refused_whole_and_kept(
-    personas: Any, approved: dict[str, Any]
+    personas: Any, approved: dict[str, Any], django_capture_on_commit_callbacks: Any
 ) -> None:
     batch = actions.create_batch(personas.cmo, by=personas.cmo_staff)
     payment_file = batch.file.open("rb").read()  # the payment file itself, uploaded by mistake
@@ -310,6 +310,18 @@ def test_a_file_that_is_no_bank_statement_is_refused_whole_and_kept(
         assert (refused.status, refused.file_format) == ("refused", "camt")
         assert [(p["code"], p["line"], p["params"]) for p in refused.problems] == [(code, line, params)]
         assert refused.file.open("rb").read() == data
+    # a CSV past its limit (20 MB) is refused at once, never sent to a worker
+    from distribution.payouts.actions import MAX_BYTES
+
+    with django_capture_on_commit_callbacks() as sent:
+        too_large = actions.receive_statement(
+            by=personas.cmo_staff,
+            cmo=personas.cmo,
+            file=io.BytesIO(b"x" * (MAX_BYTES + 10)),
+            filename="big.csv",
+        )
+    assert (too_large.status, too_large.file_format, sent) == ("refused", "csv", [])
+    assert [(p["code"], p["params"]) for p in too_large.problems] == [("too_large", {"limit": "20"})]
     assert Transaction.objects.count() == postings
     assert not batch.lines.exclude(status=LineStatus.SENT).exists()
 

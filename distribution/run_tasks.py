@@ -57,3 +57,21 @@ def resend_waiting_statements() -> list[int]:
     from distribution.payouts.actions import resend_waiting_statements as resend
 
     return resend()
+
+
+@shared_task(name="distribution.write_payment_file", acks_late=True, reject_on_worker_lost=True)
+def write_payment_file(batch_id: int) -> str | None:
+    """Write the file of the reserved payment batch ``batch_id``. Idempotent: a file written is left alone."""
+    from distribution.payouts.actions import write_batch
+
+    batch = write_batch(batch_id)
+    return batch.status if batch is not None else None
+
+
+@shared_task(name="distribution.resend_unfinished_batches")
+def resend_unfinished_batches() -> list[int]:
+    """Every ten minutes: payment batches reserved and their file not written (a worker or a message lost)
+    sent again."""
+    from distribution.payouts.actions import resend_unfinished_batches as resend
+
+    return resend()

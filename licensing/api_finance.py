@@ -204,8 +204,9 @@ class PaymentViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet[Paym
     list=extend_schema(summary="A CMO's bank statements (all for the officials)"),
     retrieve=extend_schema(summary="A bank statement with its problems, line by line"),
     create=extend_schema(
-        summary="Import a bank statement (a CMO's staff): the bank's camt.053/052/054, or CSV with date, amount, "
-        "payer_bin, payer_name, purpose, reference",
+        summary="Send a bank statement of your account (a CMO's staff): the bank's camt.053/052/054, or CSV with date, "
+        "amount, payer_bin, payer_name, purpose, reference. Kept as uploaded (status received) and read by a worker: "
+        "GET it until its status is imported or refused",
         request={"multipart/form-data": StatementInputSerializer}, responses={201: StatementSerializer},
     ),
 )  # fmt: skip
@@ -223,7 +224,7 @@ class BankStatementViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSe
         data = StatementInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         upload = data.validated_data["file"]
-        statement = payments.import_bank_statement(by=user, cmo=user.cmo, file=upload, filename=upload.name)
+        statement = payments.receive_bank_statement(by=user, cmo=user.cmo, file=upload, filename=upload.name)
         return Response(StatementSerializer(statement).data, status=201)
 
 

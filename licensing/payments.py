@@ -15,6 +15,10 @@ checked whole first (well-formed, or encoding, control characters and columns: r
 read line by line: every bad line is named with its reason and skipped, the good ones are recorded. A line whose bank reference the CMO
 already has is a duplicate, never recorded twice (a unique constraint as well). The purpose names the
 invoice (``INV-0000001``); a line naming none of the CMO's invoices is kept as an unallocated receipt.
+
+The page and the API keep the file as uploaded (:func:`receive_bank_statement`, status *received*) and a worker
+reads it (:func:`read_bank_statement`, the task ``licensing.read_bank_statement``: one transaction, idempotent);
+a statement left unread ten minutes is sent again (:func:`resend_waiting_bank_statements`, by beat).
 """
 
 from __future__ import annotations
@@ -26,11 +30,13 @@ import re
 import uuid
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from functools import partial
 from typing import IO, Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import File
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -308,41 +314,86 @@ def _rows(fh: IO[bytes]) -> tuple[list[list[str]] | None, list[dict[str, Any]]]:
     return rows, []
 
 
-def import_bank_statement(*, by: Any, cmo: CMO, file: IO[bytes], filename: str) -> BankStatement:
-    """Import a bank statement for ``cmo``: the file is kept as uploaded, bad lines are named and skipped,
-    good lines recorded as payments (on the invoice their purpose names, else unallocated)."""
+def receive_bank_statement(
+    *, by: Any, cmo: CMO, file: IO[bytes], filename: str, send: bool = True
+) -> BankStatement:
+    """Keep the bank statement of ``cmo``'s account as uploaded (camt or CSV, told apart by the content) and
+    send it to a worker to be read (:func:`read_bank_statement`) once this commits: a statement of a busy
+    account takes longer to read than a page may wait. A file past the size limit is refused at once."""
     upload = spool(file, max(MAX_BYTES, camt.MAX_BYTES))
-    with upload.file:
+    with upload.file, audited(by):
         xml = camt.is_xml(upload.head)
         limit = camt.MAX_BYTES if xml else MAX_BYTES
         statement = BankStatement(
-            cmo=cmo, filename=filename[:200], sha256=upload.sha256, uploaded_by=by, status=StatementStatus.REFUSED,
-            file_format="camt" if xml else "csv",
+            cmo=cmo, filename=filename[:200], sha256=upload.sha256, uploaded_by=by,
+            status=StatementStatus.RECEIVED, file_format="camt" if xml else "csv",
         )  # fmt: skip
+        if upload.size > limit:
+            statement.status = StatementStatus.REFUSED
+            statement.problems = [_problem(0, "too_large", limit=limit // (1024 * 1024))]
+        statement.file.save(f"{uuid.uuid4().hex}.{'xml' if xml else 'csv'}", File(upload.file), save=False)
+        statement.save()
+        if send and statement.status == StatementStatus.RECEIVED:
+            transaction.on_commit(partial(_send_statement, statement.pk))
+    return statement
+
+
+def _send_statement(pk: int) -> None:
+    from licensing.tasks import read_bank_statement
+
+    read_bank_statement.delay(pk)
+
+
+def read_bank_statement(pk: int) -> BankStatement | None:
+    """Read a received statement: bad lines named and skipped, good lines recorded as payments (on the
+    invoice their purpose names, else unallocated), each bank reference once. One transaction: a worker that
+    dies leaves it received, to be read again. ``None`` when another worker is reading it; a statement read
+    already is returned as it is."""
+    with transaction.atomic():
+        statement = (
+            BankStatement.objects.select_for_update(skip_locked=True, of=("self",))
+            .select_related("cmo", "uploaded_by").filter(pk=pk).first()
+        )  # fmt: skip
+        if statement is None or statement.status != StatementStatus.RECEIVED:
+            return statement
         today = clock.today()
         items: list[Line | dict[str, Any]] | None
-        if upload.size > limit:
-            items, refusal = None, [_problem(0, "too_large", limit=limit // (1024 * 1024))]
-        elif xml:
-            items, refusal, statement.others = _credits(upload.file, today)
-        else:
-            rows, refusal = _rows(io.BytesIO(upload.read()))
-            items = None if rows is None else [
-                parse_line(number, fields, today)
-                for number, fields in enumerate(rows[1:], start=2) if any(f.strip() for f in fields)
-            ]  # fmt: skip
-        with audited(by):
-            upload.file.seek(0)
-            statement.file.save(
-                f"{uuid.uuid4().hex}.{'xml' if xml else 'csv'}", File(upload.file), save=False
-            )
-            statement.save()
+        with statement.file.open("rb") as fh:
+            if statement.file_format == "camt":
+                items, refusal, statement.others = _credits(fh, today)
+            else:
+                rows, refusal = _rows(io.BytesIO(fh.read()))
+                items = None if rows is None else [
+                    parse_line(number, fields, today)
+                    for number, fields in enumerate(rows[1:], start=2) if any(f.strip() for f in fields)
+                ]  # fmt: skip
+        with audited(statement.uploaded_by):
             if items is None:
+                statement.status = StatementStatus.REFUSED
                 statement.problems = refusal
-                statement.save(update_fields=["problems"])
-                return statement
-            _import_lines(statement, items)
+                statement.save(update_fields=["status", "problems", "others"])
+            else:
+                _import_lines(statement, items)
     return statement
+
+
+def import_bank_statement(*, by: Any, cmo: CMO, file: IO[bytes], filename: str) -> BankStatement:
+    """Receive the statement and read it at once, in this process (the demo, the tests of reading)."""
+    received = receive_bank_statement(by=by, cmo=cmo, file=file, filename=filename, send=False)
+    return read_bank_statement(received.pk) or received
+
+
+def resend_waiting_bank_statements(*, older_than: dt.timedelta = dt.timedelta(minutes=10)) -> list[int]:
+    """Statements received longer ago than ``older_than`` and still not read (their worker or message was
+    lost): sent to a worker again. Reading is idempotent, so one sent twice is read once."""
+    waiting = list(
+        BankStatement.objects.filter(
+            status=StatementStatus.RECEIVED, uploaded_at__lt=timezone.now() - older_than
+        ).values_list("pk", flat=True)
+    )
+    for pk in waiting:
+        _send_statement(pk)
+    return waiting
 
 
 def _import_lines(statement: BankStatement, items: list[Line | dict[str, Any]]) -> None:

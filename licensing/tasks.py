@@ -54,3 +54,20 @@ def issue_invoices_due() -> int:
 def reconcile_monitoring() -> int:
     """Idempotent: each closed period of a monitored licence is reconciled once."""
     return reconciling.reconcile_closed_periods()
+
+
+@shared_task(name="licensing.read_bank_statement", acks_late=True, reject_on_worker_lost=True)
+def read_bank_statement(statement_id: int) -> str | None:
+    """Read the received bank statement ``statement_id``. Idempotent: a statement read is left alone."""
+    from licensing.payments import read_bank_statement as read
+
+    statement = read(statement_id)
+    return statement.status if statement is not None else None
+
+
+@shared_task(name="licensing.resend_waiting_bank_statements")
+def resend_waiting_bank_statements() -> list[int]:
+    """Every ten minutes: bank statements received and not read (a worker or a message lost) sent again."""
+    from licensing.payments import resend_waiting_bank_statements as resend
+
+    return resend()

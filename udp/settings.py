@@ -381,6 +381,8 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "resend-stale-run-requests": {"task": "distribution.resend_stale_requests", "schedule": 3600.0},
     # bank statements of payouts received and not read (a worker or a message lost) are sent again
     "resend-waiting-payout-statements": {"task": "distribution.resend_waiting_statements", "schedule": 600.0},
+    "resend-unfinished-payment-files": {"task": "distribution.resend_unfinished_batches", "schedule": 600.0},
+    "resend-waiting-bank-statements": {"task": "licensing.resend_waiting_bank_statements", "schedule": 600.0},
     # distribution: each quarter's money distributed by an approved run by the end of the next quarter, and each
     # CMO's yearly deductions at most 20 % of what it collected; each breach a flag with its evidence (daily)
     "check-distribution-compliance": {"task": "distribution.check_compliance", "schedule": 86400.0},

@@ -97,9 +97,11 @@ class Withholding(models.Model):
 
 
 class BatchStatus(models.TextChoices):
+    REQUESTED = "requested", _("Requested: being made")
     RESERVED = "reserved", _("Money set aside, file not yet made")
     READY = "ready", _("File ready for the bank")
     CANCELLED = "cancelled", _("Cancelled: refused by the bank, its money owed again")
+    EMPTY = "empty", _("Not made: nobody with bank details was owed money any more")
 
 
 @pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent())
@@ -134,7 +136,9 @@ class PaymentBatch(models.Model):
             ),
             # one batch at a time is being made per CMO: an unfinished one is resumed, never doubled
             models.UniqueConstraint(
-                fields=["cmo"], condition=Q(status="reserved"), name="payment_batch_one_unfinished_per_cmo"
+                fields=["cmo"],
+                condition=Q(status__in=["requested", "reserved"]),
+                name="payment_batch_one_unfinished_per_cmo",
             ),
         ]
 

@@ -9,8 +9,13 @@ A payment file (:func:`create_batch`) takes, for one CMO, every holder's unpaid 
    keep their balance, with no time limit, and are paid by the first batch after they give them.
 2. :func:`finish_batch`: the file (:mod:`distribution.payouts.formats`), stored as made, with its SHA-256.
 
-A batch interrupted between the two (a worker killed, a storage error) is finished by the next
-:func:`create_batch` of the CMO, never made twice: at most one unfinished batch per CMO (a unique index).
+The page and the API ask for a batch (:func:`request_batch`: refused at once when nobody with bank details is
+owed money) and a worker makes it, both steps (:func:`write_batch`, the task ``distribution.write_payment_file``):
+for a national CMO they take longer than a page may wait. A batch requested and still not done ten minutes on is
+sent again (:func:`resend_unfinished_batches`, by beat); one that finds nobody to pay any more is *empty*. A batch
+interrupted between the steps (a worker killed, a storage error) is finished by the next request of the CMO,
+never made twice: at most one unfinished batch per CMO (a unique index). :func:`create_batch` does both steps at
+once (the demo, the benchmark).
 
 A bank statement (:func:`import_statement`: the bank's camt.053/052/054, or CSV) is kept as uploaded; each
 line names a transfer by its end-to-end reference. *Booked*: paid (Dr payments in transit / Cr bank).
@@ -56,29 +61,37 @@ from udp.core.uploads import spool
 from udp.money import from_tiyn
 
 MAX_BYTES = 20 * 1024 * 1024
+#: a batch being made: at most one per CMO (a unique index), resumed by the next request, never doubled
+UNFINISHED = (BatchStatus.REQUESTED, BatchStatus.RESERVED)
 MAX_PROBLEMS = 2000
 
-LINES = """
+#: each holder owed money at the CMO who has a primary bank account not returned from (and paid none since:
+#: the holder gives another first), with what is owed
+TO_PAY = """
 WITH owed AS (
     SELECT e.party_id, -sum(e.amount_tiyn) AS amount
       FROM licensing_entry e JOIN licensing_transaction t ON t.id = e.transaction_id
      WHERE t.cmo_id = %(cmo)s AND e.account_id = %(holders)s AND e.party_id IS NOT NULL
      GROUP BY e.party_id HAVING -sum(e.amount_tiyn) > 0
 )
-INSERT INTO distribution_paymentline
-       (batch_id, party_id, end_to_end_id, creditor_name, creditor_id, iban, bic, amount_tiyn, status)
-SELECT %(batch)s, o.party_id, %(number)s || '-' || lpad((row_number() OVER (ORDER BY o.party_id))::text, 7, '0'),
-       left(coalesce(nullif(pa.name_ru, ''), nullif(pa.name_kk, ''), pa.name_lat), 140),
-       coalesce(pa.iin, pa.bin, ''), b.iban, b.bic, o.amount, 'sent'
+SELECT o.party_id, o.amount, pa.name_ru, pa.name_kk, pa.name_lat, pa.iin, pa.bin, b.iban, b.bic
   FROM owed o
   JOIN registers_party pa ON pa.id = o.party_id
   JOIN registers_bankaccount b ON b.party_id = o.party_id AND b.is_primary
- -- not to an account the bank returned a transfer from (and paid none since): the holder gives another first
  WHERE NOT EXISTS (SELECT 1 FROM distribution_paymentline r
                     WHERE r.party_id = o.party_id AND r.status = 'returned' AND upper(r.iban) = upper(b.iban)
                       AND NOT EXISTS (SELECT 1 FROM distribution_paymentline k
                                        WHERE k.party_id = o.party_id AND k.status = 'booked'
                                          AND upper(k.iban) = upper(b.iban) AND k.id > r.id))
+"""
+
+LINES = f"""
+INSERT INTO distribution_paymentline
+       (batch_id, party_id, end_to_end_id, creditor_name, creditor_id, iban, bic, amount_tiyn, status)
+SELECT %(batch)s, p.party_id, %(number)s || '-' || lpad((row_number() OVER (ORDER BY p.party_id))::text, 7, '0'),
+       left(coalesce(nullif(p.name_ru, ''), nullif(p.name_kk, ''), p.name_lat), 140),
+       coalesce(p.iin, p.bin, ''), p.iban, p.bic, p.amount, 'sent'
+  FROM ({TO_PAY}) p
 """
 
 SENT_LEGS = """
@@ -147,40 +160,121 @@ def _debtor_account(cmo: CMO) -> BankAccount:
     return account
 
 
+def _unfinished(cmo: CMO) -> PaymentBatch | None:
+    return PaymentBatch.objects.filter(cmo=cmo, status__in=UNFINISHED).first()
+
+
+def _new_batch(cmo: CMO, status: str, by: Any, execution_date: dt.date | None) -> PaymentBatch:
+    debtor = _debtor_account(cmo)
+    return PaymentBatch.objects.create(
+        cmo=cmo, number=allocate_number("PAY"), status=status,
+        file_format=formats.DEFAULT_PAYMENT_FORMAT, execution_date=execution_date or clock.today(),
+        debtor_iban=debtor.iban, debtor_bic=debtor.bic, created_by=by, created_at=timezone.now(),
+    )  # fmt: skip
+
+
+def _fill(batch: PaymentBatch, by: Any) -> int:
+    """The batch's transfers (one per holder to pay) and the posting Dr holders payable / Cr payments in
+    transit; the batch reserved. Returns how many transfers (none: nothing is posted)."""
+    holders = ledger.account_ids(ledger.HOLDERS_PAYABLE)[ledger.HOLDERS_PAYABLE]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            LINES, {"cmo": batch.cmo_id, "holders": holders, "batch": batch.pk, "number": batch.number}
+        )
+        cursor.execute(
+            "SELECT count(*), coalesce(sum(amount_tiyn), 0) FROM distribution_paymentline WHERE batch_id = %s",
+            [batch.pk],
+        )
+        count, total = cursor.fetchone()
+    if not count:
+        return 0
+    batch.lines_count, batch.total_tiyn, batch.status = count, total, BatchStatus.RESERVED
+    batch.save(update_fields=["lines_count", "total_tiyn", "status"])
+    ledger.post_select(
+        batch.cmo, clock.today(), "payout_sent", {"number": batch.number}, (SourceKind.PAYOUT_SENT, batch.pk), by,
+        select=SENT_LEGS, params={"batch": batch.pk}, accounts=(ledger.HOLDERS_PAYABLE, ledger.IN_TRANSIT),
+    )  # fmt: skip
+    return count
+
+
+def _nobody_to_pay() -> ValidationError:
+    return ValidationError(gettext("Nobody with bank details on record is owed money now."))
+
+
 def reserve_batch(cmo: CMO, *, by: Any, execution_date: dt.date | None = None) -> PaymentBatch:
-    """Step 1: the CMO's unfinished batch if there is one, else a new one with its transfers, the money
-    moved to payments in transit. Refused when nobody with bank details is owed money."""
+    """Step 1: the CMO's unfinished batch if there is one (its transfers set aside now if only requested),
+    else a new one with its transfers, the money moved to payments in transit. Refused when nobody with bank
+    details is owed money."""
     with audited(by):
         _lock(cmo)
-        unfinished = PaymentBatch.objects.filter(cmo=cmo, status=BatchStatus.RESERVED).first()
-        if unfinished is not None:
-            return unfinished
-        debtor = _debtor_account(cmo)
-        batch = PaymentBatch.objects.create(
-            cmo=cmo, number=allocate_number("PAY"), status=BatchStatus.RESERVED,
-            file_format=formats.DEFAULT_PAYMENT_FORMAT, execution_date=execution_date or clock.today(),
-            debtor_iban=debtor.iban, debtor_bic=debtor.bic, created_by=by, created_at=timezone.now(),
-        )  # fmt: skip
-        holders = ledger.account_ids(ledger.HOLDERS_PAYABLE)[ledger.HOLDERS_PAYABLE]
-        with connection.cursor() as cursor:
-            cursor.execute(
-                LINES, {"cmo": cmo.pk, "holders": holders, "batch": batch.pk, "number": batch.number}
-            )
-            cursor.execute(
-                "SELECT count(*), coalesce(sum(amount_tiyn), 0) FROM distribution_paymentline WHERE batch_id = %s",
-                [batch.pk],
-            )
-            count, total = cursor.fetchone()
-        if not count:
-            raise ValidationError(gettext("Nobody with bank details on record is owed money now."))
-        batch.lines_count, batch.total_tiyn = count, total
-        batch.save(update_fields=["lines_count", "total_tiyn"])
-        ledger.post_select(
-            cmo, clock.today(), "payout_sent", {"number": batch.number}, (SourceKind.PAYOUT_SENT, batch.pk), by,
-            select=SENT_LEGS, params={"batch": batch.pk},
-            accounts=(ledger.HOLDERS_PAYABLE, ledger.IN_TRANSIT),
-        )  # fmt: skip
+        batch = _unfinished(cmo) or _new_batch(cmo, BatchStatus.RESERVED, by, execution_date)
+        if batch.status == BatchStatus.RESERVED and batch.lines_count:
+            return batch
+        if not _fill(batch, by):
+            raise _nobody_to_pay()
     return batch
+
+
+def someone_to_pay(cmo: CMO) -> bool:
+    holders = ledger.account_ids(ledger.HOLDERS_PAYABLE)[ledger.HOLDERS_PAYABLE]
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT EXISTS ({TO_PAY})", {"cmo": cmo.pk, "holders": holders})
+        row = cursor.fetchone()
+    return bool(row and row[0])
+
+
+def request_batch(cmo: CMO, *, by: Any, execution_date: dt.date | None = None) -> PaymentBatch:
+    """What the page and the API do: the batch requested, and both steps left to a worker once this commits
+    (:func:`write_batch`): setting a national CMO's money aside and writing its file take longer than a page
+    may wait. Refused at once when nobody with bank details is owed money, or the CMO has no bank account.
+    The CMO's unfinished batch, if there is one, is returned and sent again instead of a new one."""
+    with audited(by):
+        _lock(cmo)
+        batch = _unfinished(cmo)
+        if batch is None:
+            if not someone_to_pay(cmo):
+                raise _nobody_to_pay()
+            batch = _new_batch(cmo, BatchStatus.REQUESTED, by, execution_date)
+        transaction.on_commit(partial(_send_batch, batch.pk))
+    return batch
+
+
+def _send_batch(pk: int) -> None:
+    from distribution.run_tasks import write_payment_file
+
+    write_payment_file.delay(pk)
+
+
+def write_batch(pk: int) -> PaymentBatch | None:
+    """Both steps of the requested batch ``pk`` on a worker, as the staff member who asked for it: its
+    transfers set aside, then its file written. A batch that finds nobody to pay any more (their money went
+    meanwhile) is *empty*. Idempotent: a batch done is returned as it is; ``None`` when there is none."""
+    batch = PaymentBatch.objects.select_related("created_by", "cmo").filter(pk=pk).first()
+    if batch is None:
+        return None
+    if batch.status == BatchStatus.REQUESTED:
+        with audited(batch.created_by):
+            _lock(batch.cmo)
+            batch = PaymentBatch.objects.select_for_update().select_related("created_by", "cmo").get(pk=pk)
+            if batch.status == BatchStatus.REQUESTED and not _fill(batch, batch.created_by):
+                batch.status = BatchStatus.EMPTY
+                batch.save(update_fields=["status"])
+    if batch.status != BatchStatus.RESERVED:
+        return batch
+    return finish_batch(batch, by=batch.created_by)
+
+
+def resend_unfinished_batches(*, older_than: dt.timedelta = dt.timedelta(minutes=10)) -> list[int]:
+    """Batches requested longer ago than ``older_than`` and still not done (their worker or message was
+    lost): sent to a worker again. It is idempotent, so one sent twice is made once."""
+    waiting = list(
+        PaymentBatch.objects.filter(
+            status__in=UNFINISHED, created_at__lt=timezone.now() - older_than
+        ).values_list("pk", flat=True)
+    )
+    for pk in waiting:
+        _send_batch(pk)
+    return waiting
 
 
 def payment_order(batch: PaymentBatch) -> formats.PaymentOrder:
@@ -221,7 +315,8 @@ def finish_batch(batch: PaymentBatch, *, by: Any) -> PaymentBatch:
 
 
 def create_batch(cmo: CMO, *, by: Any, execution_date: dt.date | None = None) -> PaymentBatch:
-    """A payment file for ``cmo``: the unfinished one finished, else a new one (see the module)."""
+    """A payment file for ``cmo`` made at once, in this process (the demo, the benchmark): the unfinished one
+    finished, else a new one (see the module)."""
     return finish_batch(reserve_batch(cmo, by=by, execution_date=execution_date), by=by)
 
 

@@ -121,12 +121,14 @@ def _staff(request: Request) -> Any:
     list=extend_schema(summary="Your CMO's payment files to the bank"),
     retrieve=extend_schema(summary="A payment file of your CMO"),
     create=extend_schema(
-        summary="Make a payment file: every holder owed money who has a primary bank account (an unfinished "
-        "file is finished instead)",
+        summary="Make a payment file: every holder owed money who has a primary bank account. The money is set "
+        "aside at once (status reserved) and a worker writes the file: GET it until its status is ready, then GET "
+        "its file. An unfinished file of your CMO is returned and written instead of a new one",
         request=BatchInputSerializer, responses={201: BatchSerializer},
     ),
     file=extend_schema(
-        summary="The payment file as made (ISO 20022 pain.001.001.03)", responses={(200, "application/xml"): bytes}
+        summary="The payment file as made (ISO 20022 pain.001.001.03); 404 until its status is ready",
+        responses={(200, "application/xml"): bytes},
     ),
 )  # fmt: skip
 class BatchViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet[PaymentBatch]):
@@ -159,7 +161,7 @@ class BatchViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet[Paymen
         data = BatchInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         batch = api_steps.run(
-            actions.create_batch, user.cmo, by=user, execution_date=data.validated_data["execution_date"]
+            actions.request_batch, user.cmo, by=user, execution_date=data.validated_data["execution_date"]
         )
         return Response(BatchSerializer(batch).data, status=201)
 

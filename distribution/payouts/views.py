@@ -34,14 +34,13 @@ def batches(request: AuthedRequest) -> HttpResponse:
     form = BatchForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            batch = actions.create_batch(
+            batch = actions.request_batch(
                 user.cmo, by=user, execution_date=form.cleaned_data["execution_date"]
             )
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            messages.success(request, _("The payment file is ready: download it for the bank."))
-            return redirect("payouts_cmo:batch", pk=batch.pk)
+            return redirect("payouts_cmo:batch", pk=batch.pk)  # whose page says it is being made
     balances = owed(user.cmo)
     return render(
         request,

@@ -40,7 +40,7 @@ def media(settings: Any, tmp_path: Any) -> None:
 def test_the_staff_make_a_file_download_it_and_import_the_statement_on_the_pages(
     personas: Any, approved: dict[str, Any], media: None, eager: None
 ) -> None:
-    from distribution.run_tasks import resend_waiting_statements
+    from distribution.run_tasks import resend_unfinished_batches, resend_waiting_statements
 
     client = f.signed_in(personas.cmo_staff)
     assert "/cmo/distribution/payouts/" in client.get("/cmo/").content.decode()
@@ -49,8 +49,32 @@ def test_the_staff_make_a_file_download_it_and_import_the_statement_on_the_pages
     made = client.post("/cmo/distribution/payouts/", {"execution_date": "2026-04-10"})
     batch = PaymentBatch.objects.get()
     assert made.status_code == 302 and made["Location"] == f"/cmo/distribution/payouts/{batch.pk}/"
+    # asked for; no worker has made it yet: the page says so and looks again by itself, nothing set aside yet
+    assert (batch.status, batch.lines_count) == ("requested", 0) and 'id="owed-holders">3<' in (
+        client.get("/cmo/distribution/payouts/").content.decode()
+    )
     detail = client.get(f"/cmo/distribution/payouts/{batch.pk}/").content.decode()
-    assert batch.number in detail and kz_iban(2) in detail
+    assert batch.number in detail and "Requested: being made" in detail
+    assert 'id="batch-waiting"' in detail and 'http-equiv="refresh"' in detail and "/file/" not in detail
+    assert client.get(f"/cmo/distribution/payouts/{batch.pk}/file/").status_code == 404
+    # asked again meanwhile: the same file, not a second one
+    assert (
+        client.post("/cmo/distribution/payouts/", {"execution_date": "2026-04-10"})["Location"]
+        == made["Location"]
+    )
+    # its message was lost: ten minutes on, the periodic task sends it again, and a worker makes it, once
+    assert resend_unfinished_batches() == []  # not yet: a worker may be making it
+    PaymentBatch.objects.update(created_at=F("created_at") - dt.timedelta(minutes=11))
+    assert resend_unfinished_batches() == [batch.pk]
+    assert resend_unfinished_batches() == []
+    batch.refresh_from_db()
+    assert (batch.status, batch.lines_count, PaymentBatch.objects.count()) == ("ready", 2, 1)
+    detail = client.get(f"/cmo/distribution/payouts/{batch.pk}/").content.decode()
+    assert 'id="batch-waiting"' not in detail and f"/cmo/distribution/payouts/{batch.pk}/file/" in detail
+    assert (
+        kz_iban(2) in detail
+        and 'id="owed-holders">1<' in client.get("/cmo/distribution/payouts/").content.decode()
+    )
     download = client.get(f"/cmo/distribution/payouts/{batch.pk}/file/")
     assert download.status_code == 200 and download["Content-Type"] == "application/xml"
     assert f.streamed(download).startswith(b"<?xml")
@@ -79,10 +103,13 @@ def test_the_api_makes_lists_downloads_and_imports_with_the_same_rules(
     personas: Any, approved: dict[str, Any], media: None, eager: None, django_capture_on_commit_callbacks: Any
 ) -> None:
     client = f.signed_in(personas.cmo_staff)
-    made = client.post("/api/payment-batches/", {}, content_type="application/json")
-    assert made.status_code == 201 and made.json()["lines_count"] == 2 and made.json()["total_tiyn"] == 39_000
+    with django_capture_on_commit_callbacks(execute=True):
+        made = client.post("/api/payment-batches/", {}, content_type="application/json")
+    assert made.status_code == 201 and made.json()["status"] == "requested"  # a worker makes it
     pk = made.json()["id"]
     assert client.get("/api/payment-batches/").json()["count"] == 1
+    done = client.get(f"/api/payment-batches/{pk}/").json()
+    assert (done["status"], done["lines_count"], done["total_tiyn"]) == ("ready", 2, 39_000)
     assert f.streamed(client.get(f"/api/payment-batches/{pk}/file/")).startswith(b"<?xml")
     again = client.post("/api/payment-batches/", {}, content_type="application/json")
     assert again.status_code == 400  # nobody else with bank details is owed money
@@ -131,3 +158,29 @@ def test_nobody_but_the_cmo_s_staff_reaches_its_files_or_bank_details(
                 302, 401, 403,
             ), name  # fmt: skip
     assert PaymentBatch.objects.count() == 1  # nobody made a file of KAZ but its staff
+
+
+@pytest.mark.django_db
+@pytest.mark.statute("A44.5-unclaimed-forever")
+def test_a_file_asked_for_when_its_money_went_meanwhile_is_empty_and_pays_nobody(
+    personas: Any, approved: dict[str, Any], media: None
+) -> None:
+    from django.core.exceptions import ValidationError
+
+    from distribution import calculating
+
+    requested = actions.request_batch(personas.cmo, by=personas.cmo_staff)
+    assert (requested.status, requested.lines_count) == ("requested", 0)
+    # before a worker makes it, the administrator corrects the run: nobody is owed anything any more
+    calculating.correct(approved["run"], by=personas.cmo_admin, reason="Wrong tariff applied")
+    empty = actions.write_batch(requested.pk)
+    assert empty is not None and (empty.status, empty.lines_count, empty.total_tiyn) == ("empty", 0, 0)
+    assert not PaymentLine.objects.exists() and not empty.sha256
+    again = actions.write_batch(requested.pk)  # sent again: nothing changes
+    assert again is not None and again.status == "empty"
+    page = f.signed_in(personas.cmo_staff).get(f"/cmo/distribution/payouts/{empty.pk}/").content.decode()
+    assert "Not made: nobody with bank details was owed money any more" in page
+    assert 'id="batch-waiting"' not in page and "/file/" not in page
+    with pytest.raises(ValidationError, match="Nobody with bank details"):
+        actions.request_batch(personas.cmo, by=personas.cmo_staff)
+    assert PaymentBatch.objects.count() == 1

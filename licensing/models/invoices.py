@@ -106,6 +106,7 @@ class InvoiceLine(models.Model):
 
 
 class StatementStatus(models.TextChoices):
+    RECEIVED = "received", _("Received: being read")
     IMPORTED = "imported", _("Imported")
     REFUSED = "refused", _("Refused")
 

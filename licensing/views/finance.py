@@ -138,7 +138,7 @@ def cmo_statements(request: AuthedRequest) -> HttpResponse:
     form = StatementForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        statement = payments.import_bank_statement(by=user, cmo=user.cmo, file=upload, filename=upload.name)
+        statement = payments.receive_bank_statement(by=user, cmo=user.cmo, file=upload, filename=upload.name)
         return redirect("finance_cmo:statement", pk=statement.pk)
     return render(
         request,

@@ -251,7 +251,14 @@ def test_an_unpaid_holder_claims_what_was_kept_and_is_paid_by_the_next_payment_r
     staff.goto(f"{base}/cmo/distribution/payouts/")
     staff.fill("#id_execution_date", "2026-04-13")
     staff.click("#content form.entry-form button[type=submit]")
+    # the money is set aside at once and a worker writes the file; the page, saying so meanwhile, looks again
+    staff.wait_for_selector("#batch-waiting")
+    _fits(staff, "batch-waiting")
+    with start_worker(app, perform_ping_check=False, pool="solo", loglevel="WARNING"):
+        staff.locator("#batch-waiting").wait_for(state="detached", timeout=60_000)
+    staff.wait_for_load_state()
     staff.wait_for_selector("#transfers")
+    assert staff.locator("a[href$='/file/']").count() == 1
     line = PaymentLine.objects.get(party=p.other_party)
     assert line.amount_tiyn == 27_000
     csv = tmp_path / "statement.csv"

@@ -82,14 +82,17 @@ def test_the_cmo_records_a_payment_and_the_regulator_reads_the_overview(
     assert regulator.post("/api/payments/", {}, content_type="application/json").status_code == 403
 
 
-def test_a_statement_uploaded_on_the_page_names_its_bad_line(invoice: Invoice, personas: Personas) -> None:
+def test_a_statement_uploaded_on_the_page_names_its_bad_line(
+    invoice: Invoice, personas: Personas, eager: None, django_capture_on_commit_callbacks: Any
+) -> None:
     staff = f.signed_in(personas.cmo_staff)
     content = (
         "date,amount,payer_bin,payer_name,purpose,reference\n"
         f"2027-01-10,45000.00,,Radio,{invoice.number},S-1\n"
         "2027-01-10,-5,,Radio,x,S-2\n"
     ).encode()
-    answer = staff.post("/cmo/finance/statements/", {"file": SimpleUploadedFile("bank.csv", content)})
+    with django_capture_on_commit_callbacks(execute=True):  # read by a worker once the upload commits
+        answer = staff.post("/cmo/finance/statements/", {"file": SimpleUploadedFile("bank.csv", content)})
     assert answer.status_code == 302
     page = staff.get(answer["Location"]).content.decode()
     assert "“-5” is not an amount" in page

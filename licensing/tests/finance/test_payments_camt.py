@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db.models import F
 from django.utils import translation
 
 from licensing import payments
@@ -164,8 +165,10 @@ def test_the_bank_s_camt_053_records_each_payment_received_once_and_leaves_the_a
 
 
 def test_the_staff_upload_the_bank_s_statement_on_the_page_and_a_file_that_is_none_is_refused(
-    invoice: Invoice, personas: Personas
+    invoice: Invoice, personas: Personas, eager: None, django_capture_on_commit_callbacks: Any
 ) -> None:
+    from licensing.tasks import resend_waiting_bank_statements
+
     text = STATEMENT.format(bin=invoice.licence.licensee.party.bin, invoice=invoice.number)
     staff = f.signed_in(personas.cmo_staff)
     assert "camt.053" in staff.get("/cmo/finance/statements/").content.decode()
@@ -173,11 +176,27 @@ def test_the_staff_upload_the_bank_s_statement_on_the_page_and_a_file_that_is_no
         "/cmo/finance/statements/", {"file": SimpleUploadedFile("HSBK.xml", text.encode(), "application/xml")}
     )
     statement = BankStatement.objects.get()
-    assert sent.status_code == 302
+    assert sent.status_code == 302 and sent["Location"] == f"/cmo/finance/statements/{statement.pk}/"
+    # kept; no worker has read it yet: the page says so, claims nothing of its lines and looks again by itself
+    waiting = staff.get(sent["Location"]).content.decode()
+    assert 'id="statement-waiting"' in waiting and 'http-equiv="refresh"' in waiting
+    assert "No problems." not in waiting and Payment.objects.count() == 0
+    assert staff.get(f"/api/bank-statements/{statement.pk}/").json()["status"] == "received"
+    # its message was lost: ten minutes on, the periodic task sends it again, and a worker reads it, once
+    assert resend_waiting_bank_statements() == []  # not yet: a worker may be reading it
+    BankStatement.objects.update(uploaded_at=F("uploaded_at") - dt.timedelta(minutes=11))
+    assert resend_waiting_bank_statements() == [statement.pk]
+    assert resend_waiting_bank_statements() == []
     page = staff.get(sent["Location"]).content.decode()
-    assert 'id="others">3 ' in page and "ISO 20022 camt" in page
+    assert 'id="others">3 ' in page and "ISO 20022 camt" in page and 'id="statement-waiting"' not in page
     api = staff.get(f"/api/bank-statements/{statement.pk}/").json()
-    assert (api["file_format"], api["others"], api["matched"]) == ("camt", 3, 1)
+    assert (api["status"], api["file_format"], api["others"], api["matched"]) == ("imported", "camt", 3, 1)
+    # the same file by the API: kept, read by a worker once this commits, every payment in it known already
+    with django_capture_on_commit_callbacks(execute=True):
+        again = staff.post("/api/bank-statements/", {"file": SimpleUploadedFile("HSBK.xml", text.encode())})
+    assert again.status_code == 201 and again.json()["status"] == "received"
+    read = staff.get(f"/api/bank-statements/{again.json()['id']}/").json()
+    assert (read["status"], read["duplicates"], read["matched"]) == ("imported", 3, 0)
     # the payment file uploaded here by mistake is no statement: refused whole, nothing recorded
     wrong = payments.import_bank_statement(
         by=personas.cmo_staff, cmo=personas.cmo, filename="PAY.xml",

@@ -52,7 +52,7 @@ from licensing.models import (
 )
 from registers.importing import problems as import_problems
 from registers.importing import textfile
-from registers.models import CMO, Licensee
+from registers.models import CMO, BankAccount, Licensee
 from udp import camt
 from udp.audit import audited
 from udp.core import clock
@@ -253,12 +253,13 @@ def parse_line(number: int, fields: list[str], today: dt.date) -> Line | dict[st
 
 
 def _credits(
-    data: IO[bytes], today: dt.date
+    data: IO[bytes], today: dt.date, accounts: list[str]
 ) -> tuple[list[Line | dict[str, Any]] | None, list[dict[str, Any]], int]:
-    """The payments a camt message received (each a line or its problem), or ``None`` and why it is refused;
-    with how many of its entries are not payments received (debits, returns, entries not yet booked)."""
+    """The payments a camt message received (each a line or its problem), or ``None`` and why it is refused
+    (also when it is of none of ``accounts``, the CMO's on record, if there are any); with how many of its
+    entries are not payments received (debits, returns, entries not yet booked)."""
     try:
-        entries = camt.read(data)
+        entries = camt.read(data, accounts)
     except camt.Refused as refused:
         return None, [_problem(refused.line, refused.code, **refused.params)], 0
     found: list[Line | dict[str, Any]] = []
@@ -360,7 +361,10 @@ def read_bank_statement(pk: int) -> BankStatement | None:
         items: list[Line | dict[str, Any]] | None
         with statement.file.open("rb") as fh:
             if statement.file_format == "camt":
-                items, refusal, statement.others = _credits(fh, today)
+                accounts = BankAccount.objects.filter(party_id=statement.cmo.party_id).values_list(
+                    "iban", flat=True
+                )
+                items, refusal, statement.others = _credits(fh, today, list(accounts))
             else:
                 rows, refusal = _rows(io.BytesIO(fh.read()))
                 items = None if rows is None else [

@@ -6,13 +6,16 @@ The platform reads a CMO's account twice: the money users paid in (:mod:`licensi
 the transfers of its payment files (:mod:`distribution.payouts.formats`, the debits and the credits that
 return them). Both take the same file as the bank sends it; each keeps its own entries and counts the rest.
 
-Elements are found by their local names, so every version's namespace reads alike. A document type or an
+Elements are found by their local names, so every version's namespace reads alike. Given the CMO's accounts on
+record, a message with a block of another account (``Acct/Id/IBAN``) is refused: a wrong file uploaded records
+nothing. A document type or an
 entity declaration refuses the file (a bank's message has none), so nothing is expanded or fetched.
 """
 
 from __future__ import annotations
 
 import io
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import IO, Any
 from xml.parsers import expat
@@ -38,6 +41,10 @@ PROBLEMS: dict[str, Any] = {
     "no_amount": _("The transfer %(reference)s has no amount of its own in an entry of several transfers."),
     "currency": _("The transfer %(reference)s is in %(currency)s; transfers are in %(expected)s."),
     "no_date": _("The entry has no booking date."),
+    "other_account": _(
+        "The statement is of the account %(account)s, which is none of the CMO's accounts on record: nothing in it "
+        "is read."
+    ),
 }
 
 
@@ -112,6 +119,8 @@ def _get(fields: Fields, *paths: str) -> str:
 
 
 AMOUNTS = ("AmtDtls/TxAmt/Amt", "Amt", "AmtDtls/InstdAmt/Amt")
+#: the account a statement, report or notification is of, below its block
+ACCOUNT = ["Acct", "Id", "IBAN"]
 PARTY_IDS = ("Id/OrgId/Othr/Id", "Pty/Id/OrgId/Othr/Id", "Id/PrvtId/Othr/Id", "Pty/Id/PrvtId/Othr/Id")
 
 
@@ -120,7 +129,8 @@ class _Reader:
     attributes of its elements by their paths, and letting each go once read: a statement of hundreds of
     thousands of transfers reads in little memory."""
 
-    def __init__(self) -> None:
+    def __init__(self, accounts: frozenset[str] = frozenset()) -> None:
+        self.accounts = accounts
         self.parser = expat.ParserCreate(namespace_separator="}")
         self.parser.buffer_text = True
         self.path: list[str] = []
@@ -176,8 +186,13 @@ class _Reader:
             fields[key] = (f"{before} {text}" if before else text, attributes)
 
     def end(self, tag: str) -> None:
-        self._keep(text="".join(self.texts.pop()).strip())
+        text = "".join(self.texts.pop()).strip()
+        self._keep(text=text)
         depth = len(self.path)
+        if self.accounts and depth == 6 and self.path[2] in BLOCKS.values() and self.path[3:] == ACCOUNT:
+            iban = "".join(text.split()).upper()
+            if iban and iban not in self.accounts:
+                raise Refused(self.parser.CurrentLineNumber, "other_account", account=iban[:34])
         if self.tx is not None and depth == self.tx_at[0]:
             assert self.entry is not None
             self.transactions.append(self._transaction(self.tx, self.tx_at[1], self.entry))
@@ -253,6 +268,9 @@ class _Reader:
         )
 
 
-def read(data: bytes | IO[bytes]) -> list[Entry]:
-    """Every entry of the message, in the file's order; :class:`Refused` when it is not one."""
-    return _Reader().read(io.BytesIO(data) if isinstance(data, bytes) else data)
+def read(data: bytes | IO[bytes], accounts: Iterable[str] = ()) -> list[Entry]:
+    """Every entry of the message, in the file's order; :class:`Refused` when it is not one, or when
+    ``accounts`` (the IBANs of the CMO's accounts on record; none: not checked) are given and a block of it is
+    of another account."""
+    ours = frozenset("".join(iban.split()).upper() for iban in accounts if iban)
+    return _Reader(ours).read(io.BytesIO(data) if isinstance(data, bytes) else data)

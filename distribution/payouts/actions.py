@@ -366,7 +366,7 @@ def read_statement(pk: int) -> PayoutStatement | None:
         if statement is None or statement.status != PayoutStatementStatus.RECEIVED:
             return statement
         with statement.file.open("rb") as fh:
-            parsed = formats.STATEMENT_FORMATS[statement.file_format].parse(fh)
+            parsed = formats.STATEMENT_FORMATS[statement.file_format].parse(fh, _accounts(statement.cmo))
         with audited(statement.uploaded_by):
             _lock(statement.cmo)
             statement.others = parsed.others
@@ -381,6 +381,14 @@ def read_statement(pk: int) -> PayoutStatement | None:
             statement.problems = found[:MAX_PROBLEMS]
             statement.save()
     return statement
+
+
+def _accounts(cmo: CMO) -> set[str]:
+    """The IBANs a statement of ``cmo``'s transfers may be of: its accounts on record and every account its
+    payment files were sent from (one since replaced as primary, or removed, still has them)."""
+    on_record = BankAccount.objects.filter(party_id=cmo.party_id).values_list("iban", flat=True)
+    sent_from = PaymentBatch.objects.filter(cmo=cmo).values_list("debtor_iban", flat=True).distinct()
+    return set(on_record) | set(sent_from)
 
 
 def import_statement(

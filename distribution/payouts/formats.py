@@ -181,7 +181,9 @@ class ParsedStatement:
 class StatementFormat(Protocol):
     code: str
 
-    def parse(self, data: IO[bytes]) -> ParsedStatement: ...
+    def parse(self, data: IO[bytes], accounts: Iterable[str] = ()) -> ParsedStatement:
+        """The statement's lines; ``accounts``: the CMO's IBANs, where the format names its account."""
+        ...
 
 
 PROBLEMS: dict[str, Any] = {
@@ -265,7 +267,7 @@ class CsvStatement:
             ]
         return rows, []
 
-    def parse(self, data: IO[bytes]) -> ParsedStatement:
+    def parse(self, data: IO[bytes], accounts: Iterable[str] = ()) -> ParsedStatement:
         rows, refusal = self._rows(data.read())
         if rows is None:
             return ParsedStatement([], refusal, refused=True)
@@ -302,9 +304,9 @@ class Camt:
 
     code = "camt"
 
-    def parse(self, data: IO[bytes]) -> ParsedStatement:
+    def parse(self, data: IO[bytes], accounts: Iterable[str] = ()) -> ParsedStatement:
         try:
-            entries = camt.read(data)
+            entries = camt.read(data, accounts)
         except camt.Refused as refused:
             return ParsedStatement([], [problem(refused.line, refused.code, **refused.params)], refused=True)
         lines: list[StatementLine] = []

@@ -233,7 +233,11 @@ def test_a_later_version_s_debit_notification_pays_and_a_csv_of_the_same_still_r
     BankAccount.objects.create(party=c, iban=kz_iban(4), bic="KCJBKZKX", is_primary=True)
     batch = actions.create_batch(personas.cmo, by=personas.cmo_staff)
     ref_c = batch.lines.get(party=c).end_to_end_id
-    notice = _import(personas, NOTIFICATION_054.format(cmo_iban=kz_iban(1), ref_c=ref_c), "n.xml")
+    # the CMO has since moved to another account: a statement of the one the file was sent from still reads,
+    # its IBAN written in groups of four, in lower case
+    BankAccount.objects.filter(party=personas.cmo.party).update(iban=kz_iban(8))
+    spaced = " ".join(kz_iban(1)[i : i + 4] for i in range(0, 20, 4)).lower()
+    notice = _import(personas, NOTIFICATION_054.format(cmo_iban=spaced, ref_c=ref_c), "n.xml")
     assert (notice.file_format, notice.booked, notice.others, notice.problems) == ("camt", 1, 0, [])
     assert batch.lines.get(party=c).settled_on == dt.date(2026, 7, 1)
     # the parser alone: the line each transfer was found on
@@ -296,11 +300,15 @@ def test_a_file_that_is_no_bank_statement_is_refused_whole_and_kept(
         "<Document><BkToCstmrStmt><Stmt><Ntry>&b;</Ntry></Stmt></BkToCstmrStmt></Document>\n"
     )
     empty = '<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.02">\n<BkToCstmrStmt>\n<Stmt/>\n</BkToCstmrStmt></Document>'
+    # a true statement naming the file's transfers, but of an account that is not the CMO's
+    refs = batch.lines.order_by("pk").values_list("end_to_end_id", flat=True)
+    elsewhere = STATEMENT_053.format(cmo_iban=kz_iban(7), ref_a=refs[0], ref_b=refs[1])
     cases = [
         (payment_file, "not_camt", 1, {"found": "Document/CstmrCdtTrfInitn"}),
         (broken.encode(), "xml_syntax", 4, {"column": "19"}),
         (bomb.encode(), "xml_declarations", 1, {}),
         (empty.encode(), "no_entries", 2, {}),
+        (elsewhere.encode(), "other_account", line_of(elsewhere, "<Acct>"), {"account": kz_iban(7)}),
     ]
     postings = Transaction.objects.count()
     for data, code, line, params in cases:

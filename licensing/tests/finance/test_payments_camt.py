@@ -208,3 +208,32 @@ def test_the_staff_upload_the_bank_s_statement_on_the_page_and_a_file_that_is_no
         ("not_camt", {"found": "Document/CstmrCdtTrfInitn"})
     ]
     assert Payment.objects.count() == 3
+
+
+@pytest.mark.statute("A46.1.2-1-figures")
+def test_a_statement_of_an_account_that_is_not_the_cmo_s_is_refused_and_records_nothing(
+    invoice: Invoice, personas: Personas
+) -> None:
+    from registers.models import BankAccount
+
+    BankAccount.objects.create(
+        party=personas.cmo.party, iban="KZ86125KZT0000000001", bic="HSBKKZKX", is_primary=True
+    )
+    text = STATEMENT.format(bin=invoice.licence.licensee.party.bin, invoice=invoice.number)
+    # the same payments, on the statement of an account the CMO does not have (uploaded by mistake)
+    elsewhere = text.replace("KZ86125KZT0000000001", "KZ56125KZT0000000777")
+    refused = payments.import_bank_statement(
+        by=personas.cmo_staff, cmo=personas.cmo, file=io.BytesIO(elsewhere.encode()), filename="other.xml"
+    )
+    assert (refused.status, refused.lines, refused.others) == ("refused", 0, 0)
+    assert [(p["line"], p["code"], p["params"]) for p in refused.problems] == [
+        (line_of(elsewhere, "<Acct>"), "other_account", {"account": "KZ56125KZT0000000777"})
+    ]
+    assert "KZ56125KZT0000000777" in payments.problem_text(refused.problems[0])
+    assert Payment.objects.count() == 0 and Invoice.objects.get(pk=invoice.pk).status == InvoiceStatus.ISSUED
+    # the CMO's own account's statement, its IBAN in groups of four: read
+    spaced = text.replace("KZ86125KZT0000000001", "kz86 125k zt00 0000 0001")
+    read = payments.import_bank_statement(
+        by=personas.cmo_staff, cmo=personas.cmo, file=io.BytesIO(spaced.encode()), filename="ours.xml"
+    )
+    assert (read.status, read.matched, Payment.objects.count()) == ("imported", 1, 3)

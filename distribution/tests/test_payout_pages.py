@@ -55,6 +55,7 @@ def test_the_staff_make_a_file_download_it_and_import_the_statement_on_the_pages
     )
     detail = client.get(f"/cmo/distribution/payouts/{batch.pk}/").content.decode()
     assert batch.number in detail and "Requested: being made" in detail
+    assert 'id="batch-total"' not in detail and 'id="transfers"' not in detail  # not known until it is made
     assert 'id="batch-waiting"' in detail and 'http-equiv="refresh"' in detail and "/file/" not in detail
     assert client.get(f"/cmo/distribution/payouts/{batch.pk}/file/").status_code == 404
     # asked again meanwhile: the same file, not a second one
@@ -87,6 +88,7 @@ def test_the_staff_make_a_file_download_it_and_import_the_statement_on_the_pages
     # no worker has read it yet: the page says so and looks again by itself
     waiting = client.get(imported["Location"]).content.decode()
     assert 'id="statement-waiting"' in waiting and 'http-equiv="refresh"' in waiting
+    assert 'id="booked"' not in waiting  # no count until it is read
     assert PaymentLine.objects.get(pk=line.pk).status == "sent"
     # its message was lost: ten minutes on, the periodic task sends it again, and a worker reads it, once
     assert resend_waiting_statements() == []  # not yet: a worker may be reading it

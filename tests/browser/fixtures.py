@@ -20,6 +20,7 @@ def _launched() -> Iterator[Any]:
         pytest.skip(f"{CHROMIUM} is missing: install Chromium to run the browser tests")
     # The sync Playwright API runs an event loop in this thread; Django's ORM must still be allowed here.
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from django.db import connections
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
@@ -28,6 +29,10 @@ def _launched() -> Iterator[Any]:
             yield browser
         finally:
             browser.close()
+            # the database connections the test's code opened while Playwright ran (in a context of their own,
+            # which pytest-django does not close): closed, else they outlive the tests and keep the test
+            # database from being dropped at the end of the run
+            connections.close_all()
 
 
 @pytest.fixture(scope="module")

@@ -36,7 +36,6 @@ from typing import IO, Any
 from django.core.exceptions import ValidationError
 from django.core.files.base import File
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -55,7 +54,7 @@ from registers.importing import textfile
 from registers.models import CMO, BankAccount, Licensee
 from udp import camt
 from udp.audit import audited
-from udp.core import clock
+from udp.core import clock, jobs
 from udp.core.uploads import spool
 from udp.money import split, tenge
 
@@ -387,17 +386,11 @@ def import_bank_statement(*, by: Any, cmo: CMO, file: IO[bytes], filename: str) 
     return read_bank_statement(received.pk) or received
 
 
-def resend_waiting_bank_statements(*, older_than: dt.timedelta = dt.timedelta(minutes=10)) -> list[int]:
+def resend_waiting_bank_statements(*, older_than: dt.timedelta = jobs.LOST_AFTER) -> list[int]:
     """Statements received longer ago than ``older_than`` and still not read (their worker or message was
-    lost): sent to a worker again. Reading is idempotent, so one sent twice is read once."""
-    waiting = list(
-        BankStatement.objects.filter(
-            status=StatementStatus.RECEIVED, uploaded_at__lt=timezone.now() - older_than
-        ).values_list("pk", flat=True)
-    )
-    for pk in waiting:
-        _send_statement(pk)
-    return waiting
+    lost): sent to a worker again (:func:`read_bank_statement` is idempotent)."""
+    waiting = BankStatement.objects.filter(status=StatementStatus.RECEIVED)
+    return jobs.send_again(waiting, since="uploaded_at", send=_send_statement, older_than=older_than)
 
 
 def _import_lines(statement: BankStatement, items: list[Line | dict[str, Any]]) -> None:

@@ -55,7 +55,7 @@ from licensing.models import SourceKind
 from registers.models import CMO, BankAccount
 from udp import camt
 from udp.audit import audited
-from udp.core import clock
+from udp.core import clock, jobs
 from udp.core.numbering import allocate_number
 from udp.core.uploads import spool
 from udp.money import from_tiyn
@@ -264,17 +264,11 @@ def write_batch(pk: int) -> PaymentBatch | None:
     return finish_batch(batch, by=batch.created_by)
 
 
-def resend_unfinished_batches(*, older_than: dt.timedelta = dt.timedelta(minutes=10)) -> list[int]:
+def resend_unfinished_batches(*, older_than: dt.timedelta = jobs.LOST_AFTER) -> list[int]:
     """Batches requested longer ago than ``older_than`` and still not done (their worker or message was
-    lost): sent to a worker again. It is idempotent, so one sent twice is made once."""
-    waiting = list(
-        PaymentBatch.objects.filter(
-            status__in=UNFINISHED, created_at__lt=timezone.now() - older_than
-        ).values_list("pk", flat=True)
-    )
-    for pk in waiting:
-        _send_batch(pk)
-    return waiting
+    lost): sent to a worker again (:func:`write_batch` is idempotent)."""
+    waiting = PaymentBatch.objects.filter(status__in=UNFINISHED)
+    return jobs.send_again(waiting, since="created_at", send=_send_batch, older_than=older_than)
 
 
 def payment_order(batch: PaymentBatch) -> formats.PaymentOrder:
@@ -401,17 +395,11 @@ def import_statement(
     return read_statement(received.pk) or received
 
 
-def resend_waiting_statements(*, older_than: dt.timedelta = dt.timedelta(minutes=10)) -> list[int]:
+def resend_waiting_statements(*, older_than: dt.timedelta = jobs.LOST_AFTER) -> list[int]:
     """Statements received longer ago than ``older_than`` and still not read (their worker or message was
-    lost): sent to a worker again. Reading is idempotent, so one sent twice is read once."""
-    waiting = list(
-        PayoutStatement.objects.filter(
-            status=PayoutStatementStatus.RECEIVED, uploaded_at__lt=timezone.now() - older_than
-        ).values_list("pk", flat=True)
-    )
-    for pk in waiting:
-        _send_statement(pk)
-    return waiting
+    lost): sent to a worker again (:func:`read_statement` is idempotent)."""
+    waiting = PayoutStatement.objects.filter(status=PayoutStatementStatus.RECEIVED)
+    return jobs.send_again(waiting, since="uploaded_at", send=_send_statement, older_than=older_than)
 
 
 #: the transfers of a CMO a statement names (an array: a statement may name hundreds of thousands)

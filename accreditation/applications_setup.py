@@ -104,11 +104,13 @@ def _add_cards() -> None:
     from udp.accounts.consoles import Card, add_card
 
     add_card("cmo", Card("applications_accreditation", _("Accreditation: applications"), "accreditation:applications",
-                         count=_cmo_open))  # fmt: skip
+                         count=_cmo_open, section="organisation", waiting=True))  # fmt: skip
     add_card("regulator", Card("applications_accreditation", _("Applications for accreditation to decide"),
-                               "accreditation:applications", count=_regulator_open))  # fmt: skip
+                               "accreditation:applications", count=_regulator_open, section="accreditation",
+                               waiting=True))  # fmt: skip
     add_card("operator", Card("applications_accreditation", _("Applications for accreditation to check"),
-                              "accreditation:applications", query="status=submitted", count=_operator_open))  # fmt: skip
+                              "accreditation:applications", query="status=submitted", count=_operator_open,
+                              section="queues", waiting=True))  # fmt: skip
 
 
 def _cmo_open(user: User) -> int:

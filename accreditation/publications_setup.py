@@ -67,6 +67,8 @@ def _add_cards() -> None:
             gettext_lazy("Publications and their deadlines"),
             "publications:index",
             count=_flags,
+            section="organisation",
+            waiting=True,
         ),
     )
     add_card(
@@ -76,11 +78,18 @@ def _add_cards() -> None:
             gettext_lazy("CMOs' publications: missed deadlines"),
             "publications:index",
             count=_flags,
+            section="accreditation",
+            waiting=True,
         ),
     )
     add_card(
         "operator",
-        Card("publications-calendar", gettext_lazy("Working days calendar"), "publications:calendar"),
+        Card(
+            "publications-calendar",
+            gettext_lazy("Working days calendar"),
+            "publications:calendar",
+            section="reference",
+        ),
     )
 
 

@@ -246,9 +246,11 @@ def _add_cards() -> None:
             gettext_lazy("Suspensions, revocations and terminations"),
             "sanctions:workspace",
             count=drafted,
+            section="accreditation",
+            waiting=True,
         ),
     )
     add_card(
         "cmo",
-        Card("sanctions-lines", gettext_lazy("Our accreditation"), "sanctions:own"),
+        Card("sanctions-lines", gettext_lazy("Our accreditation"), "sanctions:own", section="organisation"),
     )

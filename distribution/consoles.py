@@ -22,6 +22,7 @@ def add_cards() -> None:
             "match-review", _("Usage to identify"), "distribution_cmo:review",
             count=lambda user: review_queue_for(user).count(),
             description=_("Usage the matching could not tie to one work"),
+            section="distribution", waiting=True,
         ),
     )  # fmt: skip
     add_card(
@@ -30,6 +31,7 @@ def add_cards() -> None:
             "usage-claims", _("Claims of usage"), "distribution_cmo:claims",
             count=lambda user: claims_visible_to(user).filter(status=ClaimStatus.PENDING).count(),
             description=_("Holders who say unidentified usage is their work"),
+            section="distribution", waiting=True,
         ),
     )  # fmt: skip
     add_card(
@@ -46,6 +48,7 @@ def add_cards() -> None:
             "distribution-runs", _("Distribution runs"), "distribution_cmo:runs",
             count=lambda user: runs_visible_to(user).filter(status=RunStatus.CALCULATED).count(),
             description=_("Runs awaiting a second person's approval; start a quarter's run"),
+            section="distribution", waiting=True,
         ),
     )  # fmt: skip
     add_card(
@@ -54,6 +57,7 @@ def add_cards() -> None:
             "foreign-runs", _("Annual runs for foreign societies"), "distribution_cmo:foreign_runs",
             count=lambda user: foreign_runs_visible_to(user).filter(status=ForeignRunStatus.CALCULATED).count(),
             description=_("Each year's money for foreign societies, at the agreements' rates, and their exports"),
+            section="distribution", waiting=True,
         ),
     )  # fmt: skip
     add_card(
@@ -79,6 +83,7 @@ def add_cards() -> None:
             "remuneration-claims", _("Claims of remuneration"), "distribution_cmo:remuneration_claims",
             count=lambda user: remuneration_claims_visible_to(user).filter(status=DemandStatus.PENDING).count(),
             description=_("Holders who demand the money your distributions kept for them"),
+            section="distribution", waiting=True,
         ),
     )  # fmt: skip
     add_card(
@@ -87,5 +92,6 @@ def add_cards() -> None:
             "distribution-runs", _("Distribution runs of every CMO"), "distribution_operator:runs",
             count=lambda user: runs_visible_to(user).filter(status=RunStatus.CALCULATED).count(),
             description=_("Each CMO's runs, pools and deductions; those awaiting approval counted"),
+            section="registers",
         ),
     )  # fmt: skip

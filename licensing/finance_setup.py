@@ -27,6 +27,7 @@ def ready() -> None:
             description=_(
                 "Unpaid invoices; payments, bank statements, receipts to allocate, closing a month"
             ),
+            section="licensing",
         ),
     )
     add_card(
@@ -36,6 +37,11 @@ def ready() -> None:
             _("Unallocated receipts"),
             "finance_cmo:receipts",
             count=lambda user: access.receipts_allocatable_by(user).count(),
+            section="licensing",
+            waiting=True,
         ),
     )
-    add_card("regulator", Card("finance", _("Invoicing and collection"), "finance_regulator:overview"))
+    add_card(
+        "regulator",
+        Card("finance", _("Invoicing and collection"), "finance_regulator:overview", section="licensing"),
+    )

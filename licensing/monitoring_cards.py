@@ -29,7 +29,14 @@ def _flags(user: Any) -> int:
 
 def add_cards() -> None:
     add_card(
-        "space", Card("info-requests", _("Requests for information"), "info_space:list", count=_open_requests)
+        "space",
+        Card(
+            "info-requests",
+            _("Requests for information"),
+            "info_space:list",
+            count=_open_requests,
+            waiting=True,
+        ),  # fmt: skip
     )
     add_card(
         "space",
@@ -38,17 +45,29 @@ def add_cards() -> None:
             _("Monitoring and your reports"),
             "monitoring_space:index",
             count=_open_reconciliations,
+            waiting=True,
         ),
     )
     add_card(
         "cmo",
         Card(
-            "monitoring-flags", _("Under-reporting found by monitoring"), "monitoring_cmo:index", count=_flags
+            "monitoring-flags",
+            _("Under-reporting found by monitoring"),
+            "monitoring_cmo:index",
+            count=_flags,
+            section="licensing",
         ),
     )
     add_card(
         "regulator",
-        Card("info-requests", _("Requests for information"), "info_regulator:list", count=_open_requests),
+        Card(
+            "info-requests",
+            _("Requests for information"),
+            "info_regulator:list",
+            count=_open_requests,
+            section="licensing",
+            waiting=True,
+        ),  # fmt: skip
     )
     add_card(
         "regulator",
@@ -57,8 +76,15 @@ def add_cards() -> None:
             _("Under-reporting found by monitoring"),
             "monitoring_regulator:index",
             count=_flags,
+            section="licensing",
         ),
     )
     add_card(
-        "operator", Card("monitoring-providers", _("Monitoring providers"), "monitoring_operator:providers")
+        "operator",
+        Card(
+            "monitoring-providers",
+            _("Monitoring providers"),
+            "monitoring_operator:providers",
+            section="reference",
+        ),  # fmt: skip
     )

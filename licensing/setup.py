@@ -51,14 +51,24 @@ def _add_cards() -> None:
     add_card(
         "space", Card("my-licences", _("My licences and agreements"), "licences:index", count=_own_licences)
     )
-    add_card("cmo", Card("tariffs", _("Our tariffs"), "tariffs:mine", count=_own_tariffs))
-    add_card("cmo", Card("licences-to-sign", _("Agreements to countersign"), "licences:index",
-                         query="status=awaiting_cmo", count=_to_countersign))  # fmt: skip
-    add_card("regulator", Card("minimum-rates", _("Minimum rates"), "licensing_public:minimum_rates"))
-    add_card("regulator", Card("licences-refused", _("Licences refused by CMOs"), "licences:index",
-                               query="status=refused", count=_refused))  # fmt: skip
     add_card(
-        "operator", Card("index-values", _("Monthly calculation index (MCI)"), "licensing_rates:index_values")
+        "cmo", Card("tariffs", _("Our tariffs"), "tariffs:mine", count=_own_tariffs, section="licensing")
+    )
+    add_card("cmo", Card("licences-to-sign", _("Agreements to countersign"), "licences:index",
+                         query="status=awaiting_cmo", count=_to_countersign, section="licensing",
+                         waiting=True))  # fmt: skip
+    add_card("regulator", Card("minimum-rates", _("Minimum rates"), "licensing_public:minimum_rates",
+                               section="licensing"))  # fmt: skip
+    add_card("regulator", Card("licences-refused", _("Licences refused by CMOs"), "licences:index",
+                               query="status=refused", count=_refused, section="licensing"))  # fmt: skip
+    add_card(
+        "operator",
+        Card(
+            "index-values",
+            _("Monthly calculation index (MCI)"),
+            "licensing_rates:index_values",
+            section="reference",
+        ),  # fmt: skip
     )
 
 

@@ -33,11 +33,20 @@ def add_cards() -> None:
             "withdrawals", _("Withdrawals from a CMO"), "withdrawals:list", count=_pending, visible=_has_party
         ),
     )
-    add_card("cmo", Card("withdrawals", _("Withdrawal notices received"), "withdrawals:list", count=_pending))
-    add_card("cmo", Card("licensed-repertoire", _("Licensed repertoire on a date"), "withdrawals:repertoire"))
+    add_card("cmo", Card("withdrawals", _("Withdrawal notices received"), "withdrawals:list", count=_pending,
+                         section="members", waiting=True))  # fmt: skip
+    add_card("cmo", Card("licensed-repertoire", _("Licensed repertoire on a date"), "withdrawals:repertoire",
+                         section="licensing"))  # fmt: skip
     add_card(
         "regulator",
-        Card("withdrawals", _("Withdrawals and overdue obligations"), "withdrawals:list", count=_overdue),
+        Card(
+            "withdrawals",
+            _("Withdrawals and overdue obligations"),
+            "withdrawals:list",
+            count=_overdue,
+            section="accreditation",
+            waiting=True,
+        ),  # fmt: skip
     )
 
 
@@ -66,13 +75,27 @@ def _request_cards() -> None:
             "mandates:list",
             count=_holder_waiting,
             visible=_has_party,
+            waiting=True,
         ),
     )
     add_card(
-        "cmo", Card("mandates", _("Requests for management waiting"), "mandates:list", count=_cmo_waiting)
+        "cmo",
+        Card(
+            "mandates",
+            _("Requests for management waiting"),
+            "mandates:list",
+            count=_cmo_waiting,
+            section="members",
+            waiting=True,
+        ),  # fmt: skip
     )
-    add_card("cmo", Card("paper_mandates", _("Mandates signed on paper"), "mandates:paper_list"))
-    add_card("cmo", Card("signatories", _("Who signs for the organisation"), "mandates:signatories"))
+    add_card(
+        "cmo", Card("paper_mandates", _("Mandates signed on paper"), "mandates:paper_list", section="members")
+    )
+    add_card(
+        "cmo",
+        Card("signatories", _("Who signs for the organisation"), "mandates:signatories", section="members"),
+    )
     add_card(
         "portal",
         Card(
@@ -92,6 +115,7 @@ def _request_cards() -> None:
             "mandates:list",
             query="status=refused",
             count=_refused,
+            section="registers",
         ),
     )
 

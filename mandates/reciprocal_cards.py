@@ -15,15 +15,25 @@ from udp.accounts.models import User
 def add_cards() -> None:
     """Called once, from :meth:`mandates.apps.MandatesConfig.ready`."""
     add_card(
-        "cmo", Card("reciprocal", _("Reciprocal agreements"), "reciprocal_cmo:list", count=_own_late_copies)
+        "cmo",
+        Card(
+            "reciprocal",
+            _("Reciprocal agreements"),
+            "reciprocal_cmo:list",
+            count=_own_late_copies,
+            section="members",
+            waiting=True,
+        ),  # fmt: skip
     )
     add_card("regulator", Card("reciprocal", _("Reciprocal agreements and foreign societies"),
-                               "reciprocal_regulator:overview", count=_late_copies))  # fmt: skip
+                               "reciprocal_regulator:overview", count=_late_copies, section="registers",
+                               waiting=True))  # fmt: skip
     add_card("operator", Card("societies", _("Foreign societies"), "reciprocal_operator:list",
-                              count=lambda user: ForeignSociety.objects.count()))  # fmt: skip
+                              count=lambda user: ForeignSociety.objects.count(), section="registers"))  # fmt: skip
     # the holder finds their conflicts on "My rights" (mandates.rights)
-    for console in ("cmo", "regulator", "operator"):
-        add_card(console, Card("conflicts", _("Open conflicts"), "claims:conflicts", count=_open_conflicts))
+    for console, section in (("cmo", "members"), ("regulator", "registers"), ("operator", "queues")):
+        add_card(console, Card("conflicts", _("Open conflicts"), "claims:conflicts", count=_open_conflicts,
+                               section=section, waiting=True))  # fmt: skip
 
 
 def _late_copies(user: User) -> int:

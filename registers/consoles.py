@@ -38,18 +38,45 @@ def _operator_cards() -> None:
         return lambda user: model._default_manager.count()
 
     for card in (
-        Card("pending", _("Applications awaiting review"), "operator:accounts", count=_pending),
-        Card("parties", _("Authors and rightsholders"), "operator:registers", "kind=party", count(Party)),
         Card(
-            "works", _("Works and objects of related rights"), "operator:registers", "kind=work", count(Work)
+            "pending",
+            _("Applications awaiting review"),
+            "operator:accounts",
+            count=_pending,
+            section="queues",
+            waiting=True,
+        ),  # fmt: skip
+        Card(
+            "parties",
+            _("Authors and rightsholders"),
+            "operator:registers",
+            "kind=party",
+            count(Party),
+            section="registers",
         ),
-        Card("cmos", _("CMOs"), "operator:registers", "kind=cmo", count(CMO)),
-        Card("licensees", _("Users"), "operator:registers", "kind=licensee", count(Licensee)),
+        Card(
+            "works",
+            _("Works and objects of related rights"),
+            "operator:registers",
+            "kind=work",
+            count(Work),
+            section="registers",
+        ),
+        Card("cmos", _("CMOs"), "operator:registers", "kind=cmo", count(CMO), section="registers"),
+        Card(
+            "licensees",
+            _("Users"),
+            "operator:registers",
+            "kind=licensee",
+            count(Licensee),
+            section="registers",
+        ),
         Card(
             "accesses",
             _("Looks at confidential data"),
             "operator:confidential_log",
             count=count(ConfidentialAccess),
+            section="registers",
         ),
     ):
         add_card("operator", card)
@@ -123,17 +150,18 @@ def _cmo_cards() -> None:
     for card in (
         Card(
             "cmo-card", _("The organisation"), visible=_has_cmo,
-            template="registers/cards/cmo_organisation.html", context=_organisation, width="col-lg-4",
+            template="registers/cards/cmo_organisation.html", context=_organisation, width="col-lg-8",
+            section="organisation",
         ),
         Card(
             "members", _("Members"), visible=_has_cmo, template="registers/cards/cmo_members.html",
             context=lambda user: {"recent_members": access.member_parties(user.cmo).order_by("-created_at")[:5]},
-            width="col-md-6 col-lg-4",
+            width="col-md-6 col-lg-4", section="members",
         ),
         Card(
             "repertoire", _("Repertoire"), visible=_has_cmo, template="registers/cards/cmo_repertoire.html",
             context=lambda user: {"recent_works": access.works_editable_by(user).order_by("-created_at")[:5]},
-            width="col-md-6 col-lg-4",
+            width="col-md-6 col-lg-4", section="members",
         ),
     ):  # fmt: skip
         add_card("cmo", card)
@@ -161,12 +189,18 @@ def _space_cards() -> None:
 def _regulator_cards() -> None:
     add_card(
         "regulator",
-        Card("pending", _("Applications awaiting the operator"), count=_pending, width="col-sm-6"),
+        Card(
+            "pending",
+            _("Applications awaiting the operator"),
+            count=_pending,
+            width="col-sm-6",
+            section="registers",
+        ),  # fmt: skip
     )
     add_card(
         "regulator",
         Card(
-            "registers", _("Search the registers"), "regulator:registers", width="col-sm-6",
+            "registers", _("Search the registers"), "regulator:registers", width="col-sm-6", section="registers",
             description=_("Authors and rightsholders, works, CMOs and users; read only."),
         ),
     )  # fmt: skip

@@ -13,5 +13,6 @@ def add_cards() -> None:
         Card(
             "payouts", _("Payouts to holders"), "payouts_cmo:batches",
             description=_("Payment files for the bank and the bank's statements of them"),
+            section="distribution",
         ),
     )  # fmt: skip

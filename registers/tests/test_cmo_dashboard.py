@@ -14,7 +14,7 @@ def test_the_dashboard_counts_the_cmos_members_and_their_works(personas):
     f.make_work(personas.holder, (personas.holder_party, "CA", {"PR": Decimal("100")}))
     f.make_work(personas.other_holder, (personas.other_party, "CA", {"PR": Decimal("100")}))
     response = f.signed_in(personas.cmo_staff).get(reverse("cmo:home"))
-    organisation = {card.key: card for card in response.context["cards"]}["cmo-card"].context
+    organisation = {card.key: card for card in response.context["console"].cards}["cmo-card"].context
     assert (organisation["member_count"], organisation["work_count"]) == (1, 1)
     assert [link.area.item for link in organisation["areas"]] == [1, 7]
 

@@ -240,5 +240,5 @@ def test_the_regulator_sees_each_cmo_with_its_areas_and_members(personas):
     rows = {row.cmo.short_name: row for row in response.context["cmos"]}
     assert rows["KAZ"].members == 1 and rows["QAZ"].members == 1
     assert [a.item for a in rows["KAZ"].areas] == [1, 7]
-    assert {card.key: card for card in response.context["cards"]}["pending"].count == 1
+    assert {card.key: card for card in response.context["console"].cards}["pending"].count == 1
     assert "KAZ" in response.content.decode()

@@ -37,7 +37,7 @@ def test_the_portal_lists_the_holders_works_and_not_others(personas):
 
 def test_the_portal_shows_the_managing_cmo_per_area_or_no_mandate(personas):
     response = f.signed_in(personas.holder).get(reverse("portal:home"))
-    cmos = {card.key: card for card in response.context["cards"]}["my-cmos"]
+    cmos = {card.key: card for card in response.context["console"].cards}["my-cmos"]
     by_item = {row.area.item: row.mandate for row in cmos.context["rows"]}  # the mandates domain's card
     assert by_item[1].cmo == personas.cmo
     assert by_item[7] is None

@@ -30,7 +30,7 @@ def _cmo(request: AuthedRequest) -> CMO:
 
 @cmo_required
 def home(request: AuthedRequest) -> HttpResponse:
-    context = {"cmo": _cmo(request), "cards": consoles.cards_for("cmo", request.user)}
+    context = {"cmo": _cmo(request), "console": consoles.console_view("cmo", request.user)}
     return render(request, "registers/cmo/home.html", context)
 
 

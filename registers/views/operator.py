@@ -52,9 +52,9 @@ def edit_url(kind: str, pk: int) -> str:
 
 @operator_required
 def home(request: AuthedRequest) -> HttpResponse:
-    cards = consoles.cards_for("operator", request.user)  # each domain's cards (udp.accounts.consoles)
+    console = consoles.console_view("operator", request.user)  # each domain's cards (udp.accounts.consoles)
     charts = {"activity": activity_chart(), "queues": queues_chart()}
-    return render(request, "registers/operator/home.html", {"cards": cards, "charts": charts})
+    return render(request, "registers/operator/home.html", {"console": console, "charts": charts})
 
 
 # --- Moderation of self-registered accounts -------------------------------------------------------

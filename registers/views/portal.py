@@ -18,7 +18,7 @@ def home(request: AuthedRequest) -> HttpResponse:
     )
     context = {
         "party": request.user.party,
-        "cards": consoles.cards_for("portal", request.user),
+        "console": consoles.console_view("portal", request.user),
         "works": works,
     }
     return render(request, "registers/portal/home.html", context)

@@ -34,7 +34,7 @@ def home(request: AuthedRequest) -> HttpResponse:
     cmos = cmo_overview()
     context = {
         "cmos": cmos,
-        "cards": consoles.cards_for("regulator", request.user),
+        "console": consoles.console_view("regulator", request.user),
         "charts": regulator_charts([row.cmo for row in cmos]),
     }
     return render(request, "registers/regulator/home.html", context)

@@ -34,7 +34,7 @@ def home(request: AuthedRequest) -> HttpResponse:
         "licensee": licensee,
         "party": licensee.party,
         "locations": licensee.locations.select_related("category").order_by("city", "name"),
-        "cards": consoles.cards_for("space", request.user),
+        "console": consoles.console_view("space", request.user),
     }
     return render(request, "registers/space/home.html", context)
 

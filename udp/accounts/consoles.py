@@ -7,6 +7,10 @@ body of its own (a few facts, the latest entries, a search box). A domain adds i
 from its ``AppConfig.ready()``; the console's template iterates them in the order they were added.
 So a new domain appears in the consoles without the consoles knowing it.
 
+A console with many cards is cut into sections (:data:`SECTIONS`: the console names them, a card says which it
+belongs to), and above them it lists under "Waiting for you" every card whose number counts what waits for the
+person (``waiting``) and is not 0, so a CMO's staff see first what to do, then where everything else is.
+
 A card with a ``template`` renders that snippet under its title, with the names its ``context``
 returns for the person, and the console's subject that the console page gives every card:
 ``party`` on the portal (the holder's entry, or ``None``), ``cmo`` on the CMO dashboard,
@@ -21,6 +25,7 @@ from typing import Any
 
 from django.urls import reverse
 from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy
 
 from udp.accounts.models import User
 
@@ -31,12 +36,43 @@ DEFAULT_WIDTH = "col-sm-6 col-lg-4"
 
 
 @dataclass(frozen=True)
+class Section:
+    """A titled part of a console; its cards are those that name its ``key`` as their ``section``."""
+
+    key: str
+    label: str | Promise
+
+
+#: The sections of the consoles that have them, in the order shown (a console not named here has none).
+SECTIONS: dict[str, tuple[Section, ...]] = {
+    "cmo": (
+        Section("organisation", gettext_lazy("The organisation and its accreditation")),
+        Section("members", gettext_lazy("Members, repertoire and mandates")),
+        Section("licensing", gettext_lazy("Licences, invoices and usage reports")),
+        Section("distribution", gettext_lazy("Distribution and payouts")),
+    ),
+    "regulator": (
+        Section("accreditation", gettext_lazy("Accreditation and the CMOs' obligations")),
+        Section("registers", gettext_lazy("Registers, mandates and agreements")),
+        Section("licensing", gettext_lazy("Licences, rates and collection")),
+    ),
+    "operator": (
+        Section("queues", gettext_lazy("Applications and conflicts")),
+        Section("registers", gettext_lazy("Registers")),
+        Section("reference", gettext_lazy("Reference data and providers")),
+    ),
+}
+
+
+@dataclass(frozen=True)
 class Card:
     """A card on a console. ``key`` names it (unique within its console, and the card's HTML id when it
     has a ``template``); ``url_name`` (with ``query``) makes the whole card a link; ``count`` gives its
     number, ``description`` a line under the title, ``glossary`` a term of ``/glossary/`` beside the title;
     ``visible`` hides it from people it does not concern; ``template`` is a snippet for a richer body and
-    ``context`` the names the snippet reads; ``width`` the Bootstrap column classes."""
+    ``context`` the names the snippet reads; ``width`` the Bootstrap column classes; ``section`` the key of
+    its console's section (:data:`SECTIONS`); ``waiting``: its number counts what waits for the person
+    (requests to answer, runs to approve), so a number above 0 is listed under "Waiting for you"."""
 
     key: str
     label: str | Promise
@@ -50,6 +86,8 @@ class Card:
     template: str = ""
     context: Callable[[User], Mapping[str, Any]] | None = None
     width: str = DEFAULT_WIDTH
+    section: str = ""
+    waiting: bool = False
 
 
 @dataclass(frozen=True)
@@ -65,6 +103,29 @@ class ShownCard:
     template: str = ""
     context: Mapping[str, Any] | None = None
     width: str = DEFAULT_WIDTH
+    section: str = ""
+    waiting: bool = False
+
+
+@dataclass(frozen=True)
+class ShownSection:
+    """A console's section as one person sees it: its title and their cards in it."""
+
+    key: str
+    label: str | Promise
+    cards: list[ShownCard]
+
+
+@dataclass(frozen=True)
+class ConsoleView:
+    """One person's console: every card they may see, those with something waiting, and the sections (one
+    untitled section of every card on a console with none)."""
+
+    cards: list[ShownCard]
+    waiting: list[ShownCard]
+    sections: list[ShownSection]
+    #: whether the console says what waits (it has cards that count it), even when nothing does
+    counts_waiting: bool
 
 
 _cards: dict[str, dict[str, Card]] = {console: {} for console in CONSOLES}
@@ -74,6 +135,14 @@ def add_card(console: str, card: Card) -> None:
     """Put ``card`` on ``console`` (again: it replaces the card with the same key, in its place)."""
     if console not in _cards:
         raise ValueError(f"no console {console!r}; the consoles are {', '.join(CONSOLES)}")
+    sections = [section.key for section in SECTIONS.get(console, ())]
+    if sections and card.section not in sections:
+        raise ValueError(
+            f"card {card.key!r} on the {console} console names section {card.section!r}; "
+            f"its sections are {', '.join(sections)}"
+        )
+    if not sections and card.section:
+        raise ValueError(f"the {console} console has no sections; card {card.key!r} names {card.section!r}")
     _cards[console][card.key] = card
 
 
@@ -90,7 +159,28 @@ def cards_for(console: str, user: User) -> list[ShownCard]:
             template=card.template,
             context=card.context(user) if card.context is not None else None,
             width=card.width,
+            section=card.section,
+            waiting=card.waiting,
         )
         for card in _cards[console].values()
         if card.visible is None or card.visible(user)
     ]
+
+
+def console_view(console: str, user: User) -> ConsoleView:
+    """``user``'s view of ``console``: :func:`cards_for`, with what waits for them and in sections."""
+    cards = cards_for(console, user)
+    sections = SECTIONS.get(console)
+    if sections:
+        shown = [
+            ShownSection(s.key, s.label, [card for card in cards if card.section == s.key]) for s in sections
+        ]
+        shown = [section for section in shown if section.cards]
+    else:
+        shown = [ShownSection("", "", cards)]
+    return ConsoleView(
+        cards=cards,
+        waiting=[card for card in cards if card.waiting and card.count],
+        sections=shown,
+        counts_waiting=any(card.waiting for card in cards),
+    )

@@ -30,7 +30,10 @@ def test_the_registers_put_their_cards_on_the_operator_console(personas: Persona
 def test_a_card_added_again_replaces_the_old_one_in_its_place(personas: Personas) -> None:
     original = consoles._cards["operator"]["works"]
     try:
-        consoles.add_card("operator", consoles.Card("works", "Works", "public:works", count=lambda user: 7))
+        consoles.add_card(
+            "operator",
+            consoles.Card("works", "Works", "public:works", count=lambda user: 7, section="registers"),
+        )
         cards = consoles.cards_for("operator", personas.operator)
         assert [c.key for c in cards][2] == "works" and cards[2].count == 7
     finally:
@@ -87,5 +90,67 @@ def test_a_holder_without_an_entry_sees_no_entry_cards_but_the_way_to_get_one(pe
 
 def test_a_card_without_a_link_is_a_figure_and_one_with_a_description_says_it(personas: Personas) -> None:
     body = f.signed_in(personas.regulator).get(reverse("regulator:home")).content.decode()
-    assert '<div class="card h-100"><div class="card-body"><h2 class="card-title h5">' in body
+    assert '<div class="card h-100"><div class="card-body"><h3 class="card-title h5">' in body
     assert "CMOs and users; read only." in body and f'href="{reverse("regulator:registers")}"' in body
+
+
+def test_a_console_with_sections_refuses_a_card_that_names_none_of_them() -> None:
+    with pytest.raises(ValueError, match="its sections are organisation, members, licensing, distribution"):
+        consoles.add_card("cmo", consoles.Card("x", "X", "public:works", section="elsewhere"))
+    with pytest.raises(ValueError, match="its sections are"):
+        consoles.add_card("cmo", consoles.Card("x", "X", "public:works"))
+    with pytest.raises(ValueError, match="the portal console has no sections"):
+        consoles.add_card("portal", consoles.Card("x", "X", "public:works", section="members"))
+    assert "x" not in consoles._cards["cmo"] and "x" not in consoles._cards["portal"]
+
+
+def _waiting(body: str) -> str:
+    return body.split('id="waiting"', 1)[1].split("</section>", 1)[0]
+
+
+def test_the_cmo_dashboard_lists_first_what_waits_for_its_staff_then_every_card_by_task(
+    personas: Personas,
+) -> None:
+    from mandates.tests.request_helpers import requested
+
+    staff = f.signed_in(personas.cmo_staff)
+    body = staff.get(reverse("cmo:home")).content.decode()
+    assert "Nothing waits for you." in _waiting(body)
+
+    requested(personas.holder, personas.cmo, 7)
+    view = consoles.console_view("cmo", personas.cmo_staff)
+    # every card the staff may see is in one of the sections, in the console's order of sections
+    assert [s.key for s in view.sections] == ["organisation", "members", "licensing", "distribution"]
+    assert sorted(c.key for s in view.sections for c in s.cards) == sorted(c.key for c in view.cards)
+    by_section = {s.key: [c.key for c in s.cards] for s in view.sections}
+    assert {"match-review", "distribution-runs", "payouts"} <= set(by_section["distribution"])
+    assert {"members", "repertoire", "mandates"} <= set(by_section["members"])
+    # only what waits and is not 0: the request to answer, not the CMO's tariffs however many
+    tariffs = {c.key: c for c in view.cards}["tariffs"]
+    assert not tariffs.waiting
+    assert [(c.key, c.count) for c in view.waiting] == [("mandates", 1)]
+
+    body = staff.get(reverse("cmo:home")).content.decode()
+    waiting = _waiting(body)
+    assert "Requests for management waiting" in waiting and f'href="{reverse("mandates:list")}"' in waiting
+    assert '<span class="badge rounded-pill text-bg-warning fs-6">1</span>' in waiting
+    assert "Nothing waits for you." not in waiting
+    # the list comes before the sections, and the sections' titles in order
+    titles = [
+        "The organisation and its accreditation", "Members, repertoire and mandates",
+        "Licences, invoices and usage reports", "Distribution and payouts",
+    ]  # fmt: skip
+    places = [body.index(title) for title in titles]
+    assert body.index('id="waiting"') < places[0] and places == sorted(places)
+
+    # another CMO's staff: the request is not theirs to answer
+    other = f.signed_in(personas.other_cmo_staff).get(reverse("cmo:home")).content.decode()
+    assert "Nothing waits for you." in _waiting(other)
+
+
+def test_the_holders_portal_says_what_waits_for_them_and_has_no_sections(personas: Personas) -> None:
+    view = consoles.console_view("portal", personas.holder)
+    assert view.counts_waiting and view.waiting == []
+    assert [(s.key, s.label) for s in view.sections] == [("", "")]
+    body = f.signed_in(personas.holder).get(reverse("portal:home")).content.decode()
+    assert "Nothing waits for you." in _waiting(body) and 'class="console-section"' not in body

@@ -3,6 +3,7 @@ from rest_framework.routers import DefaultRouter
 
 from registers import api, claims_api
 from udp.accounts.api import ApiKeyViewSet
+from udp.accounts.console_api import ConsoleView
 from udp.notices.api import NoticeViewSet
 
 router = DefaultRouter()
@@ -21,5 +22,6 @@ router.register("notices", NoticeViewSet, basename="notice")
 
 urlpatterns = [
     path("auth/token/", api.ObtainTokenView.as_view(), name="api-token"),
+    path("console/", ConsoleView.as_view(), name="api-console"),
     path("", include(router.urls)),
 ]

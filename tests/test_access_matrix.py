@@ -236,6 +236,7 @@ API_RULES: dict[str, AbstractSet[str] | None] = {
     "GET /api/imports/{id}/": {HOLDER, OPERATOR}, "GET /api/imports/{id}/problems/": {HOLDER, OPERATOR},
     "GET /api/imports/{id}/problems-csv/": {HOLDER, OPERATOR}, "GET /api/imports/{id}/ack/": frozenset(),
     "GET /api/imports/export/{fmt}/": EDITORS, "GET /api/imports/template/{fmt}/": EDITORS,
+    "GET /api/console/": SIGNED,  # each account its own console
     "GET /api/notices/": SIGNED, "GET /api/notices/{id}/": {HOLDER},  # each account reads only its own
     "POST /api/notices/{id}/read/": {HOLDER}, "POST /api/notices/read-all/": SIGNED,
     "GET /api/keys/": SIGNED, "POST /api/keys/": SIGNED,

@@ -27,7 +27,7 @@ from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy
 
-from udp.accounts.models import User
+from udp.accounts.models import Role, User
 
 CONSOLES = ("portal", "cmo", "space", "regulator", "operator")
 
@@ -165,6 +165,14 @@ def cards_for(console: str, user: User) -> list[ShownCard]:
         for card in _cards[console].values()
         if card.visible is None or card.visible(user)
     ]
+
+
+def console_of(user: User) -> str:
+    """The console of ``user``'s role: the one their home page shows."""
+    return {
+        Role.HOLDER: "portal", Role.LICENSEE: "space", Role.CMO_ADMIN: "cmo", Role.CMO_STAFF: "cmo",
+        Role.REGULATOR: "regulator", Role.OPERATOR: "operator",
+    }[Role(user.role)]  # fmt: skip
 
 
 def console_view(console: str, user: User) -> ConsoleView:

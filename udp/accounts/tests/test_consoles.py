@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.urls import reverse
 
@@ -154,3 +156,79 @@ def test_the_holders_portal_says_what_waits_for_them_and_has_no_sections(persona
     assert [(s.key, s.label) for s in view.sections] == [("", "")]
     body = f.signed_in(personas.holder).get(reverse("portal:home")).content.decode()
     assert "Nothing waits for you." in _waiting(body) and 'class="console-section"' not in body
+
+
+def _api(user: Any, language: str = "en") -> Any:
+    from rest_framework.test import APIClient
+
+    client = APIClient(HTTP_ACCEPT_LANGUAGE=language)
+    client.force_authenticate(user)
+    return client
+
+
+def test_the_api_gives_each_person_their_own_console_as_their_home_page_shows_it(personas: Personas) -> None:
+    from mandates.tests.request_helpers import requested
+
+    requested(personas.holder, personas.cmo, 7)
+    answer = _api(personas.cmo_staff).get("/api/console/")
+    assert answer.status_code == 200
+    data = answer.json()
+    assert data["console"] == "cmo" and data["counts_waiting"] is True
+    assert [(c["key"], c["count"], c["url"]) for c in data["waiting"]] == [
+        ("mandates", 1, reverse("mandates:list"))
+    ]
+    assert data["waiting"][0]["label"] == "Requests for management waiting"
+    view = consoles.console_view("cmo", personas.cmo_staff)
+    assert [(s["key"], [c["key"] for c in s["cards"]]) for s in data["sections"]] == [
+        (s.key, [c.key for c in s.cards]) for s in view.sections
+    ]
+    tariffs = next(c for s in data["sections"] for c in s["cards"] if c["key"] == "tariffs")
+    assert tariffs["waiting"] is False and tariffs["url"] == reverse("tariffs:mine")
+
+    # in the reader's language
+    kk = _api(personas.cmo_staff, "kk").get("/api/console/").json()
+    assert kk["sections"][0]["label"] == "Ұйым және оның аккредиттеуі"
+    # another CMO's staff: not theirs to answer; the holder: their portal, with no sections
+    assert _api(personas.other_cmo_staff).get("/api/console/").json()["waiting"] == []
+    portal = _api(personas.holder).get("/api/console/").json()
+    assert portal["console"] == "portal" and [s["key"] for s in portal["sections"]] == [""]
+    assert {c["key"] for c in portal["sections"][0]["cards"]} == {
+        c.key for c in consoles.cards_for("portal", personas.holder)
+    }
+    assert _api(personas.regulator).get("/api/console/").json()["console"] == "regulator"
+
+
+@pytest.mark.statute("A9-2.1.9")
+def test_the_console_api_is_for_signed_in_approved_people_with_their_second_factor(
+    personas: Personas,
+) -> None:
+    from django.test import Client
+    from rest_framework.test import APIClient
+
+    from udp.accounts.actions import issue_api_key
+    from udp.accounts.models import Moderation
+    from udp.accounts.scopes import Scope
+
+    assert APIClient().get("/api/console/").status_code in (401, 403)
+    # staff who never set up their authenticator app, signed in with the password alone
+    unenrolled = f.make_account("new-staff@kaz.kz", Role.CMO_STAFF, cmo=personas.cmo, mfa=False)
+    session = Client()
+    session.post("/accounts/login/", {"login": unenrolled.email, "password": f.PASSWORD})
+    answer = session.get("/api/console/")
+    assert answer.status_code == 403 and answer.json()["code"] == "mfa_required"
+    # an account still waiting for the operator
+    waiting = f.make_account("waiting@example.kz", Role.HOLDER)
+    waiting.moderation = Moderation.PENDING
+    waiting.save(update_fields=["moderation"])
+    assert _api(waiting).get("/api/console/").status_code == 403
+    # a key, whatever its scopes: the console is a person's
+    _row, key = issue_api_key(by=personas.cmo_staff, name="robot", scopes=list(Scope.values))
+    machine = APIClient()
+    machine.credentials(HTTP_AUTHORIZATION=f"Api-Key {key}")
+    assert machine.get("/api/console/").status_code == 403
+
+
+def test_the_schema_documents_the_console(personas: Personas) -> None:
+    schema = _api(personas.holder).get("/api/schema/?format=json").json()
+    operation = schema["paths"]["/api/console/"]["get"]
+    assert operation["summary"] == "My console: what waits for me, then every card by section"

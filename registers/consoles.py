@@ -13,8 +13,10 @@ from django.db.models import Model
 from django.utils.translation import gettext_lazy as _
 
 from registers import access
+from registers.claims import pending_answers_for
 from registers.models import CMO, Area, Licensee, Mandate, Party, Work
 from registers.models.contracts import MandateStatus
+from udp.accounts import roles
 from udp.accounts.consoles import Card, add_card
 from udp.accounts.models import ConfidentialAccess, User
 from udp.accounts.selectors import pending_accounts
@@ -27,6 +29,35 @@ def add_cards() -> None:
     _cmo_cards()
     _space_cards()
     _regulator_cards()
+    _proposal_cards()
+
+
+def _proposals_waiting(user: User) -> int:
+    """Proposals waiting for ``user``'s answer, as the navigation's badge counts them."""
+    return pending_answers_for(user).values("proposal_id").distinct().count()
+
+
+def _answers_proposals(user: User) -> bool:
+    """Those who answer proposals; a holder once their account has an entry in the register."""
+    return roles.answers_proposals(user) and (not roles.is_holder(user) or user.party_id is not None)
+
+
+def _proposal_cards() -> None:
+    """Proposals that touch someone's claim wait for their answer: on each console of those who answer them."""
+    for console, section in (
+        ("portal", ""),
+        ("cmo", "members"),
+        ("regulator", "registers"),
+        ("operator", "queues"),
+    ):
+        add_card(
+            console,
+            Card(
+                "proposals", _("Proposals awaiting your answer"), "claims:overview", count=_proposals_waiting,
+                description=_("Changes that touch your share or your entry wait for your yes or no"),
+                visible=_answers_proposals, section=section, waiting=True,
+            ),
+        )  # fmt: skip
 
 
 def _pending(user: User) -> int:

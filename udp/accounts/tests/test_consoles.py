@@ -18,7 +18,7 @@ def test_the_registers_put_their_cards_on_the_operator_console(personas: Persona
     # the registers' cards first (apps are ready in INSTALLED_APPS order), then the mandates' own, then
     # accreditation's, then licensing's, then distribution's
     assert [c.key for c in cards] == [
-        "pending", "parties", "works", "cmos", "licensees", "accesses", "societies", "conflicts",
+        "pending", "parties", "works", "cmos", "licensees", "accesses", "proposals", "societies", "conflicts",
         "applications_accreditation", "publications-calendar", "index-values", "monitoring-providers",
         "distribution-runs",
     ]  # fmt: skip
@@ -232,3 +232,23 @@ def test_the_schema_documents_the_console(personas: Personas) -> None:
     schema = _api(personas.holder).get("/api/schema/?format=json").json()
     operation = schema["paths"]["/api/console/"]["get"]
     assert operation["summary"] == "My console: what waits for me, then every card by section"
+
+
+def test_a_proposal_that_touches_a_co_authors_share_waits_on_their_console_not_the_proposers(
+    personas: Personas,
+) -> None:
+    from decimal import Decimal
+
+    work = f.make_work(
+        personas.operator,
+        (personas.holder_party, "C", {"PR": Decimal("50")}),
+        (personas.other_party, "A", {"PR": Decimal("50")}),
+    )
+    sole = {"contributors": [{"party": personas.holder_party.pk, "role": "CA", "shares": {"PR": "100"}}]}
+    assert _api(personas.holder).patch(f"/api/works/{work.pk}/", sole, format="json").status_code == 202
+
+    waiting = consoles.console_view("portal", personas.other_holder).waiting
+    assert [(c.key, c.count, c.url) for c in waiting] == [("proposals", 1, reverse("claims:overview"))]
+    assert consoles.console_view("portal", personas.holder).waiting == []
+    body = f.signed_in(personas.other_holder).get(reverse("portal:home")).content.decode()
+    assert "Proposals awaiting your answer" in _waiting(body)

@@ -12,7 +12,19 @@ def ready() -> None:
     from licensing import finance_access as access
     from licensing.models import InvoiceStatus
 
-    add_card("space", Card("invoices", _("Invoices and payments"), "finance_space:invoices"))
+    add_card(
+        "space",
+        Card(
+            "invoices", _("Invoices and payments"), "finance_space:invoices",
+            count=lambda user: (
+                access.invoices_visible_to(user)
+                .filter(status__in=[InvoiceStatus.ISSUED, InvoiceStatus.PART_PAID])
+                .count()
+            ),
+            description=_("Invoices to pay are counted"),
+            waiting=True,
+        ),
+    )  # fmt: skip
     add_card(
         "cmo",
         Card(

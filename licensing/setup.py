@@ -51,6 +51,14 @@ def _add_cards() -> None:
     add_card(
         "space", Card("my-licences", _("My licences and agreements"), "licences:index", count=_own_licences)
     )
+    add_card("space", Card("licences-to-sign", _("Agreements to sign"), "licences:index",
+                           query="status=awaiting_user", count=_to_sign, waiting=True))  # fmt: skip
+    add_card("space", Card("usage-reports", _("Usage reports"), "usage:space_list", count=_overdue_reports,
+                           description=_("Report what you used; the reports overdue are counted"),
+                           waiting=True))  # fmt: skip
+    add_card("cmo", Card("usage-reports", _("Usage reports"), "usage_cmo:list", count=_overdue_reports,
+                         description=_("The users' reports; those overdue are counted"),
+                         section="licensing"))  # fmt: skip
     add_card(
         "cmo", Card("tariffs", _("Our tariffs"), "tariffs:mine", count=_own_tariffs, section="licensing")
     )
@@ -88,6 +96,19 @@ def _to_countersign(user: User) -> int:
     from licensing.access import licences_visible_to
 
     return licences_visible_to(user).filter(status="awaiting_cmo").count()
+
+
+def _to_sign(user: User) -> int:
+    from licensing.access import licences_visible_to
+
+    return licences_visible_to(user).filter(status="awaiting_user").count()
+
+
+def _overdue_reports(user: User) -> int:
+    from licensing.usage.overdue import overdue_reports
+    from licensing.usage_access import reports_due_visible_to
+
+    return overdue_reports(among=reports_due_visible_to(user)).count()
 
 
 def _refused(user: User) -> int:

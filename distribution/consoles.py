@@ -13,6 +13,22 @@ from distribution.run_access import (
     statements_visible_to,
 )
 from udp.accounts.consoles import Card, add_card
+from udp.accounts.models import User
+
+
+def _cmos_keeping_money_to_claim(user: User) -> int:
+    """The CMOs keeping money for the holder that they may claim and have not claimed yet (one query each)."""
+    from distribution.models import RemunerationClaim
+    from distribution.remuneration import kept_by_cmo
+
+    party = user.party
+    if party is None:
+        return 0
+    keeping = {cmo_id for cmo_id, total in kept_by_cmo(party).items() if total > 0}
+    claimed = RemunerationClaim.objects.filter(party=party, status=DemandStatus.PENDING).values_list(
+        "cmo_id", flat=True
+    )
+    return len(keeping - set(claimed))
 
 
 def add_cards() -> None:
@@ -73,8 +89,9 @@ def add_cards() -> None:
         "portal",
         Card(
             "kept-money", _("Money kept for you"), "distribution_portal:kept",
-            description=_("Claim what CMOs kept for you from their distributions"),
-            visible=lambda user: user.party_id is not None,
+            count=_cmos_keeping_money_to_claim,
+            description=_("Claim what CMOs kept for you from their distributions; the CMOs to claim from are counted"),
+            visible=lambda user: user.party_id is not None, waiting=True,
         ),
     )  # fmt: skip
     add_card(

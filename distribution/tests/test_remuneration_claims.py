@@ -691,3 +691,22 @@ def test_in_area_5_a_holder_claims_only_from_the_side_that_was_kept(personas: An
     assert kept_for(singer) == {}
     assert kept_for(b_label) == {rec_b.pk: 500}
     assert kept_for(b_singer) == kept_for(b_player) == {rec_b.pk: 250}
+
+
+@pytest.mark.statute("A46.2-claim")
+def test_money_a_cmo_keeps_for_a_holder_waits_on_their_portal_until_they_claim_it(
+    personas: Any, kept_world: dict[str, Any]
+) -> None:
+    from udp.accounts.consoles import console_view
+
+    def waiting(user: Any) -> list[tuple[str, int | None]]:
+        return [(card.key, card.count) for card in console_view("portal", user).waiting]
+
+    # the other holder: the CMO keeps their money; the member was paid in the run and has nothing to claim
+    assert ("kept-money", 1) in waiting(personas.other_holder)
+    assert "kept-money" not in dict(waiting(personas.holder))
+    body = _client(personas.other_holder).get("/portal/").content.decode()
+    assert "Money kept for you" in body.split('id="waiting"', 1)[1].split("</section>", 1)[0]
+
+    remuneration.file_remuneration_claim(kept_world["other"], personas.cmo, by=personas.other_holder)
+    assert "kept-money" not in dict(waiting(personas.other_holder))  # claimed: it waits for the CMO now

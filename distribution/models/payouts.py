@@ -192,7 +192,11 @@ class PaymentLine(models.Model):
                 | (~Q(status="sent") & Q(settled_on__isnull=False)),
             ),
         ]
-        indexes = [models.Index(fields=["party", "status"])]
+        indexes = [
+            models.Index(fields=["party", "status"]),
+            # the files still waiting for the bank's statement (the CMO dashboard asks on each visit)
+            models.Index(fields=["batch"], condition=Q(status="sent"), name="payment_line_awaiting_bank"),
+        ]
 
     def __str__(self) -> str:
         return self.end_to_end_id

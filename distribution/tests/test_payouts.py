@@ -437,3 +437,25 @@ def test_a_file_the_bank_refused_is_cancelled_once_its_money_owed_again_and_paid
     _import(personas, [(_line(following, a).end_to_end_id, "220.00", "booked", "2026-04-20")])
     late = staff.post(f"/api/payment-batches/{following.pk}/cancel/", {"reason": "too late"})
     assert late.status_code == 400 and "booked or returned" in str(late.json())
+
+
+@pytest.mark.django_db
+def test_a_file_waits_on_the_cmo_dashboard_until_the_banks_statement_settles_every_transfer(
+    personas: Any, paid_world: dict[str, Any], django_capture_on_commit_callbacks: Any
+) -> None:
+    from udp.accounts.consoles import console_view
+
+    def waiting(user: Any) -> dict[str, int | None]:
+        return {card.key: card.count for card in console_view("cmo", user).waiting}
+
+    a, b = paid_world["a"], paid_world["b"]
+    assert "payouts" not in waiting(personas.cmo_staff)
+    batch = actions.create_batch(personas.cmo, by=personas.cmo_staff)
+    assert waiting(personas.cmo_staff)["payouts"] == 1
+    assert "payouts" not in waiting(personas.other_cmo_staff)  # another CMO's file is not theirs
+    with django_capture_on_commit_callbacks(execute=True):
+        _import(personas, [(_line(batch, a).end_to_end_id, "220.00", "booked", "2026-04-11")])
+    assert waiting(personas.cmo_staff)["payouts"] == 1  # B's transfer is still unconfirmed
+    with django_capture_on_commit_callbacks(execute=True):
+        _import(personas, [(_line(batch, b).end_to_end_id, "170.00", "returned", "2026-04-12")])
+    assert "payouts" not in waiting(personas.cmo_staff)

@@ -28,6 +28,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy
 
 from udp.accounts.models import Role, User
+from udp.accounts.roles import CONSOLE_OF_ROLE
 
 CONSOLES = ("portal", "cmo", "space", "regulator", "operator")
 
@@ -169,10 +170,7 @@ def cards_for(console: str, user: User) -> list[ShownCard]:
 
 def console_of(user: User) -> str:
     """The console of ``user``'s role: the one their home page shows."""
-    return {
-        Role.HOLDER: "portal", Role.LICENSEE: "space", Role.CMO_ADMIN: "cmo", Role.CMO_STAFF: "cmo",
-        Role.REGULATOR: "regulator", Role.OPERATOR: "operator",
-    }[Role(user.role)]  # fmt: skip
+    return CONSOLE_OF_ROLE[Role(user.role)]
 
 
 def console_view(console: str, user: User) -> ConsoleView:

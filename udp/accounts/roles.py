@@ -19,14 +19,16 @@ from udp.accounts.models import Moderation, Role, User
 #: Whoever makes a request: a visitor or a signed-in account.
 Actor = User | AnonymousUser
 
-HOME_URL_NAMES = {
-    Role.HOLDER: "portal:home",
-    Role.LICENSEE: "space:home",
-    Role.CMO_ADMIN: "cmo:home",
-    Role.CMO_STAFF: "cmo:home",
-    Role.REGULATOR: "regulator:home",
-    Role.OPERATOR: "operator:home",
+#: Each role's console (:mod:`udp.accounts.consoles`), whose page is the role's home: ``<console>:home``.
+CONSOLE_OF_ROLE = {
+    Role.HOLDER: "portal",
+    Role.LICENSEE: "space",
+    Role.CMO_ADMIN: "cmo",
+    Role.CMO_STAFF: "cmo",
+    Role.REGULATOR: "regulator",
+    Role.OPERATOR: "operator",
 }
+HOME_URL_NAMES = {role: f"{console}:home" for role, console in CONSOLE_OF_ROLE.items()}
 
 
 def signed_in(user: Actor | None) -> TypeGuard[User]:
